@@ -1,0 +1,46 @@
+//! Embeds the sample studio (`fixtures/sample/`) into the binary for `init --from-sample`
+//! and `demo`, as a sorted table of `(path, bytes)`.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+fn collect(dir: &Path, prefix: &str, out: &mut Vec<(String, String)>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<_> = entries.flatten().collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let rel = if prefix.is_empty() {
+            name.clone()
+        } else {
+            format!("{prefix}/{name}")
+        };
+        let path = e.path();
+        if path.is_dir() {
+            collect(&path, &rel, out);
+        } else {
+            out.push((rel, path.display().to_string()));
+        }
+    }
+}
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sample");
+    println!("cargo:rerun-if-changed={}", root.display());
+    let mut files = Vec::new();
+    collect(&root, "", &mut files);
+    for (_, abs) in &files {
+        println!("cargo:rerun-if-changed={abs}");
+    }
+    let mut src = String::from(
+        "/// The sample studio, embedded at build time.\npub static FILES: &[(&str, &[u8])] = &[\n",
+    );
+    for (rel, abs) in &files {
+        let _ = writeln!(src, "    ({rel:?}, include_bytes!({abs:?})),");
+    }
+    src.push_str("];\n");
+    let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("sample.rs");
+    std::fs::write(out, src).expect("write sample table");
+}

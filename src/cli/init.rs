@@ -1,0 +1,68 @@
+//! `showrunner init`.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::{Ctx, Format, Output};
+use crate::error::Error;
+use crate::studio::init;
+
+/// Arguments of `init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to create the studio in (created if missing; may be an existing repository).
+    pub dir: PathBuf,
+    /// Fill the studio with the embedded sample gamebook.
+    #[arg(long)]
+    pub from_sample: bool,
+}
+
+pub(super) fn run(ctx: &Ctx, args: InitArgs) -> Result<Output, Error> {
+    let dir = ctx.base.join(&args.dir);
+    let made = init::init(&dir, args.from_sample)?;
+    let stdout = match ctx.format {
+        Format::Json => {
+            let v = serde_json::json!({
+                "dir": args.dir.display().to_string(),
+                "commit": made.commit,
+                "hot": made.hot,
+                "cold": made.cold,
+                "created_repo": made.created_repo,
+                "files": made.files,
+            });
+            format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
+        }
+        _ => {
+            let what = if args.from_sample {
+                "the sample studio"
+            } else {
+                "a new studio"
+            };
+            let n = made
+                .files
+                .iter()
+                .filter(|f| !f.ends_with(".gitkeep"))
+                .count();
+            format!(
+                "Created {what} in {} ({n} files{}).\n`{}` and `{}` point at {}; `{}` is checked out.\n\nNext: cd {} && showrunner gate check\n",
+                args.dir.display(),
+                if made.created_repo {
+                    ", new git repository"
+                } else {
+                    ""
+                },
+                made.hot,
+                made.cold,
+                &made.commit[..10],
+                made.hot,
+                args.dir.display(),
+            )
+        }
+    };
+    Ok(Output {
+        stdout,
+        stderr: String::new(),
+        code: 0,
+    })
+}

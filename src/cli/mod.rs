@@ -1,0 +1,167 @@
+//! The command line: clap definitions and argument plumbing, one file per command group.
+//!
+//! Commands return an [`Output`] (text for stdout and stderr, and an exit code); only
+//! `main.rs` writes it out. No domain logic lives here.
+
+mod check;
+mod gate;
+mod init;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::error::Error;
+
+/// showrunner — an interactive-fiction studio inside a git repository.
+///
+/// Hot and cold branches of Markdown/YAML artifacts, trace units recorded in commit
+/// trailers, a Gatekeeper that validates everything before cold moves, and binding of
+/// tagged snapshots into books.
+#[derive(Debug, Parser)]
+#[command(
+    name = "showrunner",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// Run as if showrunner was started in <DIR> (like `git -C`).
+    #[arg(short = 'C', global = true, value_name = "DIR", id = "chdir")]
+    pub chdir: Option<PathBuf>,
+    /// Output format where the output is data.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// When to colour human output.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Text for people (rustc-style diagnostics).
+    Human,
+    /// Stable JSON for scripts.
+    Json,
+    /// GitHub Actions workflow annotations.
+    Github,
+}
+
+/// Colour choice for human output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when writing to a terminal and `NO_COLOR` is unset.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// The command groups.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a studio: studio.toml, roles, style, folders; `hot` and `cold` at the first commit.
+    Init(init::InitArgs),
+    /// Check the work tree's artifacts (for editors and pre-commit hooks).
+    Check(check::CheckArgs),
+    /// The Gatekeeper: check a commit's tree.
+    Gate(gate::GateArgs),
+}
+
+/// What a command produced.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Output {
+    /// Text for standard output.
+    pub stdout: String,
+    /// Text for standard error.
+    pub stderr: String,
+    /// Process exit code.
+    pub code: i32,
+}
+
+/// Facts about the terminal that only `main` can know.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Terminal {
+    /// Standard output is a terminal and `NO_COLOR` is unset.
+    pub color_ok: bool,
+}
+
+/// Shared context for command implementations.
+pub(crate) struct Ctx {
+    pub base: PathBuf,
+    pub format: Format,
+    pub color: bool,
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli, term: Terminal) -> Output {
+    let base = match &cli.chdir {
+        Some(d) => d.clone(),
+        None => PathBuf::from("."),
+    };
+    if !base.is_dir() {
+        return failure(&Error::Usage(format!(
+            "cannot change to `{}`: no such folder",
+            base.display()
+        )));
+    }
+    let color = match cli.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => term.color_ok,
+    };
+    let ctx = Ctx {
+        base,
+        format: cli.format,
+        color,
+    };
+    let result = match cli.command {
+        Command::Init(args) => init::run(&ctx, args),
+        Command::Check(args) => check::run(&ctx, args),
+        Command::Gate(args) => gate::run(&ctx, args),
+    };
+    result.unwrap_or_else(|e| failure(&e))
+}
+
+/// An error as `error: …` / `help: …` on stderr with its classified exit code.
+pub fn failure(e: &Error) -> Output {
+    let mut stderr = format!("error: {e}\n");
+    if let Some(h) = e.hint() {
+        stderr.push_str(&format!("help: {h}\n"));
+    }
+    Output {
+        stdout: String::new(),
+        stderr,
+        code: e.exit_code(),
+    }
+}
+
+/// Renders a gate report in the chosen format with the exit code of DESIGN §4.
+pub(crate) fn report_output(
+    ctx: &Ctx,
+    report: &crate::gate::Report,
+    lines: &dyn crate::gate::render::Lines,
+    what: &str,
+) -> Output {
+    use crate::gate::{Decision, render};
+    let stdout = match ctx.format {
+        Format::Human => render::human(report, lines, what, ctx.color),
+        Format::Json => render::json(report),
+        Format::Github => render::github(report),
+    };
+    let code = if report.decision == Decision::Block {
+        1
+    } else {
+        0
+    };
+    Output {
+        stdout,
+        stderr: String::new(),
+        code,
+    }
+}

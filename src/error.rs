@@ -1,0 +1,67 @@
+//! The library's error type and its classification into the exit codes of DESIGN §4.
+
+use std::path::PathBuf;
+
+use crate::git::GitError;
+
+/// Why a command could not do its job (findings are not errors: they are results).
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Wrong arguments or a request that makes no sense.
+    #[error("{0}")]
+    Usage(String),
+    /// No `studio.toml` where one was needed.
+    #[error("no studio found in {place} (no studio.toml)")]
+    NotAStudio {
+        /// The folder or revision looked at.
+        place: String,
+    },
+    /// A file that could not be read or written.
+    #[error("{}: {message}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+    /// A command that would overwrite something it must not.
+    #[error("{0}")]
+    Refused(String),
+    /// Git said no.
+    #[error(transparent)]
+    Git(#[from] GitError),
+}
+
+impl Error {
+    /// The process exit code: 2 for bad usage or unusable input, 3 when git state refuses.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Git(
+                GitError::RevNotFound { .. }
+                | GitError::RefExists { .. }
+                | GitError::RefMoved { .. },
+            ) => 3,
+            _ => 2,
+        }
+    }
+
+    /// Something a person can do about it, when there is something.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            Error::NotAStudio { .. } => Some(
+                "run `showrunner init <dir>` to create a studio, or `-C <dir>` to point at one"
+                    .into(),
+            ),
+            Error::Git(GitError::RevNotFound { rev }) => Some(format!(
+                "check the branch name (`git branch --list`), or pass `--rev` a commit; `{rev}` is unknown"
+            )),
+            Error::Git(GitError::RefMoved { .. }) => {
+                Some("someone else updated it; run the command again".into())
+            }
+            Error::Git(GitError::NotARepo { .. }) => {
+                Some("run it inside a studio's git repository, or use `-C <dir>`".into())
+            }
+            _ => None,
+        }
+    }
+}

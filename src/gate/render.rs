@@ -1,0 +1,176 @@
+//! Renderers for gatecheck reports: rustc-style text, the stable JSON contract, and
+//! GitHub workflow annotations. Renderers return strings; printing is the CLI's job.
+
+use super::{Decision, Report, Severity, Status};
+
+/// Lines of the files a report points at, for quoting in human output.
+pub trait Lines {
+    /// The text of line `line` (1-based) of `path`, if known.
+    fn line(&self, path: &str, line: u32) -> Option<String>;
+}
+
+impl Lines for crate::studio::Studio {
+    fn line(&self, path: &str, line: u32) -> Option<String> {
+        if line == 0 {
+            return None;
+        }
+        self.text_of(path)?
+            .lines()
+            .nth(line as usize - 1)
+            .map(str::to_string)
+    }
+}
+
+struct Paint(bool);
+
+impl Paint {
+    fn wrap(&self, code: &str, s: &str) -> String {
+        if self.0 {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+}
+
+/// Human output: one rustc-like block per finding, then a summary line.
+pub fn human(report: &Report, lines: &dyn Lines, what: &str, color: bool) -> String {
+    let p = Paint(color);
+    let mut out = String::new();
+    for f in &report.findings {
+        let (label, code) = match f.severity {
+            Severity::Error => ("error", "1;31"),
+            Severity::Warning => ("warning", "1;33"),
+        };
+        out.push_str(&format!(
+            "{}{}\n",
+            p.wrap(code, &format!("{label}[{}]", f.code)),
+            p.wrap("1", &format!(": {}", f.message))
+        ));
+        let location = if f.line > 0 {
+            format!("{}:{}", f.path, f.line)
+        } else {
+            f.path.clone()
+        };
+        let quoted = lines.line(&f.path, f.line);
+        let width = if quoted.is_some() {
+            f.line.to_string().len()
+        } else {
+            1
+        };
+        let pad = " ".repeat(width);
+        out.push_str(&format!("{pad}{} {location}\n", p.wrap("1;34", "-->")));
+        if let Some(text) = quoted {
+            let bar = p.wrap("1;34", "|");
+            out.push_str(&format!("{pad} {bar}\n"));
+            out.push_str(&format!(
+                "{} {bar} {}\n",
+                p.wrap("1;34", &f.line.to_string()),
+                text.trim_end()
+            ));
+            out.push_str(&format!("{pad} {bar}\n"));
+        }
+        if !f.fix.is_empty() {
+            out.push_str(&format!(
+                "{pad} {} {}\n",
+                p.wrap("1;34", "="),
+                p.wrap("1", &format!("help: {}", f.fix))
+            ));
+        }
+        out.push_str(&format!(
+            "{pad} {} owner: {}\n\n",
+            p.wrap("1;34", "="),
+            f.owner
+        ));
+    }
+    out.push_str(&summary(report, what, &p));
+    out
+}
+
+fn summary(report: &Report, what: &str, p: &Paint) -> String {
+    let errors = report.count(Severity::Error);
+    let warnings = report.count(Severity::Warning);
+    let files = {
+        let mut paths: Vec<&str> = report.findings.iter().map(|f| f.path.as_str()).collect();
+        paths.dedup();
+        paths.len()
+    };
+    let decision = match report.decision {
+        Decision::Pass => p.wrap("1;32", "pass"),
+        Decision::Conditional => p.wrap("1;33", "conditional"),
+        Decision::Block => p.wrap("1;31", "block"),
+    };
+    let bars: Vec<String> = report
+        .bars
+        .iter()
+        .map(|b| {
+            let s = match b.status {
+                Status::Green => "green",
+                Status::Yellow => "yellow",
+                Status::Red => "red",
+            };
+            format!("{} {s}", b.bar.name())
+        })
+        .collect();
+    let plural = |n: usize, w: &str| {
+        if n == 1 {
+            format!("{n} {w}")
+        } else {
+            format!("{n} {w}s")
+        }
+    };
+    let counts = if errors + warnings == 0 {
+        "no findings".to_string()
+    } else {
+        format!(
+            "{}, {} in {}",
+            plural(errors, "error"),
+            plural(warnings, "warning"),
+            plural(files, "file")
+        )
+    };
+    format!(
+        "{what}: {decision} — {counts} (bars evaluated: {})\n",
+        bars.join(", ")
+    )
+}
+
+/// The JSON contract: `decision`, `bars`, `findings` (pretty-printed, stable key order).
+pub fn json(report: &Report) -> String {
+    let mut s =
+        serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+    s.push('\n');
+    s
+}
+
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// GitHub Actions workflow commands, one annotation per finding.
+pub fn github(report: &Report) -> String {
+    let mut out = String::new();
+    for f in &report.findings {
+        let level = match f.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut props = format!("file={}", escape_property(&f.path));
+        if f.line > 0 {
+            props.push_str(&format!(",line={}", f.line));
+        }
+        props.push_str(&format!(",title={}", escape_property(&f.code)));
+        let mut msg = f.message.clone();
+        if !f.fix.is_empty() {
+            msg.push_str(&format!("\nhelp: {}", f.fix));
+        }
+        out.push_str(&format!("::{level} {props}::{}\n", escape_data(&msg)));
+    }
+    out
+}

@@ -1,0 +1,314 @@
+//! The schema bar: every artifact parses and validates against its kind's JSON Schema,
+//! ids equal file stems and are unique, and artifact folders hold only artifacts.
+
+use std::collections::BTreeMap;
+
+use super::{Finding, Severity};
+use crate::artifact::node::Node;
+use crate::artifact::{self, Artifact, Kind};
+use crate::schema::{self, Schemas};
+use crate::studio::Studio;
+
+fn finding(
+    code: &str,
+    severity: Severity,
+    path: &str,
+    line: u32,
+    owner: &str,
+    message: String,
+    fix: String,
+) -> Finding {
+    Finding {
+        code: format!("schema/{code}"),
+        severity,
+        path: path.to_string(),
+        line,
+        message,
+        owner: owner.to_string(),
+        fix,
+        pointer: None,
+    }
+}
+
+/// Runs the schema bar.
+pub fn run(studio: &Studio) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let schemas = overrides(studio, &mut out);
+
+    for r in &studio.rejected {
+        let fix = if r.message.to_lowercase().contains("duplicate") {
+            "keep one of the repeated keys; YAML keys must be unique".to_string()
+        } else if r.message.contains("front matter") {
+            "start the file with a `---` line, then the YAML fields, then `---`, then the prose"
+                .to_string()
+        } else {
+            format!("correct the {} at this line", syntax_name(r.kind))
+        };
+        out.push(finding(
+            "parse-error",
+            Severity::Error,
+            &r.path,
+            r.line,
+            r.kind.owner(),
+            r.message.clone(),
+            fix,
+        ));
+    }
+
+    for (path, why) in &studio.unknown {
+        out.push(finding(
+            "unknown-file",
+            Severity::Warning,
+            path,
+            0,
+            "showrunner",
+            "file is not an artifact and will be ignored".into(),
+            why.clone(),
+        ));
+    }
+
+    for a in &studio.artifacts {
+        match schemas.validate(a) {
+            Ok(violations) => {
+                for v in violations {
+                    let (code, severity) = if v.unknown_field {
+                        ("unknown-field", Severity::Warning)
+                    } else {
+                        ("invalid", Severity::Error)
+                    };
+                    let mut f = finding(
+                        code,
+                        severity,
+                        &a.path,
+                        v.line,
+                        a.kind.owner(),
+                        v.message,
+                        v.help,
+                    );
+                    f.pointer = Some(v.pointer);
+                    out.push(f);
+                }
+            }
+            Err(e) => out.push(finding(
+                "bad-override",
+                Severity::Error,
+                &a.path,
+                0,
+                "gatekeeper",
+                e,
+                String::new(),
+            )),
+        }
+        stem_matches_id(a, &mut out);
+        match a.kind {
+            Kind::Question => question_refs(a, &mut out),
+            Kind::Roster => roster_duplicates(a, &mut out),
+            _ => {}
+        }
+    }
+    duplicate_ids(studio, &mut out);
+    out
+}
+
+fn syntax_name(kind: Kind) -> &'static str {
+    match kind.format() {
+        artifact::Format::Toml => "TOML",
+        _ => "YAML",
+    }
+}
+
+fn overrides(studio: &Studio, out: &mut Vec<Finding>) -> Schemas {
+    let mut schemas = Schemas::default();
+    for (kind, path, bytes) in &studio.schema_overrides {
+        let text = String::from_utf8_lossy(bytes);
+        if let Err(e) = serde_json::from_str::<serde_json::Value>(&text) {
+            out.push(finding(
+                "bad-override",
+                Severity::Error,
+                path,
+                e.line() as u32,
+                "gatekeeper",
+                format!("schema override is not valid JSON: {e}"),
+                "fix the JSON, or delete the file to use the built-in schema".into(),
+            ));
+            continue;
+        }
+        match schema::compile(&text) {
+            Ok(c) => schemas.add_override(*kind, c),
+            Err(e) => out.push(finding(
+                "bad-override",
+                Severity::Error,
+                path,
+                1,
+                "gatekeeper",
+                format!("schema override for {kind}: {e}"),
+                "fix the schema, or delete the file to use the built-in one".into(),
+            )),
+        }
+    }
+    schemas
+}
+
+fn id_line(a: &Artifact) -> u32 {
+    a.data
+        .entry("id")
+        .map(|e| e.key_line)
+        .unwrap_or(a.data.line)
+}
+
+fn stem_matches_id(a: &Artifact, out: &mut Vec<Finding>) {
+    if !a.kind.id_is_stem() {
+        return;
+    }
+    let Some(id) = a.id() else { return };
+    let stem = artifact::stem(&a.path);
+    if id != stem {
+        let ext = a.path.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+        let mut f = finding(
+            "id-mismatch",
+            Severity::Error,
+            &a.path,
+            id_line(a),
+            a.kind.owner(),
+            format!("id `{id}` does not match the file name `{stem}.{ext}`"),
+            format!("set `id: {stem}`, or rename the file to `{id}.{ext}`"),
+        );
+        f.pointer = Some("/id".into());
+        out.push(f);
+    }
+}
+
+/// Ids must be unique within a kind; sections and codex entries also share one anchor
+/// namespace (`#id` links and exported anchors), so they must not collide either.
+fn duplicate_ids(studio: &Studio, out: &mut Vec<Finding>) {
+    let mut seen: BTreeMap<(&str, &str), &Artifact> = BTreeMap::new();
+    for a in &studio.artifacts {
+        let Some(id) = a.id() else { continue };
+        let space = match a.kind {
+            Kind::Section | Kind::Codex => "anchor",
+            k => k.name(),
+        };
+        match seen.get(&(space, id)) {
+            Some(first) => {
+                let mut f = finding(
+                    "duplicate-id",
+                    Severity::Error,
+                    &a.path,
+                    id_line(a),
+                    a.kind.owner(),
+                    format!(
+                        "id `{id}` is already used by {} ({})",
+                        first.path, first.kind
+                    ),
+                    if space == "anchor" {
+                        "sections and codex entries share link anchors: give one of them another id"
+                            .into()
+                    } else {
+                        "give one of them another id".into()
+                    },
+                );
+                f.pointer = Some("/id".into());
+                out.push(f);
+            }
+            None => {
+                seen.insert((space, id), a);
+            }
+        }
+    }
+}
+
+fn question_refs(a: &Artifact, out: &mut Vec<Finding>) {
+    let Some(questions) = a.data.get("questions").and_then(Node::as_seq) else {
+        return;
+    };
+    let mut ids: BTreeMap<&str, usize> = BTreeMap::new();
+    for (qi, q) in questions.iter().enumerate() {
+        if let Some(id) = q.str_at("id")
+            && let Some(prev) = ids.insert(id, qi)
+        {
+            let pointer = format!("/questions/{qi}/id");
+            let mut f = finding(
+                "duplicate-id",
+                Severity::Error,
+                &a.path,
+                a.data.locate(&pointer),
+                "showrunner",
+                format!("question id `{id}` is used twice in this batch (also questions[{prev}])"),
+                "give each question of a batch its own id".into(),
+            );
+            f.pointer = Some(pointer);
+            out.push(f);
+        }
+        let keys: Vec<&str> = q
+            .get("options")
+            .and_then(Node::as_seq)
+            .map(|opts| opts.iter().filter_map(|o| o.str_at("key")).collect())
+            .unwrap_or_default();
+        let mut seen_keys: Vec<&str> = Vec::new();
+        for (oi, k) in keys.iter().enumerate() {
+            if seen_keys.contains(k) {
+                let pointer = format!("/questions/{qi}/options/{oi}/key");
+                let mut f = finding(
+                    "duplicate-id",
+                    Severity::Error,
+                    &a.path,
+                    a.data.locate(&pointer),
+                    "showrunner",
+                    format!("option key `{k}` is used twice in questions[{qi}]"),
+                    "give each option its own key".into(),
+                );
+                f.pointer = Some(pointer);
+                out.push(f);
+            }
+            seen_keys.push(k);
+        }
+        if keys.is_empty() {
+            continue;
+        }
+        for field in ["recommendation", "default", "answer"] {
+            if let Some(v) = q.str_at(field)
+                && !keys.contains(&v)
+            {
+                let pointer = format!("/questions/{qi}/{field}");
+                let mut f = finding(
+                    "bad-option",
+                    Severity::Error,
+                    &a.path,
+                    a.data.locate(&pointer),
+                    "showrunner",
+                    format!("{field} `{v}` is not one of the options of questions[{qi}]"),
+                    format!("use one of the option keys: {}", keys.join(", ")),
+                );
+                f.pointer = Some(pointer);
+                out.push(f);
+            }
+        }
+    }
+}
+
+/// A role named twice in the roster, once by id and once by code.
+fn roster_duplicates(a: &Artifact, out: &mut Vec<Finding>) {
+    let Some(entries) = a.data.get("roles").and_then(Node::as_map) else {
+        return;
+    };
+    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+    for e in entries {
+        let Some(role) = crate::roles::canonical(&e.key) else {
+            continue;
+        };
+        if let Some(first) = seen.insert(role, &e.key) {
+            out.push(finding(
+                "duplicate-id",
+                Severity::Error,
+                &a.path,
+                e.key_line,
+                "showrunner",
+                format!(
+                    "role `{role}` is listed twice (as `{first}` and `{}`)",
+                    e.key
+                ),
+                "keep one entry per role".into(),
+            ));
+        }
+    }
+}

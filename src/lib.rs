@@ -1,0 +1,17 @@
+//! showrunner: an interactive-fiction studio inside a git repository.
+//!
+//! The library does the work and returns values; it never prints and never exits.
+//! `src/main.rs` and [`cli`] turn its results into output and exit codes.
+
+pub mod artifact;
+pub mod cli;
+pub mod date;
+pub mod error;
+pub mod gate;
+pub mod git;
+pub mod roles;
+pub mod schema;
+pub mod studio;
+pub mod yaml;
+
+pub use error::Error;

@@ -1,0 +1,248 @@
+//! `showrunner init`: a new studio in a new or existing repository, with `hot` and `cold`
+//! at the same first commit.
+
+use std::path::{Path, PathBuf};
+
+use crate::date;
+use crate::error::Error;
+use crate::git::Repo;
+
+/// What `init` made.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Initialized {
+    /// The studio folder.
+    pub dir: PathBuf,
+    /// The first studio commit (where `hot` and `cold` point).
+    pub commit: String,
+    /// The files written, sorted.
+    pub files: Vec<String>,
+    /// Whether a new git repository was created.
+    pub created_repo: bool,
+    /// Branch names.
+    pub hot: String,
+    /// Branch names.
+    pub cold: String,
+}
+
+const EMPTY_FOLDERS: [&str; 10] = [
+    "sections",
+    "codex",
+    "canon",
+    "hooks",
+    "tus",
+    "gate",
+    "questions",
+    "art",
+    "audio",
+    "assets",
+];
+
+/// The files of a new, empty studio.
+pub fn default_files(title: &str, author: &str, today: &str) -> Vec<(String, Vec<u8>)> {
+    let esc = |s: &str| s.replace('\\', "\\\\").replace('"', "\\\"");
+    let mut files: Vec<(String, Vec<u8>)> = vec![
+        (
+            "studio.toml".into(),
+            include_str!("../../templates/init/studio.toml")
+                .replace("{title}", &esc(title))
+                .replace("{author}", &esc(author))
+                .into_bytes(),
+        ),
+        (
+            "roles.yaml".into(),
+            include_str!("../../templates/init/roles.yaml")
+                .replace("{date}", today)
+                .into_bytes(),
+        ),
+        (
+            "style/style.yaml".into(),
+            include_str!("../../templates/init/style.yaml").into(),
+        ),
+        (
+            "codewords.yaml".into(),
+            include_str!("../../templates/init/codewords.yaml").into(),
+        ),
+        (
+            "waivers.yaml".into(),
+            include_str!("../../templates/init/waivers.yaml").into(),
+        ),
+        (
+            "sections/opening.md".into(),
+            include_str!("../../templates/init/sections/opening.md").into(),
+        ),
+    ];
+    with_folder_keepers(&mut files);
+    files
+}
+
+/// Adds a `.gitkeep` to every studio folder that would otherwise be empty.
+fn with_folder_keepers(files: &mut Vec<(String, Vec<u8>)>) {
+    for folder in EMPTY_FOLDERS {
+        let prefix = format!("{folder}/");
+        if !files.iter().any(|(p, _)| p.starts_with(&prefix)) {
+            files.push((format!("{folder}/.gitkeep"), Vec::new()));
+        }
+    }
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+}
+
+fn title_from_dir(dir: &Path) -> String {
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "Untitled".into());
+    name.split(['-', '_', ' '])
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Creates a studio in `dir` (and the git repository, if there is none). Refuses, with
+/// nothing changed, when `dir` already holds a studio, any file it would write, or a
+/// `hot`/`cold` branch.
+pub fn init(dir: &Path, from_sample: bool) -> Result<Initialized, Error> {
+    let io = |path: &Path, e: std::io::Error| Error::Io {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
+    if dir.join("studio.toml").exists() {
+        return Err(Error::Refused(format!(
+            "{} already holds a studio (studio.toml exists); nothing was changed",
+            dir.display()
+        )));
+    }
+    let dir_existed = dir.exists();
+    if dir_existed && !dir.is_dir() {
+        return Err(Error::Refused(format!(
+            "{} exists and is not a folder",
+            dir.display()
+        )));
+    }
+    if let Ok(repo) = Repo::discover(dir)
+        && repo.workdir().and_then(|w| std::fs::canonicalize(w).ok())
+            == std::fs::canonicalize(dir).ok()
+    {
+        for b in ["refs/heads/hot", "refs/heads/cold"] {
+            if repo.ref_target(b)?.is_some() {
+                return Err(Error::Refused(format!(
+                    "the repository already has a `{}` branch; nothing was changed",
+                    b.trim_start_matches("refs/heads/")
+                )));
+            }
+        }
+    }
+    let mut files = if from_sample {
+        let mut f = super::sample::files();
+        with_folder_keepers(&mut f);
+        f
+    } else {
+        Vec::new()
+    };
+    let collisions: Vec<&str> = files
+        .iter()
+        .map(|(p, _)| p.as_str())
+        .chain([
+            "studio.toml",
+            "roles.yaml",
+            "style/style.yaml",
+            "sections/opening.md",
+        ])
+        .filter(|p| dir.join(p).exists())
+        .collect();
+    if !collisions.is_empty() {
+        return Err(Error::Refused(format!(
+            "{} already has {}; nothing was changed",
+            dir.display(),
+            collisions.join(", ")
+        )));
+    }
+
+    if !dir_existed {
+        std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+    }
+    let undo_dir = |dir: &Path| {
+        if !dir_existed {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    };
+    let (repo, created_repo) = match Repo::open_or_init(dir, "hot") {
+        Ok(r) => r,
+        Err(e) => {
+            undo_dir(dir);
+            return Err(e.into());
+        }
+    };
+    let who = repo.identity();
+    if !from_sample {
+        let author = if who.name == "showrunner" {
+            "Unknown author".to_string()
+        } else {
+            who.name.clone()
+        };
+        files = default_files(
+            &title_from_dir(dir),
+            &author,
+            &date::ymd(who.time, who.offset),
+        );
+    }
+
+    let result = (|| -> Result<Initialized, Error> {
+        let parent = repo.head_commit()?;
+        let message = "Open the studio\n\nCreated by `showrunner init`: studio.toml, the role roster, the house\nstyle and the artifact folders. `hot` and `cold` start here.\n";
+        let commit = repo.commit_files(parent.as_deref(), &files, message, &who)?;
+        let mut written: Vec<PathBuf> = Vec::new();
+        let write_all = |written: &mut Vec<PathBuf>| -> Result<(), Error> {
+            for (p, bytes) in &files {
+                let target = dir.join(p);
+                if let Some(parent) = target.parent() {
+                    std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
+                }
+                std::fs::write(&target, bytes).map_err(|e| io(&target, e))?;
+                written.push(target);
+            }
+            Ok(())
+        };
+        let undo_files = |written: &[PathBuf]| {
+            for w in written {
+                let _ = std::fs::remove_file(w);
+            }
+        };
+        if let Err(e) = write_all(&mut written) {
+            undo_files(&written);
+            return Err(e);
+        }
+        let log = "showrunner init: open the studio";
+        if let Err(e) = repo.cas_ref("refs/heads/hot", &commit, None, log) {
+            undo_files(&written);
+            return Err(e.into());
+        }
+        if let Err(e) = repo.cas_ref("refs/heads/cold", &commit, None, log) {
+            let _ = repo.delete_ref_if("refs/heads/hot", &commit);
+            undo_files(&written);
+            return Err(e.into());
+        }
+        let paths: Vec<String> = files.iter().map(|(p, _)| p.clone()).collect();
+        repo.checkout_branch_with("refs/heads/hot", &paths)?;
+        Ok(Initialized {
+            dir: dir.to_path_buf(),
+            commit,
+            files: paths,
+            created_repo,
+            hot: "hot".into(),
+            cold: "cold".into(),
+        })
+    })();
+    if result.is_err() && created_repo {
+        undo_dir(dir);
+        if dir_existed {
+            let _ = std::fs::remove_dir_all(dir.join(".git"));
+        }
+    }
+    result
+}

@@ -1,0 +1,214 @@
+//! Opening a studio: its configuration, its paths, and the [`Source`]s it is read from
+//! (a commit's tree or the work tree), both yielding the same [`Studio`].
+//!
+//! Loading parses every artifact once and keeps what could not be parsed as
+//! [`Rejected`] files; judging any of it is the Gatekeeper's job, not this module's.
+
+pub mod config;
+pub mod init;
+pub mod sample;
+
+use std::path::{Path, PathBuf};
+
+use crate::artifact::{self, Artifact, Kind, Place, Rejected};
+use crate::error::Error;
+use crate::git::Repo;
+pub use config::Config;
+
+/// Where a studio's files come from.
+pub trait Source {
+    /// Every studio file showrunner reads, as `(path, bytes)` sorted by path.
+    fn files(&self) -> Result<Vec<(String, Vec<u8>)>, Error>;
+    /// A short human name for the source (`hot (3f2a1c9)`, `work tree`).
+    fn describe(&self) -> String;
+}
+
+/// Whether showrunner reads a path at all.
+fn wanted(path: &str) -> bool {
+    !matches!(artifact::classify(path), Place::Ignored)
+}
+
+/// The tree of one commit, read from git objects (works in a bare repository).
+pub struct Tree<'r> {
+    repo: &'r Repo,
+    rev: String,
+    commit: String,
+}
+
+impl<'r> Tree<'r> {
+    /// Resolves `rev` in `repo`.
+    pub fn new(repo: &'r Repo, rev: &str) -> Result<Self, Error> {
+        let commit = repo.resolve_commit(rev)?;
+        Ok(Tree {
+            repo,
+            rev: rev.to_string(),
+            commit,
+        })
+    }
+
+    /// The commit id being read.
+    pub fn commit(&self) -> &str {
+        &self.commit
+    }
+}
+
+impl Source for Tree<'_> {
+    fn files(&self) -> Result<Vec<(String, Vec<u8>)>, Error> {
+        Ok(self.repo.tree_files(&self.commit, &wanted)?)
+    }
+    fn describe(&self) -> String {
+        format!(
+            "{} ({})",
+            self.rev,
+            &self.commit[..self.commit.len().min(10)]
+        )
+    }
+}
+
+/// The files on disk under a studio root (what an editor or pre-commit sees).
+pub struct WorkDir {
+    root: PathBuf,
+}
+
+impl WorkDir {
+    /// A work-tree source rooted at `root` (the folder holding `studio.toml`).
+    pub fn new(root: &Path) -> Self {
+        WorkDir {
+            root: root.to_path_buf(),
+        }
+    }
+
+    /// The studio root.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+}
+
+impl Source for WorkDir {
+    fn files(&self) -> Result<Vec<(String, Vec<u8>)>, Error> {
+        let mut out = Vec::new();
+        let walker = walkdir::WalkDir::new(&self.root)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || e.file_name() != ".git");
+        for entry in walker {
+            let entry = entry.map_err(|e| Error::Io {
+                path: e
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| self.root.clone()),
+                message: e.to_string(),
+            })?;
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let Ok(rel) = entry.path().strip_prefix(&self.root) else {
+                continue;
+            };
+            let Some(rel) = rel.to_str() else { continue };
+            let rel = rel.replace('\\', "/");
+            if wanted(&rel) {
+                let bytes = std::fs::read(entry.path()).map_err(|e| Error::Io {
+                    path: entry.path().to_path_buf(),
+                    message: e.to_string(),
+                })?;
+                out.push((rel, bytes));
+            }
+        }
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(out)
+    }
+    fn describe(&self) -> String {
+        "work tree".to_string()
+    }
+}
+
+/// A loaded studio: every artifact parsed once, plus what could not be.
+#[derive(Debug, Default)]
+pub struct Studio {
+    /// Parsed artifacts, sorted by path.
+    pub artifacts: Vec<Artifact>,
+    /// Files of a known kind that failed to parse.
+    pub rejected: Vec<Rejected>,
+    /// Files in artifact folders that are not artifacts, with the reason.
+    pub unknown: Vec<(String, String)>,
+    /// Studio schema overrides: kind, path and raw text.
+    pub schema_overrides: Vec<(Kind, String, Vec<u8>)>,
+    /// The studio configuration (defaults where `studio.toml` is silent or broken).
+    pub config: Config,
+}
+
+impl Studio {
+    /// Loads a studio from a source. Fails only when the source cannot be read or holds
+    /// no `studio.toml`; broken artifacts are kept as [`Studio::rejected`].
+    pub fn load(source: &dyn Source) -> Result<Studio, Error> {
+        let files = source.files()?;
+        if !files.iter().any(|(p, _)| p == "studio.toml") {
+            return Err(Error::NotAStudio {
+                place: source.describe(),
+            });
+        }
+        Ok(Studio::from_files(files))
+    }
+
+    /// Builds a studio from in-memory files (`path`, bytes).
+    pub fn from_files(files: Vec<(String, Vec<u8>)>) -> Studio {
+        let mut studio = Studio::default();
+        for (path, bytes) in files {
+            match artifact::classify(&path) {
+                Place::Artifact(kind) => match artifact::parse(kind, &path, &bytes) {
+                    Ok(a) => studio.artifacts.push(a),
+                    Err(r) => studio.rejected.push(r),
+                },
+                Place::SchemaOverride(kind) => studio.schema_overrides.push((kind, path, bytes)),
+                Place::Unknown(why) => studio.unknown.push((path, why)),
+                Place::Ignored => {}
+            }
+        }
+        studio.artifacts.sort_by(|a, b| a.path.cmp(&b.path));
+        studio.config = studio
+            .artifacts
+            .iter()
+            .find(|a| a.kind == Kind::Studio)
+            .map(|a| Config::from_node(&a.data))
+            .unwrap_or_default();
+        studio
+    }
+
+    /// Artifacts of one kind.
+    pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &Artifact> {
+        self.artifacts.iter().filter(move |a| a.kind == kind)
+    }
+
+    /// The text of a file, for quoting its lines in diagnostics.
+    pub fn text_of(&self, path: &str) -> Option<&str> {
+        self.artifacts
+            .iter()
+            .find(|a| a.path == path)
+            .map(|a| a.text.as_str())
+            .or_else(|| {
+                self.rejected
+                    .iter()
+                    .find(|r| r.path == path)
+                    .map(|r| r.text.as_str())
+            })
+    }
+}
+
+/// Finds the studio root: the nearest folder at or above `start` holding `studio.toml`.
+pub fn find_root(start: &Path) -> Result<PathBuf, Error> {
+    let start = std::fs::canonicalize(start).map_err(|e| Error::Io {
+        path: start.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    let mut dir = Some(start.as_path());
+    while let Some(d) = dir {
+        if d.join("studio.toml").is_file() {
+            return Ok(d.to_path_buf());
+        }
+        dir = d.parent();
+    }
+    Err(Error::NotAStudio {
+        place: start.display().to_string(),
+    })
+}
