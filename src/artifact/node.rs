@@ -112,6 +112,23 @@ impl Node {
         }
     }
 
+    /// The node a JSON pointer names, if it exists.
+    pub fn get_pointer(&self, pointer: &str) -> Option<&Node> {
+        let mut node = self;
+        if pointer.is_empty() {
+            return Some(node);
+        }
+        for raw in pointer.trim_start_matches('/').split('/') {
+            let segment = raw.replace("~1", "/").replace("~0", "~");
+            node = match &node.value {
+                Value::Map(entries) => &entries.iter().find(|e| e.key == segment)?.value,
+                Value::Seq(items) => items.get(segment.parse::<usize>().ok()?)?,
+                _ => return None,
+            };
+        }
+        Some(node)
+    }
+
     /// The line of the deepest node that a JSON pointer (`/choices/0/to`) reaches.
     ///
     /// A pointer to a mapping key points at the key's line, which is where a reader

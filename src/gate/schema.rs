@@ -36,7 +36,9 @@ pub fn run(studio: &Studio) -> Vec<Finding> {
     let schemas = overrides(studio, &mut out);
 
     for r in &studio.rejected {
-        let fix = if r.message.to_lowercase().contains("duplicate") {
+        let fix = if r.message.contains("aliases") {
+            "write the values out in full, or nest fewer aliases".to_string()
+        } else if r.message.to_lowercase().contains("duplicate") {
             "keep one of the repeated keys; YAML keys must be unique".to_string()
         } else if r.message.contains("front matter") {
             "start the file with a `---` line, then the YAML fields, then `---`, then the prose"
@@ -182,7 +184,10 @@ fn stem_matches_id(a: &Artifact, out: &mut Vec<Finding>) {
 /// namespace (`#id` links and exported anchors), so they must not collide either.
 fn duplicate_ids(studio: &Studio, out: &mut Vec<Finding>) {
     let mut seen: BTreeMap<(&str, &str), &Artifact> = BTreeMap::new();
-    for a in &studio.artifacts {
+    // Sections come first, so a codex entry that collides with a section is the one flagged.
+    let mut ordered: Vec<&Artifact> = studio.artifacts.iter().collect();
+    ordered.sort_by(|a, b| (a.kind, &a.path).cmp(&(b.kind, &b.path)));
+    for a in ordered {
         let Some(id) = a.id() else { continue };
         let space = match a.kind {
             Kind::Section | Kind::Codex => "anchor",

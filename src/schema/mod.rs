@@ -129,8 +129,23 @@ impl Schemas {
                 ValidationErrorKind::Required { property } => {
                     let name = property.as_str().unwrap_or("?").to_string();
                     let desc = describe(&compiled.doc, &format!("{parent}/properties/{name}"));
+                    // A requirement that comes from `if`/`then` points at the field that
+                    // triggered it (`deterministic: true`), not at the whole object.
+                    let trigger = parent
+                        .strip_suffix("/then")
+                        .and_then(|base| resolve(&compiled.doc, &format!("{base}/if/properties")))
+                        .and_then(Json::as_object)
+                        .and_then(|props| {
+                            props.keys().find_map(|k| {
+                                let p = format!("{pointer}/{k}");
+                                artifact
+                                    .data
+                                    .get_pointer(&p)
+                                    .map(|_| artifact.data.locate(&p))
+                            })
+                        });
                     out.push(Violation {
-                        line: artifact.data.locate(&pointer),
+                        line: trigger.unwrap_or_else(|| artifact.data.locate(&pointer)),
                         pointer,
                         message: format!("{field} is missing the required field `{name}`"),
                         help: match desc {

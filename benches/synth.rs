@@ -1,0 +1,174 @@
+//! A deterministic, seeded synthetic studio for benchmarks: N sections with proportional
+//! codex entries, canon packs, codewords, gates and hubs, written as a real git repository.
+
+#![allow(dead_code)]
+
+use std::path::Path;
+
+use showrunner::git::Repo;
+
+/// SplitMix64: small, seeded, and the same everywhere.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Self {
+        Rng(seed)
+    }
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+const WORDS: [&str; 24] = [
+    "tide", "lantern", "harbour", "gull", "rope", "salt", "ferry", "cliff", "lamp", "tar", "net",
+    "bell", "mist", "quay", "storm", "reef", "oar", "sail", "chart", "keel", "pier", "shoal",
+    "wharf", "brine",
+];
+
+fn sentence(rng: &mut Rng, words: usize) -> String {
+    let mut s: Vec<&str> = (0..words).map(|_| WORDS[rng.below(WORDS.len())]).collect();
+    s[0] = "The";
+    format!("{}.", s.join(" "))
+}
+
+/// The files of a synthetic studio of `n` sections (sorted by path).
+pub fn files(n: usize, seed: u64) -> Vec<(String, Vec<u8>)> {
+    let mut rng = Rng::new(seed);
+    let n = n.max(10);
+    let codewords = (n / 50).max(2);
+    let codex = (n / 20).max(1);
+    let canon = (n / 100).max(1);
+    let endings = (n / 500).max(1);
+    let mut out: Vec<(String, Vec<u8>)> = Vec::new();
+    out.push((
+        "studio.toml".into(),
+        format!(
+            "[studio]\ntitle = \"Synthetic {n}\"\nauthor = \"Bench\"\nlanguage = \"en\"\nlicense = \"CC0-1.0\"\nstart = \"s00000\"\n\n[branches]\nhot = \"hot\"\ncold = \"cold\"\n"
+        )
+        .into_bytes(),
+    ));
+    out.push(("style/style.yaml".into(), b"register: plain\nmax_choice_label_words: 8\nbanned:\n  - term: okay\n    prefer: very well\n".to_vec()));
+    let mut cw = String::from("codewords:\n");
+    for c in 0..codewords {
+        cw.push_str(&format!("  cw-{c}:\n    phrase: \"You hold mark {c}\"\n"));
+    }
+    out.push(("codewords.yaml".into(), cw.into_bytes()));
+    // Codeword c is set by section c * (n / codewords) / 2 and tested only after it.
+    let setter = |c: usize| c * (n / codewords) / 2 + 1;
+    for i in 0..n {
+        let id = format!("s{i:05}");
+        let terminal = i >= n - endings;
+        let hub = !terminal && i % 30 == 0;
+        let mut fm = format!("---\nid: {id}\ntitle: \"Place {i}\"\n");
+        let mut flags = Vec::new();
+        if hub {
+            flags.push("hub");
+        }
+        if terminal {
+            flags.push("terminal");
+        }
+        if i % 1000 == 500 {
+            flags.push("keystone");
+        }
+        if !flags.is_empty() {
+            fm.push_str(&format!("flags: [{}]\n", flags.join(", ")));
+        }
+        if let Some(c) = (0..codewords).find(|&c| setter(c) == i) {
+            fm.push_str(&format!("sets: [cw-{c}]\n"));
+        }
+        if !terminal {
+            fm.push_str("choices:\n");
+            let extra = if hub { 3 } else { rng.below(2) };
+            let mut targets = vec![i + 1];
+            for _ in 0..extra {
+                targets.push((i + 2 + rng.below(40)).min(n - 1));
+            }
+            for (k, t) in targets.iter().enumerate() {
+                fm.push_str(&format!(
+                    "  - label: \"Follow the {} path {k}\"\n    to: s{t:05}\n",
+                    WORDS[rng.below(WORDS.len())]
+                ));
+                if k > 0 && rng.below(10) == 0 {
+                    let c = rng.below(codewords);
+                    if setter(c) < i {
+                        fm.push_str(&format!(
+                            "    requires: [cw-{c}]\n    condition: \"If you hold mark {c}\"\n"
+                        ));
+                    }
+                }
+            }
+        }
+        fm.push_str("---\n");
+        for _ in 0..3 {
+            fm.push_str(&sentence(&mut rng, 12));
+            fm.push(' ');
+        }
+        if i % 7 == 0 {
+            fm.push_str(&format!(
+                "See [the chart of {}](#c{:04}).",
+                WORDS[i % WORDS.len()],
+                i % codex
+            ));
+        }
+        fm.push('\n');
+        out.push((format!("sections/{id}.md"), fm.into_bytes()));
+    }
+    for c in 0..codex {
+        let id = format!("c{c:04}");
+        out.push((
+            format!("codex/{id}.md"),
+            format!(
+                "---\nid: {id}\ntitle: \"Entry {c}\"\nsee_also: [c{:04}]\n---\n{}\n",
+                (c + 1) % codex,
+                sentence(&mut rng, 20)
+            )
+            .into_bytes(),
+        ));
+    }
+    for c in 0..canon {
+        let id = format!("k{c:03}");
+        out.push((
+            format!("canon/{id}.md"),
+            format!("---\nid: {id}\ntitle: \"Truth {c}\"\nspoiler_terms: [\"secret {c} revealed\"]\n---\n{}\n", sentence(&mut rng, 30))
+                .into_bytes(),
+        ));
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+/// Writes the studio into `dir` as a git repository with `hot` and `cold` at one commit
+/// and the files checked out. Returns the commit id.
+pub fn write_repo(dir: &Path, n: usize, seed: u64) -> String {
+    let files = files(n, seed);
+    for (p, bytes) in &files {
+        let target = dir.join(p);
+        std::fs::create_dir_all(target.parent().expect("has parent")).expect("mkdir");
+        std::fs::write(&target, bytes).expect("write");
+    }
+    let (repo, _) = Repo::open_or_init(dir, "hot").expect("init repo");
+    let who = showrunner::git::Identity {
+        name: "Bench".into(),
+        email: "bench@example.invalid".into(),
+        time: 1_764_158_400,
+        offset: 0,
+    };
+    let commit = repo
+        .commit_files(None, &files, "Synthetic studio\n", &who)
+        .expect("commit");
+    repo.cas_ref("refs/heads/hot", &commit, None, "synthetic")
+        .expect("hot");
+    repo.cas_ref("refs/heads/cold", &commit, None, "synthetic")
+        .expect("cold");
+    let paths: Vec<String> = files.into_iter().map(|(p, _)| p).collect();
+    repo.checkout_branch_with("refs/heads/hot", &paths)
+        .expect("checkout");
+    commit
+}
