@@ -131,19 +131,14 @@ impl Schemas {
                     let desc = describe(&compiled.doc, &format!("{parent}/properties/{name}"));
                     // A requirement that comes from `if`/`then` points at the field that
                     // triggered it (`deterministic: true`), not at the whole object.
-                    let trigger = parent
-                        .strip_suffix("/then")
-                        .and_then(|base| resolve(&compiled.doc, &format!("{base}/if/properties")))
-                        .and_then(Json::as_object)
-                        .and_then(|props| {
-                            props.keys().find_map(|k| {
-                                let p = format!("{pointer}/{k}");
-                                artifact
-                                    .data
-                                    .get_pointer(&p)
-                                    .map(|_| artifact.data.locate(&p))
-                            })
-                        });
+                    let trigger = trigger_line(
+                        &compiled.doc,
+                        &schema_path,
+                        parent,
+                        &pointer,
+                        property,
+                        artifact,
+                    );
                     out.push(Violation {
                         line: trigger.unwrap_or_else(|| artifact.data.locate(&pointer)),
                         pointer,
@@ -192,6 +187,36 @@ impl Schemas {
         }
         Ok(out)
     }
+}
+
+/// Where a conditional requirement was triggered: the present key of a
+/// `dependentRequired` rule (`requires:`), or of an `if` that led to a `then`
+/// (`deterministic: true`). `None` when the requirement is unconditional.
+fn trigger_line(
+    doc: &Json,
+    schema_path: &str,
+    parent: &str,
+    pointer: &str,
+    property: &Json,
+    artifact: &Artifact,
+) -> Option<u32> {
+    let present = |key: &str| {
+        let p = format!("{pointer}/{key}");
+        artifact
+            .data
+            .get_pointer(&p)
+            .map(|_| artifact.data.locate(&p))
+    };
+    if schema_path.ends_with("/dependentRequired") {
+        let deps = resolve(doc, schema_path)?.as_object()?;
+        return deps
+            .iter()
+            .filter(|(_, req)| req.as_array().is_some_and(|r| r.contains(property)))
+            .find_map(|(k, _)| present(k));
+    }
+    let base = parent.strip_suffix("/then")?;
+    let props = resolve(doc, &format!("{base}/if/properties"))?.as_object()?;
+    props.keys().find_map(|k| present(k))
 }
 
 /// `/choices/1/to` → `` `choices[1].to` ``; the root is named by its kind.

@@ -1,1 +1,10 @@
+//! The one integration-test binary: hermetic studios driven through the real CLI.
 
+mod harness;
+
+mod check;
+mod defects;
+mod init;
+mod output;
+mod schemas;
+mod sources;

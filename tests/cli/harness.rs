@@ -1,0 +1,148 @@
+//! Hermetic sandboxes: a temp dir, no global git config, fixed identities and dates.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_showrunner");
+pub const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
+
+/// A finished command.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+                self.stdout, self.stderr
+            )
+        })
+    }
+}
+
+pub struct Sandbox {
+    dir: tempfile::TempDir,
+}
+
+fn hermetic(cmd: &mut Command, home: &Path) {
+    cmd.env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home)
+        .env("GIT_AUTHOR_NAME", "Ada Author")
+        .env("GIT_AUTHOR_EMAIL", "ada@example.invalid")
+        .env("GIT_AUTHOR_DATE", "2026-11-26T12:00:00Z")
+        .env("GIT_COMMITTER_NAME", "Ada Author")
+        .env("GIT_COMMITTER_EMAIL", "ada@example.invalid")
+        .env("GIT_COMMITTER_DATE", "2026-11-26T12:00:00Z")
+        .env("NO_COLOR", "1")
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE");
+}
+
+impl Sandbox {
+    pub fn new() -> Self {
+        let dir = tempfile::Builder::new()
+            .prefix("showrunner-test")
+            .tempdir()
+            .expect("tempdir");
+        std::fs::create_dir_all(dir.path().join("home")).expect("home");
+        Sandbox { dir }
+    }
+
+    pub fn join(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    /// Runs showrunner in `cwd` (relative to the sandbox).
+    pub fn run_in(&self, cwd: &str, args: &[&str]) -> Run {
+        let mut cmd = Command::new(BIN);
+        hermetic(&mut cmd, &self.join("home"));
+        let out = cmd
+            .args(args)
+            .current_dir(self.join(cwd))
+            .output()
+            .expect("run showrunner");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Runs showrunner at the sandbox root.
+    pub fn run(&self, args: &[&str]) -> Run {
+        self.run_in("", args)
+    }
+
+    /// Runs git in `cwd` and returns its stdout; panics when git fails.
+    pub fn git(&self, cwd: &str, args: &[&str]) -> String {
+        let mut cmd = Command::new("git");
+        hermetic(&mut cmd, &self.join("home"));
+        let out = cmd
+            .args(args)
+            .current_dir(self.join(cwd))
+            .output()
+            .expect("run git");
+        assert!(
+            out.status.success(),
+            "git {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim_end().to_string()
+    }
+
+    /// Copies a fixture folder into the sandbox at `to`.
+    pub fn copy_fixture(&self, fixture: &str, to: &str) {
+        copy_dir(&Path::new(FIXTURES).join(fixture), &self.join(to));
+    }
+
+    /// Makes `rel` a git repository whose `hot` branch (checked out) commits every file.
+    pub fn commit_all(&self, rel: &str) -> String {
+        if !self.join(rel).join(".git").exists() {
+            self.git(rel, &["init", "-q", "-b", "hot"]);
+        }
+        self.git(rel, &["add", "-A"]);
+        self.git(rel, &["commit", "-q", "--allow-empty", "-m", "fixture"]);
+        self.git(rel, &["rev-parse", "HEAD"])
+    }
+
+    /// Every file under `rel` with its bytes (for nothing-changed assertions), `.git` included.
+    pub fn snapshot(&self, rel: &str) -> Vec<(String, Vec<u8>)> {
+        let root = self.join(rel);
+        let mut out: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(&root)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e
+                    .path()
+                    .strip_prefix(&root)
+                    .expect("under root")
+                    .to_string_lossy()
+                    .into_owned();
+                (rel, std::fs::read(e.path()).expect("read"))
+            })
+            .collect();
+        out.sort();
+        out
+    }
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from).into_iter().flatten() {
+        let rel = e.path().strip_prefix(from).expect("under");
+        let target = to.join(rel);
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+        } else {
+            std::fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
+            std::fs::copy(e.path(), &target).expect("copy");
+        }
+    }
+}
