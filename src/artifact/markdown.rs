@@ -30,8 +30,7 @@ pub fn split(text: &str) -> Result<FrontMatter<'_>, (u32, String)> {
     }
     let yaml_start = first.len() + 1;
     let mut offset = yaml_start.min(text.len());
-    let mut line_no = 2u32;
-    for line in text[offset..].split_inclusive('\n') {
+    for (line_no, line) in (2u32..).zip(text[offset..].split_inclusive('\n')) {
         if is_fence(line.trim_end_matches('\n'), true) {
             let yaml = &text[yaml_start.min(text.len())..offset];
             let body_start = offset + line.len();
@@ -43,7 +42,6 @@ pub fn split(text: &str) -> Result<FrontMatter<'_>, (u32, String)> {
             });
         }
         offset += line.len();
-        line_no += 1;
     }
     Err((
         1,

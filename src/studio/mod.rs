@@ -152,20 +152,27 @@ impl Studio {
     }
 
     /// Builds a studio from in-memory files (`path`, bytes).
+    ///
+    /// Parsing is spread over the machine's cores; the result does not depend on how.
     pub fn from_files(files: Vec<(String, Vec<u8>)>) -> Studio {
         let mut studio = Studio::default();
+        let mut to_parse: Vec<(Kind, String, Vec<u8>)> = Vec::new();
         for (path, bytes) in files {
             match artifact::classify(&path) {
-                Place::Artifact(kind) => match artifact::parse(kind, &path, &bytes) {
-                    Ok(a) => studio.artifacts.push(a),
-                    Err(r) => studio.rejected.push(r),
-                },
+                Place::Artifact(kind) => to_parse.push((kind, path, bytes)),
                 Place::SchemaOverride(kind) => studio.schema_overrides.push((kind, path, bytes)),
                 Place::Unknown(why) => studio.unknown.push((path, why)),
                 Place::Ignored => {}
             }
         }
+        for parsed in parse_all(&to_parse) {
+            match parsed {
+                Ok(a) => studio.artifacts.push(a),
+                Err(r) => studio.rejected.push(r),
+            }
+        }
         studio.artifacts.sort_by(|a, b| a.path.cmp(&b.path));
+        studio.rejected.sort_by(|a, b| a.path.cmp(&b.path));
         studio.config = studio
             .artifacts
             .iter()
@@ -193,6 +200,40 @@ impl Studio {
                     .map(|r| r.text.as_str())
             })
     }
+}
+
+/// Parses artifacts on all cores, keeping input order.
+fn parse_all(files: &[(Kind, String, Vec<u8>)]) -> Vec<Result<Artifact, Rejected>> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(8);
+    if threads < 2 || files.len() < 64 {
+        return files
+            .iter()
+            .map(|(k, p, b)| artifact::parse(*k, p, b))
+            .collect();
+    }
+    let chunk = files.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|(k, p, b)| artifact::parse(*k, p, b))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| match h.join() {
+                Ok(v) => v,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    })
 }
 
 /// Finds the studio root: the nearest folder at or above `start` holding `studio.toml`.

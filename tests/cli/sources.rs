@@ -65,7 +65,7 @@ proptest! {
         let root = s.join("studio");
         std::fs::create_dir_all(&root).expect("mkdir");
         std::fs::write(root.join("studio.toml"), "[studio]\ntitle = \"P\"\nauthor = \"A\"\nlanguage = \"en\"\nlicense = \"x\"\nstart = \"a\"\n").expect("write");
-        for (_, (path, bytes)) in &files {
+        for (path, bytes) in files.values() {
             let target = root.join(path);
             std::fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
             std::fs::write(&target, bytes).expect("write");
