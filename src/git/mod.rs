@@ -136,7 +136,9 @@ impl Repo {
         let tree = self.inner.find_commit(oid)?.tree()?;
         let mut wanted: Vec<(String, Oid)> = Vec::new();
         tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
-            if entry.kind() == Some(git2::ObjectType::Blob) {
+            // Symlinks are blobs too, but their content is a target path, not a file:
+            // skip them, as the work-tree walk does.
+            if entry.kind() == Some(git2::ObjectType::Blob) && entry.filemode() != 0o120000 {
                 let path = format!("{dir}{}", entry.name().unwrap_or(""));
                 if entry.name().is_ok() && want(&path) {
                     wanted.push((path, entry.id()));

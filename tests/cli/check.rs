@@ -164,3 +164,15 @@ fn bad_usage_exits_2() {
     let r = s.run(&["-C", "no/such/dir", "check"]);
     assert_eq!(r.code, 2, "{r:?}");
 }
+
+#[test]
+fn symlinks_are_skipped_alike_in_the_tree_and_the_work_tree() {
+    let s = Sandbox::new();
+    minimal(&s);
+    std::os::unix::fs::symlink("quay.md", s.join("studio/sections/alias.md")).expect("symlink");
+    s.commit_all("studio");
+    let tree = s.run_in("studio", &["gate", "check", "--format", "json"]);
+    let work = s.run_in("studio", &["check", "--format", "json"]);
+    assert_eq!(tree.code, 0, "{}", tree.stdout);
+    assert_eq!(tree.json()["findings"], work.json()["findings"]);
+}
