@@ -118,8 +118,7 @@ impl Node {
         if pointer.is_empty() {
             return Some(node);
         }
-        for raw in pointer.trim_start_matches('/').split('/') {
-            let segment = raw.replace("~1", "/").replace("~0", "~");
+        for segment in segments(pointer) {
             node = match &node.value {
                 Value::Map(entries) => &entries.iter().find(|e| e.key == segment)?.value,
                 Value::Seq(items) => items.get(segment.parse::<usize>().ok()?)?,
@@ -139,8 +138,7 @@ impl Node {
         if pointer.is_empty() {
             return line;
         }
-        for raw in pointer.trim_start_matches('/').split('/') {
-            let segment = raw.replace("~1", "/").replace("~0", "~");
+        for segment in segments(pointer) {
             match &node.value {
                 Value::Map(entries) => match entries.iter().find(|e| e.key == segment) {
                     Some(e) => {
@@ -165,24 +163,10 @@ impl Node {
 
     /// The line of the key `key` inside the mapping at `pointer` (for unknown fields).
     pub fn locate_key(&self, pointer: &str, key: &str) -> u32 {
-        let mut node = self;
-        if !pointer.is_empty() {
-            for raw in pointer.trim_start_matches('/').split('/') {
-                let segment = raw.replace("~1", "/").replace("~0", "~");
-                let next = match &node.value {
-                    Value::Map(entries) => {
-                        entries.iter().find(|e| e.key == segment).map(|e| &e.value)
-                    }
-                    Value::Seq(items) => segment.parse::<usize>().ok().and_then(|i| items.get(i)),
-                    _ => None,
-                };
-                match next {
-                    Some(n) => node = n,
-                    None => return self.locate(pointer),
-                }
-            }
+        match self.get_pointer(pointer) {
+            Some(node) => node.entry(key).map(|e| e.key_line).unwrap_or(node.line),
+            None => self.locate(pointer),
         }
-        node.entry(key).map(|e| e.key_line).unwrap_or(node.line)
     }
 
     /// The same tree as JSON, for schema validation.
@@ -203,6 +187,14 @@ impl Node {
             }
         }
     }
+}
+
+/// The unescaped segments of a non-empty JSON pointer (`/a~1b/0` → `a/b`, `0`).
+fn segments(pointer: &str) -> impl Iterator<Item = String> + '_ {
+    pointer
+        .trim_start_matches('/')
+        .split('/')
+        .map(|raw| raw.replace("~1", "/").replace("~0", "~"))
 }
 
 #[cfg(test)]

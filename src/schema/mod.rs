@@ -249,19 +249,10 @@ fn shorten(msg: &str) -> String {
     }
 }
 
-/// Follows a JSON pointer into a schema document, resolving local `$ref`s on the way.
+/// Follows a JSON pointer into a schema document, then through local `$ref`s until it
+/// reaches a schema that says something itself.
 fn resolve<'a>(doc: &'a Json, pointer: &str) -> Option<&'a Json> {
-    let mut node = doc;
-    if !pointer.is_empty() {
-        for seg in pointer.trim_start_matches('/').split('/') {
-            let seg = seg.replace("~1", "/").replace("~0", "~");
-            node = match node {
-                Json::Object(m) => m.get(&seg)?,
-                Json::Array(a) => a.get(seg.parse::<usize>().ok()?)?,
-                _ => return None,
-            };
-        }
-    }
+    let mut node = doc.pointer(pointer)?;
     for _ in 0..8 {
         match node
             .get("$ref")
@@ -271,7 +262,7 @@ fn resolve<'a>(doc: &'a Json, pointer: &str) -> Option<&'a Json> {
             Some(target)
                 if node.get("properties").is_none() && node.get("description").is_none() =>
             {
-                node = resolve_plain(doc, target)?;
+                node = doc.pointer(target)?;
             }
             _ => break,
         }
@@ -279,16 +270,12 @@ fn resolve<'a>(doc: &'a Json, pointer: &str) -> Option<&'a Json> {
     Some(node)
 }
 
-fn resolve_plain<'a>(doc: &'a Json, pointer: &str) -> Option<&'a Json> {
-    doc.pointer(pointer)
-}
-
 /// The first sentence of the description at a schema location.
 fn describe(doc: &Json, pointer: &str) -> Option<String> {
     let node = resolve(doc, pointer)?;
     let text = node.get("description").and_then(Json::as_str).or_else(|| {
         let r = node.get("$ref")?.as_str()?.strip_prefix('#')?;
-        resolve_plain(doc, r)?.get("description")?.as_str()
+        doc.pointer(r)?.get("description")?.as_str()
     })?;
     let first = text
         .split(". ")
