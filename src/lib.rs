@@ -12,6 +12,7 @@ pub mod git;
 pub mod roles;
 pub mod schema;
 pub mod studio;
+pub mod trace;
 pub mod yaml;
 
 pub use error::Error;

@@ -8,3 +8,4 @@ mod init;
 mod output;
 mod schemas;
 mod sources;
+mod trailers;
