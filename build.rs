@@ -1,5 +1,5 @@
-//! Embeds the sample studio (`fixtures/sample/`) into the binary for `init --from-sample`
-//! and `demo`, as a sorted table of `(path, bytes)`.
+//! Embeds the sample studio (`fixtures/sample/`) and the default playbooks (`playbooks/`)
+//! into the binary, as sorted tables of `(path, bytes)`.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -41,6 +41,21 @@ fn main() {
         let _ = writeln!(src, "    ({rel:?}, include_bytes!({abs:?})),");
     }
     src.push_str("];\n");
-    let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("sample.rs");
-    std::fs::write(out, src).expect("write sample table");
+    let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    std::fs::write(Path::new(&out_dir).join("sample.rs"), src).expect("write sample table");
+
+    let playbooks = Path::new(env!("CARGO_MANIFEST_DIR")).join("playbooks");
+    println!("cargo:rerun-if-changed={}", playbooks.display());
+    let mut files = Vec::new();
+    collect(&playbooks, "playbooks", &mut files);
+    files.retain(|(rel, _)| rel.ends_with(".yaml"));
+    let mut src = String::from(
+        "/// The embedded playbooks, as `(path, bytes)`.\npub static EMBEDDED: &[(&str, &[u8])] = &[\n",
+    );
+    for (rel, abs) in &files {
+        println!("cargo:rerun-if-changed={abs}");
+        let _ = writeln!(src, "    ({rel:?}, include_bytes!({abs:?})),");
+    }
+    src.push_str("];\n");
+    std::fs::write(Path::new(&out_dir).join("playbooks.rs"), src).expect("write playbook table");
 }

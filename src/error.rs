@@ -27,6 +27,14 @@ pub enum Error {
     /// A command that would overwrite something it must not.
     #[error("{0}")]
     Refused(String),
+    /// A request the current state refuses (an illegal TU transition, …).
+    #[error("{message}")]
+    State {
+        /// What was refused and why.
+        message: String,
+        /// What can be done instead.
+        hint: Option<String>,
+    },
     /// Git said no.
     #[error(transparent)]
     Git(#[from] GitError),

@@ -78,6 +78,29 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
     }
 }
 
+/// A YAML scalar for `s`: plain when that reads back as the same string under YAML 1.2,
+/// double-quoted (JSON escaping) otherwise.
+pub fn quote(s: &str) -> String {
+    let plain_safe = !s.is_empty()
+        && s.chars().next().is_some_and(|c| c.is_alphanumeric())
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || " _-./()'".contains(c))
+        && !s.ends_with(' ')
+        && !matches!(
+            s.to_ascii_lowercase().as_str(),
+            "true" | "false" | "null" | "yes" | "no" | "on" | "off"
+        )
+        && s.parse::<f64>().is_err()
+        && !s
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '-' || c == ':');
+    if plain_safe {
+        s.to_string()
+    } else {
+        serde_json::to_string(s).unwrap_or_else(|_| format!("\"{s}\""))
+    }
+}
+
 /// Strips the location suffix serde-saphyr appends, since we report the line ourselves.
 fn clean_message(raw: &str) -> String {
     let first = raw.lines().next().unwrap_or(raw).trim();
@@ -277,6 +300,25 @@ mod tests {
     fn deep_nesting_is_refused() {
         let text = format!("{}{}", "[".repeat(500), "]".repeat(500));
         assert!(parse(&text).is_err());
+    }
+
+    #[test]
+    fn quoted_scalars_read_back_as_the_same_string() {
+        for s in [
+            "plain words",
+            "New: title",
+            "yes",
+            "2026-11-26",
+            "12",
+            "#hash",
+            "a \"q\"",
+            "trailing ",
+            "émigré",
+            "x: y # z",
+        ] {
+            let doc = parse(&format!("v: {}\n", quote(s))).expect("parses");
+            assert_eq!(doc.str_at("v"), Some(s), "{s} as {}", quote(s));
+        }
     }
 
     #[test]

@@ -41,6 +41,15 @@ pub enum GitError {
         /// The value found at update time.
         actual: String,
     },
+    /// A file the tool must write has local edits that writing would lose.
+    #[error("{path} has local changes that are not committed")]
+    Dirty {
+        /// Studio-relative path.
+        path: String,
+    },
+    /// The index has unresolved conflicts.
+    #[error("the index has unresolved merge conflicts")]
+    Conflicts,
     /// Anything else libgit2 reports.
     #[error("git: {0}")]
     Other(String),
@@ -289,6 +298,275 @@ impl Repo {
         }
         Ok(())
     }
+}
+
+/// One commit as the ledger sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CommitInfo {
+    /// Full hex id.
+    pub id: String,
+    /// Parent ids, first parent first.
+    pub parents: Vec<String>,
+    /// Committer time (seconds since the epoch).
+    pub time: i64,
+    /// Author name.
+    pub author: String,
+    /// The raw message.
+    pub message: String,
+}
+
+impl Repo {
+    /// The branch `HEAD` points at (`refs/heads/…`), if it is symbolic.
+    pub fn head_branch(&self) -> Option<String> {
+        let head = self.inner.find_reference("HEAD").ok()?;
+        head.symbolic_target().ok().flatten().map(str::to_string)
+    }
+
+    /// Whether the repository has no work tree.
+    pub fn is_bare(&self) -> bool {
+        self.inner.is_bare()
+    }
+
+    /// Branches under `refs/heads/<prefix>`, as `(full ref name, commit id)`, sorted.
+    pub fn branches(&self, prefix: &str) -> Result<Vec<(String, String)>> {
+        let mut out = Vec::new();
+        for r in self
+            .inner
+            .references_glob(&format!("refs/heads/{prefix}*"))?
+        {
+            let r = r?;
+            if let (Ok(name), Ok(c)) = (r.name(), r.peel_to_commit()) {
+                out.push((name.to_string(), c.id().to_string()));
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    /// The bytes of `path` in a commit's tree, if it is a blob there.
+    pub fn blob_at(&self, commit: &str, path: &str) -> Result<Option<Vec<u8>>> {
+        let tree = self.inner.find_commit(Oid::from_str(commit)?)?.tree()?;
+        match tree.get_path(Path::new(path)) {
+            Ok(entry) => match entry.to_object(&self.inner)?.into_blob() {
+                Ok(b) => Ok(Some(b.content().to_vec())),
+                Err(_) => Ok(None),
+            },
+            Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The blob id of `path` in a commit's tree (for cheap "did this commit touch it").
+    pub fn entry_id(&self, commit: &str, path: &str) -> Result<Option<String>> {
+        let tree = self.inner.find_commit(Oid::from_str(commit)?)?.tree()?;
+        match tree.get_path(Path::new(path)) {
+            Ok(entry) => Ok(Some(entry.id().to_string())),
+            Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Paths a commit changed against its first parent (all paths for a root commit).
+    pub fn changed_paths(&self, commit: &str) -> Result<Vec<String>> {
+        let c = self.inner.find_commit(Oid::from_str(commit)?)?;
+        let new = c.tree()?;
+        let old = match c.parent(0) {
+            Ok(p) => Some(p.tree()?),
+            Err(_) => None,
+        };
+        let diff = self
+            .inner
+            .diff_tree_to_tree(old.as_ref(), Some(&new), None)?;
+        let mut out: Vec<String> = diff
+            .deltas()
+            .filter_map(|d| {
+                d.new_file()
+                    .path()
+                    .or_else(|| d.old_file().path())
+                    .map(|p| p.to_string_lossy().into_owned())
+            })
+            .collect();
+        out.sort();
+        out.dedup();
+        Ok(out)
+    }
+
+    /// Whether `ancestor` is reachable from `descendant` (or equal to it).
+    pub fn is_ancestor(&self, ancestor: &str, descendant: &str) -> Result<bool> {
+        let a = Oid::from_str(ancestor)?;
+        let d = Oid::from_str(descendant)?;
+        Ok(a == d || self.inner.graph_descendant_of(d, a)?)
+    }
+
+    /// Visits every commit reachable from `tips` and not from `hide`, parents before
+    /// children. The visitor returns `false` to stop early.
+    pub fn walk(
+        &self,
+        tips: &[String],
+        hide: &[String],
+        visit: &mut dyn FnMut(CommitInfo) -> bool,
+    ) -> Result<()> {
+        let mut walk = self.inner.revwalk()?;
+        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)?;
+        for t in tips {
+            walk.push(Oid::from_str(t)?)?;
+        }
+        for h in hide {
+            walk.hide(Oid::from_str(h)?)?;
+        }
+        for oid in walk {
+            let c = self.inner.find_commit(oid?)?;
+            let info = CommitInfo {
+                id: c.id().to_string(),
+                parents: c.parent_ids().map(|p| p.to_string()).collect(),
+                time: c.time().seconds(),
+                author: c.author().name().unwrap_or("").to_string(),
+                message: String::from_utf8_lossy(c.message_bytes()).into_owned(),
+            };
+            if !visit(info) {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Ids of commits reachable from `tips` but not from `hide` (like `git rev-list`).
+    pub fn rev_list(&self, tips: &[String], hide: &[String]) -> Result<Vec<String>> {
+        let mut walk = self.inner.revwalk()?;
+        for t in tips {
+            walk.push(Oid::from_str(t)?)?;
+        }
+        for h in hide {
+            walk.hide(Oid::from_str(h)?)?;
+        }
+        walk.map(|o| o.map(|o| o.to_string()).map_err(GitError::from))
+            .collect()
+    }
+
+    /// Points `HEAD` at a branch without touching the index or work tree (the caller
+    /// guarantees the branch has the same tree as the current `HEAD`).
+    pub fn set_head(&self, branch_ref: &str) -> Result<()> {
+        Ok(self.inner.set_head(branch_ref)?)
+    }
+
+    /// Whether `branch_ref` is checked out in this repository's work tree.
+    fn checked_out(&self, branch_ref: &str) -> bool {
+        !self.inner.is_bare() && self.head_branch().as_deref() == Some(branch_ref)
+    }
+
+    /// Commits tool-owned `files` on top of `branch_ref`, which must still be at
+    /// `expected_tip` (compare-and-swap). Nothing but those files goes into the commit.
+    /// When the branch is checked out, the index entries and work-tree files of those
+    /// paths are updated and every other entry is left alone; the call refuses up front
+    /// (changing nothing) if one of the files has local edits that would be lost.
+    pub fn commit_tool_files(
+        &self,
+        branch_ref: &str,
+        expected_tip: &str,
+        files: &[(String, Vec<u8>)],
+        message: &str,
+        who: &Identity,
+    ) -> Result<String> {
+        let checked_out = self.checked_out(branch_ref);
+        if checked_out {
+            self.ensure_clean(expected_tip, files.iter().map(|(p, _)| p.as_str()))?;
+        }
+        let commit = self.commit_files(Some(expected_tip), files, message, who)?;
+        self.cas_ref(
+            branch_ref,
+            &commit,
+            Some(expected_tip),
+            &format!("showrunner: {}", first_line(message)),
+        )?;
+        if checked_out {
+            let workdir = self
+                .inner
+                .workdir()
+                .ok_or_else(|| GitError::Other("no work tree".into()))?;
+            let mut index = self.inner.index()?;
+            for (path, bytes) in files {
+                let target = workdir.join(path);
+                if let Some(parent) = target.parent() {
+                    std::fs::create_dir_all(parent).map_err(|e| GitError::Other(e.to_string()))?;
+                }
+                std::fs::write(&target, bytes)
+                    .map_err(|e| GitError::Other(format!("{path}: {e}")))?;
+                index.add_path(Path::new(path))?;
+            }
+            index.write()?;
+        }
+        Ok(commit)
+    }
+
+    /// Refuses when a path's index entry or work-tree file differs from `commit`'s.
+    fn ensure_clean<'a>(&self, commit: &str, paths: impl Iterator<Item = &'a str>) -> Result<()> {
+        let index = self.inner.index()?;
+        let workdir = self
+            .inner
+            .workdir()
+            .ok_or_else(|| GitError::Other("no work tree".into()))?;
+        for path in paths {
+            let in_tree = self.entry_id(commit, path)?;
+            let in_index = index.get_path(Path::new(path), 0).map(|e| e.id.to_string());
+            let on_disk = match std::fs::read(workdir.join(path)) {
+                Ok(bytes) => Some(Oid::hash_object(git2::ObjectType::Blob, &bytes)?.to_string()),
+                Err(_) => None,
+            };
+            if in_index != in_tree || on_disk != in_tree {
+                return Err(GitError::Dirty {
+                    path: path.to_string(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Commits what is staged (with `all`, first every tracked change, like `git commit
+    /// -a`) on the checked-out `branch_ref`, which must still be at `expected_tip`. The
+    /// index is written back only when the ref update succeeded. In a bare repository,
+    /// or with `empty`, the commit has the tip's tree.
+    pub fn commit_index(
+        &self,
+        branch_ref: &str,
+        expected_tip: &str,
+        message: &str,
+        who: &Identity,
+        all: bool,
+    ) -> Result<String> {
+        let repo = &self.inner;
+        let parent = repo.find_commit(Oid::from_str(expected_tip)?)?;
+        let sig = Signature::new(&who.name, &who.email, &Time::new(who.time, who.offset))?;
+        let (tree, index) = if self.checked_out(branch_ref) {
+            let mut index = repo.index()?;
+            if index.has_conflicts() {
+                return Err(GitError::Conflicts);
+            }
+            if all {
+                index.update_all(["*"].iter(), None)?;
+            }
+            let tree = repo.find_tree(index.write_tree()?)?;
+            (tree, Some(index))
+        } else {
+            (parent.tree()?, None)
+        };
+        let commit = repo
+            .commit(None, &sig, &sig, message, &tree, &[&parent])?
+            .to_string();
+        self.cas_ref(
+            branch_ref,
+            &commit,
+            Some(expected_tip),
+            &format!("showrunner: {}", first_line(message)),
+        )?;
+        if let Some(mut index) = index {
+            index.write()?;
+        }
+        Ok(commit)
+    }
+}
+
+fn first_line(message: &str) -> &str {
+    message.lines().next().unwrap_or("")
 }
 
 fn now() -> (i64, i32) {

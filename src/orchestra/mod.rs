@@ -1,0 +1,3 @@
+//! The Showrunner's desk: playbooks (loops), and later dispatch, roles and questions.
+
+pub mod playbook;

@@ -1,0 +1,149 @@
+//! Loop playbooks: embedded defaults from this repository's `playbooks/`, overridable
+//! (or extended) by a studio's own `playbooks/<id>.yaml`.
+
+use std::collections::BTreeMap;
+
+use crate::artifact::node::{Node, Value};
+use crate::artifact::{self, Kind};
+
+include!(concat!(env!("OUT_DIR"), "/playbooks.rs"));
+
+/// A playbook's RACI.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Raci {
+    /// Accountable role id.
+    pub accountable: String,
+    /// Responsible role ids.
+    pub responsible: Vec<String>,
+    /// Consulted role ids.
+    pub consulted: Vec<String>,
+    /// Informed role ids.
+    pub informed: Vec<String>,
+}
+
+/// One deliverable of a loop.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Deliverable {
+    /// Artifact kind (`section`, `canon`, …).
+    pub kind: String,
+    /// How many at least.
+    pub min: Option<i64>,
+    /// What it is.
+    pub description: Option<String>,
+}
+
+/// One step of a loop.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Step {
+    /// Step id (`draft_canon`).
+    pub id: String,
+    /// The role that does it.
+    pub role: String,
+    /// What it produces.
+    pub produces: String,
+}
+
+/// A loop playbook, as far as the TU ledger needs it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Playbook {
+    /// Loop id (`lore_deepening`).
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Who is accountable, responsible, consulted, informed.
+    pub raci: Raci,
+    /// Ordered steps.
+    pub steps: Vec<Step>,
+    /// What a run must produce.
+    pub deliverables: Vec<Deliverable>,
+    /// Quality bars the loop presses.
+    pub bars: Vec<String>,
+    /// Optional roles it needs awake.
+    pub wakes: Vec<String>,
+}
+
+fn strings(n: Option<&Node>) -> Vec<String> {
+    match n.map(|n| &n.value) {
+        Some(Value::Seq(items)) => items
+            .iter()
+            .filter_map(|i| i.as_str().map(str::to_string))
+            .collect(),
+        Some(Value::Str(s)) => vec![s.clone()],
+        _ => Vec::new(),
+    }
+}
+
+impl Playbook {
+    /// Reads a playbook from its parsed YAML (lenient: the schema bar judges validity).
+    pub fn from_node(node: &Node) -> Option<Playbook> {
+        let raci = node.get("raci");
+        Some(Playbook {
+            id: node.str_at("id")?.to_string(),
+            name: node.str_at("name").unwrap_or_default().to_string(),
+            raci: Raci {
+                accountable: raci
+                    .and_then(|r| r.str_at("accountable"))
+                    .unwrap_or("showrunner")
+                    .to_string(),
+                responsible: strings(raci.and_then(|r| r.get("responsible"))),
+                consulted: strings(raci.and_then(|r| r.get("consulted"))),
+                informed: strings(raci.and_then(|r| r.get("informed"))),
+            },
+            steps: node
+                .get("steps")
+                .and_then(Node::as_seq)
+                .unwrap_or(&[])
+                .iter()
+                .filter_map(|s| {
+                    Some(Step {
+                        id: s.str_at("id")?.to_string(),
+                        role: s.str_at("role").unwrap_or_default().to_string(),
+                        produces: s.str_at("produces").unwrap_or_default().to_string(),
+                    })
+                })
+                .collect(),
+            deliverables: node
+                .get("deliverables")
+                .and_then(Node::as_seq)
+                .unwrap_or(&[])
+                .iter()
+                .filter_map(|d| {
+                    Some(Deliverable {
+                        kind: d.str_at("kind")?.to_string(),
+                        min: match d.get("min").map(|m| &m.value) {
+                            Some(Value::Int(i)) => Some(*i),
+                            _ => None,
+                        },
+                        description: d.str_at("description").map(str::to_string),
+                    })
+                })
+                .collect(),
+            bars: strings(node.get("bars")),
+            wakes: strings(node.get("wakes")),
+        })
+    }
+}
+
+/// The embedded playbooks by id.
+pub fn embedded() -> BTreeMap<String, Playbook> {
+    EMBEDDED
+        .iter()
+        .filter_map(|(path, bytes)| artifact::parse(Kind::Playbook, path, bytes).ok())
+        .filter_map(|a| Playbook::from_node(&a.data))
+        .map(|p| (p.id.clone(), p))
+        .collect()
+}
+
+/// The playbooks in force: embedded ones, replaced or extended by the studio's.
+pub fn in_force(studio_playbooks: &[(String, Vec<u8>)]) -> BTreeMap<String, Playbook> {
+    let mut all = embedded();
+    for (path, bytes) in studio_playbooks {
+        if let Some(p) = artifact::parse(Kind::Playbook, path, bytes)
+            .ok()
+            .and_then(|a| Playbook::from_node(&a.data))
+        {
+            all.insert(p.id.clone(), p);
+        }
+    }
+    all
+}

@@ -1,0 +1,314 @@
+//! TU briefs (`tus/<TU-ID>.yaml`): writing a new one from a playbook, and editing fields
+//! of an existing one while keeping its order and comments.
+
+use crate::artifact::node::{Node, Value};
+use crate::artifact::{self, Kind};
+use crate::orchestra::playbook::Playbook;
+use crate::yaml;
+
+/// What a new brief says.
+pub struct NewBrief<'a> {
+    /// The TU id.
+    pub id: &'a str,
+    /// Title.
+    pub title: &'a str,
+    /// Loop id.
+    pub loop_id: &'a str,
+    /// `YYYY-MM-DD`.
+    pub opened: &'a str,
+    /// The role opening it (id).
+    pub role: &'a str,
+    /// The loop's playbook, when one exists.
+    pub playbook: Option<&'a Playbook>,
+}
+
+fn list(items: &[String]) -> String {
+    format!(
+        "[{}]",
+        items
+            .iter()
+            .map(|i| yaml::quote(i))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+/// Renders a new brief, RACI and deliverables taken from the playbook when there is one.
+pub fn render(b: &NewBrief<'_>) -> String {
+    let mut out = String::from(
+        "# Trace Unit brief. The TU's state is derived from git history\n# (`showrunner tu show`), never written here.\n",
+    );
+    out.push_str(&format!("id: {}\n", b.id));
+    out.push_str(&format!("title: {}\n", yaml::quote(b.title)));
+    out.push_str(&format!("loop: {}\n", b.loop_id));
+    out.push_str(&format!("opened: \"{}\"\n", b.opened));
+    match b.playbook {
+        Some(p) => {
+            out.push_str(&format!("owner_a: {}\n", p.raci.accountable));
+            let mut responsible = p.raci.responsible.clone();
+            if responsible.is_empty() {
+                responsible.push(b.role.to_string());
+            }
+            out.push_str(&format!("responsible_r: {}\n", list(&responsible)));
+            if !p.raci.consulted.is_empty() {
+                out.push_str(&format!("consulted_c: {}\n", list(&p.raci.consulted)));
+            }
+            if !p.raci.informed.is_empty() {
+                out.push_str(&format!("informed_i: {}\n", list(&p.raci.informed)));
+            }
+            if !p.wakes.is_empty() {
+                out.push_str(&format!("awake: {}\n", list(&p.wakes)));
+            }
+            if !p.deliverables.is_empty() {
+                out.push_str("deliverables:\n");
+                for d in &p.deliverables {
+                    out.push_str(&format!("  - kind: {}\n", yaml::quote(&d.kind)));
+                    if let Some(min) = d.min {
+                        out.push_str(&format!("    count: {min}\n"));
+                    }
+                    if let Some(desc) = &d.description {
+                        out.push_str(&format!("    description: {}\n", yaml::quote(desc)));
+                    }
+                }
+            }
+            if !p.bars.is_empty() {
+                out.push_str(&format!("bars: {}\n", list(&p.bars)));
+            }
+        }
+        None => {
+            out.push_str("owner_a: showrunner\n");
+            out.push_str(&format!("responsible_r: [{}]\n", b.role));
+        }
+    }
+    out
+}
+
+/// One edit to a brief.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// Set a field to a text value (replacing whatever it held).
+    Set(String, String),
+    /// Append an item to a list field (creating it, or turning a single value into a list).
+    Add(String, String),
+    /// Remove an item from a list field.
+    Remove(String, String),
+}
+
+impl Change {
+    fn field(&self) -> &str {
+        match self {
+            Change::Set(k, _) | Change::Add(k, _) | Change::Remove(k, _) => k,
+        }
+    }
+}
+
+/// Fields that never change after opening.
+const FIXED: [&str; 3] = ["id", "opened", "loop"];
+
+/// Applies edits to a brief's text, rewriting only the lines of the fields it touches.
+/// Returns the new text, or a sentence saying why an edit cannot be made.
+pub fn edit(text: &str, changes: &[Change]) -> Result<String, String> {
+    let mut text = text.to_string();
+    for change in changes {
+        let field = change.field();
+        if FIXED.contains(&field) {
+            return Err(format!(
+                "`{field}` is fixed when a TU opens and cannot be changed"
+            ));
+        }
+        if field.is_empty() || !field.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+            return Err(format!("`{field}` is not a brief field name"));
+        }
+        text = edit_one(&text, change)?;
+    }
+    Ok(text)
+}
+
+fn edit_one(text: &str, change: &Change) -> Result<String, String> {
+    let doc = yaml::parse(text)
+        .map_err(|e| format!("the brief does not parse (line {}): {}", e.line, e.message))?;
+    let entries = doc.as_map().ok_or("the brief is not a mapping")?;
+    let lines: Vec<&str> = text.lines().collect();
+    let field = change.field();
+    let index = entries.iter().position(|e| e.key == field);
+    // The lines a top-level field occupies: from its key to the line before the next
+    // key, less trailing blank and comment lines (they introduce what follows).
+    let span = index.map(|i| {
+        let start = entries[i].key_line as usize - 1;
+        let mut end = entries
+            .get(i + 1)
+            .map(|n| n.key_line as usize - 1)
+            .unwrap_or(lines.len());
+        while end > start + 1
+            && (lines[end - 1].trim().is_empty() || lines[end - 1].trim_start().starts_with('#'))
+        {
+            end -= 1;
+        }
+        (start, end)
+    });
+    let current: Vec<String> = match index.map(|i| &entries[i].value.value) {
+        Some(Value::Seq(items)) => items.iter().map(item_text).collect(),
+        Some(Value::Null) | None => Vec::new(),
+        Some(Value::Map(_)) => return Err(format!("`{field}` is a mapping; edit it in the file")),
+        Some(_) => vec![
+            index
+                .map(|i| item_text(&entries[i].value))
+                .unwrap_or_default(),
+        ],
+    };
+    let was_list = matches!(index.map(|i| &entries[i].value.value), Some(Value::Seq(_)));
+    let has_objects = match index.map(|i| &entries[i].value.value) {
+        Some(Value::Seq(items)) => items.iter().any(|n| matches!(n.value, Value::Map(_))),
+        _ => false,
+    };
+    let replacement: Vec<String> = match change {
+        Change::Set(_, v) => vec![format!("{field}: {}", yaml::quote(v))],
+        Change::Add(_, v) => {
+            if current.iter().any(|c| c == v) {
+                return Ok(text.to_string());
+            }
+            if has_objects {
+                // Keep structured items exactly; append a plain item after them.
+                let (start, end) = span.ok_or("internal: span")?;
+                let indent = lines[start + 1..end]
+                    .iter()
+                    .find(|l| l.trim_start().starts_with("- "))
+                    .map(|l| &l[..l.len() - l.trim_start().len()])
+                    .unwrap_or("  ");
+                let mut out: Vec<String> =
+                    lines[start..end].iter().map(|l| l.to_string()).collect();
+                out.push(format!("{indent}- {}", yaml::quote(v)));
+                out
+            } else {
+                let mut items = current.clone();
+                items.push(v.clone());
+                render_list(field, &items, span.map(|(s, _)| lines[s]))
+            }
+        }
+        Change::Remove(_, v) => {
+            if has_objects {
+                return Err(format!(
+                    "`{field}` holds structured items; edit it in the file"
+                ));
+            }
+            if !current.iter().any(|c| c == v) {
+                return Err(format!("`{field}` has no item `{v}`"));
+            }
+            let items: Vec<String> = current.iter().filter(|c| *c != v).cloned().collect();
+            if !was_list && items.is_empty() {
+                Vec::new()
+            } else {
+                render_list(field, &items, span.map(|(s, _)| lines[s]))
+            }
+        }
+    };
+    let mut out: Vec<String> = Vec::new();
+    match span {
+        Some((start, end)) => {
+            out.extend(lines[..start].iter().map(|l| l.to_string()));
+            out.extend(replacement);
+            out.extend(lines[end..].iter().map(|l| l.to_string()));
+        }
+        None => {
+            out.extend(lines.iter().map(|l| l.to_string()));
+            out.extend(replacement);
+        }
+    }
+    Ok(format!("{}\n", out.join("\n")))
+}
+
+fn item_text(n: &Node) -> String {
+    match &n.value {
+        Value::Str(s) => s.clone(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => f.to_string(),
+        Value::Bool(b) => b.to_string(),
+        _ => String::new(),
+    }
+}
+
+fn render_list(field: &str, items: &[String], original_key_line: Option<&str>) -> Vec<String> {
+    let block = original_key_line.is_some_and(|l| l.trim_end().ends_with(':'));
+    if block && !items.is_empty() {
+        let mut out = vec![format!("{field}:")];
+        out.extend(items.iter().map(|i| format!("  - {}", yaml::quote(i))));
+        out
+    } else {
+        vec![format!(
+            "{field}: [{}]",
+            items
+                .iter()
+                .map(|i| yaml::quote(i))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )]
+    }
+}
+
+/// Checks a brief's text against the TU schema; the messages of any violations.
+pub fn validate(path: &str, text: &str) -> Vec<String> {
+    match artifact::parse(Kind::Tu, path, text.as_bytes()) {
+        Err(r) => vec![format!("{}:{}: {}", path, r.line, r.message)],
+        Ok(a) => match crate::schema::Schemas::default().validate(&a) {
+            Ok(v) => v
+                .into_iter()
+                .map(|v| format!("{}:{}: {}", path, v.line, v.message))
+                .collect(),
+            Err(e) => vec![e],
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BRIEF: &str = "# a comment\nid: TU-2026-11-26-LW01\ntitle: Old\nloop: lore_deepening\nopened: \"2026-11-26\"\nowner_a: showrunner\n# who does it\nresponsible_r: [lore_weaver]\nrisks:\n  - guild timeline may clash\n# trailing comment\n";
+
+    #[test]
+    fn set_rewrites_only_that_field_and_keeps_comments() {
+        let out = edit(BRIEF, &[Change::Set("title".into(), "New: title".into())]).expect("edit");
+        assert!(out.contains("title: \"New: title\"\n"), "{out}");
+        assert!(
+            out.starts_with("# a comment\n")
+                && out.contains("# who does it\n")
+                && out.ends_with("# trailing comment\n"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn add_and_remove_keep_the_list_style() {
+        let out = edit(
+            BRIEF,
+            &[Change::Add("responsible_r".into(), "plotwright".into())],
+        )
+        .expect("edit");
+        assert!(
+            out.contains("responsible_r: [lore_weaver, plotwright]\n"),
+            "{out}"
+        );
+        let out = edit(&out, &[Change::Add("risks".into(), "late art".into())]).expect("edit");
+        assert!(
+            out.contains("risks:\n  - guild timeline may clash\n  - late art\n"),
+            "{out}"
+        );
+        let out = edit(&out, &[Change::Remove("risks".into(), "late art".into())]).expect("edit");
+        assert!(
+            out.contains("risks:\n  - guild timeline may clash\n# trailing"),
+            "{out}"
+        );
+        let out = edit(
+            &out,
+            &[Change::Add("inputs".into(), "canon/guild.md".into())],
+        )
+        .expect("edit");
+        assert!(out.ends_with("inputs: [canon/guild.md]\n"), "{out}");
+    }
+
+    #[test]
+    fn fixed_fields_and_missing_items_are_refused() {
+        assert!(edit(BRIEF, &[Change::Set("id".into(), "x".into())]).is_err());
+        assert!(edit(BRIEF, &[Change::Remove("risks".into(), "nope".into())]).is_err());
+    }
+}

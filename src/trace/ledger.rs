@@ -1,0 +1,190 @@
+//! The TU ledger: every commit with a `TU:` trailer on hot, cold and `tu/*`, replayed
+//! into each TU's event timeline and state. Nothing here is stored; it is all history.
+
+use std::collections::{BTreeMap, HashSet};
+
+use super::lifecycle::{self, Event, Position, State};
+use super::trailers::{self, Trailer};
+use crate::error::Error;
+use crate::git::Repo;
+
+/// A cheap pre-filter: whether any line starts like a `TU:` trailer (any case).
+fn might_name_a_tu(message: &str) -> bool {
+    message.lines().any(|l| {
+        let b = l.as_bytes();
+        b.len() >= 3
+            && b[..2].eq_ignore_ascii_case(b"tu")
+            && b[2..].iter().find(|c| **c != b' ' && **c != b'\t') == Some(&b':')
+    })
+}
+
+/// One `TU-Event:` commit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EventRecord {
+    /// The commit.
+    pub commit: String,
+    /// Committer time.
+    pub time: i64,
+    /// The event.
+    pub event: Event,
+    /// The commit's first line.
+    pub summary: String,
+    /// Who made it.
+    pub author: String,
+    /// All trailers of the commit.
+    pub trailers: Vec<Trailer>,
+    /// Why the replay could not apply it (an illegal move recorded in history).
+    pub refused: Option<String>,
+}
+
+impl EventRecord {
+    /// Values of one trailer key on this event.
+    pub fn values(&self, key: &str) -> Vec<&str> {
+        trailers::values(&self.trailers, key).collect()
+    }
+}
+
+/// One commit that carries a TU's trailer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TuCommit {
+    /// The commit.
+    pub id: String,
+    /// Committer time.
+    pub time: i64,
+    /// First line of the message.
+    pub summary: String,
+    /// Whether it is reachable from cold.
+    pub on_cold: bool,
+}
+
+/// Everything history says about one TU.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TuRecord {
+    /// The TU id.
+    pub id: String,
+    /// Commits carrying `TU: <id>`, oldest first.
+    pub commits: Vec<TuCommit>,
+    /// Its `TU-Event:` commits, oldest first.
+    pub events: Vec<EventRecord>,
+    /// The replayed position (`None`: a brief without an `open` event).
+    pub position: Option<Position>,
+}
+
+impl TuRecord {
+    /// Whether every commit of the TU is reachable from cold.
+    pub fn all_on_cold(&self) -> bool {
+        !self.commits.is_empty() && self.commits.iter().all(|c| c.on_cold)
+    }
+
+    /// The state to show: the replayed state, or `cold-merged` once a submitted or
+    /// closed TU is entirely on cold.
+    pub fn state(&self) -> State {
+        let replayed = self.position.map(|p| p.state).unwrap_or(State::HotProposed);
+        match replayed {
+            State::Gatecheck | State::Closed if self.all_on_cold() => State::ColdMerged,
+            s => s,
+        }
+    }
+
+    /// The value of a trailer on the `open` event (`Loop`, `Role`).
+    pub fn opened_with(&self, key: &str) -> Option<&str> {
+        self.events
+            .iter()
+            .find(|e| e.event == Event::Open)
+            .and_then(|e| trailers::first(&e.trailers, key))
+    }
+
+    /// Time of the first and last commit.
+    pub fn span(&self) -> Option<(i64, i64)> {
+        Some((self.commits.first()?.time, self.commits.last()?.time))
+    }
+}
+
+/// The replayed history of every TU.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Ledger {
+    /// TUs by id.
+    pub tus: BTreeMap<String, TuRecord>,
+}
+
+impl Ledger {
+    /// Replays every commit reachable from the hot, cold and `tu/*` branches that exist.
+    pub fn scan(repo: &Repo, hot: &str, cold: &str) -> Result<Ledger, Error> {
+        let hot_ref = format!("refs/heads/{hot}");
+        let cold_ref = format!("refs/heads/{cold}");
+        let mut tips: Vec<String> = Vec::new();
+        if let Some(h) = repo.ref_target(&hot_ref)? {
+            tips.push(h);
+        }
+        for (_, tip) in repo.branches("tu/")? {
+            tips.push(tip);
+        }
+        let cold_tip = repo.ref_target(&cold_ref)?;
+        let not_on_cold: HashSet<String> = match &cold_tip {
+            Some(c) => repo
+                .rev_list(&tips, std::slice::from_ref(c))?
+                .into_iter()
+                .collect(),
+            None => repo.rev_list(&tips, &[])?.into_iter().collect(),
+        };
+        if let Some(c) = &cold_tip {
+            tips.push(c.clone());
+        }
+        let mut ledger = Ledger::default();
+        if tips.is_empty() {
+            return Ok(ledger);
+        }
+        repo.walk(&tips, &[], &mut |c| {
+            if !might_name_a_tu(&c.message) {
+                return true;
+            }
+            let found = trailers::parse(&c.message);
+            let ids: Vec<String> = trailers::values(&found, "TU").map(str::to_string).collect();
+            if ids.is_empty() {
+                return true;
+            }
+            let summary = c.message.lines().next().unwrap_or("").to_string();
+            let event = trailers::first(&found, "TU-Event").and_then(Event::parse);
+            let gate = trailers::first(&found, "Gate").map(str::to_string);
+            for id in ids {
+                let rec = ledger.tus.entry(id.clone()).or_insert_with(|| TuRecord {
+                    id: id.clone(),
+                    commits: Vec::new(),
+                    events: Vec::new(),
+                    position: None,
+                });
+                rec.commits.push(TuCommit {
+                    id: c.id.clone(),
+                    time: c.time,
+                    summary: summary.clone(),
+                    on_cold: !not_on_cold.contains(&c.id),
+                });
+                if let Some(event) = event {
+                    let refused = match lifecycle::apply(rec.position, event, gate.as_deref()) {
+                        Ok(p) => {
+                            rec.position = Some(p);
+                            None
+                        }
+                        Err(illegal) => Some(illegal.to_string()),
+                    };
+                    rec.events.push(EventRecord {
+                        commit: c.id.clone(),
+                        time: c.time,
+                        event,
+                        summary: summary.clone(),
+                        author: c.author.clone(),
+                        trailers: found.clone(),
+                        refused,
+                    });
+                }
+            }
+            true
+        })?;
+        Ok(ledger)
+    }
+
+    /// A TU's record, if history knows it.
+    pub fn get(&self, id: &str) -> Option<&TuRecord> {
+        self.tus.get(id)
+    }
+}
