@@ -47,8 +47,11 @@ impl Error {
             Error::Git(
                 GitError::RevNotFound { .. }
                 | GitError::RefExists { .. }
-                | GitError::RefMoved { .. },
-            ) => 3,
+                | GitError::RefMoved { .. }
+                | GitError::Dirty { .. }
+                | GitError::Conflicts,
+            )
+            | Error::State { .. } => 3,
             _ => 2,
         }
     }
@@ -69,6 +72,13 @@ impl Error {
             Error::Git(GitError::NotARepo { .. }) => {
                 Some("run it inside a studio's git repository, or use `-C <dir>`".into())
             }
+            Error::Git(GitError::Dirty { .. }) => {
+                Some("commit or stash your edits to that file first; nothing was changed".into())
+            }
+            Error::Git(GitError::Conflicts) => {
+                Some("resolve the conflicts and stage the result first".into())
+            }
+            Error::State { hint, .. } => hint.clone(),
             _ => None,
         }
     }

@@ -9,6 +9,7 @@ pub mod date;
 pub mod error;
 pub mod gate;
 pub mod git;
+pub mod hooks;
 pub mod orchestra;
 pub mod roles;
 pub mod schema;

@@ -20,7 +20,8 @@ pub struct InitArgs {
 
 pub(super) fn run(ctx: &Ctx, args: InitArgs) -> Result<Output, Error> {
     let dir = ctx.base.join(&args.dir);
-    let made = init::init(&dir, args.from_sample)?;
+    let exe = std::env::current_exe().ok();
+    let made = init::init(&dir, args.from_sample, exe.as_deref())?;
     let stdout = match ctx.format {
         Format::Json => {
             let v = serde_json::json!({

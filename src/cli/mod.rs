@@ -5,7 +5,10 @@
 
 mod check;
 mod gate;
+mod hooks;
 mod init;
+mod trace;
+mod tu;
 
 use std::path::PathBuf;
 
@@ -71,6 +74,15 @@ pub enum Command {
     Check(check::CheckArgs),
     /// The Gatekeeper: check a commit's tree.
     Gate(gate::GateArgs),
+    /// Trace Units: open, record progress, show their history.
+    Tu(tu::TuArgs),
+    /// Which TUs touched a file, newest first (lineage).
+    Trace(trace::TraceArgs),
+    /// Git hooks that keep the ledger honest.
+    Hooks(hooks::HooksArgs),
+    /// Called by installed git hooks.
+    #[command(hide = true)]
+    Hook(hooks::HookArgs),
 }
 
 /// What a command produced.
@@ -124,6 +136,10 @@ pub fn run(cli: Cli, term: Terminal) -> Output {
         Command::Init(args) => init::run(&ctx, args),
         Command::Check(args) => check::run(&ctx, args),
         Command::Gate(args) => gate::run(&ctx, args),
+        Command::Tu(args) => tu::run(&ctx, args),
+        Command::Trace(args) => trace::run(&ctx, args),
+        Command::Hooks(args) => hooks::install(&ctx, args),
+        Command::Hook(args) => hooks::run(&ctx, args),
     };
     result.unwrap_or_else(|e| failure(&e))
 }

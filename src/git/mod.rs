@@ -322,6 +322,25 @@ impl Repo {
         head.symbolic_target().ok().flatten().map(str::to_string)
     }
 
+    /// Where git looks for hooks: `core.hooksPath` (relative to the work tree) or the
+    /// common git directory's `hooks/`.
+    pub fn hooks_dir(&self) -> PathBuf {
+        let configured = self
+            .inner
+            .config()
+            .ok()
+            .and_then(|c| c.get_path("core.hooksPath").ok());
+        match configured {
+            Some(p) if p.is_absolute() => p,
+            Some(p) => self
+                .inner
+                .workdir()
+                .unwrap_or_else(|| self.inner.path())
+                .join(p),
+            None => self.inner.commondir().join("hooks"),
+        }
+    }
+
     /// Whether the repository has no work tree.
     pub fn is_bare(&self) -> bool {
         self.inner.is_bare()

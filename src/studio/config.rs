@@ -2,6 +2,17 @@
 
 use crate::artifact::node::{Node, Value};
 
+/// How strictly commits must name a TU (`[policy] require_tu`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RequireTu {
+    /// `false` / `"off"`: nothing is required.
+    Off,
+    /// `true` / `"warn"` (default): the commit hook warns; merge still refuses untraced commits.
+    Warn,
+    /// `"error"`: the commit hook refuses a commit on hot without a TU.
+    Error,
+}
+
 /// The studio's settings. Every `[policy]` key is optional; defaults are documented here
 /// and in the studio schema.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,8 +31,8 @@ pub struct Config {
     pub hot: String,
     /// `[branches] cold`, default `cold`.
     pub cold: String,
-    /// `[policy] require_tu`, default `true`: every commit bound for cold carries a TU.
-    pub require_tu: bool,
+    /// `[policy] require_tu`, default warn: every commit bound for cold carries a TU.
+    pub require_tu: RequireTu,
     /// `[policy] allow_conditional`, default `false`: merge on a conditional gate.
     pub allow_conditional: bool,
     /// `[policy] questions_max_open`, default 5: the human's attention budget.
@@ -38,7 +49,7 @@ impl Default for Config {
             start: String::new(),
             hot: "hot".into(),
             cold: "cold".into(),
-            require_tu: true,
+            require_tu: RequireTu::Warn,
             allow_conditional: false,
             questions_max_open: 5,
         }
@@ -84,8 +95,15 @@ impl Config {
         if let Some(v) = text("branches", "cold").filter(|v| !v.is_empty()) {
             c.cold = v;
         }
-        if let Some(v) = flag("policy", "require_tu") {
-            c.require_tu = v;
+        match node
+            .get("policy")
+            .and_then(|t| t.get("require_tu"))
+            .map(|n| &n.value)
+        {
+            Some(Value::Bool(false)) => c.require_tu = RequireTu::Off,
+            Some(Value::Str(s)) if s == "off" => c.require_tu = RequireTu::Off,
+            Some(Value::Str(s)) if s == "error" => c.require_tu = RequireTu::Error,
+            _ => {}
         }
         if let Some(v) = flag("policy", "allow_conditional") {
             c.allow_conditional = v;

@@ -105,8 +105,8 @@ fn title_from_dir(dir: &Path) -> String {
 
 /// Creates a studio in `dir` (and the git repository, if there is none). Refuses, with
 /// nothing changed, when `dir` already holds a studio, any file it would write, or a
-/// `hot`/`cold` branch.
-pub fn init(dir: &Path, from_sample: bool) -> Result<Initialized, Error> {
+/// `hot`/`cold` branch. With `hooks_exe`, installs the git hooks pointing at that binary.
+pub fn init(dir: &Path, from_sample: bool, hooks_exe: Option<&Path>) -> Result<Initialized, Error> {
     let io = |path: &Path, e: std::io::Error| Error::Io {
         path: path.to_path_buf(),
         message: e.to_string(),
@@ -229,6 +229,9 @@ pub fn init(dir: &Path, from_sample: bool) -> Result<Initialized, Error> {
         }
         let paths: Vec<String> = files.iter().map(|(p, _)| p.clone()).collect();
         repo.checkout_branch_with("refs/heads/hot", &paths)?;
+        if let Some(exe) = hooks_exe {
+            crate::hooks::install(&repo, exe)?;
+        }
         Ok(Initialized {
             dir: dir.to_path_buf(),
             commit,

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use crate::artifact::{self, Artifact, Kind, Place, Rejected};
 use crate::error::Error;
 use crate::git::Repo;
-pub use config::Config;
+pub use config::{Config, RequireTu};
 
 /// Where a studio's files come from.
 pub trait Source {

@@ -55,6 +55,9 @@ pub struct TuCommit {
     pub summary: String,
     /// Whether it is reachable from cold.
     pub on_cold: bool,
+    /// Position in the topological walk (parents before children): orders commits
+    /// whose timestamps are equal.
+    pub seq: usize,
 }
 
 /// Everything history says about one TU.
@@ -134,7 +137,9 @@ impl Ledger {
         if tips.is_empty() {
             return Ok(ledger);
         }
+        let mut seq = 0usize;
         repo.walk(&tips, &[], &mut |c| {
+            seq += 1;
             if !might_name_a_tu(&c.message) {
                 return true;
             }
@@ -158,6 +163,7 @@ impl Ledger {
                     time: c.time,
                     summary: summary.clone(),
                     on_cold: !not_on_cold.contains(&c.id),
+                    seq,
                 });
                 if let Some(event) = event {
                     let refused = match lifecycle::apply(rec.position, event, gate.as_deref()) {

@@ -6,3 +6,4 @@ pub mod id;
 pub mod ledger;
 pub mod lifecycle;
 pub mod trailers;
+pub mod tu;

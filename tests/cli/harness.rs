@@ -97,6 +97,22 @@ impl Sandbox {
         String::from_utf8_lossy(&out.stdout).trim_end().to_string()
     }
 
+    /// Runs git in `cwd` and returns whatever happened (for commands expected to fail).
+    pub fn git_status(&self, cwd: &str, args: &[&str]) -> Run {
+        let mut cmd = Command::new("git");
+        hermetic(&mut cmd, &self.join("home"));
+        let out = cmd
+            .args(args)
+            .current_dir(self.join(cwd))
+            .output()
+            .expect("run git");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
     /// Copies a fixture folder into the sandbox at `to`.
     pub fn copy_fixture(&self, fixture: &str, to: &str) {
         copy_dir(&Path::new(FIXTURES).join(fixture), &self.join(to));

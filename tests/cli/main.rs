@@ -9,3 +9,4 @@ mod output;
 mod schemas;
 mod sources;
 mod trailers;
+mod tu;

@@ -1,0 +1,461 @@
+//! `showrunner tu …`: Trace Units.
+
+use clap::{Args, Subcommand};
+use serde_json::{Value, json};
+
+use super::{Ctx, Format, Output};
+use crate::date;
+use crate::error::Error;
+use crate::git::Repo;
+use crate::trace::brief::Change;
+use crate::trace::lifecycle::{Event, State};
+use crate::trace::tu::{ActiveFrom, Checkpoint, Detail, OpenRequest, Recorded, Workspace};
+
+/// Arguments of `tu`.
+#[derive(Debug, Args)]
+pub struct TuArgs {
+    /// Which TU command.
+    #[command(subcommand)]
+    pub command: TuCommand,
+}
+
+/// TU commands. Those taking `[ID]` act on the active TU when it is left out.
+#[derive(Debug, Subcommand)]
+pub enum TuCommand {
+    /// Open a TU: write its brief on hot (RACI and deliverables from the loop's playbook).
+    Open {
+        /// The loop (playbook id), e.g. `lore_deepening`.
+        #[arg(long = "loop", value_name = "LOOP")]
+        loop_id: String,
+        /// What the TU is for.
+        #[arg(long)]
+        title: String,
+        /// The role opening it (id or code); it appears in the TU id.
+        #[arg(long)]
+        role: Option<String>,
+        /// Also create `tu/<id>` from hot, for review as a pull request.
+        #[arg(long)]
+        branch: bool,
+    },
+    /// Start work on a TU (hot-proposed → stabilizing).
+    Start {
+        /// The TU (default: the active one).
+        id: Option<String>,
+    },
+    /// Record progress: commit what is staged (or `-a`) with step and blocker trailers.
+    Checkpoint {
+        /// The TU (default: the active one).
+        id: Option<String>,
+        /// One-line summary.
+        #[arg(short = 'm', long = "message")]
+        message: Option<String>,
+        /// A playbook step done (repeatable).
+        #[arg(long = "step")]
+        steps: Vec<String>,
+        /// Something blocking progress (repeatable).
+        #[arg(long = "blocker")]
+        blockers: Vec<String>,
+        /// A next action (repeatable).
+        #[arg(long = "next")]
+        next: Vec<String>,
+        /// Stage every tracked change first, like `git commit -a`.
+        #[arg(short = 'a', long = "all")]
+        all: bool,
+    },
+    /// Edit brief fields, keeping the file's order and comments.
+    Update {
+        /// The TU (default: the active one).
+        id: Option<String>,
+        /// New title.
+        #[arg(long)]
+        title: Option<String>,
+        /// Set a field: `--set timebox=2d` (repeatable).
+        #[arg(long = "set", value_name = "FIELD=VALUE")]
+        set: Vec<String>,
+        /// Add an item to a list field: `--add risks="late art"` (repeatable).
+        #[arg(long = "add", value_name = "FIELD=VALUE")]
+        add: Vec<String>,
+        /// Remove an item from a list field (repeatable).
+        #[arg(long = "remove", value_name = "FIELD=VALUE")]
+        remove: Vec<String>,
+    },
+    /// Park a TU with a reason and a time to revisit.
+    Defer {
+        /// The TU (default: the active one).
+        id: Option<String>,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+        /// When to look again (a date or an event).
+        #[arg(long)]
+        revisit: String,
+    },
+    /// Resume a deferred TU where it was.
+    Reactivate {
+        /// The TU (default: the active one).
+        id: Option<String>,
+    },
+    /// Abandon a TU for good.
+    Reject {
+        /// The TU (default: the active one).
+        id: Option<String>,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+    },
+    /// Finish a TU.
+    Close {
+        /// The TU (default: the active one).
+        id: Option<String>,
+    },
+    /// List TUs with their states.
+    List {
+        /// Only TUs in this state (hot-proposed, stabilizing, gatecheck, cold-merged, deferred, rejected, closed).
+        #[arg(long)]
+        state: Option<String>,
+    },
+    /// Brief, event timeline, commits, files, blockers, gate reports and cold status.
+    Show {
+        /// The TU.
+        id: String,
+    },
+    /// The active TU.
+    Current,
+    /// Make a TU the active one.
+    Switch {
+        /// The TU.
+        id: String,
+    },
+    /// Markdown for a pull-request description.
+    PrBody {
+        /// The TU.
+        id: String,
+    },
+}
+
+fn pairs(raw: &[String], make: fn(String, String) -> Change) -> Result<Vec<Change>, Error> {
+    raw.iter()
+        .map(|r| match r.split_once('=') {
+            Some((k, v)) if !k.trim().is_empty() => Ok(make(k.trim().to_string(), v.to_string())),
+            _ => Err(Error::Usage(format!("`{r}` is not FIELD=VALUE"))),
+        })
+        .collect()
+}
+
+pub(super) fn run(ctx: &Ctx, args: TuArgs) -> Result<Output, Error> {
+    let repo = Repo::discover(&ctx.base)?;
+    let ws = Workspace::new(&repo);
+    let out = match args.command {
+        TuCommand::Open {
+            loop_id,
+            title,
+            role,
+            branch,
+        } => {
+            let o = ws.open(&OpenRequest {
+                loop_id: &loop_id,
+                title: &title,
+                role: role.as_deref(),
+                branch,
+            })?;
+            match ctx.format {
+                Format::Json => json_out(
+                    &json!({"id": o.id, "commit": o.commit, "path": o.path, "branch": o.branch}),
+                ),
+                _ => {
+                    let mut s = format!("{}\n", o.id);
+                    let mut note = format!(
+                        "opened: brief {} on {} ({})",
+                        o.path,
+                        ws.config.hot,
+                        &o.commit[..10]
+                    );
+                    if let Some(b) = &o.branch {
+                        note.push_str(&format!(
+                            "; review branch {b}{}",
+                            if o.switched { " checked out" } else { "" }
+                        ));
+                    }
+                    s.push_str(&format!("{note}; now the active TU\n"));
+                    s
+                }
+            }
+        }
+        TuCommand::Start { id } => recorded(ctx, ws.record(id.as_deref(), Event::Start, &[])?),
+        TuCommand::Checkpoint {
+            id,
+            message,
+            steps,
+            blockers,
+            next,
+            all,
+        } => {
+            let cp = Checkpoint {
+                summary: message,
+                steps,
+                blockers,
+                next,
+                all,
+            };
+            recorded(ctx, ws.checkpoint(id.as_deref(), &cp)?)
+        }
+        TuCommand::Update {
+            id,
+            title,
+            set,
+            add,
+            remove,
+        } => {
+            let mut changes = Vec::new();
+            if let Some(t) = title {
+                changes.push(Change::Set("title".into(), t));
+            }
+            changes.extend(pairs(&set, Change::Set)?);
+            changes.extend(pairs(&add, Change::Add)?);
+            changes.extend(pairs(&remove, Change::Remove)?);
+            recorded(ctx, ws.update(id.as_deref(), &changes)?)
+        }
+        TuCommand::Defer {
+            id,
+            reason,
+            revisit,
+        } => recorded(
+            ctx,
+            ws.record(
+                id.as_deref(),
+                Event::Defer,
+                &[("Reason", reason), ("Revisit", revisit)],
+            )?,
+        ),
+        TuCommand::Reactivate { id } => {
+            recorded(ctx, ws.record(id.as_deref(), Event::Reactivate, &[])?)
+        }
+        TuCommand::Reject { id, reason } => recorded(
+            ctx,
+            ws.record(id.as_deref(), Event::Reject, &[("Reason", reason)])?,
+        ),
+        TuCommand::Close { id } => recorded(ctx, ws.record(id.as_deref(), Event::Close, &[])?),
+        TuCommand::List { state } => {
+            let state = match state {
+                Some(s) => Some(State::parse(&s).ok_or_else(|| {
+                    Error::Usage(format!(
+                        "`{s}` is not a TU state ({})",
+                        State::ALL
+                            .iter()
+                            .map(|s| s.name())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ))
+                })?),
+                None => None,
+            };
+            let list = ws.list(state)?;
+            match ctx.format {
+                Format::Json => json_out(&Value::Array(
+                    list.iter()
+                        .map(|s| {
+                            json!({"id": s.id, "title": s.title, "loop": s.loop_id, "state": s.state.name(),
+                                   "commits": s.commits, "updated": s.updated})
+                        })
+                        .collect(),
+                )),
+                _ if list.is_empty() => "no TUs\n".to_string(),
+                _ => {
+                    let w = list.iter().map(|s| s.state.name().len()).max().unwrap_or(0);
+                    list.iter()
+                        .map(|s| format!("{}  {:<w$}  {:<18}  {}\n", s.id, s.state.name(), s.loop_id, s.title))
+                        .collect()
+                }
+            }
+        }
+        TuCommand::Show { id } => show(ctx, &ws.show(&id)?),
+        TuCommand::Current => {
+            match ws.active() {
+                Some((id, from)) => {
+                    let from = match from {
+                        ActiveFrom::Branch => "branch",
+                        ActiveFrom::Recorded => "recorded",
+                    };
+                    match ctx.format {
+                        Format::Json => json_out(&json!({"id": id, "from": from})),
+                        _ => format!("{id}\n"),
+                    }
+                }
+                None => match ctx.format {
+                    Format::Json => json_out(&json!({"id": null})),
+                    _ => {
+                        return Ok(Output {
+                        stdout: String::new(),
+                        stderr: "no active TU (`showrunner tu switch <id>` or `showrunner tu open`)\n".into(),
+                        code: 1,
+                    });
+                    }
+                },
+            }
+        }
+        TuCommand::Switch { id } => {
+            let id = ws.switch(&id)?;
+            match ctx.format {
+                Format::Json => json_out(&json!({"id": id})),
+                _ => format!("{id} is now the active TU\n"),
+            }
+        }
+        TuCommand::PrBody { id } => {
+            let body = ws.pr_body(&id)?;
+            match ctx.format {
+                Format::Json => json_out(&json!({"id": id, "body": body})),
+                _ => body,
+            }
+        }
+    };
+    Ok(Output {
+        stdout: out,
+        stderr: String::new(),
+        code: 0,
+    })
+}
+
+fn json_out(v: &Value) -> String {
+    format!("{}\n", serde_json::to_string_pretty(v).unwrap_or_default())
+}
+
+fn recorded(ctx: &Ctx, r: Recorded) -> String {
+    match ctx.format {
+        Format::Json => json_out(
+            &json!({"id": r.id, "event": r.event.name(), "from": r.from.name(),
+                                         "state": r.to.name(), "commit": r.commit, "branch": r.branch}),
+        ),
+        _ => {
+            let change = if r.from == r.to {
+                format!("still {}", r.to)
+            } else {
+                format!("{} → {}", r.from, r.to)
+            };
+            format!(
+                "{}: {} ({change}) — {} on {}\n",
+                r.id,
+                r.event,
+                &r.commit[..10],
+                r.branch
+            )
+        }
+    }
+}
+
+fn show(ctx: &Ctx, d: &Detail) -> String {
+    let s = &d.summary;
+    let events: Vec<Value> = d
+        .record
+        .iter()
+        .flat_map(|r| r.events.iter())
+        .map(|e| {
+            json!({
+                "event": e.event.name(), "date": date::ymd(e.time, 0), "commit": e.commit, "summary": e.summary,
+                "author": e.author,
+                "trailers": e.trailers.iter().map(|t| json!({"key": t.key, "value": t.value})).collect::<Vec<_>>(),
+                "refused": e.refused,
+            })
+        })
+        .collect();
+    let commits: Vec<Value> = d
+        .record
+        .iter()
+        .flat_map(|r| r.commits.iter())
+        .map(|c| json!({"commit": c.id, "date": date::ymd(c.time, 0), "summary": c.summary, "on_cold": c.on_cold}))
+        .collect();
+    if ctx.format == Format::Json {
+        return json_out(&json!({
+            "id": s.id, "title": s.title, "loop": s.loop_id, "state": s.state.name(), "branch": d.branch,
+            "brief": d.brief.as_ref().map(|(p, _)| p),
+            "events": events, "commits": commits, "files": d.files,
+            "blockers": d.blockers.iter().map(|(date, text, current)| json!({"date": date, "text": text, "current": current})).collect::<Vec<_>>(),
+            "gates": d.gates.iter().map(|(date, decision, report)| json!({"date": date, "decision": decision, "report": report})).collect::<Vec<_>>(),
+            "cold": {"merged": s.state == State::ColdMerged, "commits_not_on_cold": d.not_on_cold},
+        }));
+    }
+    let mut out = format!(
+        "{} — {}\n",
+        s.id,
+        if s.title.is_empty() {
+            "(no brief)"
+        } else {
+            &s.title
+        }
+    );
+    out.push_str(&format!(
+        "  state: {}   loop: {}   branch: {}\n",
+        s.state, s.loop_id, d.branch
+    ));
+    match &d.brief {
+        Some((path, _)) => out.push_str(&format!("  brief: {path}\n")),
+        None => out.push_str("  brief: (missing)\n"),
+    }
+    out.push_str(&format!(
+        "  cold: {}\n",
+        if s.state == State::ColdMerged {
+            "merged (every commit is on cold)".to_string()
+        } else if d.not_on_cold == 0 && s.commits > 0 {
+            "every commit is on cold".to_string()
+        } else {
+            format!("{} of {} commits not yet on cold", d.not_on_cold, s.commits)
+        }
+    ));
+    if let Some(rec) = &d.record {
+        out.push_str("\ntimeline:\n");
+        for e in &rec.events {
+            out.push_str(&format!(
+                "  {}  {:<10}  {}  {}\n",
+                date::ymd(e.time, 0),
+                e.event.name(),
+                &e.commit[..10],
+                e.summary
+            ));
+            for key in ["Step", "Blocker", "Next", "Reason", "Revisit", "Gate"] {
+                for v in e.values(key) {
+                    out.push_str(&format!("  {:>30}{}: {v}\n", "", key.to_lowercase()));
+                }
+            }
+            if let Some(why) = &e.refused {
+                out.push_str(&format!("  {:>30}(not applied: {why})\n", ""));
+            }
+        }
+        out.push_str(&format!("\ncommits ({}):\n", rec.commits.len()));
+        for c in &rec.commits {
+            out.push_str(&format!(
+                "  {}  {}  {}{}\n",
+                &c.id[..10],
+                date::ymd(c.time, 0),
+                c.summary,
+                if c.on_cold { "  [cold]" } else { "" }
+            ));
+        }
+    }
+    if !d.files.is_empty() {
+        out.push_str("\nfiles touched:\n");
+        for f in &d.files {
+            out.push_str(&format!("  {f}\n"));
+        }
+    }
+    if !d.blockers.is_empty() {
+        out.push_str("\nblockers:\n");
+        for (date, text, current) in &d.blockers {
+            out.push_str(&format!(
+                "  {date}  {text}{}\n",
+                if *current { "  (open)" } else { "" }
+            ));
+        }
+    }
+    if !d.gates.is_empty() {
+        out.push_str("\ngate reports:\n");
+        for (date, decision, report) in &d.gates {
+            out.push_str(&format!(
+                "  {date}  {decision}{}\n",
+                report
+                    .as_ref()
+                    .map(|r| format!("  {r}"))
+                    .unwrap_or_default()
+            ));
+        }
+    }
+    out
+}

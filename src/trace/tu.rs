@@ -1,0 +1,876 @@
+//! TU operations over a repository: open, record events, checkpoint, update, list,
+//! show, switch, pull-request bodies and lineage. Every write is one commit made with
+//! a compare-and-swap on the branch tip read at the start.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use super::brief::{self, Change, NewBrief};
+use super::id::{self, TuId};
+use super::ledger::{Ledger, TuRecord};
+use super::lifecycle::{self, Event, Position, State};
+use super::trailers;
+use crate::artifact::{self, Kind};
+use crate::date;
+use crate::error::Error;
+use crate::git::{Identity, Repo};
+use crate::orchestra::playbook::{self, Playbook};
+use crate::roles;
+use crate::studio::Config;
+
+/// A repository seen as a studio's TU ledger.
+pub struct Workspace<'r> {
+    /// The repository.
+    pub repo: &'r Repo,
+    /// The studio's settings (branch names, policies).
+    pub config: Config,
+}
+
+/// Where the active TU comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ActiveFrom {
+    /// `HEAD` is on `tu/<id>`.
+    Branch,
+    /// Recorded by `tu open` / `tu switch`.
+    Recorded,
+}
+
+/// A request to open a TU.
+pub struct OpenRequest<'a> {
+    /// Loop (playbook) id.
+    pub loop_id: &'a str,
+    /// Title.
+    pub title: &'a str,
+    /// Role id or code; default: the playbook's first responsible role, else showrunner.
+    pub role: Option<&'a str>,
+    /// Also create `tu/<id>` for review as a pull request.
+    pub branch: bool,
+}
+
+/// What `tu open` made.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Opened {
+    /// The new TU id.
+    pub id: String,
+    /// The commit on hot that holds the brief.
+    pub commit: String,
+    /// The brief's path.
+    pub path: String,
+    /// The review branch, when made.
+    pub branch: Option<String>,
+    /// Whether `HEAD` was moved onto the review branch.
+    pub switched: bool,
+}
+
+/// What an event command recorded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Recorded {
+    /// The TU.
+    pub id: String,
+    /// The event.
+    pub event: Event,
+    /// State before.
+    pub from: State,
+    /// State after.
+    pub to: State,
+    /// The new commit.
+    pub commit: String,
+    /// The branch it went on (short name).
+    pub branch: String,
+}
+
+/// A checkpoint's content.
+#[derive(Clone, Debug, Default)]
+pub struct Checkpoint {
+    /// One-line summary (the commit title).
+    pub summary: Option<String>,
+    /// Playbook steps done (`Step:` trailers).
+    pub steps: Vec<String>,
+    /// What blocks progress (`Blocker:` trailers).
+    pub blockers: Vec<String>,
+    /// What comes next (`Next:` trailers).
+    pub next: Vec<String>,
+    /// Stage every tracked change first (`git commit -a`).
+    pub all: bool,
+}
+
+/// One line of `tu list`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Summary {
+    /// TU id.
+    pub id: String,
+    /// Brief title (empty when the brief is missing).
+    pub title: String,
+    /// Loop id.
+    pub loop_id: String,
+    /// Shown state.
+    pub state: State,
+    /// Commits carrying the TU trailer.
+    pub commits: usize,
+    /// Date of the last commit.
+    pub updated: Option<String>,
+}
+
+/// Everything `tu show` tells.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Detail {
+    /// The summary line.
+    pub summary: Summary,
+    /// The brief's path and text on the TU's branch, when it exists there.
+    pub brief: Option<(String, String)>,
+    /// The history record.
+    pub record: Option<TuRecord>,
+    /// Files changed by the TU's commits.
+    pub files: Vec<String>,
+    /// Blockers from checkpoints: (date, text, still current).
+    pub blockers: Vec<(String, String, bool)>,
+    /// Gate decisions: (date, decision, report id).
+    pub gates: Vec<(String, String, Option<String>)>,
+    /// Commits of the TU not yet on cold.
+    pub not_on_cold: usize,
+    /// The branch the TU's work goes to.
+    pub branch: String,
+}
+
+/// A TU that touched a file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Lineage {
+    /// TU id.
+    pub id: String,
+    /// Its state.
+    pub state: State,
+    /// The commit that changed the file.
+    pub commit: String,
+    /// Its date.
+    pub date: String,
+    /// Its first line.
+    pub summary: String,
+}
+
+fn unknown(id: &str, known: &BTreeSet<String>) -> Error {
+    let candidates: Vec<String> = known.iter().cloned().collect();
+    let mut msg = format!("no TU named `{id}` in this studio");
+    if let Some(s) = crate::schema::suggest(id, &candidates) {
+        msg.push_str(&format!(" (did you mean `{s}`?)"));
+    }
+    Error::Usage(msg)
+}
+
+impl<'r> Workspace<'r> {
+    /// Reads the studio settings for `repo`: the work tree's `studio.toml`, else the one
+    /// in `HEAD`'s tree, else the defaults.
+    pub fn new(repo: &'r Repo) -> Workspace<'r> {
+        let from_bytes = |b: Vec<u8>| {
+            artifact::parse(Kind::Studio, "studio.toml", &b)
+                .ok()
+                .map(|a| Config::from_node(&a.data))
+        };
+        let config = repo
+            .workdir()
+            .and_then(|w| std::fs::read(w.join("studio.toml")).ok())
+            .and_then(from_bytes)
+            .or_else(|| {
+                let head = repo.head_commit().ok().flatten()?;
+                repo.blob_at(&head, "studio.toml")
+                    .ok()
+                    .flatten()
+                    .and_then(from_bytes)
+            })
+            .unwrap_or_default();
+        Workspace { repo, config }
+    }
+
+    fn hot_ref(&self) -> String {
+        format!("refs/heads/{}", self.config.hot)
+    }
+
+    fn tip(&self, branch_ref: &str) -> Result<String, Error> {
+        self.repo.ref_target(branch_ref)?.ok_or_else(|| {
+            Error::Git(crate::git::GitError::RevNotFound {
+                rev: branch_ref.trim_start_matches("refs/heads/").to_string(),
+            })
+        })
+    }
+
+    fn active_file(&self) -> PathBuf {
+        self.repo.git_dir().join("showrunner").join("active-tu")
+    }
+
+    /// Replays history.
+    pub fn ledger(&self) -> Result<Ledger, Error> {
+        Ledger::scan(self.repo, &self.config.hot, &self.config.cold)
+    }
+
+    /// Ids of the briefs in hot's tree.
+    fn briefs_on_hot(&self) -> Result<Vec<String>, Error> {
+        let Some(tip) = self.repo.ref_target(&self.hot_ref())? else {
+            return Ok(Vec::new());
+        };
+        let files = self
+            .repo
+            .tree_files(&tip, &|p| p.starts_with("tus/") && p.ends_with(".yaml"))?;
+        Ok(files
+            .into_iter()
+            .map(|(p, _)| artifact::stem(&p).to_string())
+            .collect())
+    }
+
+    /// Every TU id the studio knows: briefs on hot, review branches, and history.
+    fn known(&self, ledger: &Ledger) -> Result<BTreeSet<String>, Error> {
+        let mut ids: BTreeSet<String> = ledger.tus.keys().cloned().collect();
+        ids.extend(self.briefs_on_hot()?);
+        for (name, _) in self.repo.branches("tu/")? {
+            ids.insert(name.trim_start_matches("refs/heads/tu/").to_string());
+        }
+        Ok(ids)
+    }
+
+    /// The active TU: from a `tu/<id>` branch checked out, else the recorded one.
+    pub fn active(&self) -> Option<(String, ActiveFrom)> {
+        if let Some(b) = self.repo.head_branch()
+            && let Some(id) = b.strip_prefix("refs/heads/tu/")
+        {
+            return Some((id.to_string(), ActiveFrom::Branch));
+        }
+        let text = std::fs::read_to_string(self.active_file()).ok()?;
+        let id = text.trim();
+        (!id.is_empty()).then(|| (id.to_string(), ActiveFrom::Recorded))
+    }
+
+    fn set_active(&self, id: &str) -> Result<(), Error> {
+        let path = self.active_file();
+        let io = |e: std::io::Error| Error::Io {
+            path: path.clone(),
+            message: e.to_string(),
+        };
+        std::fs::create_dir_all(path.parent().unwrap_or(&path)).map_err(io)?;
+        let tmp = path.with_extension("tmp");
+        std::fs::write(&tmp, format!("{id}\n")).map_err(io)?;
+        std::fs::rename(&tmp, &path).map_err(io)
+    }
+
+    /// The TU an id argument names, or the active one; refuses unknown ids.
+    fn resolve(&self, id: Option<&str>, ledger: &Ledger) -> Result<String, Error> {
+        let id = match id {
+            Some(i) => i.to_string(),
+            None => self.active().map(|(i, _)| i).ok_or_else(|| {
+                Error::Usage(
+                    "no active TU: name one, or make one active with `showrunner tu switch <id>` (or open one with `showrunner tu open`)"
+                        .into(),
+                )
+            })?,
+        };
+        let known = self.known(ledger)?;
+        if !known.contains(&id) {
+            return Err(unknown(&id, &known));
+        }
+        Ok(id)
+    }
+
+    /// The branch a TU's commits go to: `tu/<id>` when it exists, else hot.
+    fn branch_for(&self, id: &str) -> Result<String, Error> {
+        let review = format!("refs/heads/tu/{id}");
+        Ok(if self.repo.ref_target(&review)?.is_some() {
+            review
+        } else {
+            self.hot_ref()
+        })
+    }
+
+    fn playbooks(&self) -> Result<std::collections::BTreeMap<String, Playbook>, Error> {
+        let studio = match self.repo.ref_target(&self.hot_ref())? {
+            Some(tip) => self.repo.tree_files(&tip, &|p| {
+                p.starts_with("playbooks/") && p.ends_with(".yaml")
+            })?,
+            None => Vec::new(),
+        };
+        Ok(playbook::in_force(&studio))
+    }
+
+    fn identity(&self) -> Identity {
+        self.repo.identity()
+    }
+
+    /// Opens a TU: allocates the id, commits the brief on hot with `TU-Event: open`,
+    /// makes it active, and with `branch` creates `tu/<id>` for review.
+    pub fn open(&self, req: &OpenRequest<'_>) -> Result<Opened, Error> {
+        if req.title.trim().is_empty() {
+            return Err(Error::Usage("a TU needs a title (`--title`)".into()));
+        }
+        let loop_ok = req
+            .loop_id
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_lowercase())
+            && req
+                .loop_id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !loop_ok {
+            return Err(Error::Usage(format!(
+                "`{}` is not a loop id (snake_case, like `lore_deepening`)",
+                req.loop_id
+            )));
+        }
+        let playbooks = self.playbooks()?;
+        let playbook = playbooks.get(req.loop_id);
+        let role = match req.role {
+            Some(r) => roles::canonical(r).ok_or_else(|| {
+                Error::Usage(format!(
+                    "`{r}` is not a role (use an id like `lore_weaver` or a code like `LW`)"
+                ))
+            })?,
+            None => playbook
+                .and_then(|p| p.raci.responsible.first())
+                .and_then(|r| roles::canonical(r))
+                .unwrap_or("showrunner"),
+        };
+        let code = roles::code(role).unwrap_or("SR");
+        let hot_ref = self.hot_ref();
+        let tip = self.tip(&hot_ref)?;
+        let who = self.identity();
+        let today = date::ymd(who.time, who.offset);
+        let ledger = self.ledger()?;
+        let known = self.known(&ledger)?;
+        let id = id::next_free(&today, code, known.iter().map(String::as_str)).to_string();
+        let path = format!("tus/{id}.yaml");
+        let text = brief::render(&NewBrief {
+            id: &id,
+            title: req.title.trim(),
+            loop_id: req.loop_id,
+            opened: &today,
+            role,
+            playbook,
+        });
+        let problems = brief::validate(&path, &text);
+        if !problems.is_empty() {
+            return Err(Error::Usage(format!(
+                "the brief would not be valid:\n{}",
+                problems.join("\n")
+            )));
+        }
+        let message = trailers::append(
+            &format!("Open {id}: {}\n", req.title.trim()),
+            &[
+                ("TU", &id),
+                ("TU-Event", "open"),
+                ("Loop", req.loop_id),
+                ("Role", code),
+            ],
+        );
+        let commit = self.repo.commit_tool_files(
+            &hot_ref,
+            &tip,
+            &[(path.clone(), text.into_bytes())],
+            &message,
+            &who,
+        )?;
+        let mut opened = Opened {
+            id: id.clone(),
+            commit: commit.clone(),
+            path,
+            branch: None,
+            switched: false,
+        };
+        if req.branch {
+            let review = format!("refs/heads/tu/{id}");
+            self.repo.cas_ref(
+                &review,
+                &commit,
+                None,
+                &format!("showrunner: review branch for {id}"),
+            )?;
+            if !self.repo.is_bare() && self.repo.head_branch().as_deref() == Some(hot_ref.as_str())
+            {
+                // Same commit, same tree: moving HEAD changes nothing on disk.
+                self.repo.set_head(&review)?;
+                opened.switched = true;
+            }
+            opened.branch = Some(format!("tu/{id}"));
+        }
+        self.set_active(&id)?;
+        Ok(opened)
+    }
+
+    /// The position history gives a TU (a brief with no events counts as hot-proposed).
+    fn position(&self, ledger: &Ledger, id: &str) -> Position {
+        ledger.get(id).and_then(|r| r.position).unwrap_or(Position {
+            state: State::HotProposed,
+            before_defer: None,
+        })
+    }
+
+    fn check_move(
+        &self,
+        ledger: &Ledger,
+        id: &str,
+        event: Event,
+        gate: Option<&str>,
+    ) -> Result<(State, Position), Error> {
+        let pos = self.position(ledger, id);
+        let shown = ledger
+            .get(id)
+            .map(TuRecord::state)
+            .unwrap_or(State::HotProposed);
+        if shown == State::ColdMerged {
+            return Err(Error::State {
+                message: format!("{id} is cold-merged and takes no further events"),
+                hint: Some("open a new TU for further work".into()),
+            });
+        }
+        match lifecycle::apply(Some(pos), event, gate) {
+            Ok(next) => Ok((shown, next)),
+            Err(illegal) => Err(Error::State {
+                message: format!("{id}: {illegal}"),
+                hint: Some(format!("`showrunner tu show {id}` tells its history")),
+            }),
+        }
+    }
+
+    fn trailers_for(&self, ledger: &Ledger, id: &str, event: Event) -> Vec<(String, String)> {
+        let rec = ledger.get(id);
+        let mut t = vec![
+            ("TU".to_string(), id.to_string()),
+            ("TU-Event".to_string(), event.name().to_string()),
+        ];
+        if let Some(l) = rec.and_then(|r| r.opened_with("Loop")) {
+            t.push(("Loop".into(), l.to_string()));
+        }
+        let role = rec
+            .and_then(|r| r.opened_with("Role"))
+            .map(str::to_string)
+            .or_else(|| TuId::parse(id).map(|t| t.role));
+        if let Some(r) = role {
+            t.push(("Role".into(), r));
+        }
+        t
+    }
+
+    /// Records a lifecycle event (start, defer, reactivate, reject, close, submit, rework)
+    /// as an empty commit on the TU's branch.
+    pub fn record(
+        &self,
+        id: Option<&str>,
+        event: Event,
+        extra: &[(&str, String)],
+    ) -> Result<Recorded, Error> {
+        let ledger = self.ledger()?;
+        let id = self.resolve(id, &ledger)?;
+        let gate = extra
+            .iter()
+            .find(|(k, _)| *k == "Gate")
+            .map(|(_, v)| v.as_str());
+        let (from, next) = self.check_move(&ledger, &id, event, gate)?;
+        let branch = self.branch_for(&id)?;
+        let tip = self.tip(&branch)?;
+        let mut t = self.trailers_for(&ledger, &id, event);
+        t.extend(extra.iter().map(|(k, v)| (k.to_string(), v.clone())));
+        let title = match extra.iter().find(|(k, _)| *k == "Reason") {
+            Some((_, reason)) => format!("{} {id}: {reason}", capitalised(event)),
+            None => format!("{} {id}", capitalised(event)),
+        };
+        let refs: Vec<(&str, &str)> = t.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let message = trailers::append(&format!("{title}\n"), &refs);
+        let commit = self
+            .repo
+            .commit_tool_files(&branch, &tip, &[], &message, &self.identity())?;
+        Ok(Recorded {
+            id,
+            event,
+            from,
+            to: next.state,
+            commit,
+            branch: short(&branch),
+        })
+    }
+
+    /// Commits what is staged (or, with `all`, every tracked change) on the TU's branch
+    /// with a checkpoint's trailers. An empty checkpoint is allowed.
+    pub fn checkpoint(&self, id: Option<&str>, cp: &Checkpoint) -> Result<Recorded, Error> {
+        let ledger = self.ledger()?;
+        let id = self.resolve(id, &ledger)?;
+        let (from, next) = self.check_move(&ledger, &id, Event::Checkpoint, None)?;
+        let branch = self.branch_for(&id)?;
+        if self.repo.is_bare() && cp.all {
+            return Err(Error::Usage(
+                "`-a` needs a work tree; this repository is bare".into(),
+            ));
+        }
+        if !self.repo.is_bare() && self.repo.head_branch().as_deref() != Some(branch.as_str()) {
+            return Err(Error::State {
+                message: format!(
+                    "{id} works on `{}`, but HEAD is on `{}`",
+                    short(&branch),
+                    self.repo
+                        .head_branch()
+                        .map(|b| short(&b))
+                        .unwrap_or_else(|| "a detached commit".into())
+                ),
+                hint: Some(format!(
+                    "`git switch {}` first, so the checkpoint lands on the TU's branch",
+                    short(&branch)
+                )),
+            });
+        }
+        let tip = self.tip(&branch)?;
+        let mut t = self.trailers_for(&ledger, &id, Event::Checkpoint);
+        t.extend(cp.steps.iter().map(|s| ("Step".to_string(), s.clone())));
+        t.extend(
+            cp.blockers
+                .iter()
+                .map(|s| ("Blocker".to_string(), s.clone())),
+        );
+        t.extend(cp.next.iter().map(|s| ("Next".to_string(), s.clone())));
+        let title = match &cp.summary {
+            Some(s) if !s.trim().is_empty() => format!("Checkpoint {id}: {}", s.trim()),
+            _ => format!("Checkpoint {id}"),
+        };
+        let refs: Vec<(&str, &str)> = t.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let message = trailers::append(&format!("{title}\n"), &refs);
+        let commit = self
+            .repo
+            .commit_index(&branch, &tip, &message, &self.identity(), cp.all)?;
+        Ok(Recorded {
+            id,
+            event: Event::Checkpoint,
+            from,
+            to: next.state,
+            commit,
+            branch: short(&branch),
+        })
+    }
+
+    /// Edits brief fields and commits the brief with `TU-Event: update`.
+    pub fn update(&self, id: Option<&str>, changes: &[Change]) -> Result<Recorded, Error> {
+        if changes.is_empty() {
+            return Err(Error::Usage(
+                "nothing to update: use --title, --set, --add or --remove".into(),
+            ));
+        }
+        let ledger = self.ledger()?;
+        let id = self.resolve(id, &ledger)?;
+        let (from, next) = self.check_move(&ledger, &id, Event::Update, None)?;
+        let branch = self.branch_for(&id)?;
+        let tip = self.tip(&branch)?;
+        let path = format!("tus/{id}.yaml");
+        let text = self.repo.blob_at(&tip, &path)?.ok_or_else(|| {
+            Error::Usage(format!("{id} has no brief at {path} on {}", short(&branch)))
+        })?;
+        let text =
+            String::from_utf8(text).map_err(|_| Error::Usage(format!("{path} is not UTF-8")))?;
+        let edited =
+            brief::edit(&text, changes).map_err(|e| Error::Usage(format!("{path}: {e}")))?;
+        let problems = brief::validate(&path, &edited);
+        if !problems.is_empty() {
+            return Err(Error::Usage(format!(
+                "the edited brief would not be valid; nothing was changed:\n{}",
+                problems.join("\n")
+            )));
+        }
+        let fields: BTreeSet<&str> = changes
+            .iter()
+            .map(|c| match c {
+                Change::Set(k, _) | Change::Add(k, _) | Change::Remove(k, _) => k.as_str(),
+            })
+            .collect();
+        let t = self.trailers_for(&ledger, &id, Event::Update);
+        let refs: Vec<(&str, &str)> = t.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let message = trailers::append(
+            &format!(
+                "Update {id}: {}\n",
+                fields.into_iter().collect::<Vec<_>>().join(", ")
+            ),
+            &refs,
+        );
+        let commit = self.repo.commit_tool_files(
+            &branch,
+            &tip,
+            &[(path, edited.into_bytes())],
+            &message,
+            &self.identity(),
+        )?;
+        Ok(Recorded {
+            id,
+            event: Event::Update,
+            from,
+            to: next.state,
+            commit,
+            branch: short(&branch),
+        })
+    }
+
+    fn brief_on(&self, branch: &str, id: &str) -> Result<Option<(String, String)>, Error> {
+        let Some(tip) = self.repo.ref_target(branch)? else {
+            return Ok(None);
+        };
+        let path = format!("tus/{id}.yaml");
+        Ok(self
+            .repo
+            .blob_at(&tip, &path)?
+            .map(|b| (path, String::from_utf8_lossy(&b).into_owned())))
+    }
+
+    fn summary(&self, id: &str, ledger: &Ledger) -> Result<Summary, Error> {
+        let rec = ledger.get(id);
+        let brief = self.brief_on(&self.branch_for(id)?, id)?;
+        let node = brief
+            .as_ref()
+            .and_then(|(p, t)| artifact::parse(Kind::Tu, p, t.as_bytes()).ok())
+            .map(|a| a.data);
+        Ok(Summary {
+            id: id.to_string(),
+            title: node
+                .as_ref()
+                .and_then(|n| n.str_at("title"))
+                .unwrap_or("")
+                .to_string(),
+            loop_id: node
+                .as_ref()
+                .and_then(|n| n.str_at("loop"))
+                .or_else(|| rec.and_then(|r| r.opened_with("Loop")))
+                .unwrap_or("")
+                .to_string(),
+            state: rec.map(TuRecord::state).unwrap_or(State::HotProposed),
+            commits: rec.map(|r| r.commits.len()).unwrap_or(0),
+            updated: rec
+                .and_then(TuRecord::span)
+                .map(|(_, last)| date::ymd(last, 0)),
+        })
+    }
+
+    /// Every TU, optionally only those in one state, sorted by id.
+    pub fn list(&self, state: Option<State>) -> Result<Vec<Summary>, Error> {
+        let ledger = self.ledger()?;
+        let mut out = Vec::new();
+        for id in self.known(&ledger)? {
+            let s = self.summary(&id, &ledger)?;
+            if state.is_none_or(|st| st == s.state) {
+                out.push(s);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The whole story of one TU.
+    pub fn show(&self, id: &str) -> Result<Detail, Error> {
+        let ledger = self.ledger()?;
+        let id = self.resolve(Some(id), &ledger)?;
+        let branch = self.branch_for(&id)?;
+        let record = ledger.get(&id).cloned();
+        let mut files = BTreeSet::new();
+        let mut blockers = Vec::new();
+        let mut gates = Vec::new();
+        if let Some(rec) = &record {
+            for c in &rec.commits {
+                files.extend(self.repo.changed_paths(&c.id)?);
+            }
+            // Blockers of the latest checkpoint are open until the TU ends.
+            let last_checkpoint = match rec.state() {
+                s if s.is_terminal() => None,
+                _ => rec
+                    .events
+                    .iter()
+                    .rposition(|e| e.event == Event::Checkpoint),
+            };
+            for (i, e) in rec.events.iter().enumerate() {
+                for b in e.values("Blocker") {
+                    blockers.push((
+                        date::ymd(e.time, 0),
+                        b.to_string(),
+                        Some(i) == last_checkpoint,
+                    ));
+                }
+                if let Some(g) = trailers::first(&e.trailers, "Gate") {
+                    gates.push((
+                        date::ymd(e.time, 0),
+                        g.to_string(),
+                        trailers::first(&e.trailers, "Gate-Report").map(str::to_string),
+                    ));
+                }
+            }
+        }
+        Ok(Detail {
+            summary: self.summary(&id, &ledger)?,
+            brief: self.brief_on(&branch, &id)?,
+            not_on_cold: record
+                .as_ref()
+                .map(|r| r.commits.iter().filter(|c| !c.on_cold).count())
+                .unwrap_or(0),
+            record,
+            files: files.into_iter().collect(),
+            blockers,
+            gates,
+            branch: short(&branch),
+        })
+    }
+
+    /// Whether a TU may take new commits: `Ok(Ok(()))`, or `Ok(Err(why))` when it is
+    /// unknown or in a terminal state.
+    pub fn open_for_commits(&self, id: &str) -> Result<Result<(), String>, Error> {
+        let ledger = self.ledger()?;
+        if !self.known(&ledger)?.contains(id) {
+            return Ok(Err(format!("the active TU `{id}` does not exist")));
+        }
+        let state = ledger
+            .get(id)
+            .map(TuRecord::state)
+            .unwrap_or(State::HotProposed);
+        Ok(if state.is_terminal() {
+            Err(format!("the active TU {id} is {state}"))
+        } else {
+            Ok(())
+        })
+    }
+
+    /// Makes a TU the active one.
+    pub fn switch(&self, id: &str) -> Result<String, Error> {
+        let ledger = self.ledger()?;
+        let id = self.resolve(Some(id), &ledger)?;
+        self.set_active(&id)?;
+        Ok(id)
+    }
+
+    /// TUs whose commits changed `path`, newest first.
+    pub fn lineage(&self, path: &str) -> Result<Vec<Lineage>, Error> {
+        let ledger = self.ledger()?;
+        let mut out = Vec::new();
+        for rec in ledger.tus.values() {
+            for c in &rec.commits {
+                if self.repo.changed_paths(&c.id)?.iter().any(|p| p == path) {
+                    out.push((
+                        c.seq,
+                        Lineage {
+                            id: rec.id.clone(),
+                            state: rec.state(),
+                            commit: c.id.clone(),
+                            date: date::ymd(c.time, 0),
+                            summary: c.summary.clone(),
+                        },
+                    ));
+                }
+            }
+        }
+        out.sort_by_key(|(seq, _)| std::cmp::Reverse(*seq));
+        Ok(out.into_iter().map(|(_, l)| l).collect())
+    }
+
+    /// A pull-request description for a TU, in Markdown.
+    pub fn pr_body(&self, id: &str) -> Result<String, Error> {
+        let d = self.show(id)?;
+        let s = &d.summary;
+        let mut out = format!(
+            "## {} — {}\n\n",
+            s.id,
+            if s.title.is_empty() {
+                "(no brief)"
+            } else {
+                &s.title
+            }
+        );
+        out.push_str(&format!(
+            "**Loop:** `{}` · **State:** {} · **Commits:** {}\n\n",
+            s.loop_id, s.state, s.commits
+        ));
+        if let Some((_, text)) = &d.brief
+            && let Ok(node) = crate::yaml::parse(text)
+        {
+            let people = |k: &str| match node.get(k).map(|n| &n.value) {
+                Some(crate::artifact::node::Value::Seq(items)) => items
+                    .iter()
+                    .filter_map(|i| i.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                Some(crate::artifact::node::Value::Str(v)) => v.clone(),
+                _ => String::new(),
+            };
+            out.push_str("| RACI | roles |\n|---|---|\n");
+            for (label, key) in [
+                ("Accountable", "owner_a"),
+                ("Responsible", "responsible_r"),
+                ("Consulted", "consulted_c"),
+                ("Informed", "informed_i"),
+            ] {
+                let v = people(key);
+                if !v.is_empty() {
+                    out.push_str(&format!("| {label} | {v} |\n"));
+                }
+            }
+            out.push('\n');
+            if let Some(items) = node.get("deliverables").and_then(|n| n.as_seq()) {
+                out.push_str("### Deliverables\n\n");
+                for i in items {
+                    let line = match i.as_str() {
+                        Some(t) => t.to_string(),
+                        None => {
+                            let kind = i.str_at("kind").unwrap_or("?");
+                            let desc = i
+                                .str_at("description")
+                                .map(|d| format!(" — {d}"))
+                                .unwrap_or_default();
+                            format!("{kind}{desc}")
+                        }
+                    };
+                    out.push_str(&format!("- [ ] {line}\n"));
+                }
+                out.push('\n');
+            }
+        }
+        if let Some(rec) = &d.record {
+            out.push_str("### Timeline\n\n");
+            for e in &rec.events {
+                let mut line =
+                    format!("- {} **{}** — {}", date::ymd(e.time, 0), e.event, e.summary);
+                let steps = e.values("Step");
+                if !steps.is_empty() {
+                    line.push_str(&format!(" (steps: {})", steps.join(", ")));
+                }
+                out.push_str(&line);
+                out.push('\n');
+            }
+            out.push('\n');
+        }
+        let current: Vec<&(String, String, bool)> = d.blockers.iter().filter(|b| b.2).collect();
+        if !current.is_empty() {
+            out.push_str("### Open blockers\n\n");
+            for b in current {
+                out.push_str(&format!("- {}\n", b.1));
+            }
+            out.push('\n');
+        }
+        if !d.files.is_empty() {
+            out.push_str("### Files touched\n\n");
+            for f in &d.files {
+                out.push_str(&format!("- `{f}`\n"));
+            }
+            out.push('\n');
+        }
+        if !d.gates.is_empty() {
+            out.push_str("### Gatechecks\n\n");
+            for (date, decision, report) in &d.gates {
+                out.push_str(&format!(
+                    "- {date}: {decision}{}\n",
+                    report
+                        .as_ref()
+                        .map(|r| format!(" ({r})"))
+                        .unwrap_or_default()
+                ));
+            }
+            out.push('\n');
+        }
+        out.push_str(&format!("TU: {}\n", s.id));
+        Ok(out)
+    }
+}
+
+/// `refs/heads/tu/x` → `tu/x`.
+pub fn short(branch_ref: &str) -> String {
+    branch_ref.trim_start_matches("refs/heads/").to_string()
+}
+
+fn capitalised(event: Event) -> String {
+    let n = event.name();
+    let mut c = n.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}

@@ -1,0 +1,697 @@
+//! Trace Units through the CLI: a whole life, refusals, safety of the tool's commits,
+//! bare repositories, the commit-msg hook and lineage.
+
+use crate::harness::{Run, Sandbox};
+
+fn sample(s: &Sandbox) {
+    let r = s.run(&["init", "book", "--from-sample"]);
+    assert_eq!(r.code, 0, "{r:?}");
+}
+
+fn tu(s: &Sandbox, args: &[&str]) -> Run {
+    let mut full = vec!["tu"];
+    full.extend_from_slice(args);
+    s.run_in("book", &full)
+}
+
+fn ok(r: Run) -> Run {
+    assert_eq!(r.code, 0, "{r:?}");
+    r
+}
+
+fn commit(s: &Sandbox, file: &str, text: &str, message: &str) {
+    let path = s.join("book").join(file);
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(&path, text).expect("write");
+    s.git("book", &["add", file]);
+    s.git("book", &["commit", "-q", "-m", message]);
+}
+
+#[test]
+fn a_tu_lives_its_whole_life_and_show_tells_the_story() {
+    let s = Sandbox::new();
+    sample(&s);
+    let opened = ok(tu(
+        &s,
+        &[
+            "open",
+            "--loop",
+            "lore_deepening",
+            "--title",
+            "Deepen the guild's history",
+            "--format",
+            "json",
+        ],
+    ));
+    let id = opened.json()["id"].as_str().expect("id").to_string();
+    assert_eq!(
+        id, "TU-2026-11-26-LW01",
+        "role from the playbook's first responsible role"
+    );
+    let brief = std::fs::read_to_string(s.join(&format!("book/tus/{id}.yaml")))
+        .expect("brief in work tree");
+    assert!(
+        brief.contains("owner_a: showrunner") && brief.contains("responsible_r: [lore_weaver]"),
+        "{brief}"
+    );
+    assert!(
+        brief.contains("kind: canon"),
+        "deliverables from the playbook: {brief}"
+    );
+    assert_eq!(
+        s.git("book", &["status", "--porcelain"]),
+        "",
+        "index and work tree follow the tool's commit"
+    );
+
+    ok(tu(&s, &["start"]));
+    commit(
+        &s,
+        "canon/guild-history.md",
+        "---\nid: guild-history\ntitle: The Guild's History\n---\nOld.\n",
+        "Draft the guild history",
+    );
+    let stamped = s.git(
+        "book",
+        &["log", "-1", "--format=%(trailers:key=TU,valueonly)"],
+    );
+    assert_eq!(
+        stamped.trim(),
+        id,
+        "the commit-msg hook stamps ordinary commits"
+    );
+    std::fs::write(
+        s.join("book/canon/guild-history.md"),
+        "---\nid: guild-history\ntitle: The Guild's History\n---\nOlder.\n",
+    )
+    .expect("edit");
+    ok(tu(
+        &s,
+        &[
+            "checkpoint",
+            "-a",
+            "-m",
+            "guild history drafted",
+            "--step",
+            "draft_canon",
+            "--step",
+            "self_check",
+            "--blocker",
+            "waiting on PW for the guild location",
+            "--next",
+            "ask the plotwright",
+        ],
+    ));
+    ok(tu(
+        &s,
+        &[
+            "update",
+            "--add",
+            "risks=timeline clash with the Pell line",
+            "--set",
+            "timebox=2d",
+            "--title",
+            "Deepen the guild",
+        ],
+    ));
+    ok(tu(
+        &s,
+        &[
+            "defer",
+            "--reason",
+            "art comes first",
+            "--revisit",
+            "2026-12-01",
+        ],
+    ));
+    ok(tu(&s, &["reactivate"]));
+    commit(
+        &s,
+        "codex/guild.md",
+        "---\nid: guild\ntitle: The Guild\n---\nLamplighters.\n",
+        "Codex: the guild",
+    );
+    ok(tu(&s, &["close"]));
+
+    let show = ok(tu(&s, &["show", &id, "--format", "json"])).json();
+    assert_eq!(show["state"], "closed");
+    assert_eq!(show["title"], "Deepen the guild");
+    let events: Vec<&str> = show["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter_map(|e| e["event"].as_str())
+        .collect();
+    assert_eq!(
+        events,
+        [
+            "open",
+            "start",
+            "checkpoint",
+            "update",
+            "defer",
+            "reactivate",
+            "close"
+        ]
+    );
+    assert_eq!(
+        show["commits"].as_array().map(Vec::len),
+        Some(9),
+        "7 events + 2 stamped commits"
+    );
+    let files: Vec<&str> = show["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .filter_map(|f| f.as_str())
+        .collect();
+    assert_eq!(
+        files,
+        [
+            "canon/guild-history.md",
+            "codex/guild.md",
+            &format!("tus/{id}.yaml")
+        ]
+    );
+    assert_eq!(
+        show["blockers"][0]["text"],
+        "waiting on PW for the guild location"
+    );
+    assert_eq!(
+        show["blockers"][0]["current"], false,
+        "a closed TU has no open blockers"
+    );
+    let checkpoint = &show["events"][2]["trailers"];
+    let steps: Vec<&str> = checkpoint
+        .as_array()
+        .expect("trailers")
+        .iter()
+        .filter(|t| t["key"] == "Step")
+        .filter_map(|t| t["value"].as_str())
+        .collect();
+    assert_eq!(steps, ["draft_canon", "self_check"]);
+    assert_eq!(show["cold"]["commits_not_on_cold"], 9);
+
+    let human = ok(tu(&s, &["show", &id])).stdout;
+    assert!(
+        human.contains("state: closed") && human.contains("revisit: 2026-12-01"),
+        "{human}"
+    );
+    let brief = std::fs::read_to_string(s.join(&format!("book/tus/{id}.yaml"))).expect("brief");
+    assert!(
+        brief.starts_with("# Trace Unit brief.") && brief.contains("timebox: 2d"),
+        "{brief}"
+    );
+    let list = ok(tu(&s, &["list", "--state", "closed", "--format", "json"])).json();
+    assert_eq!(list.as_array().map(Vec::len), Some(1));
+    let pr = ok(tu(&s, &["pr-body", &id])).stdout;
+    assert!(
+        pr.contains("## TU-2026-11-26-LW01 — Deepen the guild")
+            && pr.contains("- `codex/guild.md`"),
+        "{pr}"
+    );
+    s.git("book", &["fsck", "--strict"]);
+}
+
+#[test]
+fn ids_count_up_per_day_and_role() {
+    let s = Sandbox::new();
+    sample(&s);
+    let a = ok(tu(
+        &s,
+        &[
+            "open",
+            "--loop",
+            "scene_forge",
+            "--title",
+            "A",
+            "--role",
+            "SS",
+        ],
+    ))
+    .stdout;
+    let b = ok(tu(
+        &s,
+        &[
+            "open",
+            "--loop",
+            "scene_forge",
+            "--title",
+            "B",
+            "--role",
+            "scene_smith",
+        ],
+    ))
+    .stdout;
+    let c = ok(tu(&s, &["open", "--loop", "my_own_loop", "--title", "C"])).stdout;
+    assert!(a.starts_with("TU-2026-11-26-SS01\n"), "{a}");
+    assert!(b.starts_with("TU-2026-11-26-SS02\n"), "{b}");
+    assert!(
+        c.starts_with("TU-2026-11-26-SR01\n"),
+        "no playbook: the showrunner opens it; {c}"
+    );
+    let brief = std::fs::read_to_string(s.join("book/tus/TU-2026-11-26-SR01.yaml")).expect("brief");
+    assert!(
+        brief.contains("loop: my_own_loop") && brief.contains("responsible_r: [showrunner]"),
+        "{brief}"
+    );
+}
+
+#[test]
+fn illegal_transitions_are_refused_with_the_allowed_moves_and_change_nothing() {
+    let s = Sandbox::new();
+    sample(&s);
+    ok(tu(
+        &s,
+        &["open", "--loop", "scene_forge", "--title", "Harbour"],
+    ));
+    ok(tu(
+        &s,
+        &["defer", "--reason", "later", "--revisit", "spring"],
+    ));
+    let hot = s.git("book", &["rev-parse", "hot"]);
+    let r = tu(&s, &["checkpoint", "-m", "more"]);
+    assert_eq!(r.code, 3, "{r:?}");
+    assert!(
+        r.stderr.contains(
+            "cannot checkpoint a TU that is deferred; allowed: update, reactivate, reject"
+        ),
+        "{}",
+        r.stderr
+    );
+    let r = tu(&s, &["close"]);
+    assert_eq!(r.code, 3);
+    ok(tu(&s, &["reject", "--reason", "not needed"]));
+    let r = tu(&s, &["reactivate"]);
+    assert_eq!(r.code, 3);
+    assert!(
+        r.stderr.contains("rejected") && r.stderr.contains("takes no further events"),
+        "{}",
+        r.stderr
+    );
+    assert_ne!(
+        s.git("book", &["rev-parse", "hot"]),
+        hot,
+        "reject was recorded"
+    );
+    let after_reject = s.git("book", &["rev-parse", "hot"]);
+    let _ = tu(&s, &["start"]);
+    assert_eq!(
+        s.git("book", &["rev-parse", "hot"]),
+        after_reject,
+        "refusals leave hot where it was"
+    );
+}
+
+#[test]
+fn unknown_ids_are_bad_input_with_a_suggestion() {
+    let s = Sandbox::new();
+    sample(&s);
+    ok(tu(
+        &s,
+        &["open", "--loop", "scene_forge", "--title", "Harbour"],
+    ));
+    let r = tu(&s, &["show", "TU-2026-11-26-SS10"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr.contains("no TU named `TU-2026-11-26-SS10`")
+            && r.stderr.contains("did you mean `TU-2026-11-26-SS01`"),
+        "{}",
+        r.stderr
+    );
+    let r = tu(&s, &["start", "TU-nope"]);
+    assert_eq!(r.code, 2);
+    let r = tu(&s, &["open", "--loop", "Scene Forge", "--title", "x"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    let r = tu(
+        &s,
+        &[
+            "open",
+            "--loop",
+            "scene_forge",
+            "--title",
+            "x",
+            "--role",
+            "wizard",
+        ],
+    );
+    assert_eq!(r.code, 2, "{r:?}");
+}
+
+#[test]
+fn tool_commits_leave_the_users_staged_and_unstaged_edits_alone() {
+    let s = Sandbox::new();
+    sample(&s);
+    std::fs::write(s.join("book/sections/dusk-bell.md"), "staged edit\n").expect("write");
+    s.git("book", &["add", "sections/dusk-bell.md"]);
+    std::fs::write(s.join("book/sections/dusk-bell.md"), "unstaged on top\n").expect("write");
+    std::fs::write(s.join("book/scratch.txt"), "untracked\n").expect("write");
+    let opened = ok(tu(
+        &s,
+        &[
+            "open",
+            "--loop",
+            "scene_forge",
+            "--title",
+            "Harbour",
+            "--format",
+            "json",
+        ],
+    ))
+    .json();
+    let id = opened["id"].as_str().expect("id");
+    let changed = s.git("book", &["show", "--name-only", "--format=", "hot"]);
+    assert_eq!(
+        changed,
+        format!("tus/{id}.yaml"),
+        "only the tool's file is in its commit"
+    );
+    let status = s.git("book", &["status", "--porcelain"]);
+    assert!(
+        status.contains("MM sections/dusk-bell.md"),
+        "staged and unstaged edits survive: {status}"
+    );
+    assert!(status.contains("?? scratch.txt"), "{status}");
+    assert_eq!(
+        s.git("book", &["show", ":sections/dusk-bell.md"]),
+        "staged edit"
+    );
+    assert_eq!(
+        std::fs::read_to_string(s.join("book/sections/dusk-bell.md")).expect("read"),
+        "unstaged on top\n"
+    );
+    ok(tu(&s, &["start"]));
+    let status_after = s.git("book", &["status", "--porcelain"]);
+    assert_eq!(status_after, status);
+}
+
+#[test]
+fn a_tool_file_with_local_edits_is_refused_not_overwritten() {
+    let s = Sandbox::new();
+    sample(&s);
+    let id = ok(tu(
+        &s,
+        &[
+            "open",
+            "--loop",
+            "scene_forge",
+            "--title",
+            "Harbour",
+            "--format",
+            "json",
+        ],
+    ))
+    .json()["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let path = s.join(&format!("book/tus/{id}.yaml"));
+    let mine = format!(
+        "{}# my own note\n",
+        std::fs::read_to_string(&path).expect("brief")
+    );
+    std::fs::write(&path, &mine).expect("edit");
+    let hot = s.git("book", &["rev-parse", "hot"]);
+    let r = tu(&s, &["update", "--set", "timebox=2d"]);
+    assert_eq!(r.code, 3, "{r:?}");
+    assert!(r.stderr.contains("has local changes"), "{}", r.stderr);
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("read"),
+        mine,
+        "the user's edit is intact"
+    );
+    assert_eq!(
+        s.git("book", &["rev-parse", "hot"]),
+        hot,
+        "hot did not move"
+    );
+}
+
+#[test]
+fn a_moved_branch_tip_fails_the_compare_and_swap_and_nothing_is_written() {
+    use showrunner::git::{GitError, Identity, Repo};
+    let s = Sandbox::new();
+    sample(&s);
+    let repo = Repo::discover(&s.join("book")).expect("repo");
+    let stale = repo.resolve_commit("hot").expect("hot");
+    // Someone else commits on hot after we read it.
+    s.git(
+        "book",
+        &["commit", "-q", "--allow-empty", "-m", "concurrent work"],
+    );
+    let moved = s.git("book", &["rev-parse", "hot"]);
+    let who = Identity {
+        name: "T".into(),
+        email: "t@example.invalid".into(),
+        time: 1_764_158_400,
+        offset: 0,
+    };
+    let files = vec![(
+        "tus/TU-2026-11-26-SR09.yaml".to_string(),
+        b"id: x\n".to_vec(),
+    )];
+    let err = repo
+        .commit_tool_files("refs/heads/hot", &stale, &files, "Open\n", &who)
+        .expect_err("lost race");
+    match &err {
+        GitError::RefMoved {
+            expected, actual, ..
+        } => {
+            assert_eq!(
+                (expected.as_str(), actual.as_str()),
+                (stale.as_str(), moved.as_str())
+            );
+        }
+        other => panic!("expected RefMoved, got {other:?}"),
+    }
+    assert!(err.to_string().contains("moved from"), "{err}");
+    assert_eq!(s.git("book", &["rev-parse", "hot"]), moved);
+    assert!(
+        !s.join("book/tus/TU-2026-11-26-SR09.yaml").exists(),
+        "no file written"
+    );
+    assert_eq!(s.git("book", &["status", "--porcelain"]), "");
+
+    std::fs::write(s.join("book/sections/dusk-bell.md"), "edit\n").expect("write");
+    let err = repo
+        .commit_index("refs/heads/hot", &stale, "Checkpoint\n", &who, true)
+        .expect_err("lost race");
+    assert!(matches!(err, GitError::RefMoved { .. }), "{err:?}");
+    assert_eq!(
+        s.git("book", &["status", "--porcelain"]),
+        " M sections/dusk-bell.md",
+        "-a staged nothing"
+    );
+}
+
+#[test]
+fn tus_work_in_a_bare_repository() {
+    let s = Sandbox::new();
+    sample(&s);
+    s.git("", &["clone", "-q", "--bare", "book", "bare.git"]);
+    let r = s.run_in(
+        "bare.git",
+        &[
+            "tu",
+            "open",
+            "--loop",
+            "scene_forge",
+            "--title",
+            "Bare",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    let id = r.json()["id"].as_str().expect("id").to_string();
+    assert_eq!(s.run_in("bare.git", &["tu", "start"]).code, 0);
+    let cp = s.run_in(
+        "bare.git",
+        &["tu", "checkpoint", "-m", "remote", "--step", "draft"],
+    );
+    assert_eq!(cp.code, 0, "{cp:?}");
+    assert_eq!(
+        s.run_in("bare.git", &["tu", "checkpoint", "-a"]).code,
+        2,
+        "-a needs a work tree"
+    );
+    let show = s
+        .run_in("bare.git", &["tu", "show", &id, "--format", "json"])
+        .json();
+    assert_eq!(show["state"], "stabilizing");
+    assert_eq!(
+        s.git("bare.git", &["show", &format!("hot:tus/{id}.yaml")])
+            .lines()
+            .next(),
+        Some("# Trace Unit brief. The TU's state is derived from git history")
+    );
+    s.git("bare.git", &["fsck", "--strict"]);
+}
+
+#[test]
+fn require_tu_error_refuses_untraced_commits_on_hot() {
+    let s = Sandbox::new();
+    sample(&s);
+    let toml = std::fs::read_to_string(s.join("book/studio.toml"))
+        .expect("toml")
+        .replace("require_tu = true", "require_tu = \"error\"");
+    std::fs::write(s.join("book/studio.toml"), toml).expect("write");
+    s.git(
+        "book",
+        &["commit", "-q", "--no-verify", "-am", "Require TUs"],
+    );
+    std::fs::write(s.join("book/notes.txt"), "x\n").expect("write");
+    s.git("book", &["add", "notes.txt"]);
+    let out = s.git_status("book", &["commit", "-q", "-m", "untraced"]);
+    assert_ne!(out.code, 0, "the hook refuses");
+    let err = out.stderr;
+    assert!(
+        err.contains("no active TU") && err.contains("showrunner tu open"),
+        "{err}"
+    );
+    ok(tu(
+        &s,
+        &["open", "--loop", "scene_forge", "--title", "Notes"],
+    ));
+    s.git("book", &["commit", "-q", "-m", "traced now"]);
+    assert!(
+        s.git("book", &["log", "-1", "--format=%B"])
+            .contains("TU: TU-2026-11-26-SS01")
+    );
+    assert_eq!(tu(&s, &["close"]).code, 3, "a hot-proposed TU cannot close");
+}
+
+#[test]
+fn hooks_install_chains_to_an_existing_hook_and_is_idempotent() {
+    let s = Sandbox::new();
+    sample(&s);
+    let hook = s.join("book/.git/hooks/commit-msg");
+    std::fs::remove_file(&hook).expect("remove");
+    std::fs::write(&hook, "#!/bin/sh\necho 'Reviewed-by: Old Hook' >> \"$1\"\n").expect("write");
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    let r = s.run_in("book", &["hooks", "install"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stdout.contains("commit-msg.pre-showrunner"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        s.run_in("book", &["hooks", "install"]).code,
+        0,
+        "reinstall is fine"
+    );
+    ok(tu(
+        &s,
+        &["open", "--loop", "scene_forge", "--title", "Chained"],
+    ));
+    commit(&s, "notes.txt", "n\n", "chained commit");
+    let body = s.git("book", &["log", "-1", "--format=%B"]);
+    assert!(
+        body.contains("TU: TU-2026-11-26-SS01") && body.contains("Reviewed-by: Old Hook"),
+        "{body}"
+    );
+}
+
+#[test]
+fn trace_lists_the_tus_that_touched_a_file_newest_first() {
+    let s = Sandbox::new();
+    sample(&s);
+    ok(tu(
+        &s,
+        &[
+            "open",
+            "--loop",
+            "scene_forge",
+            "--title",
+            "First",
+            "--role",
+            "SS",
+        ],
+    ));
+    commit(
+        &s,
+        "sections/dusk-bell.md",
+        "---\nid: dusk-bell\ntitle: D\nflags: [terminal]\n---\nOne.\n",
+        "first edit",
+    );
+    ok(tu(
+        &s,
+        &[
+            "open",
+            "--loop",
+            "style_tune_up",
+            "--title",
+            "Second",
+            "--role",
+            "ST",
+        ],
+    ));
+    commit(
+        &s,
+        "sections/dusk-bell.md",
+        "---\nid: dusk-bell\ntitle: D\nflags: [terminal]\n---\nTwo.\n",
+        "second edit",
+    );
+    commit(
+        &s,
+        "codex/other.md",
+        "---\nid: other\ntitle: O\n---\nX.\n",
+        "unrelated",
+    );
+    let r = s
+        .run_in(
+            "book",
+            &["trace", "sections/dusk-bell.md", "--format", "json"],
+        )
+        .json();
+    let ids: Vec<&str> = r["tus"]
+        .as_array()
+        .expect("tus")
+        .iter()
+        .filter_map(|t| t["id"].as_str())
+        .collect();
+    assert_eq!(ids, ["TU-2026-11-26-ST01", "TU-2026-11-26-SS01"]);
+    let none = s.run_in("book", &["trace", "sections/nowhere.md"]);
+    assert!(none.stdout.contains("no TU has touched"), "{}", none.stdout);
+}
+
+#[test]
+fn open_with_branch_creates_and_checks_out_the_review_branch() {
+    let s = Sandbox::new();
+    sample(&s);
+    let r = ok(tu(
+        &s,
+        &[
+            "open",
+            "--loop",
+            "scene_forge",
+            "--title",
+            "Review me",
+            "--branch",
+            "--format",
+            "json",
+        ],
+    ))
+    .json();
+    assert_eq!(r["branch"], "tu/TU-2026-11-26-SS01");
+    assert_eq!(
+        s.git("book", &["symbolic-ref", "HEAD"]),
+        "refs/heads/tu/TU-2026-11-26-SS01"
+    );
+    assert_eq!(
+        s.git("book", &["rev-parse", "hot"]),
+        s.git("book", &["rev-parse", "tu/TU-2026-11-26-SS01"])
+    );
+    ok(tu(&s, &["start"]));
+    assert_ne!(
+        s.git("book", &["rev-parse", "hot"]),
+        s.git("book", &["rev-parse", "tu/TU-2026-11-26-SS01"]),
+        "events go on the review branch"
+    );
+    let current = ok(tu(&s, &["current", "--format", "json"])).json();
+    assert_eq!(current["from"], "branch");
+}
