@@ -81,9 +81,20 @@ pub struct Identity {
     pub offset: i32,
 }
 
+/// libgit2 re-hashes every object it reads unless told not to; git itself does not
+/// (integrity is `git fsck`'s job), and on large histories the hashing dominates.
+fn tune_libgit2() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        git2::opts::strict_hash_verification(false);
+        git2::opts::enable_caching(false);
+    });
+}
+
 impl Repo {
     /// Finds the repository containing `dir` (like `git` does).
     pub fn discover(dir: &Path) -> Result<Repo> {
+        tune_libgit2();
         Repository::discover(dir)
             .map(|inner| Repo { inner })
             .map_err(|_| GitError::NotARepo {
@@ -94,6 +105,7 @@ impl Repo {
     /// Opens the repository at `dir`, creating one (initial branch `initial`) when there is none.
     /// Returns whether it was created.
     pub fn open_or_init(dir: &Path, initial: &str) -> Result<(Repo, bool)> {
+        tune_libgit2();
         match Repository::open(dir) {
             Ok(inner) => Ok((Repo { inner }, false)),
             Err(e) if e.code() == ErrorCode::NotFound => {
@@ -418,31 +430,78 @@ impl Repo {
     }
 
     /// Visits every commit reachable from `tips` and not from `hide`, parents before
-    /// children. The visitor returns `false` to stop early.
+    /// children (a depth-first post-order, deterministic for the same tips). The visitor
+    /// returns `false` to stop early.
+    ///
+    /// Each commit object is read from the object database exactly once and parsed here
+    /// (header and message only), which is what keeps a 200,000-commit history fast.
+    /// Messages `keep` rejects are dropped at once (the visitor sees them empty).
     pub fn walk(
         &self,
         tips: &[String],
         hide: &[String],
+        keep: &dyn Fn(&str) -> bool,
         visit: &mut dyn FnMut(CommitInfo) -> bool,
     ) -> Result<()> {
-        let mut walk = self.inner.revwalk()?;
-        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)?;
-        for t in tips {
-            walk.push(Oid::from_str(t)?)?;
+        let hidden: std::collections::HashSet<Oid> = if hide.is_empty() {
+            Default::default()
+        } else {
+            let mut w = self.inner.revwalk()?;
+            for h in hide {
+                w.push(Oid::from_str(h)?)?;
+            }
+            w.collect::<std::result::Result<_, _>>()?
+        };
+        let odb = self.inner.odb()?;
+        let mut seen: std::collections::HashSet<Oid> = Default::default();
+        let mut infos: Vec<CommitInfo> = Vec::new();
+        // Iterative DFS: (commit, parents still to visit, index of its info).
+        let mut stack: Vec<(Oid, Vec<Oid>, usize)> = Vec::new();
+        let mut order: Vec<usize> = Vec::new();
+        let load = |oid: Oid, infos: &mut Vec<CommitInfo>| -> Result<(Vec<Oid>, usize)> {
+            let obj = odb.read(oid)?;
+            if obj.kind() != git2::ObjectType::Commit {
+                return Err(GitError::Other(format!("{oid} is not a commit")));
+            }
+            let info = parse_commit(oid, obj.data(), keep);
+            let parents: Vec<Oid> = info
+                .parents
+                .iter()
+                .filter_map(|p| Oid::from_str(p).ok())
+                .collect();
+            infos.push(info);
+            Ok((parents, infos.len() - 1))
+        };
+        for tip in tips {
+            let oid = Oid::from_str(tip)?;
+            if hidden.contains(&oid) || !seen.insert(oid) {
+                continue;
+            }
+            let (mut parents, idx) = load(oid, &mut infos)?;
+            parents.reverse();
+            stack.push((oid, parents, idx));
+            while let Some((_, pending, idx)) = stack.last_mut() {
+                match pending.pop() {
+                    Some(p) => {
+                        if hidden.contains(&p) || !seen.insert(p) {
+                            continue;
+                        }
+                        let (mut pp, pidx) = load(p, &mut infos)?;
+                        pp.reverse();
+                        stack.push((p, pp, pidx));
+                    }
+                    None => {
+                        order.push(*idx);
+                        stack.pop();
+                    }
+                }
+            }
         }
-        for h in hide {
-            walk.hide(Oid::from_str(h)?)?;
-        }
-        for oid in walk {
-            let c = self.inner.find_commit(oid?)?;
-            let info = CommitInfo {
-                id: c.id().to_string(),
-                parents: c.parent_ids().map(|p| p.to_string()).collect(),
-                time: c.time().seconds(),
-                author: c.author().name().unwrap_or("").to_string(),
-                message: String::from_utf8_lossy(c.message_bytes()).into_owned(),
-            };
-            if !visit(info) {
+        let mut slots: Vec<Option<CommitInfo>> = infos.into_iter().map(Some).collect();
+        for idx in order {
+            if let Some(info) = slots[idx].take()
+                && !visit(info)
+            {
                 break;
             }
         }
@@ -582,6 +641,46 @@ impl Repo {
         }
         Ok(commit)
     }
+}
+
+/// Parses a raw commit object: parents, committer time, author name and (when `keep`
+/// accepts it) the message. Works on bytes; only what is kept is allocated.
+fn parse_commit(id: Oid, data: &[u8], keep: &dyn Fn(&str) -> bool) -> CommitInfo {
+    let split = data
+        .windows(2)
+        .position(|w| w == b"\n\n")
+        .map(|i| i + 2)
+        .unwrap_or(data.len());
+    let mut info = CommitInfo {
+        id: id.to_string(),
+        parents: Vec::new(),
+        time: 0,
+        author: String::new(),
+        message: String::new(),
+    };
+    for line in data[..split].split(|b| *b == b'\n') {
+        if let Some(p) = line.strip_prefix(b"parent ") {
+            info.parents
+                .push(String::from_utf8_lossy(p).trim().to_string());
+        } else if let Some(a) = line.strip_prefix(b"author ") {
+            let name = a.split(|b| *b == b'<').next().unwrap_or(b"");
+            info.author = String::from_utf8_lossy(name).trim().to_string();
+        } else if let Some(c) = line.strip_prefix(b"committer ") {
+            // `Name <email> 1764158400 +0000`
+            let mut parts = c.rsplitn(3, |b| *b == b' ');
+            let _zone = parts.next();
+            info.time = parts
+                .next()
+                .and_then(|t| std::str::from_utf8(t).ok())
+                .and_then(|t| t.parse().ok())
+                .unwrap_or(0);
+        }
+    }
+    let message = String::from_utf8_lossy(&data[split..]);
+    if keep(&message) {
+        info.message = message.into_owned();
+    }
+    info
 }
 
 fn first_line(message: &str) -> &str {

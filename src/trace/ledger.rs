@@ -138,9 +138,9 @@ impl Ledger {
             return Ok(ledger);
         }
         let mut seq = 0usize;
-        repo.walk(&tips, &[], &mut |c| {
+        repo.walk(&tips, &[], &might_name_a_tu, &mut |c| {
             seq += 1;
-            if !might_name_a_tu(&c.message) {
+            if c.message.is_empty() {
                 return true;
             }
             let found = trailers::parse(&c.message);

@@ -639,16 +639,93 @@ impl<'r> Workspace<'r> {
     }
 
     /// Every TU, optionally only those in one state, sorted by id.
+    ///
+    /// The list is a pure function of the branch tips (hot, cold, `tu/*`), so it is
+    /// cached under the git directory keyed by those tips; any moved tip recomputes it.
     pub fn list(&self, state: Option<State>) -> Result<Vec<Summary>, Error> {
-        let ledger = self.ledger()?;
-        let mut out = Vec::new();
-        for id in self.known(&ledger)? {
-            let s = self.summary(&id, &ledger)?;
-            if state.is_none_or(|st| st == s.state) {
-                out.push(s);
+        let key = self.tips_key()?;
+        let all = match self.read_list_cache(&key) {
+            Some(cached) => cached,
+            None => {
+                let ledger = self.ledger()?;
+                let mut all = Vec::new();
+                for id in self.known(&ledger)? {
+                    all.push(self.summary(&id, &ledger)?);
+                }
+                self.write_list_cache(&key, &all);
+                all
             }
+        };
+        Ok(all
+            .into_iter()
+            .filter(|s| state.is_none_or(|st| st == s.state))
+            .collect())
+    }
+
+    /// The cache key: the branch names and every tip the ledger depends on.
+    fn tips_key(&self) -> Result<String, Error> {
+        let mut key = format!("v1 hot={} cold={}", self.config.hot, self.config.cold);
+        for r in [self.hot_ref(), format!("refs/heads/{}", self.config.cold)] {
+            key.push_str(&format!(
+                " {r}={}",
+                self.repo.ref_target(&r)?.unwrap_or_default()
+            ));
         }
-        Ok(out)
+        for (name, tip) in self.repo.branches("tu/")? {
+            key.push_str(&format!(" {name}={tip}"));
+        }
+        Ok(key)
+    }
+
+    fn list_cache_path(&self) -> PathBuf {
+        self.repo
+            .git_dir()
+            .join("showrunner")
+            .join("cache")
+            .join("tu-list.json")
+    }
+
+    fn read_list_cache(&self, key: &str) -> Option<Vec<Summary>> {
+        let text = std::fs::read_to_string(self.list_cache_path()).ok()?;
+        let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+        if v.get("key")?.as_str()? != key {
+            return None;
+        }
+        v.get("tus")?
+            .as_array()?
+            .iter()
+            .map(|t| {
+                Some(Summary {
+                    id: t.get("id")?.as_str()?.to_string(),
+                    title: t.get("title")?.as_str()?.to_string(),
+                    loop_id: t.get("loop")?.as_str()?.to_string(),
+                    state: State::parse(t.get("state")?.as_str()?)?,
+                    commits: t.get("commits")?.as_u64()? as usize,
+                    updated: t.get("updated")?.as_str().map(str::to_string),
+                })
+            })
+            .collect()
+    }
+
+    /// Best effort: a cache that cannot be written is simply not there next time.
+    fn write_list_cache(&self, key: &str, all: &[Summary]) {
+        let path = self.list_cache_path();
+        let tus: Vec<serde_json::Value> = all
+            .iter()
+            .map(|s| {
+                serde_json::json!({"id": s.id, "title": s.title, "loop": s.loop_id, "state": s.state.name(),
+                                   "commits": s.commits, "updated": s.updated})
+            })
+            .collect();
+        let body = serde_json::json!({"key": key, "tus": tus}).to_string();
+        let Some(dir) = path.parent() else { return };
+        if std::fs::create_dir_all(dir).is_err() {
+            return;
+        }
+        let tmp = dir.join(format!("tu-list.{}.tmp", std::process::id()));
+        if std::fs::write(&tmp, body).is_ok() && std::fs::rename(&tmp, &path).is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
     }
 
     /// The whole story of one TU.

@@ -695,3 +695,41 @@ fn open_with_branch_creates_and_checks_out_the_review_branch() {
     let current = ok(tu(&s, &["current", "--format", "json"])).json();
     assert_eq!(current["from"], "branch");
 }
+
+#[test]
+fn the_list_cache_follows_the_branch_tips_and_survives_corruption() {
+    let s = Sandbox::new();
+    sample(&s);
+    ok(tu(
+        &s,
+        &["open", "--loop", "scene_forge", "--title", "Cached"],
+    ));
+    let first = ok(tu(&s, &["list", "--format", "json"])).json();
+    assert_eq!(first[1]["state"], "hot-proposed");
+    let cache = s.join("book/.git/showrunner/cache/tu-list.json");
+    assert!(cache.exists(), "tu list leaves a cache");
+    ok(tu(&s, &["start"]));
+    let second = ok(tu(&s, &["list", "--format", "json"])).json();
+    assert_eq!(
+        second[1]["state"], "stabilizing",
+        "a moved tip invalidates the cache"
+    );
+    std::fs::write(&cache, "{not json").expect("corrupt");
+    let third = ok(tu(&s, &["list", "--format", "json"])).json();
+    assert_eq!(third, second, "a corrupt cache is ignored and rebuilt");
+    // A cache whose key matches but whose content was tampered with is only trusted by key:
+    // moving a tip by hand (outside showrunner) still invalidates it.
+    s.git(
+        "book",
+        &[
+            "commit",
+            "-q",
+            "--allow-empty",
+            "--no-verify",
+            "-m",
+            "Close it by hand\n\nTU: TU-2026-11-26-SS01\nTU-Event: close",
+        ],
+    );
+    let fourth = ok(tu(&s, &["list", "--format", "json"])).json();
+    assert_eq!(fourth[1]["state"], "closed");
+}
