@@ -13,6 +13,7 @@ pub mod hooks;
 pub mod orchestra;
 pub mod roles;
 pub mod schema;
+pub mod story;
 pub mod studio;
 pub mod trace;
 pub mod yaml;

@@ -1,10 +1,11 @@
 //! `showrunner gate …`: the Gatekeeper's commands.
 
 use clap::{Args, Subcommand};
+use serde_json::json;
 
-use super::{Ctx, Output, report_output};
+use super::{Ctx, Format, Output, report_output};
 use crate::error::Error;
-use crate::gate;
+use crate::gate::{self, Bar, Options, codes, submit};
 use crate::git::Repo;
 use crate::studio::{self, Source, Studio, Tree};
 
@@ -24,12 +25,35 @@ pub enum GateCommand {
         /// The commit to check (branch, tag or id). Default: the studio's hot branch.
         #[arg(long)]
         rev: Option<String>,
+        /// Only these bars, comma-separated (schema, integrity, reachability, nonlinearity,
+        /// gateways, style, determinism, presentation, accessibility).
+        #[arg(long, value_delimiter = ',')]
+        bars: Vec<String>,
+        /// Add a witness route (sections and choices) for every reachable keystone.
+        #[arg(long)]
+        explain: bool,
+    },
+    /// What a finding code means and how to fix it (no code: list them all).
+    Explain {
+        /// A code such as `gateways/unobtainable`.
+        code: Option<String>,
+    },
+    /// Show a committed gate report (`gate/<GK-ID>.yaml` on hot).
+    Show {
+        /// The report id, e.g. `GK-2026-11-26-01`.
+        id: String,
+    },
+    /// Submit a TU to the Gatekeeper: check its branch tip, commit the report, move the TU.
+    Submit {
+        /// The TU (default: the active one).
+        #[arg(long)]
+        tu: Option<String>,
     },
 }
 
 pub(super) fn run(ctx: &Ctx, args: GateArgs) -> Result<Output, Error> {
     match args.command {
-        GateCommand::Check { rev } => {
+        GateCommand::Check { rev, bars, explain } => {
             let repo = Repo::discover(&ctx.base)?;
             let rev = match rev {
                 Some(r) => r,
@@ -37,7 +61,30 @@ pub(super) fn run(ctx: &Ctx, args: GateArgs) -> Result<Output, Error> {
             };
             let tree = Tree::new(&repo, &rev)?;
             let loaded = Studio::load(&tree)?;
-            let report = gate::check(&loaded);
+            let mut opts = Options {
+                explain,
+                ..Options::default()
+            };
+            if !bars.is_empty() {
+                opts.bars = bars
+                    .iter()
+                    .map(|b| {
+                        Bar::parse(b)
+                            .filter(|b| *b != Bar::Traceability)
+                            .ok_or_else(|| {
+                                Error::Usage(format!(
+                                    "`{b}` is not a bar ({})",
+                                    gate::BARS
+                                        .iter()
+                                        .map(|b| b.name())
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
+                                ))
+                            })
+                    })
+                    .collect::<Result<_, _>>()?;
+            }
+            let report = gate::check_with(&loaded, &opts);
             Ok(report_output(
                 ctx,
                 &report,
@@ -45,7 +92,142 @@ pub(super) fn run(ctx: &Ctx, args: GateArgs) -> Result<Output, Error> {
                 &format!("gate check {}", tree.describe()),
             ))
         }
+        GateCommand::Explain { code } => explain(ctx, code.as_deref()),
+        GateCommand::Show { id } => {
+            let repo = Repo::discover(&ctx.base)?;
+            let hot = default_hot(&repo);
+            let tip = repo.resolve_commit(&hot)?;
+            let path = format!("gate/{id}.yaml");
+            let bytes = repo.blob_at(&tip, &path)?.ok_or_else(|| {
+                Error::Usage(format!("no gate report {id} on {hot} (looked for {path})"))
+            })?;
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            let stdout = match ctx.format {
+                Format::Json => {
+                    let art =
+                        crate::artifact::parse(crate::artifact::Kind::GateReport, &path, &bytes)
+                            .map_err(|r| {
+                                Error::Usage(format!("{path}:{}: {}", r.line, r.message))
+                            })?;
+                    format!(
+                        "{}\n",
+                        serde_json::to_string_pretty(&art.data.to_json()).unwrap_or_default()
+                    )
+                }
+                _ => text,
+            };
+            Ok(Output {
+                stdout,
+                stderr: String::new(),
+                code: 0,
+            })
+        }
+        GateCommand::Submit { tu } => {
+            let repo = Repo::discover(&ctx.base)?;
+            let s = submit::submit(&repo, tu.as_deref())?;
+            let stdout = match ctx.format {
+                Format::Json => format!(
+                    "{}\n",
+                    serde_json::to_string_pretty(&json!({
+                        "tu": s.tu, "report": s.report_id, "path": s.report_path, "checked": s.checked,
+                        "commit": s.commit, "branch": s.branch, "from": s.from.name(), "state": s.to.name(),
+                        "decision": s.report.decision, "bars": s.report.bars, "findings": s.report.findings,
+                        "waived": s.report.waived,
+                    }))
+                    .unwrap_or_default()
+                ),
+                _ => {
+                    let decision = serde_json::to_value(s.report.decision)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default();
+                    let mut out = format!(
+                        "{}: gatecheck {decision} — report {} ({}) on {}\n{}: {} → {}\n",
+                        s.tu,
+                        s.report_id,
+                        &s.commit[..10],
+                        s.branch,
+                        s.tu,
+                        s.from,
+                        s.to
+                    );
+                    let groups = s.report.remediation();
+                    if !groups.is_empty() {
+                        out.push_str("\nremediation:\n");
+                        for (owner, fs) in groups {
+                            out.push_str(&format!("  {owner} ({}):\n", fs.len()));
+                            for f in fs {
+                                let at = if f.line > 0 { format!("{}:{}", f.path, f.line) } else { f.path.clone() };
+                                out.push_str(&format!("    {at}  {}  {}\n", f.code, f.message));
+                                if !f.fix.is_empty() {
+                                    out.push_str(&format!("      fix: {}\n", f.fix));
+                                }
+                            }
+                        }
+                    }
+                    out
+                }
+            };
+            Ok(Output {
+                stdout,
+                stderr: String::new(),
+                code: if s.report.decision == gate::Decision::Block {
+                    1
+                } else {
+                    0
+                },
+            })
+        }
     }
+}
+
+fn explain(ctx: &Ctx, code: Option<&str>) -> Result<Output, Error> {
+    let sev = |s: gate::Severity| {
+        if s == gate::Severity::Error {
+            "error"
+        } else {
+            "warning"
+        }
+    };
+    let stdout = match code {
+        Some(code) => {
+            let info = codes::lookup(code).ok_or_else(|| {
+                let all: Vec<String> = codes::CODES.iter().map(|c| c.code.to_string()).collect();
+                let mut msg = format!("`{code}` is not a finding code");
+                if let Some(s) = crate::schema::suggest(code, &all) {
+                    msg.push_str(&format!(" (did you mean `{s}`?)"));
+                }
+                Error::Usage(msg)
+            })?;
+            match ctx.format {
+                Format::Json => format!(
+                    "{}\n",
+                    serde_json::to_string_pretty(&json!({"code": info.code, "severity": sev(info.severity),
+                        "summary": info.summary, "explain": info.explain}))
+                    .unwrap_or_default()
+                ),
+                _ => format!("{} ({})\n{}\n\n{}\n", info.code, sev(info.severity), info.summary, info.explain),
+            }
+        }
+        None => match ctx.format {
+            Format::Json => format!(
+                "{}\n",
+                serde_json::to_string_pretty(
+                    &codes::CODES
+                        .iter()
+                        .map(|c| json!({"code": c.code, "severity": sev(c.severity), "summary": c.summary}))
+                        .collect::<Vec<_>>()
+                )
+                .unwrap_or_default()
+            ),
+            _ => codes::CODES.iter().map(|c| format!("{:<40} {:<8} {}\n", c.code, sev(c.severity), c.summary)).collect(),
+        },
+    };
+    Ok(Output {
+        stdout,
+        stderr: String::new(),
+        code: 0,
+    })
 }
 
 /// The hot branch as configured in the work tree's studio.toml, else `hot`.

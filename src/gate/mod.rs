@@ -5,8 +5,23 @@
 //! into bar statuses and a decision. Only bars that really ran are reported — a bar that
 //! was not evaluated is never shown green.
 
+pub mod accessibility;
+pub mod codes;
+pub mod context;
+pub mod determinism;
+pub mod gateways;
+pub mod integrity;
+pub mod nonlinearity;
+pub mod presentation;
+pub mod prose;
+pub mod reachability;
 pub mod render;
+pub mod report_file;
 pub mod schema;
+pub mod style;
+pub mod submit;
+pub mod text;
+pub mod waivers;
 
 use serde::Serialize;
 
@@ -135,8 +150,31 @@ pub struct Report {
     pub decision: Decision,
     /// The bars that were evaluated, in bar order.
     pub bars: Vec<BarResult>,
-    /// Every finding, sorted by path, line and code.
+    /// Every finding that counts, sorted by path, line and code.
     pub findings: Vec<Finding>,
+    /// Findings taken out of the verdict by an active waiver.
+    pub waived: Vec<waivers::Waived>,
+    /// Witness routes to the keystones (with `--explain`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub witnesses: Option<Vec<WitnessOut>>,
+}
+
+/// A witness route as reported: the keystone and the choices taken from the start.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct WitnessOut {
+    /// The keystone's id.
+    pub keystone: String,
+    /// Each step: the section left and the label of the choice taken.
+    pub path: Vec<WitnessStep>,
+}
+
+/// One step of a witness route.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct WitnessStep {
+    /// The section.
+    pub section: String,
+    /// The choice taken there.
+    pub choice: String,
 }
 
 impl Report {
@@ -168,6 +206,8 @@ impl Report {
             decision,
             bars,
             findings,
+            waived: Vec::new(),
+            witnesses: None,
         }
     }
 
@@ -188,21 +228,166 @@ impl Report {
                 .iter()
                 .any(|q| p == q || (q.ends_with('/') && p.starts_with(q.as_str())))
         };
-        Report::new(
+        let waived = self
+            .waived
+            .into_iter()
+            .filter(|w| keep(&w.finding.path))
+            .collect();
+        let mut r = Report::new(
             &ran,
             self.findings
                 .into_iter()
                 .filter(|f| keep(&f.path))
                 .collect(),
-        )
+        );
+        r.waived = waived;
+        r.witnesses = self.witnesses;
+        r
+    }
+
+    /// Findings grouped by the role that owns the remediation, roles in order of id.
+    pub fn remediation(&self) -> Vec<(&str, Vec<&Finding>)> {
+        let mut by: std::collections::BTreeMap<&str, Vec<&Finding>> = Default::default();
+        for f in &self.findings {
+            by.entry(f.owner.as_str()).or_default().push(f);
+        }
+        by.into_iter().collect()
     }
 }
 
-/// The bars this build evaluates. Bars not listed here are not reported at all.
-pub const BARS: [Bar; 1] = [Bar::Schema];
+/// The bars `gate check` evaluates, in order (traceability runs at merge time).
+pub const BARS: [Bar; 9] = [
+    Bar::Schema,
+    Bar::Integrity,
+    Bar::Reachability,
+    Bar::Nonlinearity,
+    Bar::Gateways,
+    Bar::Style,
+    Bar::Determinism,
+    Bar::Presentation,
+    Bar::Accessibility,
+];
 
-/// Runs the gatecheck over a loaded studio.
+impl Bar {
+    /// The bar a name denotes.
+    pub fn parse(name: &str) -> Option<Bar> {
+        BARS.into_iter()
+            .chain([Bar::Traceability])
+            .find(|b| b.name() == name.trim())
+    }
+}
+
+/// A bar that works on the shared model.
+type BarFn = fn(&context::Context<'_>) -> Vec<Finding>;
+
+/// How to run a gatecheck.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The bars to evaluate (default: all of [`BARS`]).
+    pub bars: Vec<Bar>,
+    /// Today, `YYYY-MM-DD` (waiver expiry).
+    pub today: String,
+    /// Add witness routes to the keystones.
+    pub explain: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            bars: BARS.to_vec(),
+            today: today(),
+            explain: false,
+        }
+    }
+}
+
+/// Today's date: `SOURCE_DATE_EPOCH` when set (reproducible runs), else the clock (UTC).
+pub fn today() -> String {
+    let secs = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs() as i64)
+                .unwrap_or(0)
+        });
+    crate::date::ymd(secs, 0)
+}
+
+/// Runs the gatecheck over a loaded studio with every bar.
 pub fn check(studio: &Studio) -> Report {
-    let findings = schema::run(studio);
-    Report::new(&BARS, findings)
+    check_with(studio, &Options::default())
+}
+
+/// Runs the gatecheck: the schema bar on one thread, the model and the other bars on
+/// another; then waivers, then the verdict.
+pub fn check_with(studio: &Studio, opts: &Options) -> Report {
+    let wants = |b: Bar| opts.bars.contains(&b);
+    let needs_model = opts
+        .bars
+        .iter()
+        .any(|b| !matches!(b, Bar::Schema | Bar::Traceability))
+        || opts.explain;
+    let (schema_findings, (model_findings, witnesses)) = std::thread::scope(|scope| {
+        let schema = scope.spawn(|| {
+            if wants(Bar::Schema) {
+                schema::run(studio)
+            } else {
+                Vec::new()
+            }
+        });
+        let rest = if needs_model {
+            let cx = context::Context::new(studio, &opts.today);
+            let mut out = Vec::new();
+            let runs: [(Bar, BarFn); 8] = [
+                (Bar::Integrity, integrity::run),
+                (Bar::Reachability, reachability::run),
+                (Bar::Nonlinearity, nonlinearity::run),
+                (Bar::Gateways, gateways::run),
+                (Bar::Style, style::run),
+                (Bar::Determinism, determinism::run),
+                (Bar::Presentation, presentation::run),
+                (Bar::Accessibility, accessibility::run),
+            ];
+            for (bar, run) in runs {
+                if wants(bar) {
+                    out.extend(run(&cx));
+                }
+            }
+            let witnesses = opts.explain.then(|| {
+                reachability::witnesses(&cx)
+                    .into_iter()
+                    .map(|w| WitnessOut {
+                        keystone: w.keystone,
+                        path: w
+                            .steps
+                            .into_iter()
+                            .map(|(section, choice)| WitnessStep { section, choice })
+                            .collect(),
+                    })
+                    .collect()
+            });
+            (out, witnesses)
+        } else {
+            (Vec::new(), None)
+        };
+        let schema = match schema.join() {
+            Ok(v) => v,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        (schema, rest)
+    });
+    let mut all = schema_findings;
+    all.extend(model_findings);
+    let (kept, waived) = waivers::apply(studio, &opts.today, all);
+    let ran: Vec<Bar> = BARS.into_iter().filter(|b| wants(*b)).collect();
+    let kept = kept
+        .into_iter()
+        .filter(|f| ran.iter().any(|b| b.name() == f.bar()))
+        .collect();
+    let mut report = Report::new(&ran, kept);
+    report.waived = waived;
+    report.witnesses = witnesses;
+    report
 }

@@ -83,6 +83,46 @@ pub fn human(report: &Report, lines: &dyn Lines, what: &str, color: bool) -> Str
             f.owner
         ));
     }
+    if let Some(witnesses) = &report.witnesses {
+        out.push_str(&p.wrap("1", "witness routes:\n"));
+        for w in witnesses {
+            let steps: Vec<String> = w
+                .path
+                .iter()
+                .map(|s| format!("{} —[{}]→", s.section, s.choice))
+                .collect();
+            out.push_str(&format!(
+                "  {}: {} {}\n",
+                w.keystone,
+                steps.join(" "),
+                w.keystone
+            ));
+        }
+        out.push('\n');
+    }
+    if !report.waived.is_empty() {
+        out.push_str(&format!("waived ({}):\n", report.waived.len()));
+        for w in &report.waived {
+            let f = &w.finding;
+            out.push_str(&format!(
+                "  {}:{} {} — waiver at waivers.yaml:{} until {} ({})\n",
+                f.path, f.line, f.code, w.waiver.line, w.waiver.expires, w.waiver.granted_by
+            ));
+        }
+        out.push('\n');
+    }
+    let groups = report.remediation();
+    if groups.len() > 1 || (groups.len() == 1 && report.findings.len() > 1) {
+        out.push_str("remediation by owner:\n");
+        for (owner, fs) in &groups {
+            let errors = fs.iter().filter(|f| f.severity == Severity::Error).count();
+            out.push_str(&format!(
+                "  {owner}: {} finding(s), {errors} blocking\n",
+                fs.len()
+            ));
+        }
+        out.push('\n');
+    }
     out.push_str(&summary(report, what, &p));
     out
 }

@@ -138,6 +138,15 @@ impl Repo {
         Ok(commit.id().to_string())
     }
 
+    /// The tree id of a commit.
+    pub fn tree_id(&self, commit: &str) -> Result<String> {
+        Ok(self
+            .inner
+            .find_commit(Oid::from_str(commit)?)?
+            .tree_id()
+            .to_string())
+    }
+
     /// The commit a full ref name points at, if the ref exists.
     pub fn ref_target(&self, name: &str) -> Result<Option<String>> {
         match self.inner.find_reference(name) {

@@ -19,6 +19,8 @@ pub use config::{Config, RequireTu};
 pub trait Source {
     /// Every studio file showrunner reads, as `(path, bytes)` sorted by path.
     fn files(&self) -> Result<Vec<(String, Vec<u8>)>, Error>;
+    /// One file's bytes (for assets), `None` when it is not there.
+    fn read(&self, path: &str) -> Result<Option<Vec<u8>>, Error>;
     /// A short human name for the source (`hot (3f2a1c9)`, `work tree`).
     fn describe(&self) -> String;
 }
@@ -55,6 +57,9 @@ impl<'r> Tree<'r> {
 impl Source for Tree<'_> {
     fn files(&self) -> Result<Vec<(String, Vec<u8>)>, Error> {
         Ok(self.repo.tree_files(&self.commit, &wanted)?)
+    }
+    fn read(&self, path: &str) -> Result<Option<Vec<u8>>, Error> {
+        Ok(self.repo.blob_at(&self.commit, path)?)
     }
     fn describe(&self) -> String {
         format!(
@@ -118,6 +123,21 @@ impl Source for WorkDir {
         out.sort_by(|a, b| a.0.cmp(&b.0));
         Ok(out)
     }
+    fn read(&self, path: &str) -> Result<Option<Vec<u8>>, Error> {
+        let full = self.root.join(path);
+        match std::fs::read(&full) {
+            Ok(b) => Ok(Some(b)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) if full.is_dir() => Err(Error::Io {
+                path: full,
+                message: format!("is a folder: {e}"),
+            }),
+            Err(e) => Err(Error::Io {
+                path: full,
+                message: e.to_string(),
+            }),
+        }
+    }
     fn describe(&self) -> String {
         "work tree".to_string()
     }
@@ -136,6 +156,9 @@ pub struct Studio {
     pub schema_overrides: Vec<(Kind, String, Vec<u8>)>,
     /// The studio configuration (defaults where `studio.toml` is silent or broken).
     pub config: Config,
+    /// Assets the studio refers to (art and audio plans, the cover), with the SHA-256
+    /// of the file, or `None` when it is missing.
+    pub assets: std::collections::BTreeMap<String, Option<String>>,
 }
 
 impl Studio {
@@ -148,7 +171,36 @@ impl Studio {
                 place: source.describe(),
             });
         }
-        Ok(Studio::from_files(files))
+        let mut studio = Studio::from_files(files);
+        for path in studio.asset_refs() {
+            let hash = match safe_asset_path(&path) {
+                true => source.read(&path)?.map(|bytes| sha256_hex(&bytes)),
+                false => None,
+            };
+            studio.assets.insert(path, hash);
+        }
+        Ok(studio)
+    }
+
+    /// Asset paths named by plans (`asset`) and `[studio] cover`.
+    pub fn asset_refs(&self) -> std::collections::BTreeSet<String> {
+        let mut out = std::collections::BTreeSet::new();
+        for a in &self.artifacts {
+            match a.kind {
+                Kind::Art | Kind::Audio => {
+                    if let Some(p) = a.data.str_at("asset") {
+                        out.insert(p.to_string());
+                    }
+                }
+                Kind::Studio => {
+                    if let Some(p) = a.data.get("studio").and_then(|s| s.str_at("cover")) {
+                        out.insert(p.to_string());
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
     }
 
     /// Builds a studio from in-memory files (`path`, bytes).
@@ -200,6 +252,20 @@ impl Studio {
                     .map(|r| r.text.as_str())
             })
     }
+}
+
+/// Asset paths stay inside `assets/`: no absolute paths, no `..`.
+fn safe_asset_path(path: &str) -> bool {
+    path.starts_with("assets/") && !path.split('/').any(|seg| seg == ".." || seg.is_empty())
+}
+
+/// Lowercase hex SHA-256.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Parses artifacts on all cores, keeping input order.

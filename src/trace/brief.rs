@@ -247,7 +247,12 @@ fn render_list(field: &str, items: &[String], original_key_line: Option<&str>) -
 
 /// Checks a brief's text against the TU schema; the messages of any violations.
 pub fn validate(path: &str, text: &str) -> Vec<String> {
-    match artifact::parse(Kind::Tu, path, text.as_bytes()) {
+    validate_as(Kind::Tu, path, text)
+}
+
+/// Checks a tool-written file against its kind's schema; the messages of any violations.
+pub fn validate_as(kind: Kind, path: &str, text: &str) -> Vec<String> {
+    match artifact::parse(kind, path, text.as_bytes()) {
         Err(r) => vec![format!("{}:{}: {}", path, r.line, r.message)],
         Ok(a) => match crate::schema::Schemas::default().validate(&a) {
             Ok(v) => v

@@ -184,7 +184,7 @@ impl<'r> Workspace<'r> {
         format!("refs/heads/{}", self.config.hot)
     }
 
-    fn tip(&self, branch_ref: &str) -> Result<String, Error> {
+    pub(crate) fn tip(&self, branch_ref: &str) -> Result<String, Error> {
         self.repo.ref_target(branch_ref)?.ok_or_else(|| {
             Error::Git(crate::git::GitError::RevNotFound {
                 rev: branch_ref.trim_start_matches("refs/heads/").to_string(),
@@ -250,7 +250,7 @@ impl<'r> Workspace<'r> {
     }
 
     /// The TU an id argument names, or the active one; refuses unknown ids.
-    fn resolve(&self, id: Option<&str>, ledger: &Ledger) -> Result<String, Error> {
+    pub(crate) fn resolve(&self, id: Option<&str>, ledger: &Ledger) -> Result<String, Error> {
         let id = match id {
             Some(i) => i.to_string(),
             None => self.active().map(|(i, _)| i).ok_or_else(|| {
@@ -268,7 +268,7 @@ impl<'r> Workspace<'r> {
     }
 
     /// The branch a TU's commits go to: `tu/<id>` when it exists, else hot.
-    fn branch_for(&self, id: &str) -> Result<String, Error> {
+    pub(crate) fn branch_for(&self, id: &str) -> Result<String, Error> {
         let review = format!("refs/heads/tu/{id}");
         Ok(if self.repo.ref_target(&review)?.is_some() {
             review
@@ -400,7 +400,7 @@ impl<'r> Workspace<'r> {
         })
     }
 
-    fn check_move(
+    pub(crate) fn check_move(
         &self,
         ledger: &Ledger,
         id: &str,
@@ -427,7 +427,12 @@ impl<'r> Workspace<'r> {
         }
     }
 
-    fn trailers_for(&self, ledger: &Ledger, id: &str, event: Event) -> Vec<(String, String)> {
+    pub(crate) fn trailers_for(
+        &self,
+        ledger: &Ledger,
+        id: &str,
+        event: Event,
+    ) -> Vec<(String, String)> {
         let rec = ledger.get(id);
         let mut t = vec![
             ("TU".to_string(), id.to_string()),

@@ -1,5 +1,6 @@
-//! Every `fixtures/defects/<case>/` studio yields its expected findings at `path:line`,
-//! from git objects and from the work tree alike.
+//! Every `fixtures/defects/<case>/` studio yields exactly the findings its `expect.yaml`
+//! lists (code, path, line) — nothing missing and nothing else — from git objects and
+//! from the work tree alike.
 
 use std::path::Path;
 
@@ -118,14 +119,14 @@ fn every_defect_fixture_reports_its_expected_findings() {
                     json["decision"], r.code, exp.decision
                 ));
             }
-            let got = found(&json);
-            for want in &exp.findings {
-                if !got.contains(want) {
-                    failures.push(format!(
-                        "{name} ({how}): missing {} {}:{} — got {got:?}",
-                        want.0, want.1, want.2
-                    ));
-                }
+            let mut got = found(&json);
+            got.sort();
+            let mut want = exp.findings.clone();
+            want.sort();
+            if got != want {
+                failures.push(format!(
+                    "{name} ({how}): expected exactly {want:?}\n      got {got:?}"
+                ));
             }
         }
     }

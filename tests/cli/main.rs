@@ -6,6 +6,7 @@ mod check;
 mod defects;
 mod init;
 mod output;
+mod reach;
 mod schemas;
 mod sources;
 mod trailers;

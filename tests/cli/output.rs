@@ -44,10 +44,35 @@ fn json_output_follows_the_contract() {
     assert_eq!(r.code, 1);
     let v = r.json();
     assert_eq!(v["decision"], "block");
+    let bars: Vec<(String, String)> = v["bars"]
+        .as_array()
+        .expect("bars")
+        .iter()
+        .map(|b| {
+            (
+                b["bar"].as_str().unwrap_or("").to_string(),
+                b["status"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    let names: Vec<&str> = bars.iter().map(|(b, _)| b.as_str()).collect();
     assert_eq!(
-        v["bars"],
-        serde_json::json!([{"bar": "schema", "status": "red"}])
+        names,
+        [
+            "schema",
+            "integrity",
+            "reachability",
+            "nonlinearity",
+            "gateways",
+            "style",
+            "determinism",
+            "presentation",
+            "accessibility"
+        ],
+        "every bar is evaluated and reported, in order"
     );
+    assert!(bars.contains(&("schema".into(), "red".into())), "{bars:?}");
+    assert!(bars.contains(&("style".into(), "green".into())), "{bars:?}");
     for f in v["findings"].as_array().expect("findings") {
         for key in [
             "code", "severity", "path", "line", "message", "owner", "fix",

@@ -1,0 +1,269 @@
+//! What every bar reads: the studio, the story graph, the gated search, and the
+//! player-facing surfaces — each built once per gatecheck.
+
+use std::collections::BTreeSet;
+
+use super::{Finding, codes};
+use crate::artifact::node::{Node, Value};
+use crate::artifact::{Artifact, Kind};
+use crate::story::reach::{self, Reach};
+use crate::story::{Story, graph};
+use crate::studio::Studio;
+
+/// Which field of which artifact a piece of reader-facing text is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    /// A section title.
+    SectionTitle,
+    /// Section prose.
+    Prose,
+    /// A choice label.
+    Label,
+    /// A choice's reader-facing condition.
+    Condition,
+    /// A codex entry's title.
+    CodexTitle,
+    /// A codex entry's body.
+    CodexBody,
+    /// An art caption.
+    Caption,
+    /// Art alt text.
+    Alt,
+    /// An audio caption.
+    AudioCaption,
+    /// A codeword's reader-facing phrase.
+    Phrase,
+}
+
+impl Field {
+    /// How the field is named in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::SectionTitle => "section title",
+            Field::Prose => "prose",
+            Field::Label => "choice label",
+            Field::Condition => "choice condition",
+            Field::CodexTitle => "codex title",
+            Field::CodexBody => "codex entry",
+            Field::Caption => "art caption",
+            Field::Alt => "alt text",
+            Field::AudioCaption => "audio caption",
+            Field::Phrase => "codeword phrase",
+        }
+    }
+}
+
+/// One piece of text a reader will see.
+#[derive(Clone, Debug)]
+pub struct Surface<'a> {
+    /// The artifact's path.
+    pub path: &'a str,
+    /// The line the text starts on.
+    pub line: u32,
+    /// The text.
+    pub text: &'a str,
+    /// What it is.
+    pub field: Field,
+    /// Who fixes it.
+    pub owner: &'static str,
+}
+
+impl Surface<'_> {
+    /// The file line of a byte offset into the text.
+    pub fn line_at(&self, offset: usize) -> u32 {
+        super::text::line_at(self.text, self.line, offset)
+    }
+}
+
+/// Everything the bars share.
+pub struct Context<'a> {
+    /// The loaded studio.
+    pub studio: &'a Studio,
+    /// The story graph.
+    pub story: Story,
+    /// The gated search from the start (empty without a start section).
+    pub reach: Reach,
+    /// Sections reachable ignoring gates.
+    pub reachable: Vec<bool>,
+    /// Strongly connected component of each section.
+    pub components: Vec<usize>,
+    /// Reader-facing text.
+    pub surfaces: Vec<Surface<'a>>,
+    /// Today, `YYYY-MM-DD` (for waiver expiry).
+    pub today: String,
+}
+
+fn text_at<'a>(node: &'a Node, key: &str) -> Option<(&'a str, u32)> {
+    let e = node.entry(key)?;
+    match &e.value.value {
+        Value::Str(s) => Some((s.as_str(), e.key_line)),
+        _ => None,
+    }
+}
+
+impl<'a> Context<'a> {
+    /// Builds the model once.
+    pub fn new(studio: &'a Studio, today: &str) -> Context<'a> {
+        let story = Story::build(studio);
+        let reach = reach::search(&story);
+        let reachable = match story.start {
+            Some(s) => graph::reachable_ignoring_gates(&story, s),
+            None => vec![false; story.sections.len()],
+        };
+        let components = graph::components(&story);
+        let mut surfaces = Vec::new();
+        for a in &studio.artifacts {
+            surfaces_of(a, &mut surfaces);
+        }
+        Context {
+            studio,
+            story,
+            reach,
+            reachable,
+            components,
+            surfaces,
+            today: today.to_string(),
+        }
+    }
+
+    /// Artifacts of a kind.
+    pub fn of(&self, kind: Kind) -> impl Iterator<Item = &'a Artifact> {
+        self.studio.artifacts.iter().filter(move |a| a.kind == kind)
+    }
+
+    /// Ids of artifacts of a kind.
+    /// Ids of artifacts of a kind: file stems for kinds stored one per file (that is how
+    /// references find them), else the `id` field.
+    ///
+    /// Files of the kind that failed to parse count as existing, so a parse error does
+    /// not also show up as every reference to the file dangling.
+    pub fn ids(&self, kind: Kind) -> BTreeSet<&'a str> {
+        let studio: &'a Studio = self.studio;
+        let mut ids: BTreeSet<&'a str> = self
+            .of(kind)
+            .filter_map(|a| {
+                if kind.id_is_stem() {
+                    Some(crate::artifact::stem(&a.path))
+                } else {
+                    a.id()
+                }
+            })
+            .collect();
+        if kind.id_is_stem() {
+            ids.extend(
+                studio
+                    .rejected
+                    .iter()
+                    .filter(|r| r.kind == kind)
+                    .map(|r| crate::artifact::stem(&r.path)),
+            );
+        }
+        ids
+    }
+
+    /// Whether the story graph is whole: the studio config and every section parsed.
+    /// When it is not, conclusions about the graph (orphans, reachability, gates) wait
+    /// for the parse errors to be fixed instead of guessing around the hole.
+    pub fn graph_complete(&self) -> bool {
+        !self
+            .studio
+            .rejected
+            .iter()
+            .any(|r| matches!(r.kind, Kind::Section | Kind::Studio))
+    }
+
+    /// Every codeword id the studio mentions (sets, requires, forbids, codewords.yaml).
+    pub fn codewords(&self) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        for s in &self.story.sections {
+            out.extend(s.sets.iter().map(|m| m.id.clone()));
+            for c in &s.choices {
+                out.extend(c.requires.iter().chain(&c.forbids).map(|m| m.id.clone()));
+            }
+        }
+        for a in self.of(Kind::Codewords) {
+            if let Some(entries) = a.data.get("codewords").and_then(Node::as_map) {
+                out.extend(entries.iter().map(|e| e.key.clone()));
+            }
+        }
+        out
+    }
+}
+
+fn surfaces_of<'a>(a: &'a Artifact, out: &mut Vec<Surface<'a>>) {
+    let owner = a.kind.owner();
+    let mut push = |text: &'a str, line: u32, field: Field| {
+        out.push(Surface {
+            path: &a.path,
+            line,
+            text,
+            field,
+            owner,
+        });
+    };
+    let d = &a.data;
+    match a.kind {
+        Kind::Section | Kind::Codex => {
+            let (title_field, body_field) = match a.kind {
+                Kind::Section => (Field::SectionTitle, Field::Prose),
+                _ => (Field::CodexTitle, Field::CodexBody),
+            };
+            if let Some((t, l)) = text_at(d, "title") {
+                push(t, l, title_field);
+            }
+            if let Some(b) = &a.body {
+                push(&b.text, b.line, body_field);
+            }
+            for c in d.get("choices").and_then(Node::as_seq).unwrap_or(&[]) {
+                if let Some((t, l)) = text_at(c, "label") {
+                    push(t, l, Field::Label);
+                }
+                if let Some((t, l)) = text_at(c, "condition") {
+                    push(t, l, Field::Condition);
+                }
+            }
+        }
+        Kind::Art => {
+            if let Some((t, l)) = text_at(d, "caption") {
+                push(t, l, Field::Caption);
+            }
+            if let Some((t, l)) = text_at(d, "alt") {
+                push(t, l, Field::Alt);
+            }
+        }
+        Kind::Audio => {
+            if let Some((t, l)) = text_at(d, "caption") {
+                push(t, l, Field::AudioCaption);
+            }
+        }
+        Kind::Codewords => {
+            for e in d.get("codewords").and_then(Node::as_map).unwrap_or(&[]) {
+                if let Some((t, l)) = text_at(&e.value, "phrase") {
+                    push(t, l, Field::Phrase);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A finding with its severity taken from the code registry.
+pub fn finding(
+    code: &str,
+    path: &str,
+    line: u32,
+    owner: &str,
+    message: String,
+    fix: String,
+) -> Finding {
+    Finding {
+        code: code.to_string(),
+        severity: codes::severity(code),
+        path: path.to_string(),
+        line,
+        message,
+        owner: owner.to_string(),
+        fix,
+        pointer: None,
+    }
+}

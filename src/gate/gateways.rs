@@ -1,0 +1,141 @@
+//! The gateways bar: every required codeword can be gained before its gate, no gate
+//! contradicts itself, and gates speak to the reader in the story's voice.
+
+use std::collections::BTreeSet;
+
+use super::Finding;
+use super::context::{Context, finding};
+use super::text::{Normalized, Patterns};
+
+/// Runs the bar.
+pub fn run(cx: &Context<'_>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if !cx.graph_complete() {
+        return out;
+    }
+    let story = &cx.story;
+    let set_somewhere: BTreeSet<&str> = story
+        .sections
+        .iter()
+        .flat_map(|s| s.sets.iter().map(|m| m.id.as_str()))
+        .collect();
+    let r = &cx.reach;
+    for (i, s) in story.sections.iter().enumerate() {
+        for c in &s.choices {
+            for m in &c.requires {
+                if c.forbids.iter().any(|f| f.id == m.id) {
+                    out.push(finding(
+                        "gateways/contradiction",
+                        &s.path,
+                        m.line,
+                        "plotwright",
+                        format!(
+                            "choice \"{}\" both requires and forbids `{}`",
+                            c.label, m.id
+                        ),
+                        "keep the requirement or the prohibition, not both".into(),
+                    ));
+                }
+            }
+            for (ri, m) in c.requires.iter().enumerate() {
+                if !set_somewhere.contains(m.id.as_str()) {
+                    out.push(finding(
+                        "gateways/never-set",
+                        &s.path,
+                        m.line,
+                        "plotwright",
+                        format!(
+                            "choice \"{}\" requires `{}`, which no section sets",
+                            c.label, m.id
+                        ),
+                        format!(
+                            "add `sets: [{}]` to a section the reader passes before this one",
+                            m.id
+                        ),
+                    ));
+                } else if r.complete && r.reached[i] && !r.held[i][c.index][ri] {
+                    out.push(finding(
+                        "gateways/unobtainable",
+                        &s.path,
+                        m.line,
+                        "plotwright",
+                        format!(
+                            "choice \"{}\" requires `{}`, but no route reaches `{}` holding it",
+                            c.label, m.id, s.id
+                        ),
+                        "move the section that sets it before this gate, or add a route through it"
+                            .into(),
+                    ));
+                }
+            }
+            let contradictory = c
+                .requires
+                .iter()
+                .any(|m| c.forbids.iter().any(|f| f.id == m.id));
+            let unobtainable = c.requires.iter().enumerate().any(|(ri, m)| {
+                !set_somewhere.contains(m.id.as_str()) || (r.reached[i] && !r.held[i][c.index][ri])
+            });
+            if c.gated()
+                && r.complete
+                && r.reached[i]
+                && !r.opened[i][c.index]
+                && !contradictory
+                && !unobtainable
+            {
+                out.push(finding(
+                    "gateways/always-closed",
+                    &s.path,
+                    c.line,
+                    "plotwright",
+                    format!(
+                        "choice \"{}\" is closed on every route that reaches `{}`",
+                        c.label, s.id
+                    ),
+                    "the reader always holds a codeword it forbids here; loosen the gate".into(),
+                ));
+            }
+            if c.gated() {
+                match &c.condition {
+                    None => out.push(finding(
+                        "gateways/undiegetic-condition",
+                        &s.path,
+                        c.line,
+                        "scene_smith",
+                        format!("gated choice \"{}\" has no reader-facing condition", c.label),
+                        "add `condition:` in the story's voice, e.g. \"If you kept the lighthouse key\"".into(),
+                    )),
+                    Some(text) if text.trim().is_empty() => out.push(finding(
+                        "gateways/undiegetic-condition",
+                        &s.path,
+                        c.condition_line,
+                        "scene_smith",
+                        format!("gated choice \"{}\" has an empty condition", c.label),
+                        "write the condition in the story's voice".into(),
+                    )),
+                    Some(text) => {
+                        // The gate's own codewords, when they read as ids (`ferry-token`).
+                        let ids: Vec<String> = c
+                            .requires
+                            .iter()
+                            .chain(&c.forbids)
+                            .map(|m| m.id.clone())
+                            .filter(|id| super::presentation::looks_like_id(id))
+                            .collect();
+                        let patterns = Patterns::new(&ids.iter().map(|c| (c.clone(), true)).collect::<Vec<_>>());
+                        if let Some(h) = patterns.find(&Normalized::new(text)).first() {
+                            out.push(finding(
+                                "gateways/undiegetic-condition",
+                                &s.path,
+                                c.condition_line,
+                                "scene_smith",
+                                format!("the condition of \"{}\" names the codeword `{}`", c.label, ids[h.pattern]),
+                                "say it in the story's voice; readers never see codeword ids".into(),
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,201 @@
+//! The integrity bar: choice targets and body links resolve, no dead ends, the start
+//! exists, every section is reachable ignoring gates, and references between artifacts
+//! resolve.
+
+use std::collections::BTreeSet;
+
+use super::Finding;
+use super::context::{Context, finding};
+use super::prose;
+use crate::artifact::Kind;
+use crate::artifact::node::{Node, Value};
+use crate::orchestra::playbook;
+
+/// Runs the bar.
+pub fn run(cx: &Context<'_>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let story = &cx.story;
+    let start = &cx.studio.config.start;
+    let start_is_text = cx
+        .of(Kind::Studio)
+        .next()
+        .and_then(|a| a.data.get("studio"))
+        .and_then(|t| t.get("start"))
+        .is_some_and(|n| n.as_str().is_some());
+    if story.start.is_none()
+        && start_is_text
+        && !cx
+            .studio
+            .rejected
+            .iter()
+            .any(|r| r.path.starts_with("sections/") && crate::artifact::stem(&r.path) == start)
+    {
+        let (path, line) = cx
+            .of(Kind::Studio)
+            .next()
+            .map(|a| (a.path.as_str(), a.data.locate("/studio/start")))
+            .unwrap_or(("studio.toml", 0));
+        let known: Vec<String> = story.by_id.keys().cloned().collect();
+        let fix = match crate::schema::suggest(start, &known) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => "set `start` to the id of the opening section".to_string(),
+        };
+        out.push(finding(
+            "integrity/missing-start",
+            path,
+            line,
+            "showrunner",
+            format!("the start section `{start}` does not exist"),
+            fix,
+        ));
+    }
+    let ids: Vec<String> = story.by_id.keys().cloned().collect();
+    let existing = cx.ids(Kind::Section);
+    let whole = cx.graph_complete();
+    for (i, s) in story.sections.iter().enumerate() {
+        for c in &s.choices {
+            if c.target.is_none() && !c.to.is_empty() && !existing.contains(c.to.as_str()) {
+                let fix = match crate::schema::suggest(&c.to, &ids) {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => format!("write sections/{}.md, or point the choice elsewhere", c.to),
+                };
+                out.push(finding(
+                    "integrity/dangling-choice",
+                    &s.path,
+                    c.to_line,
+                    "plotwright",
+                    format!(
+                        "choice \"{}\" leads to `{}`, which is not a section",
+                        c.label, c.to
+                    ),
+                    fix,
+                ));
+            }
+        }
+        if s.choices.is_empty() && !s.flags.terminal {
+            out.push(finding(
+                "integrity/dead-end",
+                &s.path,
+                s.id_line,
+                "plotwright",
+                format!("section `{}` has no choices and is not an ending", s.id),
+                "add `choices:`, or add `terminal` to `flags` if this is an ending".into(),
+            ));
+        }
+        if s.flags.terminal && !s.choices.is_empty() {
+            out.push(finding(
+                "integrity/terminal-with-choices",
+                &s.path,
+                s.flags_line,
+                "plotwright",
+                format!("ending `{}` offers {} choice(s)", s.id, s.choices.len()),
+                "drop `terminal`, or drop the choices".into(),
+            ));
+        }
+        if whole && story.start.is_some() && !cx.reachable[i] {
+            out.push(finding(
+                "integrity/orphan-section",
+                &s.path,
+                s.id_line,
+                "plotwright",
+                format!("no chain of choices from the start reaches `{}`", s.id),
+                "link it from another section, or delete it".into(),
+            ));
+        }
+    }
+    links(cx, &mut out);
+    references(cx, &mut out);
+    out
+}
+
+/// Body links `[text](#id)` in sections and codex entries must name a section or entry.
+fn links(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let anchors: BTreeSet<&str> = cx
+        .ids(Kind::Section)
+        .into_iter()
+        .chain(cx.ids(Kind::Codex))
+        .collect();
+    let known: Vec<String> = anchors.iter().map(|s| s.to_string()).collect();
+    for a in cx.of(Kind::Section).chain(cx.of(Kind::Codex)) {
+        let Some(body) = &a.body else { continue };
+        for link in prose::scan(&body.text).links {
+            let Some(target) = link.dest.strip_prefix('#') else {
+                continue;
+            };
+            if !anchors.contains(target) {
+                let fix = match crate::schema::suggest(target, &known) {
+                    Some(s) => format!("did you mean `#{s}`?"),
+                    None => "link to an existing section or codex entry id".into(),
+                };
+                out.push(finding(
+                    "integrity/dangling-link",
+                    &a.path,
+                    super::text::line_at(&body.text, body.line, link.offset),
+                    a.kind.owner(),
+                    format!("link \"{}\" points at `#{target}`, which is neither a section nor a codex entry", link.text),
+                    fix,
+                ));
+            }
+        }
+    }
+}
+
+fn strings(n: &Node) -> Vec<(&str, u32)> {
+    match &n.value {
+        Value::Str(s) => vec![(s.as_str(), n.line)],
+        Value::Seq(items) => items
+            .iter()
+            .filter_map(|i| i.as_str().map(|s| (s, i.line)))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// References between artifacts: TU lineage, hooks, sections, codex, canon, loops.
+fn references(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let tus = cx.ids(Kind::Tu);
+    let hooks = cx.ids(Kind::Hook);
+    let sections = cx.ids(Kind::Section);
+    let codex = cx.ids(Kind::Codex);
+    let canon = cx.ids(Kind::Canon);
+    let mut loops: BTreeSet<String> = playbook::embedded().into_keys().collect();
+    loops.extend(cx.ids(Kind::Playbook).into_iter().map(str::to_string));
+    let loops_ref: BTreeSet<&str> = loops.iter().map(String::as_str).collect();
+    // (kind, field, what it names, the ids that exist)
+    let rules: [(Kind, &str, &str, &BTreeSet<&str>); 12] = [
+        (Kind::Section, "tu", "TU brief", &tus),
+        (Kind::Codex, "tu", "TU brief", &tus),
+        (Kind::Canon, "tu", "TU brief", &tus),
+        (Kind::Hook, "tu", "TU brief", &tus),
+        (Kind::Question, "tu", "TU brief", &tus),
+        (Kind::GateReport, "tu", "TU brief", &tus),
+        (Kind::Canon, "hooks", "hook card", &hooks),
+        (Kind::Art, "section", "section", &sections),
+        (Kind::Audio, "section", "section", &sections),
+        (Kind::Codex, "see_also", "codex entry", &codex),
+        (Kind::Codex, "from_canon", "canon pack", &canon),
+        (Kind::Hook, "next_loop", "loop", &loops_ref),
+    ];
+    for (kind, field, what, existing) in rules {
+        for a in cx.of(kind) {
+            let Some(n) = a.data.get(field) else { continue };
+            for (id, line) in strings(n) {
+                if !existing.contains(id) {
+                    let known: Vec<String> = existing.iter().map(|s| s.to_string()).collect();
+                    let fix = match crate::schema::suggest(id, &known) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => format!("name an existing {what}, or remove the reference"),
+                    };
+                    out.push(finding(
+                        "integrity/dangling-ref",
+                        &a.path,
+                        line,
+                        a.kind.owner(),
+                        format!("`{field}` names {what} `{id}`, which does not exist"),
+                        fix,
+                    ));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,275 @@
+//! The presentation bar: nothing internal reaches a player-facing surface — codeword
+//! ids, process ids, canon spoilers, production technique, meta talk, draft markers.
+
+use super::Finding;
+use super::context::{Context, Field, Surface, finding};
+use super::text::{Normalized, Patterns};
+use crate::artifact::Kind;
+use crate::artifact::node::Node;
+
+/// Words that tell how an asset was made rather than what the story is.
+pub const TECHNIQUE: [&str; 14] = [
+    "seed",
+    "seeds",
+    "seeded",
+    "model",
+    "models",
+    "prompt",
+    "prompts",
+    "prompted",
+    "llm",
+    "gpt",
+    "midjourney",
+    "stable diffusion",
+    "dall-e",
+    "ai-generated",
+];
+
+/// Phrases that talk about the book instead of telling the story.
+pub const META: [&str; 11] = [
+    "click",
+    "click here",
+    "tap here",
+    "turn to section",
+    "turn to page",
+    "turn to paragraph",
+    "go to section",
+    "go to page",
+    "go to paragraph",
+    "proceed to section",
+    "flip to page",
+];
+
+/// Draft markers matched exactly (case-sensitive).
+pub const DRAFT_EXACT: [&str; 6] = ["TODO", "TBD", "FIXME", "XXX", "Hub:", "PLACEHOLDER"];
+
+/// Draft markers matched in any case.
+pub const DRAFT_ANY: [&str; 3] = ["lorem ipsum", "[placeholder]", "placeholder text"];
+
+/// Whether a codeword id reads as an id rather than an ordinary word (`ferry-token`,
+/// `cw_3`, `mark7`). Single plain words (`key`) are ordinary prose and are not flagged.
+pub fn looks_like_id(id: &str) -> bool {
+    id.contains(['-', '_']) || id.chars().any(|c| c.is_ascii_digit())
+}
+
+/// Internal ids: `TU-2026-…`, `HK-2026…`, `GK-2026-…`, `Q-2026-…` (prefix + digit).
+fn internal_ids(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for prefix in ["TU-", "HK-", "GK-", "Q-"] {
+        for (i, _) in text.match_indices(prefix) {
+            let before_ok = text[..i]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric());
+            let after = &text[i + prefix.len()..];
+            if before_ok && after.starts_with(|c: char| c.is_ascii_digit()) {
+                let end = i
+                    + prefix.len()
+                    + after
+                        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+                        .unwrap_or(after.len());
+                out.push((i, end));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn exact_markers(text: &str) -> Vec<(usize, &'static str)> {
+    let mut out = Vec::new();
+    for m in DRAFT_EXACT {
+        for (i, _) in text.match_indices(m) {
+            let before = text[..i].chars().next_back();
+            let after = text[i + m.len()..].chars().next();
+            let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
+            if !word(before) && (m.ends_with(':') || !word(after)) {
+                out.push((i, m));
+            }
+        }
+    }
+    out
+}
+
+/// Runs the bar.
+pub fn run(cx: &Context<'_>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let codewords: Vec<String> = cx
+        .codewords()
+        .into_iter()
+        .filter(|c| looks_like_id(c))
+        .collect();
+    let mut spoilers: Vec<(String, String)> = Vec::new();
+    for a in cx.of(Kind::Canon) {
+        for t in a
+            .data
+            .get("spoiler_terms")
+            .and_then(Node::as_seq)
+            .unwrap_or(&[])
+        {
+            if let Some(term) = t.as_str().filter(|t| !t.trim().is_empty()) {
+                spoilers.push((term.to_string(), a.path.clone()));
+            }
+        }
+    }
+    // One automaton for every pattern; `kinds` says which check each pattern belongs to.
+    let mut pats: Vec<(String, bool)> = Vec::new();
+    let mut kinds: Vec<(&'static str, usize)> = Vec::new();
+    for (i, c) in codewords.iter().enumerate() {
+        pats.push((c.clone(), true));
+        kinds.push(("codeword", i));
+    }
+    for (i, (t, _)) in spoilers.iter().enumerate() {
+        pats.push((t.clone(), true));
+        kinds.push(("spoiler", i));
+    }
+    for (i, t) in TECHNIQUE.iter().enumerate() {
+        pats.push((t.to_string(), true));
+        kinds.push(("technique", i));
+    }
+    for (i, t) in META.iter().enumerate() {
+        pats.push((t.to_string(), true));
+        kinds.push(("meta", i));
+    }
+    for (i, t) in DRAFT_ANY.iter().enumerate() {
+        pats.push((t.to_string(), !t.starts_with('[')));
+        kinds.push(("draft", i));
+    }
+    let patterns = Patterns::new(&pats);
+    for s in &cx.surfaces {
+        surface(s, &patterns, &kinds, &codewords, &spoilers, &mut out);
+    }
+    out
+}
+
+fn surface(
+    s: &Surface<'_>,
+    patterns: &Patterns,
+    kinds: &[(&'static str, usize)],
+    codewords: &[String],
+    spoilers: &[(String, String)],
+    out: &mut Vec<Finding>,
+) {
+    let field = s.field.name();
+    let quote = |a: usize, b: usize| {
+        s.text[a..b]
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut meta_seen = Vec::new();
+    for hit in patterns.find(&Normalized::new(s.text)) {
+        let line = s.line_at(hit.start);
+        let (kind, i) = kinds[hit.pattern];
+        let f = match kind {
+            "codeword" => finding(
+                "presentation/codeword-leak",
+                s.path,
+                line,
+                s.owner,
+                format!("codeword id `{}` in the {field}", codewords[i]),
+                if s.field == Field::Phrase {
+                    "write the phrase as the reader should read it".into()
+                } else {
+                    "say it in the story's voice; codewords.yaml phrases are what readers see"
+                        .into()
+                },
+            ),
+            "spoiler" => finding(
+                "presentation/spoiler-leak",
+                s.path,
+                line,
+                s.owner,
+                format!(
+                    "spoiler term \"{}\" (declared in {}) in the {field}",
+                    quote(hit.start, hit.end),
+                    spoilers[i].1
+                ),
+                "reword it; canon spoiler terms never reach readers".into(),
+            ),
+            "technique" => finding(
+                "presentation/technique-leak",
+                s.path,
+                line,
+                s.owner,
+                format!(
+                    "production word \"{}\" in the {field}",
+                    quote(hit.start, hit.end)
+                ),
+                "describe the story, not how its assets were made".into(),
+            ),
+            "meta" => {
+                // "click here" also contains "click": report one per place.
+                if meta_seen
+                    .iter()
+                    .any(|&(a, b): &(usize, usize)| hit.start < b && a < hit.end)
+                {
+                    continue;
+                }
+                meta_seen.push((hit.start, hit.end));
+                finding(
+                    "presentation/meta-directive",
+                    s.path,
+                    line,
+                    s.owner,
+                    format!(
+                        "\"{}\" talks about the book, not the story, in the {field}",
+                        quote(hit.start, hit.end)
+                    ),
+                    "let the choices do the navigating; the binder turns them into links".into(),
+                )
+            }
+            _ => finding(
+                "presentation/draft-marker",
+                s.path,
+                line,
+                s.owner,
+                format!(
+                    "draft marker \"{}\" in the {field}",
+                    quote(hit.start, hit.end)
+                ),
+                "finish the text".into(),
+            ),
+        };
+        out.push(f);
+    }
+    for (a, b) in internal_ids(s.text) {
+        out.push(finding(
+            "presentation/internal-id-leak",
+            s.path,
+            s.line_at(a),
+            s.owner,
+            format!("internal id `{}` in the {field}", &s.text[a..b]),
+            "process ids belong in briefs and trailers, not in the book".into(),
+        ));
+    }
+    for (i, m) in exact_markers(s.text) {
+        out.push(finding(
+            "presentation/draft-marker",
+            s.path,
+            s.line_at(i),
+            s.owner,
+            format!("draft marker \"{m}\" in the {field}"),
+            "finish the text".into(),
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_ids_need_a_digit_after_the_prefix() {
+        assert_eq!(internal_ids("see TU-2026-11-26-LW01 now").len(), 1);
+        assert!(internal_ids("a TU-ish thing, GK-").is_empty());
+        assert!(internal_ids("XTU-2026").is_empty());
+    }
+
+    #[test]
+    fn exact_markers_are_case_sensitive_words() {
+        assert_eq!(exact_markers("TODO: write").len(), 1);
+        assert!(exact_markers("todo list, TODOS").is_empty());
+        assert_eq!(exact_markers("Hub: the market").len(), 1);
+    }
+}

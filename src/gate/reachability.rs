@@ -1,0 +1,130 @@
+//! The reachability bar: every keystone and at least one ending reachable from the
+//! start under the codeword gates, with witness routes on request.
+
+use super::Finding;
+use super::context::{Context, finding};
+use crate::story::reach::Step;
+
+/// A route from the start to a keystone: (section id, choice label) per step.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Witness {
+    /// The keystone.
+    pub keystone: String,
+    /// The choices taken, from the start.
+    pub steps: Vec<(String, String)>,
+}
+
+/// Runs the bar.
+pub fn run(cx: &Context<'_>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if !cx.graph_complete() {
+        return out;
+    }
+    let story = &cx.story;
+    let Some(start) = story.start else { return out };
+    let r = &cx.reach;
+    for (i, s) in story.sections.iter().enumerate() {
+        if !s.flags.keystone {
+            continue;
+        }
+        if !r.reached[i] {
+            if r.complete {
+                out.push(finding(
+                    "reachability/keystone-unreachable",
+                    &s.path,
+                    s.flags_line,
+                    "plotwright",
+                    format!("keystone `{}` cannot be reached from the start under the codeword gates", s.id),
+                    if cx.reachable[i] {
+                        "every route to it passes a gate the reader cannot open there; let the reader gain the codeword earlier or open another route".into()
+                    } else {
+                        "no choice leads to it at all; link it".into()
+                    },
+                ));
+            } else {
+                out.push(undecided(s.path.as_str(), s.flags_line, &s.id, r.states));
+            }
+            continue;
+        }
+        let ways_in: usize = story
+            .sections
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| r.reached[*j])
+            .map(|(j, p)| {
+                p.choices
+                    .iter()
+                    .filter(|c| c.target == Some(i) && r.opened[j][c.index])
+                    .count()
+            })
+            .sum();
+        if ways_in == 1 && i != start {
+            out.push(finding(
+                "reachability/single-route-keystone",
+                &s.path,
+                s.flags_line,
+                "plotwright",
+                format!("keystone `{}` has a single way in", s.id),
+                "add a second route to it".into(),
+            ));
+        }
+    }
+    let endings: Vec<usize> = (0..story.sections.len())
+        .filter(|&i| story.sections[i].flags.terminal)
+        .collect();
+    if !endings.iter().any(|&i| r.reached[i]) {
+        let s = &story.sections[start];
+        if r.complete || endings.is_empty() {
+            out.push(finding(
+                "reachability/no-ending",
+                &s.path,
+                s.id_line,
+                "plotwright",
+                if endings.is_empty() {
+                    "the story has no ending (no section is `terminal`)".to_string()
+                } else {
+                    format!("none of the {} ending(s) can be reached from `{}` under the codeword gates", endings.len(), s.id)
+                },
+                "make at least one `terminal` section reachable".into(),
+            ));
+        } else {
+            out.push(undecided(&s.path, s.id_line, "an ending", r.states));
+        }
+    }
+    out
+}
+
+fn undecided(path: &str, line: u32, what: &str, states: usize) -> Finding {
+    finding(
+        "reachability/undecided",
+        path,
+        line,
+        "plotwright",
+        format!("the gated search stopped after {states} states before proving `{what}` reachable"),
+        "simplify the gates around it, or check the routes by hand".into(),
+    )
+}
+
+/// Witness routes for every reachable keystone.
+pub fn witnesses(cx: &Context<'_>) -> Vec<Witness> {
+    let story = &cx.story;
+    story
+        .sections
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.flags.keystone)
+        .filter_map(|(i, s)| {
+            let path = cx.reach.witness(i)?;
+            Some(Witness {
+                keystone: s.id.clone(),
+                steps: path
+                    .into_iter()
+                    .map(|Step { section, choice }| {
+                        let from = &story.sections[section];
+                        (from.id.clone(), from.choices[choice].label.clone())
+                    })
+                    .collect(),
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,109 @@
+//! `gate submit` (the protocol's `gate.submit`): gatecheck the tip of the TU's branch,
+//! commit the report with `Gate:` and `Gate-Report:` trailers, and move the TU.
+
+use super::report_file::{self, Meta};
+use super::{Decision, Report};
+use crate::artifact;
+use crate::date;
+use crate::error::Error;
+use crate::git::Repo;
+use crate::studio::{Studio, Tree};
+use crate::trace::lifecycle::{Event, State};
+use crate::trace::trailers;
+use crate::trace::tu::{Workspace, short};
+
+/// What a submission did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Submitted {
+    /// The TU.
+    pub tu: String,
+    /// The report id.
+    pub report_id: String,
+    /// The report's path.
+    pub report_path: String,
+    /// The checked commit.
+    pub checked: String,
+    /// The commit that records the report.
+    pub commit: String,
+    /// The branch (short name).
+    pub branch: String,
+    /// The verdict.
+    pub report: Report,
+    /// State before.
+    pub from: State,
+    /// State after.
+    pub to: State,
+}
+
+/// Submits a TU to the Gatekeeper.
+pub fn submit(repo: &Repo, tu: Option<&str>) -> Result<Submitted, Error> {
+    let ws = Workspace::new(repo);
+    let ledger = ws.ledger()?;
+    let id = ws.resolve(tu, &ledger)?;
+    // Refuse early when the TU cannot be submitted at all (any verdict).
+    ws.check_move(&ledger, &id, Event::Submit, None)?;
+    let branch = ws.branch_for(&id)?;
+    let tip = ws.tip(&branch)?;
+    let studio = Studio::load(&Tree::new(repo, &tip)?)?;
+    let report = super::check(&studio);
+    let decision = match report.decision {
+        Decision::Pass => "pass",
+        Decision::Conditional => "conditional",
+        Decision::Block => "block",
+    };
+    let (from, next) = ws.check_move(&ledger, &id, Event::Submit, Some(decision))?;
+    let who = repo.identity();
+    let today = date::ymd(who.time, who.offset);
+    let existing: Vec<String> = studio
+        .artifacts
+        .iter()
+        .filter(|a| a.kind == artifact::Kind::GateReport)
+        .map(|a| artifact::stem(&a.path).to_string())
+        .collect();
+    let report_id = report_file::next_id(&today, existing.iter().map(String::as_str));
+    let report_path = format!("gate/{report_id}.yaml");
+    let text = report_file::render(
+        &report,
+        &Meta {
+            id: &report_id,
+            rev: &tip,
+            tree: &repo.tree_id(&tip)?,
+            date: &today,
+            tu: Some(&id),
+        },
+    );
+    let problems =
+        crate::trace::brief::validate_as(artifact::Kind::GateReport, &report_path, &text);
+    if !problems.is_empty() {
+        return Err(Error::Usage(format!(
+            "internal: the report would not be valid:\n{}",
+            problems.join("\n")
+        )));
+    }
+    let mut t = ws.trailers_for(&ledger, &id, Event::Submit);
+    t.push(("Gate".into(), decision.into()));
+    t.push(("Gate-Report".into(), report_id.clone()));
+    let refs: Vec<(&str, &str)> = t.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let message = trailers::append(
+        &format!("Gatecheck {id}: {decision} ({report_id})\n"),
+        &refs,
+    );
+    let commit = repo.commit_tool_files(
+        &branch,
+        &tip,
+        &[(report_path.clone(), text.into_bytes())],
+        &message,
+        &who,
+    )?;
+    Ok(Submitted {
+        tu: id,
+        report_id,
+        report_path,
+        checked: tip,
+        commit,
+        branch: short(&branch),
+        report,
+        from,
+        to: next.state,
+    })
+}

@@ -1,0 +1,163 @@
+//! Waivers (`waivers.yaml`): explicit, time-boxed downgrades of findings. An active
+//! waiver moves matching findings out of the verdict into the report's waived list;
+//! an expired or malformed waiver is itself a finding.
+
+use globset::{Glob, GlobMatcher};
+use serde::Serialize;
+
+use super::context::finding;
+use super::{Finding, codes};
+use crate::artifact::node::Node;
+use crate::artifact::{Artifact, Kind};
+use crate::studio::Studio;
+
+/// One waiver as written.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Waiver {
+    /// Finding code, or `bar/*`.
+    pub code: String,
+    /// Path glob.
+    pub path: String,
+    /// Why.
+    pub rationale: String,
+    /// Last day it applies (`YYYY-MM-DD`).
+    pub expires: String,
+    /// Who granted it.
+    pub granted_by: String,
+    /// Line in waivers.yaml.
+    pub line: u32,
+}
+
+/// A finding a waiver took out of the verdict.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Waived {
+    /// The finding.
+    pub finding: Finding,
+    /// The waiver that covers it.
+    pub waiver: Waiver,
+}
+
+struct Active {
+    waiver: Waiver,
+    matcher: GlobMatcher,
+}
+
+fn matches_code(pattern: &str, code: &str) -> bool {
+    match pattern.strip_suffix("/*") {
+        Some(bar) => code.split('/').next() == Some(bar),
+        None => pattern == code,
+    }
+}
+
+fn known_code(pattern: &str) -> bool {
+    match pattern.strip_suffix("/*") {
+        Some(bar) => codes::CODES
+            .iter()
+            .any(|c| c.code.split('/').next() == Some(bar)),
+        None => codes::lookup(pattern).is_some(),
+    }
+}
+
+fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+}
+
+/// Reads the waivers in force on `today`; returns them and the findings about waivers.
+fn load(studio: &Studio, today: &str) -> (Vec<Active>, Vec<Finding>) {
+    let mut active = Vec::new();
+    let mut problems = Vec::new();
+    let Some(file): Option<&Artifact> = studio.artifacts.iter().find(|a| a.kind == Kind::Waivers)
+    else {
+        return (active, problems);
+    };
+    for item in file
+        .data
+        .get("waivers")
+        .and_then(Node::as_seq)
+        .unwrap_or(&[])
+    {
+        let text = |k: &str| item.str_at(k).unwrap_or("").to_string();
+        let w = Waiver {
+            code: text("code"),
+            path: text("path"),
+            rationale: text("rationale"),
+            expires: text("expires"),
+            granted_by: text("granted_by"),
+            line: item.line,
+        };
+        let bad = |why: String| {
+            finding(
+                "integrity/bad-waiver",
+                &file.path,
+                item.line,
+                "gatekeeper",
+                why,
+                "fix the waiver or remove it".into(),
+            )
+        };
+        if !known_code(&w.code) {
+            problems.push(bad(format!(
+                "waiver names `{}`, which is not a finding code (`gate explain` lists them)",
+                w.code
+            )));
+            continue;
+        }
+        // A missing rationale or a bad date is the schema bar's finding; such a waiver
+        // is simply not applied.
+        if !is_date(&w.expires) || w.rationale.trim().is_empty() || w.granted_by.trim().is_empty() {
+            continue;
+        }
+        let matcher = match Glob::new(&w.path) {
+            Ok(g) => g.compile_matcher(),
+            Err(e) => {
+                problems.push(bad(format!(
+                    "waiver path `{}` is not a valid glob: {e}",
+                    w.path
+                )));
+                continue;
+            }
+        };
+        if w.expires.as_str() < today {
+            problems.push(finding(
+                "integrity/expired-waiver",
+                &file.path,
+                item.line,
+                "gatekeeper",
+                format!(
+                    "the waiver of `{}` on `{}` expired on {}",
+                    w.code, w.path, w.expires
+                ),
+                "fix what it covered, or renew it with a new date and rationale".into(),
+            ));
+            continue;
+        }
+        active.push(Active { waiver: w, matcher });
+    }
+    (active, problems)
+}
+
+/// Applies the waivers in force: returns the findings that still count (plus findings
+/// about the waivers themselves) and the waived ones.
+pub fn apply(studio: &Studio, today: &str, findings: Vec<Finding>) -> (Vec<Finding>, Vec<Waived>) {
+    let (active, mut kept) = load(studio, today);
+    let mut waived = Vec::new();
+    for f in findings {
+        match active
+            .iter()
+            .find(|a| matches_code(&a.waiver.code, &f.code) && a.matcher.is_match(&f.path))
+        {
+            Some(a) => waived.push(Waived {
+                finding: f,
+                waiver: a.waiver.clone(),
+            }),
+            None => kept.push(f),
+        }
+    }
+    (kept, waived)
+}

@@ -1,0 +1,220 @@
+//! The story graph: sections, choices and codewords, built once from a loaded studio,
+//! with reachability ignoring gates and under the codeword gates.
+//!
+//! Every value keeps the line it came from, so the bars can point at `path:line`
+//! without looking at the files again.
+
+pub mod graph;
+pub mod reach;
+
+use std::collections::BTreeMap;
+
+use crate::artifact::node::{Node, Value};
+use crate::artifact::{Artifact, Kind};
+use crate::studio::Studio;
+
+/// A codeword mention: the id and the line it is written on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mention {
+    /// The codeword id.
+    pub id: String,
+    /// File line.
+    pub line: u32,
+}
+
+/// The section flags of DESIGN §2.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Flags {
+    /// Many ways in and out.
+    pub hub: bool,
+    /// Meant to be revisited; must return with a difference.
+    pub loop_: bool,
+    /// Must be reachable under the gates.
+    pub keystone: bool,
+    /// An ending.
+    pub terminal: bool,
+}
+
+/// One choice of a section.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Choice {
+    /// Position in the section's `choices`.
+    pub index: usize,
+    /// The reader-facing label.
+    pub label: String,
+    /// The target section id (empty when missing).
+    pub to: String,
+    /// The target's index in [`Story::sections`], when it exists.
+    pub target: Option<usize>,
+    /// Codewords the reader must hold.
+    pub requires: Vec<Mention>,
+    /// Codewords the reader must not hold.
+    pub forbids: Vec<Mention>,
+    /// Reader-facing condition text.
+    pub condition: Option<String>,
+    /// Line of the choice item.
+    pub line: u32,
+    /// Line of `label:`.
+    pub label_line: u32,
+    /// Line of `to:`.
+    pub to_line: u32,
+    /// Line of `condition:` (the item line when absent).
+    pub condition_line: u32,
+}
+
+impl Choice {
+    /// Whether a gate is attached.
+    pub fn gated(&self) -> bool {
+        !self.requires.is_empty() || !self.forbids.is_empty()
+    }
+}
+
+/// One section.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Section {
+    /// Its id.
+    pub id: String,
+    /// Its file.
+    pub path: String,
+    /// Line of `id:`.
+    pub id_line: u32,
+    /// Title.
+    pub title: String,
+    /// Line of `title:`.
+    pub title_line: u32,
+    /// Flags.
+    pub flags: Flags,
+    /// Line of `flags:` (the id line when absent).
+    pub flags_line: u32,
+    /// Codewords gained on arrival.
+    pub sets: Vec<Mention>,
+    /// Declared content notes.
+    pub content_notes: Vec<String>,
+    /// Choices, in order.
+    pub choices: Vec<Choice>,
+    /// Index of the artifact in [`Studio::artifacts`].
+    pub artifact: usize,
+}
+
+/// The story graph of a studio.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Story {
+    /// Sections in path order, identified by file stem.
+    pub sections: Vec<Section>,
+    /// Section index by id.
+    pub by_id: BTreeMap<String, usize>,
+    /// The start section's index, when `studio.toml` names an existing one.
+    pub start: Option<usize>,
+}
+
+fn strings_with_lines(n: Option<&Node>) -> Vec<Mention> {
+    match n.map(|n| &n.value) {
+        Some(Value::Seq(items)) => items
+            .iter()
+            .filter_map(|i| {
+                i.as_str().map(|s| Mention {
+                    id: s.to_string(),
+                    line: i.line,
+                })
+            })
+            .collect(),
+        Some(Value::Str(s)) => n
+            .map(|n| {
+                vec![Mention {
+                    id: s.clone(),
+                    line: n.line,
+                }]
+            })
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+fn line_of(node: &Node, key: &str) -> Option<u32> {
+    node.entry(key).map(|e| e.key_line)
+}
+
+impl Story {
+    /// Builds the graph from the studio's section artifacts.
+    pub fn build(studio: &Studio) -> Story {
+        let mut story = Story::default();
+        for (ai, a) in studio.artifacts.iter().enumerate() {
+            if a.kind != Kind::Section {
+                continue;
+            }
+            // Sections are found by file name (links and choices name files); an `id`
+            // that disagrees is the schema bar's finding, not a broken graph.
+            let id = crate::artifact::stem(&a.path);
+            if story.by_id.contains_key(id) {
+                continue;
+            }
+            let section = section(a, ai);
+            story.by_id.insert(id.to_string(), story.sections.len());
+            story.sections.push(section);
+        }
+        let by_id = story.by_id.clone();
+        for s in &mut story.sections {
+            for c in &mut s.choices {
+                c.target = by_id.get(&c.to).copied();
+            }
+        }
+        story.start = by_id.get(&studio.config.start).copied();
+        story
+    }
+
+    /// The section with an id.
+    pub fn get(&self, id: &str) -> Option<&Section> {
+        self.by_id.get(id).map(|&i| &self.sections[i])
+    }
+}
+
+fn section(a: &Artifact, ai: usize) -> Section {
+    let d = &a.data;
+    let id_line = line_of(d, "id").unwrap_or(d.line);
+    let mut flags = Flags::default();
+    for f in strings_with_lines(d.get("flags")) {
+        match f.id.as_str() {
+            "hub" => flags.hub = true,
+            "loop" => flags.loop_ = true,
+            "keystone" => flags.keystone = true,
+            "terminal" => flags.terminal = true,
+            _ => {}
+        }
+    }
+    let choices = d
+        .get("choices")
+        .and_then(Node::as_seq)
+        .unwrap_or(&[])
+        .iter()
+        .enumerate()
+        .map(|(index, c)| Choice {
+            index,
+            label: c.str_at("label").unwrap_or("").to_string(),
+            to: c.str_at("to").unwrap_or("").to_string(),
+            target: None,
+            requires: strings_with_lines(c.get("requires")),
+            forbids: strings_with_lines(c.get("forbids")),
+            condition: c.str_at("condition").map(str::to_string),
+            line: c.line,
+            label_line: line_of(c, "label").unwrap_or(c.line),
+            to_line: line_of(c, "to").unwrap_or(c.line),
+            condition_line: line_of(c, "condition").unwrap_or(c.line),
+        })
+        .collect();
+    Section {
+        id: crate::artifact::stem(&a.path).to_string(),
+        path: a.path.clone(),
+        id_line,
+        title: d.str_at("title").unwrap_or("").to_string(),
+        title_line: line_of(d, "title").unwrap_or(id_line),
+        flags,
+        flags_line: line_of(d, "flags").unwrap_or(id_line),
+        sets: strings_with_lines(d.get("sets")),
+        content_notes: strings_with_lines(d.get("content_notes"))
+            .into_iter()
+            .map(|m| m.id)
+            .collect(),
+        choices,
+        artifact: ai,
+    }
+}
