@@ -20,7 +20,7 @@ fn gatecheck(c: &mut Criterion) {
             Studio::load(&tree).expect("load")
         })
     });
-    group.bench_function("gate check (schema bar) from git objects", |b| {
+    group.bench_function("gate check (all bars) from git objects", |b| {
         b.iter(|| {
             let tree = Tree::new(&repo, "hot").expect("rev");
             let studio = Studio::load(&tree).expect("load");
@@ -34,7 +34,7 @@ fn gatecheck(c: &mut Criterion) {
             report
         })
     });
-    group.bench_function("check (schema bar) from the work tree", |b| {
+    group.bench_function("check (all bars) from the work tree", |b| {
         b.iter(|| {
             let studio = Studio::load(&WorkDir::new(dir.path())).expect("load");
             showrunner::gate::check(&studio)

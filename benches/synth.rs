@@ -87,6 +87,14 @@ pub fn files(n: usize, seed: u64) -> Vec<(String, Vec<u8>)> {
             fm.push_str("choices:\n");
             let extra = if hub { 3 } else { rng.below(2) };
             let mut targets = vec![i + 1];
+            if i + 1 == n - endings {
+                // The last scene before the endings opens onto every one of them.
+                targets.extend(i + 2..n);
+            }
+            if (i + 2) % 1000 == 500 {
+                // Keystones get a second way in.
+                targets.push(i + 2);
+            }
             for _ in 0..extra {
                 targets.push((i + 2 + rng.below(40)).min(n - 1));
             }

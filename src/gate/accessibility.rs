@@ -3,8 +3,7 @@
 
 use super::Finding;
 use super::context::{Context, finding};
-use super::prose;
-use super::text::{Normalized, Patterns};
+use super::text::Patterns;
 use crate::artifact::Kind;
 use crate::artifact::node::Value;
 
@@ -113,7 +112,7 @@ pub fn run(cx: &Context<'_>) -> Vec<Finding> {
                         &a.path,
                         line("alt"),
                         a.kind.owner(),
-                        format!("alt text starts with {why:?}"),
+                        format!("the alt text {why}"),
                         "describe what matters in the picture directly".into(),
                     ));
                 }
@@ -133,9 +132,18 @@ pub fn run(cx: &Context<'_>) -> Vec<Finding> {
         .iter()
         .map(|s| (s.path.as_str(), !s.content_notes.is_empty()))
         .collect();
+    let prose_text: std::collections::HashMap<&str, &super::text::Normalized> = cx
+        .surfaces
+        .iter()
+        .zip(&cx.folded)
+        .filter(|(s, _)| s.field == super::context::Field::Prose)
+        .map(|(s, f)| (s.path, f))
+        .collect();
     for a in cx.of(Kind::Section).chain(cx.of(Kind::Codex)) {
         let Some(body) = &a.body else { continue };
-        let p = prose::scan(&body.text);
+        let Some(p) = cx.prose.get(a.path.as_str()) else {
+            continue;
+        };
         let at = |offset: usize| super::text::line_at(&body.text, body.line, offset);
         for img in &p.images {
             if img.alt.trim().is_empty() {
@@ -153,7 +161,7 @@ pub fn run(cx: &Context<'_>) -> Vec<Finding> {
                     &a.path,
                     at(img.offset),
                     a.kind.owner(),
-                    format!("alt text of {} starts with {why:?}", img.dest),
+                    format!("the alt text of {} {why}", img.dest),
                     "describe what matters in the picture directly".into(),
                 ));
             }
@@ -195,7 +203,9 @@ pub fn run(cx: &Context<'_>) -> Vec<Finding> {
         }
         if a.kind == Kind::Section
             && !notes.get(a.path.as_str()).copied().unwrap_or(false)
-            && let Some(hit) = sensitive.find(&Normalized::new(&body.text)).first()
+            && let Some(hit) = prose_text
+                .get(a.path.as_str())
+                .and_then(|f| sensitive.find(f).into_iter().next())
         {
             out.push(finding(
                 "accessibility/undeclared-content-note",

@@ -66,12 +66,36 @@ pub struct Surface<'a> {
     pub field: Field,
     /// Who fixes it.
     pub owner: &'static str,
+    /// The whole file, for locating text that YAML folded or indented.
+    pub source: &'a str,
 }
 
 impl Surface<'_> {
     /// The file line of a byte offset into the text.
+    ///
+    /// Prose keeps its line breaks, so lines are counted. A YAML value may be a block
+    /// scalar or wrap over several lines, which parsing folds away; there the line is the
+    /// first one, from the key on, that holds the matched words.
     pub fn line_at(&self, offset: usize) -> u32 {
-        super::text::line_at(self.text, self.line, offset)
+        if matches!(self.field, Field::Prose | Field::CodexBody) {
+            return super::text::line_at(self.text, self.line, offset);
+        }
+        let word: String = self.text[offset.min(self.text.len())..]
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_lowercase();
+        if word.is_empty() {
+            return self.line;
+        }
+        self.source
+            .lines()
+            .enumerate()
+            .skip(self.line.saturating_sub(1) as usize)
+            .take(64)
+            .find(|(_, l)| l.to_lowercase().contains(&word))
+            .map(|(i, _)| i as u32 + 1)
+            .unwrap_or(self.line)
     }
 }
 
@@ -89,6 +113,10 @@ pub struct Context<'a> {
     pub components: Vec<usize>,
     /// Reader-facing text.
     pub surfaces: Vec<Surface<'a>>,
+    /// Each surface's text folded for matching (same order as `surfaces`).
+    pub folded: Vec<super::text::Normalized>,
+    /// Links, images and headings of each section and codex body, by path.
+    pub prose: std::collections::BTreeMap<&'a str, super::prose::Prose>,
     /// Today, `YYYY-MM-DD` (for waiver expiry).
     pub today: String,
 }
@@ -115,6 +143,36 @@ impl<'a> Context<'a> {
         for a in &studio.artifacts {
             surfaces_of(a, &mut surfaces);
         }
+        let bodies: Vec<(&'a str, &'a str)> = studio
+            .artifacts
+            .iter()
+            .filter(|a| matches!(a.kind, Kind::Section | Kind::Codex))
+            .filter_map(|a| a.body.as_ref().map(|b| (a.path.as_str(), b.text.as_str())))
+            .collect();
+        // Folding text and scanning Markdown are the model's biggest costs: both cores.
+        let (folded, prose) = std::thread::scope(|scope| {
+            let surf = &surfaces;
+            let folding = scope.spawn(move || {
+                surf.iter()
+                    .map(|s| match s.field {
+                        // Readers see link text, not where links point.
+                        Field::Prose | Field::CodexBody => {
+                            super::text::Normalized::new(&super::prose::mask_destinations(s.text))
+                        }
+                        _ => super::text::Normalized::new(s.text),
+                    })
+                    .collect::<Vec<_>>()
+            });
+            let prose: std::collections::BTreeMap<&'a str, super::prose::Prose> = bodies
+                .iter()
+                .map(|(p, t)| (*p, super::prose::scan(t)))
+                .collect();
+            let folded = match folding.join() {
+                Ok(f) => f,
+                Err(panic) => std::panic::resume_unwind(panic),
+            };
+            (folded, prose)
+        });
         Context {
             studio,
             story,
@@ -122,6 +180,8 @@ impl<'a> Context<'a> {
             reachable,
             components,
             surfaces,
+            folded,
+            prose,
             today: today.to_string(),
         }
     }
@@ -131,7 +191,6 @@ impl<'a> Context<'a> {
         self.studio.artifacts.iter().filter(move |a| a.kind == kind)
     }
 
-    /// Ids of artifacts of a kind.
     /// Ids of artifacts of a kind: file stems for kinds stored one per file (that is how
     /// references find them), else the `id` field.
     ///
@@ -195,6 +254,7 @@ fn surfaces_of<'a>(a: &'a Artifact, out: &mut Vec<Surface<'a>>) {
     let mut push = |text: &'a str, line: u32, field: Field| {
         out.push(Surface {
             path: &a.path,
+            source: &a.text,
             line,
             text,
             field,

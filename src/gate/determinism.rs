@@ -70,6 +70,21 @@ pub fn run(cx: &Context<'_>) -> Vec<Finding> {
             None => {}
         }
     }
+    for a in cx.of(Kind::Section).chain(cx.of(Kind::Codex)) {
+        let (Some(body), Some(prose)) = (&a.body, cx.prose.get(a.path.as_str())) else { continue };
+        for img in prose.images.iter().filter(|i| i.dest.starts_with("assets/")) {
+            if !matches!(cx.studio.assets.get(&img.dest), Some(Some(_))) {
+                out.push(finding(
+                    "determinism/missing-asset",
+                    &a.path,
+                    super::text::line_at(&body.text, body.line, img.offset),
+                    "art_director",
+                    format!("image {} is not in the tree", img.dest),
+                    "commit the file under assets/, or fix the path".into(),
+                ));
+            }
+        }
+    }
     if let Some(cfg) = cx.of(Kind::Studio).next()
         && let Some(cover) = cfg.data.get("studio").and_then(|s| s.str_at("cover"))
         && !matches!(cx.studio.assets.get(cover), Some(Some(_)))

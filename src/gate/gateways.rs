@@ -20,6 +20,13 @@ pub fn run(cx: &Context<'_>) -> Vec<Finding> {
         .flat_map(|s| s.sets.iter().map(|m| m.id.as_str()))
         .collect();
     let r = &cx.reach;
+    // Codeword ids that read as ids (`ferry-token`), for conditions that name one.
+    let ids: Vec<String> = cx
+        .codewords()
+        .into_iter()
+        .filter(|c| super::presentation::looks_like_id(c))
+        .collect();
+    let id_patterns = Patterns::new(&ids.iter().map(|c| (c.clone(), true)).collect::<Vec<_>>());
     for (i, s) in story.sections.iter().enumerate() {
         for c in &s.choices {
             for m in &c.requires {
@@ -113,16 +120,7 @@ pub fn run(cx: &Context<'_>) -> Vec<Finding> {
                         "write the condition in the story's voice".into(),
                     )),
                     Some(text) => {
-                        // The gate's own codewords, when they read as ids (`ferry-token`).
-                        let ids: Vec<String> = c
-                            .requires
-                            .iter()
-                            .chain(&c.forbids)
-                            .map(|m| m.id.clone())
-                            .filter(|id| super::presentation::looks_like_id(id))
-                            .collect();
-                        let patterns = Patterns::new(&ids.iter().map(|c| (c.clone(), true)).collect::<Vec<_>>());
-                        if let Some(h) = patterns.find(&Normalized::new(text)).first() {
+                        if let Some(h) = id_patterns.find(&Normalized::new(text)).first() {
                             out.push(finding(
                                 "gateways/undiegetic-condition",
                                 &s.path,

@@ -6,7 +6,6 @@ use std::collections::BTreeSet;
 
 use super::Finding;
 use super::context::{Context, finding};
-use super::prose;
 use crate::artifact::Kind;
 use crate::artifact::node::{Node, Value};
 use crate::orchestra::playbook;
@@ -118,7 +117,10 @@ fn links(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let known: Vec<String> = anchors.iter().map(|s| s.to_string()).collect();
     for a in cx.of(Kind::Section).chain(cx.of(Kind::Codex)) {
         let Some(body) = &a.body else { continue };
-        for link in prose::scan(&body.text).links {
+        let Some(scanned) = cx.prose.get(a.path.as_str()) else {
+            continue;
+        };
+        for link in &scanned.links {
             let Some(target) = link.dest.strip_prefix('#') else {
                 continue;
             };

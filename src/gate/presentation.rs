@@ -26,9 +26,10 @@ pub const TECHNIQUE: [&str; 14] = [
 ];
 
 /// Phrases that talk about the book instead of telling the story.
-pub const META: [&str; 11] = [
-    "click",
+pub const META: [&str; 12] = [
     "click here",
+    "click on",
+    "click the link",
     "tap here",
     "turn to section",
     "turn to page",
@@ -136,14 +137,17 @@ pub fn run(cx: &Context<'_>) -> Vec<Finding> {
         kinds.push(("draft", i));
     }
     let patterns = Patterns::new(&pats);
-    for s in &cx.surfaces {
-        surface(s, &patterns, &kinds, &codewords, &spoilers, &mut out);
+    for (s, folded) in cx.surfaces.iter().zip(&cx.folded) {
+        surface(
+            s, folded, &patterns, &kinds, &codewords, &spoilers, &mut out,
+        );
     }
     out
 }
 
 fn surface(
     s: &Surface<'_>,
+    folded: &Normalized,
     patterns: &Patterns,
     kinds: &[(&'static str, usize)],
     codewords: &[String],
@@ -158,10 +162,12 @@ fn surface(
             .join(" ")
     };
     let mut meta_seen = Vec::new();
-    for hit in patterns.find(&Normalized::new(s.text)) {
+    for hit in patterns.find(folded) {
         let line = s.line_at(hit.start);
         let (kind, i) = kinds[hit.pattern];
         let f = match kind {
+            // A condition naming a codeword is the gateways bar's finding.
+            "codeword" if s.field == Field::Condition => continue,
             "codeword" => finding(
                 "presentation/codeword-leak",
                 s.path,
@@ -233,7 +239,15 @@ fn surface(
         };
         out.push(f);
     }
-    for (a, b) in internal_ids(s.text) {
+    // Readers see link text, not link destinations.
+    let masked;
+    let visible = if matches!(s.field, Field::Prose | Field::CodexBody) {
+        masked = super::prose::mask_destinations(s.text);
+        masked.as_str()
+    } else {
+        s.text
+    };
+    for (a, b) in internal_ids(visible) {
         out.push(finding(
             "presentation/internal-id-leak",
             s.path,
@@ -243,7 +257,7 @@ fn surface(
             "process ids belong in briefs and trailers, not in the book".into(),
         ));
     }
-    for (i, m) in exact_markers(s.text) {
+    for (i, m) in exact_markers(visible) {
         out.push(finding(
             "presentation/draft-marker",
             s.path,

@@ -55,6 +55,48 @@ fn level(l: HeadingLevel) -> u8 {
     }
 }
 
+/// The prose with link and image destinations (`](…)`, `<…>` autolinks) blanked out,
+/// byte for byte, so offsets and lines stay where they were.
+pub fn mask_destinations(markdown: &str) -> String {
+    let mut out = markdown.to_string().into_bytes();
+    let bytes = markdown.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let close = match (bytes[i], bytes.get(i + 1)) {
+            (b']', Some(b'(')) => Some(b')'),
+            (b'<', Some(c)) if c.is_ascii_alphabetic() && markdown[i + 1..].starts_with("http") => {
+                Some(b'>')
+            }
+            _ => None,
+        };
+        if let Some(close) = close {
+            let start = if close == b')' { i + 2 } else { i + 1 };
+            if let Some(len) = bytes[start..]
+                .iter()
+                .position(|b| *b == close || *b == b'\n')
+            {
+                for b in &mut out[start..start + len] {
+                    *b = b' ';
+                }
+                i = start + len;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    // Only ASCII bytes were replaced by spaces inside whole ranges, but a range may
+    // cover multi-byte characters; blank those fully to stay valid UTF-8.
+    String::from_utf8(out).unwrap_or_else(|e| {
+        let mut v = e.into_bytes();
+        for b in &mut v {
+            if *b >= 0x80 {
+                *b = b' ';
+            }
+        }
+        String::from_utf8_lossy(&v).into_owned()
+    })
+}
+
 /// Parses prose once.
 pub fn scan(markdown: &str) -> Prose {
     let mut out = Prose::default();
@@ -99,6 +141,15 @@ pub fn scan(markdown: &str) -> Prose {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn destinations_are_blanked_in_place() {
+        let text = "A ![brass token](assets/chandler-favour.png) and [the Gannet](#gannet).";
+        let masked = mask_destinations(text);
+        assert_eq!(masked.len(), text.len());
+        assert!(!masked.contains("chandler-favour") && !masked.contains("gannet)"));
+        assert!(masked.contains("[the Gannet]("), "{masked}");
+    }
 
     #[test]
     fn finds_links_images_and_headings_with_offsets() {

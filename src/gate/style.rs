@@ -41,8 +41,8 @@ pub fn run(cx: &Context<'_>) -> Vec<Finding> {
             .map(|(t, _)| (t.clone(), true))
             .collect::<Vec<_>>(),
     );
-    for s in &cx.surfaces {
-        for hit in patterns.find(&Normalized::new(s.text)) {
+    for (s, folded) in cx.surfaces.iter().zip(&cx.folded) {
+        for hit in patterns.find(folded) {
             let (term, prefer) = &banned[hit.pattern];
             out.push(finding(
                 "style/banned-term",

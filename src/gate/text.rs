@@ -18,6 +18,20 @@ impl Normalized {
         let mut map = Vec::with_capacity(s.len() + 1);
         let mut in_space = false;
         for (i, c) in s.char_indices() {
+            if c.is_ascii() {
+                if c.is_ascii_whitespace() {
+                    if !in_space {
+                        text.push(' ');
+                        map.push(i);
+                    }
+                    in_space = true;
+                } else {
+                    in_space = false;
+                    text.push(c.to_ascii_lowercase());
+                    map.push(i);
+                }
+                continue;
+            }
             if c.is_whitespace() {
                 if !in_space {
                     text.push(' ');
@@ -27,6 +41,13 @@ impl Normalized {
                 continue;
             }
             in_space = false;
+            // Typographic apostrophes, quotes and dashes match their ASCII forms.
+            let c = match c {
+                '\u{2018}' | '\u{2019}' | '\u{02BC}' => '\'',
+                '\u{201C}' | '\u{201D}' => '"',
+                '\u{2010}' | '\u{2011}' | '\u{2013}' | '\u{2014}' => '-',
+                other => other,
+            };
             for l in c.to_lowercase() {
                 let before = text.len();
                 text.push(l);

@@ -167,6 +167,13 @@ impl Schemas {
                                     .join(", "))
                                 .unwrap_or_default()
                         ),
+                        ValidationErrorKind::AnyOf { .. }
+                        | ValidationErrorKind::OneOfNotValid { .. } => {
+                            match alternatives(&compiled.doc, &schema_path) {
+                                Some(alts) => format!("needs one of: {alts}"),
+                                None => "does not match any of the allowed forms".to_string(),
+                            }
+                        }
                         _ => shorten(&err.to_string()),
                     };
                     let desc = describe(&compiled.doc, parent).or_else(|| {
@@ -217,6 +224,35 @@ fn trigger_line(
     let base = parent.strip_suffix("/then")?;
     let props = resolve(doc, &format!("{base}/if/properties"))?.as_object()?;
     props.keys().find_map(|k| present(k))
+}
+
+/// The alternatives of an `anyOf`/`oneOf` as readers think of them: the fields each
+/// branch requires (`` `alt`, or `decorative` ``).
+fn alternatives(doc: &Json, schema_path: &str) -> Option<String> {
+    let branches = resolve(doc, schema_path)?.as_array()?;
+    let mut out = Vec::new();
+    for b in branches {
+        let b = match b
+            .get("$ref")
+            .and_then(Json::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+        {
+            Some(target) => doc.pointer(target)?,
+            None => b,
+        };
+        let req: Vec<String> = b
+            .get("required")?
+            .as_array()?
+            .iter()
+            .filter_map(|r| r.as_str())
+            .map(|r| format!("`{r}`"))
+            .collect();
+        if req.is_empty() {
+            return None;
+        }
+        out.push(req.join(" and "));
+    }
+    (!out.is_empty()).then(|| out.join(", or "))
 }
 
 /// `/choices/1/to` → `` `choices[1].to` ``; the root is named by its kind.

@@ -182,7 +182,7 @@ impl Studio {
         Ok(studio)
     }
 
-    /// Asset paths named by plans (`asset`) and `[studio] cover`.
+    /// Asset paths named by plans (`asset`), `[studio] cover`, and images in prose.
     pub fn asset_refs(&self) -> std::collections::BTreeSet<String> {
         let mut out = std::collections::BTreeSet::new();
         for a in &self.artifacts {
@@ -195,6 +195,16 @@ impl Studio {
                 Kind::Studio => {
                     if let Some(p) = a.data.get("studio").and_then(|s| s.str_at("cover")) {
                         out.insert(p.to_string());
+                    }
+                }
+                Kind::Section | Kind::Codex => {
+                    // Images in prose: `![alt](assets/…)`.
+                    if let Some(body) = &a.body {
+                        for (i, _) in body.text.match_indices("](assets/") {
+                            let rest = &body.text[i + 2..];
+                            let end = rest.find([')', ' ', '\n', '"']).unwrap_or(rest.len());
+                            out.insert(rest[..end].to_string());
+                        }
                     }
                 }
                 _ => {}

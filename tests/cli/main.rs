@@ -4,6 +4,7 @@ mod harness;
 
 mod check;
 mod defects;
+mod gate;
 mod init;
 mod output;
 mod reach;
