@@ -71,8 +71,14 @@ pub fn run(cx: &Context<'_>) -> Vec<Finding> {
         }
     }
     for a in cx.of(Kind::Section).chain(cx.of(Kind::Codex)) {
-        let (Some(body), Some(prose)) = (&a.body, cx.prose.get(a.path.as_str())) else { continue };
-        for img in prose.images.iter().filter(|i| i.dest.starts_with("assets/")) {
+        let (Some(body), Some(prose)) = (&a.body, cx.prose.get(a.path.as_str())) else {
+            continue;
+        };
+        for img in prose
+            .images
+            .iter()
+            .filter(|i| i.dest.starts_with("assets/"))
+        {
             if !matches!(cx.studio.assets.get(&img.dest), Some(Some(_))) {
                 out.push(finding(
                     "determinism/missing-asset",
