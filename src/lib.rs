@@ -5,6 +5,7 @@
 
 pub mod artifact;
 pub mod cli;
+pub mod cold;
 pub mod date;
 pub mod error;
 pub mod gate;

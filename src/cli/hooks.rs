@@ -20,9 +20,13 @@ pub struct HooksArgs {
 /// Hook management.
 #[derive(Debug, Subcommand)]
 pub enum HooksCommand {
-    /// Install showrunner's git hooks (a commit-msg hook that stamps `TU:` trailers),
-    /// chaining to any hook already there.
-    Install,
+    /// Install showrunner's git hooks, chaining to any hook already there: commit-msg
+    /// (stamps `TU:` trailers), pre-push and reference-transaction (guard cold).
+    Install {
+        /// For a shared bare repository: a pre-receive hook guarding pushes instead.
+        #[arg(long)]
+        server: bool,
+    },
 }
 
 /// Arguments of the hidden `hook` command that installed stubs call.
@@ -41,12 +45,25 @@ pub enum HookName {
         /// The message file git passes to the hook.
         file: PathBuf,
     },
+    /// Guard pushed updates of cold (stdin as git gives it).
+    PrePush {
+        /// Remote name and URL, as git passes them.
+        args: Vec<String>,
+    },
+    /// Guard updates of cold made through git (stdin as git gives it).
+    ReferenceTransaction {
+        /// The transaction state.
+        state: String,
+    },
+    /// Guard pushes received by a shared bare repository.
+    PreReceive,
 }
 
-pub(super) fn install(ctx: &Ctx, _args: HooksArgs) -> Result<Output, Error> {
+pub(super) fn install(ctx: &Ctx, args: HooksArgs) -> Result<Output, Error> {
+    let HooksCommand::Install { server } = args.command;
     let repo = Repo::discover(&ctx.base)?;
     let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("showrunner"));
-    let done = hooks::install(&repo, &exe)?;
+    let done = hooks::install(&repo, &exe, server)?;
     let mut stdout = String::new();
     for h in done {
         stdout.push_str(&format!("installed {}", h.path.display()));
@@ -62,23 +79,33 @@ pub(super) fn install(ctx: &Ctx, _args: HooksArgs) -> Result<Output, Error> {
     })
 }
 
+fn stdin() -> Result<String, Error> {
+    let mut input = String::new();
+    std::io::Read::read_to_string(&mut std::io::stdin(), &mut input)
+        .map_err(|e| Error::Io { path: PathBuf::from("<stdin>"), message: e.to_string() })?;
+    Ok(input)
+}
+
 pub(super) fn run(ctx: &Ctx, args: HookArgs) -> Result<Output, Error> {
-    let repo = Repo::discover(&ctx.base)?;
     match args.hook {
+        HookName::PrePush { .. } => hooks::pre_push(&Repo::discover(&ctx.base)?, &stdin()?)?,
+        HookName::ReferenceTransaction { state } => {
+            hooks::reference_transaction(&Repo::discover(&ctx.base)?, &state, &stdin()?)?
+        }
+        HookName::PreReceive => {
+            let repo = Repo::from_env().or_else(|_| Repo::discover(&ctx.base))?;
+            hooks::pre_receive(&repo, &stdin()?)?
+        }
         HookName::CommitMsg { file } => {
-            let stderr = match hooks::commit_msg(&repo, &ctx.base.join(&file))? {
-                Stamp::Untraced { warn: true, why } => {
-                    format!(
-                        "showrunner: warning: this commit names no TU ({why}); merge to cold will refuse it\n"
-                    )
-                }
-                _ => String::new(),
-            };
-            Ok(Output {
-                stdout: String::new(),
-                stderr,
-                code: 0,
-            })
+            let repo = Repo::discover(&ctx.base)?;
+            if let Stamp::Untraced { warn: true, why } = hooks::commit_msg(&repo, &ctx.base.join(&file))? {
+                return Ok(Output {
+                    stdout: String::new(),
+                    stderr: format!("showrunner: warning: this commit names no TU ({why}); merge to cold will refuse it\n"),
+                    code: 0,
+                });
+            }
         }
     }
+    Ok(Output::default())
 }

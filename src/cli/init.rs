@@ -16,12 +16,23 @@ pub struct InitArgs {
     /// Fill the studio with the embedded sample gamebook.
     #[arg(long)]
     pub from_sample: bool,
+    /// Also write a CI workflow that gatechecks every push and pull request.
+    #[arg(long, value_enum)]
+    pub ci: Option<CiArg>,
+}
+
+/// CI systems.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum CiArg {
+    /// GitHub Actions.
+    Github,
 }
 
 pub(super) fn run(ctx: &Ctx, args: InitArgs) -> Result<Output, Error> {
     let dir = ctx.base.join(&args.dir);
     let exe = std::env::current_exe().ok();
-    let made = init::init(&dir, args.from_sample, exe.as_deref())?;
+    let ci = args.ci.map(|CiArg::Github| init::Ci::Github);
+    let made = init::init(&dir, args.from_sample, ci, exe.as_deref())?;
     let stdout = match ctx.format {
         Format::Json => {
             let v = serde_json::json!({

@@ -7,6 +7,8 @@ mod check;
 mod gate;
 mod hooks;
 mod init;
+mod merge;
+mod rollback;
 mod trace;
 mod tu;
 
@@ -76,6 +78,10 @@ pub enum Command {
     Gate(gate::GateArgs),
     /// Trace Units: open, record progress, show their history.
     Tu(tu::TuArgs),
+    /// Fast-forward cold to hot (or `--to`) after traceability and a full gatecheck.
+    Merge(merge::MergeArgs),
+    /// Restore an earlier snapshot's tree as a new commit on hot, inside a TU.
+    Rollback(rollback::RollbackArgs),
     /// Which TUs touched a file, newest first (lineage).
     Trace(trace::TraceArgs),
     /// Git hooks that keep the ledger honest.
@@ -137,6 +143,8 @@ pub fn run(cli: Cli, term: Terminal) -> Output {
         Command::Check(args) => check::run(&ctx, args),
         Command::Gate(args) => gate::run(&ctx, args),
         Command::Tu(args) => tu::run(&ctx, args),
+        Command::Merge(args) => merge::run(&ctx, args),
+        Command::Rollback(args) => rollback::run(&ctx, args),
         Command::Trace(args) => trace::run(&ctx, args),
         Command::Hooks(args) => hooks::install(&ctx, args),
         Command::Hook(args) => hooks::run(&ctx, args),

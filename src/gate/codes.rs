@@ -109,6 +109,18 @@ codes! {
         "\"Click\", \"turn to section 12\" and the like are the binder's job. Let choices do the navigating.";
     "presentation/draft-marker", E, "a draft marker is left in player-facing text",
         "TODO, TBD, FIXME, XXX, \"Hub:\" and placeholder text must be resolved before cold.";
+    "traceability/untraced-commit", E, "a commit bound for cold names no TU",
+        "Every commit between cold and the merge target must carry a `TU:` trailer (the commit-msg hook adds it), or be a forge merge of a `tu/<id>` branch. Amend it, or record the work in a TU and squash.";
+    "traceability/unknown-tu", E, "a commit names a TU that has no brief",
+        "The `TU:` trailer must name a brief in tus/. Open the TU (`showrunner tu open`) or fix the trailer.";
+    "traceability/not-submitted", E, "a TU in the merge range has not passed a gate submission",
+        "Every TU whose commits go to cold must be in `gatecheck` (submitted and not reworked since). Run `showrunner gate submit --tu <id>`.";
+    "traceability/rejected-tu", E, "commits of a rejected TU are bound for cold",
+        "Rejected work must not reach cold. Revert those commits on hot.";
+    "traceability/deferred-tu", E, "commits of a deferred TU are bound for cold",
+        "Reactivate and submit the TU first, or revert its commits on hot.";
+    "traceability/after-close", E, "a commit carries the trailer of a TU that had already ended",
+        "A closed or rejected TU takes no new commits. Open a new TU for the follow-up work and re-trailer the commit.";
     "accessibility/missing-alt", E, "an image has no alt text",
         "Screen-reader users get nothing. Write `alt:` (or `decorative: true` for pure ornament); in prose, `![alt](path)`.";
     "accessibility/weak-alt", W, "alt text says little",

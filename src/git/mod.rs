@@ -102,6 +102,19 @@ impl Repo {
             })
     }
 
+    /// Opens the repository git describes in the environment (`GIT_DIR`,
+    /// `GIT_OBJECT_DIRECTORY`, `GIT_ALTERNATE_OBJECT_DIRECTORIES`): what a hook sees,
+    /// including objects still in a push's quarantine.
+    pub fn from_env() -> Result<Repo> {
+        tune_libgit2();
+        Ok(Repo { inner: Repository::open_from_env()? })
+    }
+
+    /// Whether a commit exists in the object database.
+    pub fn has_commit(&self, id: &str) -> bool {
+        Oid::from_str(id).ok().and_then(|o| self.inner.find_commit(o).ok()).is_some()
+    }
+
     /// Opens the repository at `dir`, creating one (initial branch `initial`) when there is none.
     /// Returns whether it was created.
     pub fn open_or_init(dir: &Path, initial: &str) -> Result<(Repo, bool)> {
@@ -253,6 +266,68 @@ impl Repo {
             .to_string())
     }
 
+    /// Whether the work tree and index match `HEAD` (untracked files aside).
+    pub fn is_clean(&self) -> Result<bool> {
+        if self.inner.is_bare() {
+            return Ok(true);
+        }
+        let mut opts = git2::StatusOptions::new();
+        opts.include_untracked(false).include_ignored(false);
+        Ok(self.inner.statuses(Some(&mut opts))?.is_empty())
+    }
+
+    /// The commit a tag points at (annotated or lightweight), if the tag exists.
+    pub fn tag_target(&self, tag: &str) -> Result<Option<String>> {
+        match self.inner.find_reference(&format!("refs/tags/{tag}")) {
+            Ok(r) => Ok(Some(r.peel_to_commit()?.id().to_string())),
+            Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Commits, on `branch_ref` at `expected_tip`, the tree of `from` with the paths under
+    /// `keep` (folder prefixes like `tus/`) taken from the tip instead; compare-and-swap.
+    /// When the branch is checked out (the caller has made sure the work tree is clean),
+    /// the work tree and index are brought to the new commit.
+    pub fn commit_restore(
+        &self,
+        branch_ref: &str,
+        expected_tip: &str,
+        from: &str,
+        keep: &[&str],
+        message: &str,
+        who: &Identity,
+    ) -> Result<String> {
+        let repo = &self.inner;
+        let tip = repo.find_commit(Oid::from_str(expected_tip)?)?;
+        let source = repo.find_commit(Oid::from_str(from)?)?;
+        let mut index = git2::Index::new()?;
+        index.read_tree(&source.tree()?)?;
+        let kept = |path: &[u8]| keep.iter().any(|k| path.starts_with(k.as_bytes()));
+        let drop: Vec<Vec<u8>> = index.iter().filter(|e| kept(&e.path)).map(|e| e.path).collect();
+        for p in drop {
+            index.remove_path(Path::new(&String::from_utf8_lossy(&p).into_owned()))?;
+        }
+        let mut tip_index = git2::Index::new()?;
+        tip_index.read_tree(&tip.tree()?)?;
+        for e in tip_index.iter().filter(|e| kept(&e.path)) {
+            index.add(&e)?;
+        }
+        let tree = repo.find_tree(index.write_tree_to(repo)?)?;
+        let sig = Signature::new(&who.name, &who.email, &Time::new(who.time, who.offset))?;
+        let commit = repo.commit(None, &sig, &sig, message, &tree, &[&tip])?.to_string();
+        self.cas_ref(branch_ref, &commit, Some(expected_tip), &format!("showrunner: {}", first_line(message)))?;
+        if self.checked_out(branch_ref) {
+            let mut co = git2::build::CheckoutBuilder::new();
+            co.force();
+            repo.checkout_tree(tree.as_object(), Some(&mut co))?;
+            let mut real = repo.index()?;
+            real.read_tree(&tree)?;
+            real.write()?;
+        }
+        Ok(commit)
+    }
+
     /// Compare-and-swap of a ref: moves `name` to `new` only if it still holds `expected`
     /// (`None`: only if it does not exist yet). A lost race is [`GitError::RefMoved`] or
     /// [`GitError::RefExists`], and nothing changes.
@@ -362,6 +437,22 @@ impl Repo {
         }
     }
 
+    /// The work tree (this one or a linked one) that has `branch_ref` checked out.
+    pub fn checked_out_in(&self, branch_ref: &str) -> Result<Option<PathBuf>> {
+        if !self.inner.is_bare() && self.head_branch().as_deref() == Some(branch_ref) {
+            return Ok(self.inner.workdir().map(Path::to_path_buf));
+        }
+        for name in self.inner.worktrees()?.iter().flatten().flatten() {
+            let Ok(wt) = self.inner.find_worktree(name) else { continue };
+            let Ok(repo) = Repository::open_from_worktree(&wt) else { continue };
+            let head = repo.find_reference("HEAD").ok().and_then(|h| h.symbolic_target().ok().flatten().map(str::to_string));
+            if head.as_deref() == Some(branch_ref) {
+                return Ok(Some(wt.path().to_path_buf()));
+            }
+        }
+        Ok(None)
+    }
+
     /// Whether the repository has no work tree.
     pub fn is_bare(&self) -> bool {
         self.inner.is_bare()
@@ -452,15 +543,21 @@ impl Repo {
         keep: &dyn Fn(&str) -> bool,
         visit: &mut dyn FnMut(CommitInfo) -> bool,
     ) -> Result<()> {
-        let hidden: std::collections::HashSet<Oid> = if hide.is_empty() {
-            Default::default()
+        // With commits to hide, the range is computed by libgit2's revwalk (which stops at
+        // the merge base) and the depth-first walk stays inside it.
+        let allowed: Option<std::collections::HashSet<Oid>> = if hide.is_empty() {
+            None
         } else {
             let mut w = self.inner.revwalk()?;
-            for h in hide {
-                w.push(Oid::from_str(h)?)?;
+            for t in tips {
+                w.push(Oid::from_str(t)?)?;
             }
-            w.collect::<std::result::Result<_, _>>()?
+            for h in hide {
+                w.hide(Oid::from_str(h)?)?;
+            }
+            Some(w.collect::<std::result::Result<_, _>>()?)
         };
+        let outside = |oid: &Oid| allowed.as_ref().is_some_and(|a| !a.contains(oid));
         let odb = self.inner.odb()?;
         let mut seen: std::collections::HashSet<Oid> = Default::default();
         let mut infos: Vec<CommitInfo> = Vec::new();
@@ -483,7 +580,7 @@ impl Repo {
         };
         for tip in tips {
             let oid = Oid::from_str(tip)?;
-            if hidden.contains(&oid) || !seen.insert(oid) {
+            if outside(&oid) || !seen.insert(oid) {
                 continue;
             }
             let (mut parents, idx) = load(oid, &mut infos)?;
@@ -492,7 +589,7 @@ impl Repo {
             while let Some((_, pending, idx)) = stack.last_mut() {
                 match pending.pop() {
                     Some(p) => {
-                        if hidden.contains(&p) || !seen.insert(p) {
+                        if outside(&p) || !seen.insert(p) {
                             continue;
                         }
                         let (mut pp, pidx) = load(p, &mut infos)?;

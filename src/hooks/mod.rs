@@ -12,8 +12,11 @@ use crate::trace::tu::Workspace;
 /// The line that marks a hook file as showrunner's own.
 const MARK: &str = "# showrunner-managed hook";
 
-/// Hooks `hooks install` writes.
-pub const HOOKS: [&str; 1] = ["commit-msg"];
+/// Hooks `hooks install` writes in a working repository.
+pub const HOOKS: [&str; 3] = ["commit-msg", "pre-push", "reference-transaction"];
+
+/// Hooks `hooks install --server` writes in a shared bare repository.
+pub const SERVER_HOOKS: [&str; 1] = ["pre-receive"];
 
 /// What installing did for one hook.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,26 +27,35 @@ pub struct Installed {
     pub chained: Option<PathBuf>,
 }
 
-fn stub(hook: &str, exe: &Path) -> String {
+fn stub(hook: &str, exe: &Path, cold: &str) -> String {
     let exe = exe.display().to_string().replace('\'', "'\\''");
-    format!(
-        "#!/bin/sh\n{MARK}: {hook} (reinstall with `showrunner hooks install`).\n\
-         '{exe}' hook {hook} \"$@\" || exit $?\n\
-         if [ -x \"$0.pre-showrunner\" ]; then exec \"$0.pre-showrunner\" \"$@\"; fi\n"
-    )
+    let head = format!("#!/bin/sh\n{MARK}: {hook} (reinstall with `showrunner hooks install`).\n");
+    let chain_args = "if [ -x \"$0.pre-showrunner\" ]; then exec \"$0.pre-showrunner\" \"$@\"; fi\n";
+    let chain_stdin = "if [ -x \"$0.pre-showrunner\" ]; then printf '%s\\n' \"$input\" | \"$0.pre-showrunner\" \"$@\"; exit $?; fi\n";
+    match hook {
+        "commit-msg" => format!("{head}'{exe}' hook {hook} \"$@\" || exit $?\n{chain_args}"),
+        // Called for every ref update git makes: only cold's, in `prepared`, costs a process.
+        "reference-transaction" => format!(
+            "{head}input=$(cat)\nif [ \"$1\" = prepared ]; then\n  case \"$input\" in\n    *\" refs/heads/{cold}\"*) printf '%s\\n' \"$input\" | '{exe}' hook {hook} \"$1\" || exit $? ;;\n  esac\nfi\n{chain_stdin}exit 0\n"
+        ),
+        _ => format!("{head}input=$(cat)\nprintf '%s\\n' \"$input\" | '{exe}' hook {hook} \"$@\" || exit $?\n{chain_stdin}exit 0\n"),
+    }
 }
 
-/// Installs the hook stubs, pointing them at `exe`. A hook that is not showrunner's is
-/// kept as `<hook>.pre-showrunner` and called after ours; reinstalling is idempotent.
-pub fn install(repo: &Repo, exe: &Path) -> Result<Vec<Installed>, Error> {
+/// Installs the hook stubs, pointing them at `exe`: the working-repository hooks, or with
+/// `server` the bare-repository ones. A hook that is not showrunner's is kept as
+/// `<hook>.pre-showrunner` and called after ours; reinstalling is idempotent.
+pub fn install(repo: &Repo, exe: &Path, server: bool) -> Result<Vec<Installed>, Error> {
     let dir = repo.hooks_dir();
+    let cold = Workspace::new(repo).config.cold;
+    let hooks: &[&str] = if server { &SERVER_HOOKS } else { &HOOKS };
     let io = |p: &Path, e: std::io::Error| Error::Io {
         path: p.to_path_buf(),
         message: e.to_string(),
     };
     std::fs::create_dir_all(&dir).map_err(|e| io(&dir, e))?;
     let mut out = Vec::new();
-    for hook in HOOKS {
+    for hook in hooks.iter().copied() {
         let path = dir.join(hook);
         let chained_path = dir.join(format!("{hook}.pre-showrunner"));
         let mut chained = chained_path.exists().then(|| chained_path.clone());
@@ -66,7 +78,7 @@ pub fn install(repo: &Repo, exe: &Path) -> Result<Vec<Installed>, Error> {
             )));
         }
         let tmp = dir.join(format!(".{hook}.showrunner-tmp"));
-        std::fs::write(&tmp, stub(hook, exe)).map_err(|e| io(&tmp, e))?;
+        std::fs::write(&tmp, stub(hook, exe, &cold)).map_err(|e| io(&tmp, e))?;
         set_executable(&tmp).map_err(|e| io(&tmp, e))?;
         std::fs::rename(&tmp, &path).map_err(|e| io(&path, e))?;
         out.push(Installed { path, chained });
@@ -148,4 +160,148 @@ pub fn commit_msg(repo: &Repo, message_file: &Path) -> Result<Stamp, Error> {
         RequireTu::Warn => Ok(Stamp::Untraced { warn: true, why }),
         RequireTu::Off => Ok(Stamp::Untraced { warn: false, why }),
     }
+}
+
+const ZERO: &str = "0000000000000000000000000000000000000000";
+
+fn is_zero(id: &str) -> bool {
+    id.chars().all(|c| c == '0')
+}
+
+/// Why a hook refuses: the blocking findings of a verdict, as text for git to relay.
+fn refusal(what: &str, report: &crate::gate::Report) -> Error {
+    let mut msg = format!("{what} refused by the Gatekeeper:");
+    for f in report.findings.iter().filter(|f| f.severity == crate::gate::Severity::Error) {
+        let at = if f.line > 0 { format!("{}:{}", f.path, f.line) } else { f.path.clone() };
+        msg.push_str(&format!("\n  {} {at}: {}", f.code, f.message));
+    }
+    if report.decision == crate::gate::Decision::Conditional {
+        msg.push_str("\n  (conditional verdict, and [policy] allow_conditional is off)");
+        for f in &report.findings {
+            let at = if f.line > 0 { format!("{}:{}", f.path, f.line) } else { f.path.clone() };
+            msg.push_str(&format!("\n  {} {at}: {}", f.code, f.message));
+        }
+    }
+    Error::State { message: msg, hint: Some("fix on hot, `showrunner gate submit`, then `showrunner merge`".into()) }
+}
+
+/// Checks one proposed move of cold (`old` None: cold is being created).
+fn guard_cold(repo: &Repo, old: Option<&str>, new: &str, what: &str) -> Result<(), Error> {
+    if is_zero(new) {
+        return Err(Error::State {
+            message: format!("{what} refused: cold is never deleted"),
+            hint: Some("cold holds the shippable canon; move it forward with `showrunner merge`".into()),
+        });
+    }
+    let verdict = crate::cold::check_update(repo, old, new)?;
+    match verdict.report.decision {
+        crate::gate::Decision::Pass => Ok(()),
+        crate::gate::Decision::Conditional if verdict.allow_conditional => Ok(()),
+        _ => Err(refusal(what, &verdict.report)),
+    }
+}
+
+/// Lines of `<a> <b> <c>` (hook stdin), skipping blanks.
+fn triples(input: &str) -> Vec<(&str, &str, &str)> {
+    input
+        .lines()
+        .filter_map(|l| {
+            let mut p = l.split_whitespace();
+            Some((p.next()?, p.next()?, p.next()?))
+        })
+        .collect()
+}
+
+/// `reference-transaction` in state `prepared`: refuse an update of cold made through
+/// git itself (branch -f, update-ref, merge on cold, push to this repository) whose new
+/// commit fails the checks of `merge`. Every other state passes.
+pub fn reference_transaction(repo: &Repo, state: &str, input: &str) -> Result<(), Error> {
+    if state != "prepared" {
+        return Ok(());
+    }
+    let cold_ref = format!("refs/heads/{}", Workspace::new(repo).config.cold);
+    for (old, new, name) in triples(input) {
+        if name != cold_ref {
+            continue;
+        }
+        // Git passes zeros as the old value when the caller did not state one
+        // (`git branch -f`): the ref still holds its current value in `prepared`.
+        let current = if is_zero(old) { repo.ref_target(&cold_ref)? } else { Some(old.to_string()) };
+        guard_cold(repo, current.as_deref(), new, &format!("update of {name}"))?;
+    }
+    Ok(())
+}
+
+/// `pre-push`: for every pushed update of the remote's cold, the checks of `merge`.
+pub fn pre_push(repo: &Repo, input: &str) -> Result<(), Error> {
+    let ws = Workspace::new(repo);
+    let cold_ref = format!("refs/heads/{}", ws.config.cold);
+    for line in input.lines() {
+        let p: Vec<&str> = line.split_whitespace().collect();
+        let [_local_ref, local, remote_ref, remote] = p[..] else { continue };
+        if remote_ref != cold_ref {
+            continue;
+        }
+        let old = if is_zero(remote) {
+            // A new remote cold: check from our own cold when it leads there.
+            repo.ref_target(&cold_ref)?.filter(|c| !is_zero(local) && repo.is_ancestor(c, local).unwrap_or(false))
+        } else if repo.has_commit(remote) {
+            Some(remote.to_string())
+        } else {
+            return Err(Error::State {
+                message: format!("push to {remote_ref} refused: the remote's cold ({}) is not here", &remote[..10]),
+                hint: Some("fetch first, so the fast-forward can be checked".into()),
+            });
+        };
+        guard_cold(repo, old.as_deref(), local, &format!("push to {remote_ref}"))?;
+    }
+    Ok(())
+}
+
+/// `pre-receive` on a shared bare repository: cold updates get the checks of `merge`
+/// (objects read from the push's quarantine); with `require_tu = "error"`, every commit
+/// pushed to hot must carry a TU trailer.
+pub fn pre_receive(repo: &Repo, input: &str) -> Result<(), Error> {
+    for (old, new, name) in triples(input) {
+        if is_zero(new) {
+            // Deleting a branch: only cold is protected.
+            let cold = Workspace::new(repo).config.cold;
+            if name == format!("refs/heads/{cold}") {
+                return guard_cold(repo, None, ZERO, &format!("push to {name}"));
+            }
+            continue;
+        }
+        // The rules come from the pushed tree's studio.toml.
+        let config = repo
+            .blob_at(new, "studio.toml")?
+            .and_then(|b| crate::artifact::parse(crate::artifact::Kind::Studio, "studio.toml", &b).ok())
+            .map(|a| crate::studio::Config::from_node(&a.data))
+            .unwrap_or_default();
+        let old = (!is_zero(old)).then_some(old);
+        if name == format!("refs/heads/{}", config.cold) {
+            guard_cold(repo, old, new, &format!("push to {name}"))?;
+        } else if name == format!("refs/heads/{}", config.hot) && config.require_tu == RequireTu::Error {
+            let hide: Vec<String> = old.map(|o| vec![o.to_string()]).unwrap_or_default();
+            let mut untraced = Vec::new();
+            repo.walk(&[new.to_string()], &hide, &|_| true, &mut |c| {
+                let named = trailers::first(&trailers::parse(&c.message), "TU").is_some();
+                let forge = c.parents.len() > 1 && c.message.contains("tu/TU-");
+                if !named && !forge {
+                    untraced.push(format!("{} {}", &c.id[..10], c.message.lines().next().unwrap_or("")));
+                }
+                true
+            })?;
+            if !untraced.is_empty() {
+                return Err(Error::State {
+                    message: format!(
+                        "push to {name} refused: {} commit(s) name no TU (require_tu = \"error\"):\n  {}",
+                        untraced.len(),
+                        untraced.join("\n  ")
+                    ),
+                    hint: Some("amend them with `TU: <id>` trailers (the commit-msg hook adds them)".into()),
+                });
+            }
+        }
+    }
+    Ok(())
 }

@@ -60,6 +60,8 @@ pub struct Playbook {
     pub bars: Vec<String>,
     /// Optional roles it needs awake.
     pub wakes: Vec<String>,
+    /// Loops that naturally come next.
+    pub hands_off_to: Vec<String>,
 }
 
 fn strings(n: Option<&Node>) -> Vec<String> {
@@ -120,6 +122,7 @@ impl Playbook {
                 .collect(),
             bars: strings(node.get("bars")),
             wakes: strings(node.get("wakes")),
+            hands_off_to: strings(node.get("hands_off_to")),
         })
     }
 }

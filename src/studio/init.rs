@@ -7,6 +7,13 @@ use crate::date;
 use crate::error::Error;
 use crate::git::Repo;
 
+/// A CI system `init --ci` can write a workflow for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ci {
+    /// GitHub Actions: `.github/workflows/showrunner.yml`.
+    Github,
+}
+
 /// What `init` made.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Initialized {
@@ -106,7 +113,7 @@ fn title_from_dir(dir: &Path) -> String {
 /// Creates a studio in `dir` (and the git repository, if there is none). Refuses, with
 /// nothing changed, when `dir` already holds a studio, any file it would write, or a
 /// `hot`/`cold` branch. With `hooks_exe`, installs the git hooks pointing at that binary.
-pub fn init(dir: &Path, from_sample: bool, hooks_exe: Option<&Path>) -> Result<Initialized, Error> {
+pub fn init(dir: &Path, from_sample: bool, ci: Option<Ci>, hooks_exe: Option<&Path>) -> Result<Initialized, Error> {
     let io = |path: &Path, e: std::io::Error| Error::Io {
         path: path.to_path_buf(),
         message: e.to_string(),
@@ -191,6 +198,12 @@ pub fn init(dir: &Path, from_sample: bool, hooks_exe: Option<&Path>) -> Result<I
             &date::ymd(who.time, who.offset),
         );
     }
+    if let Some(Ci::Github) = ci {
+        let path = ".github/workflows/showrunner.yml".to_string();
+        let text = include_str!("../../templates/ci/github.yml").replace("{version}", env!("CARGO_PKG_VERSION"));
+        files.push((path, text.into_bytes()));
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+    }
 
     let result = (|| -> Result<Initialized, Error> {
         let parent = repo.head_commit()?;
@@ -230,7 +243,7 @@ pub fn init(dir: &Path, from_sample: bool, hooks_exe: Option<&Path>) -> Result<I
         let paths: Vec<String> = files.iter().map(|(p, _)| p.clone()).collect();
         repo.checkout_branch_with("refs/heads/hot", &paths)?;
         if let Some(exe) = hooks_exe {
-            crate::hooks::install(&repo, exe)?;
+            crate::hooks::install(&repo, exe, false)?;
         }
         Ok(Initialized {
             dir: dir.to_path_buf(),

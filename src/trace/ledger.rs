@@ -71,6 +71,8 @@ pub struct TuRecord {
     pub events: Vec<EventRecord>,
     /// The replayed position (`None`: a brief without an `open` event).
     pub position: Option<Position>,
+    /// Commits that carry the TU's trailer after it reached a terminal state.
+    pub late: Vec<String>,
 }
 
 impl TuRecord {
@@ -123,6 +125,12 @@ impl Ledger {
             tips.push(tip);
         }
         let cold_tip = repo.ref_target(&cold_ref)?;
+        Ledger::scan_tips(repo, tips, cold_tip)
+    }
+
+    /// Replays every commit reachable from `tips` and from `cold_tip`; a commit is "on
+    /// cold" when `cold_tip` reaches it.
+    pub fn scan_tips(repo: &Repo, mut tips: Vec<String>, cold_tip: Option<String>) -> Result<Ledger, Error> {
         let not_on_cold: HashSet<String> = match &cold_tip {
             Some(c) => repo
                 .rev_list(&tips, std::slice::from_ref(c))?
@@ -157,7 +165,11 @@ impl Ledger {
                     commits: Vec::new(),
                     events: Vec::new(),
                     position: None,
+                    late: Vec::new(),
                 });
+                if rec.position.is_some_and(|p| p.state.is_terminal()) {
+                    rec.late.push(c.id.clone());
+                }
                 rec.commits.push(TuCommit {
                     id: c.id.clone(),
                     time: c.time,

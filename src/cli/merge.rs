@@ -1,0 +1,93 @@
+//! `showrunner merge`: the Showrunner's authorised, fast-forward-only move of cold.
+
+use clap::Args;
+use serde_json::json;
+
+use super::{Ctx, Format, Output};
+use crate::cold::{self, MergeOptions, Merged};
+use crate::error::Error;
+use crate::gate::render;
+use crate::git::Repo;
+
+/// Arguments of `merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// What cold should move to (default: the hot branch).
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Check everything; move nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Merge on a conditional (yellow) verdict; recorded in cold's reflog.
+    #[arg(long)]
+    pub accept_conditional: bool,
+}
+
+struct NoLines;
+
+impl render::Lines for NoLines {
+    fn line(&self, _: &str, _: u32) -> Option<String> {
+        None
+    }
+}
+
+pub(super) fn run(ctx: &Ctx, args: MergeArgs) -> Result<Output, Error> {
+    let repo = Repo::discover(&ctx.base)?;
+    let opts = MergeOptions { to: args.to, dry_run: args.dry_run, accept_conditional: args.accept_conditional };
+    let outcome = cold::merge(&repo, &opts)?;
+    let json_out = |v: serde_json::Value| format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default());
+    Ok(match outcome {
+        Merged::UpToDate { at } => Output {
+            stdout: match ctx.format {
+                Format::Json => json_out(json!({"merged": false, "up_to_date": true, "cold": at})),
+                _ => format!("cold is already at {} — nothing to merge\n", &at[..10]),
+            },
+            stderr: String::new(),
+            code: 0,
+        },
+        Merged::Refused { verdict, why } => {
+            let stdout = match ctx.format {
+                Format::Json => json_out(json!({
+                    "merged": false, "refused": why, "decision": verdict.report.decision,
+                    "bars": verdict.report.bars, "findings": verdict.report.findings, "waived": verdict.report.waived,
+                })),
+                Format::Github => render::github(&verdict.report),
+                Format::Human => render::human(&verdict.report, &NoLines, "merge", ctx.color),
+            };
+            Output { stdout, stderr: format!("error: merge refused: {why}; cold did not move\n"), code: 1 }
+        }
+        Merged::Moved { from, to, verdict, dry_run, cold_merged, next_loops } => {
+            let stdout = match ctx.format {
+                Format::Json => json_out(json!({
+                    "merged": !dry_run, "dry_run": dry_run, "from": from, "to": to,
+                    "commits": verdict.range.len(), "decision": verdict.report.decision,
+                    "bars": verdict.report.bars, "findings": verdict.report.findings, "waived": verdict.report.waived,
+                    "cold_merged": cold_merged, "next_loops": next_loops,
+                })),
+                _ => {
+                    let mut out = String::new();
+                    if !verdict.report.findings.is_empty() {
+                        out.push_str(&render::human(&verdict.report, &NoLines, "merge", ctx.color));
+                        out.push('\n');
+                    }
+                    let verb = if dry_run { "would fast-forward" } else { "fast-forwarded" };
+                    out.push_str(&format!(
+                        "cold {verb} {} → {} ({} commit(s), gate {})\n",
+                        &from[..10],
+                        &to[..10],
+                        verdict.range.len(),
+                        serde_json::to_value(verdict.report.decision).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+                    ));
+                    if !cold_merged.is_empty() {
+                        out.push_str(&format!("cold-merged: {}\n", cold_merged.join(", ")));
+                    }
+                    if !next_loops.is_empty() {
+                        out.push_str(&format!("next loops: {}\n", next_loops.join(", ")));
+                    }
+                    out
+                }
+            };
+            Output { stdout, stderr: String::new(), code: 0 }
+        }
+    })
+}

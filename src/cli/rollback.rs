@@ -1,0 +1,40 @@
+//! `showrunner rollback <snapshot> --reason <text>`: restore a snapshot on hot, as a TU.
+
+use clap::Args;
+use serde_json::json;
+
+use super::{Ctx, Format, Output};
+use crate::cold;
+use crate::error::Error;
+use crate::git::Repo;
+
+/// Arguments of `rollback`.
+#[derive(Debug, Args)]
+pub struct RollbackArgs {
+    /// The snapshot tag to restore (e.g. `cold-2026-11-20`).
+    pub snapshot: String,
+    /// Why (recorded in the TU and the commit).
+    #[arg(long)]
+    pub reason: String,
+}
+
+pub(super) fn run(ctx: &Ctx, args: RollbackArgs) -> Result<Output, Error> {
+    let repo = Repo::discover(&ctx.base)?;
+    let r = cold::rollback(&repo, &args.snapshot, &args.reason)?;
+    let stdout = match ctx.format {
+        Format::Json => format!(
+            "{}\n",
+            serde_json::to_string_pretty(&json!({"tu": r.tu, "snapshot": r.snapshot, "restored": r.restored, "commit": r.commit}))
+                .unwrap_or_default()
+        ),
+        _ => format!(
+            "{}: hot now holds the tree of {} ({}) — commit {}\nnext: `showrunner gate submit --tu {}`, then `showrunner merge`\n",
+            r.tu,
+            r.snapshot,
+            &r.restored[..10],
+            &r.commit[..10],
+            r.tu
+        ),
+    };
+    Ok(Output { stdout, stderr: String::new(), code: 0 })
+}

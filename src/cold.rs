@@ -1,0 +1,341 @@
+//! Cold: the branch that only moves by fast-forward, to a commit whose exact tree passes
+//! the gatecheck, with every commit on the way traced to a submitted TU. The same
+//! checks serve `merge`, the local hooks and the server hook.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::error::Error;
+use crate::gate::context::finding;
+use crate::gate::{self, Bar, Decision, Finding, Report};
+use crate::git::Repo;
+use crate::studio::{RequireTu, Studio, Tree};
+use crate::trace::ledger::Ledger;
+use crate::trace::lifecycle::{Event, State};
+use crate::trace::tu::Workspace;
+use crate::trace::{id::TuId, trailers};
+
+/// What checking a proposed update of cold found.
+#[derive(Clone, Debug)]
+pub struct Verdict {
+    /// The gatecheck of the new tree, with the traceability bar added.
+    pub report: Report,
+    /// Commits in the range, oldest first.
+    pub range: Vec<String>,
+    /// TUs with commits in the range.
+    pub tus: BTreeSet<String>,
+    /// Whether the studio allows merging on a conditional verdict.
+    pub allow_conditional: bool,
+    ledger: Ledger,
+}
+
+/// A forge's merge commit of a TU pull request names the branch: `…tu/TU-2026-11-26-LW01…`.
+fn forge_merge_tu(message: &str) -> Option<String> {
+    let i = message.find("tu/TU-")?;
+    let rest = &message[i + 3..];
+    let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).unwrap_or(rest.len());
+    TuId::parse(&rest[..end]).map(|t| t.to_string())
+}
+
+/// Checks moving cold from `old` (None: cold does not exist yet) to `new`: the range
+/// must be a fast-forward (else an error, exit 3), then traceability over `old..new`
+/// and the full gatecheck of `new`'s tree.
+pub fn check_update(repo: &Repo, old: Option<&str>, new: &str) -> Result<Verdict, Error> {
+    if let Some(old) = old
+        && !repo.is_ancestor(old, new)?
+    {
+        let diverging = repo.rev_list(&[old.to_string()], &[new.to_string()])?;
+        let shown: Vec<String> = diverging.iter().take(5).map(|c| c[..10].to_string()).collect();
+        return Err(Error::State {
+            message: format!(
+                "cold ({}) is not an ancestor of {}: {} commit(s) on cold are not in the target ({}{})",
+                &old[..10],
+                &new[..10],
+                diverging.len(),
+                shown.join(", "),
+                if diverging.len() > 5 { ", …" } else { "" }
+            ),
+            hint: Some("cold only moves forward: merge cold into hot first, gatecheck, then merge again".into()),
+        });
+    }
+    let studio = Studio::load(&Tree::new(repo, new)?)?;
+    let mut report = gate::check(&studio);
+    let hide: Vec<String> = old.map(|o| vec![o.to_string()]).unwrap_or_default();
+    let mut range: Vec<String> = Vec::new();
+    let mut messages: BTreeMap<String, (String, usize)> = BTreeMap::new();
+    repo.walk(&[new.to_string()], &hide, &|_| true, &mut |c| {
+        messages.insert(c.id.clone(), (c.message, c.parents.len()));
+        range.push(c.id);
+        true
+    })?;
+    let ledger = Ledger::scan_tips(repo, vec![new.to_string()], old.map(str::to_string))?;
+    let briefs: BTreeSet<String> = studio
+        .artifacts
+        .iter()
+        .filter(|a| a.kind == crate::artifact::Kind::Tu)
+        .map(|a| crate::artifact::stem(&a.path).to_string())
+        .collect();
+    let mut findings = Vec::new();
+    let mut tus: BTreeSet<String> = BTreeSet::new();
+    for commit in &range {
+        let (message, parents) = &messages[commit];
+        let found = trailers::parse(message);
+        let mut named: Vec<String> = trailers::values(&found, "TU").map(str::to_string).collect();
+        if named.is_empty()
+            && *parents > 1
+            && let Some(tu) = forge_merge_tu(message)
+        {
+            named.push(tu);
+        }
+        let subject = message.lines().next().unwrap_or("");
+        let place = || repo.changed_paths(commit).ok().and_then(|p| p.into_iter().next()).unwrap_or_default();
+        if named.is_empty() {
+            if studio.config.require_tu != RequireTu::Off {
+                findings.push(finding(
+                    "traceability/untraced-commit",
+                    &place(),
+                    0,
+                    "showrunner",
+                    format!("commit {} \"{subject}\" carries no TU trailer", &commit[..10]),
+                    "amend it with `TU: <id>`, or redo the change inside a TU".into(),
+                ));
+            }
+            continue;
+        }
+        for tu in named {
+            if !briefs.contains(&tu) {
+                findings.push(finding(
+                    "traceability/unknown-tu",
+                    &place(),
+                    0,
+                    "showrunner",
+                    format!("commit {} names {tu}, which has no brief in tus/", &commit[..10]),
+                    format!("open the TU, or fix the trailer of {}", &commit[..10]),
+                ));
+                continue;
+            }
+            if ledger.get(&tu).is_some_and(|r| r.late.contains(commit)) {
+                findings.push(finding(
+                    "traceability/after-close",
+                    &format!("tus/{tu}.yaml"),
+                    0,
+                    "showrunner",
+                    format!("commit {} \"{subject}\" carries {tu} after the TU ended", &commit[..10]),
+                    "open a new TU for the follow-up work".into(),
+                ));
+            }
+            tus.insert(tu);
+        }
+    }
+    for tu in &tus {
+        let Some(rec) = ledger.get(tu) else { continue };
+        let path = format!("tus/{tu}.yaml");
+        let state = rec.position.map(|p| p.state).unwrap_or(State::HotProposed);
+        let submitted = rec.events.iter().any(|e| {
+            e.event == Event::Submit
+                && e.refused.is_none()
+                && trailers::first(&e.trailers, "Gate").is_some_and(|g| !g.eq_ignore_ascii_case("block"))
+        });
+        let (code, why) = match state {
+            State::Rejected => ("traceability/rejected-tu", format!("{tu} was rejected")),
+            State::Deferred => ("traceability/deferred-tu", format!("{tu} is deferred")),
+            State::Gatecheck => continue,
+            State::Closed | State::ColdMerged if submitted => continue,
+            other => ("traceability/not-submitted", format!("{tu} is {other}, not submitted to the gate")),
+        };
+        findings.push(finding(code, &path, 0, "showrunner", why, format!("`showrunner tu show {tu}` tells its state")));
+    }
+    let mut all = report.findings.clone();
+    all.extend(findings);
+    let mut ran: Vec<Bar> = report.bars.iter().map(|b| b.bar).collect();
+    ran.push(Bar::Traceability);
+    let waived = std::mem::take(&mut report.waived);
+    report = Report::new(&ran, all);
+    report.waived = waived;
+    Ok(Verdict { report, range, tus, allow_conditional: studio.config.allow_conditional, ledger })
+}
+
+/// What `merge` did.
+#[derive(Clone, Debug)]
+pub enum Merged {
+    /// Cold already points at the target.
+    UpToDate {
+        /// The commit.
+        at: String,
+    },
+    /// Refused by the gatecheck or traceability (block, or conditional not accepted).
+    Refused {
+        /// The verdict.
+        verdict: Box<Verdict>,
+        /// Why, in a sentence.
+        why: String,
+    },
+    /// Checked and (unless a dry run) moved.
+    Moved {
+        /// Cold before.
+        from: String,
+        /// Cold after.
+        to: String,
+        /// The verdict.
+        verdict: Box<Verdict>,
+        /// Whether this was a dry run (nothing moved).
+        dry_run: bool,
+        /// TUs now entirely on cold.
+        cold_merged: Vec<String>,
+        /// Loops their playbooks hand off to next.
+        next_loops: Vec<String>,
+    },
+}
+
+/// Options of `merge`.
+#[derive(Clone, Debug, Default)]
+pub struct MergeOptions {
+    /// The target revision (default: the hot branch).
+    pub to: Option<String>,
+    /// Check everything, move nothing.
+    pub dry_run: bool,
+    /// Accept a conditional verdict.
+    pub accept_conditional: bool,
+}
+
+/// The Showrunner's authorised cold merge.
+pub fn merge(repo: &Repo, opts: &MergeOptions) -> Result<Merged, Error> {
+    let ws = Workspace::new(repo);
+    let cold_ref = format!("refs/heads/{}", ws.config.cold);
+    let target_rev = opts.to.clone().unwrap_or_else(|| ws.config.hot.clone());
+    let target = repo.resolve_commit(&target_rev)?;
+    let old = repo.ref_target(&cold_ref)?.ok_or_else(|| {
+        Error::Git(crate::git::GitError::RevNotFound { rev: ws.config.cold.clone() })
+    })?;
+    if let Some(place) = repo.checked_out_in(&cold_ref)? {
+        return Err(Error::State {
+            message: format!("`{}` is checked out in {}; cold is never moved under a work tree", ws.config.cold, place.display()),
+            hint: Some(format!("switch that work tree to `{}` first", ws.config.hot)),
+        });
+    }
+    if old == target {
+        return Ok(Merged::UpToDate { at: old });
+    }
+    let verdict = check_update(repo, Some(&old), &target)?;
+    let accepted = opts.accept_conditional || verdict.allow_conditional;
+    match verdict.report.decision {
+        Decision::Block => {
+            return Ok(Merged::Refused { verdict: Box::new(verdict), why: "the gatecheck blocks".into() });
+        }
+        Decision::Conditional if !accepted => {
+            return Ok(Merged::Refused {
+                verdict: Box::new(verdict),
+                why: "the gatecheck is conditional; pass --accept-conditional or set [policy] allow_conditional".into(),
+            });
+        }
+        _ => {}
+    }
+    let in_range: BTreeSet<&String> = verdict.range.iter().collect();
+    let mut cold_merged = Vec::new();
+    for tu in &verdict.tus {
+        let Some(rec) = verdict.ledger.get(tu) else { continue };
+        let all_on = rec.commits.iter().all(|c| c.on_cold || in_range.contains(&c.id));
+        let state = rec.position.map(|p| p.state).unwrap_or(State::HotProposed);
+        if all_on && matches!(state, State::Gatecheck | State::Closed) {
+            cold_merged.push(tu.clone());
+        }
+    }
+    let playbooks = crate::orchestra::playbook::embedded();
+    let mut next_loops: BTreeSet<String> = BTreeSet::new();
+    for tu in &cold_merged {
+        if let Some(l) = verdict.ledger.get(tu).and_then(|r| r.opened_with("Loop"))
+            && let Some(p) = playbooks.get(l)
+        {
+            next_loops.extend(p.hands_off_to.iter().cloned());
+        }
+    }
+    if !opts.dry_run {
+        let how = match verdict.report.decision {
+            Decision::Conditional => "gate conditional, accepted",
+            _ => "gate pass",
+        };
+        repo.cas_ref(
+            &cold_ref,
+            &target,
+            Some(&old),
+            &format!("showrunner merge: fast-forward {} to {} ({how})", ws.config.cold, &target[..10]),
+        )?;
+    }
+    Ok(Merged::Moved {
+        from: old,
+        to: target,
+        verdict: Box::new(verdict),
+        dry_run: opts.dry_run,
+        cold_merged,
+        next_loops: next_loops.into_iter().collect(),
+    })
+}
+
+/// The findings of a verdict that block, for hook messages.
+pub fn blocking(report: &Report) -> Vec<&Finding> {
+    report.findings.iter().filter(|f| f.severity == gate::Severity::Error).collect()
+}
+
+/// What `rollback` made.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RolledBack {
+    /// The TU that carries the rollback.
+    pub tu: String,
+    /// The snapshot restored.
+    pub snapshot: String,
+    /// The snapshot's commit.
+    pub restored: String,
+    /// The new commit on hot.
+    pub commit: String,
+}
+
+/// Folders whose history a rollback keeps: process records, not canon.
+const PROCESS: [&str; 3] = ["tus/", "gate/", "questions/"];
+
+/// Restores an earlier snapshot's tree as a new commit on hot, inside a new TU, so the
+/// rollback is itself gatechecked and merged forward; cold is never moved backwards.
+pub fn rollback(repo: &Repo, snapshot: &str, reason: &str) -> Result<RolledBack, Error> {
+    if reason.trim().is_empty() {
+        return Err(Error::Usage("a rollback needs a reason (`--reason`)".into()));
+    }
+    let ws = Workspace::new(repo);
+    let cold_ref = format!("refs/heads/{}", ws.config.cold);
+    let hot_ref = format!("refs/heads/{}", ws.config.hot);
+    let restored = repo.tag_target(snapshot)?.ok_or_else(|| Error::State {
+        message: format!("`{snapshot}` is not a snapshot tag"),
+        hint: Some("`git tag --list 'cold-*'` lists the snapshots".into()),
+    })?;
+    let cold = repo.ref_target(&cold_ref)?.ok_or_else(|| {
+        Error::Git(crate::git::GitError::RevNotFound { rev: ws.config.cold.clone() })
+    })?;
+    if !repo.is_ancestor(&restored, &cold)? {
+        return Err(Error::State {
+            message: format!("snapshot `{snapshot}` ({}) is not on cold", &restored[..10]),
+            hint: Some("only snapshots of cold can be restored".into()),
+        });
+    }
+    if repo.head_branch().as_deref() == Some(hot_ref.as_str()) && !repo.is_clean()? {
+        return Err(Error::State {
+            message: "the work tree has uncommitted changes; a rollback rewrites the checked-out tree".into(),
+            hint: Some("commit or stash them first; nothing was changed".into()),
+        });
+    }
+    let opened = ws.open(&crate::trace::tu::OpenRequest {
+        loop_id: "remediation",
+        title: &format!("Roll back to {snapshot}: {}", reason.trim()),
+        role: Some("showrunner"),
+        branch: false,
+    })?;
+    let message = trailers::append(
+        &format!("Roll back to {snapshot}\n\n{}\n", reason.trim()),
+        &[
+            ("TU", &opened.id),
+            ("TU-Event", "checkpoint"),
+            ("Loop", "remediation"),
+            ("Role", "SR"),
+            ("Rollback", snapshot),
+            ("Reason", reason.trim()),
+        ],
+    );
+    let commit = repo.commit_restore(&hot_ref, &opened.commit, &restored, &PROCESS, &message, &repo.identity())?;
+    Ok(RolledBack { tu: opened.id, snapshot: snapshot.to_string(), restored, commit })
+}
