@@ -40,6 +40,30 @@ fn gatecheck(c: &mut Criterion) {
             showrunner::gate::check(&studio)
         })
     });
+    // A hook's decision: one section changed on hot, checked as a move of cold.
+    let section = dir.path().join("sections/s05000.md");
+    let text = std::fs::read_to_string(&section).expect("section");
+    std::fs::write(&section, text.replace("Place 5000", "Place five thousand")).expect("write");
+    let git = |args: &[&str]| {
+        let ok = std::process::Command::new("git")
+            .args(args)
+            .current_dir(dir.path())
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_AUTHOR_NAME", "Bench")
+            .env("GIT_AUTHOR_EMAIL", "bench@example.invalid")
+            .env("GIT_COMMITTER_NAME", "Bench")
+            .env("GIT_COMMITTER_EMAIL", "bench@example.invalid")
+            .status()
+            .expect("git")
+            .success();
+        assert!(ok);
+    };
+    git(&["commit", "-q", "-am", "One section"]);
+    let old = repo.resolve_commit("cold").expect("cold");
+    let new = repo.resolve_commit("hot").expect("hot");
+    group.bench_function("hook decision: cold move by a one-section change", |b| {
+        b.iter(|| showrunner::cold::check_update(&repo, Some(&old), &new).expect("verdict"))
+    });
     group.finish();
 }
 

@@ -32,7 +32,9 @@ pub struct Verdict {
 fn forge_merge_tu(message: &str) -> Option<String> {
     let i = message.find("tu/TU-")?;
     let rest = &message[i + 3..];
-    let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).unwrap_or(rest.len());
+    let end = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .unwrap_or(rest.len());
     TuId::parse(&rest[..end]).map(|t| t.to_string())
 }
 
@@ -44,7 +46,11 @@ pub fn check_update(repo: &Repo, old: Option<&str>, new: &str) -> Result<Verdict
         && !repo.is_ancestor(old, new)?
     {
         let diverging = repo.rev_list(&[old.to_string()], &[new.to_string()])?;
-        let shown: Vec<String> = diverging.iter().take(5).map(|c| c[..10].to_string()).collect();
+        let shown: Vec<String> = diverging
+            .iter()
+            .take(5)
+            .map(|c| c[..10].to_string())
+            .collect();
         return Err(Error::State {
             message: format!(
                 "cold ({}) is not an ancestor of {}: {} commit(s) on cold are not in the target ({}{})",
@@ -54,7 +60,10 @@ pub fn check_update(repo: &Repo, old: Option<&str>, new: &str) -> Result<Verdict
                 shown.join(", "),
                 if diverging.len() > 5 { ", …" } else { "" }
             ),
-            hint: Some("cold only moves forward: merge cold into hot first, gatecheck, then merge again".into()),
+            hint: Some(
+                "cold only moves forward: merge cold into hot first, gatecheck, then merge again"
+                    .into(),
+            ),
         });
     }
     let studio = Studio::load(&Tree::new(repo, new)?)?;
@@ -87,7 +96,12 @@ pub fn check_update(repo: &Repo, old: Option<&str>, new: &str) -> Result<Verdict
             named.push(tu);
         }
         let subject = message.lines().next().unwrap_or("");
-        let place = || repo.changed_paths(commit).ok().and_then(|p| p.into_iter().next()).unwrap_or_default();
+        let place = || {
+            repo.changed_paths(commit)
+                .ok()
+                .and_then(|p| p.into_iter().next())
+                .unwrap_or_default()
+        };
         if named.is_empty() {
             if studio.config.require_tu != RequireTu::Off {
                 findings.push(finding(
@@ -95,7 +109,10 @@ pub fn check_update(repo: &Repo, old: Option<&str>, new: &str) -> Result<Verdict
                     &place(),
                     0,
                     "showrunner",
-                    format!("commit {} \"{subject}\" carries no TU trailer", &commit[..10]),
+                    format!(
+                        "commit {} \"{subject}\" carries no TU trailer",
+                        &commit[..10]
+                    ),
                     "amend it with `TU: <id>`, or redo the change inside a TU".into(),
                 ));
             }
@@ -108,7 +125,10 @@ pub fn check_update(repo: &Repo, old: Option<&str>, new: &str) -> Result<Verdict
                     &place(),
                     0,
                     "showrunner",
-                    format!("commit {} names {tu}, which has no brief in tus/", &commit[..10]),
+                    format!(
+                        "commit {} names {tu}, which has no brief in tus/",
+                        &commit[..10]
+                    ),
                     format!("open the TU, or fix the trailer of {}", &commit[..10]),
                 ));
                 continue;
@@ -119,7 +139,10 @@ pub fn check_update(repo: &Repo, old: Option<&str>, new: &str) -> Result<Verdict
                     &format!("tus/{tu}.yaml"),
                     0,
                     "showrunner",
-                    format!("commit {} \"{subject}\" carries {tu} after the TU ended", &commit[..10]),
+                    format!(
+                        "commit {} \"{subject}\" carries {tu} after the TU ended",
+                        &commit[..10]
+                    ),
                     "open a new TU for the follow-up work".into(),
                 ));
             }
@@ -133,16 +156,27 @@ pub fn check_update(repo: &Repo, old: Option<&str>, new: &str) -> Result<Verdict
         let submitted = rec.events.iter().any(|e| {
             e.event == Event::Submit
                 && e.refused.is_none()
-                && trailers::first(&e.trailers, "Gate").is_some_and(|g| !g.eq_ignore_ascii_case("block"))
+                && trailers::first(&e.trailers, "Gate")
+                    .is_some_and(|g| !g.eq_ignore_ascii_case("block"))
         });
         let (code, why) = match state {
             State::Rejected => ("traceability/rejected-tu", format!("{tu} was rejected")),
             State::Deferred => ("traceability/deferred-tu", format!("{tu} is deferred")),
             State::Gatecheck => continue,
             State::Closed | State::ColdMerged if submitted => continue,
-            other => ("traceability/not-submitted", format!("{tu} is {other}, not submitted to the gate")),
+            other => (
+                "traceability/not-submitted",
+                format!("{tu} is {other}, not submitted to the gate"),
+            ),
         };
-        findings.push(finding(code, &path, 0, "showrunner", why, format!("`showrunner tu show {tu}` tells its state")));
+        findings.push(finding(
+            code,
+            &path,
+            0,
+            "showrunner",
+            why,
+            format!("`showrunner tu show {tu}` tells its state"),
+        ));
     }
     let mut all = report.findings.clone();
     all.extend(findings);
@@ -151,7 +185,13 @@ pub fn check_update(repo: &Repo, old: Option<&str>, new: &str) -> Result<Verdict
     let waived = std::mem::take(&mut report.waived);
     report = Report::new(&ran, all);
     report.waived = waived;
-    Ok(Verdict { report, range, tus, allow_conditional: studio.config.allow_conditional, ledger })
+    Ok(Verdict {
+        report,
+        range,
+        tus,
+        allow_conditional: studio.config.allow_conditional,
+        ledger,
+    })
 }
 
 /// What `merge` did.
@@ -204,12 +244,21 @@ pub fn merge(repo: &Repo, opts: &MergeOptions) -> Result<Merged, Error> {
     let target_rev = opts.to.clone().unwrap_or_else(|| ws.config.hot.clone());
     let target = repo.resolve_commit(&target_rev)?;
     let old = repo.ref_target(&cold_ref)?.ok_or_else(|| {
-        Error::Git(crate::git::GitError::RevNotFound { rev: ws.config.cold.clone() })
+        Error::Git(crate::git::GitError::RevNotFound {
+            rev: ws.config.cold.clone(),
+        })
     })?;
     if let Some(place) = repo.checked_out_in(&cold_ref)? {
         return Err(Error::State {
-            message: format!("`{}` is checked out in {}; cold is never moved under a work tree", ws.config.cold, place.display()),
-            hint: Some(format!("switch that work tree to `{}` first", ws.config.hot)),
+            message: format!(
+                "`{}` is checked out in {}; cold is never moved under a work tree",
+                ws.config.cold,
+                place.display()
+            ),
+            hint: Some(format!(
+                "switch that work tree to `{}` first",
+                ws.config.hot
+            )),
         });
     }
     if old == target {
@@ -219,7 +268,10 @@ pub fn merge(repo: &Repo, opts: &MergeOptions) -> Result<Merged, Error> {
     let accepted = opts.accept_conditional || verdict.allow_conditional;
     match verdict.report.decision {
         Decision::Block => {
-            return Ok(Merged::Refused { verdict: Box::new(verdict), why: "the gatecheck blocks".into() });
+            return Ok(Merged::Refused {
+                verdict: Box::new(verdict),
+                why: "the gatecheck blocks".into(),
+            });
         }
         Decision::Conditional if !accepted => {
             return Ok(Merged::Refused {
@@ -232,8 +284,13 @@ pub fn merge(repo: &Repo, opts: &MergeOptions) -> Result<Merged, Error> {
     let in_range: BTreeSet<&String> = verdict.range.iter().collect();
     let mut cold_merged = Vec::new();
     for tu in &verdict.tus {
-        let Some(rec) = verdict.ledger.get(tu) else { continue };
-        let all_on = rec.commits.iter().all(|c| c.on_cold || in_range.contains(&c.id));
+        let Some(rec) = verdict.ledger.get(tu) else {
+            continue;
+        };
+        let all_on = rec
+            .commits
+            .iter()
+            .all(|c| c.on_cold || in_range.contains(&c.id));
         let state = rec.position.map(|p| p.state).unwrap_or(State::HotProposed);
         if all_on && matches!(state, State::Gatecheck | State::Closed) {
             cold_merged.push(tu.clone());
@@ -257,7 +314,11 @@ pub fn merge(repo: &Repo, opts: &MergeOptions) -> Result<Merged, Error> {
             &cold_ref,
             &target,
             Some(&old),
-            &format!("showrunner merge: fast-forward {} to {} ({how})", ws.config.cold, &target[..10]),
+            &format!(
+                "showrunner merge: fast-forward {} to {} ({how})",
+                ws.config.cold,
+                &target[..10]
+            ),
         )?;
     }
     Ok(Merged::Moved {
@@ -272,7 +333,11 @@ pub fn merge(repo: &Repo, opts: &MergeOptions) -> Result<Merged, Error> {
 
 /// The findings of a verdict that block, for hook messages.
 pub fn blocking(report: &Report) -> Vec<&Finding> {
-    report.findings.iter().filter(|f| f.severity == gate::Severity::Error).collect()
+    report
+        .findings
+        .iter()
+        .filter(|f| f.severity == gate::Severity::Error)
+        .collect()
 }
 
 /// What `rollback` made.
@@ -295,7 +360,9 @@ const PROCESS: [&str; 3] = ["tus/", "gate/", "questions/"];
 /// rollback is itself gatechecked and merged forward; cold is never moved backwards.
 pub fn rollback(repo: &Repo, snapshot: &str, reason: &str) -> Result<RolledBack, Error> {
     if reason.trim().is_empty() {
-        return Err(Error::Usage("a rollback needs a reason (`--reason`)".into()));
+        return Err(Error::Usage(
+            "a rollback needs a reason (`--reason`)".into(),
+        ));
     }
     let ws = Workspace::new(repo);
     let cold_ref = format!("refs/heads/{}", ws.config.cold);
@@ -305,7 +372,9 @@ pub fn rollback(repo: &Repo, snapshot: &str, reason: &str) -> Result<RolledBack,
         hint: Some("`git tag --list 'cold-*'` lists the snapshots".into()),
     })?;
     let cold = repo.ref_target(&cold_ref)?.ok_or_else(|| {
-        Error::Git(crate::git::GitError::RevNotFound { rev: ws.config.cold.clone() })
+        Error::Git(crate::git::GitError::RevNotFound {
+            rev: ws.config.cold.clone(),
+        })
     })?;
     if !repo.is_ancestor(&restored, &cold)? {
         return Err(Error::State {
@@ -315,7 +384,9 @@ pub fn rollback(repo: &Repo, snapshot: &str, reason: &str) -> Result<RolledBack,
     }
     if repo.head_branch().as_deref() == Some(hot_ref.as_str()) && !repo.is_clean()? {
         return Err(Error::State {
-            message: "the work tree has uncommitted changes; a rollback rewrites the checked-out tree".into(),
+            message:
+                "the work tree has uncommitted changes; a rollback rewrites the checked-out tree"
+                    .into(),
             hint: Some("commit or stash them first; nothing was changed".into()),
         });
     }
@@ -336,6 +407,18 @@ pub fn rollback(repo: &Repo, snapshot: &str, reason: &str) -> Result<RolledBack,
             ("Reason", reason.trim()),
         ],
     );
-    let commit = repo.commit_restore(&hot_ref, &opened.commit, &restored, &PROCESS, &message, &repo.identity())?;
-    Ok(RolledBack { tu: opened.id, snapshot: snapshot.to_string(), restored, commit })
+    let commit = repo.commit_restore(
+        &hot_ref,
+        &opened.commit,
+        &restored,
+        &PROCESS,
+        &message,
+        &repo.identity(),
+    )?;
+    Ok(RolledBack {
+        tu: opened.id,
+        snapshot: snapshot.to_string(),
+        restored,
+        commit,
+    })
 }

@@ -48,6 +48,7 @@ impl Error {
                 GitError::RevNotFound { .. }
                 | GitError::RefExists { .. }
                 | GitError::RefMoved { .. }
+                | GitError::RefLocked { .. }
                 | GitError::Dirty { .. }
                 | GitError::Conflicts,
             )
@@ -72,6 +73,9 @@ impl Error {
             Error::Git(GitError::NotARepo { .. }) => {
                 Some("run it inside a studio's git repository, or use `-C <dir>`".into())
             }
+            Error::Git(GitError::RefLocked { .. }) => Some(
+                "nothing was changed; run the command again once the other one has finished".into(),
+            ),
             Error::Git(GitError::Dirty { .. }) => {
                 Some("commit or stash your edits to that file first; nothing was changed".into())
             }

@@ -81,8 +81,10 @@ pub(super) fn install(ctx: &Ctx, args: HooksArgs) -> Result<Output, Error> {
 
 fn stdin() -> Result<String, Error> {
     let mut input = String::new();
-    std::io::Read::read_to_string(&mut std::io::stdin(), &mut input)
-        .map_err(|e| Error::Io { path: PathBuf::from("<stdin>"), message: e.to_string() })?;
+    std::io::Read::read_to_string(&mut std::io::stdin(), &mut input).map_err(|e| Error::Io {
+        path: PathBuf::from("<stdin>"),
+        message: e.to_string(),
+    })?;
     Ok(input)
 }
 
@@ -98,10 +100,14 @@ pub(super) fn run(ctx: &Ctx, args: HookArgs) -> Result<Output, Error> {
         }
         HookName::CommitMsg { file } => {
             let repo = Repo::discover(&ctx.base)?;
-            if let Stamp::Untraced { warn: true, why } = hooks::commit_msg(&repo, &ctx.base.join(&file))? {
+            if let Stamp::Untraced { warn: true, why } =
+                hooks::commit_msg(&repo, &ctx.base.join(&file))?
+            {
                 return Ok(Output {
                     stdout: String::new(),
-                    stderr: format!("showrunner: warning: this commit names no TU ({why}); merge to cold will refuse it\n"),
+                    stderr: format!(
+                        "showrunner: warning: this commit names no TU ({why}); merge to cold will refuse it\n"
+                    ),
                     code: 0,
                 });
             }

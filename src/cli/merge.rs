@@ -33,9 +33,15 @@ impl render::Lines for NoLines {
 
 pub(super) fn run(ctx: &Ctx, args: MergeArgs) -> Result<Output, Error> {
     let repo = Repo::discover(&ctx.base)?;
-    let opts = MergeOptions { to: args.to, dry_run: args.dry_run, accept_conditional: args.accept_conditional };
+    let opts = MergeOptions {
+        to: args.to,
+        dry_run: args.dry_run,
+        accept_conditional: args.accept_conditional,
+    };
     let outcome = cold::merge(&repo, &opts)?;
-    let json_out = |v: serde_json::Value| format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default());
+    let json_out = |v: serde_json::Value| {
+        format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
+    };
     Ok(match outcome {
         Merged::UpToDate { at } => Output {
             stdout: match ctx.format {
@@ -54,9 +60,20 @@ pub(super) fn run(ctx: &Ctx, args: MergeArgs) -> Result<Output, Error> {
                 Format::Github => render::github(&verdict.report),
                 Format::Human => render::human(&verdict.report, &NoLines, "merge", ctx.color),
             };
-            Output { stdout, stderr: format!("error: merge refused: {why}; cold did not move\n"), code: 1 }
+            Output {
+                stdout,
+                stderr: format!("error: merge refused: {why}; cold did not move\n"),
+                code: 1,
+            }
         }
-        Merged::Moved { from, to, verdict, dry_run, cold_merged, next_loops } => {
+        Merged::Moved {
+            from,
+            to,
+            verdict,
+            dry_run,
+            cold_merged,
+            next_loops,
+        } => {
             let stdout = match ctx.format {
                 Format::Json => json_out(json!({
                     "merged": !dry_run, "dry_run": dry_run, "from": from, "to": to,
@@ -67,16 +84,28 @@ pub(super) fn run(ctx: &Ctx, args: MergeArgs) -> Result<Output, Error> {
                 _ => {
                     let mut out = String::new();
                     if !verdict.report.findings.is_empty() {
-                        out.push_str(&render::human(&verdict.report, &NoLines, "merge", ctx.color));
+                        out.push_str(&render::human(
+                            &verdict.report,
+                            &NoLines,
+                            "merge",
+                            ctx.color,
+                        ));
                         out.push('\n');
                     }
-                    let verb = if dry_run { "would fast-forward" } else { "fast-forwarded" };
+                    let verb = if dry_run {
+                        "would fast-forward"
+                    } else {
+                        "fast-forwarded"
+                    };
                     out.push_str(&format!(
                         "cold {verb} {} → {} ({} commit(s), gate {})\n",
                         &from[..10],
                         &to[..10],
                         verdict.range.len(),
-                        serde_json::to_value(verdict.report.decision).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+                        serde_json::to_value(verdict.report.decision)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_string))
+                            .unwrap_or_default()
                     ));
                     if !cold_merged.is_empty() {
                         out.push_str(&format!("cold-merged: {}\n", cold_merged.join(", ")));
@@ -87,7 +116,11 @@ pub(super) fn run(ctx: &Ctx, args: MergeArgs) -> Result<Output, Error> {
                     out
                 }
             };
-            Output { stdout, stderr: String::new(), code: 0 }
+            Output {
+                stdout,
+                stderr: String::new(),
+                code: 0,
+            }
         }
     })
 }

@@ -36,5 +36,9 @@ pub(super) fn run(ctx: &Ctx, args: RollbackArgs) -> Result<Output, Error> {
             r.tu
         ),
     };
-    Ok(Output { stdout, stderr: String::new(), code: 0 })
+    Ok(Output {
+        stdout,
+        stderr: String::new(),
+        code: 0,
+    })
 }

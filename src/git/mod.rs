@@ -41,6 +41,12 @@ pub enum GitError {
         /// The value found at update time.
         actual: String,
     },
+    /// Another process holds the ref's lock right now.
+    #[error("ref `{name}` is being updated by another process")]
+    RefLocked {
+        /// Full ref name.
+        name: String,
+    },
     /// A file the tool must write has local edits that writing would lose.
     #[error("{path} has local changes that are not committed")]
     Dirty {
@@ -107,12 +113,17 @@ impl Repo {
     /// including objects still in a push's quarantine.
     pub fn from_env() -> Result<Repo> {
         tune_libgit2();
-        Ok(Repo { inner: Repository::open_from_env()? })
+        Ok(Repo {
+            inner: Repository::open_from_env()?,
+        })
     }
 
     /// Whether a commit exists in the object database.
     pub fn has_commit(&self, id: &str) -> bool {
-        Oid::from_str(id).ok().and_then(|o| self.inner.find_commit(o).ok()).is_some()
+        Oid::from_str(id)
+            .ok()
+            .and_then(|o| self.inner.find_commit(o).ok())
+            .is_some()
     }
 
     /// Opens the repository at `dir`, creating one (initial branch `initial`) when there is none.
@@ -304,7 +315,11 @@ impl Repo {
         let mut index = git2::Index::new()?;
         index.read_tree(&source.tree()?)?;
         let kept = |path: &[u8]| keep.iter().any(|k| path.starts_with(k.as_bytes()));
-        let drop: Vec<Vec<u8>> = index.iter().filter(|e| kept(&e.path)).map(|e| e.path).collect();
+        let drop: Vec<Vec<u8>> = index
+            .iter()
+            .filter(|e| kept(&e.path))
+            .map(|e| e.path)
+            .collect();
         for p in drop {
             index.remove_path(Path::new(&String::from_utf8_lossy(&p).into_owned()))?;
         }
@@ -315,8 +330,15 @@ impl Repo {
         }
         let tree = repo.find_tree(index.write_tree_to(repo)?)?;
         let sig = Signature::new(&who.name, &who.email, &Time::new(who.time, who.offset))?;
-        let commit = repo.commit(None, &sig, &sig, message, &tree, &[&tip])?.to_string();
-        self.cas_ref(branch_ref, &commit, Some(expected_tip), &format!("showrunner: {}", first_line(message)))?;
+        let commit = repo
+            .commit(None, &sig, &sig, message, &tree, &[&tip])?
+            .to_string();
+        self.cas_ref(
+            branch_ref,
+            &commit,
+            Some(expected_tip),
+            &format!("showrunner: {}", first_line(message)),
+        )?;
         if self.checked_out(branch_ref) {
             let mut co = git2::build::CheckoutBuilder::new();
             co.force();
@@ -336,6 +358,9 @@ impl Repo {
         match expected {
             None => match self.inner.reference(name, new_id, false, log) {
                 Ok(_) => Ok(()),
+                Err(e) if is_lock_error(&e) => Err(GitError::RefLocked {
+                    name: name.to_string(),
+                }),
                 Err(e) if e.code() == ErrorCode::Exists => Err(GitError::RefExists {
                     name: name.to_string(),
                     at: self.ref_target(name)?.unwrap_or_default(),
@@ -349,6 +374,9 @@ impl Repo {
                     .reference_matching(name, new_id, true, old_id, log)
                 {
                     Ok(_) => Ok(()),
+                    Err(e) if is_lock_error(&e) => Err(GitError::RefLocked {
+                        name: name.to_string(),
+                    }),
                     Err(e) if matches!(e.code(), ErrorCode::Modified | ErrorCode::NotFound) => {
                         Err(GitError::RefMoved {
                             name: name.to_string(),
@@ -443,9 +471,16 @@ impl Repo {
             return Ok(self.inner.workdir().map(Path::to_path_buf));
         }
         for name in self.inner.worktrees()?.iter().flatten().flatten() {
-            let Ok(wt) = self.inner.find_worktree(name) else { continue };
-            let Ok(repo) = Repository::open_from_worktree(&wt) else { continue };
-            let head = repo.find_reference("HEAD").ok().and_then(|h| h.symbolic_target().ok().flatten().map(str::to_string));
+            let Ok(wt) = self.inner.find_worktree(name) else {
+                continue;
+            };
+            let Ok(repo) = Repository::open_from_worktree(&wt) else {
+                continue;
+            };
+            let head = repo
+                .find_reference("HEAD")
+                .ok()
+                .and_then(|h| h.symbolic_target().ok().flatten().map(str::to_string));
             if head.as_deref() == Some(branch_ref) {
                 return Ok(Some(wt.path().to_path_buf()));
             }
@@ -787,6 +822,12 @@ fn parse_commit(id: Oid, data: &[u8], keep: &dyn Fn(&str) -> bool) -> CommitInfo
         info.message = message.into_owned();
     }
     info
+}
+
+/// libgit2 reports a held ref lock as `Locked`, or (for the loose-ref lock file) as a
+/// plain error saying it failed to lock.
+fn is_lock_error(e: &git2::Error) -> bool {
+    e.code() == ErrorCode::Locked || e.message().contains("lock")
 }
 
 fn first_line(message: &str) -> &str {

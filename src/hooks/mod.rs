@@ -30,7 +30,8 @@ pub struct Installed {
 fn stub(hook: &str, exe: &Path, cold: &str) -> String {
     let exe = exe.display().to_string().replace('\'', "'\\''");
     let head = format!("#!/bin/sh\n{MARK}: {hook} (reinstall with `showrunner hooks install`).\n");
-    let chain_args = "if [ -x \"$0.pre-showrunner\" ]; then exec \"$0.pre-showrunner\" \"$@\"; fi\n";
+    let chain_args =
+        "if [ -x \"$0.pre-showrunner\" ]; then exec \"$0.pre-showrunner\" \"$@\"; fi\n";
     let chain_stdin = "if [ -x \"$0.pre-showrunner\" ]; then printf '%s\\n' \"$input\" | \"$0.pre-showrunner\" \"$@\"; exit $?; fi\n";
     match hook {
         "commit-msg" => format!("{head}'{exe}' hook {hook} \"$@\" || exit $?\n{chain_args}"),
@@ -38,7 +39,9 @@ fn stub(hook: &str, exe: &Path, cold: &str) -> String {
         "reference-transaction" => format!(
             "{head}input=$(cat)\nif [ \"$1\" = prepared ]; then\n  case \"$input\" in\n    *\" refs/heads/{cold}\"*) printf '%s\\n' \"$input\" | '{exe}' hook {hook} \"$1\" || exit $? ;;\n  esac\nfi\n{chain_stdin}exit 0\n"
         ),
-        _ => format!("{head}input=$(cat)\nprintf '%s\\n' \"$input\" | '{exe}' hook {hook} \"$@\" || exit $?\n{chain_stdin}exit 0\n"),
+        _ => format!(
+            "{head}input=$(cat)\nprintf '%s\\n' \"$input\" | '{exe}' hook {hook} \"$@\" || exit $?\n{chain_stdin}exit 0\n"
+        ),
     }
 }
 
@@ -171,18 +174,33 @@ fn is_zero(id: &str) -> bool {
 /// Why a hook refuses: the blocking findings of a verdict, as text for git to relay.
 fn refusal(what: &str, report: &crate::gate::Report) -> Error {
     let mut msg = format!("{what} refused by the Gatekeeper:");
-    for f in report.findings.iter().filter(|f| f.severity == crate::gate::Severity::Error) {
-        let at = if f.line > 0 { format!("{}:{}", f.path, f.line) } else { f.path.clone() };
+    for f in report
+        .findings
+        .iter()
+        .filter(|f| f.severity == crate::gate::Severity::Error)
+    {
+        let at = if f.line > 0 {
+            format!("{}:{}", f.path, f.line)
+        } else {
+            f.path.clone()
+        };
         msg.push_str(&format!("\n  {} {at}: {}", f.code, f.message));
     }
     if report.decision == crate::gate::Decision::Conditional {
         msg.push_str("\n  (conditional verdict, and [policy] allow_conditional is off)");
         for f in &report.findings {
-            let at = if f.line > 0 { format!("{}:{}", f.path, f.line) } else { f.path.clone() };
+            let at = if f.line > 0 {
+                format!("{}:{}", f.path, f.line)
+            } else {
+                f.path.clone()
+            };
             msg.push_str(&format!("\n  {} {at}: {}", f.code, f.message));
         }
     }
-    Error::State { message: msg, hint: Some("fix on hot, `showrunner gate submit`, then `showrunner merge`".into()) }
+    Error::State {
+        message: msg,
+        hint: Some("fix on hot, `showrunner gate submit`, then `showrunner merge`".into()),
+    }
 }
 
 /// Checks one proposed move of cold (`old` None: cold is being created).
@@ -190,7 +208,9 @@ fn guard_cold(repo: &Repo, old: Option<&str>, new: &str, what: &str) -> Result<(
     if is_zero(new) {
         return Err(Error::State {
             message: format!("{what} refused: cold is never deleted"),
-            hint: Some("cold holds the shippable canon; move it forward with `showrunner merge`".into()),
+            hint: Some(
+                "cold holds the shippable canon; move it forward with `showrunner merge`".into(),
+            ),
         });
     }
     let verdict = crate::cold::check_update(repo, old, new)?;
@@ -226,7 +246,11 @@ pub fn reference_transaction(repo: &Repo, state: &str, input: &str) -> Result<()
         }
         // Git passes zeros as the old value when the caller did not state one
         // (`git branch -f`): the ref still holds its current value in `prepared`.
-        let current = if is_zero(old) { repo.ref_target(&cold_ref)? } else { Some(old.to_string()) };
+        let current = if is_zero(old) {
+            repo.ref_target(&cold_ref)?
+        } else {
+            Some(old.to_string())
+        };
         guard_cold(repo, current.as_deref(), new, &format!("update of {name}"))?;
     }
     Ok(())
@@ -238,22 +262,33 @@ pub fn pre_push(repo: &Repo, input: &str) -> Result<(), Error> {
     let cold_ref = format!("refs/heads/{}", ws.config.cold);
     for line in input.lines() {
         let p: Vec<&str> = line.split_whitespace().collect();
-        let [_local_ref, local, remote_ref, remote] = p[..] else { continue };
+        let [_local_ref, local, remote_ref, remote] = p[..] else {
+            continue;
+        };
         if remote_ref != cold_ref {
             continue;
         }
         let old = if is_zero(remote) {
             // A new remote cold: check from our own cold when it leads there.
-            repo.ref_target(&cold_ref)?.filter(|c| !is_zero(local) && repo.is_ancestor(c, local).unwrap_or(false))
+            repo.ref_target(&cold_ref)?
+                .filter(|c| !is_zero(local) && repo.is_ancestor(c, local).unwrap_or(false))
         } else if repo.has_commit(remote) {
             Some(remote.to_string())
         } else {
             return Err(Error::State {
-                message: format!("push to {remote_ref} refused: the remote's cold ({}) is not here", &remote[..10]),
+                message: format!(
+                    "push to {remote_ref} refused: the remote's cold ({}) is not here",
+                    &remote[..10]
+                ),
                 hint: Some("fetch first, so the fast-forward can be checked".into()),
             });
         };
-        guard_cold(repo, old.as_deref(), local, &format!("push to {remote_ref}"))?;
+        guard_cold(
+            repo,
+            old.as_deref(),
+            local,
+            &format!("push to {remote_ref}"),
+        )?;
     }
     Ok(())
 }
@@ -274,20 +309,28 @@ pub fn pre_receive(repo: &Repo, input: &str) -> Result<(), Error> {
         // The rules come from the pushed tree's studio.toml.
         let config = repo
             .blob_at(new, "studio.toml")?
-            .and_then(|b| crate::artifact::parse(crate::artifact::Kind::Studio, "studio.toml", &b).ok())
+            .and_then(|b| {
+                crate::artifact::parse(crate::artifact::Kind::Studio, "studio.toml", &b).ok()
+            })
             .map(|a| crate::studio::Config::from_node(&a.data))
             .unwrap_or_default();
         let old = (!is_zero(old)).then_some(old);
         if name == format!("refs/heads/{}", config.cold) {
             guard_cold(repo, old, new, &format!("push to {name}"))?;
-        } else if name == format!("refs/heads/{}", config.hot) && config.require_tu == RequireTu::Error {
+        } else if name == format!("refs/heads/{}", config.hot)
+            && config.require_tu == RequireTu::Error
+        {
             let hide: Vec<String> = old.map(|o| vec![o.to_string()]).unwrap_or_default();
             let mut untraced = Vec::new();
             repo.walk(&[new.to_string()], &hide, &|_| true, &mut |c| {
                 let named = trailers::first(&trailers::parse(&c.message), "TU").is_some();
                 let forge = c.parents.len() > 1 && c.message.contains("tu/TU-");
                 if !named && !forge {
-                    untraced.push(format!("{} {}", &c.id[..10], c.message.lines().next().unwrap_or("")));
+                    untraced.push(format!(
+                        "{} {}",
+                        &c.id[..10],
+                        c.message.lines().next().unwrap_or("")
+                    ));
                 }
                 true
             })?;
@@ -298,7 +341,10 @@ pub fn pre_receive(repo: &Repo, input: &str) -> Result<(), Error> {
                         untraced.len(),
                         untraced.join("\n  ")
                     ),
-                    hint: Some("amend them with `TU: <id>` trailers (the commit-msg hook adds them)".into()),
+                    hint: Some(
+                        "amend them with `TU: <id>` trailers (the commit-msg hook adds them)"
+                            .into(),
+                    ),
                 });
             }
         }

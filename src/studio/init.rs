@@ -113,7 +113,12 @@ fn title_from_dir(dir: &Path) -> String {
 /// Creates a studio in `dir` (and the git repository, if there is none). Refuses, with
 /// nothing changed, when `dir` already holds a studio, any file it would write, or a
 /// `hot`/`cold` branch. With `hooks_exe`, installs the git hooks pointing at that binary.
-pub fn init(dir: &Path, from_sample: bool, ci: Option<Ci>, hooks_exe: Option<&Path>) -> Result<Initialized, Error> {
+pub fn init(
+    dir: &Path,
+    from_sample: bool,
+    ci: Option<Ci>,
+    hooks_exe: Option<&Path>,
+) -> Result<Initialized, Error> {
     let io = |path: &Path, e: std::io::Error| Error::Io {
         path: path.to_path_buf(),
         message: e.to_string(),
@@ -200,7 +205,8 @@ pub fn init(dir: &Path, from_sample: bool, ci: Option<Ci>, hooks_exe: Option<&Pa
     }
     if let Some(Ci::Github) = ci {
         let path = ".github/workflows/showrunner.yml".to_string();
-        let text = include_str!("../../templates/ci/github.yml").replace("{version}", env!("CARGO_PKG_VERSION"));
+        let text = include_str!("../../templates/ci/github.yml")
+            .replace("{version}", env!("CARGO_PKG_VERSION"));
         files.push((path, text.into_bytes()));
         files.sort_by(|a, b| a.0.cmp(&b.0));
     }

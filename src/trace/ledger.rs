@@ -130,7 +130,11 @@ impl Ledger {
 
     /// Replays every commit reachable from `tips` and from `cold_tip`; a commit is "on
     /// cold" when `cold_tip` reaches it.
-    pub fn scan_tips(repo: &Repo, mut tips: Vec<String>, cold_tip: Option<String>) -> Result<Ledger, Error> {
+    pub fn scan_tips(
+        repo: &Repo,
+        mut tips: Vec<String>,
+        cold_tip: Option<String>,
+    ) -> Result<Ledger, Error> {
         let not_on_cold: HashSet<String> = match &cold_tip {
             Some(c) => repo
                 .rev_list(&tips, std::slice::from_ref(c))?

@@ -3,6 +3,7 @@
 mod harness;
 
 mod check;
+mod cold;
 mod defects;
 mod gate;
 mod init;

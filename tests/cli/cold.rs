@@ -1,0 +1,676 @@
+//! Protecting cold: `merge`, `rollback`, and the hooks, driven through the real git CLI.
+
+use crate::harness::{Run, Sandbox};
+
+fn ok(r: Run) -> Run {
+    assert_eq!(r.code, 0, "{r:?}");
+    r
+}
+
+fn sample(s: &Sandbox) {
+    ok(s.run(&["init", "book", "--from-sample"]));
+}
+
+fn sr(s: &Sandbox, args: &[&str]) -> Run {
+    s.run_in("book", args)
+}
+
+/// A traced, submitted change on hot: open a TU, edit, commit (stamped), submit.
+fn submitted_change(s: &Sandbox, file: &str, append: &str) -> String {
+    let id = ok(sr(
+        s,
+        &[
+            "tu",
+            "open",
+            "--loop",
+            "scene_forge",
+            "--title",
+            &format!("Edit {file}"),
+            "--format",
+            "json",
+        ],
+    ))
+    .json()["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let path = s.join("book").join(file);
+    let mut text = std::fs::read_to_string(&path).expect("read");
+    text.push_str(append);
+    std::fs::write(&path, text).expect("write");
+    s.git("book", &["commit", "-q", "-am", &format!("Edit {file}")]);
+    ok(sr(s, &["gate", "submit", "--tu", &id]));
+    id
+}
+
+fn rev(s: &Sandbox, r: &str) -> String {
+    s.git("book", &["rev-parse", r])
+}
+
+#[test]
+fn merge_fast_forwards_cold_after_traceability_and_the_gate() {
+    let s = Sandbox::new();
+    sample(&s);
+    let id = submitted_change(
+        &s,
+        "sections/dusk-bell.md",
+        "\nThe bell is still ringing.\n",
+    );
+    let before = rev(&s, "cold");
+    let dry = ok(sr(&s, &["merge", "--dry-run", "--format", "json"])).json();
+    assert_eq!(
+        (dry["merged"].as_bool(), dry["dry_run"].as_bool()),
+        (Some(false), Some(true))
+    );
+    assert_eq!(rev(&s, "cold"), before, "a dry run moves nothing");
+    let r = ok(sr(&s, &["merge", "--format", "json"])).json();
+    assert_eq!(r["merged"], true);
+    assert_eq!(r["cold_merged"], serde_json::json!([id]));
+    assert!(r["next_loops"].as_array().is_some_and(|l| !l.is_empty()));
+    assert_eq!(rev(&s, "cold"), rev(&s, "hot"));
+    let reflog = s.git("book", &["reflog", "show", "-1", "--format=%gs", "cold"]);
+    assert!(
+        reflog.starts_with("showrunner merge: fast-forward cold to")
+            && reflog.ends_with("(gate pass)"),
+        "{reflog}"
+    );
+    let list = ok(sr(
+        &s,
+        &["tu", "list", "--state", "cold-merged", "--format", "json"],
+    ))
+    .json();
+    assert_eq!(list[0]["id"], id.as_str());
+    let again = ok(sr(&s, &["merge"]));
+    assert!(again.stdout.contains("already at"), "{}", again.stdout);
+    s.git("book", &["fsck", "--strict"]);
+}
+
+#[test]
+fn merge_refuses_untraced_unsubmitted_rejected_and_deferred_work() {
+    let s = Sandbox::new();
+    sample(&s);
+    // An untraced commit (no active TU: the hook only warns).
+    let notes = s.join("book/notes.txt");
+    std::fs::write(&notes, "n\n").expect("write");
+    s.git("book", &["add", "notes.txt"]);
+    s.git("book", &["commit", "-q", "-m", "untraced"]);
+    // A TU that never went to the gate, one rejected, one deferred.
+    ok(sr(
+        &s,
+        &[
+            "tu",
+            "open",
+            "--loop",
+            "scene_forge",
+            "--title",
+            "Unsubmitted",
+            "--role",
+            "SS",
+        ],
+    ));
+    ok(sr(
+        &s,
+        &[
+            "tu",
+            "open",
+            "--loop",
+            "scene_forge",
+            "--title",
+            "Rejected",
+            "--role",
+            "PW",
+        ],
+    ));
+    ok(sr(&s, &["tu", "reject", "--reason", "no"]));
+    ok(sr(
+        &s,
+        &[
+            "tu",
+            "open",
+            "--loop",
+            "scene_forge",
+            "--title",
+            "Deferred",
+            "--role",
+            "ST",
+        ],
+    ));
+    ok(sr(
+        &s,
+        &["tu", "defer", "--reason", "later", "--revisit", "spring"],
+    ));
+    // A commit naming a TU with no brief.
+    s.git(
+        "book",
+        &[
+            "commit",
+            "-q",
+            "--allow-empty",
+            "--no-verify",
+            "-m",
+            "ghost\n\nTU: TU-2026-11-26-LW09",
+        ],
+    );
+    let before = rev(&s, "cold");
+    let r = sr(&s, &["merge", "--format", "json"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.stderr.contains("merge refused"), "{}", r.stderr);
+    let v = r.json();
+    let codes: std::collections::BTreeSet<String> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["code"].as_str().map(str::to_string))
+        .collect();
+    for code in [
+        "traceability/untraced-commit",
+        "traceability/not-submitted",
+        "traceability/rejected-tu",
+        "traceability/deferred-tu",
+        "traceability/unknown-tu",
+    ] {
+        assert!(codes.contains(code), "{code} in {codes:?}");
+    }
+    assert!(
+        v["bars"]
+            .as_array()
+            .expect("bars")
+            .iter()
+            .any(|b| b["bar"] == "traceability" && b["status"] == "red")
+    );
+    assert_eq!(rev(&s, "cold"), before, "cold did not move");
+}
+
+#[test]
+fn a_commit_after_a_tu_closed_is_a_traceability_finding() {
+    let s = Sandbox::new();
+    sample(&s);
+    let id = submitted_change(&s, "sections/dusk-bell.md", "\nOne more line.\n");
+    ok(sr(&s, &["tu", "close", &id]));
+    s.git(
+        "book",
+        &[
+            "commit",
+            "-q",
+            "--allow-empty",
+            "--no-verify",
+            "-m",
+            &format!("late\n\nTU: {id}"),
+        ],
+    );
+    let v = sr(&s, &["merge", "--format", "json"]).json();
+    let codes: Vec<&str> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["code"].as_str())
+        .collect();
+    assert!(codes.contains(&"traceability/after-close"), "{codes:?}");
+}
+
+#[test]
+fn forge_merges_and_squashes_of_tu_branches_count_as_traced() {
+    let s = Sandbox::new();
+    sample(&s);
+    let id = ok(sr(
+        &s,
+        &[
+            "tu",
+            "open",
+            "--loop",
+            "scene_forge",
+            "--title",
+            "Review",
+            "--branch",
+            "--format",
+            "json",
+        ],
+    ))
+    .json()["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    std::fs::write(
+        s.join("book/sections/dusk-bell.md"),
+        std::fs::read_to_string(s.join("book/sections/dusk-bell.md")).expect("r") + "\nA gull.\n",
+    )
+    .expect("w");
+    s.git("book", &["commit", "-q", "-am", "gull"]);
+    ok(sr(&s, &["gate", "submit"]));
+    // The forge merges the pull request into hot with a merge commit (no trailer of its own).
+    s.git("book", &["switch", "-q", "hot"]);
+    s.git(
+        "book",
+        &[
+            "commit",
+            "-q",
+            "--allow-empty",
+            "-m",
+            "Unrelated traced work\n\nTU: TU-2026-11-26-SS01",
+        ],
+    );
+    s.git(
+        "book",
+        &[
+            "merge",
+            "-q",
+            "--no-ff",
+            "--no-verify",
+            "-m",
+            &format!("Merge pull request #7 from studio/tu/{id}"),
+            &format!("tu/{id}"),
+        ],
+    );
+    let v = sr(&s, &["merge", "--dry-run", "--format", "json"]).json();
+    let untraced: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["code"] == "traceability/untraced-commit")
+        .collect();
+    assert!(
+        untraced.is_empty(),
+        "the forge's merge commit counts as traced: {untraced:?}"
+    );
+}
+
+#[test]
+fn merge_refuses_a_target_that_is_not_a_fast_forward() {
+    let s = Sandbox::new();
+    sample(&s);
+    submitted_change(&s, "sections/dusk-bell.md", "\nA.\n");
+    ok(sr(&s, &["merge"]));
+    // Rewrite hot so cold is no longer its ancestor.
+    s.git("book", &["reset", "-q", "--hard", "hot~3"]);
+    s.git(
+        "book",
+        &[
+            "commit",
+            "-q",
+            "--allow-empty",
+            "--no-verify",
+            "-m",
+            "diverge\n\nTU: TU-2026-11-26-SS01",
+        ],
+    );
+    let cold = rev(&s, "cold");
+    let r = sr(&s, &["merge"]);
+    assert_eq!(r.code, 3, "{r:?}");
+    assert!(
+        r.stderr.contains("is not an ancestor of")
+            && r.stderr.contains("commit(s) on cold are not in the target"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(rev(&s, "cold"), cold);
+}
+
+#[test]
+fn conditional_verdicts_need_acceptance_which_the_reflog_records() {
+    let s = Sandbox::new();
+    sample(&s);
+    let style = s.join("book/style/style.yaml");
+    let text = std::fs::read_to_string(&style)
+        .expect("style")
+        .replace("max_choice_label_words: 8", "max_choice_label_words: 3");
+    std::fs::write(&style, text).expect("w");
+    let id = ok(sr(
+        &s,
+        &[
+            "tu",
+            "open",
+            "--loop",
+            "style_tune_up",
+            "--title",
+            "Tighter labels",
+            "--format",
+            "json",
+        ],
+    ))
+    .json()["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    s.git("book", &["commit", "-q", "-am", "tighter labels"]);
+    let sub = ok(sr(&s, &["gate", "submit", "--tu", &id, "--format", "json"])).json();
+    assert_eq!(sub["decision"], "conditional");
+    let before = rev(&s, "cold");
+    let r = sr(&s, &["merge"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("--accept-conditional"), "{}", r.stderr);
+    assert_eq!(rev(&s, "cold"), before);
+    ok(sr(&s, &["merge", "--accept-conditional"]));
+    let reflog = s.git("book", &["reflog", "show", "-1", "--format=%gs", "cold"]);
+    assert!(reflog.ends_with("(gate conditional, accepted)"), "{reflog}");
+}
+
+#[test]
+fn merge_refuses_while_cold_is_checked_out_in_a_work_tree() {
+    let s = Sandbox::new();
+    sample(&s);
+    submitted_change(&s, "sections/dusk-bell.md", "\nB.\n");
+    s.git("book", &["worktree", "add", "-q", "../cold-view", "cold"]);
+    let r = sr(&s, &["merge"]);
+    assert_eq!(r.code, 3, "{r:?}");
+    assert!(
+        r.stderr.contains("is checked out in") && r.stderr.contains("cold-view"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn git_itself_cannot_move_cold_to_a_failing_commit() {
+    let s = Sandbox::new();
+    sample(&s);
+    let cold = rev(&s, "cold");
+    let bell = s.join("book/sections/dusk-bell.md");
+    std::fs::write(
+        &bell,
+        std::fs::read_to_string(&bell).expect("r") + "\nTODO: finish\n",
+    )
+    .expect("w");
+    s.git("book", &["commit", "-q", "-am", "broken"]);
+    for args in [
+        vec!["branch", "-f", "cold", "hot"],
+        vec!["update-ref", "refs/heads/cold", "hot"],
+        vec!["push", "-q", ".", "hot:cold"],
+    ] {
+        let r = s.git_status("book", &args);
+        assert_ne!(r.code, 0, "git {args:?} must be refused");
+        assert!(
+            r.stderr.contains("refused by the Gatekeeper")
+                && r.stderr.contains("presentation/draft-marker"),
+            "{}",
+            r.stderr
+        );
+        assert_eq!(rev(&s, "cold"), cold, "git {args:?} left cold alone");
+    }
+    // A passing, traced, submitted commit may be moved to with plain git.
+    s.git("book", &["reset", "-q", "--hard", "hot~1"]);
+    submitted_change(&s, "sections/dusk-bell.md", "\nFine.\n");
+    s.git("book", &["branch", "-f", "cold", "hot"]);
+    assert_eq!(rev(&s, "cold"), rev(&s, "hot"));
+}
+
+#[test]
+fn a_shared_bare_repository_rejects_failing_pushes_to_cold_with_the_findings() {
+    let s = Sandbox::new();
+    sample(&s);
+    s.git("", &["clone", "-q", "--bare", "book", "shared.git"]);
+    ok(s.run_in("shared.git", &["hooks", "install", "--server"]));
+    s.git("book", &["remote", "add", "shared", "../shared.git"]);
+    // Plain git push, skipping the local pre-push hook, so the server decides.
+    let bell = s.join("book/sections/dusk-bell.md");
+    std::fs::write(
+        &bell,
+        std::fs::read_to_string(&bell).expect("r") + "\nTODO: finish\n",
+    )
+    .expect("w");
+    s.git("book", &["commit", "-q", "-am", "broken"]);
+    let r = s.git_status("book", &["push", "--no-verify", "shared", "hot:cold"]);
+    assert_ne!(r.code, 0, "{r:?}");
+    assert!(
+        r.stderr
+            .contains("remote: error: push to refs/heads/cold refused")
+            && r.stderr.contains("presentation/draft-marker"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        s.git("shared.git", &["rev-parse", "cold"]),
+        s.git("book", &["rev-parse", "cold"])
+    );
+    s.git("book", &["reset", "-q", "--hard", "hot~1"]);
+    submitted_change(&s, "sections/dusk-bell.md", "\nFine.\n");
+    let r = s.git_status("book", &["push", "--no-verify", "shared", "hot:cold"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(s.git("shared.git", &["rev-parse", "cold"]), rev(&s, "hot"));
+    s.git("shared.git", &["fsck", "--strict"]);
+}
+
+#[test]
+fn the_local_pre_push_hook_refuses_a_failing_cold_before_it_leaves() {
+    let s = Sandbox::new();
+    sample(&s);
+    s.git("", &["clone", "-q", "--bare", "book", "remote.git"]);
+    s.git("book", &["remote", "add", "origin", "../remote.git"]);
+    let bell = s.join("book/sections/dusk-bell.md");
+    std::fs::write(
+        &bell,
+        std::fs::read_to_string(&bell).expect("r") + "\nTODO: finish\n",
+    )
+    .expect("w");
+    s.git("book", &["commit", "-q", "-am", "broken"]);
+    let r = s.git_status("book", &["push", "origin", "hot:cold"]);
+    assert_ne!(r.code, 0);
+    assert!(
+        r.stderr
+            .contains("push to refs/heads/cold refused by the Gatekeeper"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(s.git("remote.git", &["rev-parse", "cold"]), rev(&s, "cold"));
+    let r = s.git_status("book", &["push", "origin", "hot"]);
+    assert_eq!(r.code, 0, "pushing hot is not guarded: {r:?}");
+}
+
+#[test]
+fn the_server_can_require_tus_on_hot() {
+    let s = Sandbox::new();
+    sample(&s);
+    let toml = std::fs::read_to_string(s.join("book/studio.toml"))
+        .expect("toml")
+        .replace("require_tu = true", "require_tu = \"error\"");
+    std::fs::write(s.join("book/studio.toml"), toml).expect("w");
+    s.git(
+        "book",
+        &[
+            "commit",
+            "-q",
+            "--no-verify",
+            "-am",
+            "Require TUs\n\nTU: TU-2026-11-01-SR01",
+        ],
+    );
+    s.git("", &["clone", "-q", "--bare", "book", "shared.git"]);
+    ok(s.run_in("shared.git", &["hooks", "install", "--server"]));
+    s.git("book", &["remote", "add", "shared", "../shared.git"]);
+    s.git(
+        "book",
+        &[
+            "commit",
+            "-q",
+            "--allow-empty",
+            "--no-verify",
+            "-m",
+            "untraced",
+        ],
+    );
+    let r = s.git_status("book", &["push", "--no-verify", "shared", "hot"]);
+    assert_ne!(r.code, 0);
+    assert!(
+        r.stderr.contains("name no TU") && r.stderr.contains("untraced"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn twenty_concurrent_merges_leave_cold_at_a_passing_commit() {
+    let s = Sandbox::new();
+    sample(&s);
+    submitted_change(&s, "sections/dusk-bell.md", "\nRace.\n");
+    let target = rev(&s, "hot");
+    let children: Vec<std::process::Child> = (0..20)
+        .map(|_| {
+            std::process::Command::new(crate::harness::BIN)
+                .args(["merge"])
+                .current_dir(s.join("book"))
+                .env("GIT_CONFIG_GLOBAL", "/dev/null")
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("spawn")
+        })
+        .collect();
+    let mut codes = Vec::new();
+    for c in children {
+        let out = c.wait_with_output().expect("wait");
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        let code = out.status.code().unwrap_or(-1);
+        let lost_race =
+            err.contains("moved from") || err.contains("being updated by another process");
+        assert!(code == 0 || (code == 3 && lost_race), "exit {code}: {err}");
+        codes.push(code);
+    }
+    assert!(codes.contains(&0));
+    assert_eq!(rev(&s, "cold"), target);
+    s.git("book", &["fsck", "--strict"]);
+}
+
+#[test]
+fn a_merge_killed_at_any_point_never_leaves_cold_at_an_unchecked_commit() {
+    let s = Sandbox::new();
+    sample(&s);
+    let start = rev(&s, "cold");
+    submitted_change(&s, "sections/dusk-bell.md", "\nQuiet.\n");
+    let target = rev(&s, "hot");
+    let spawn = || {
+        std::process::Command::new(crate::harness::BIN)
+            .args(["merge"])
+            .current_dir(s.join("book"))
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn")
+    };
+    // Moving cold back between rounds is exactly what the hooks forbid: bypass them here.
+    let reset = || {
+        s.git(
+            "book",
+            &[
+                "-c",
+                "core.hooksPath=/dev/null",
+                "update-ref",
+                "refs/heads/cold",
+                &start,
+            ],
+        )
+    };
+    let timer = std::time::Instant::now();
+    let first = sr(&s, &["merge"]);
+    assert_eq!(first.code, 0, "{first:?}");
+    let full = timer.elapsed();
+    assert_eq!(rev(&s, "cold"), target);
+    let mut outcomes = std::collections::BTreeSet::new();
+    for step in 0..=12u32 {
+        reset();
+        let mut child = spawn();
+        std::thread::sleep(full * step / 10);
+        let _ = child.kill();
+        let _ = child.wait();
+        let cold = rev(&s, "cold");
+        assert!(
+            cold == start || cold == target,
+            "killed at {step}/10 of a merge, cold is at {cold}"
+        );
+        outcomes.insert(cold == target);
+        s.git("book", &["fsck", "--strict"]);
+    }
+    assert!(
+        outcomes.contains(&false),
+        "some kills landed before the ref moved"
+    );
+}
+
+#[test]
+fn rollback_restores_a_snapshot_as_a_traced_commit_on_hot() {
+    let s = Sandbox::new();
+    sample(&s);
+    s.git(
+        "book",
+        &["tag", "-a", "cold-2026-11-26", "-m", "snapshot", "cold"],
+    );
+    let snap_tree = s.git("book", &["rev-parse", "cold-2026-11-26^{tree}"]);
+    submitted_change(&s, "sections/dusk-bell.md", "\nA regrettable line.\n");
+    ok(sr(&s, &["merge"]));
+    let cold = rev(&s, "cold");
+    let r = ok(sr(
+        &s,
+        &[
+            "rollback",
+            "cold-2026-11-26",
+            "--reason",
+            "the new line reads badly",
+            "--format",
+            "json",
+        ],
+    ))
+    .json();
+    let tu = r["tu"].as_str().expect("tu");
+    assert_eq!(rev(&s, "cold"), cold, "cold never moves backwards");
+    let bell_now = s.git("book", &["show", "hot:sections/dusk-bell.md"]);
+    let bell_then = s.git("book", &["show", "cold-2026-11-26:sections/dusk-bell.md"]);
+    assert_eq!(bell_now, bell_then);
+    assert_ne!(
+        s.git("book", &["rev-parse", "hot^{tree}"]),
+        snap_tree,
+        "process records (briefs, reports) are kept"
+    );
+    assert!(
+        s.git("book", &["ls-tree", "--name-only", "hot", "tus/"])
+            .contains(tu)
+    );
+    let trailers = s.git(
+        "book",
+        &["log", "-1", "--format=%(trailers:only,unfold)", "hot"],
+    );
+    assert!(
+        trailers.contains("Rollback: cold-2026-11-26") && trailers.contains(&format!("TU: {tu}")),
+        "{trailers}"
+    );
+    assert_eq!(
+        s.git("book", &["status", "--porcelain"]),
+        "",
+        "the work tree follows hot"
+    );
+    let r = sr(&s, &["rollback", "no-such-tag", "--reason", "x"]);
+    assert_eq!(r.code, 3);
+}
+
+#[test]
+fn gate_check_works_in_a_shallow_clone_and_init_can_write_a_ci_workflow() {
+    let s = Sandbox::new();
+    sample(&s);
+    submitted_change(&s, "sections/dusk-bell.md", "\nShallow.\n");
+    let url = format!("file://{}", s.join("book").display());
+    s.git(
+        "",
+        &[
+            "clone", "-q", "--depth", "1", "--branch", "hot", &url, "shallow",
+        ],
+    );
+    let r = s.run_in(
+        "shallow",
+        &["gate", "check", "--rev", "HEAD", "--format", "github"],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    ok(s.run(&["init", "ci-book", "--ci", "github"]));
+    let wf = std::fs::read_to_string(s.join("ci-book/.github/workflows/showrunner.yml"))
+        .expect("workflow");
+    assert!(
+        wf.contains("showrunner gate check --rev \"$GITHUB_SHA\" --format github"),
+        "{wf}"
+    );
+    assert!(
+        !wf.contains("paths:") && !wf.contains("if:"),
+        "the check always reports a status"
+    );
+    assert_eq!(
+        s.run_in("ci-book", &["gate", "check"]).code,
+        0,
+        "the workflow file does not upset the gatecheck"
+    );
+}
