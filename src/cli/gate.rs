@@ -7,7 +7,8 @@ use super::{Ctx, Format, Output, report_output};
 use crate::error::Error;
 use crate::gate::{self, Bar, Options, codes, submit};
 use crate::git::Repo;
-use crate::studio::{self, Source, Studio, Tree};
+use crate::studio::{Source, Studio, Tree};
+use crate::trace::tu::Workspace;
 
 /// Arguments of `gate`.
 #[derive(Debug, Args)]
@@ -57,7 +58,7 @@ pub(super) fn run(ctx: &Ctx, args: GateArgs) -> Result<Output, Error> {
             let repo = Repo::discover(&ctx.base)?;
             let rev = match rev {
                 Some(r) => r,
-                None => default_hot(&repo),
+                None => Workspace::new(&repo).config.hot,
             };
             let tree = Tree::new(&repo, &rev)?;
             let loaded = Studio::load(&tree)?;
@@ -95,7 +96,7 @@ pub(super) fn run(ctx: &Ctx, args: GateArgs) -> Result<Output, Error> {
         GateCommand::Explain { code } => explain(ctx, code.as_deref()),
         GateCommand::Show { id } => {
             let repo = Repo::discover(&ctx.base)?;
-            let hot = default_hot(&repo);
+            let hot = Workspace::new(&repo).config.hot;
             let tip = repo.resolve_commit(&hot)?;
             let path = format!("gate/{id}.yaml");
             let bytes = repo.blob_at(&tip, &path)?.ok_or_else(|| {
@@ -228,16 +229,4 @@ fn explain(ctx: &Ctx, code: Option<&str>) -> Result<Output, Error> {
         stderr: String::new(),
         code: 0,
     })
-}
-
-/// The hot branch as configured in the work tree's studio.toml, else `hot`.
-fn default_hot(repo: &Repo) -> String {
-    repo.workdir()
-        .and_then(|w| studio::find_root(w).ok())
-        .and_then(|root| std::fs::read(root.join("studio.toml")).ok())
-        .and_then(|bytes| {
-            crate::artifact::parse(crate::artifact::Kind::Studio, "studio.toml", &bytes).ok()
-        })
-        .map(|a| studio::Config::from_node(&a.data).hot)
-        .unwrap_or_else(|| "hot".to_string())
 }

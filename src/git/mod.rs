@@ -289,11 +289,7 @@ impl Repo {
 
     /// The commit a tag points at (annotated or lightweight), if the tag exists.
     pub fn tag_target(&self, tag: &str) -> Result<Option<String>> {
-        match self.inner.find_reference(&format!("refs/tags/{tag}")) {
-            Ok(r) => Ok(Some(r.peel_to_commit()?.id().to_string())),
-            Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
-            Err(e) => Err(e.into()),
-        }
+        self.ref_target(&format!("refs/tags/{tag}"))
     }
 
     /// Commits, on `branch_ref` at `expected_tip`, the tree of `from` with the paths under
