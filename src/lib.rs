@@ -14,6 +14,7 @@ pub mod hooks;
 pub mod orchestra;
 pub mod roles;
 pub mod schema;
+pub mod snapshot;
 pub mod story;
 pub mod studio;
 pub mod trace;

@@ -23,14 +23,6 @@ pub struct MergeArgs {
     pub accept_conditional: bool,
 }
 
-struct NoLines;
-
-impl render::Lines for NoLines {
-    fn line(&self, _: &str, _: u32) -> Option<String> {
-        None
-    }
-}
-
 pub(super) fn run(ctx: &Ctx, args: MergeArgs) -> Result<Output, Error> {
     let repo = Repo::discover(&ctx.base)?;
     let opts = MergeOptions {
@@ -58,7 +50,12 @@ pub(super) fn run(ctx: &Ctx, args: MergeArgs) -> Result<Output, Error> {
                     "bars": verdict.report.bars, "findings": verdict.report.findings, "waived": verdict.report.waived,
                 })),
                 Format::Github => render::github(&verdict.report),
-                Format::Human => render::human(&verdict.report, &NoLines, "merge", ctx.color),
+                Format::Human => render::human(
+                    &verdict.report,
+                    &crate::gate::render::NoSource,
+                    "merge",
+                    ctx.color,
+                ),
             };
             Output {
                 stdout,
@@ -86,7 +83,7 @@ pub(super) fn run(ctx: &Ctx, args: MergeArgs) -> Result<Output, Error> {
                     if !verdict.report.findings.is_empty() {
                         out.push_str(&render::human(
                             &verdict.report,
-                            &NoLines,
+                            &crate::gate::render::NoSource,
                             "merge",
                             ctx.color,
                         ));

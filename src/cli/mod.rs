@@ -9,6 +9,7 @@ mod hooks;
 mod init;
 mod merge;
 mod rollback;
+mod snapshot;
 mod trace;
 mod tu;
 
@@ -82,6 +83,8 @@ pub enum Command {
     Merge(merge::MergeArgs),
     /// Restore an earlier snapshot's tree as a new commit on hot, inside a TU.
     Rollback(rollback::RollbackArgs),
+    /// Tag cold as a snapshot with a verifiable manifest; list and show snapshots.
+    Snapshot(snapshot::SnapshotArgs),
     /// Which TUs touched a file, newest first (lineage).
     Trace(trace::TraceArgs),
     /// Git hooks that keep the ledger honest.
@@ -145,6 +148,7 @@ pub fn run(cli: Cli, term: Terminal) -> Output {
         Command::Tu(args) => tu::run(&ctx, args),
         Command::Merge(args) => merge::run(&ctx, args),
         Command::Rollback(args) => rollback::run(&ctx, args),
+        Command::Snapshot(args) => snapshot::run(&ctx, args),
         Command::Trace(args) => trace::run(&ctx, args),
         Command::Hooks(args) => hooks::install(&ctx, args),
         Command::Hook(args) => hooks::run(&ctx, args),

@@ -21,6 +21,15 @@ impl Lines for crate::studio::Studio {
     }
 }
 
+/// For reports whose files are not at hand (merge, hooks): no quoted lines.
+pub struct NoSource;
+
+impl Lines for NoSource {
+    fn line(&self, _: &str, _: u32) -> Option<String> {
+        None
+    }
+}
+
 struct Paint(bool);
 
 impl Paint {

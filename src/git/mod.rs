@@ -287,6 +287,55 @@ impl Repo {
         Ok(self.inner.statuses(Some(&mut opts))?.is_empty())
     }
 
+    /// Creates an annotated tag `name` on `commit` (the ref must not exist yet: a
+    /// create-only compare-and-swap). Returns the tag object's id.
+    pub fn create_tag(
+        &self,
+        name: &str,
+        commit: &str,
+        message: &str,
+        who: &Identity,
+    ) -> Result<String> {
+        let refname = format!("refs/tags/{name}");
+        if !git2::Reference::is_valid_name(&refname) {
+            return Err(GitError::Other(format!("`{name}` is not a valid tag name")));
+        }
+        let target = self
+            .inner
+            .find_object(Oid::from_str(commit)?, Some(git2::ObjectType::Commit))?;
+        let sig = Signature::new(&who.name, &who.email, &Time::new(who.time, who.offset))?;
+        let tag = self
+            .inner
+            .tag_annotation_create(name, &target, &sig, message)?;
+        self.cas_ref(
+            &refname,
+            &tag.to_string(),
+            None,
+            &format!("showrunner: snapshot {name}"),
+        )?;
+        Ok(tag.to_string())
+    }
+
+    /// Every tag as `(name, commit it points at, annotation message if annotated)`, sorted.
+    pub fn tags(&self) -> Result<Vec<(String, String, Option<String>)>> {
+        let mut out = Vec::new();
+        for r in self.inner.references_glob("refs/tags/*")? {
+            let r = r?;
+            let Ok(name) = r.name() else { continue };
+            let name = name.trim_start_matches("refs/tags/").to_string();
+            let Ok(commit) = r.peel_to_commit() else {
+                continue;
+            };
+            let message = r.peel_to_tag().ok().and_then(|t| {
+                t.message_bytes()
+                    .map(|m| String::from_utf8_lossy(m).into_owned())
+            });
+            out.push((name, commit.id().to_string(), message));
+        }
+        out.sort();
+        Ok(out)
+    }
+
     /// The commit a tag points at (annotated or lightweight), if the tag exists.
     pub fn tag_target(&self, tag: &str) -> Result<Option<String>> {
         self.ref_target(&format!("refs/tags/{tag}"))

@@ -10,6 +10,7 @@ mod init;
 mod output;
 mod reach;
 mod schemas;
+mod snapshot;
 mod sources;
 mod trailers;
 mod tu;

@@ -1,0 +1,154 @@
+//! `showrunner snapshot`: tag cold as a versioned, verifiable snapshot.
+
+use clap::{Args, Subcommand};
+use serde_json::json;
+
+use super::{Ctx, Format, Output, report_output};
+use crate::error::Error;
+use crate::git::Repo;
+use crate::snapshot::{self, Outcome};
+
+/// Arguments of `snapshot`.
+#[derive(Debug, Args)]
+pub struct SnapshotArgs {
+    /// `list` or `show`; without one, make a snapshot of cold's tip.
+    #[command(subcommand)]
+    pub command: Option<SnapshotCommand>,
+    /// The tag name (default `cold-YYYY-MM-DD`, then `.2`, `.3` the same day).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// A note for the tag message.
+    #[arg(short = 'm', long = "message")]
+    pub message: Option<String>,
+}
+
+/// Snapshot commands.
+#[derive(Debug, Subcommand)]
+pub enum SnapshotCommand {
+    /// Every snapshot tag.
+    List,
+    /// A snapshot's manifest, verified against its tree (exit 1 when it does not match).
+    Show {
+        /// The tag.
+        tag: String,
+    },
+}
+
+fn json_out(v: serde_json::Value) -> String {
+    format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
+}
+
+pub(super) fn run(ctx: &Ctx, args: SnapshotArgs) -> Result<Output, Error> {
+    let repo = Repo::discover(&ctx.base)?;
+    let out = |stdout: String, code: i32| Output {
+        stdout,
+        stderr: String::new(),
+        code,
+    };
+    match args.command {
+        None => match snapshot::create(&repo, args.name.as_deref(), args.message.as_deref())? {
+            Outcome::Refused(report) => {
+                let mut o = report_output(ctx, &report, &crate::gate::render::NoSource, "snapshot");
+                o.stderr =
+                    "error: snapshot refused: cold's tip does not pass the gatecheck\n".into();
+                o.code = 1;
+                Ok(o)
+            }
+            Outcome::Made(s) => Ok(out(
+                match ctx.format {
+                    Format::Json => json_out(
+                        json!({"tag": s.name, "commit": s.commit, "files": s.files.len(),
+                        "tus": s.tus.iter().map(|(id, _)| id).collect::<Vec<_>>(), "previous": s.previous}),
+                    ),
+                    _ => format!(
+                        "{}: snapshot of cold at {} — {} player-facing files, {} TU(s) since {}\n",
+                        s.name,
+                        &s.commit[..10],
+                        s.files.len(),
+                        s.tus.len(),
+                        s.previous.as_deref().unwrap_or("the beginning")
+                    ),
+                },
+                0,
+            )),
+        },
+        Some(SnapshotCommand::List) => {
+            let all = snapshot::list(&repo)?;
+            Ok(out(
+                match ctx.format {
+                    Format::Json => json_out(json!(
+                        all.iter()
+                            .map(|s| json!({"tag": s.name, "commit": s.commit,
+                        "files": s.files.len(), "tus": s.tus.len(), "previous": s.previous}))
+                            .collect::<Vec<_>>()
+                    )),
+                    _ if all.is_empty() => {
+                        "no snapshots yet (`showrunner snapshot` makes one)\n".into()
+                    }
+                    _ => all
+                        .iter()
+                        .map(|s| {
+                            format!(
+                                "{}  {}  {} files  {} TU(s)\n",
+                                s.name,
+                                &s.commit[..10],
+                                s.files.len(),
+                                s.tus.len()
+                            )
+                        })
+                        .collect(),
+                },
+                0,
+            ))
+        }
+        Some(SnapshotCommand::Show { tag }) => {
+            let (s, v) = snapshot::show(&repo, &tag)?;
+            let code = if v.ok() { 0 } else { 1 };
+            Ok(out(
+                match ctx.format {
+                    Format::Json => json_out(json!({
+                        "tag": s.name, "commit": s.commit, "previous": s.previous, "verified": v.ok(),
+                        "files": s.files.iter().map(|f| json!({"path": f.path, "sha256": f.sha256, "size": f.size})).collect::<Vec<_>>(),
+                        "tus": s.tus.iter().map(|(id, title)| json!({"id": id, "title": title})).collect::<Vec<_>>(),
+                        "changed": v.changed.iter().map(|(p, r, a)| json!({"path": p, "recorded": r, "actual": a})).collect::<Vec<_>>(),
+                        "missing": v.missing, "unlisted": v.unlisted,
+                    })),
+                    _ => {
+                        let mut o = format!("{} — cold at {}\n", s.name, &s.commit[..10]);
+                        if let Some(p) = &s.previous {
+                            o.push_str(&format!("previous: {p}\n"));
+                        }
+                        o.push_str(&format!(
+                            "{} player-facing files; TUs: {}\n",
+                            s.files.len(),
+                            if s.tus.is_empty() {
+                                "none".to_string()
+                            } else {
+                                s.tus
+                                    .iter()
+                                    .map(|(id, _)| id.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            }
+                        ));
+                        if v.ok() {
+                            o.push_str("verified: every file matches its recorded SHA-256\n");
+                        } else {
+                            for (p, r, a) in &v.changed {
+                                o.push_str(&format!("changed: {p} (recorded {r}, actual {a})\n"));
+                            }
+                            for p in &v.missing {
+                                o.push_str(&format!("missing: {p}\n"));
+                            }
+                            for p in &v.unlisted {
+                                o.push_str(&format!("not in the manifest: {p}\n"));
+                            }
+                        }
+                        o
+                    }
+                },
+                code,
+            ))
+        }
+    }
+}

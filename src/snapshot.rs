@@ -1,0 +1,301 @@
+//! Snapshots: annotated tags on cold whose message carries the manifest of the
+//! player-facing files (path, SHA-256, size) and the TUs merged since the previous
+//! snapshot. A snapshot is what binding reads; `show` re-verifies the manifest.
+
+use std::collections::BTreeSet;
+
+use crate::artifact;
+use crate::date;
+use crate::error::Error;
+use crate::gate::{self, Decision, Report};
+use crate::git::Repo;
+use crate::studio::{Studio, Tree, sha256_hex};
+use crate::trace::trailers;
+use crate::trace::tu::Workspace;
+
+/// The trailer that marks a tag as a showrunner snapshot.
+pub const MARK: &str = "Showrunner-Snapshot";
+
+/// One manifest line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// Studio-relative path.
+    pub path: String,
+    /// Lowercase hex SHA-256 of the file.
+    pub sha256: String,
+    /// Size in bytes.
+    pub size: usize,
+}
+
+/// A snapshot as its tag records it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Snapshot {
+    /// The tag name.
+    pub name: String,
+    /// The cold commit it tags.
+    pub commit: String,
+    /// The player-facing files.
+    pub files: Vec<Entry>,
+    /// TUs merged since the previous snapshot: (id, title).
+    pub tus: Vec<(String, String)>,
+    /// The previous snapshot, if any.
+    pub previous: Option<String>,
+}
+
+/// Whether readers can see a file (what a snapshot's manifest lists and binding reads).
+pub fn player_facing(path: &str) -> bool {
+    matches!(path, "studio.toml" | "codewords.yaml")
+        || path.starts_with("assets/")
+        || matches!(artifact::classify(path), artifact::Place::Artifact(k) if matches!(k, artifact::Kind::Section | artifact::Kind::Codex | artifact::Kind::Art | artifact::Kind::Audio))
+}
+
+fn manifest(repo: &Repo, commit: &str) -> Result<Vec<Entry>, Error> {
+    Ok(repo
+        .tree_files(commit, &player_facing)?
+        .into_iter()
+        .map(|(path, bytes)| Entry {
+            sha256: sha256_hex(&bytes),
+            size: bytes.len(),
+            path,
+        })
+        .collect())
+}
+
+/// Snapshot tags whose commits cold reaches, newest last.
+fn on_cold(repo: &Repo, cold: &str) -> Result<Vec<(String, String)>, Error> {
+    let mut out = Vec::new();
+    for (name, commit, message) in repo.tags()? {
+        let marked = message
+            .as_deref()
+            .is_some_and(|m| trailers::first(&trailers::parse(m), MARK).is_some());
+        if marked && repo.is_ancestor(&commit, cold)? {
+            out.push((name, commit));
+        }
+    }
+    Ok(out)
+}
+
+/// The latest snapshot on cold: the one no other snapshot on cold descends from.
+fn latest(repo: &Repo, tags: &[(String, String)]) -> Result<Option<(String, String)>, Error> {
+    let mut best: Option<(String, String)> = None;
+    for (name, commit) in tags {
+        best = match best {
+            None => Some((name.clone(), commit.clone())),
+            Some((bn, bc)) => {
+                if bc != *commit && repo.is_ancestor(&bc, commit)? || (bc == *commit && *name > bn)
+                {
+                    Some((name.clone(), commit.clone()))
+                } else {
+                    Some((bn, bc))
+                }
+            }
+        };
+    }
+    Ok(best)
+}
+
+/// What `snapshot` did.
+#[derive(Clone, Debug)]
+pub enum Outcome {
+    /// The tag was made.
+    Made(Snapshot),
+    /// Cold's tip does not pass the gatecheck.
+    Refused(Box<Report>),
+}
+
+/// Tags cold's tip as a snapshot (`cold-YYYY-MM-DD`, then `.2`, `.3` the same day, or
+/// `name`), after a passing gatecheck of that exact tree.
+pub fn create(repo: &Repo, name: Option<&str>, note: Option<&str>) -> Result<Outcome, Error> {
+    let ws = Workspace::new(repo);
+    let cold_ref = format!("refs/heads/{}", ws.config.cold);
+    let cold = repo.ref_target(&cold_ref)?.ok_or_else(|| {
+        Error::Git(crate::git::GitError::RevNotFound {
+            rev: ws.config.cold.clone(),
+        })
+    })?;
+    let studio = Studio::load(&Tree::new(repo, &cold)?)?;
+    let report = gate::check(&studio);
+    if report.decision == Decision::Block {
+        return Ok(Outcome::Refused(Box::new(report)));
+    }
+    let who = repo.identity();
+    let existing: BTreeSet<String> = repo.tags()?.into_iter().map(|(n, _, _)| n).collect();
+    let name = match name {
+        Some(n) => n.to_string(),
+        None => {
+            let base = format!("{}-{}", ws.config.cold, date::ymd(who.time, who.offset));
+            (1..)
+                .map(|i| {
+                    if i == 1 {
+                        base.clone()
+                    } else {
+                        format!("{base}.{i}")
+                    }
+                })
+                .find(|n| !existing.contains(n))
+                .unwrap_or(base)
+        }
+    };
+    let earlier = on_cold(repo, &cold)?;
+    let previous = latest(repo, &earlier)?;
+    let hide: Vec<String> = previous.iter().map(|(_, c)| c.clone()).collect();
+    let mut ids: BTreeSet<String> = BTreeSet::new();
+    repo.walk(std::slice::from_ref(&cold), &hide, &|_| true, &mut |c| {
+        ids.extend(trailers::values(&trailers::parse(&c.message), "TU").map(str::to_string));
+        true
+    })?;
+    let tus: Vec<(String, String)> = ids
+        .into_iter()
+        .map(|id| {
+            let title = studio
+                .artifacts
+                .iter()
+                .find(|a| a.kind == artifact::Kind::Tu && artifact::stem(&a.path) == id)
+                .and_then(|a| a.data.str_at("title"))
+                .unwrap_or("")
+                .to_string();
+            (id, title)
+        })
+        .collect();
+    let files = manifest(repo, &cold)?;
+    let mut message = format!("Snapshot {name} of \"{}\"\n\n", studio.config.title);
+    if let Some(n) = note.map(str::trim).filter(|n| !n.is_empty()) {
+        message.push_str(&format!("{n}\n\n"));
+    }
+    message.push_str(&format!(
+        "Player-facing files ({}), SHA-256 and size:\n",
+        files.len()
+    ));
+    for f in &files {
+        message.push_str(&format!("{}  {:>8}  {}\n", f.sha256, f.size, f.path));
+    }
+    message.push('\n');
+    match &previous {
+        Some((p, _)) => message.push_str(&format!("TUs merged since {p} ({}):\n", tus.len())),
+        None => message.push_str(&format!("TUs merged so far ({}):\n", tus.len())),
+    }
+    for (id, title) in &tus {
+        message.push_str(&format!("{id}  {title}\n"));
+    }
+    let mut t: Vec<(&str, &str)> = vec![(MARK, "1"), ("Cold", &cold)];
+    if let Some((p, _)) = &previous {
+        t.push(("Previous", p));
+    }
+    let message = trailers::append(&message, &t);
+    repo.create_tag(&name, &cold, &message, &who)?;
+    Ok(Outcome::Made(Snapshot {
+        name,
+        commit: cold,
+        files,
+        tus,
+        previous: previous.map(|(p, _)| p),
+    }))
+}
+
+/// Parses a snapshot tag's message back into its manifest and TU list.
+pub fn parse(name: &str, commit: &str, message: &str) -> Snapshot {
+    let found = trailers::parse(message);
+    let mut files = Vec::new();
+    let mut tus = Vec::new();
+    let mut section = "";
+    for line in message.lines() {
+        if line.starts_with("Player-facing files") {
+            section = "files";
+            continue;
+        }
+        if line.starts_with("TUs merged") {
+            section = "tus";
+            continue;
+        }
+        if line.trim().is_empty() {
+            section = "";
+            continue;
+        }
+        match section {
+            "files" => {
+                let mut p = line.split_whitespace();
+                if let (Some(sha), Some(size), Some(path)) = (p.next(), p.next(), p.next()) {
+                    files.push(Entry {
+                        sha256: sha.to_string(),
+                        size: size.parse().unwrap_or(0),
+                        path: path.to_string(),
+                    });
+                }
+            }
+            "tus" => {
+                let (id, title) = line.split_once("  ").unwrap_or((line, ""));
+                tus.push((id.trim().to_string(), title.trim().to_string()));
+            }
+            _ => {}
+        }
+    }
+    Snapshot {
+        name: name.to_string(),
+        commit: commit.to_string(),
+        files,
+        tus,
+        previous: trailers::first(&found, "Previous").map(str::to_string),
+    }
+}
+
+/// Every snapshot tag in the repository, oldest name first.
+pub fn list(repo: &Repo) -> Result<Vec<Snapshot>, Error> {
+    Ok(repo
+        .tags()?
+        .into_iter()
+        .filter_map(|(name, commit, message)| {
+            let m = message?;
+            trailers::first(&trailers::parse(&m), MARK)?;
+            Some(parse(&name, &commit, &m))
+        })
+        .collect())
+}
+
+/// A manifest checked against the tagged tree.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Verification {
+    /// Files whose hash or size differs: (path, recorded, actual).
+    pub changed: Vec<(String, String, String)>,
+    /// Files in the manifest but not in the tree.
+    pub missing: Vec<String>,
+    /// Player-facing files in the tree but not in the manifest.
+    pub unlisted: Vec<String>,
+}
+
+impl Verification {
+    /// Whether the tree matches the manifest exactly.
+    pub fn ok(&self) -> bool {
+        self.changed.is_empty() && self.missing.is_empty() && self.unlisted.is_empty()
+    }
+}
+
+/// A snapshot and the verification of its manifest against its tree.
+pub fn show(repo: &Repo, name: &str) -> Result<(Snapshot, Verification), Error> {
+    let (_, commit, message) = repo
+        .tags()?
+        .into_iter()
+        .find(|(n, _, _)| n == name)
+        .ok_or_else(|| Error::Usage(format!("no tag named `{name}`")))?;
+    let message = message
+        .filter(|m| trailers::first(&trailers::parse(m), MARK).is_some())
+        .ok_or_else(|| Error::Usage(format!("`{name}` is not a snapshot (no `{MARK}` trailer)")))?;
+    let snap = parse(name, &commit, &message);
+    let actual = manifest(repo, &commit)?;
+    let mut v = Verification::default();
+    for e in &snap.files {
+        match actual.iter().find(|a| a.path == e.path) {
+            None => v.missing.push(e.path.clone()),
+            Some(a) if a.sha256 != e.sha256 || a.size != e.size => {
+                v.changed
+                    .push((e.path.clone(), e.sha256.clone(), a.sha256.clone()))
+            }
+            Some(_) => {}
+        }
+    }
+    for a in &actual {
+        if !snap.files.iter().any(|e| e.path == a.path) {
+            v.unlisted.push(a.path.clone());
+        }
+    }
+    Ok((snap, v))
+}
