@@ -4,6 +4,7 @@
 //! `src/main.rs` and [`cli`] turn its results into output and exit codes.
 
 pub mod artifact;
+pub mod bind;
 pub mod cli;
 pub mod cold;
 pub mod date;

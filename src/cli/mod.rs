@@ -3,6 +3,7 @@
 //! Commands return an [`Output`] (text for stdout and stderr, and an exit code); only
 //! `main.rs` writes it out. No domain logic lives here.
 
+mod bind;
 mod check;
 mod gate;
 mod hooks;
@@ -35,9 +36,10 @@ pub struct Cli {
     /// Run as if showrunner was started in <DIR> (like `git -C`).
     #[arg(short = 'C', global = true, value_name = "DIR", id = "chdir")]
     pub chdir: Option<PathBuf>,
-    /// Output format where the output is data.
-    #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    /// Output format where the output is data: human, json or github. (For `bind`, the
+    /// export formats: html, epub, twee, md, comma-separated.)
+    #[arg(long, global = true, value_name = "FORMAT")]
+    pub format: Option<String>,
     /// When to colour human output.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -85,6 +87,8 @@ pub enum Command {
     Rollback(rollback::RollbackArgs),
     /// Tag cold as a snapshot with a verifiable manifest; list and show snapshots.
     Snapshot(snapshot::SnapshotArgs),
+    /// Render a snapshot to reader views (`--format md,twee`) with a view log.
+    Bind(bind::BindArgs),
     /// Which TUs touched a file, newest first (lineage).
     Trace(trace::TraceArgs),
     /// Git hooks that keep the ledger honest.
@@ -117,6 +121,8 @@ pub(crate) struct Ctx {
     pub base: PathBuf,
     pub format: Format,
     pub color: bool,
+    /// `bind`'s `--format` list, as given.
+    pub exports: Option<String>,
 }
 
 /// Runs a parsed command line.
@@ -136,10 +142,26 @@ pub fn run(cli: Cli, term: Terminal) -> Output {
         ColorChoice::Never => false,
         ColorChoice::Auto => term.color_ok,
     };
+    // `bind` reads `--format` as its list of export formats; everything else as the
+    // output format.
+    let (format, exports) = match &cli.command {
+        Command::Bind(_) => (Format::Human, cli.format.clone()),
+        _ => match cli.format.as_deref().map(|f| Format::from_str(f, true)) {
+            None => (Format::Human, None),
+            Some(Ok(f)) => (f, None),
+            Some(Err(_)) => {
+                return failure(&Error::Usage(format!(
+                    "`--format {}` is not an output format (human, json, github)",
+                    cli.format.as_deref().unwrap_or("")
+                )));
+            }
+        },
+    };
     let ctx = Ctx {
         base,
-        format: cli.format,
+        format,
         color,
+        exports,
     };
     let result = match cli.command {
         Command::Init(args) => init::run(&ctx, args),
@@ -149,6 +171,7 @@ pub fn run(cli: Cli, term: Terminal) -> Output {
         Command::Merge(args) => merge::run(&ctx, args),
         Command::Rollback(args) => rollback::run(&ctx, args),
         Command::Snapshot(args) => snapshot::run(&ctx, args),
+        Command::Bind(args) => bind::run(&ctx, args),
         Command::Trace(args) => trace::run(&ctx, args),
         Command::Hooks(args) => hooks::install(&ctx, args),
         Command::Hook(args) => hooks::run(&ctx, args),

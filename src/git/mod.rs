@@ -336,6 +336,19 @@ impl Repo {
         Ok(out)
     }
 
+    /// The tagger's time of an annotated tag (seconds, offset minutes).
+    pub fn tag_time(&self, tag: &str) -> Result<Option<(i64, i32)>> {
+        let r = match self.inner.find_reference(&format!("refs/tags/{tag}")) {
+            Ok(r) => r,
+            Err(e) if e.code() == ErrorCode::NotFound => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        Ok(r.peel_to_tag().ok().and_then(|t| {
+            t.tagger()
+                .map(|s| (s.when().seconds(), s.when().offset_minutes()))
+        }))
+    }
+
     /// The commit a tag points at (annotated or lightweight), if the tag exists.
     pub fn tag_target(&self, tag: &str) -> Result<Option<String>> {
         self.ref_target(&format!("refs/tags/{tag}"))

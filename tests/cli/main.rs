@@ -2,6 +2,7 @@
 
 mod harness;
 
+mod bind;
 mod check;
 mod cold;
 mod defects;

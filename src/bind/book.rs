@@ -1,0 +1,299 @@
+//! The book as readers get it: built from a snapshot's tree, player-facing kinds only,
+//! in reading order. Every renderer works from this one model.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use crate::artifact::node::{Node, Value};
+use crate::artifact::{self, Kind};
+use crate::studio::Studio;
+
+/// A choice as printed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Choice {
+    /// The label.
+    pub label: String,
+    /// Target section id.
+    pub to: String,
+    /// Codewords required (never shown to readers).
+    pub requires: Vec<String>,
+    /// Codewords forbidden (never shown to readers).
+    pub forbids: Vec<String>,
+    /// The reader-facing condition, when gated.
+    pub condition: Option<String>,
+}
+
+/// A section as printed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Section {
+    /// Anchor id (file stem).
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Prose (Markdown).
+    pub prose: String,
+    /// Choices.
+    pub choices: Vec<Choice>,
+    /// Codewords gained on arrival.
+    pub sets: Vec<String>,
+    /// Content notes.
+    pub content_notes: Vec<String>,
+    /// An ending.
+    pub terminal: bool,
+    /// Flags as written (hub, loop, keystone, terminal).
+    pub flags: Vec<String>,
+}
+
+/// A glossary entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// Anchor id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Body (Markdown).
+    pub body: String,
+    /// Related entries.
+    pub see_also: Vec<String>,
+}
+
+/// A picture with its plan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Picture {
+    /// Plan id.
+    pub id: String,
+    /// The section it illustrates.
+    pub section: String,
+    /// Caption.
+    pub caption: String,
+    /// Alt text (empty when decorative).
+    pub alt: String,
+    /// Asset path in the tree.
+    pub asset: String,
+    /// The file.
+    pub bytes: Vec<u8>,
+}
+
+/// The whole book.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Book {
+    /// Title.
+    pub title: String,
+    /// Author.
+    pub author: String,
+    /// BCP 47 language.
+    pub language: String,
+    /// Licence.
+    pub license: String,
+    /// Start section id.
+    pub start: String,
+    /// The snapshot tag.
+    pub tag: String,
+    /// Its commit.
+    pub commit: String,
+    /// The tag's date (`YYYY-MM-DD`).
+    pub date: String,
+    /// Sections in reading order (start first, then breadth-first along choices).
+    pub sections: Vec<Section>,
+    /// Glossary entries, by title.
+    pub codex: Vec<Entry>,
+    /// Reader-facing phrase of each codeword.
+    pub phrases: BTreeMap<String, String>,
+    /// Finished pictures (when art is included).
+    pub pictures: Vec<Picture>,
+    /// Every content note declared, sorted.
+    pub content_notes: Vec<String>,
+    /// Stable identifier of the work (UUID v5 of title and author).
+    pub ifid: String,
+}
+
+fn strings(n: Option<&Node>) -> Vec<String> {
+    match n.map(|n| &n.value) {
+        Some(Value::Seq(items)) => items
+            .iter()
+            .filter_map(|i| i.as_str().map(str::to_string))
+            .collect(),
+        Some(Value::Str(s)) => vec![s.clone()],
+        _ => Vec::new(),
+    }
+}
+
+/// The namespace of showrunner's UUID v5 identifiers.
+const NAMESPACE: uuid::Uuid = uuid::Uuid::from_u128(0x6b1f_5c3e_9a2d_4e7b_8c10_2f4a_9d3e_7b61);
+
+/// A stable UUID v5 for a name within showrunner's namespace.
+pub fn uuid_for(name: &str) -> String {
+    uuid::Uuid::new_v5(&NAMESPACE, name.as_bytes())
+        .hyphenated()
+        .to_string()
+        .to_uppercase()
+}
+
+impl Book {
+    /// Builds the book from a snapshot's player-facing studio, with pictures from
+    /// `assets` (path → bytes) when art is included.
+    pub fn build(
+        studio: &Studio,
+        tag: &str,
+        commit: &str,
+        date: &str,
+        include_codex: bool,
+        assets: &BTreeMap<String, Vec<u8>>,
+        include_art: bool,
+    ) -> Book {
+        let cfg = &studio.config;
+        let mut by_id: BTreeMap<String, Section> = BTreeMap::new();
+        for a in studio.artifacts.iter().filter(|a| a.kind == Kind::Section) {
+            let d = &a.data;
+            let flags = strings(d.get("flags"));
+            let section = Section {
+                id: artifact::stem(&a.path).to_string(),
+                title: d.str_at("title").unwrap_or("").to_string(),
+                prose: a
+                    .body
+                    .as_ref()
+                    .map(|b| b.text.trim().to_string())
+                    .unwrap_or_default(),
+                choices: d
+                    .get("choices")
+                    .and_then(Node::as_seq)
+                    .unwrap_or(&[])
+                    .iter()
+                    .map(|c| Choice {
+                        label: c.str_at("label").unwrap_or("").to_string(),
+                        to: c.str_at("to").unwrap_or("").to_string(),
+                        requires: strings(c.get("requires")),
+                        forbids: strings(c.get("forbids")),
+                        condition: c.str_at("condition").map(str::to_string),
+                    })
+                    .collect(),
+                sets: strings(d.get("sets")),
+                content_notes: strings(d.get("content_notes")),
+                terminal: flags.iter().any(|f| f == "terminal"),
+                flags,
+            };
+            by_id.insert(section.id.clone(), section);
+        }
+        // Reading order: the start, then breadth-first along the choices, then the rest.
+        let mut order: Vec<String> = Vec::new();
+        let mut seen: BTreeSet<String> = BTreeSet::new();
+        let mut queue: VecDeque<String> = VecDeque::new();
+        if by_id.contains_key(&cfg.start) {
+            queue.push_back(cfg.start.clone());
+            seen.insert(cfg.start.clone());
+        }
+        while let Some(id) = queue.pop_front() {
+            if let Some(s) = by_id.get(&id) {
+                for c in &s.choices {
+                    if by_id.contains_key(&c.to) && seen.insert(c.to.clone()) {
+                        queue.push_back(c.to.clone());
+                    }
+                }
+            }
+            order.push(id);
+        }
+        for id in by_id.keys() {
+            if !seen.contains(id) {
+                order.push(id.clone());
+            }
+        }
+        let sections: Vec<Section> = order
+            .into_iter()
+            .filter_map(|id| by_id.remove(&id))
+            .collect();
+        let mut codex: Vec<Entry> = if include_codex {
+            studio
+                .artifacts
+                .iter()
+                .filter(|a| a.kind == Kind::Codex)
+                .map(|a| Entry {
+                    id: artifact::stem(&a.path).to_string(),
+                    title: a.data.str_at("title").unwrap_or("").to_string(),
+                    body: a
+                        .body
+                        .as_ref()
+                        .map(|b| b.text.trim().to_string())
+                        .unwrap_or_default(),
+                    see_also: strings(a.data.get("see_also")),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        codex.sort_by(|a, b| (a.title.to_lowercase(), &a.id).cmp(&(b.title.to_lowercase(), &b.id)));
+        let phrases = studio
+            .artifacts
+            .iter()
+            .filter(|a| a.kind == Kind::Codewords)
+            .flat_map(|a| {
+                a.data
+                    .get("codewords")
+                    .and_then(Node::as_map)
+                    .unwrap_or(&[])
+                    .iter()
+            })
+            .filter_map(|e| Some((e.key.clone(), e.value.str_at("phrase")?.to_string())))
+            .collect();
+        let pictures = if include_art {
+            studio
+                .artifacts
+                .iter()
+                .filter(|a| a.kind == Kind::Art && a.data.str_at("status") == Some("done"))
+                .filter_map(|a| {
+                    let asset = a.data.str_at("asset")?.to_string();
+                    Some(Picture {
+                        id: artifact::stem(&a.path).to_string(),
+                        section: a.data.str_at("section").unwrap_or("").to_string(),
+                        caption: a.data.str_at("caption").unwrap_or("").to_string(),
+                        alt: a.data.str_at("alt").unwrap_or("").to_string(),
+                        bytes: assets.get(&asset)?.clone(),
+                        asset,
+                    })
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let content_notes: BTreeSet<String> = sections
+            .iter()
+            .flat_map(|s| s.content_notes.iter().cloned())
+            .collect();
+        Book {
+            title: cfg.title.clone(),
+            author: cfg.author.clone(),
+            language: cfg.language.clone(),
+            license: cfg.license.clone(),
+            start: cfg.start.clone(),
+            tag: tag.to_string(),
+            commit: commit.to_string(),
+            date: date.to_string(),
+            ifid: uuid_for(&format!(
+                "showrunner-ifid:{}\u{1f}{}",
+                cfg.title, cfg.author
+            )),
+            sections,
+            codex,
+            phrases,
+            pictures,
+            content_notes: content_notes.into_iter().collect(),
+        }
+    }
+
+    /// Whether an anchor names a section.
+    pub fn is_section(&self, id: &str) -> bool {
+        self.sections.iter().any(|s| s.id == id)
+    }
+
+    /// The reader-facing text of a gated choice: its condition, else the phrases of its
+    /// codewords. Never a codeword id.
+    pub fn condition_of(&self, c: &Choice) -> Option<String> {
+        if let Some(t) = c.condition.as_ref().filter(|t| !t.trim().is_empty()) {
+            return Some(t.trim().to_string());
+        }
+        let phrases: Vec<&str> = c
+            .requires
+            .iter()
+            .filter_map(|w| self.phrases.get(w).map(String::as_str))
+            .collect();
+        (!phrases.is_empty()).then(|| phrases.join("; "))
+    }
+}

@@ -1,0 +1,205 @@
+//! The Twee 3 view, for Twine 2 and Tweego, in the **SugarCube 2** story format:
+//! codewords become `$cw_…` variables set with `<<set>>` on arrival, and gated choices
+//! become `<<if>>` blocks that show the reader-facing condition when closed. Prose
+//! Markdown is turned into SugarCube markup; text that SugarCube would read as markup
+//! is wrapped in `"""verbatim"""`.
+
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+
+use super::book::Book;
+
+/// The story format the export targets.
+pub const FORMAT: &str = "SugarCube";
+/// Its version.
+pub const FORMAT_VERSION: &str = "2.37.3";
+
+/// `ferry-token` → `$cw_ferry_token`.
+pub fn variable(codeword: &str) -> String {
+    let body: String = codeword
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    format!("$cw_{body}")
+}
+
+fn verbatim(s: &str) -> String {
+    let risky = [
+        "$", "_", "[[", "]]", "<<", ">>", "//", "''", "@@", "{{{", "<", "/*", "==", "^^", "~~",
+    ];
+    if risky.iter().any(|r| s.contains(r)) && !s.contains("\"\"\"") {
+        format!("\"\"\"{s}\"\"\"")
+    } else {
+        s.replace("\"\"\"", "\" \" \"")
+    }
+}
+
+/// Escapes a passage name or tag for a Twee 3 header.
+fn name(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if matches!(c, '[' | ']' | '{' | '}' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Markdown prose to SugarCube markup.
+fn prose(book: &Book, md: &str) -> String {
+    let mut out = String::new();
+    let mut link: Option<(String, String)> = None;
+    for event in Parser::new(md) {
+        match event {
+            Event::Start(Tag::Emphasis) | Event::End(TagEnd::Emphasis) => out.push_str("//"),
+            Event::Start(Tag::Strong) | Event::End(TagEnd::Strong) => out.push_str("''"),
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                link = Some((dest_url.to_string(), String::new()))
+            }
+            Event::End(TagEnd::Link) => {
+                if let Some((dest, text)) = link.take() {
+                    let text = text.replace(['[', ']', '|'], "");
+                    match dest.strip_prefix('#') {
+                        Some(id) if book.is_section(id) => {
+                            out.push_str(&format!("[[{text}|{id}]]"))
+                        }
+                        Some(id) if book.codex.iter().any(|e| e.id == id) => {
+                            out.push_str(&format!("[[{text}|codex-{id}]]"))
+                        }
+                        _ => out.push_str(&verbatim(&text)),
+                    }
+                }
+            }
+            Event::Text(t) | Event::Code(t) => match &mut link {
+                Some((_, text)) => text.push_str(&t),
+                None => out.push_str(&verbatim(&t)),
+            },
+            Event::Html(h) | Event::InlineHtml(h) => {
+                out.push_str(&format!("\"\"\"{}\"\"\"", h.replace("\"\"\"", "")))
+            }
+            Event::SoftBreak => out.push(' '),
+            Event::HardBreak => out.push('\n'),
+            Event::End(TagEnd::Paragraph) => out.push_str("\n\n"),
+            Event::Start(Tag::Heading { level, .. }) => out.push_str(&"!".repeat(level as usize)),
+            Event::End(TagEnd::Heading(_)) => out.push('\n'),
+            Event::Start(Tag::Item) => out.push_str("* "),
+            Event::End(TagEnd::Item) => out.push('\n'),
+            _ => {}
+        }
+    }
+    out.trim_end().to_string()
+}
+
+/// Renders the book as a Twee 3 story.
+pub fn render(book: &Book) -> String {
+    let mut o = format!(":: StoryTitle\n{}\n\n", book.title);
+    let data = serde_json::json!({
+        "ifid": book.ifid,
+        "format": FORMAT,
+        "format-version": FORMAT_VERSION,
+        "start": book.start,
+        "zoom": 1,
+    });
+    o.push_str(&format!(
+        ":: StoryData\n{}\n\n",
+        serde_json::to_string_pretty(&data).unwrap_or_default()
+    ));
+    let mut codewords: Vec<&String> = book
+        .sections
+        .iter()
+        .flat_map(|s| {
+            s.sets.iter().chain(
+                s.choices
+                    .iter()
+                    .flat_map(|c| c.requires.iter().chain(&c.forbids)),
+            )
+        })
+        .collect();
+    codewords.sort();
+    codewords.dedup();
+    o.push_str(":: StoryInit\n");
+    for w in &codewords {
+        o.push_str(&format!("<<set {} to false>>\n", variable(w)));
+    }
+    o.push('\n');
+    for (i, s) in book.sections.iter().enumerate() {
+        let tags = if s.flags.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " [{}]",
+                s.flags
+                    .iter()
+                    .map(|f| name(f))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            )
+        };
+        let pos = format!(
+            "{{\"position\":\"{},{}\",\"size\":\"100,100\"}}",
+            100 + (i % 10) * 150,
+            100 + (i / 10) * 150
+        );
+        o.push_str(&format!(":: {}{tags} {pos}\n", name(&s.id)));
+        for w in &s.sets {
+            o.push_str(&format!("<<set {} to true>>", variable(w)));
+        }
+        if !s.sets.is_empty() {
+            o.push('\n');
+        }
+        o.push_str(&format!("!! {}\n\n", verbatim(&s.title)));
+        if !s.prose.is_empty() {
+            o.push_str(&prose(book, &s.prose));
+            o.push_str("\n\n");
+        }
+        if s.terminal && s.choices.is_empty() {
+            o.push_str("//The end.//\n");
+        }
+        for c in &s.choices {
+            let label = c.label.replace(['[', ']', '|'], "");
+            let link = format!("[[{label}|{}]]", c.to);
+            if c.requires.is_empty() && c.forbids.is_empty() {
+                o.push_str(&format!("* {link}\n"));
+                continue;
+            }
+            let mut test: Vec<String> = c.requires.iter().map(|w| variable(w)).collect();
+            test.extend(c.forbids.iter().map(|w| format!("not {}", variable(w))));
+            let cond = book.condition_of(c).unwrap_or_default();
+            o.push_str(&format!(
+                "* <<if {}>>{link}<<else>>//{}// — {}<</if>>\n",
+                test.join(" and "),
+                verbatim(&label),
+                verbatim(&cond)
+            ));
+        }
+        o.push('\n');
+    }
+    for e in &book.codex {
+        o.push_str(&format!(
+            ":: {} [codex]\n!! {}\n\n{}\n\n",
+            name(&format!("codex-{}", e.id)),
+            verbatim(&e.title),
+            prose(book, &e.body)
+        ));
+    }
+    o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codewords_become_sugarcube_variables() {
+        assert_eq!(variable("ferry-token"), "$cw_ferry_token");
+    }
+
+    #[test]
+    fn risky_text_is_verbatim() {
+        assert_eq!(
+            verbatim("costs $5 and <<more>>"),
+            "\"\"\"costs $5 and <<more>>\"\"\""
+        );
+        assert_eq!(verbatim("plain words"), "plain words");
+    }
+}

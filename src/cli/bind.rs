@@ -1,0 +1,62 @@
+//! `showrunner bind <tag> --format … -o <dir>`: the Binding Run.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::{Ctx, Output};
+use crate::bind::{self, View};
+use crate::error::Error;
+use crate::git::Repo;
+
+/// Arguments of `bind` (its `--format` is the list of views: html, epub, twee, md).
+#[derive(Debug, Args)]
+pub struct BindArgs {
+    /// The snapshot tag to bind.
+    pub tag: String,
+    /// Where to write the views and the view log.
+    #[arg(short = 'o', long = "out")]
+    pub out: PathBuf,
+    /// Extras to include, comma-separated: art, codex (default: both).
+    #[arg(long, value_delimiter = ',')]
+    pub include: Option<Vec<String>>,
+}
+
+pub(super) fn run(ctx: &Ctx, args: BindArgs) -> Result<Output, Error> {
+    let views = View::parse_list(ctx.exports.as_deref().unwrap_or("html,epub,twee,md"))?;
+    let include = args
+        .include
+        .unwrap_or_else(|| vec!["art".into(), "codex".into()]);
+    for i in &include {
+        if !matches!(i.as_str(), "art" | "codex") {
+            return Err(Error::Usage(format!(
+                "`--include {i}`: the extras are art and codex"
+            )));
+        }
+    }
+    let opts = bind::Options {
+        views,
+        art: include.iter().any(|i| i == "art"),
+        codex: include.iter().any(|i| i == "codex"),
+    };
+    let repo = Repo::discover(&ctx.base)?;
+    let out = ctx.base.join(&args.out);
+    let bound = bind::bind(&repo, &args.tag, &opts, &out)?;
+    let mut stdout = format!(
+        "bound {} ({}) into {}:\n",
+        bound.tag,
+        &bound.commit[..10],
+        args.out.display()
+    );
+    for o in &bound.outputs {
+        stdout.push_str(&format!(
+            "  {:<14} {:>9} bytes  sha256 {}\n",
+            o.file, o.size, o.sha256
+        ));
+    }
+    Ok(Output {
+        stdout,
+        stderr: String::new(),
+        code: 0,
+    })
+}

@@ -1,0 +1,283 @@
+//! Binding a snapshot: only the tag's player-facing tree reaches the views, the same
+//! snapshot binds to the same bytes, and anything but a snapshot on cold is refused.
+
+use crate::harness::{Run, Sandbox};
+
+fn ok(r: Run) -> Run {
+    assert_eq!(r.code, 0, "{r:?}");
+    r
+}
+
+fn sr(s: &Sandbox, args: &[&str]) -> Run {
+    s.run_in("book", args)
+}
+
+fn read_all(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .expect("out dir")
+        .flatten()
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).expect("read"),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn binding_is_byte_identical_and_the_view_log_hashes_every_output() {
+    let s = Sandbox::new();
+    ok(s.run(&["init", "book", "--from-sample"]));
+    ok(sr(&s, &["snapshot"]));
+    ok(sr(
+        &s,
+        &[
+            "bind",
+            "cold-2026-11-26",
+            "--format",
+            "md,twee",
+            "-o",
+            "../out-a",
+        ],
+    ));
+    // Later, elsewhere, with the views named in another order: the same bytes.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    ok(sr(
+        &s,
+        &[
+            "bind",
+            "cold-2026-11-26",
+            "--format",
+            "twee,md",
+            "-o",
+            "../nested/out-b",
+        ],
+    ));
+    let a = read_all(&s.join("out-a"));
+    let b = read_all(&s.join("nested/out-b"));
+    assert_eq!(
+        a.iter().map(|f| f.0.as_str()).collect::<Vec<_>>(),
+        ["book.md", "book.twee", "view-log.yaml"]
+    );
+    assert_eq!(a, b, "same snapshot, same bytes");
+    let log = String::from_utf8(a[2].1.clone()).expect("utf8");
+    for (name, bytes) in &a[..2] {
+        let sha = showrunner::studio::sha256_hex(bytes);
+        assert!(
+            log.contains(&format!(
+                "{{file: {name}, sha256: {sha}, size: {}}}",
+                bytes.len()
+            )),
+            "{log}"
+        );
+    }
+    assert!(
+        log.contains("tag: cold-2026-11-26") && log.contains("gate: pass"),
+        "{log}"
+    );
+    let md = String::from_utf8(a[0].1.clone()).expect("utf8");
+    assert!(
+        md.starts_with("# The Ninth Lamp\n") && md.contains("<a id=\"dusk-bell\"></a>"),
+        "{}",
+        &md[..200]
+    );
+    assert!(md.contains("## Glossary"), "codex included by default");
+    let twee = String::from_utf8(a[1].1.clone()).expect("utf8");
+    assert!(
+        twee.contains(":: StoryData")
+            && twee.contains("\"start\": \"dusk-bell\"")
+            && twee.contains("\"format\": \"SugarCube\"")
+    );
+    assert!(
+        twee.contains(
+            "<<if $cw_round_walked>>[[Follow the grey soot to the cellar|soot-trail]]<<else>>"
+        ),
+        "gates as SugarCube macros"
+    );
+    for section in ["dusk-bell", "guild-yard", "sea-gate", "names-read"] {
+        assert!(
+            twee.contains(&format!(":: {section}")),
+            "{section} is a passage"
+        );
+    }
+}
+
+#[test]
+fn nothing_but_the_snapshot_s_player_facing_text_reaches_a_view() {
+    let s = Sandbox::new();
+    ok(s.run(&["init", "book", "--from-sample"]));
+    // Canaries where readers must never look: canon, hooks, briefs, and hot-only work.
+    let canon = s.join("book/canon/grey-oil.md");
+    std::fs::write(
+        &canon,
+        std::fs::read_to_string(&canon).expect("r") + "\nCANARY-CANON-7731\n",
+    )
+    .expect("w");
+    let hook = s.join("book/hooks/HK-20261101-01.yaml");
+    let hook_text = std::fs::read_to_string(&hook)
+        .expect("r")
+        .replace("summary:", "resolution: CANARY-HOOK-5510\nsummary:");
+    std::fs::write(&hook, hook_text).expect("w");
+    let brief = s.join("book/tus/TU-2026-11-01-SR01.yaml");
+    std::fs::write(
+        &brief,
+        std::fs::read_to_string(&brief).expect("r") + "risks: [CANARY-BRIEF-0417]\n",
+    )
+    .expect("w");
+    s.git(
+        "book",
+        &[
+            "commit",
+            "-q",
+            "--no-verify",
+            "-am",
+            "canaries\n\nTU: TU-2026-11-01-SR01",
+        ],
+    );
+    s.git(
+        "book",
+        &[
+            "-c",
+            "core.hooksPath=/dev/null",
+            "update-ref",
+            "refs/heads/cold",
+            "hot",
+        ],
+    );
+    ok(sr(&s, &["snapshot"]));
+    let bell = s.join("book/sections/dusk-bell.md");
+    std::fs::write(
+        &bell,
+        std::fs::read_to_string(&bell).expect("r") + "\nCANARY-HOT-9902\n",
+    )
+    .expect("w");
+    s.git("book", &["commit", "-q", "--no-verify", "-am", "hot only"]);
+    ok(sr(
+        &s,
+        &[
+            "bind",
+            "cold-2026-11-26",
+            "--format",
+            "md,twee",
+            "-o",
+            "../out",
+        ],
+    ));
+    for (name, bytes) in read_all(&s.join("out")) {
+        let text = String::from_utf8_lossy(&bytes);
+        for canary in [
+            "CANARY-CANON-7731",
+            "CANARY-HOOK-5510",
+            "CANARY-BRIEF-0417",
+            "CANARY-HOT-9902",
+        ] {
+            assert!(!text.contains(canary), "{canary} leaked into {name}");
+        }
+        for codeword in ["round-walked", "name-book", "ferry-token"] {
+            let leaked = text
+                .lines()
+                .any(|l| l.contains(codeword) && !l.contains("$cw_"));
+            assert!(
+                name == "book.twee" || !leaked,
+                "codeword {codeword} shown to readers in {name}"
+            );
+        }
+    }
+}
+
+#[test]
+fn raw_html_in_prose_is_escaped_in_the_markdown_view() {
+    let s = Sandbox::new();
+    ok(s.run(&["init", "book", "--from-sample"]));
+    let bell = s.join("book/sections/dusk-bell.md");
+    let xss = "\nA <script>alert(1)</script> and <img src=x onerror=alert(2)> and [a trap](javascript:alert(3)).\n";
+    std::fs::write(&bell, std::fs::read_to_string(&bell).expect("r") + xss).expect("w");
+    s.git(
+        "book",
+        &[
+            "commit",
+            "-q",
+            "--no-verify",
+            "-am",
+            "xss\n\nTU: TU-2026-11-01-SR01",
+        ],
+    );
+    s.git(
+        "book",
+        &[
+            "-c",
+            "core.hooksPath=/dev/null",
+            "update-ref",
+            "refs/heads/cold",
+            "hot",
+        ],
+    );
+    ok(sr(&s, &["snapshot"]));
+    ok(sr(
+        &s,
+        &["bind", "cold-2026-11-26", "--format", "md", "-o", "../out"],
+    ));
+    let md = std::fs::read_to_string(s.join("out/book.md")).expect("md");
+    assert!(
+        !md.contains("<script>") && !md.contains("<img src=x"),
+        "raw HTML escaped"
+    );
+    assert!(md.contains("&lt;script&gt;"), "shown as text");
+}
+
+#[test]
+fn only_snapshots_on_cold_are_bound_and_refusals_write_nothing() {
+    let s = Sandbox::new();
+    ok(s.run(&["init", "book", "--from-sample"]));
+    let r = sr(&s, &["bind", "hot", "--format", "md", "-o", "../out"]);
+    assert_eq!(r.code, 3, "{r:?}");
+    s.git(
+        "book",
+        &["tag", "-a", "not-a-snapshot", "-m", "just a tag", "cold"],
+    );
+    assert_eq!(
+        sr(
+            &s,
+            &["bind", "not-a-snapshot", "--format", "md", "-o", "../out"]
+        )
+        .code,
+        3
+    );
+    ok(sr(&s, &["snapshot"]));
+    s.git(
+        "book",
+        &["commit", "-q", "--allow-empty", "--no-verify", "-m", "side"],
+    );
+    let msg = s.git("book", &["cat-file", "tag", "cold-2026-11-26"]);
+    let body = msg
+        .split_once("\n\n")
+        .map(|(_, b)| b.to_string())
+        .expect("body");
+    std::fs::write(s.join("msg.txt"), body).expect("w");
+    s.git(
+        "book",
+        &["tag", "-a", "off-cold", "-F", "../msg.txt", "hot"],
+    );
+    let r = sr(&s, &["bind", "off-cold", "--format", "md", "-o", "../out"]);
+    assert_eq!(
+        r.code, 3,
+        "a snapshot-looking tag off cold is refused: {r:?}"
+    );
+    assert!(r.stderr.contains("is not on cold"), "{}", r.stderr);
+    let r = sr(
+        &s,
+        &[
+            "bind",
+            "cold-2026-11-26",
+            "--format",
+            "md,pdf",
+            "-o",
+            "../out",
+        ],
+    );
+    assert_eq!(r.code, 2);
+    assert!(!s.join("out").exists(), "refusals write nothing");
+}
