@@ -5,6 +5,7 @@
 //! anything that is not a snapshot tag on cold.
 
 pub mod book;
+pub mod html;
 pub mod markdown;
 pub mod twee;
 
@@ -157,12 +158,12 @@ pub fn bind(repo: &Repo, tag: &str, opts: &Options, out_dir: &Path) -> Result<Bo
     let missing: Vec<&str> = opts
         .views
         .iter()
-        .filter(|v| matches!(v, View::Html | View::Epub))
+        .filter(|v| matches!(v, View::Epub))
         .map(|v| v.name())
         .collect();
     if !missing.is_empty() {
         return Err(Error::Usage(format!(
-            "the {} view{} not built yet; available now: md, twee",
+            "the {} view{} not built yet; available now: html, md, twee",
             missing.join(" and "),
             if missing.len() > 1 { "s are" } else { " is" }
         )));
@@ -201,9 +202,10 @@ pub fn bind(repo: &Repo, tag: &str, opts: &Options, out_dir: &Path) -> Result<Bo
     for v in &opts.views {
         let bytes = match v {
             View::Md => markdown::render(&book).into_bytes(),
+            View::Html => html::render(&book)?.into_bytes(),
             View::Twee => twee::render(&book).into_bytes(),
             // Refused above, before anything was written.
-            View::Html | View::Epub => {
+            View::Epub => {
                 return Err(Error::Usage(format!(
                     "the {} view is not built yet",
                     v.name()

@@ -38,7 +38,7 @@ fn binding_is_byte_identical_and_the_view_log_hashes_every_output() {
             "bind",
             "cold-2026-11-26",
             "--format",
-            "md,twee",
+            "html,md,twee",
             "-o",
             "../out-a",
         ],
@@ -51,7 +51,7 @@ fn binding_is_byte_identical_and_the_view_log_hashes_every_output() {
             "bind",
             "cold-2026-11-26",
             "--format",
-            "twee,md",
+            "twee,md,html",
             "-o",
             "../nested/out-b",
         ],
@@ -60,11 +60,11 @@ fn binding_is_byte_identical_and_the_view_log_hashes_every_output() {
     let b = read_all(&s.join("nested/out-b"));
     assert_eq!(
         a.iter().map(|f| f.0.as_str()).collect::<Vec<_>>(),
-        ["book.md", "book.twee", "view-log.yaml"]
+        ["book.html", "book.md", "book.twee", "view-log.yaml"]
     );
     assert_eq!(a, b, "same snapshot, same bytes");
-    let log = String::from_utf8(a[2].1.clone()).expect("utf8");
-    for (name, bytes) in &a[..2] {
+    let log = String::from_utf8(a[3].1.clone()).expect("utf8");
+    for (name, bytes) in &a[..3] {
         let sha = showrunner::studio::sha256_hex(bytes);
         assert!(
             log.contains(&format!(
@@ -78,14 +78,14 @@ fn binding_is_byte_identical_and_the_view_log_hashes_every_output() {
         log.contains("tag: cold-2026-11-26") && log.contains("gate: pass"),
         "{log}"
     );
-    let md = String::from_utf8(a[0].1.clone()).expect("utf8");
+    let md = String::from_utf8(a[1].1.clone()).expect("utf8");
     assert!(
         md.starts_with("# The Ninth Lamp\n") && md.contains("<a id=\"dusk-bell\"></a>"),
         "{}",
         &md[..200]
     );
     assert!(md.contains("## Glossary"), "codex included by default");
-    let twee = String::from_utf8(a[1].1.clone()).expect("utf8");
+    let twee = String::from_utf8(a[2].1.clone()).expect("utf8");
     assert!(
         twee.contains(":: StoryData")
             && twee.contains("\"start\": \"dusk-bell\"")
@@ -161,7 +161,7 @@ fn nothing_but_the_snapshot_s_player_facing_text_reaches_a_view() {
             "bind",
             "cold-2026-11-26",
             "--format",
-            "md,twee",
+            "html,md,twee",
             "-o",
             "../out",
         ],
@@ -280,4 +280,115 @@ fn only_snapshots_on_cold_are_bound_and_refusals_write_nothing() {
     );
     assert_eq!(r.code, 2);
     assert!(!s.join("out").exists(), "refusals write nothing");
+}
+
+#[test]
+fn the_html_view_is_one_accessible_self_contained_page() {
+    let s = Sandbox::new();
+    ok(s.run(&["init", "book", "--from-sample"]));
+    ok(sr(&s, &["snapshot"]));
+    ok(sr(
+        &s,
+        &[
+            "bind",
+            "cold-2026-11-26",
+            "--format",
+            "html",
+            "-o",
+            "../out",
+        ],
+    ));
+    let html = std::fs::read_to_string(s.join("out/book.html")).expect("html");
+    assert!(
+        html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"),
+        "{}",
+        &html[..80]
+    );
+    for landmark in [
+        "<header role=\"banner\">",
+        "<nav class=\"contents\" aria-label=\"Contents\">",
+        "<main id=\"main\">",
+        "<footer role=\"contentinfo\">",
+        "class=\"skip\" href=\"#dusk-bell\"",
+    ] {
+        assert!(html.contains(landmark), "{landmark}");
+    }
+    assert!(
+        !html.contains("http://") && !html.contains("https://") && !html.contains("<link "),
+        "no network"
+    );
+    assert!(
+        html.contains("src=\"data:image/svg+xml;base64,"),
+        "the finished art is embedded"
+    );
+    // Every choice link lands on an anchor that exists.
+    let ids: std::collections::BTreeSet<&str> = html
+        .match_indices(" id=\"")
+        .map(|(i, _)| &html[i + 5..i + 5 + html[i + 5..].find('"').expect("closing quote")])
+        .collect();
+    let mut links = 0;
+    for (i, _) in html.match_indices("href=\"#") {
+        let target = &html[i + 7..i + 7 + html[i + 7..].find('"').expect("closing quote")];
+        assert!(ids.contains(target), "link to #{target} has no anchor");
+        links += 1;
+    }
+    assert!(links > 90, "{links} links");
+    // Headings never skip a level: h1 for the book, h2 for sections, h3 inside.
+    assert!(!html.contains("<h4") && html.matches("<h1").count() == 1);
+    // Gated choices keep their reader-facing condition; codeword ids never appear.
+    assert!(html.contains("(If you have seen the grey soot on the inner round)"));
+    for codeword in ["round-walked", "name-book", "odile-note", "greaves-jar"] {
+        assert!(!html.contains(codeword), "codeword {codeword} in the page");
+    }
+}
+
+#[test]
+fn raw_html_in_prose_is_sanitised_in_the_html_view() {
+    let s = Sandbox::new();
+    ok(s.run(&["init", "book", "--from-sample"]));
+    let bell = s.join("book/sections/dusk-bell.md");
+    let xss = "\nA <script>alert(1)</script> and <img src=x onerror=alert(2)> and [a trap](javascript:alert(3)).\n";
+    std::fs::write(&bell, std::fs::read_to_string(&bell).expect("r") + xss).expect("w");
+    s.git(
+        "book",
+        &[
+            "commit",
+            "-q",
+            "--no-verify",
+            "-am",
+            "xss\n\nTU: TU-2026-11-01-SR01",
+        ],
+    );
+    s.git(
+        "book",
+        &[
+            "-c",
+            "core.hooksPath=/dev/null",
+            "update-ref",
+            "refs/heads/cold",
+            "hot",
+        ],
+    );
+    ok(sr(&s, &["snapshot"]));
+    ok(sr(
+        &s,
+        &[
+            "bind",
+            "cold-2026-11-26",
+            "--format",
+            "html",
+            "-o",
+            "../out",
+        ],
+    ));
+    let html = std::fs::read_to_string(s.join("out/book.html")).expect("html");
+    assert_eq!(
+        html.matches("<script").count(),
+        1,
+        "only the play-mode script"
+    );
+    assert!(
+        !html.contains("onerror") && !html.contains("javascript:"),
+        "sanitised"
+    );
 }

@@ -1,0 +1,145 @@
+//! The HTML view: one self-contained file (CSS and images inline), landmarks, a skip
+//! link, every section an anchor, gated choices shown with their reader-facing condition,
+//! the codex as a linked glossary, and an optional play mode (progressive enhancement,
+//! no network) that tracks codewords under opaque tokens — never their ids.
+//!
+//! Prose is rendered from Markdown and sanitised with ammonia; everything else goes
+//! through the template with autoescaping on.
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use base64::Engine as _;
+use serde_json::json;
+
+use super::book::Book;
+use crate::error::Error;
+
+/// The embedded template (`templates/bind/book.html`).
+pub const TEMPLATE: &str = include_str!("../../templates/bind/book.html");
+
+static TERA: LazyLock<Result<tera::Tera, String>> = LazyLock::new(|| {
+    let mut t = tera::Tera::new();
+    t.autoescape_on(vec![".html", ".xhtml", ".xml"]);
+    t.add_raw_template("book.html", TEMPLATE)
+        .map_err(|e| e.to_string())?;
+    Ok(t)
+});
+
+/// Markdown prose to sanitised HTML.
+pub fn prose(markdown: &str) -> String {
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(markdown));
+    ammonia::Builder::default()
+        .link_rel(None)
+        .clean(&html)
+        .to_string()
+}
+
+fn mime(path: &str) -> &'static str {
+    match path.rsplit('.').next().unwrap_or("") {
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "svg" => "image/svg+xml",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Renders the book.
+pub fn render(book: &Book) -> Result<String, Error> {
+    let tera = TERA
+        .as_ref()
+        .map_err(|e| Error::Usage(format!("internal: the HTML template does not compile: {e}")))?;
+    // Codewords travel as opaque tokens (c1, c2, …): the page never carries their ids.
+    let mut tokens: BTreeMap<&str, String> = BTreeMap::new();
+    for s in &book.sections {
+        for w in s.sets.iter().chain(
+            s.choices
+                .iter()
+                .flat_map(|c| c.requires.iter().chain(&c.forbids)),
+        ) {
+            let next = format!("c{}", tokens.len() + 1);
+            tokens.entry(w.as_str()).or_insert(next);
+        }
+    }
+    let tok = |ws: &[String]| {
+        ws.iter()
+            .filter_map(|w| tokens.get(w.as_str()).cloned())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let sections: Vec<serde_json::Value> = book
+        .sections
+        .iter()
+        .map(|s| {
+            json!({
+                "id": s.id,
+                "title": s.title,
+                "prose": prose(&s.prose),
+                "sets": tok(&s.sets),
+                "content_notes": s.content_notes,
+                "pictures": book.pictures.iter().filter(|p| p.section == s.id).map(|p| json!({
+                    "src": format!("data:{};base64,{}", mime(&p.asset), base64::engine::general_purpose::STANDARD.encode(&p.bytes)),
+                    "alt": p.alt,
+                    "caption": p.caption,
+                })).collect::<Vec<_>>(),
+                "choices": s.choices.iter().map(|c| {
+                    let gated = !c.requires.is_empty() || !c.forbids.is_empty();
+                    json!({
+                        "label": c.label,
+                        "to": c.to,
+                        "gated": gated,
+                        "requires": tok(&c.requires),
+                        "forbids": tok(&c.forbids),
+                        "condition": if gated { book.condition_of(c) } else { None },
+                    })
+                }).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let codex: Vec<serde_json::Value> = book
+        .codex
+        .iter()
+        .map(|e| {
+            json!({
+                "id": e.id,
+                "title": e.title,
+                "body": prose(&e.body),
+                "see_also": e.see_also.iter().filter_map(|id| book.codex.iter().find(|x| &x.id == id))
+                    .map(|x| json!({"id": x.id, "title": x.title})).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let mut cx = tera::Context::new();
+    cx.insert(
+        "book",
+        &json!({
+            "title": book.title, "author": book.author, "language": book.language, "license": book.license,
+            "start": book.start, "tag": book.tag, "date": book.date, "content_notes": book.content_notes,
+        }),
+    );
+    cx.insert("sections", &sections);
+    cx.insert("codex", &codex);
+    cx.insert("tool", &crate::gate::report_file::tool());
+    tera.render("book.html", &cx)
+        .map_err(|e| Error::Usage(format!("internal: rendering the HTML view failed: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prose_is_sanitised() {
+        let out = prose(
+            "Hi <script>alert(1)</script> <img src=x onerror=alert(2)> [x](javascript:alert(3)) [ok](#dusk-bell)",
+        );
+        assert!(
+            !out.contains("<script") && !out.contains("onerror") && !out.contains("javascript:"),
+            "{out}"
+        );
+        assert!(out.contains("href=\"#dusk-bell\""), "{out}");
+    }
+}
