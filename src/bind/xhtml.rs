@@ -1,0 +1,147 @@
+//! Markdown prose to well-formed XHTML for EPUB, sanitised by construction: only the
+//! elements below are ever written, raw HTML becomes text, and links go only to book
+//! anchors (rewritten by the caller) or to `http(s)` addresses.
+
+use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+
+/// Escapes text for XML.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn level(l: HeadingLevel) -> u8 {
+    // Section titles are h2; prose headings start at h3.
+    let n = match l {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    };
+    n.max(3)
+}
+
+/// Renders prose. `anchor` maps `#id` destinations to hrefs (None: not a book anchor);
+/// `image` maps image paths to hrefs of embedded resources.
+pub fn prose(
+    md: &str,
+    anchor: &dyn Fn(&str) -> Option<String>,
+    image: &dyn Fn(&str) -> Option<String>,
+) -> String {
+    let mut out = String::new();
+    // Whether each open link wrote an <a>.
+    let mut links: Vec<bool> = Vec::new();
+    // An open image: (src, alt so far).
+    let mut img: Option<(Option<String>, String)> = None;
+    for event in Parser::new(md) {
+        if let Some((_, alt)) = &mut img {
+            match event {
+                Event::Text(t) | Event::Code(t) => alt.push_str(&t),
+                Event::End(TagEnd::Image) => {
+                    let Some((src, alt)) = img.take() else {
+                        continue;
+                    };
+                    match src {
+                        Some(src) => out.push_str(&format!(
+                            "<img src=\"{}\" alt=\"{}\"/>",
+                            escape(&src),
+                            escape(&alt)
+                        )),
+                        None => out.push_str(&escape(&alt)),
+                    }
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match event {
+            Event::Start(Tag::Paragraph) => out.push_str("<p>"),
+            Event::End(TagEnd::Paragraph) => out.push_str("</p>\n"),
+            Event::Start(Tag::Heading { level: l, .. }) => {
+                out.push_str(&format!("<h{}>", level(l)))
+            }
+            Event::End(TagEnd::Heading(l)) => out.push_str(&format!("</h{}>\n", level(l))),
+            Event::Start(Tag::Emphasis) => out.push_str("<em>"),
+            Event::End(TagEnd::Emphasis) => out.push_str("</em>"),
+            Event::Start(Tag::Strong) => out.push_str("<strong>"),
+            Event::End(TagEnd::Strong) => out.push_str("</strong>"),
+            Event::Start(Tag::Strikethrough) => out.push_str("<del>"),
+            Event::End(TagEnd::Strikethrough) => out.push_str("</del>"),
+            Event::Start(Tag::BlockQuote(_)) => out.push_str("<blockquote>\n"),
+            Event::End(TagEnd::BlockQuote(_)) => out.push_str("</blockquote>\n"),
+            Event::Start(Tag::List(None)) => out.push_str("<ul>\n"),
+            Event::End(TagEnd::List(false)) => out.push_str("</ul>\n"),
+            Event::Start(Tag::List(Some(_))) => out.push_str("<ol>\n"),
+            Event::End(TagEnd::List(true)) => out.push_str("</ol>\n"),
+            Event::Start(Tag::Item) => out.push_str("<li>"),
+            Event::End(TagEnd::Item) => out.push_str("</li>\n"),
+            Event::Start(Tag::CodeBlock(_)) => out.push_str("<pre><code>"),
+            Event::End(TagEnd::CodeBlock) => out.push_str("</code></pre>\n"),
+            Event::Code(t) => out.push_str(&format!("<code>{}</code>", escape(&t))),
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                let href = match dest_url.strip_prefix('#') {
+                    Some(id) => anchor(id),
+                    None if dest_url.starts_with("https://") || dest_url.starts_with("http://") => {
+                        Some(dest_url.to_string())
+                    }
+                    None => None,
+                };
+                match href {
+                    Some(h) => {
+                        out.push_str(&format!("<a href=\"{}\">", escape(&h)));
+                        links.push(true);
+                    }
+                    None => links.push(false),
+                }
+            }
+            Event::End(TagEnd::Link) if links.pop() == Some(true) => out.push_str("</a>"),
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                img = Some((image(&dest_url), String::new()))
+            }
+            Event::Text(t) => out.push_str(&escape(&t)),
+            Event::Html(t) | Event::InlineHtml(t) => out.push_str(&escape(&t)),
+            Event::SoftBreak => out.push('\n'),
+            Event::HardBreak => out.push_str("<br/>\n"),
+            Event::Rule => out.push_str("<hr/>\n"),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_is_escaped_and_links_only_go_where_allowed() {
+        let out = prose(
+            "Hi <script>x</script> [in](#a) [out](https://example.org) [bad](javascript:alert(1)) ![pic](assets/p.png)\n",
+            &|id| (id == "a").then(|| "s-a.xhtml#a".to_string()),
+            &|p| (p == "assets/p.png").then(|| "images/p.png".to_string()),
+        );
+        assert!(
+            out.contains("&lt;script&gt;") && !out.contains("javascript"),
+            "{out}"
+        );
+        assert!(
+            out.contains("<a href=\"s-a.xhtml#a\">in</a>")
+                && out.contains("<a href=\"https://example.org\">out</a>")
+        );
+        assert!(
+            out.contains("<img src=\"images/p.png\" alt=\"pic\"/>"),
+            "{out}"
+        );
+    }
+}
