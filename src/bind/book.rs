@@ -104,6 +104,8 @@ pub struct Book {
     pub content_notes: Vec<String>,
     /// Stable identifier of the work (UUID v5 of title and author).
     pub ifid: String,
+    /// Section ids, for link checks.
+    section_ids: BTreeSet<String>,
 }
 
 fn strings(n: Option<&Node>) -> Vec<String> {
@@ -270,6 +272,7 @@ impl Book {
                 "showrunner-ifid:{}\u{1f}{}",
                 cfg.title, cfg.author
             )),
+            section_ids: sections.iter().map(|s| s.id.clone()).collect(),
             sections,
             codex,
             phrases,
@@ -280,7 +283,7 @@ impl Book {
 
     /// Whether an anchor names a section.
     pub fn is_section(&self, id: &str) -> bool {
-        self.sections.iter().any(|s| s.id == id)
+        self.section_ids.contains(id)
     }
 
     /// The reader-facing text of a gated choice: its condition, else the phrases of its

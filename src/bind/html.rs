@@ -47,11 +47,26 @@ fn mime(path: &str) -> &'static str {
     }
 }
 
-/// Renders the book.
-pub fn render(book: &Book) -> Result<String, Error> {
-    let tera = TERA
-        .as_ref()
-        .map_err(|e| Error::Usage(format!("internal: the HTML template does not compile: {e}")))?;
+/// Renders the book with the embedded template, or with the studio's own
+/// (`templates/bind/book.html` in the snapshot) when it has one.
+pub fn render(book: &Book, studio_template: Option<&str>) -> Result<String, Error> {
+    let own;
+    let tera = match studio_template {
+        Some(text) => {
+            let mut t = tera::Tera::new();
+            t.autoescape_on(vec![".html", ".xhtml", ".xml"]);
+            t.add_raw_template("book.html", text).map_err(|e| {
+                Error::Usage(format!(
+                    "templates/bind/book.html in the snapshot does not compile: {e}"
+                ))
+            })?;
+            own = t;
+            &own
+        }
+        None => TERA.as_ref().map_err(|e| {
+            Error::Usage(format!("internal: the HTML template does not compile: {e}"))
+        })?,
+    };
     // Codewords travel as opaque tokens (c1, c2, …): the page never carries their ids.
     let mut tokens: BTreeMap<&str, String> = BTreeMap::new();
     for s in &book.sections {

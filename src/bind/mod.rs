@@ -190,12 +190,20 @@ pub fn bind(repo: &Repo, tag: &str, opts: &Options, out_dir: &Path) -> Result<Bo
         opts.art,
     );
 
+    // A studio may restyle the HTML view with its own template, read from the snapshot.
+    let template = match repo.blob_at(&snap.commit, "templates/bind/book.html")? {
+        Some(b) => Some(
+            String::from_utf8(b)
+                .map_err(|_| Error::Usage("templates/bind/book.html is not UTF-8".into()))?,
+        ),
+        None => None,
+    };
     // Render every view first, so a failure leaves the folder as it was.
     let mut rendered: Vec<(View, Vec<u8>)> = Vec::new();
     for v in &opts.views {
         let bytes = match v {
             View::Md => markdown::render(&book).into_bytes(),
-            View::Html => html::render(&book)?.into_bytes(),
+            View::Html => html::render(&book, template.as_deref())?.into_bytes(),
             View::Twee => twee::render(&book).into_bytes(),
             View::Epub => epub::render(
                 &book,

@@ -494,3 +494,106 @@ fn the_epub_passes_epubcheck_with_no_errors_or_warnings() {
         assert!(text.contains(needle), "{needle} in the EPUB");
     }
 }
+
+#[test]
+fn a_studio_can_restyle_the_html_view_with_its_own_template_and_it_still_autoescapes() {
+    let s = Sandbox::new();
+    ok(s.run(&["init", "book", "--from-sample"]));
+    std::fs::create_dir_all(s.join("book/templates/bind")).expect("mkdir");
+    std::fs::write(
+        s.join("book/templates/bind/book.html"),
+        "<!DOCTYPE html><html lang=\"{{ book.language }}\"><head><title>{{ book.title }}</title></head><body><h1>House style: {{ book.title }}</h1>{% for s in sections %}<h2>{{ s.title }}</h2>{% endfor %}</body></html>\n",
+    )
+    .expect("w");
+    let toml = std::fs::read_to_string(s.join("book/studio.toml"))
+        .expect("toml")
+        .replace("The Ninth Lamp", "The Ninth <Lamp>");
+    std::fs::write(s.join("book/studio.toml"), toml).expect("w");
+    s.git("book", &["add", "-A"]);
+    s.git(
+        "book",
+        &[
+            "commit",
+            "-q",
+            "--no-verify",
+            "-m",
+            "house style\n\nTU: TU-2026-11-01-SR01",
+        ],
+    );
+    s.git(
+        "book",
+        &[
+            "-c",
+            "core.hooksPath=/dev/null",
+            "update-ref",
+            "refs/heads/cold",
+            "hot",
+        ],
+    );
+    ok(sr(&s, &["snapshot"]));
+    ok(sr(
+        &s,
+        &[
+            "bind",
+            "cold-2026-11-26",
+            "--format",
+            "html",
+            "-o",
+            "../out",
+        ],
+    ));
+    let html = std::fs::read_to_string(s.join("out/book.html")).expect("html");
+    assert!(
+        html.contains("<h1>House style: The Ninth &lt;Lamp&gt;</h1>"),
+        "{html}"
+    );
+    assert!(html.contains("<h2>The Dusk Bell</h2>"));
+}
+
+#[test]
+fn the_html_view_plays_to_an_ending_in_headless_chromium() {
+    let s = Sandbox::new();
+    ok(s.run(&["init", "book", "--from-sample"]));
+    ok(sr(&s, &["snapshot"]));
+    ok(sr(
+        &s,
+        &[
+            "bind",
+            "cold-2026-11-26",
+            "--format",
+            "html",
+            "-o",
+            "../out",
+        ],
+    ));
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/play.py");
+    std::fs::create_dir_all(s.join("chromium")).expect("mkdir");
+    let out = std::process::Command::new("python3")
+        .arg(&script)
+        .arg(s.join("out/book.html"))
+        .arg(s.join("chromium"))
+        .output()
+        .expect("python3");
+    assert!(
+        out.status.success(),
+        "the browser test needs chromium, chromium-driver and selenium (.ci/run installs them): {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("json from the browser script");
+    assert_eq!(
+        v["missing"],
+        serde_json::json!([]),
+        "every in-page link resolves"
+    );
+    assert_eq!(v["ending"], true, "play mode reaches an ending: {v}");
+    assert_eq!(
+        v["visible_sections"], 1,
+        "play mode shows one section at a time"
+    );
+    assert_eq!(
+        v["console"],
+        serde_json::json!([]),
+        "no console warnings or errors"
+    );
+}
