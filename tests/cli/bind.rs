@@ -646,3 +646,67 @@ fn the_html_view_is_valid_html5_by_the_nu_validator() {
     let (valid, said) = nu_check(&s.join("broken"));
     assert!(!valid && said.contains("title"), "{said}");
 }
+
+/// Where `.ci/run` installs the Node tools the tests use (extwee).
+fn node_modules() -> std::path::PathBuf {
+    std::env::var_os("SHOWRUNNER_NODE_MODULES")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
+                .join(".cache/showrunner-test-tools/node_modules")
+        })
+}
+
+#[test]
+fn the_twee_view_parses_and_compiles_like_a_twine_2_story() {
+    let s = Sandbox::new();
+    ok(s.run(&["init", "book", "--from-sample"]));
+    ok(sr(&s, &["snapshot"]));
+    ok(sr(
+        &s,
+        &[
+            "bind",
+            "cold-2026-11-26",
+            "--format",
+            "twee",
+            "-o",
+            "../out",
+        ],
+    ));
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/twee/check.cjs");
+    let out = std::process::Command::new("node")
+        .arg(&script)
+        .arg(s.join("out/book.twee"))
+        .env("NODE_PATH", node_modules())
+        .output()
+        .expect("node");
+    assert!(
+        out.status.success(),
+        "extwee (npm; .ci/run installs it) could not read the story: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["name"], "The Ninth Lamp");
+    assert_eq!(v["start"], "dusk-bell");
+    assert_eq!(v["format"], "SugarCube");
+    assert!(
+        v["ifid"]
+            .as_str()
+            .is_some_and(|i| i.len() == 36 && i == i.to_uppercase()),
+        "{}",
+        v["ifid"]
+    );
+    assert_eq!(
+        v["broken"],
+        serde_json::json!([]),
+        "every link names a passage"
+    );
+    let passages = v["passages"].as_array().expect("passages");
+    assert!(passages.iter().any(|p| p == "sea-gate") && passages.iter().any(|p| p == "StoryInit"));
+    assert_eq!(
+        passages.len(),
+        45 + 10 + 1,
+        "sections, codex entries and StoryInit"
+    );
+    assert!(v["compiled"].as_u64().is_some_and(|n| n > 1000));
+}
