@@ -10,7 +10,8 @@ use epub_builder::{
 };
 
 use super::book::{Book, uuid_for};
-use super::xhtml::{escape, prose};
+use super::templates::Templates;
+use super::xhtml::prose;
 use crate::error::Error;
 
 const CSS: &str = "body { font-family: serif; line-height: 1.5; margin: 0 5%; }\n\
@@ -22,13 +23,6 @@ ul.choices li { margin: 0.4em 0; }\n\
 figure { margin: 1em 0; }\n\
 img { max-width: 100%; }\n\
 .notes { border-left: 3px solid #7a3b0c; padding-left: 0.6em; }\n";
-
-fn page(lang: &str, title: &str, body: &str) -> String {
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" xml:lang=\"{lang}\" lang=\"{lang}\">\n<head>\n<meta charset=\"UTF-8\"/>\n<title>{}</title>\n<link rel=\"stylesheet\" type=\"text/css\" href=\"stylesheet.css\"/>\n</head>\n<body>\n{body}</body>\n</html>\n",
-        escape(title)
-    )
-}
 
 fn file_of(id: &str) -> String {
     format!("s-{id}.xhtml")
@@ -50,7 +44,12 @@ fn mime(path: &str) -> &'static str {
 }
 
 /// Renders the book; `time` is the snapshot tag's time (seconds since the epoch).
-pub fn render(book: &Book, time: i64, cover: Option<(&str, &[u8])>) -> Result<Vec<u8>, Error> {
+pub fn render(
+    book: &Book,
+    time: i64,
+    cover: Option<(&str, &[u8])>,
+    templates: &Templates,
+) -> Result<Vec<u8>, Error> {
     let lang = if book.language.is_empty() {
         "en"
     } else {
@@ -113,17 +112,24 @@ pub fn render(book: &Book, time: i64, cover: Option<(&str, &[u8])>) -> Result<Ve
         b.add_metadata_opf(Box::new(MetadataOpfV3::new(k.to_string(), v)));
     }
     b.stylesheet(CSS.as_bytes()).map_err(err)?;
+    let mut base = tera::Context::new();
+    base.insert("lang", lang);
+    base.insert(
+        "book",
+        &serde_json::json!({
+            "title": book.title, "author": book.author, "license": book.license, "tag": book.tag,
+            "date": book.date, "content_notes": book.content_notes,
+        }),
+    );
     if let Some((path, bytes)) = cover {
         let name = format!("images/cover.{}", path.rsplit('.').next().unwrap_or("png"));
         b.add_cover_image(name.clone(), bytes, mime(path))
             .map_err(err)?;
-        let body = format!(
-            "<section epub:type=\"cover\" class=\"cover\">\n<img src=\"{}\" alt=\"{}\"/>\n</section>\n",
-            escape(&name),
-            escape(&format!("Cover of {} by {}", book.title, book.author))
-        );
+        let mut cx = base.clone();
+        cx.insert("src", &name);
+        let xhtml = templates.render("epub-cover.xhtml", &cx)?;
         b.add_content(
-            EpubContent::new("cover.xhtml", page(lang, "Cover", &body).as_bytes())
+            EpubContent::new("cover.xhtml", xhtml.as_bytes())
                 .title("Cover")
                 .reftype(ReferenceType::Cover),
         )
@@ -135,90 +141,49 @@ pub fn render(book: &Book, time: i64, cover: Option<(&str, &[u8])>) -> Result<Ve
                 .map_err(err)?;
         }
     }
-    let mut title_body = format!(
-        "<section epub:type=\"titlepage\">\n<h1>{}</h1>\n<p class=\"meta\">by {}</p>\n",
-        escape(&book.title),
-        escape(&book.author)
+    let mut cx = base.clone();
+    cx.insert(
+        "begin",
+        &book
+            .sections
+            .first()
+            .map(|f| format!("{}#{}", file_of(&f.id), f.id)),
     );
-    if !book.license.is_empty() {
-        title_body.push_str(&format!(
-            "<p class=\"meta\">Licence: {}</p>\n",
-            escape(&book.license)
-        ));
-    }
-    title_body.push_str(&format!(
-        "<p class=\"meta\">Snapshot {} ({})</p>\n",
-        escape(&book.tag),
-        escape(&book.date)
-    ));
-    if !book.content_notes.is_empty() {
-        title_body.push_str(&format!(
-            "<p class=\"notes\">Content notes: {}</p>\n",
-            escape(&book.content_notes.join(", "))
-        ));
-    }
-    if let Some(first) = book.sections.first() {
-        title_body.push_str(&format!(
-            "<p><a href=\"{}#{}\">Begin the story</a></p>\n",
-            file_of(&first.id),
-            first.id
-        ));
-    }
-    title_body.push_str("</section>\n");
+    let xhtml = templates.render("epub-title.xhtml", &cx)?;
     b.add_content(
-        EpubContent::new(
-            "title.xhtml",
-            page(lang, &book.title, &title_body).as_bytes(),
-        )
-        .title("Title page")
-        .reftype(ReferenceType::TitlePage),
+        EpubContent::new("title.xhtml", xhtml.as_bytes())
+            .title("Title page")
+            .reftype(ReferenceType::TitlePage),
     )
     .map_err(err)?;
     for (i, s) in book.sections.iter().enumerate() {
-        let mut body = format!(
-            "<a id=\"{id}\"></a>\n<section id=\"s-{id}\" epub:type=\"chapter\" aria-labelledby=\"h-{id}\">\n<h2 id=\"h-{id}\">{}</h2>\n",
-            escape(&s.title),
-            id = s.id
-        );
-        if !s.content_notes.is_empty() {
-            body.push_str(&format!(
-                "<p class=\"notes\">Content notes: {}</p>\n",
-                escape(&s.content_notes.join(", "))
-            ));
-        }
-        for p in book.pictures.iter().filter(|p| p.section == s.id) {
-            if let Some(href) = image(&p.asset) {
-                body.push_str(&format!(
-                    "<figure>\n<img src=\"{}\" alt=\"{}\"/>\n<figcaption>{}</figcaption>\n</figure>\n",
-                    escape(&href),
-                    escape(&p.alt),
-                    escape(&p.caption)
-                ));
-            }
-        }
-        body.push_str(&prose(&s.prose, &anchor, &image));
-        if s.choices.is_empty() {
-            body.push_str("<p class=\"ending\">The end.</p>\n");
-        } else {
-            body.push_str("<ul class=\"choices\">\n");
-            for c in &s.choices {
+        let pictures: Vec<serde_json::Value> = book
+            .pictures
+            .iter()
+            .filter(|p| p.section == s.id)
+            .filter_map(|p| Some(serde_json::json!({"src": image(&p.asset)?, "alt": p.alt, "caption": p.caption})))
+            .collect();
+        let choices: Vec<serde_json::Value> = s
+            .choices
+            .iter()
+            .map(|c| {
                 let gated = !c.requires.is_empty() || !c.forbids.is_empty();
-                let link = match anchor(&c.to) {
-                    Some(h) => format!("<a href=\"{}\">{}</a>", escape(&h), escape(&c.label)),
-                    None => escape(&c.label),
-                };
-                match book.condition_of(c).filter(|_| gated) {
-                    Some(cond) => body.push_str(&format!(
-                        "<li>{link} <span class=\"condition\">({})</span></li>\n",
-                        escape(&cond)
-                    )),
-                    None => body.push_str(&format!("<li>{link}</li>\n")),
-                }
-            }
-            body.push_str("</ul>\n");
-        }
-        body.push_str("</section>\n");
-        let xhtml = page(lang, &s.title, &body);
+                serde_json::json!({
+                    "label": c.label,
+                    "href": anchor(&c.to),
+                    "condition": if gated { book.condition_of(c) } else { None },
+                })
+            })
+            .collect();
+        let mut cx = base.clone();
+        cx.insert(
+            "s",
+            &serde_json::json!({
+                "id": s.id, "title": s.title, "content_notes": s.content_notes, "pictures": pictures,
+                "prose": prose(&s.prose, &anchor, &image), "choices": choices,
+            }),
+        );
+        let xhtml = templates.render("epub-section.xhtml", &cx)?;
         let mut content = EpubContent::new(file_of(&s.id), xhtml.as_bytes()).title(s.title.clone());
         if i == 0 {
             content = content.reftype(ReferenceType::Text);
@@ -226,20 +191,16 @@ pub fn render(book: &Book, time: i64, cover: Option<(&str, &[u8])>) -> Result<Ve
         b.add_content(content).map_err(err)?;
     }
     if !book.codex.is_empty() {
-        let mut body = String::from(
-            "<section epub:type=\"glossary\" aria-labelledby=\"h-glossary\">\n<h2 id=\"h-glossary\">Glossary</h2>\n<dl>\n",
-        );
-        for e in &book.codex {
-            body.push_str(&format!(
-                "<dt id=\"{}\">{}</dt>\n<dd>{}</dd>\n",
-                e.id,
-                escape(&e.title),
-                prose(&e.body, &anchor, &image)
-            ));
-        }
-        body.push_str("</dl>\n</section>\n");
+        let entries: Vec<serde_json::Value> = book
+            .codex
+            .iter()
+            .map(|e| serde_json::json!({"id": e.id, "title": e.title, "body": prose(&e.body, &anchor, &image)}))
+            .collect();
+        let mut cx = base.clone();
+        cx.insert("codex", &entries);
+        let xhtml = templates.render("epub-glossary.xhtml", &cx)?;
         b.add_content(
-            EpubContent::new("glossary.xhtml", page(lang, "Glossary", &body).as_bytes())
+            EpubContent::new("glossary.xhtml", xhtml.as_bytes())
                 .title("Glossary")
                 .reftype(ReferenceType::Glossary),
         )

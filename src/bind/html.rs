@@ -7,24 +7,13 @@
 //! through the template with autoescaping on.
 
 use std::collections::BTreeMap;
-use std::sync::LazyLock;
 
 use base64::Engine as _;
 use serde_json::json;
 
 use super::book::Book;
+use super::templates::Templates;
 use crate::error::Error;
-
-/// The embedded template (`templates/bind/book.html`).
-pub const TEMPLATE: &str = include_str!("../../templates/bind/book.html");
-
-static TERA: LazyLock<Result<tera::Tera, String>> = LazyLock::new(|| {
-    let mut t = tera::Tera::new();
-    t.autoescape_on(vec![".html", ".xhtml", ".xml"]);
-    t.add_raw_template("book.html", TEMPLATE)
-        .map_err(|e| e.to_string())?;
-    Ok(t)
-});
 
 /// Markdown prose to sanitised HTML.
 pub fn prose(markdown: &str) -> String {
@@ -47,26 +36,8 @@ fn mime(path: &str) -> &'static str {
     }
 }
 
-/// Renders the book with the embedded template, or with the studio's own
-/// (`templates/bind/book.html` in the snapshot) when it has one.
-pub fn render(book: &Book, studio_template: Option<&str>) -> Result<String, Error> {
-    let own;
-    let tera = match studio_template {
-        Some(text) => {
-            let mut t = tera::Tera::new();
-            t.autoescape_on(vec![".html", ".xhtml", ".xml"]);
-            t.add_raw_template("book.html", text).map_err(|e| {
-                Error::Usage(format!(
-                    "templates/bind/book.html in the snapshot does not compile: {e}"
-                ))
-            })?;
-            own = t;
-            &own
-        }
-        None => TERA.as_ref().map_err(|e| {
-            Error::Usage(format!("internal: the HTML template does not compile: {e}"))
-        })?,
-    };
+/// Renders the book through the `book.html` template.
+pub fn render(book: &Book, templates: &Templates) -> Result<String, Error> {
     // Codewords travel as opaque tokens (c1, c2, …): the page never carries their ids.
     let mut tokens: BTreeMap<&str, String> = BTreeMap::new();
     for s in &book.sections {
@@ -138,8 +109,7 @@ pub fn render(book: &Book, studio_template: Option<&str>) -> Result<String, Erro
     cx.insert("sections", &sections);
     cx.insert("codex", &codex);
     cx.insert("tool", &crate::gate::report_file::tool());
-    tera.render("book.html", &cx)
-        .map_err(|e| Error::Usage(format!("internal: rendering the HTML view failed: {e}")))
+    templates.render("book.html", &cx)
 }
 
 #[cfg(test)]

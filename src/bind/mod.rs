@@ -8,6 +8,7 @@ pub mod book;
 pub mod epub;
 pub mod html;
 pub mod markdown;
+pub mod templates;
 pub mod twee;
 pub mod xhtml;
 
@@ -190,25 +191,26 @@ pub fn bind(repo: &Repo, tag: &str, opts: &Options, out_dir: &Path) -> Result<Bo
         opts.art,
     );
 
-    // A studio may restyle the HTML view with its own template, read from the snapshot.
-    let template = match repo.blob_at(&snap.commit, "templates/bind/book.html")? {
-        Some(b) => Some(
-            String::from_utf8(b)
-                .map_err(|_| Error::Usage("templates/bind/book.html is not UTF-8".into()))?,
-        ),
-        None => None,
-    };
+    // A studio may restyle the views with its own templates, read from the snapshot.
+    let mut overrides = BTreeMap::new();
+    for (path, bytes) in repo.tree_files(&snap.commit, &|p| p.starts_with("templates/bind/"))? {
+        let text =
+            String::from_utf8(bytes).map_err(|_| Error::Usage(format!("{path} is not UTF-8")))?;
+        overrides.insert(path.trim_start_matches("templates/bind/").to_string(), text);
+    }
+    let templates = templates::Templates::load(&overrides)?;
     // Render every view first, so a failure leaves the folder as it was.
     let mut rendered: Vec<(View, Vec<u8>)> = Vec::new();
     for v in &opts.views {
         let bytes = match v {
             View::Md => markdown::render(&book).into_bytes(),
-            View::Html => html::render(&book, template.as_deref())?.into_bytes(),
+            View::Html => html::render(&book, &templates)?.into_bytes(),
             View::Twee => twee::render(&book).into_bytes(),
             View::Epub => epub::render(
                 &book,
                 time,
                 cover.as_ref().map(|(p, b)| (p.as_str(), b.as_slice())),
+                &templates,
             )?,
         };
         rendered.push((*v, bytes));

@@ -405,7 +405,7 @@ fn raw_html_in_prose_is_sanitised_in_the_html_view() {
             "bind",
             "cold-2026-11-26",
             "--format",
-            "html",
+            "html,epub",
             "-o",
             "../out",
         ],
@@ -419,6 +419,15 @@ fn raw_html_in_prose_is_sanitised_in_the_html_view() {
     assert!(
         !html.contains("onerror") && !html.contains("javascript:"),
         "sanitised"
+    );
+    let epub = unzip_text(&s.join("out/book.epub"));
+    assert!(
+        !epub.contains("<script") && !epub.contains("<img src=x"),
+        "escaped in the EPUB"
+    );
+    assert!(
+        !epub.contains("href=\"javascript:"),
+        "no script links in the EPUB"
     );
 }
 
