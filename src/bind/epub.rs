@@ -32,17 +32,6 @@ fn err(e: impl std::fmt::Display) -> Error {
     Error::Usage(format!("internal: building the EPUB failed: {e}"))
 }
 
-fn mime(path: &str) -> &'static str {
-    match path.rsplit('.').next().unwrap_or("") {
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "svg" => "image/svg+xml",
-        _ => "application/octet-stream",
-    }
-}
-
 /// Renders the book; `time` is the snapshot tag's time (seconds since the epoch).
 pub fn render(
     book: &Book,
@@ -123,7 +112,7 @@ pub fn render(
     );
     if let Some((path, bytes)) = cover {
         let name = format!("images/cover.{}", path.rsplit('.').next().unwrap_or("png"));
-        b.add_cover_image(name.clone(), bytes, mime(path))
+        b.add_cover_image(name.clone(), bytes, super::mime(path))
             .map_err(err)?;
         let mut cx = base.clone();
         cx.insert("src", &name);
@@ -137,7 +126,7 @@ pub fn render(
     }
     for p in &book.pictures {
         if let Some(href) = image(&p.asset) {
-            b.add_resource(href, p.bytes.as_slice(), mime(&p.asset))
+            b.add_resource(href, p.bytes.as_slice(), super::mime(&p.asset))
                 .map_err(err)?;
         }
     }

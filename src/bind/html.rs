@@ -25,17 +25,6 @@ pub fn prose(markdown: &str) -> String {
         .to_string()
 }
 
-fn mime(path: &str) -> &'static str {
-    match path.rsplit('.').next().unwrap_or("") {
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "svg" => "image/svg+xml",
-        _ => "application/octet-stream",
-    }
-}
-
 /// Renders the book through the `book.html` template.
 pub fn render(book: &Book, templates: &Templates) -> Result<String, Error> {
     // Codewords travel as opaque tokens (c1, c2, …): the page never carries their ids.
@@ -67,7 +56,7 @@ pub fn render(book: &Book, templates: &Templates) -> Result<String, Error> {
                 "sets": tok(&s.sets),
                 "content_notes": s.content_notes,
                 "pictures": book.pictures.iter().filter(|p| p.section == s.id).map(|p| json!({
-                    "src": format!("data:{};base64,{}", mime(&p.asset), base64::engine::general_purpose::STANDARD.encode(&p.bytes)),
+                    "src": format!("data:{};base64,{}", super::mime(&p.asset), base64::engine::general_purpose::STANDARD.encode(&p.bytes)),
                     "alt": p.alt,
                     "caption": p.caption,
                 })).collect::<Vec<_>>(),

@@ -118,6 +118,18 @@ pub struct Bound {
     pub outputs: Vec<Output>,
 }
 
+/// The media type of an asset, by file extension.
+pub(crate) fn mime(path: &str) -> &'static str {
+    match path.rsplit('.').next().unwrap_or("") {
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "svg" => "image/svg+xml",
+        _ => "application/octet-stream",
+    }
+}
+
 /// Writes `bytes` to `dir/file` atomically (a temporary file, then a rename).
 fn write(dir: &Path, file: &str, bytes: &[u8]) -> Result<Output, Error> {
     let target = dir.join(file);

@@ -270,7 +270,7 @@ impl Repo {
         }
         let tree_id = index.write_tree_to(repo)?;
         let tree = repo.find_tree(tree_id)?;
-        let sig = Signature::new(&who.name, &who.email, &Time::new(who.time, who.offset))?;
+        let sig = signature(who)?;
         let parents: Vec<&git2::Commit<'_>> = parent_commit.iter().collect();
         Ok(repo
             .commit(None, &sig, &sig, message, &tree, &parents)?
@@ -303,7 +303,7 @@ impl Repo {
         let target = self
             .inner
             .find_object(Oid::from_str(commit)?, Some(git2::ObjectType::Commit))?;
-        let sig = Signature::new(&who.name, &who.email, &Time::new(who.time, who.offset))?;
+        let sig = signature(who)?;
         let tag = self
             .inner
             .tag_annotation_create(name, &target, &sig, message)?;
@@ -387,7 +387,7 @@ impl Repo {
             index.add(&e)?;
         }
         let tree = repo.find_tree(index.write_tree_to(repo)?)?;
-        let sig = Signature::new(&who.name, &who.email, &Time::new(who.time, who.offset))?;
+        let sig = signature(who)?;
         let commit = repo
             .commit(None, &sig, &sig, message, &tree, &[&tip])?
             .to_string();
@@ -812,7 +812,7 @@ impl Repo {
     ) -> Result<String> {
         let repo = &self.inner;
         let parent = repo.find_commit(Oid::from_str(expected_tip)?)?;
-        let sig = Signature::new(&who.name, &who.email, &Time::new(who.time, who.offset))?;
+        let sig = signature(who)?;
         let (tree, index) = if self.checked_out(branch_ref) {
             let mut index = repo.index()?;
             if index.has_conflicts() {
@@ -886,6 +886,15 @@ fn parse_commit(id: Oid, data: &[u8], keep: &dyn Fn(&str) -> bool) -> CommitInfo
 /// plain error saying it failed to lock.
 fn is_lock_error(e: &git2::Error) -> bool {
     e.code() == ErrorCode::Locked || e.message().contains("lock")
+}
+
+/// The git signature of an identity.
+fn signature(who: &Identity) -> Result<Signature<'static>> {
+    Ok(Signature::new(
+        &who.name,
+        &who.email,
+        &Time::new(who.time, who.offset),
+    )?)
 }
 
 fn first_line(message: &str) -> &str {
