@@ -6,6 +6,7 @@
 mod bind;
 mod check;
 mod gate;
+mod graph;
 mod hooks;
 mod init;
 mod merge;
@@ -87,6 +88,8 @@ pub enum Command {
     Rollback(rollback::RollbackArgs),
     /// Tag cold as a snapshot with a verifiable manifest; list and show snapshots.
     Snapshot(snapshot::SnapshotArgs),
+    /// The story map: sections, choices and gates (`--format mermaid|dot|svg`).
+    Graph(graph::GraphArgs),
     /// Render a snapshot to reader views (`--format html,epub,twee,md`) with a view log.
     Bind(bind::BindArgs),
     /// Which TUs touched a file, newest first (lineage).
@@ -145,7 +148,7 @@ pub fn run(cli: Cli, term: Terminal) -> Output {
     // `bind` reads `--format` as its list of export formats; everything else as the
     // output format.
     let (format, exports) = match &cli.command {
-        Command::Bind(_) => (Format::Human, cli.format.clone()),
+        Command::Bind(_) | Command::Graph(_) => (Format::Human, cli.format.clone()),
         _ => match cli.format.as_deref().map(|f| Format::from_str(f, true)) {
             None => (Format::Human, None),
             Some(Ok(f)) => (f, None),
@@ -172,6 +175,7 @@ pub fn run(cli: Cli, term: Terminal) -> Output {
         Command::Rollback(args) => rollback::run(&ctx, args),
         Command::Snapshot(args) => snapshot::run(&ctx, args),
         Command::Bind(args) => bind::run(&ctx, args),
+        Command::Graph(args) => graph::run(&ctx, args),
         Command::Trace(args) => trace::run(&ctx, args),
         Command::Hooks(args) => hooks::install(&ctx, args),
         Command::Hook(args) => hooks::run(&ctx, args),

@@ -5,6 +5,7 @@
 //! without looking at the files again.
 
 pub mod graph;
+pub mod map;
 pub mod reach;
 
 use std::collections::BTreeMap;

@@ -320,3 +320,56 @@ fn every_registered_code_has_a_defect_fixture_or_a_test() {
         "codes with no defect fixture: {missing:?}"
     );
 }
+
+#[test]
+fn the_story_map_marks_gates_kinds_and_unreachable_sections() {
+    let s = Sandbox::new();
+    ok(s.run(&["init", "book", "--from-sample"]));
+    let mermaid = ok(s.run_in("book", &["graph"])).stdout;
+    assert!(mermaid.starts_with("flowchart TD\n"), "{mermaid}");
+    assert!(
+        mermaid.contains("[\"The Dusk Bell\"]") && mermaid.contains("([\"The Guild Yard\"])"),
+        "start and hub shapes"
+    );
+    assert!(
+        mermaid.contains("-.->|\"round-walked\"|"),
+        "gated edges carry their codeword"
+    );
+    let marks_unreachable = |m: &str| {
+        m.lines()
+            .any(|l| l.starts_with("  class ") && l.ends_with(" unreachable"))
+    };
+    assert!(
+        !marks_unreachable(&mermaid),
+        "nothing unreachable in the sample"
+    );
+    let dot = ok(s.run_in("book", &["graph", "--format", "dot"])).stdout;
+    assert!(
+        dot.starts_with("digraph story {")
+            && dot.contains("\"sea-gate\" [label=\"The Sea Gate\", shape=hexagon"),
+        "{dot}"
+    );
+    ok(s.run_in("book", &["graph", "--format", "svg", "-o", "map.svg"]));
+    let svg = std::fs::read_to_string(s.join("book/map.svg")).expect("svg");
+    assert!(
+        svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\"")
+            && svg.trim_end().ends_with("</svg>")
+    );
+    assert_eq!(svg.matches("<rect x=").count(), 45, "one box per section");
+    assert_eq!(s.run_in("book", &["graph", "--format", "png"]).code, 2);
+
+    // A keystone that no route can open is drawn as unreachable.
+    let k = Sandbox::new();
+    k.copy_fixture("minimal", "studio");
+    crate::harness::copy_dir(
+        &std::path::Path::new(crate::harness::FIXTURES)
+            .join("defects/reachability-keystone-unreachable"),
+        &k.join("studio"),
+    );
+    std::fs::remove_file(k.join("studio/expect.yaml")).expect("rm");
+    k.commit_all("studio");
+    let svg = ok(k.run_in("studio", &["graph", "--format", "svg"])).stdout;
+    assert!(svg.contains("stroke=\"#c00\""), "unreachable highlighted");
+    let mermaid = ok(k.run_in("studio", &["graph"])).stdout;
+    assert!(marks_unreachable(&mermaid), "{mermaid}");
+}

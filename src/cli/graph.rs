@@ -1,0 +1,65 @@
+//! `showrunner graph`: the story map of a commit's tree.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::{Ctx, Output};
+use crate::error::Error;
+use crate::git::Repo;
+use crate::story::{Story, map, reach};
+use crate::studio::{Studio, Tree};
+use crate::trace::tu::Workspace;
+
+/// Arguments of `graph` (its `--format` is mermaid, dot or svg; default mermaid).
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// The commit to map (default: the hot branch).
+    #[arg(long)]
+    pub rev: Option<String>,
+    /// Write to a file instead of standard output.
+    #[arg(short = 'o', long = "out")]
+    pub out: Option<PathBuf>,
+}
+
+pub(super) fn run(ctx: &Ctx, args: GraphArgs) -> Result<Output, Error> {
+    let repo = Repo::discover(&ctx.base)?;
+    let rev = args.rev.unwrap_or_else(|| Workspace::new(&repo).config.hot);
+    let studio = Studio::load(&Tree::new(&repo, &rev)?)?;
+    let story = Story::build(&studio);
+    let found = reach::search(&story);
+    let text = match ctx.exports.as_deref().unwrap_or("mermaid") {
+        "mermaid" => map::mermaid(&story, &found),
+        "dot" => map::dot(&story, &found),
+        "svg" => map::svg(&story, &found),
+        other => {
+            return Err(Error::Usage(format!(
+                "`--format {other}`: the story map is mermaid, dot or svg"
+            )));
+        }
+    };
+    match args.out {
+        Some(path) => {
+            let path = ctx.base.join(path);
+            let tmp = path.with_extension("tmp-showrunner");
+            std::fs::write(&tmp, &text).map_err(|e| Error::Io {
+                path: tmp.clone(),
+                message: e.to_string(),
+            })?;
+            std::fs::rename(&tmp, &path).map_err(|e| Error::Io {
+                path: path.clone(),
+                message: e.to_string(),
+            })?;
+            Ok(Output {
+                stdout: format!("wrote {}\n", path.display()),
+                stderr: String::new(),
+                code: 0,
+            })
+        }
+        None => Ok(Output {
+            stdout: text,
+            stderr: String::new(),
+            code: 0,
+        }),
+    }
+}
