@@ -102,7 +102,15 @@ pub fn check_update(repo: &Repo, old: Option<&str>, new: &str) -> Result<Verdict
                 .and_then(|p| p.into_iter().next())
                 .unwrap_or_default()
         };
-        if named.is_empty() {
+        // The Showrunner's own question batches are process records, traced by their
+        // `Question:` trailer when that is all the commit touches.
+        let question_only = named.is_empty()
+            && trailers::first(&found, "Question").is_some()
+            && repo
+                .changed_paths(commit)?
+                .iter()
+                .all(|p| p.starts_with("questions/"));
+        if named.is_empty() && !question_only {
             if studio.config.require_tu != RequireTu::Off {
                 findings.push(finding(
                     "traceability/untraced-commit",
@@ -116,6 +124,9 @@ pub fn check_update(repo: &Repo, old: Option<&str>, new: &str) -> Result<Verdict
                     "amend it with `TU: <id>`, or redo the change inside a TU".into(),
                 ));
             }
+            continue;
+        }
+        if question_only {
             continue;
         }
         for tu in named {

@@ -5,6 +5,7 @@
 
 mod bind;
 mod check;
+mod dispatch;
 mod gate;
 mod graph;
 mod hooks;
@@ -88,6 +89,8 @@ pub enum Command {
     Rollback(rollback::RollbackArgs),
     /// Tag cold as a snapshot with a verifiable manifest; list and show snapshots.
     Snapshot(snapshot::SnapshotArgs),
+    /// Map a customer's request to loops (playbooks); ask when it is ambiguous.
+    Dispatch(dispatch::DispatchArgs),
     /// The story map: sections, choices and gates (`--format mermaid|dot|svg`).
     Graph(graph::GraphArgs),
     /// Render a snapshot to reader views (`--format html,epub,twee,md`) with a view log.
@@ -176,6 +179,7 @@ pub fn run(cli: Cli, term: Terminal) -> Output {
         Command::Snapshot(args) => snapshot::run(&ctx, args),
         Command::Bind(args) => bind::run(&ctx, args),
         Command::Graph(args) => graph::run(&ctx, args),
+        Command::Dispatch(args) => dispatch::run(&ctx, args),
         Command::Trace(args) => trace::run(&ctx, args),
         Command::Hooks(args) => hooks::install(&ctx, args),
         Command::Hook(args) => hooks::run(&ctx, args),

@@ -62,6 +62,12 @@ pub struct Playbook {
     pub wakes: Vec<String>,
     /// Loops that naturally come next.
     pub hands_off_to: Vec<String>,
+    /// Loops that must come first when both are requested together.
+    pub follows: Vec<String>,
+    /// Phrases customers use for this loop.
+    pub triggers: Vec<String>,
+    /// What the loop is for.
+    pub purpose: String,
 }
 
 fn strings(n: Option<&Node>) -> Vec<String> {
@@ -123,6 +129,9 @@ impl Playbook {
             bars: strings(node.get("bars")),
             wakes: strings(node.get("wakes")),
             hands_off_to: strings(node.get("hands_off_to")),
+            follows: strings(node.get("follows")),
+            triggers: strings(node.get("triggers")),
+            purpose: node.str_at("purpose").unwrap_or_default().to_string(),
         })
     }
 }

@@ -6,6 +6,7 @@ mod bind;
 mod check;
 mod cold;
 mod defects;
+mod dispatch;
 mod gate;
 mod init;
 mod output;

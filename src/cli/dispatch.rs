@@ -1,0 +1,142 @@
+//! `showrunner dispatch "<request>"` (`customer.intent.dispatch`).
+
+use std::collections::BTreeSet;
+
+use clap::Args;
+use serde_json::json;
+
+use super::{Ctx, Format, Output};
+use crate::artifact::{self, Kind};
+use crate::error::Error;
+use crate::git::Repo;
+use crate::orchestra::dispatch::{self, Catalogue};
+use crate::orchestra::{playbook, questions};
+use crate::trace::tu::{OpenRequest, Workspace};
+
+/// Arguments of `dispatch`.
+#[derive(Debug, Args)]
+pub struct DispatchArgs {
+    /// The customer's request, in their words.
+    pub request: String,
+    /// Open the TU(s) too (otherwise only say what would be done).
+    #[arg(long)]
+    pub open: bool,
+}
+
+pub(super) fn run(ctx: &Ctx, args: DispatchArgs) -> Result<Output, Error> {
+    if args.request.trim().is_empty() {
+        return Err(Error::Usage("dispatch needs a request".into()));
+    }
+    let repo = Repo::discover(&ctx.base)?;
+    let ws = Workspace::new(&repo);
+    let hot = repo.resolve_commit(&ws.config.hot)?;
+    let files = repo.tree_files(&hot, &|p| {
+        p.starts_with("sections/")
+            || p.starts_with("codex/")
+            || p.starts_with("hooks/")
+            || p.starts_with("playbooks/")
+    })?;
+    let mut cat = Catalogue::default();
+    let mut studio_playbooks = Vec::new();
+    for (path, bytes) in files {
+        let title = |k| {
+            artifact::parse(k, &path, &bytes)
+                .ok()
+                .and_then(|a| a.data.str_at("title").map(str::to_string))
+                .unwrap_or_default()
+        };
+        let id = artifact::stem(&path).to_string();
+        if path.starts_with("sections/") {
+            cat.sections.push((id, title(Kind::Section)));
+        } else if path.starts_with("codex/") {
+            cat.codex.push((id, title(Kind::Codex)));
+        } else if path.starts_with("hooks/") {
+            cat.hooks.push(id);
+        } else {
+            studio_playbooks.push((path, bytes));
+        }
+    }
+    cat.snapshots = crate::snapshot::list(&repo)?
+        .into_iter()
+        .map(|s| s.name)
+        .collect();
+    let playbooks = playbook::in_force(&studio_playbooks);
+    let d = dispatch::dispatch(&args.request, &playbooks, &cat);
+    let mut roles: BTreeSet<String> = BTreeSet::new();
+    for p in &d.loops {
+        if let Some(pb) = playbooks.get(&p.loop_id) {
+            roles.insert(pb.raci.accountable.clone());
+            roles.extend(pb.raci.responsible.iter().cloned());
+            roles.extend(pb.wakes.iter().cloned());
+        }
+    }
+    let question = if d.ambiguous {
+        questions::ask_which_loop(&repo, &args.request, &d.candidates, &playbooks)?
+    } else {
+        None
+    };
+    let mut opened = Vec::new();
+    if args.open && !d.ambiguous {
+        let title: String = args.request.trim().chars().take(80).collect();
+        for p in &d.loops {
+            let o = ws.open(&OpenRequest {
+                loop_id: &p.loop_id,
+                title: &title,
+                role: None,
+                branch: false,
+            })?;
+            opened.push(o.id);
+        }
+    }
+    let first = d.loops.first().map(|p| p.loop_id.clone());
+    let stdout = match ctx.format {
+        Format::Json => format!(
+            "{}\n",
+            serde_json::to_string_pretty(&json!({
+                "loop": first,
+                "loops": d.loops.iter().map(|p| &p.loop_id).collect::<Vec<_>>(),
+                "params": d.params,
+                "roles": roles,
+                "ambiguous": d.ambiguous,
+                "question": question,
+                "lanes": d.lanes,
+                "candidates": d.candidates.iter().map(|c| json!({"loop": c.loop_id, "score": c.score, "because": c.because})).collect::<Vec<_>>(),
+                "opened": opened,
+            }))
+            .unwrap_or_default()
+        ),
+        _ => {
+            let mut o = String::new();
+            if d.ambiguous {
+                o.push_str("ambiguous: asking instead of guessing\n");
+                match &question {
+                    Some(q) => o.push_str(&format!("question: {q} (questions/{q}.yaml)\n")),
+                    None => o.push_str("question: not asked — the attention budget of open questions is spent\n"),
+                }
+                for c in &d.candidates {
+                    o.push_str(&format!("  candidate {} ({:.2}: {})\n", c.loop_id, c.score, c.because.join(", ")));
+                }
+            } else {
+                for p in &d.loops {
+                    o.push_str(&format!("loop: {} ({:.2}: {})\n", p.loop_id, p.score, p.because.join(", ")));
+                }
+                if d.lanes.len() > 1 {
+                    o.push_str(&format!("lanes: {}\n", d.lanes.iter().map(|l| l.join(" → ")).collect::<Vec<_>>().join(" | ")));
+                }
+                o.push_str(&format!("roles: {}\n", roles.iter().cloned().collect::<Vec<_>>().join(", ")));
+            }
+            for (k, v) in &d.params {
+                o.push_str(&format!("{k}: {}\n", v.join(", ")));
+            }
+            for id in &opened {
+                o.push_str(&format!("opened {id}\n"));
+            }
+            o
+        }
+    };
+    Ok(Output {
+        stdout,
+        stderr: String::new(),
+        code: 0,
+    })
+}

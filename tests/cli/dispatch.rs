@@ -1,0 +1,156 @@
+//! The Showrunner's desk: requests dispatched to loops, ambiguity asked as a question,
+//! multi-part requests ordered by dependencies, and the request corpus.
+
+use crate::harness::{Run, Sandbox};
+
+fn ok(r: Run) -> Run {
+    assert_eq!(r.code, 0, "{r:?}");
+    r
+}
+
+fn sample() -> Sandbox {
+    let s = Sandbox::new();
+    ok(s.run(&["init", "book", "--from-sample"]));
+    s
+}
+
+fn dispatch(s: &Sandbox, request: &str) -> serde_json::Value {
+    ok(s.run_in("book", &["dispatch", request, "--format", "json"])).json()
+}
+
+#[test]
+fn a_clear_request_maps_to_a_loop_with_roles_and_parameters() {
+    let s = sample();
+    let v = dispatch(
+        &s,
+        "Can you flesh out why the Wick Guild boils marsh mud into oil?",
+    );
+    assert_eq!(v["loop"], "lore_deepening");
+    assert_eq!(v["ambiguous"], false);
+    assert_eq!(v["question"], serde_json::Value::Null);
+    assert!(
+        v["roles"]
+            .as_array()
+            .expect("roles")
+            .iter()
+            .any(|r| r == "lore_weaver")
+    );
+    assert_eq!(v["params"]["codex"], serde_json::json!(["wick-guild"]));
+    let b = dispatch(&s, "bind the latest snapshot to epub for my French readers");
+    assert_eq!(b["loop"], "binding_run");
+    assert_eq!(b["params"]["formats"], serde_json::json!(["epub"]));
+    assert_eq!(b["params"]["language"], serde_json::json!(["fr"]));
+}
+
+#[test]
+fn a_multi_part_request_is_ordered_by_dependencies() {
+    let s = sample();
+    let v = dispatch(
+        &s,
+        "write the scenes that use it, but first deepen the lore of the drowned town",
+    );
+    let loops: Vec<&str> = v["loops"]
+        .as_array()
+        .expect("loops")
+        .iter()
+        .filter_map(|l| l.as_str())
+        .collect();
+    assert_eq!(
+        loops,
+        ["lore_deepening", "scene_forge"],
+        "lore before scene whatever the wording order: {v}"
+    );
+}
+
+#[test]
+fn an_ambiguous_request_becomes_a_committed_question_not_a_guess() {
+    let s = sample();
+    let hot = s.git("book", &["rev-parse", "hot"]);
+    let v = dispatch(&s, "make it better");
+    assert_eq!(v["ambiguous"], true);
+    assert_eq!(v["loop"], serde_json::Value::Null);
+    let q = v["question"].as_str().expect("question id");
+    assert_eq!(q, "Q-2026-11-26-01");
+    assert_eq!(
+        s.git("book", &["rev-parse", "hot^"]),
+        hot,
+        "one commit on hot"
+    );
+    let batch = std::fs::read_to_string(s.join(&format!("book/questions/{q}.yaml")))
+        .expect("batch in the work tree");
+    assert!(
+        batch.contains("status: open") && batch.contains("recommendation: a"),
+        "{batch}"
+    );
+    assert_eq!(
+        ok(s.run_in("book", &["gate", "check"])).code,
+        0,
+        "the batch is a valid artifact"
+    );
+    // A question batch commit is a traced process record: merge does not flag it.
+    let merge = s
+        .run_in("book", &["merge", "--dry-run", "--format", "json"])
+        .json();
+    let untraced = merge["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .any(|f| f["code"] == "traceability/untraced-commit");
+    assert!(!untraced, "{merge}");
+}
+
+#[test]
+fn the_attention_budget_caps_open_questions() {
+    let s = sample();
+    let toml = std::fs::read_to_string(s.join("book/studio.toml"))
+        .expect("toml")
+        .replace("questions_max_open = 5", "questions_max_open = 1");
+    std::fs::write(s.join("book/studio.toml"), toml).expect("w");
+    s.git(
+        "book",
+        &[
+            "commit",
+            "-q",
+            "--no-verify",
+            "-am",
+            "one question at a time\n\nTU: TU-2026-11-01-SR01",
+        ],
+    );
+    assert!(dispatch(&s, "make it better")["question"].is_string());
+    let second = dispatch(&s, "do the next thing");
+    assert_eq!(second["ambiguous"], true);
+    assert_eq!(
+        second["question"],
+        serde_json::Value::Null,
+        "budget spent: not asked"
+    );
+}
+
+#[test]
+fn open_opens_the_tus_of_the_dispatched_loops() {
+    let s = sample();
+    let v = ok(s.run_in(
+        "book",
+        &[
+            "dispatch",
+            "deepen the lore of the drowned town, then write the scenes that use it",
+            "--open",
+            "--format",
+            "json",
+        ],
+    ))
+    .json();
+    let opened: Vec<&str> = v["opened"]
+        .as_array()
+        .expect("opened")
+        .iter()
+        .filter_map(|x| x.as_str())
+        .collect();
+    assert_eq!(opened, ["TU-2026-11-26-LW01", "TU-2026-11-26-SS01"]);
+    let list = ok(s.run_in("book", &["tu", "list", "--format", "json"])).json();
+    assert_eq!(
+        list.as_array().map(Vec::len),
+        Some(3),
+        "the sample's TU and the two opened"
+    );
+}
