@@ -115,6 +115,18 @@ fn score(clause: &str, playbooks: &BTreeMap<String, Playbook>) -> Vec<Pick> {
                     }
                 }
             }
+            for k in &p.keywords {
+                let phrase = folded(k);
+                let hit = if phrase.split_whitespace().count() > 1 {
+                    text.contains(&phrase)
+                } else {
+                    mine.contains(&stem(&k.to_lowercase()))
+                };
+                if hit {
+                    s += 1.5 + 0.5 * phrase.split_whitespace().count() as f64;
+                    because.push(k.clone());
+                }
+            }
             let name = content(&p.name);
             let shared = name.intersection(&mine).count();
             if shared > 0 {
@@ -311,12 +323,26 @@ pub fn dispatch(
             }
         }
     }
+    let depends = |a: &str, b: &str| {
+        playbooks
+            .get(a)
+            .is_some_and(|p| p.follows.iter().any(|f| f == b))
+    };
     let (loops, ambiguous) = if chosen.len() > 1 {
         (order(chosen, playbooks), false)
     } else {
         match (whole.first(), whole.get(1)) {
             (None, _) => (Vec::new(), true),
             (Some(best), _) if best.score < 2.0 => (Vec::new(), true),
+            // Two strong loops where one must follow the other: both were asked for.
+            (Some(best), Some(second))
+                if second.score >= best.score * 0.8
+                    && second.score >= 6.0
+                    && (depends(&best.loop_id, &second.loop_id)
+                        || depends(&second.loop_id, &best.loop_id)) =>
+            {
+                (order(vec![best.clone(), second.clone()], playbooks), false)
+            }
             (Some(best), Some(second)) if second.score >= best.score * 0.85 => (Vec::new(), true),
             (Some(best), _) => (vec![best.clone()], false),
         }

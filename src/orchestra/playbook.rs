@@ -68,6 +68,8 @@ pub struct Playbook {
     pub triggers: Vec<String>,
     /// What the loop is for.
     pub purpose: String,
+    /// Words pointing to this loop (weighed less than a whole trigger).
+    pub keywords: Vec<String>,
 }
 
 fn strings(n: Option<&Node>) -> Vec<String> {
@@ -132,6 +134,7 @@ impl Playbook {
             follows: strings(node.get("follows")),
             triggers: strings(node.get("triggers")),
             purpose: node.str_at("purpose").unwrap_or_default().to_string(),
+            keywords: strings(node.get("keywords")),
         })
     }
 }
