@@ -311,7 +311,22 @@ pub fn dispatch(
         .collect();
     // Several clauses, each clearly naming a different loop: a multi-part request.
     let mut chosen: Vec<Pick> = Vec::new();
-    if parts.len() > 1 {
+    // Words of sequence ("then", "after that") name separate pieces of work outright;
+    // without them, further sentences elaborate one request ("it passed the checks
+    // yesterday") rather than add to it.
+    let lower = format!(" {} ", folded(request));
+    let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
+    let sequenced = has(&[
+        " then ",
+        " after that ",
+        " also ",
+        " first ",
+        " before ",
+        " afterwards ",
+    ]);
+    // Two loops tied in a single clause are both wanted only when the request joins them.
+    let joined = sequenced || has(&[" and ", " once ", " when "]);
+    if sequenced && parts.len() > 1 {
         for p in &parts {
             if let Some(best) = p.first()
                 && best.score >= 3.0
@@ -338,6 +353,7 @@ pub fn dispatch(
             (Some(best), Some(second))
                 if second.score >= best.score * 0.8
                     && second.score >= 6.0
+                    && joined
                     && (depends(&best.loop_id, &second.loop_id)
                         || depends(&second.loop_id, &best.loop_id)) =>
             {
