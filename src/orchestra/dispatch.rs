@@ -180,6 +180,19 @@ fn clauses(request: &str) -> Vec<String> {
     parts
 }
 
+/// Splits a request into the items of a list of commands.
+fn items(request: &str) -> Vec<String> {
+    let mut parts = vec![request.to_string()];
+    for sep in [", and ", ", ", " and "] {
+        parts = parts
+            .into_iter()
+            .flat_map(|p| p.split(sep).map(str::to_string).collect::<Vec<_>>())
+            .filter(|p| !p.trim().is_empty())
+            .collect();
+    }
+    parts
+}
+
 /// Orders loops so every loop comes after the ones it `follows` (stable otherwise).
 fn order(loops: Vec<Pick>, playbooks: &BTreeMap<String, Playbook>) -> Vec<Pick> {
     let mut out: Vec<Pick> = Vec::new();
@@ -326,8 +339,20 @@ pub fn dispatch(
     ]);
     // Two loops tied in a single clause are both wanted only when the request joins them.
     let joined = sequenced || has(&[" and ", " once ", " when "]);
-    if sequenced && parts.len() > 1 {
-        for p in &parts {
+    // Without them, only a list of short commands ("check it, snapshot it and make me
+    // an epub") names one piece of work per item.
+    let items: Vec<Vec<Pick>> = if sequenced {
+        parts
+    } else {
+        let list = items(request);
+        if list.iter().all(|i| i.split_whitespace().count() <= 6) {
+            list.iter().map(|c| score(c, playbooks)).collect()
+        } else {
+            Vec::new()
+        }
+    };
+    if items.len() > 1 {
+        for p in &items {
             if let Some(best) = p.first()
                 && best.score >= 3.0
                 && p.get(1)
