@@ -6,6 +6,7 @@
 mod bind;
 mod check;
 mod dispatch;
+mod docs;
 mod gate;
 mod graph;
 mod hooks;
@@ -99,6 +100,10 @@ pub enum Command {
     Trace(trace::TraceArgs),
     /// Git hooks that keep the ledger honest.
     Hooks(hooks::HooksArgs),
+    /// Shell completions (`bash`, `zsh`, `fish`, `elvish`, `powershell`) on standard output.
+    Completions(docs::CompletionsArgs),
+    /// The man page (roff) on standard output: `showrunner man | man -l -`.
+    Man(docs::ManArgs),
     /// Called by installed git hooks.
     #[command(hide = true)]
     Hook(hooks::HookArgs),
@@ -183,6 +188,8 @@ pub fn run(cli: Cli, term: Terminal) -> Output {
         Command::Trace(args) => trace::run(&ctx, args),
         Command::Hooks(args) => hooks::install(&ctx, args),
         Command::Hook(args) => hooks::run(&ctx, args),
+        Command::Completions(args) => docs::completions(&ctx, args),
+        Command::Man(args) => docs::man(&ctx, args),
     };
     result.unwrap_or_else(|e| failure(&e))
 }

@@ -7,6 +7,7 @@ mod check;
 mod cold;
 mod defects;
 mod dispatch;
+mod docs;
 mod gate;
 mod init;
 mod output;
