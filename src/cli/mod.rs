@@ -14,6 +14,7 @@ mod init;
 mod merge;
 mod rollback;
 mod snapshot;
+mod status;
 mod trace;
 mod tu;
 
@@ -88,6 +89,8 @@ pub enum Command {
     Merge(merge::MergeArgs),
     /// Restore an earlier snapshot's tree as a new commit on hot, inside a TU.
     Rollback(rollback::RollbackArgs),
+    /// The studio on one screen: branches, open TUs, last gate, questions, what next.
+    Status(status::StatusArgs),
     /// Tag cold as a snapshot with a verifiable manifest; list and show snapshots.
     Snapshot(snapshot::SnapshotArgs),
     /// Map a customer's request to loops (playbooks); ask when it is ambiguous.
@@ -182,6 +185,7 @@ pub fn run(cli: Cli, term: Terminal) -> Output {
         Command::Merge(args) => merge::run(&ctx, args),
         Command::Rollback(args) => rollback::run(&ctx, args),
         Command::Snapshot(args) => snapshot::run(&ctx, args),
+        Command::Status(args) => status::run(&ctx, args),
         Command::Bind(args) => bind::run(&ctx, args),
         Command::Graph(args) => graph::run(&ctx, args),
         Command::Dispatch(args) => dispatch::run(&ctx, args),

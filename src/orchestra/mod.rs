@@ -1,5 +1,6 @@
-//! The Showrunner's desk: playbooks (loops), and later dispatch, roles and questions.
+//! The Showrunner's desk: playbooks (loops), dispatch, question batches and status.
 
 pub mod dispatch;
 pub mod playbook;
 pub mod questions;
+pub mod status;

@@ -182,19 +182,19 @@ impl fmt::Display for Illegal {
 }
 
 /// Applies one event. `gate` is the `Gate:` trailer of a submit (`block` keeps the TU
-/// stabilizing). `None` as the position means the TU does not exist yet.
+/// stabilizing). `None` as the position means history has no `open` event for the TU.
 pub fn apply(pos: Option<Position>, event: Event, gate: Option<&str>) -> Result<Position, Illegal> {
+    // A TU not yet opened in history is hot-proposed when its brief exists (a brief
+    // committed by hand, or shipped with the sample studio): it may be opened, or
+    // moved on as a hot-proposed TU, exactly as `tu` commands treat it.
     let Some(pos) = pos else {
+        let proposed = Position {
+            state: State::HotProposed,
+            before_defer: None,
+        };
         return match event {
-            Event::Open => Ok(Position {
-                state: State::HotProposed,
-                before_defer: None,
-            }),
-            _ => Err(Illegal {
-                state: State::HotProposed,
-                event,
-                allowed: vec![Event::Open],
-            }),
+            Event::Open => Ok(proposed),
+            _ => apply(Some(proposed), event, gate),
         };
     };
     if event == Event::Open || !allowed(pos.state).contains(&event) {

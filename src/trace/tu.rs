@@ -667,9 +667,16 @@ impl<'r> Workspace<'r> {
             .collect())
     }
 
-    /// The cache key: the branch names and every tip the ledger depends on.
+    /// The cache key: the tool's version, the branch names and every tip the ledger
+    /// depends on.
     fn tips_key(&self) -> Result<String, Error> {
-        let mut key = format!("v1 hot={} cold={}", self.config.hot, self.config.cold);
+        // The replay rules live in this binary: a different build recomputes.
+        let mut key = format!(
+            "v2 showrunner={} hot={} cold={}",
+            env!("CARGO_PKG_VERSION"),
+            self.config.hot,
+            self.config.cold
+        );
         for r in [self.hot_ref(), format!("refs/heads/{}", self.config.cold)] {
             key.push_str(&format!(
                 " {r}={}",

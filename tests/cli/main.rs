@@ -15,5 +15,6 @@ mod reach;
 mod schemas;
 mod snapshot;
 mod sources;
+mod status;
 mod trailers;
 mod tu;

@@ -1,0 +1,142 @@
+//! `showrunner status`: the studio on one screen.
+
+use clap::Args;
+
+use super::{Ctx, Format, Output};
+use crate::error::Error;
+use crate::git::Repo;
+use crate::orchestra::status::{Status, status};
+
+/// Arguments of `status` (none beyond the global ones).
+#[derive(Debug, Args)]
+pub struct StatusArgs {}
+
+pub(super) fn run(ctx: &Ctx, _args: StatusArgs) -> Result<Output, Error> {
+    let repo = Repo::discover(&ctx.base)?;
+    let st = status(&repo)?;
+    let stdout = match ctx.format {
+        Format::Json => json(&st),
+        Format::Human | Format::Github => human(&st),
+    };
+    Ok(Output {
+        stdout,
+        stderr: String::new(),
+        code: 0,
+    })
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn human(st: &Status) -> String {
+    let mut out = String::new();
+    let mut branch = format!(
+        "{}: {} ahead of {}",
+        st.hot,
+        plural(st.ahead, "commit", "commits"),
+        st.cold
+    );
+    if !st.tus_ahead.is_empty() {
+        branch.push_str(&format!(
+            " ({} {})",
+            plural(st.tus_ahead.len(), "TU:", "TUs:"),
+            st.tus_ahead.join(", ")
+        ));
+    }
+    if st.behind > 0 {
+        branch.push_str(&format!(
+            "; {} behind (cold cannot fast-forward)",
+            plural(st.behind, "commit", "commits")
+        ));
+    }
+    out.push_str(&format!("branches   {branch}\n"));
+    match &st.snapshot {
+        Some((name, true)) => out.push_str(&format!("snapshot   {name} (cold's tip)\n")),
+        Some((name, false)) => out.push_str(&format!("snapshot   {name} (cold has moved since)\n")),
+        None => out.push_str("snapshot   none yet\n"),
+    }
+    match &st.last_gate {
+        Some(g) => out.push_str(&format!(
+            "last gate  {} for {} on {}{}\n",
+            g.decision,
+            g.tu,
+            g.date,
+            g.report
+                .as_ref()
+                .map(|r| format!(" (report {r})"))
+                .unwrap_or_default()
+        )),
+        None => out.push_str("last gate  none recorded\n"),
+    }
+    let total: usize = st.open.values().map(Vec::len).sum();
+    out.push_str(&format!("open TUs   {total}\n"));
+    for (state, tus) in &st.open {
+        for t in tus {
+            let title = if t.title.is_empty() {
+                String::new()
+            } else {
+                format!("  {}", t.title)
+            };
+            out.push_str(&format!(
+                "  {:<13} {}  [{}]{title}\n",
+                state.name(),
+                t.id,
+                t.loop_id
+            ));
+        }
+    }
+    if st.roles.is_empty() {
+        out.push_str("roles      none at work\n");
+    } else {
+        let roles: Vec<String> = st
+            .roles
+            .iter()
+            .map(|(r, tus)| format!("{r} ({})", tus.join(", ")))
+            .collect();
+        out.push_str(&format!("roles      {}\n", roles.join("; ")));
+    }
+    if st.questions.is_empty() {
+        out.push_str("questions  none open\n");
+    } else {
+        out.push_str(&format!("questions  {} open\n", st.questions.join(", ")));
+    }
+    out.push_str(&format!("\nnext: {}\n  {}\n", st.next.0, st.next.1));
+    out
+}
+
+fn json(st: &Status) -> String {
+    let open: serde_json::Map<String, serde_json::Value> = st
+        .open
+        .iter()
+        .map(|(state, tus)| {
+            (
+                state.name().to_string(),
+                tus.iter()
+                    .map(|t| serde_json::json!({"id": t.id, "title": t.title, "loop": t.loop_id}))
+                    .collect(),
+            )
+        })
+        .collect();
+    let v = serde_json::json!({
+        "hot": st.hot,
+        "cold": st.cold,
+        "ahead": st.ahead,
+        "behind": st.behind,
+        "tus_ahead": st.tus_ahead,
+        "open": open,
+        "last_gate": st.last_gate.as_ref().map(|g| serde_json::json!({
+            "decision": g.decision, "tu": g.tu, "report": g.report,
+            "date": g.date, "commit": g.commit,
+        })),
+        "roles": st.roles,
+        "questions": st.questions,
+        "snapshot": st.snapshot.as_ref().map(|(name, current)| serde_json::json!({
+            "name": name, "at_cold_tip": current,
+        })),
+        "next": {"what": st.next.0, "command": st.next.1},
+    });
+    let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+    s.push('\n');
+    s
+}

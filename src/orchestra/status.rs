@@ -1,0 +1,259 @@
+//! The studio at a glance: how far hot is ahead of cold, open TUs by state, the last
+//! gate decision, roles at work, open questions, and the next thing to do.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::questions;
+use crate::artifact::{self, Kind};
+use crate::date;
+use crate::error::Error;
+use crate::git::Repo;
+use crate::trace::lifecycle::State;
+use crate::trace::trailers;
+use crate::trace::tu::{Summary, Workspace};
+
+/// The last `Gate:` decision recorded in history.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GateDecision {
+    /// pass, conditional or block.
+    pub decision: String,
+    /// The TU it judged.
+    pub tu: String,
+    /// The committed report's id, when there is one.
+    pub report: Option<String>,
+    /// Its date (UTC).
+    pub date: String,
+    /// The commit that recorded it.
+    pub commit: String,
+}
+
+/// What `status` shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Status {
+    /// The hot and cold branch names.
+    pub hot: String,
+    /// See `hot`.
+    pub cold: String,
+    /// Commits on hot that cold does not have.
+    pub ahead: usize,
+    /// Commits on cold that hot does not have (cold can no longer fast-forward).
+    pub behind: usize,
+    /// TUs with commits on hot not yet on cold.
+    pub tus_ahead: Vec<String>,
+    /// TUs that are not finished (proposed, stabilizing, gatecheck, deferred), by state.
+    pub open: BTreeMap<State, Vec<Summary>>,
+    /// The most recent gate decision.
+    pub last_gate: Option<GateDecision>,
+    /// Roles at work: the owner and responsible roles of TUs being worked on or judged.
+    pub roles: BTreeMap<String, Vec<String>>,
+    /// Open question batches on hot.
+    pub questions: Vec<String>,
+    /// The newest snapshot tag and whether it is cold's tip.
+    pub snapshot: Option<(String, bool)>,
+    /// The suggested next step: what, and the command that does it.
+    pub next: (String, String),
+}
+
+const OPEN_STATES: [State; 4] = [
+    State::HotProposed,
+    State::Stabilizing,
+    State::Gatecheck,
+    State::Deferred,
+];
+
+/// Reads the studio's status from its branches and history.
+pub fn status(repo: &Repo) -> Result<Status, Error> {
+    let ws = Workspace::new(repo);
+    let hot = ws.config.hot.clone();
+    let cold = ws.config.cold.clone();
+    let hot_tip = repo.ref_target(&format!("refs/heads/{hot}"))?;
+    let cold_tip = repo.ref_target(&format!("refs/heads/{cold}"))?;
+    let ahead_of = |a: &Option<String>, b: &Option<String>| -> Result<Vec<String>, Error> {
+        match a {
+            None => Ok(Vec::new()),
+            Some(a) => Ok(repo.rev_list(std::slice::from_ref(a), b.as_slice())?),
+        }
+    };
+    let ahead = ahead_of(&hot_tip, &cold_tip)?;
+    let behind = ahead_of(&cold_tip, &hot_tip)?.len();
+
+    let ledger = ws.ledger()?;
+    let pending: BTreeSet<&str> = ahead.iter().map(String::as_str).collect();
+    let tus_ahead: Vec<String> = ledger
+        .tus
+        .values()
+        .filter(|r| r.commits.iter().any(|c| pending.contains(c.id.as_str())))
+        .map(|r| r.id.clone())
+        .collect();
+
+    let mut open: BTreeMap<State, Vec<Summary>> = BTreeMap::new();
+    for s in ws.list(None)? {
+        if OPEN_STATES.contains(&s.state) {
+            open.entry(s.state).or_default().push(s);
+        }
+    }
+
+    let mut last: Option<(i64, usize, GateDecision)> = None;
+    for rec in ledger.tus.values() {
+        for e in &rec.events {
+            let Some(decision) = trailers::first(&e.trailers, "Gate") else {
+                continue;
+            };
+            let seq = rec
+                .commits
+                .iter()
+                .find(|c| c.id == e.commit)
+                .map_or(0, |c| c.seq);
+            if last
+                .as_ref()
+                .is_none_or(|(t, s, _)| (e.time, seq) > (*t, *s))
+            {
+                last = Some((
+                    e.time,
+                    seq,
+                    GateDecision {
+                        decision: decision.to_string(),
+                        tu: rec.id.clone(),
+                        report: trailers::first(&e.trailers, "Gate-Report").map(str::to_string),
+                        date: date::ymd(e.time, 0),
+                        commit: e.commit.clone(),
+                    },
+                ));
+            }
+        }
+    }
+    let last_gate = last.map(|(_, _, g)| g);
+
+    // Roles are awake while a TU they own or do is being worked on or judged: the
+    // brief's accountable owner and responsible roles.
+    let mut roles: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for state in [State::Stabilizing, State::Gatecheck] {
+        for s in open.get(&state).into_iter().flatten() {
+            let path = format!("tus/{}.yaml", s.id);
+            let Some(bytes) = hot_tip
+                .as_deref()
+                .map(|tip| repo.blob_at(tip, &path))
+                .transpose()?
+                .flatten()
+            else {
+                continue;
+            };
+            let Ok(brief) = artifact::parse(Kind::Tu, &path, &bytes) else {
+                continue;
+            };
+            let mut names: Vec<&str> = brief.data.str_at("owner_a").into_iter().collect();
+            if let Some(items) = brief.data.get("responsible_r").and_then(|n| n.as_seq()) {
+                names.extend(items.iter().filter_map(|n| n.as_str()));
+            }
+            for name in names {
+                let tus = roles.entry(name.to_string()).or_default();
+                if !tus.contains(&s.id) {
+                    tus.push(s.id.clone());
+                }
+            }
+        }
+    }
+
+    let questions = questions::open_batches(repo, &ws)?;
+    // The snapshot at cold's tip, else the newest by tagger time.
+    let mut snapshot: Option<(String, bool)> = None;
+    let mut newest: Option<(i64, String)> = None;
+    for s in crate::snapshot::list(repo)? {
+        if cold_tip.as_deref() == Some(s.commit.as_str()) {
+            snapshot = Some((s.name, true));
+            break;
+        }
+        let t = repo.tag_time(&s.name)?.map_or(0, |(t, _)| t);
+        if newest.as_ref().is_none_or(|(nt, _)| t >= *nt) {
+            newest = Some((t, s.name));
+        }
+    }
+    let snapshot = snapshot.or(newest.map(|(_, n)| (n, false)));
+
+    let next = suggest(
+        &open,
+        &questions,
+        &last_gate,
+        ahead.len(),
+        behind,
+        &snapshot,
+        cold_tip.is_some(),
+    );
+    Ok(Status {
+        hot,
+        cold,
+        ahead: ahead.len(),
+        behind,
+        tus_ahead,
+        open,
+        last_gate,
+        roles,
+        questions,
+        snapshot,
+        next,
+    })
+}
+
+/// The first thing that needs doing, most urgent first.
+fn suggest(
+    open: &BTreeMap<State, Vec<Summary>>,
+    questions: &[String],
+    last_gate: &Option<GateDecision>,
+    ahead: usize,
+    behind: usize,
+    snapshot: &Option<(String, bool)>,
+    has_cold: bool,
+) -> (String, String) {
+    let first = |state: State| open.get(&state).and_then(|v| v.first());
+    if behind > 0 {
+        return (
+            "cold has commits hot lacks: bring them into hot before the next merge".into(),
+            "git merge cold".into(),
+        );
+    }
+    if let Some(q) = questions.first() {
+        return (
+            format!("answer the open questions in questions/{q}.yaml"),
+            format!("$EDITOR questions/{q}.yaml"),
+        );
+    }
+    if let Some(t) = first(State::Gatecheck) {
+        let passed = last_gate
+            .as_ref()
+            .is_some_and(|g| g.tu == t.id && g.decision != "block");
+        if passed && ahead > 0 {
+            return (
+                format!("{} passed the gate: fast-forward cold", t.id),
+                "showrunner merge".into(),
+            );
+        }
+    }
+    if let Some(t) = first(State::Stabilizing) {
+        return (
+            format!("finish {} and submit it to the Gatekeeper", t.id),
+            format!("showrunner gate submit --tu {}", t.id),
+        );
+    }
+    if let Some(t) = first(State::HotProposed) {
+        return (
+            format!("start {}", t.id),
+            format!("showrunner tu start {}", t.id),
+        );
+    }
+    if ahead > 0 {
+        return (
+            "hot is ahead of cold: merge it once the gate passes".into(),
+            "showrunner merge --dry-run".into(),
+        );
+    }
+    if has_cold && !snapshot.as_ref().is_some_and(|(_, current)| *current) {
+        return (
+            "cold has no snapshot at its tip: tag one to bind".into(),
+            "showrunner snapshot".into(),
+        );
+    }
+    (
+        "everything is merged and snapshotted: take the next request".into(),
+        "showrunner dispatch \"<request>\"".into(),
+    )
+}

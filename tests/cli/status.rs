@@ -1,0 +1,160 @@
+//! `status`: the studio on one screen, followed through a whole traced change.
+
+use crate::harness::{Run, Sandbox};
+
+fn ok(r: Run) -> Run {
+    assert_eq!(r.code, 0, "{r:?}");
+    r
+}
+
+fn status(s: &Sandbox) -> serde_json::Value {
+    ok(s.run_in("book", &["status", "--format", "json"])).json()
+}
+
+#[test]
+fn status_follows_a_change_from_proposal_to_snapshot() {
+    let s = Sandbox::new();
+    ok(s.run(&["init", "book", "--from-sample"]));
+    let sample_tu = "TU-2026-11-01-SR01";
+
+    // The sample ships one proposed TU; nothing is ahead, nothing is judged yet.
+    let st = status(&s);
+    assert_eq!(
+        (st["ahead"].as_u64(), st["behind"].as_u64()),
+        (Some(0), Some(0))
+    );
+    assert_eq!(st["open"]["hot-proposed"][0]["id"], sample_tu);
+    assert_eq!(st["last_gate"], serde_json::Value::Null);
+    assert_eq!(st["snapshot"], serde_json::Value::Null);
+    assert_eq!(st["roles"], serde_json::json!({}));
+    assert_eq!(
+        st["next"]["command"],
+        format!("showrunner tu start {sample_tu}")
+    );
+
+    // Started: its owner and responsible roles are at work, one commit is ahead.
+    ok(s.run_in("book", &["tu", "start", sample_tu]));
+    let st = status(&s);
+    assert_eq!(st["open"]["stabilizing"][0]["id"], sample_tu);
+    assert_eq!(st["ahead"], 1);
+    assert_eq!(st["tus_ahead"], serde_json::json!([sample_tu]));
+    assert_eq!(
+        st["roles"],
+        serde_json::json!({"plotwright": [sample_tu], "scene_smith": [sample_tu], "showrunner": [sample_tu]})
+    );
+    assert_eq!(
+        st["next"]["command"],
+        format!("showrunner gate submit --tu {sample_tu}")
+    );
+
+    // An edit under the TU, submitted: the gate's decision is the last one, merge is next.
+    let path = s.join("book/sections/dusk-bell.md");
+    let mut text = std::fs::read_to_string(&path).expect("read");
+    text.push_str("\nThe bell is still ringing.\n");
+    std::fs::write(&path, text).expect("write");
+    ok(s.run_in("book", &["tu", "switch", sample_tu]));
+    s.git("book", &["commit", "-q", "-am", "Edit the dusk bell"]);
+    ok(s.run_in("book", &["gate", "submit", "--tu", sample_tu]));
+    let st = status(&s);
+    assert_eq!(st["open"]["gatecheck"][0]["id"], sample_tu);
+    assert_eq!(st["last_gate"]["decision"], "pass");
+    assert_eq!(st["last_gate"]["tu"], sample_tu);
+    assert!(
+        st["last_gate"]["report"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("GK-")),
+        "{st}"
+    );
+    // start, the edit, the submit
+    assert_eq!(st["ahead"], 3, "{st}");
+    assert_eq!(st["next"]["command"], "showrunner merge");
+
+    // Merged: nothing ahead, no TU open, and cold wants a snapshot.
+    ok(s.run_in("book", &["merge"]));
+    let st = status(&s);
+    assert_eq!(
+        (
+            st["ahead"].as_u64(),
+            st["tus_ahead"].as_array().map(Vec::len)
+        ),
+        (Some(0), Some(0))
+    );
+    assert_eq!(st["open"], serde_json::json!({}));
+    assert_eq!(st["roles"], serde_json::json!({}));
+    assert_eq!(st["next"]["command"], "showrunner snapshot");
+
+    ok(s.run_in("book", &["snapshot"]));
+    let st = status(&s);
+    assert_eq!(st["snapshot"]["at_cold_tip"], true);
+    assert!(
+        st["next"]["command"]
+            .as_str()
+            .is_some_and(|c| c.starts_with("showrunner dispatch"))
+    );
+
+    // The human screen says the same, and output is stable.
+    let human = ok(s.run_in("book", &["status"])).stdout;
+    assert!(
+        human.contains("branches   hot: 0 commits ahead of cold"),
+        "{human}"
+    );
+    assert!(
+        human.contains("last gate  pass for TU-2026-11-01-SR01"),
+        "{human}"
+    );
+    assert!(human.contains("(cold's tip)"), "{human}");
+    assert_eq!(human, ok(s.run_in("book", &["status"])).stdout);
+}
+
+#[test]
+fn status_reports_open_questions_and_a_cold_that_moved_away_from_hot() {
+    let s = Sandbox::new();
+    ok(s.run(&["init", "book", "--from-sample"]));
+    // An ambiguous request becomes a question batch: answering it comes first.
+    let d = ok(s.run_in("book", &["dispatch", "make it better", "--format", "json"])).json();
+    let q = d["question"]
+        .as_str()
+        .expect("a question batch")
+        .to_string();
+    let st = status(&s);
+    assert_eq!(st["questions"], serde_json::json!([q]));
+    assert!(
+        st["next"]["what"].as_str().is_some_and(|w| w.contains(&q)),
+        "{st}"
+    );
+
+    // A commit on cold that hot lacks (made past the hooks, as a forge's web editor
+    // would): cold cannot fast-forward any more, and that comes first.
+    s.git("book", &["checkout", "-q", "cold"]);
+    s.git(
+        "book",
+        &[
+            "-c",
+            "core.hooksPath=/dev/null",
+            "commit",
+            "-q",
+            "--allow-empty",
+            "-m",
+            "Hotfix on cold",
+        ],
+    );
+    s.git("book", &["checkout", "-q", "hot"]);
+    let st = status(&s);
+    assert_eq!(st["behind"], 1);
+    assert_eq!(st["next"]["command"], "git merge cold");
+    let human = ok(s.run_in("book", &["status"])).stdout;
+    assert!(
+        human.contains("1 commit behind (cold cannot fast-forward)"),
+        "{human}"
+    );
+}
+
+#[test]
+fn status_outside_a_repository_is_a_clear_error() {
+    let s = Sandbox::new();
+    std::fs::create_dir_all(s.join("empty")).expect("mkdir");
+    let r = s.run_in("empty", &["status"]);
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.starts_with("error: "), "{r:?}");
+    assert!(r.stdout.is_empty());
+}
