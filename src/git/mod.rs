@@ -403,7 +403,7 @@ impl Repo {
             repo.checkout_tree(tree.as_object(), Some(&mut co))?;
             let mut real = repo.index()?;
             real.read_tree(&tree)?;
-            real.write()?;
+            self.write_index(&mut real)?;
         }
         Ok(commit)
     }
@@ -476,7 +476,7 @@ impl Repo {
             for p in paths {
                 index.add_path(Path::new(p))?;
             }
-            index.write()?;
+            self.write_index(&mut index)?;
         }
         Ok(())
     }
@@ -770,9 +770,36 @@ impl Repo {
                     .map_err(|e| GitError::Other(format!("{path}: {e}")))?;
                 index.add_path(Path::new(path))?;
             }
-            index.write()?;
+            self.write_index(&mut index)?;
         }
         Ok(commit)
+    }
+
+    /// Writes an index back without hiding work-tree edits from git.
+    ///
+    /// git compares file times in whole seconds: an entry recorded in the same second
+    /// as the index file it was read from is "racily clean", and git re-reads its
+    /// content. Once a newer index file is written, git would trust that entry's stat
+    /// and miss an edit of the same size made in that second. So, as git does, such
+    /// entries are smudged (size 0, which forces a content check) before writing.
+    fn write_index(&self, index: &mut git2::Index) -> Result<()> {
+        let stamp = std::fs::metadata(self.inner.path().join("index"))
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map(|d| d.as_secs() as i64);
+        if let Some(stamp) = stamp {
+            let racy: Vec<git2::IndexEntry> = index
+                .iter()
+                .filter(|e| e.file_size != 0 && i64::from(e.mtime.seconds()) >= stamp)
+                .collect();
+            for mut e in racy {
+                e.file_size = 0;
+                index.add(&e)?;
+            }
+        }
+        index.write()?;
+        Ok(())
     }
 
     /// Refuses when a path's index entry or work-tree file differs from `commit`'s.
@@ -836,7 +863,7 @@ impl Repo {
             &format!("showrunner: {}", first_line(message)),
         )?;
         if let Some(mut index) = index {
-            index.write()?;
+            self.write_index(&mut index)?;
         }
         Ok(commit)
     }

@@ -733,3 +733,54 @@ fn the_list_cache_follows_the_branch_tips_and_survives_corruption() {
     let fourth = ok(tu(&s, &["list", "--format", "json"])).json();
     assert_eq!(fourth[1]["state"], "closed");
 }
+
+/// Sets a file's modification time to `secs.nanos` with touch(1).
+fn set_mtime(path: &std::path::Path, stamp: &str) {
+    let ok = std::process::Command::new("touch")
+        .args(["-m", "-d", &format!("@{stamp}")])
+        .arg(path)
+        .status()
+        .expect("touch")
+        .success();
+    assert!(ok, "touch {}", path.display());
+}
+
+#[test]
+fn an_edit_in_the_same_second_as_the_index_stays_visible_after_a_tool_commit() {
+    // git compares whole seconds: a file changed (same size) in the second its index
+    // entry was recorded is "racily clean" only while the index file is from that
+    // second too. A tool commit rewrites the index later; it must smudge such entries,
+    // or `git commit -a` silently leaves the edit out.
+    let s = Sandbox::new();
+    sample(&s);
+    let style = s.join("book/style/style.yaml");
+    let text = std::fs::read_to_string(&style).expect("style");
+    let edited = text.replace("max_choice_label_words: 8", "max_choice_label_words: 3");
+    assert_eq!(text.len(), edited.len());
+    // The index entry records the committed text at T.1; the edited file has the same
+    // size and time; the index file itself is from later in the same second.
+    let second = 1_795_000_000u64;
+    std::fs::write(&style, &text).expect("restore");
+    set_mtime(&style, &format!("{second}.100000000"));
+    s.git("book", &["update-index", "--really-refresh"]);
+    std::fs::write(&style, &edited).expect("write");
+    set_mtime(&style, &format!("{second}.100000000"));
+    set_mtime(&s.join("book/.git/index"), &format!("{second}.900000000"));
+
+    let r = tu(
+        &s,
+        &[
+            "open",
+            "--loop",
+            "style_tune_up",
+            "--title",
+            "Tighter labels",
+        ],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    let status = s.git("book", &["status", "--porcelain"]);
+    assert!(
+        status.contains("style/style.yaml"),
+        "the edit vanished from git's view: {status:?}"
+    );
+}
