@@ -5,6 +5,7 @@
 
 mod bind;
 mod check;
+mod demo;
 mod dispatch;
 mod docs;
 mod gate;
@@ -103,6 +104,8 @@ pub enum Command {
     Trace(trace::TraceArgs),
     /// Git hooks that keep the ledger honest.
     Hooks(hooks::HooksArgs),
+    /// The whole studio at work on the sample, in a fresh folder: every step a real command.
+    Demo(demo::DemoArgs),
     /// Shell completions (`bash`, `zsh`, `fish`, `elvish`, `powershell`) on standard output.
     Completions(docs::CompletionsArgs),
     /// The man page (roff) on standard output: `showrunner man | man -l -`.
@@ -192,6 +195,7 @@ pub fn run(cli: Cli, term: Terminal) -> Output {
         Command::Trace(args) => trace::run(&ctx, args),
         Command::Hooks(args) => hooks::install(&ctx, args),
         Command::Hook(args) => hooks::run(&ctx, args),
+        Command::Demo(args) => demo::run(&ctx, args),
         Command::Completions(args) => docs::completions(&ctx, args),
         Command::Man(args) => docs::man(&ctx, args),
     };

@@ -447,27 +447,13 @@ fn epubcheck_jar() -> std::path::PathBuf {
     jar
 }
 
-#[test]
-fn the_epub_passes_epubcheck_with_no_errors_or_warnings() {
-    let s = Sandbox::new();
-    ok(s.run(&["init", "book", "--from-sample"]));
-    ok(sr(&s, &["snapshot"]));
-    ok(sr(
-        &s,
-        &[
-            "bind",
-            "cold-2026-11-26",
-            "--format",
-            "epub",
-            "-o",
-            "../out",
-        ],
-    ));
+/// Runs EPUBCheck 5 on `epub`; asserts it reports nothing at all and returns its JSON.
+pub(crate) fn epubcheck(s: &Sandbox, epub: &std::path::Path) -> serde_json::Value {
     let report = s.join("epubcheck.json");
     let out = std::process::Command::new("java")
         .arg("-jar")
         .arg(epubcheck_jar())
-        .arg(s.join("out/book.epub"))
+        .arg(epub)
         .arg("--json")
         .arg(&report)
         .output()
@@ -485,6 +471,44 @@ fn the_epub_passes_epubcheck_with_no_errors_or_warnings() {
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
+    json
+}
+
+/// Opens `html` in headless Chromium and plays it (tests/browser/play.py); its findings.
+pub(crate) fn play(s: &Sandbox, html: &std::path::Path) -> serde_json::Value {
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/play.py");
+    std::fs::create_dir_all(s.join("chromium")).expect("mkdir");
+    let out = std::process::Command::new("python3")
+        .arg(&script)
+        .arg(html)
+        .arg(s.join("chromium"))
+        .output()
+        .expect("python3");
+    assert!(
+        out.status.success(),
+        "the browser test needs chromium, chromium-driver and selenium (.ci/run installs them): {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("json from the browser script")
+}
+
+#[test]
+fn the_epub_passes_epubcheck_with_no_errors_or_warnings() {
+    let s = Sandbox::new();
+    ok(s.run(&["init", "book", "--from-sample"]));
+    ok(sr(&s, &["snapshot"]));
+    ok(sr(
+        &s,
+        &[
+            "bind",
+            "cold-2026-11-26",
+            "--format",
+            "epub",
+            "-o",
+            "../out",
+        ],
+    ));
+    let json = epubcheck(&s, &s.join("out/book.epub"));
     assert!(
         json["checker"]["checkerVersion"]
             .as_str()
@@ -575,21 +599,7 @@ fn the_html_view_plays_to_an_ending_in_headless_chromium() {
             "../out",
         ],
     ));
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/play.py");
-    std::fs::create_dir_all(s.join("chromium")).expect("mkdir");
-    let out = std::process::Command::new("python3")
-        .arg(&script)
-        .arg(s.join("out/book.html"))
-        .arg(s.join("chromium"))
-        .output()
-        .expect("python3");
-    assert!(
-        out.status.success(),
-        "the browser test needs chromium, chromium-driver and selenium (.ci/run installs them): {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value =
-        serde_json::from_slice(&out.stdout).expect("json from the browser script");
+    let v = play(&s, &s.join("out/book.html"));
     assert_eq!(
         v["missing"],
         serde_json::json!([]),

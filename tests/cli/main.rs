@@ -6,6 +6,7 @@ mod bind;
 mod check;
 mod cold;
 mod defects;
+mod demo;
 mod dispatch;
 mod docs;
 mod gate;
