@@ -153,37 +153,37 @@ fn score(clause: &str, playbooks: &BTreeMap<String, Playbook>) -> Vec<Pick> {
 
 /// Splits a request into the clauses that may name separate pieces of work.
 fn clauses(request: &str) -> Vec<String> {
-    let mut parts = vec![request.to_string()];
-    for sep in [
-        " and then ",
-        ", then ",
-        " then ",
-        "; ",
-        " after that ",
-        " and also ",
-        ". also ",
-        " also ",
-        ", but first ",
-        " but first ",
-        ", first ",
-        " before that ",
-        " and afterwards ",
-        ", and ",
-        ". ",
-    ] {
-        parts = parts
-            .into_iter()
-            .flat_map(|p| p.split(sep).map(str::to_string).collect::<Vec<_>>())
-            .filter(|p| !p.trim().is_empty())
-            .collect();
-    }
-    parts
+    split_on(
+        request,
+        &[
+            " and then ",
+            ", then ",
+            " then ",
+            "; ",
+            " after that ",
+            " and also ",
+            ". also ",
+            " also ",
+            ", but first ",
+            " but first ",
+            ", first ",
+            " before that ",
+            " and afterwards ",
+            ", and ",
+            ". ",
+        ],
+    )
 }
 
 /// Splits a request into the items of a list of commands.
 fn items(request: &str) -> Vec<String> {
-    let mut parts = vec![request.to_string()];
-    for sep in [", and ", ", ", " and "] {
+    split_on(request, &[", and ", ", ", " and "])
+}
+
+/// Splits `text` on each separator in turn, dropping empty pieces.
+fn split_on(text: &str, separators: &[&str]) -> Vec<String> {
+    let mut parts = vec![text.to_string()];
+    for sep in separators {
         parts = parts
             .into_iter()
             .flat_map(|p| p.split(sep).map(str::to_string).collect::<Vec<_>>())
