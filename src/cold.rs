@@ -102,14 +102,7 @@ pub fn check_update(repo: &Repo, old: Option<&str>, new: &str) -> Result<Verdict
                 .and_then(|p| p.into_iter().next())
                 .unwrap_or_default()
         };
-        // The Showrunner's own question batches are process records, traced by their
-        // `Question:` trailer when that is all the commit touches.
-        let question_only = named.is_empty()
-            && trailers::first(&found, "Question").is_some()
-            && repo
-                .changed_paths(commit)?
-                .iter()
-                .all(|p| p.starts_with("questions/"));
+        let question_only = named.is_empty() && process_record(repo, commit, &found)?;
         if named.is_empty() && !question_only {
             if studio.config.require_tu != RequireTu::Off {
                 findings.push(finding(
@@ -432,4 +425,24 @@ pub fn rollback(repo: &Repo, snapshot: &str, reason: &str) -> Result<RolledBack,
         restored,
         commit,
     })
+}
+
+/// Whether a commit is one of the desk's process records, traced by its own trailer
+/// rather than a TU: a question batch (`Question:`, touching only `questions/`) or the
+/// customer's feedback (`Feedback:`, touching nothing).
+pub fn process_record(
+    repo: &Repo,
+    commit: &str,
+    found: &[trailers::Trailer],
+) -> Result<bool, Error> {
+    let question = trailers::first(found, "Question").is_some();
+    let feedback = trailers::first(found, "Feedback").is_some();
+    if !question && !feedback {
+        return Ok(false);
+    }
+    let paths = repo.changed_paths(commit)?;
+    Ok(
+        (question && paths.iter().all(|p| p.starts_with("questions/")))
+            || (feedback && paths.is_empty()),
+    )
 }

@@ -8,6 +8,7 @@ mod check;
 mod demo;
 mod dispatch;
 mod docs;
+mod feedback;
 mod gate;
 mod graph;
 mod hooks;
@@ -96,6 +97,8 @@ pub enum Command {
     Snapshot(snapshot::SnapshotArgs),
     /// Map a customer's request to loops (playbooks); ask when it is ambiguous.
     Dispatch(dispatch::DispatchArgs),
+    /// Record the customer's satisfaction (1–5) with the newest snapshot.
+    Feedback(feedback::FeedbackArgs),
     /// The story map: sections, choices and gates (`--format mermaid|dot|svg`).
     Graph(graph::GraphArgs),
     /// Render a snapshot to reader views (`--format html,epub,twee,md`) with a view log.
@@ -192,6 +195,7 @@ pub fn run(cli: Cli, term: Terminal) -> Output {
         Command::Bind(args) => bind::run(&ctx, args),
         Command::Graph(args) => graph::run(&ctx, args),
         Command::Dispatch(args) => dispatch::run(&ctx, args),
+        Command::Feedback(args) => feedback::run(&ctx, args),
         Command::Trace(args) => trace::run(&ctx, args),
         Command::Hooks(args) => hooks::install(&ctx, args),
         Command::Hook(args) => hooks::run(&ctx, args),

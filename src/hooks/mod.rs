@@ -321,19 +321,26 @@ pub fn pre_receive(repo: &Repo, input: &str) -> Result<(), Error> {
             && config.require_tu == RequireTu::Error
         {
             let hide: Vec<String> = old.map(|o| vec![o.to_string()]).unwrap_or_default();
-            let mut untraced = Vec::new();
+            let mut candidates = Vec::new();
             repo.walk(&[new.to_string()], &hide, &|_| true, &mut |c| {
-                let named = trailers::first(&trailers::parse(&c.message), "TU").is_some();
+                let found = trailers::parse(&c.message);
+                let named = trailers::first(&found, "TU").is_some();
                 let forge = c.parents.len() > 1 && c.message.contains("tu/TU-");
                 if !named && !forge {
-                    untraced.push(format!(
-                        "{} {}",
-                        &c.id[..10],
-                        c.message.lines().next().unwrap_or("")
-                    ));
+                    candidates.push((c.id.clone(), c.message.clone(), found));
                 }
                 true
             })?;
+            let mut untraced = Vec::new();
+            for (id, message, found) in candidates {
+                if !crate::cold::process_record(repo, &id, &found)? {
+                    untraced.push(format!(
+                        "{} {}",
+                        &id[..10],
+                        message.lines().next().unwrap_or("")
+                    ));
+                }
+            }
             if !untraced.is_empty() {
                 return Err(Error::State {
                     message: format!(

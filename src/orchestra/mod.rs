@@ -1,6 +1,7 @@
-//! The Showrunner's desk: playbooks (loops), dispatch, question batches and status.
+//! The Showrunner's desk: playbooks (loops), dispatch, question batches, feedback and status.
 
 pub mod dispatch;
+pub mod feedback;
 pub mod playbook;
 pub mod questions;
 pub mod status;

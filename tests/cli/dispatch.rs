@@ -252,3 +252,64 @@ fn the_request_corpus_is_dispatched_accurately_and_every_ambiguous_request_is_as
         misses.join("\n")
     );
 }
+
+#[test]
+fn feedback_is_recorded_on_hot_against_the_newest_snapshot_and_merges_as_traced() {
+    let s = sample();
+    ok(s.run_in("book", &["snapshot"]));
+    let hot = |s: &Sandbox| s.git("book", &["rev-parse", "hot"]);
+    let before = hot(&s);
+    for bad in [
+        vec!["feedback", "6"],
+        vec!["feedback", "0"],
+        vec!["feedback", "3", "--note", "two\nlines"],
+    ] {
+        let r = s.run_in("book", &bad);
+        assert_eq!(r.code, 2, "{bad:?}: {r:?}");
+        assert_eq!(hot(&s), before, "{bad:?} wrote nothing");
+    }
+    let r = ok(s.run_in(
+        "book",
+        &[
+            "feedback",
+            "4",
+            "--note",
+            "loved the bells",
+            "--format",
+            "json",
+        ],
+    ))
+    .json();
+    assert_eq!(
+        (r["score"].as_u64(), r["milestone"].as_str()),
+        (Some(4), Some("cold-2026-11-26"))
+    );
+    let trailers = s.git(
+        "book",
+        &["log", "-1", "--format=%(trailers:only,unfold)", "hot"],
+    );
+    assert_eq!(
+        trailers,
+        "Feedback: 4\nFeedback-Note: loved the bells\nSnapshot: cold-2026-11-26"
+    );
+    assert_eq!(s.git("book", &["diff", "--name-only", "hot~1", "hot"]), "");
+    // A process record, not untraced work: cold takes it.
+    let m = ok(s.run_in("book", &["merge", "--format", "json"])).json();
+    assert_eq!(m["merged"], true, "{m}");
+    assert_eq!(s.git("book", &["rev-parse", "cold"]), hot(&s));
+
+    // The trailer is no pass for real work: a change that carries it is still untraced.
+    let path = s.join("book/sections/dusk-bell.md");
+    let mut text = std::fs::read_to_string(&path).expect("read");
+    text.push_str("\nThe bell is still ringing.\n");
+    std::fs::write(&path, text).expect("write");
+    s.git(
+        "book",
+        &["commit", "-q", "-am", "Sneak a change in\n\nFeedback: 5"],
+    );
+    let cold = s.git("book", &["rev-parse", "cold"]);
+    let r = s.run_in("book", &["merge"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.stdout.contains("traceability/untraced-commit"), "{r:?}");
+    assert_eq!(s.git("book", &["rev-parse", "cold"]), cold);
+}

@@ -1,0 +1,52 @@
+//! `showrunner feedback`: the customer's satisfaction with the newest milestone.
+
+use clap::Args;
+
+use super::{Ctx, Format, Output};
+use crate::error::Error;
+use crate::git::Repo;
+use crate::orchestra::feedback;
+
+/// Arguments of `feedback`.
+#[derive(Debug, Args)]
+pub struct FeedbackArgs {
+    /// How satisfied, from 1 (not at all) to 5 (delighted).
+    #[arg(value_parser = clap::value_parser!(u8).range(1..=5))]
+    pub score: u8,
+    /// One line on why.
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+pub(super) fn run(ctx: &Ctx, args: FeedbackArgs) -> Result<Output, Error> {
+    let repo = Repo::discover(&ctx.base)?;
+    let r = feedback::record(&repo, args.score, args.note.as_deref())?;
+    let stdout = match ctx.format {
+        Format::Json => {
+            let mut s = serde_json::json!({
+                "score": r.score,
+                "milestone": r.milestone,
+                "commit": r.commit,
+                "branch": r.branch,
+            })
+            .to_string();
+            s.push('\n');
+            s
+        }
+        Format::Human | Format::Github => format!(
+            "feedback {}/5{} recorded — {} on {}\n",
+            r.score,
+            r.milestone
+                .as_ref()
+                .map(|m| format!(" on {m}"))
+                .unwrap_or_default(),
+            &r.commit[..10],
+            r.branch
+        ),
+    };
+    Ok(Output {
+        stdout,
+        stderr: String::new(),
+        code: 0,
+    })
+}

@@ -1,0 +1,70 @@
+//! Customer satisfaction signals: `feedback <1-5>` recorded on hot as a commit with
+//! `Feedback:` trailers, tied to the newest snapshot (the milestone it judges).
+
+use crate::error::Error;
+use crate::git::Repo;
+use crate::trace::trailers;
+use crate::trace::tu::Workspace;
+
+/// A recorded signal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Recorded {
+    /// The score, 1 to 5.
+    pub score: u8,
+    /// The snapshot it is about, when there is one.
+    pub milestone: Option<String>,
+    /// The commit on hot.
+    pub commit: String,
+    /// The hot branch.
+    pub branch: String,
+}
+
+/// Records a score (1–5) and an optional note on hot. Nothing is written when the
+/// score is out of range or the note would not fit on one trailer line.
+pub fn record(repo: &Repo, score: u8, note: Option<&str>) -> Result<Recorded, Error> {
+    if !(1..=5).contains(&score) {
+        return Err(Error::Usage(format!(
+            "feedback is a score from 1 to 5, not {score}"
+        )));
+    }
+    let note = note.map(str::trim).filter(|n| !n.is_empty());
+    if note.is_some_and(|n| n.contains('\n')) {
+        return Err(Error::Usage("the feedback note must be one line".into()));
+    }
+    let ws = Workspace::new(repo);
+    let hot = format!("refs/heads/{}", ws.config.hot);
+    let tip = repo.ref_target(&hot)?.ok_or_else(|| {
+        Error::Git(crate::git::GitError::RevNotFound {
+            rev: ws.config.hot.clone(),
+        })
+    })?;
+    // The milestone: the newest snapshot by tagger time.
+    let mut milestone: Option<(i64, String)> = None;
+    for s in crate::snapshot::list(repo)? {
+        let t = repo.tag_time(&s.name)?.map_or(0, |(t, _)| t);
+        if milestone.as_ref().is_none_or(|(mt, _)| t >= *mt) {
+            milestone = Some((t, s.name));
+        }
+    }
+    let milestone = milestone.map(|(_, n)| n);
+    let score_text = score.to_string();
+    let mut t: Vec<(&str, &str)> = vec![("Feedback", score_text.as_str())];
+    if let Some(n) = note {
+        t.push(("Feedback-Note", n));
+    }
+    if let Some(m) = &milestone {
+        t.push(("Snapshot", m.as_str()));
+    }
+    let title = match &milestone {
+        Some(m) => format!("Feedback {score}/5 on {m}"),
+        None => format!("Feedback {score}/5"),
+    };
+    let message = trailers::append(&format!("{title}\n"), &t);
+    let commit = repo.commit_tool_files(&hot, &tip, &[], &message, &repo.identity())?;
+    Ok(Recorded {
+        score,
+        milestone,
+        commit,
+        branch: ws.config.hot,
+    })
+}
