@@ -494,6 +494,15 @@ fn the_server_can_require_tus_on_hot() {
         "{}",
         r.stderr
     );
+    // The desk's process records pass: feedback (a commit touching nothing) and a
+    // question batch, each traced by its own trailer.
+    s.git("book", &["reset", "-q", "--hard", "hot~1"]);
+    ok(sr(&s, &["snapshot"]));
+    ok(sr(&s, &["feedback", "5"]));
+    let d = ok(sr(&s, &["dispatch", "make it better", "--format", "json"])).json();
+    assert!(d["question"].is_string(), "{d}");
+    let r = s.git_status("book", &["push", "--no-verify", "shared", "hot"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
 }
 
 #[test]
