@@ -217,8 +217,9 @@ fn nothing_but_the_snapshot_s_player_facing_text_reaches_a_view() {
     }
 }
 
-#[test]
-fn raw_html_in_prose_is_escaped_in_the_markdown_view() {
+/// The sample with script, an event handler and a `javascript:` link planted in a
+/// section's prose, forced onto cold (past the hooks) and snapshotted.
+fn xss_snapshot() -> Sandbox {
     let s = Sandbox::new();
     ok(s.run(&["init", "book", "--from-sample"]));
     let bell = s.join("book/sections/dusk-bell.md");
@@ -245,6 +246,12 @@ fn raw_html_in_prose_is_escaped_in_the_markdown_view() {
         ],
     );
     ok(sr(&s, &["snapshot"]));
+    s
+}
+
+#[test]
+fn raw_html_in_prose_is_escaped_in_the_markdown_view() {
+    let s = xss_snapshot();
     ok(sr(
         &s,
         &["bind", "cold-2026-11-26", "--format", "md", "-o", "../out"],
@@ -373,32 +380,7 @@ fn the_html_view_is_one_accessible_self_contained_page() {
 
 #[test]
 fn raw_html_in_prose_is_sanitised_in_the_html_view() {
-    let s = Sandbox::new();
-    ok(s.run(&["init", "book", "--from-sample"]));
-    let bell = s.join("book/sections/dusk-bell.md");
-    let xss = "\nA <script>alert(1)</script> and <img src=x onerror=alert(2)> and [a trap](javascript:alert(3)).\n";
-    std::fs::write(&bell, std::fs::read_to_string(&bell).expect("r") + xss).expect("w");
-    s.git(
-        "book",
-        &[
-            "commit",
-            "-q",
-            "--no-verify",
-            "-am",
-            "xss\n\nTU: TU-2026-11-01-SR01",
-        ],
-    );
-    s.git(
-        "book",
-        &[
-            "-c",
-            "core.hooksPath=/dev/null",
-            "update-ref",
-            "refs/heads/cold",
-            "hot",
-        ],
-    );
-    ok(sr(&s, &["snapshot"]));
+    let s = xss_snapshot();
     ok(sr(
         &s,
         &[
