@@ -251,6 +251,18 @@ pub fn list(repo: &Repo) -> Result<Vec<Snapshot>, Error> {
         .collect())
 }
 
+/// The newest snapshot by tagger time (ties: the later name), if any.
+pub fn newest(repo: &Repo) -> Result<Option<Snapshot>, Error> {
+    let mut best: Option<(i64, Snapshot)> = None;
+    for s in list(repo)? {
+        let t = repo.tag_time(&s.name)?.map_or(0, |(t, _)| t);
+        if best.as_ref().is_none_or(|(bt, _)| t >= *bt) {
+            best = Some((t, s));
+        }
+    }
+    Ok(best.map(|(_, s)| s))
+}
+
 /// A manifest checked against the tagged tree.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Verification {

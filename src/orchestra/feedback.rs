@@ -38,15 +38,7 @@ pub fn record(repo: &Repo, score: u8, note: Option<&str>) -> Result<Recorded, Er
             rev: ws.config.hot.clone(),
         })
     })?;
-    // The milestone: the newest snapshot by tagger time.
-    let mut milestone: Option<(i64, String)> = None;
-    for s in crate::snapshot::list(repo)? {
-        let t = repo.tag_time(&s.name)?.map_or(0, |(t, _)| t);
-        if milestone.as_ref().is_none_or(|(mt, _)| t >= *mt) {
-            milestone = Some((t, s.name));
-        }
-    }
-    let milestone = milestone.map(|(_, n)| n);
+    let milestone = crate::snapshot::newest(repo)?.map(|s| s.name);
     let score_text = score.to_string();
     let mut t: Vec<(&str, &str)> = vec![("Feedback", score_text.as_str())];
     if let Some(n) = note {

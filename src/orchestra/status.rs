@@ -156,19 +156,13 @@ pub fn status(repo: &Repo) -> Result<Status, Error> {
 
     let questions = questions::open_batches(repo, &ws)?;
     // The snapshot at cold's tip, else the newest by tagger time.
-    let mut snapshot: Option<(String, bool)> = None;
-    let mut newest: Option<(i64, String)> = None;
-    for s in crate::snapshot::list(repo)? {
-        if cold_tip.as_deref() == Some(s.commit.as_str()) {
-            snapshot = Some((s.name, true));
-            break;
-        }
-        let t = repo.tag_time(&s.name)?.map_or(0, |(t, _)| t);
-        if newest.as_ref().is_none_or(|(nt, _)| t >= *nt) {
-            newest = Some((t, s.name));
-        }
-    }
-    let snapshot = snapshot.or(newest.map(|(_, n)| (n, false)));
+    let at_tip = crate::snapshot::list(repo)?
+        .into_iter()
+        .find(|s| cold_tip.as_deref() == Some(s.commit.as_str()));
+    let snapshot = match at_tip {
+        Some(s) => Some((s.name, true)),
+        None => crate::snapshot::newest(repo)?.map(|s| (s.name, false)),
+    };
 
     let next = suggest(
         &open,
