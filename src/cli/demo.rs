@@ -278,7 +278,30 @@ pub(super) fn run(ctx: &Ctx, args: DemoArgs) -> Result<Output, Error> {
     )?;
     perform(
         &dir,
+        &step(
+            "The customer reads the book and scores the milestone",
+            &[
+                "feedback",
+                "5",
+                "--note",
+                "The humming on the mudbank is a lovely new thread",
+            ],
+            0,
+        ),
+        &mut log,
+    )?;
+    perform(
+        &dir,
         &step("Where the studio stands now", &["status"], 0),
+        &mut log,
+    )?;
+    perform(
+        &dir,
+        &step(
+            "The Showrunner's report: throughput, cycle time, gates, rework, feedback",
+            &["--format", "html", "report", "-o", "dist/report.html"],
+            0,
+        ),
         &mut log,
     )?;
 

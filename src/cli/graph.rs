@@ -41,15 +41,7 @@ pub(super) fn run(ctx: &Ctx, args: GraphArgs) -> Result<Output, Error> {
     match args.out {
         Some(path) => {
             let path = ctx.base.join(path);
-            let tmp = path.with_extension("tmp-showrunner");
-            std::fs::write(&tmp, &text).map_err(|e| Error::Io {
-                path: tmp.clone(),
-                message: e.to_string(),
-            })?;
-            std::fs::rename(&tmp, &path).map_err(|e| Error::Io {
-                path: path.clone(),
-                message: e.to_string(),
-            })?;
+            super::write_atomically(&path, text.as_bytes())?;
             Ok(Output {
                 stdout: format!("wrote {}\n", path.display()),
                 stderr: String::new(),

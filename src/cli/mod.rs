@@ -14,6 +14,7 @@ mod graph;
 mod hooks;
 mod init;
 mod merge;
+mod report;
 mod rollback;
 mod snapshot;
 mod status;
@@ -101,6 +102,8 @@ pub enum Command {
     Feedback(feedback::FeedbackArgs),
     /// The story map: sections, choices and gates (`--format mermaid|dot|svg`).
     Graph(graph::GraphArgs),
+    /// Metrics from history: TU throughput, cycle time, gates, roles, feedback (`--format human|json|html`).
+    Report(report::ReportArgs),
     /// Render a snapshot to reader views (`--format html,epub,twee,md`) with a view log.
     Bind(bind::BindArgs),
     /// Which TUs touched a file, newest first (lineage).
@@ -165,7 +168,9 @@ pub fn run(cli: Cli, term: Terminal) -> Output {
     // `bind` reads `--format` as its list of export formats; everything else as the
     // output format.
     let (format, exports) = match &cli.command {
-        Command::Bind(_) | Command::Graph(_) => (Format::Human, cli.format.clone()),
+        Command::Bind(_) | Command::Graph(_) | Command::Report(_) => {
+            (Format::Human, cli.format.clone())
+        }
         _ => match cli.format.as_deref().map(|f| Format::from_str(f, true)) {
             None => (Format::Human, None),
             Some(Ok(f)) => (f, None),
@@ -194,6 +199,7 @@ pub fn run(cli: Cli, term: Terminal) -> Output {
         Command::Status(args) => status::run(&ctx, args),
         Command::Bind(args) => bind::run(&ctx, args),
         Command::Graph(args) => graph::run(&ctx, args),
+        Command::Report(args) => report::run(&ctx, args),
         Command::Dispatch(args) => dispatch::run(&ctx, args),
         Command::Feedback(args) => feedback::run(&ctx, args),
         Command::Trace(args) => trace::run(&ctx, args),
@@ -204,6 +210,24 @@ pub fn run(cli: Cli, term: Terminal) -> Output {
         Command::Man(args) => docs::man(&ctx, args),
     };
     result.unwrap_or_else(|e| failure(&e))
+}
+
+/// Writes a file whole or not at all: a temporary file beside it, then a rename.
+pub(crate) fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<(), Error> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp-showrunner");
+    let tmp = PathBuf::from(tmp);
+    std::fs::write(&tmp, bytes).map_err(|e| Error::Io {
+        path: tmp.clone(),
+        message: e.to_string(),
+    })?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        Error::Io {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        }
+    })
 }
 
 /// An error as `error: …` / `help: …` on stderr with its classified exit code.

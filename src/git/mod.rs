@@ -415,7 +415,10 @@ impl Repo {
         let new_id = Oid::from_str(new)?;
         match expected {
             None => match self.inner.reference(name, new_id, false, log) {
-                Ok(_) => Ok(()),
+                Ok(_) => {
+                    self.stamp_reflog(name, new_id, log);
+                    Ok(())
+                }
                 Err(e) if is_lock_error(&e) => Err(GitError::RefLocked {
                     name: name.to_string(),
                 }),
@@ -431,7 +434,10 @@ impl Repo {
                     .inner
                     .reference_matching(name, new_id, true, old_id, log)
                 {
-                    Ok(_) => Ok(()),
+                    Ok(_) => {
+                        self.stamp_reflog(name, new_id, log);
+                        Ok(())
+                    }
                     Err(e) if is_lock_error(&e) => Err(GitError::RefLocked {
                         name: name.to_string(),
                     }),
@@ -446,6 +452,52 @@ impl Repo {
                 }
             }
         }
+    }
+
+    /// Gives the reflog entry just written for `name` the committer's identity and date
+    /// when `GIT_COMMITTER_DATE` is set, as git itself does (libgit2 stamps the clock),
+    /// so scripted histories have reproducible reflogs. Only an entry that is still the
+    /// newest and still ours is touched; the reflog is a record, never a decision, so a
+    /// failure here is ignored.
+    fn stamp_reflog(&self, name: &str, new: Oid, log: &str) {
+        let Some((time, offset)) = std::env::var("GIT_COMMITTER_DATE")
+            .ok()
+            .and_then(|d| parse_git_date(&d))
+        else {
+            return;
+        };
+        let who = self.identity();
+        let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        let name_ = env("GIT_COMMITTER_NAME").unwrap_or(who.name);
+        let email = env("GIT_COMMITTER_EMAIL").unwrap_or(who.email);
+        let Ok(sig) = Signature::new(&name_, &email, &Time::new(time, offset)) else {
+            return;
+        };
+        let Ok(mut reflog) = self.inner.reflog(name) else {
+            return;
+        };
+        let ours = reflog
+            .get(0)
+            .is_some_and(|e| e.id_new() == new && e.message().ok().flatten() == Some(log));
+        if ours && reflog.remove(0, false).is_ok() && reflog.append(new, &sig, Some(log)).is_ok() {
+            let _ = reflog.write();
+        }
+    }
+
+    /// The reflog of a ref, oldest entry first: (new commit, time). Empty when the ref
+    /// has no reflog (a bare repository without `core.logAllRefUpdates`).
+    pub fn reflog(&self, name: &str) -> Result<Vec<(String, i64)>> {
+        let log = match self.inner.reflog(name) {
+            Ok(l) => l,
+            Err(e) if e.code() == ErrorCode::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(e.into()),
+        };
+        let mut out: Vec<(String, i64)> = log
+            .iter()
+            .map(|e| (e.id_new().to_string(), e.committer().when().seconds()))
+            .collect();
+        out.reverse();
+        Ok(out)
     }
 
     /// Deletes `name` if it still points at `expected` (used to undo a half-made change).

@@ -25,15 +25,18 @@ fn the_demo_runs_end_to_end_and_its_books_pass_epubcheck_and_chromium() {
         "bound cold-2026-11-26",
         "book.epub",
         "last gate  pass for TU-2026-11-26-SS01",
+        "$ showrunner --format html report -o dist/report.html",
+        "report.html",
     ] {
         let found = out[at..]
             .find(needle)
             .unwrap_or_else(|| panic!("`{needle}` after byte {at} in:\n{out}"));
         at += found + needle.len();
     }
-    // The history says the same: cold is at hot, the TU is cold-merged.
-    let cold = s.git("studio", &["rev-parse", "cold"]);
-    assert_eq!(cold, s.git("studio", &["rev-parse", "hot"]));
+    // The history says the same: cold is hot but for the customer's feedback, the TU
+    // is cold-merged.
+    let since_cold = s.git("studio", &["log", "--format=%s", "cold..hot"]);
+    assert_eq!(since_cold, "Feedback 5/5 on cold-2026-11-26");
     let list = s.run_in("studio", &["tu", "list", "--state", "cold-merged"]);
     assert!(list.stdout.contains("TU-2026-11-26-SS01"), "{list:?}");
     assert!(
@@ -50,10 +53,17 @@ fn the_demo_runs_end_to_end_and_its_books_pass_epubcheck_and_chromium() {
         "book.md",
         "map.svg",
         "view-log.yaml",
+        "report.html",
     ] {
         assert!(dist.join(f).is_file(), "{f} in {}", dist.display());
     }
     epubcheck(&s, &dist.join("book.epub"));
+    let report = std::fs::read_to_string(dist.join("report.html")).expect("report");
+    assert!(report.contains("5 / 5"), "the score is in the report");
+    assert!(
+        report.contains("TU-2026-11-26-SS01"),
+        "the cycle time table names the TU"
+    );
     let v = play(&s, &dist.join("book.html"));
     assert_eq!(v["ending"], true, "{v}");
     assert_eq!(v["console"], serde_json::json!([]), "{v}");

@@ -75,6 +75,25 @@ impl Sandbox {
         }
     }
 
+    /// Runs showrunner in `cwd` as if at `date` (ISO 8601): commits, tags and reflog
+    /// entries carry that time (a scripted history).
+    pub fn run_at(&self, cwd: &str, date: &str, args: &[&str]) -> Run {
+        let mut cmd = Command::new(BIN);
+        hermetic(&mut cmd, &self.join("home"));
+        let out = cmd
+            .env("GIT_AUTHOR_DATE", date)
+            .env("GIT_COMMITTER_DATE", date)
+            .args(args)
+            .current_dir(self.join(cwd))
+            .output()
+            .expect("run showrunner");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
     /// Runs showrunner at the sandbox root.
     pub fn run(&self, args: &[&str]) -> Run {
         self.run_in("", args)

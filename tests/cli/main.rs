@@ -13,6 +13,7 @@ mod gate;
 mod init;
 mod output;
 mod reach;
+mod report;
 mod schemas;
 mod snapshot;
 mod sources;
