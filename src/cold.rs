@@ -428,8 +428,9 @@ pub fn rollback(repo: &Repo, snapshot: &str, reason: &str) -> Result<RolledBack,
 }
 
 /// Whether a commit is one of the desk's process records, traced by its own trailer
-/// rather than a TU: a question batch (`Question:`, touching only `questions/`) or the
-/// customer's feedback (`Feedback:`, touching nothing).
+/// rather than a TU: a question batch (`Question:`, touching only `questions/`), the
+/// customer's feedback (`Feedback:`, touching nothing) or a roster change
+/// (`Role-Event:`, touching only `roles.yaml` and TU briefs' deferral tags).
 pub fn process_record(
     repo: &Repo,
     commit: &str,
@@ -437,12 +438,18 @@ pub fn process_record(
 ) -> Result<bool, Error> {
     let question = trailers::first(found, "Question").is_some();
     let feedback = trailers::first(found, "Feedback").is_some();
-    if !question && !feedback {
+    let roster = trailers::first(found, "Role-Event").is_some();
+    if !question && !feedback && !roster {
         return Ok(false);
     }
     let paths = repo.changed_paths(commit)?;
     Ok(
         (question && paths.iter().all(|p| p.starts_with("questions/")))
-            || (feedback && paths.is_empty()),
+            || (feedback && paths.is_empty())
+            || (roster
+                && paths.iter().any(|p| p == "roles.yaml")
+                && paths
+                    .iter()
+                    .all(|p| p == "roles.yaml" || (p.starts_with("tus/") && p.ends_with(".yaml")))),
     )
 }

@@ -15,6 +15,7 @@ mod hooks;
 mod init;
 mod merge;
 mod report;
+mod role;
 mod rollback;
 mod snapshot;
 mod status;
@@ -96,6 +97,8 @@ pub enum Command {
     Status(status::StatusArgs),
     /// Tag cold as a snapshot with a verifiable manifest; list and show snapshots.
     Snapshot(snapshot::SnapshotArgs),
+    /// The role roster: `role list`, `role wake <role> --tu <id>`, `role dormant <role>`.
+    Role(role::RoleArgs),
     /// Map a customer's request to loops (playbooks); ask when it is ambiguous.
     Dispatch(dispatch::DispatchArgs),
     /// Record the customer's satisfaction (1–5) with the newest snapshot.
@@ -201,6 +204,7 @@ pub fn run(cli: Cli, term: Terminal) -> Output {
         Command::Graph(args) => graph::run(&ctx, args),
         Command::Report(args) => report::run(&ctx, args),
         Command::Dispatch(args) => dispatch::run(&ctx, args),
+        Command::Role(args) => role::run(&ctx, args),
         Command::Feedback(args) => feedback::run(&ctx, args),
         Command::Trace(args) => trace::run(&ctx, args),
         Command::Hooks(args) => hooks::install(&ctx, args),

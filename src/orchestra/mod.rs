@@ -1,7 +1,9 @@
-//! The Showrunner's desk: playbooks (loops), dispatch, question batches, feedback and status.
+//! The Showrunner's desk: playbooks (loops), dispatch, the role roster, question batches,
+//! feedback and status.
 
 pub mod dispatch;
 pub mod feedback;
 pub mod playbook;
 pub mod questions;
+pub mod roster;
 pub mod status;

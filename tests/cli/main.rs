@@ -14,6 +14,7 @@ mod init;
 mod output;
 mod reach;
 mod report;
+mod roles;
 mod schemas;
 mod snapshot;
 mod sources;

@@ -1,0 +1,146 @@
+//! `showrunner role`: the roster — list, wake, put to sleep.
+
+use clap::{Args, Subcommand};
+
+use super::{Ctx, Format, Output};
+use crate::error::Error;
+use crate::git::Repo;
+use crate::orchestra::roster::{self, Changed};
+
+/// Arguments of `role`.
+#[derive(Debug, Args)]
+pub struct RoleArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: RoleCommand,
+}
+
+/// `role` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum RoleCommand {
+    /// Every role: state, since, reason, open TUs naming it, share of TU commits.
+    List,
+    /// Wake a role for a TU (commits roles.yaml on hot with `Role-Event: wake`).
+    Wake {
+        /// The role, by id or code (`art_director`, `AD`).
+        role: String,
+        /// The TU that needs it.
+        #[arg(long)]
+        tu: String,
+        /// Why it is needed.
+        #[arg(long)]
+        reason: String,
+    },
+    /// Put an optional role to sleep; open TUs naming it get its deferral tag.
+    Dormant {
+        /// The role, by id or code.
+        role: String,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+        /// What should wake it again.
+        #[arg(long, value_name = "CONDITION")]
+        rewake: Option<String>,
+        /// Even though it is responsible in an open TU.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+pub(super) fn run(ctx: &Ctx, args: RoleArgs) -> Result<Output, Error> {
+    let repo = Repo::discover(&ctx.base)?;
+    let stdout = match args.command {
+        RoleCommand::List => {
+            let roles = roster::list(&repo)?;
+            match ctx.format {
+                Format::Json => {
+                    let v: Vec<serde_json::Value> = roles
+                        .iter()
+                        .map(|r| {
+                            serde_json::json!({
+                                "role": r.role,
+                                "code": r.code,
+                                "state": r.entry.state,
+                                "since": r.entry.since,
+                                "reason": r.entry.reason,
+                                "rewake_when": r.entry.rewake_when,
+                                "open_tus": r.open_tus,
+                                "responsible_in": r.responsible_in,
+                                "commits": r.commits,
+                                "share": r.share,
+                            })
+                        })
+                        .collect();
+                    let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+                    s.push('\n');
+                    s
+                }
+                Format::Human | Format::Github => {
+                    let mut s = String::new();
+                    for r in &roles {
+                        s.push_str(&format!(
+                            "{:<16} {:<4} {:<7} {:<10} {:>5.1} %  {}\n",
+                            r.role,
+                            r.code,
+                            r.entry.state,
+                            if r.entry.since.is_empty() {
+                                "—"
+                            } else {
+                                r.entry.since.as_str()
+                            },
+                            r.share * 100.0,
+                            r.entry.reason
+                        ));
+                        if !r.open_tus.is_empty() {
+                            s.push_str(&format!("{:<22}open TUs: {}\n", "", r.open_tus.join(", ")));
+                        }
+                        if let Some(w) = &r.entry.rewake_when {
+                            s.push_str(&format!("{:<22}wake when: {w}\n", ""));
+                        }
+                    }
+                    s
+                }
+            }
+        }
+        RoleCommand::Wake { role, tu, reason } => {
+            changed(ctx, &roster::wake(&repo, &role, &tu, &reason)?)
+        }
+        RoleCommand::Dormant {
+            role,
+            reason,
+            rewake,
+            force,
+        } => changed(
+            ctx,
+            &roster::dormant(&repo, &role, &reason, rewake.as_deref(), force)?,
+        ),
+    };
+    Ok(Output {
+        stdout,
+        stderr: String::new(),
+        code: 0,
+    })
+}
+
+fn changed(ctx: &Ctx, c: &Changed) -> String {
+    match ctx.format {
+        Format::Json => {
+            let mut s = serde_json::json!({
+                "role": c.role,
+                "state": c.state,
+                "commit": c.commit,
+                "deferred": c.deferred.iter().map(|(tu, tag)| serde_json::json!({"tu": tu, "tag": tag})).collect::<Vec<_>>(),
+            })
+            .to_string();
+            s.push('\n');
+            s
+        }
+        Format::Human | Format::Github => {
+            let mut s = format!("{} is {} — {} on hot\n", c.role, c.state, &c.commit[..10]);
+            for (tu, tag) in &c.deferred {
+                s.push_str(&format!("  {tu}: tagged {tag}\n"));
+            }
+            s
+        }
+    }
+}

@@ -1,0 +1,437 @@
+//! The role roster (`roles.yaml` on hot): who is awake or dormant and why, changed only
+//! by commits carrying `Role-Event:` trailers. The Showrunner and the Gatekeeper never
+//! sleep; an optional role put to sleep leaves its deferral tag on the open TUs that
+//! name it.
+
+use std::collections::BTreeMap;
+
+use crate::artifact::node::{Node, Value};
+use crate::artifact::{self, Kind};
+use crate::date;
+use crate::error::Error;
+use crate::git::Repo;
+use crate::roles::{self, NEVER_DORMANT, ROLES};
+use crate::trace::brief::{self, Change};
+use crate::trace::lifecycle::State;
+use crate::trace::trailers;
+use crate::trace::tu::Workspace;
+use crate::yaml::quote;
+
+/// One role's line in the roster.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// `awake` or `dormant`.
+    pub state: String,
+    /// The date it entered that state (empty when the roster does not say).
+    pub since: String,
+    /// Why.
+    pub reason: String,
+    /// The TU that changed it, if any.
+    pub tu: Option<String>,
+    /// What would wake it again.
+    pub rewake_when: Option<String>,
+}
+
+/// A role as `role list` shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Listed {
+    /// Role id.
+    pub role: &'static str,
+    /// Role code.
+    pub code: &'static str,
+    /// Its roster entry (the default state when the roster does not list it).
+    pub entry: Entry,
+    /// Open TUs whose brief names it (owner, responsible, consulted, informed, awake).
+    pub open_tus: Vec<String>,
+    /// Open TUs where it is responsible.
+    pub responsible_in: Vec<String>,
+    /// TU commits attributed to it (its own `Role:` trailer, else its TU opener's).
+    pub commits: usize,
+    /// Its share of all TU commits, 0–1.
+    pub share: f64,
+}
+
+/// What a wake or dormant commit did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Changed {
+    /// Role id.
+    pub role: &'static str,
+    /// The new state.
+    pub state: &'static str,
+    /// The commit on hot.
+    pub commit: String,
+    /// Open TUs whose brief got the role's deferral tag.
+    pub deferred: Vec<(String, String)>,
+}
+
+/// The deferral tag an optional role's sleep leaves on open TUs that need it.
+pub fn deferral_tag(role: &str) -> Option<&'static str> {
+    match role {
+        "art_director" | "illustrator" => Some("deferred:art"),
+        "audio_director" | "audio_producer" => Some("deferred:audio"),
+        "translator" => Some("deferred:translation"),
+        "researcher" => Some("deferred:research"),
+        _ => None,
+    }
+}
+
+fn role_arg(name: &str) -> Result<&'static str, Error> {
+    roles::canonical(name.trim()).ok_or_else(|| {
+        Error::Usage(format!(
+            "`{name}` is not a role; roles: {}",
+            ROLES
+                .iter()
+                .map(|(id, code, _)| format!("{id} ({code})"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    })
+}
+
+fn hot_tip(repo: &Repo, ws: &Workspace<'_>) -> Result<(String, String), Error> {
+    let hot = format!("refs/heads/{}", ws.config.hot);
+    let tip = repo.ref_target(&hot)?.ok_or_else(|| {
+        Error::Git(crate::git::GitError::RevNotFound {
+            rev: ws.config.hot.clone(),
+        })
+    })?;
+    Ok((hot, tip))
+}
+
+/// Reads `roles.yaml` at a commit: entries by role id. A missing file is an empty
+/// roster; a broken one is an error naming the file and line.
+fn read(repo: &Repo, tip: &str) -> Result<BTreeMap<&'static str, Entry>, Error> {
+    let mut out = BTreeMap::new();
+    let Some(bytes) = repo.blob_at(tip, "roles.yaml")? else {
+        return Ok(out);
+    };
+    let a = artifact::parse(Kind::Roster, "roles.yaml", &bytes).map_err(|e| {
+        Error::Usage(format!(
+            "roles.yaml:{}: {} (fix the roster before changing it)",
+            e.line, e.message
+        ))
+    })?;
+    for e in a.data.get("roles").and_then(Node::as_map).unwrap_or(&[]) {
+        let Some(role) = roles::canonical(&e.key) else {
+            continue;
+        };
+        let v = &e.value;
+        out.insert(
+            role,
+            Entry {
+                state: v.str_at("state").unwrap_or("awake").to_string(),
+                since: v.str_at("since").unwrap_or("").to_string(),
+                reason: v.str_at("reason").unwrap_or("").to_string(),
+                tu: v.str_at("tu").map(str::to_string),
+                rewake_when: v.str_at("rewake_when").map(str::to_string),
+            },
+        );
+    }
+    Ok(out)
+}
+
+fn default_entry(role: &str) -> Entry {
+    let awake = ROLES.iter().any(|(id, _, a)| *id == role && *a);
+    Entry {
+        state: if awake { "awake" } else { "dormant" }.into(),
+        since: String::new(),
+        reason: "the studio's default".into(),
+        tu: None,
+        rewake_when: None,
+    }
+}
+
+/// Renders the roster: every role listed, in the order of DESIGN §2.
+fn render(entries: &BTreeMap<&'static str, Entry>) -> String {
+    let mut out = String::from(
+        "# Who is awake in this studio, and why. Changed by `showrunner role wake/dormant`.\nroles:\n",
+    );
+    for (role, _, _) in ROLES {
+        let e = entries
+            .get(role)
+            .cloned()
+            .unwrap_or_else(|| default_entry(role));
+        out.push_str(&format!("  {role}:\n    state: {}\n", e.state));
+        if !e.since.is_empty() {
+            out.push_str(&format!("    since: \"{}\"\n", e.since));
+        }
+        out.push_str(&format!("    reason: {}\n", quote(&e.reason)));
+        if let Some(tu) = &e.tu {
+            out.push_str(&format!("    tu: {tu}\n"));
+        }
+        if let Some(w) = &e.rewake_when {
+            out.push_str(&format!("    rewake_when: {}\n", quote(w)));
+        }
+    }
+    out
+}
+
+/// Whether a brief names a role in one of its role fields; `responsible` limits it to
+/// `responsible_r`.
+fn names(brief: &Node, role: &str, responsible: bool) -> bool {
+    let fields: &[&str] = if responsible {
+        &["responsible_r"]
+    } else {
+        &[
+            "owner_a",
+            "responsible_r",
+            "consulted_c",
+            "informed_i",
+            "awake",
+        ]
+    };
+    fields.iter().any(|f| {
+        let Some(n) = brief.get(f) else {
+            return false;
+        };
+        let one = |n: &Node| n.as_str().and_then(roles::canonical) == Some(role);
+        match &n.value {
+            Value::Seq(items) => items.iter().any(one),
+            _ => one(n),
+        }
+    })
+}
+
+const OPEN: [State; 4] = [
+    State::HotProposed,
+    State::Stabilizing,
+    State::Gatecheck,
+    State::Deferred,
+];
+
+/// Open TUs with their brief on hot: (id, path, text, parsed).
+fn open_briefs(
+    repo: &Repo,
+    ws: &Workspace<'_>,
+    tip: &str,
+) -> Result<Vec<(String, String, String, Node)>, Error> {
+    let mut out = Vec::new();
+    for s in ws.list(None)? {
+        if !OPEN.contains(&s.state) {
+            continue;
+        }
+        let path = format!("tus/{}.yaml", s.id);
+        let Some(bytes) = repo.blob_at(tip, &path)? else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        if let Ok(a) = artifact::parse(Kind::Tu, &path, &bytes) {
+            out.push((s.id, path, text, a.data));
+        }
+    }
+    Ok(out)
+}
+
+/// Every role with its state, open TUs and utilisation.
+pub fn list(repo: &Repo) -> Result<Vec<Listed>, Error> {
+    let ws = Workspace::new(repo);
+    let (_, tip) = hot_tip(repo, &ws)?;
+    let entries = read(repo, &tip)?;
+    let briefs = open_briefs(repo, &ws, &tip)?;
+    let usage = crate::report::compute(repo, None)?.roles;
+    Ok(ROLES
+        .iter()
+        .map(|(role, code, _)| {
+            let used = usage
+                .iter()
+                .filter(|u| roles::canonical(&u.role) == Some(role))
+                .fold((0, 0.0), |(c, s), u| (c + u.commits, s + u.share));
+            Listed {
+                role,
+                code,
+                entry: entries
+                    .get(role)
+                    .cloned()
+                    .unwrap_or_else(|| default_entry(role)),
+                open_tus: briefs
+                    .iter()
+                    .filter(|b| names(&b.3, role, false))
+                    .map(|b| b.0.clone())
+                    .collect(),
+                responsible_in: briefs
+                    .iter()
+                    .filter(|b| names(&b.3, role, true))
+                    .map(|b| b.0.clone())
+                    .collect(),
+                commits: used.0,
+                share: (used.1 * 1000.0_f64).round() / 1000.0,
+            }
+        })
+        .collect())
+}
+
+/// Wakes a role for a TU: commits the roster on hot with `Role-Event: wake`.
+pub fn wake(repo: &Repo, role: &str, tu: &str, reason: &str) -> Result<Changed, Error> {
+    let role = role_arg(role)?;
+    let reason = one_line(reason, "reason")?;
+    let ws = Workspace::new(repo);
+    let ledger = ws.ledger()?;
+    let state = ledger.get(tu).map(|r| r.state()).ok_or_else(|| {
+        Error::Usage(format!(
+            "no TU named `{tu}` in this studio (`showrunner tu list` shows them)"
+        ))
+    })?;
+    if state.is_terminal() {
+        return Err(Error::State {
+            message: format!("{tu} is {state}: a finished TU wakes no one"),
+            hint: Some("open a new TU for the work".into()),
+        });
+    }
+    let (hot, tip) = hot_tip(repo, &ws)?;
+    let mut entries = read(repo, &tip)?;
+    let current = entries
+        .get(role)
+        .cloned()
+        .unwrap_or_else(|| default_entry(role));
+    if current.state == "awake" {
+        return Err(Error::State {
+            message: format!(
+                "{role} is already awake{} ({})",
+                since(&current),
+                current.reason
+            ),
+            hint: None,
+        });
+    }
+    let who = repo.identity();
+    entries.insert(
+        role,
+        Entry {
+            state: "awake".into(),
+            since: date::ymd(who.time, who.offset),
+            reason: reason.clone(),
+            tu: Some(tu.to_string()),
+            rewake_when: None,
+        },
+    );
+    let code = roles::code(role).unwrap_or(role);
+    let message = trailers::append(
+        &format!("Wake {role} for {tu}: {reason}\n"),
+        &[("TU", tu), ("Role-Event", "wake"), ("Role", code)],
+    );
+    let files = vec![("roles.yaml".to_string(), render(&entries).into_bytes())];
+    let commit = repo.commit_tool_files(&hot, &tip, &files, &message, &who)?;
+    Ok(Changed {
+        role,
+        state: "awake",
+        commit,
+        deferred: Vec::new(),
+    })
+}
+
+fn since(e: &Entry) -> String {
+    if e.since.is_empty() {
+        String::new()
+    } else {
+        format!(" since {}", e.since)
+    }
+}
+
+fn one_line(text: &str, what: &str) -> Result<String, Error> {
+    let t = text.trim();
+    if t.is_empty() || t.contains('\n') {
+        return Err(Error::Usage(format!(
+            "the {what} must be one non-empty line"
+        )));
+    }
+    Ok(t.to_string())
+}
+
+/// Puts a role to sleep: commits the roster on hot with `Role-Event: dormant`, and the
+/// role's deferral tag on the open TUs whose briefs name it. Refused for the Showrunner
+/// and the Gatekeeper, and (without `force`) for a role responsible in an open TU.
+pub fn dormant(
+    repo: &Repo,
+    role: &str,
+    reason: &str,
+    rewake: Option<&str>,
+    force: bool,
+) -> Result<Changed, Error> {
+    let role = role_arg(role)?;
+    let reason = one_line(reason, "reason")?;
+    let rewake = rewake
+        .map(|r| one_line(r, "re-wake condition"))
+        .transpose()?;
+    if NEVER_DORMANT.contains(&role) {
+        return Err(Error::State {
+            message: format!("{role} can never be dormant: the studio cannot run without it"),
+            hint: None,
+        });
+    }
+    let ws = Workspace::new(repo);
+    let (hot, tip) = hot_tip(repo, &ws)?;
+    let mut entries = read(repo, &tip)?;
+    let current = entries
+        .get(role)
+        .cloned()
+        .unwrap_or_else(|| default_entry(role));
+    if current.state == "dormant" {
+        return Err(Error::State {
+            message: format!(
+                "{role} is already dormant{} ({})",
+                since(&current),
+                current.reason
+            ),
+            hint: None,
+        });
+    }
+    let briefs = open_briefs(repo, &ws, &tip)?;
+    let responsible: Vec<&str> = briefs
+        .iter()
+        .filter(|b| names(&b.3, role, true))
+        .map(|b| b.0.as_str())
+        .collect();
+    if !responsible.is_empty() && !force {
+        return Err(Error::State {
+            message: format!(
+                "{role} is responsible in open TU(s) {}; putting it to sleep would strand that work",
+                responsible.join(", ")
+            ),
+            hint: Some("finish or defer those TUs first, or pass `--force`".into()),
+        });
+    }
+    let who = repo.identity();
+    entries.insert(
+        role,
+        Entry {
+            state: "dormant".into(),
+            since: date::ymd(who.time, who.offset),
+            reason: reason.clone(),
+            tu: None,
+            rewake_when: rewake.clone(),
+        },
+    );
+    let mut files = vec![("roles.yaml".to_string(), render(&entries).into_bytes())];
+    let mut deferred = Vec::new();
+    if let Some(tag) = deferral_tag(role) {
+        for (id, path, text, node) in &briefs {
+            if !names(node, role, false) {
+                continue;
+            }
+            let already = node
+                .get("deferrals")
+                .and_then(Node::as_seq)
+                .is_some_and(|s| s.iter().any(|n| n.as_str() == Some(tag)));
+            if already {
+                continue;
+            }
+            let edited = brief::edit(text, &[Change::Add("deferrals".into(), tag.into())])
+                .map_err(|e| Error::Usage(format!("{path}: {e}")))?;
+            files.push((path.clone(), edited.into_bytes()));
+            deferred.push((id.clone(), tag.to_string()));
+        }
+    }
+    let code = roles::code(role).unwrap_or(role);
+    let mut t: Vec<(&str, &str)> = vec![("Role-Event", "dormant"), ("Role", code)];
+    if let Some(w) = &rewake {
+        t.push(("Rewake-When", w));
+    }
+    let message = trailers::append(&format!("Put {role} to sleep: {reason}\n"), &t);
+    let commit = repo.commit_tool_files(&hot, &tip, &files, &message, &who)?;
+    Ok(Changed {
+        role,
+        state: "dormant",
+        commit,
+        deferred,
+    })
+}
