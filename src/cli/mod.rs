@@ -14,6 +14,7 @@ mod graph;
 mod hooks;
 mod init;
 mod merge;
+mod questions;
 mod report;
 mod role;
 mod rollback;
@@ -99,6 +100,12 @@ pub enum Command {
     Snapshot(snapshot::SnapshotArgs),
     /// The role roster: `role list`, `role wake <role> --tu <id>`, `role dormant <role>`.
     Role(role::RoleArgs),
+    /// Ask the customer: one question from flags, or a batch from a YAML file.
+    Ask(questions::AskArgs),
+    /// Open question batches (`--all`: answered ones too).
+    Questions(questions::QuestionsArgs),
+    /// Answer a question of a batch with one of its option keys.
+    Answer(questions::AnswerArgs),
     /// Map a customer's request to loops (playbooks); ask when it is ambiguous.
     Dispatch(dispatch::DispatchArgs),
     /// Record the customer's satisfaction (1–5) with the newest snapshot.
@@ -205,6 +212,9 @@ pub fn run(cli: Cli, term: Terminal) -> Output {
         Command::Report(args) => report::run(&ctx, args),
         Command::Dispatch(args) => dispatch::run(&ctx, args),
         Command::Role(args) => role::run(&ctx, args),
+        Command::Ask(args) => questions::ask(&ctx, args),
+        Command::Questions(args) => questions::list(&ctx, args),
+        Command::Answer(args) => questions::answer(&ctx, args),
         Command::Feedback(args) => feedback::run(&ctx, args),
         Command::Trace(args) => trace::run(&ctx, args),
         Command::Hooks(args) => hooks::install(&ctx, args),

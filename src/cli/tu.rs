@@ -7,6 +7,7 @@ use super::{Ctx, Format, Output};
 use crate::date;
 use crate::error::Error;
 use crate::git::Repo;
+use crate::orchestra::questions::{self, Batch};
 use crate::trace::brief::Change;
 use crate::trace::lifecycle::{Event, State};
 use crate::trace::tu::{ActiveFrom, Checkpoint, Detail, OpenRequest, Recorded, Workspace};
@@ -268,7 +269,13 @@ pub(super) fn run(ctx: &Ctx, args: TuArgs) -> Result<Output, Error> {
                 }
             }
         }
-        TuCommand::Show { id } => show(ctx, &ws.show(&id)?),
+        TuCommand::Show { id } => {
+            let asked: Vec<Batch> = questions::batches(&repo)?
+                .into_iter()
+                .filter(|b| b.tu.as_deref() == Some(id.as_str()))
+                .collect();
+            show(ctx, &ws.show(&id)?, &asked)
+        }
         TuCommand::Current => {
             match ws.active() {
                 Some((id, from)) => {
@@ -342,7 +349,7 @@ fn recorded(ctx: &Ctx, r: Recorded) -> String {
     }
 }
 
-fn show(ctx: &Ctx, d: &Detail) -> String {
+fn show(ctx: &Ctx, d: &Detail, asked: &[Batch]) -> String {
     let s = &d.summary;
     let events: Vec<Value> = d
         .record
@@ -371,6 +378,10 @@ fn show(ctx: &Ctx, d: &Detail) -> String {
             "blockers": d.blockers.iter().map(|(date, text, current)| json!({"date": date, "text": text, "current": current})).collect::<Vec<_>>(),
             "gates": d.gates.iter().map(|(date, decision, report)| json!({"date": date, "decision": decision, "report": report})).collect::<Vec<_>>(),
             "cold": {"merged": s.state == State::ColdMerged, "commits_not_on_cold": d.not_on_cold},
+            "questions": asked.iter().map(|b| json!({
+                "id": b.id, "status": if b.is_open() { "open" } else { "answered" },
+                "questions": b.questions.iter().map(|q| json!({"id": q.id, "question": q.question, "answer": q.answer, "recommendation": q.recommendation})).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
         }));
     }
     let mut out = format!(
@@ -443,6 +454,14 @@ fn show(ctx: &Ctx, d: &Detail) -> String {
                 "  {date}  {text}{}\n",
                 if *current { "  (open)" } else { "" }
             ));
+        }
+    }
+    if !asked.is_empty() {
+        out.push_str("\nquestions:\n");
+        for b in asked {
+            for line in super::questions::batch_human(b).lines() {
+                out.push_str(&format!("  {line}\n"));
+            }
         }
     }
     if !d.gates.is_empty() {

@@ -118,3 +118,377 @@ pub fn ask_which_loop(
     repo.commit_tool_files(&hot, &tip, &[(path, text.into_bytes())], &message, &who)?;
     Ok(Some(id))
 }
+
+/// One option of a question.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Choice {
+    /// The key an answer names (`a`).
+    pub key: String,
+    /// The option in a line.
+    pub label: String,
+    /// What choosing it implies.
+    pub impact: String,
+}
+
+/// One question of a batch.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Question {
+    /// Its id within the batch (a slug).
+    pub id: String,
+    /// What the answerer needs to know.
+    pub context: String,
+    /// The question.
+    pub question: String,
+    /// Two to four options.
+    pub options: Vec<Choice>,
+    /// The recommended key.
+    pub recommendation: String,
+    /// The key chosen, once answered.
+    pub answer: Option<String>,
+    /// When it was answered.
+    pub answered: Option<String>,
+    /// The answerer's note.
+    pub note: Option<String>,
+}
+
+/// A question batch (`questions/<Q-ID>.yaml`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Batch {
+    /// `Q-YYYY-MM-DD-NN`.
+    pub id: String,
+    /// Date asked.
+    pub asked: String,
+    /// The role asking.
+    pub asked_by: String,
+    /// The TU it affects, if any.
+    pub tu: Option<String>,
+    /// The questions.
+    pub questions: Vec<Question>,
+    /// When the last question was answered.
+    pub answered: Option<String>,
+}
+
+impl Batch {
+    /// Whether a question is still waiting.
+    pub fn is_open(&self) -> bool {
+        self.questions.iter().any(|q| q.answer.is_none())
+    }
+
+    fn from_node(id: &str, d: &crate::artifact::node::Node) -> Batch {
+        use crate::artifact::node::Node;
+        let s = |n: &Node, k: &str| n.str_at(k).map(str::to_string);
+        Batch {
+            id: s(d, "id").unwrap_or_else(|| id.to_string()),
+            asked: s(d, "asked").unwrap_or_default(),
+            asked_by: s(d, "asked_by").unwrap_or_else(|| "showrunner".into()),
+            tu: s(d, "tu"),
+            answered: s(d, "answered"),
+            questions: d
+                .get("questions")
+                .and_then(Node::as_seq)
+                .unwrap_or(&[])
+                .iter()
+                .map(|q| Question {
+                    id: s(q, "id").unwrap_or_default(),
+                    context: s(q, "context").unwrap_or_default(),
+                    question: s(q, "question").unwrap_or_default(),
+                    recommendation: s(q, "recommendation").unwrap_or_default(),
+                    answer: s(q, "answer"),
+                    answered: s(q, "answered"),
+                    note: s(q, "x-note"),
+                    options: q
+                        .get("options")
+                        .and_then(Node::as_seq)
+                        .unwrap_or(&[])
+                        .iter()
+                        .map(|o| Choice {
+                            key: s(o, "key").unwrap_or_default(),
+                            label: s(o, "label").unwrap_or_default(),
+                            impact: s(o, "impact").unwrap_or_default(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+
+    /// The batch as YAML, byte-identical for the same batch.
+    pub fn render(&self) -> String {
+        let mut t = String::from("# A question batch for the customer, written by showrunner.\n");
+        t.push_str(&format!("id: {}\n", self.id));
+        t.push_str(&format!("asked: \"{}\"\n", self.asked));
+        t.push_str(&format!("asked_by: {}\n", quote(&self.asked_by)));
+        t.push_str(&format!(
+            "status: {}\n",
+            if self.is_open() { "open" } else { "answered" }
+        ));
+        if let Some(tu) = &self.tu {
+            t.push_str(&format!("tu: {tu}\n"));
+        }
+        if let Some(a) = &self.answered {
+            t.push_str(&format!("answered: \"{a}\"\n"));
+        }
+        t.push_str("questions:\n");
+        for q in &self.questions {
+            t.push_str(&format!("  - id: {}\n", quote(&q.id)));
+            t.push_str(&format!("    context: {}\n", quote(&q.context)));
+            t.push_str(&format!("    question: {}\n", quote(&q.question)));
+            t.push_str("    options:\n");
+            for o in &q.options {
+                t.push_str(&format!("      - key: {}\n", quote(&o.key)));
+                t.push_str(&format!("        label: {}\n", quote(&o.label)));
+                t.push_str(&format!("        impact: {}\n", quote(&o.impact)));
+            }
+            t.push_str(&format!(
+                "    recommendation: {}\n",
+                quote(&q.recommendation)
+            ));
+            if let Some(a) = &q.answer {
+                t.push_str(&format!("    answer: {}\n", quote(a)));
+            }
+            if let Some(a) = &q.answered {
+                t.push_str(&format!("    answered: \"{a}\"\n"));
+            }
+            if let Some(n) = &q.note {
+                t.push_str(&format!("    x-note: {}\n", quote(n)));
+            }
+        }
+        t
+    }
+}
+
+fn hot_of(repo: &Repo, ws: &Workspace<'_>) -> Result<(String, String), Error> {
+    let hot = format!("refs/heads/{}", ws.config.hot);
+    let tip = repo.ref_target(&hot)?.ok_or_else(|| {
+        Error::Git(crate::git::GitError::RevNotFound {
+            rev: ws.config.hot.clone(),
+        })
+    })?;
+    Ok((hot, tip))
+}
+
+/// Every question batch on hot, by id. A batch that does not parse is an error naming
+/// its file and line.
+pub fn batches(repo: &Repo) -> Result<Vec<Batch>, Error> {
+    let ws = Workspace::new(repo);
+    let Some(tip) = repo.ref_target(&format!("refs/heads/{}", ws.config.hot))? else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for (path, bytes) in repo.tree_files(&tip, &|p| {
+        p.starts_with("questions/") && p.ends_with(".yaml")
+    })? {
+        let a = artifact::parse(Kind::Question, &path, &bytes)
+            .map_err(|e| Error::Usage(format!("{path}:{}: {}", e.line, e.message)))?;
+        out.push(Batch::from_node(artifact::stem(&path), &a.data));
+    }
+    Ok(out)
+}
+
+/// What a new batch asks (the id, dates and status are filled in by [`ask`]).
+#[derive(Clone, Debug, Default)]
+pub struct Asking {
+    /// The role asking (default showrunner).
+    pub asked_by: Option<String>,
+    /// The TU it affects.
+    pub tu: Option<String>,
+    /// The questions (answers, if any, are ignored).
+    pub questions: Vec<Question>,
+}
+
+impl Asking {
+    /// Reads a batch written by hand: YAML with `questions` (and optional `tu`,
+    /// `asked_by`); a parse error names the file and line.
+    pub fn from_yaml(name: &str, text: &str) -> Result<Asking, Error> {
+        let doc = crate::yaml::parse(text)
+            .map_err(|e| Error::Usage(format!("{name}:{}: {}", e.line, e.message)))?;
+        let b = Batch::from_node("", &doc);
+        Ok(Asking {
+            asked_by: doc.str_at("asked_by").map(str::to_string),
+            tu: b.tu,
+            questions: b
+                .questions
+                .into_iter()
+                .map(|q| Question {
+                    answer: None,
+                    answered: None,
+                    note: None,
+                    ..q
+                })
+                .collect(),
+        })
+    }
+}
+
+/// A batch asked or answered: its id and the commit on hot.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Committed {
+    /// The batch.
+    pub batch: Batch,
+    /// The commit on hot.
+    pub commit: String,
+}
+
+/// Asks a batch: validated against the question schema, committed on hot with a
+/// `Question:` trailer. Refused when the attention budget is spent (the open batches
+/// are named, so the question can join one of them instead).
+pub fn ask(repo: &Repo, asking: &Asking) -> Result<Committed, Error> {
+    let ws = Workspace::new(repo);
+    let all = batches(repo)?;
+    let open: Vec<&str> = all
+        .iter()
+        .filter(|b| b.is_open())
+        .map(|b| b.id.as_str())
+        .collect();
+    if open.len() as u32 >= ws.config.questions_max_open {
+        return Err(Error::State {
+            message: format!(
+                "the attention budget is spent: {} question batch(es) open (questions_max_open = {}): {}",
+                open.len(),
+                ws.config.questions_max_open,
+                open.join(", ")
+            ),
+            hint: Some(
+                "wait for answers (`showrunner questions`), or ask these questions together in one batch later"
+                    .into(),
+            ),
+        });
+    }
+    if let Some(tu) = &asking.tu
+        && ws.ledger()?.get(tu).is_none()
+    {
+        return Err(Error::Usage(format!(
+            "no TU named `{tu}` in this studio (`showrunner tu list` shows them)"
+        )));
+    }
+    let (hot, tip) = hot_of(repo, &ws)?;
+    let who = repo.identity();
+    let today = date::ymd(who.time, who.offset);
+    let prefix = format!("Q-{today}-");
+    let n = all
+        .iter()
+        .filter_map(|b| b.id.strip_prefix(&prefix)?.parse::<u32>().ok())
+        .max()
+        .unwrap_or(0)
+        + 1;
+    let batch = Batch {
+        id: format!("{prefix}{n:02}"),
+        asked: today,
+        asked_by: asking
+            .asked_by
+            .clone()
+            .unwrap_or_else(|| "showrunner".into()),
+        tu: asking.tu.clone(),
+        questions: asking.questions.clone(),
+        answered: None,
+    };
+    for q in &batch.questions {
+        if !q.options.iter().any(|o| o.key == q.recommendation) {
+            return Err(Error::Usage(format!(
+                "question `{}`: the recommendation `{}` is not one of its options ({})",
+                q.id,
+                q.recommendation,
+                q.options
+                    .iter()
+                    .map(|o| o.key.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+    }
+    let text = batch.render();
+    let path = format!("questions/{}.yaml", batch.id);
+    let problems = brief::validate_as(Kind::Question, &path, &text);
+    if !problems.is_empty() {
+        return Err(Error::Usage(format!(
+            "the question batch is not valid:\n{}",
+            problems.join("\n")
+        )));
+    }
+    let subject = match batch.questions.as_slice() {
+        [one] => format!("Ask {}: {}", batch.id, one.question),
+        many => format!("Ask {}: {} questions", batch.id, many.len()),
+    };
+    let message = trailers::append(
+        &format!("{}\n", subject.lines().next().unwrap_or("")),
+        &[("Question", &batch.id), ("Role", "SR")],
+    );
+    let commit =
+        repo.commit_tool_files(&hot, &tip, &[(path, text.into_bytes())], &message, &who)?;
+    Ok(Committed { batch, commit })
+}
+
+/// Answers one question of an open batch with one of its option keys, committed on hot
+/// with `Question:` and `Decision:` trailers; the batch is `answered` once every
+/// question is.
+pub fn answer(
+    repo: &Repo,
+    batch_id: &str,
+    question: &str,
+    key: &str,
+    note: Option<&str>,
+) -> Result<Committed, Error> {
+    let ws = Workspace::new(repo);
+    let all = batches(repo)?;
+    let mut batch = all
+        .into_iter()
+        .find(|b| b.id == batch_id)
+        .ok_or_else(|| Error::Usage(format!("no question batch `{batch_id}` on hot")))?;
+    let note = note.map(str::trim).filter(|n| !n.is_empty());
+    if note.is_some_and(|n| n.contains('\n')) {
+        return Err(Error::Usage("the note must be one line".into()));
+    }
+    let ids: Vec<String> = batch.questions.iter().map(|q| q.id.clone()).collect();
+    let q = batch
+        .questions
+        .iter_mut()
+        .find(|q| q.id == question)
+        .ok_or_else(|| {
+            Error::Usage(format!(
+                "{batch_id} has no question `{question}` (it asks: {})",
+                ids.join(", ")
+            ))
+        })?;
+    if let Some(a) = &q.answer {
+        return Err(Error::State {
+            message: format!(
+                "{batch_id} `{question}` was already answered `{a}`{}",
+                q.answered
+                    .as_ref()
+                    .map(|d| format!(" on {d}"))
+                    .unwrap_or_default()
+            ),
+            hint: Some("ask a new question to revisit a decision".into()),
+        });
+    }
+    if !q.options.iter().any(|o| o.key == key) {
+        return Err(Error::Usage(format!(
+            "`{key}` is not an option of {batch_id} `{question}`; options: {}",
+            q.options
+                .iter()
+                .map(|o| format!("{} ({})", o.key, o.label))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    let who = repo.identity();
+    let today = date::ymd(who.time, who.offset);
+    q.answer = Some(key.to_string());
+    q.answered = Some(today.clone());
+    q.note = note.map(str::to_string);
+    if !batch.is_open() {
+        batch.answered = Some(today);
+    }
+    let (hot, tip) = hot_of(repo, &ws)?;
+    let path = format!("questions/{batch_id}.yaml");
+    let text = batch.render();
+    let decision = format!("{question}={key}");
+    let mut t: Vec<(&str, &str)> = vec![("Question", batch_id), ("Decision", &decision)];
+    if let Some(n) = note {
+        t.push(("Decision-Note", n));
+    }
+    let message = trailers::append(&format!("Answer {batch_id} {question}: {key}\n"), &t);
+    let commit =
+        repo.commit_tool_files(&hot, &tip, &[(path, text.into_bytes())], &message, &who)?;
+    Ok(Committed { batch, commit })
+}

@@ -12,6 +12,7 @@ mod docs;
 mod gate;
 mod init;
 mod output;
+mod questions;
 mod reach;
 mod report;
 mod roles;
