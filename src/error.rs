@@ -24,6 +24,9 @@ pub enum Error {
         /// What went wrong.
         message: String,
     },
+    /// A named thing (a TU, a question batch) that does not exist.
+    #[error("{0}")]
+    NotFound(String),
     /// A command that would overwrite something it must not.
     #[error("{0}")]
     Refused(String),

@@ -13,6 +13,7 @@ mod gate;
 mod graph;
 mod hooks;
 mod init;
+mod intent;
 mod merge;
 mod questions;
 mod report;
@@ -106,6 +107,8 @@ pub enum Command {
     Questions(questions::QuestionsArgs),
     /// Answer a question of a batch with one of its option keys.
     Answer(questions::AnswerArgs),
+    /// Protocol envelopes for AI agents: one JSON request per line in, one `ack` or `error` per line out.
+    Intent(intent::IntentArgs),
     /// Map a customer's request to loops (playbooks); ask when it is ambiguous.
     Dispatch(dispatch::DispatchArgs),
     /// Record the customer's satisfaction (1–5) with the newest snapshot.
@@ -160,12 +163,18 @@ pub(crate) struct Ctx {
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli, term: Terminal) -> Output {
+    execute(cli, term).unwrap_or_else(|e| failure(&e))
+}
+
+/// Runs a parsed command line, keeping a failure as the typed error (what `intent`
+/// classifies into its error envelopes).
+pub(crate) fn execute(cli: Cli, term: Terminal) -> Result<Output, Error> {
     let base = match &cli.chdir {
         Some(d) => d.clone(),
         None => PathBuf::from("."),
     };
     if !base.is_dir() {
-        return failure(&Error::Usage(format!(
+        return Err(Error::Usage(format!(
             "cannot change to `{}`: no such folder",
             base.display()
         )));
@@ -185,7 +194,7 @@ pub fn run(cli: Cli, term: Terminal) -> Output {
             None => (Format::Human, None),
             Some(Ok(f)) => (f, None),
             Some(Err(_)) => {
-                return failure(&Error::Usage(format!(
+                return Err(Error::Usage(format!(
                     "`--format {}` is not an output format (human, json, github)",
                     cli.format.as_deref().unwrap_or("")
                 )));
@@ -198,7 +207,7 @@ pub fn run(cli: Cli, term: Terminal) -> Output {
         color,
         exports,
     };
-    let result = match cli.command {
+    match cli.command {
         Command::Init(args) => init::run(&ctx, args),
         Command::Check(args) => check::run(&ctx, args),
         Command::Gate(args) => gate::run(&ctx, args),
@@ -222,8 +231,8 @@ pub fn run(cli: Cli, term: Terminal) -> Output {
         Command::Demo(args) => demo::run(&ctx, args),
         Command::Completions(args) => docs::completions(&ctx, args),
         Command::Man(args) => docs::man(&ctx, args),
-    };
-    result.unwrap_or_else(|e| failure(&e))
+        Command::Intent(args) => intent::run(&ctx, args),
+    }
 }
 
 /// Writes a file whole or not at all: a temporary file beside it, then a rename.

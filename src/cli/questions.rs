@@ -1,7 +1,5 @@
 //! `showrunner ask`, `questions` and `answer`: batched human questions.
 
-use std::io::Read as _;
-
 use clap::Args;
 use serde_json::{Value, json};
 
@@ -61,11 +59,7 @@ pub struct AnswerArgs {
 fn asking(ctx: &Ctx, args: AskArgs) -> Result<Asking, Error> {
     if let Some(file) = &args.file {
         let text = if file == "-" {
-            let mut s = String::new();
-            std::io::stdin()
-                .read_to_string(&mut s)
-                .map_err(|e| Error::Usage(format!("standard input: {e}")))?;
-            s
+            super::intent::read_stdin()?
         } else {
             let path = ctx.base.join(file);
             std::fs::read_to_string(&path).map_err(|e| Error::Io {

@@ -357,7 +357,7 @@ pub fn ask(repo: &Repo, asking: &Asking) -> Result<Committed, Error> {
     if let Some(tu) = &asking.tu
         && ws.ledger()?.get(tu).is_none()
     {
-        return Err(Error::Usage(format!(
+        return Err(Error::NotFound(format!(
             "no TU named `{tu}` in this studio (`showrunner tu list` shows them)"
         )));
     }
@@ -433,7 +433,7 @@ pub fn answer(
     let mut batch = all
         .into_iter()
         .find(|b| b.id == batch_id)
-        .ok_or_else(|| Error::Usage(format!("no question batch `{batch_id}` on hot")))?;
+        .ok_or_else(|| Error::NotFound(format!("no question batch `{batch_id}` on hot")))?;
     let note = note.map(str::trim).filter(|n| !n.is_empty());
     if note.is_some_and(|n| n.contains('\n')) {
         return Err(Error::Usage("the note must be one line".into()));
@@ -444,7 +444,7 @@ pub fn answer(
         .iter_mut()
         .find(|q| q.id == question)
         .ok_or_else(|| {
-            Error::Usage(format!(
+            Error::NotFound(format!(
                 "{batch_id} has no question `{question}` (it asks: {})",
                 ids.join(", ")
             ))

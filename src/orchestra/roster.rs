@@ -267,7 +267,7 @@ pub fn wake(repo: &Repo, role: &str, tu: &str, reason: &str) -> Result<Changed, 
     let ws = Workspace::new(repo);
     let ledger = ws.ledger()?;
     let state = ledger.get(tu).map(|r| r.state()).ok_or_else(|| {
-        Error::Usage(format!(
+        Error::NotFound(format!(
             "no TU named `{tu}` in this studio (`showrunner tu list` shows them)"
         ))
     })?;

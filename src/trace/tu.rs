@@ -153,7 +153,7 @@ fn unknown(id: &str, known: &BTreeSet<String>) -> Error {
     if let Some(s) = crate::schema::suggest(id, &candidates) {
         msg.push_str(&format!(" (did you mean `{s}`?)"));
     }
-    Error::Usage(msg)
+    Error::NotFound(msg)
 }
 
 impl<'r> Workspace<'r> {

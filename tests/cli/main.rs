@@ -11,6 +11,7 @@ mod dispatch;
 mod docs;
 mod gate;
 mod init;
+mod intent;
 mod output;
 mod questions;
 mod reach;

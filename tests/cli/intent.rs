@@ -1,0 +1,223 @@
+//! `intent`: a production run driven by protocol envelopes, and the error envelopes.
+
+use std::io::Write as _;
+
+use crate::harness::{BIN, Run, Sandbox};
+
+fn ok(r: Run) -> Run {
+    assert_eq!(r.code, 0, "{r:?}");
+    r
+}
+
+/// Sends envelopes on standard input; returns the reply envelopes and the exit code.
+fn send(s: &Sandbox, envelopes: &[serde_json::Value]) -> (Vec<serde_json::Value>, i32) {
+    let mut cmd = std::process::Command::new(BIN);
+    cmd.env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", s.join("home"))
+        .env("GIT_AUTHOR_NAME", "Agent")
+        .env("GIT_AUTHOR_EMAIL", "agent@example.invalid")
+        .env("GIT_AUTHOR_DATE", "2026-11-26T12:00:00Z")
+        .env("GIT_COMMITTER_NAME", "Agent")
+        .env("GIT_COMMITTER_EMAIL", "agent@example.invalid")
+        .env("GIT_COMMITTER_DATE", "2026-11-26T12:00:00Z")
+        .arg("intent")
+        .current_dir(s.join("book"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped());
+    let mut child = cmd.spawn().expect("intent");
+    let mut input = String::new();
+    for e in envelopes {
+        input.push_str(&e.to_string());
+        input.push('\n');
+    }
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write");
+    let out = child.wait_with_output().expect("wait");
+    let replies = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each reply line is JSON"))
+        .collect();
+    (replies, out.status.code().unwrap_or(-1))
+}
+
+fn env(id: &str, kind: &str, payload: serde_json::Value) -> serde_json::Value {
+    serde_json::json!({"protocol": "showrunner/1", "id": id, "type": kind, "from": "agent", "payload": payload})
+}
+
+fn one(s: &Sandbox, id: &str, kind: &str, payload: serde_json::Value) -> serde_json::Value {
+    let (mut r, _) = send(s, &[env(id, kind, payload)]);
+    assert_eq!(r.len(), 1);
+    let reply = r.remove(0);
+    assert_eq!(reply["in_reply_to"], id, "{reply}");
+    reply
+}
+
+fn acked(reply: serde_json::Value) -> serde_json::Value {
+    assert_eq!(reply["type"], "ack", "{reply}");
+    reply["payload"]["result"].clone()
+}
+
+#[test]
+fn a_production_run_driven_by_envelopes() {
+    let s = Sandbox::new();
+    ok(s.run(&["init", "book", "--from-sample"]));
+
+    let d = acked(one(
+        &s,
+        "m1",
+        "customer.intent.dispatch",
+        serde_json::json!({"request": "Write the Mudbank scene properly, with a real choice to follow the humming", "open": true}),
+    ));
+    assert_eq!(d["loop"], "scene_forge", "{d}");
+    let tu = d["opened"][0]
+        .as_str()
+        .or_else(|| d["opened"][0]["id"].as_str())
+        .unwrap_or_else(|| panic!("dispatch --open names the TU: {d}"))
+        .to_string();
+
+    // An optional role woken for the TU, a checkpoint per step.
+    acked(one(
+        &s,
+        "m2",
+        "role.wake",
+        serde_json::json!({"role": "PN", "tu": tu, "reason": "narrate the new choice"}),
+    ));
+    let mudbank = s.join("book/sections/mudbank.md");
+    let text = std::fs::read_to_string(&mudbank).expect("mudbank");
+    let choice = "  - label: \"Leave her to her digging\"\n    to: canal-market\n";
+    std::fs::write(
+        &mudbank,
+        text.replacen(
+            choice,
+            &format!("{choice}  - label: \"Follow the humming\"\n    to: marsh-chanel\n"),
+            1,
+        ),
+    )
+    .expect("edit");
+    let cp = acked(one(
+        &s,
+        "m3",
+        "tu.checkpoint",
+        serde_json::json!({"tu": tu, "message": "Draft the choice", "steps": ["draft"], "all": true}),
+    ));
+    assert_eq!(cp["state"], "stabilizing", "{cp}");
+
+    // A question asked and answered.
+    let q = acked(one(
+        &s,
+        "m4",
+        "human.question",
+        serde_json::json!({"tu": tu, "questions": [{
+        "id": "humming", "context": "The humming could be the lamp or the marsh",
+        "question": "What hums?", "recommendation": "lamp",
+        "options": [
+            {"key": "lamp", "label": "The lamp", "impact": "Ties the marsh to the keystone"},
+            {"key": "marsh", "label": "The marsh", "impact": "A new mystery to resolve later"}
+        ]}]}),
+    ));
+    let batch = q["id"].as_str().expect("batch").to_string();
+    let a = acked(one(
+        &s,
+        "m5",
+        "human.response",
+        serde_json::json!({"batch": batch, "question": "humming", "answer": "lamp"}),
+    ));
+    assert_eq!(a["status"], "answered");
+
+    // Submit: the typo blocks; remediation; resubmit passes; ready for merge.
+    let g = one(&s, "m6", "gate.submit", serde_json::json!({"tu": tu}));
+    assert_eq!(
+        g["type"], "ack",
+        "a blocked gate is an answer, not a protocol error: {g}"
+    );
+    assert_eq!(g["payload"]["exit_code"], 1);
+    assert_eq!(g["payload"]["result"]["decision"], "block", "{g}");
+    let text = std::fs::read_to_string(&mudbank).expect("mudbank");
+    std::fs::write(&mudbank, text.replace("marsh-chanel", "marsh-channel")).expect("fix");
+    acked(one(
+        &s,
+        "m7",
+        "tu.checkpoint",
+        serde_json::json!({"tu": tu, "message": "Fix the target", "all": true}),
+    ));
+    let g = acked(one(&s, "m8", "gate.submit", serde_json::json!({"tu": tu})));
+    assert_eq!(g["decision"], "pass", "{g}");
+    let shown = ok(s.run_in("book", &["--format", "json", "tu", "show", &tu])).json();
+    assert_eq!(shown["state"], "gatecheck");
+    ok(s.run_in("book", &["merge", "--dry-run"]));
+}
+
+#[test]
+fn bad_envelopes_get_classified_error_envelopes_and_change_nothing() {
+    let s = Sandbox::new();
+    ok(s.run(&["init", "book", "--from-sample"]));
+    let before = s.git("book", &["rev-parse", "hot"]);
+    let (replies, code) = send(
+        &s,
+        &[
+            env("e1", "tu.open", serde_json::json!({"title": "no loop"})),
+            env("e2", "tu.teleport", serde_json::json!({})),
+            serde_json::json!({"protocol": "showrunner/0", "id": "e3", "type": "tu.close", "payload": {}}),
+            env(
+                "e4",
+                "role.dormant",
+                serde_json::json!({"role": "GK", "reason": "a rest"}),
+            ),
+            env(
+                "e5",
+                "tu.close",
+                serde_json::json!({"tu": "TU-2026-11-26-SS09"}),
+            ),
+            env(
+                "e6",
+                "human.response",
+                serde_json::json!({"batch": "Q-2026-11-26-07", "question": "x", "answer": "a"}),
+            ),
+            env(
+                "e7",
+                "tu.open",
+                serde_json::json!({"loop": "scene_forge", "title": "t", "colour": "red"}),
+            ),
+        ],
+    );
+    assert_eq!(code, 1, "an error envelope makes the exit code 1");
+    let codes: Vec<(&str, &str)> = replies
+        .iter()
+        .map(|r| {
+            (
+                r["in_reply_to"].as_str().unwrap_or(""),
+                r["payload"]["code"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        codes,
+        vec![
+            ("e1", "validation_error"),
+            ("e2", "validation_error"),
+            ("e3", "validation_error"),
+            ("e4", "business_rule_violation"),
+            ("e5", "not_found"),
+            ("e6", "not_found"),
+            ("e7", "validation_error"),
+        ],
+        "{replies:#?}"
+    );
+    assert!(
+        replies[0]["payload"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("\"loop\" is a required property")),
+        "{}",
+        replies[0]
+    );
+    assert_eq!(s.git("book", &["rev-parse", "hot"]), before);
+
+    // A file of envelopes that does not exist is a plain usage error.
+    let r = s.run_in("book", &["intent", "missing.jsonl"]);
+    assert_eq!(r.code, 2, "{r:?}");
+}
