@@ -399,6 +399,7 @@ pub fn rollback(repo: &Repo, snapshot: &str, reason: &str) -> Result<RolledBack,
         title: &format!("Roll back to {snapshot}: {}", reason.trim()),
         role: Some("showrunner"),
         branch: false,
+        inputs: &[],
     })?;
     let message = trailers::append(
         &format!("Roll back to {snapshot}\n\n{}\n", reason.trim()),

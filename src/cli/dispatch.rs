@@ -10,7 +10,7 @@ use crate::artifact::{self, Kind};
 use crate::error::Error;
 use crate::git::Repo;
 use crate::orchestra::dispatch::{self, Catalogue};
-use crate::orchestra::{playbook, questions};
+use crate::orchestra::{loops, playbook, questions, roster};
 use crate::trace::tu::{OpenRequest, Workspace};
 
 /// Arguments of `dispatch`.
@@ -76,15 +76,32 @@ pub(super) fn run(ctx: &Ctx, args: DispatchArgs) -> Result<Output, Error> {
         None
     };
     let mut opened = Vec::new();
+    let mut woken: Vec<&str> = Vec::new();
     if args.open && !d.ambiguous {
         let title: String = args.request.trim().chars().take(80).collect();
+        let inputs: Vec<String> = d
+            .params
+            .iter()
+            .map(|(k, v)| format!("{k}: {}", v.join(", ")))
+            .collect();
         for p in &d.loops {
             let o = ws.open(&OpenRequest {
                 loop_id: &p.loop_id,
                 title: &title,
                 role: None,
                 branch: false,
+                inputs: &inputs,
             })?;
+            if let Some(pb) = playbooks.get(&p.loop_id)
+                && let Some((w, _)) = roster::wake_for(
+                    &repo,
+                    &o.id,
+                    &loops::needed(pb),
+                    &format!("needed by the {} run {}", pb.name, o.id),
+                )?
+            {
+                woken.extend(w);
+            }
             opened.push(o.id);
         }
     }
@@ -102,6 +119,7 @@ pub(super) fn run(ctx: &Ctx, args: DispatchArgs) -> Result<Output, Error> {
                 "lanes": d.lanes,
                 "candidates": d.candidates.iter().map(|c| json!({"loop": c.loop_id, "score": c.score, "because": c.because})).collect::<Vec<_>>(),
                 "opened": opened,
+                "woken": woken,
             }))
             .unwrap_or_default()
         ),
@@ -130,6 +148,9 @@ pub(super) fn run(ctx: &Ctx, args: DispatchArgs) -> Result<Output, Error> {
             }
             for id in &opened {
                 o.push_str(&format!("opened {id}\n"));
+            }
+            if !woken.is_empty() {
+                o.push_str(&format!("woke {}\n", woken.join(", ")));
             }
             o
         }

@@ -14,6 +14,7 @@ mod graph;
 mod hooks;
 mod init;
 mod intent;
+mod loops;
 mod merge;
 mod questions;
 mod report;
@@ -109,6 +110,8 @@ pub enum Command {
     Answer(questions::AnswerArgs),
     /// Protocol envelopes for AI agents: one JSON request per line in, one `ack` or `error` per line out.
     Intent(intent::IntentArgs),
+    /// Loops (playbooks): `loop list`, `loop show <id>`, `loop run <id> [--param k=v]`, `loop status [<tu>]`.
+    Loop(loops::LoopArgs),
     /// Map a customer's request to loops (playbooks); ask when it is ambiguous.
     Dispatch(dispatch::DispatchArgs),
     /// Record the customer's satisfaction (1–5) with the newest snapshot.
@@ -221,6 +224,7 @@ pub(crate) fn execute(cli: Cli, term: Terminal) -> Result<Output, Error> {
         Command::Report(args) => report::run(&ctx, args),
         Command::Dispatch(args) => dispatch::run(&ctx, args),
         Command::Role(args) => role::run(&ctx, args),
+        Command::Loop(args) => loops::run(&ctx, args),
         Command::Ask(args) => questions::ask(&ctx, args),
         Command::Questions(args) => questions::list(&ctx, args),
         Command::Answer(args) => questions::answer(&ctx, args),

@@ -158,6 +158,7 @@ pub(super) fn run(ctx: &Ctx, args: TuArgs) -> Result<Output, Error> {
                 title: &title,
                 role: role.as_deref(),
                 branch,
+                inputs: &[],
             })?;
             match ctx.format {
                 Format::Json => json_out(

@@ -3,6 +3,7 @@
 
 pub mod dispatch;
 pub mod feedback;
+pub mod loops;
 pub mod playbook;
 pub mod questions;
 pub mod roster;

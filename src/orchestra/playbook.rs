@@ -41,6 +41,21 @@ pub struct Step {
     pub role: String,
     /// What it produces.
     pub produces: String,
+    /// A step a run may skip.
+    pub optional: bool,
+}
+
+/// A parameter a run takes (`loop run --param name=value`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Parameter {
+    /// Its name.
+    pub name: String,
+    /// How dispatch extracts it from a request (section, codex, hook, text, …).
+    pub extractor: String,
+    /// Whether a run needs it.
+    pub required: bool,
+    /// What it is.
+    pub description: String,
 }
 
 /// A loop playbook, as far as the TU ledger needs it.
@@ -70,6 +85,12 @@ pub struct Playbook {
     pub purpose: String,
     /// Words pointing to this loop (weighed less than a whole trigger).
     pub keywords: Vec<String>,
+    /// discovery, production, quality or export.
+    pub category: String,
+    /// What must be true when a run is done.
+    pub exit_criteria: Vec<String>,
+    /// What a run takes.
+    pub parameters: Vec<Parameter>,
 }
 
 fn strings(n: Option<&Node>) -> Vec<String> {
@@ -109,6 +130,10 @@ impl Playbook {
                         id: s.str_at("id")?.to_string(),
                         role: s.str_at("role").unwrap_or_default().to_string(),
                         produces: s.str_at("produces").unwrap_or_default().to_string(),
+                        optional: matches!(
+                            s.get("optional").map(|o| &o.value),
+                            Some(Value::Bool(true))
+                        ),
                     })
                 })
                 .collect(),
@@ -135,6 +160,25 @@ impl Playbook {
             triggers: strings(node.get("triggers")),
             purpose: node.str_at("purpose").unwrap_or_default().to_string(),
             keywords: strings(node.get("keywords")),
+            category: node.str_at("category").unwrap_or_default().to_string(),
+            exit_criteria: strings(node.get("exit_criteria")),
+            parameters: node
+                .get("parameters")
+                .and_then(Node::as_seq)
+                .unwrap_or(&[])
+                .iter()
+                .filter_map(|p| {
+                    Some(Parameter {
+                        name: p.str_at("name")?.to_string(),
+                        extractor: p.str_at("extractor").unwrap_or("text").to_string(),
+                        required: matches!(
+                            p.get("required").map(|r| &r.value),
+                            Some(Value::Bool(true))
+                        ),
+                        description: p.str_at("description").unwrap_or_default().to_string(),
+                    })
+                })
+                .collect(),
         })
     }
 }

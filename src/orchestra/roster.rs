@@ -435,3 +435,56 @@ pub fn dormant(
         deferred,
     })
 }
+
+/// Wakes, in one commit on hot, every role of `needed` that is dormant, for a TU that
+/// needs them (a loop run opening). Returns the roles woken and the commit, or `None`
+/// when all were awake already.
+pub fn wake_for(
+    repo: &Repo,
+    tu: &str,
+    needed: &[String],
+    reason: &str,
+) -> Result<Option<(Vec<&'static str>, String)>, Error> {
+    let ws = Workspace::new(repo);
+    let (hot, tip) = hot_tip(repo, &ws)?;
+    let mut entries = read(repo, &tip)?;
+    let who = repo.identity();
+    let today = date::ymd(who.time, who.offset);
+    let mut woken: Vec<&'static str> = Vec::new();
+    for name in needed {
+        let Some(role) = roles::canonical(name) else {
+            continue;
+        };
+        let current = entries
+            .get(role)
+            .cloned()
+            .unwrap_or_else(|| default_entry(role));
+        if current.state == "awake" || woken.contains(&role) {
+            continue;
+        }
+        entries.insert(
+            role,
+            Entry {
+                state: "awake".into(),
+                since: today.clone(),
+                reason: reason.to_string(),
+                tu: Some(tu.to_string()),
+                rewake_when: None,
+            },
+        );
+        woken.push(role);
+    }
+    if woken.is_empty() {
+        return Ok(None);
+    }
+    let codes: Vec<&str> = woken.iter().map(|r| roles::code(r).unwrap_or(r)).collect();
+    let mut t: Vec<(&str, &str)> = vec![("TU", tu), ("Role-Event", "wake")];
+    t.extend(codes.iter().map(|c| ("Role", *c)));
+    let message = trailers::append(
+        &format!("Wake {} for {tu}: {reason}\n", woken.join(", ")),
+        &t,
+    );
+    let files = vec![("roles.yaml".to_string(), render(&entries).into_bytes())];
+    let commit = repo.commit_tool_files(&hot, &tip, &files, &message, &who)?;
+    Ok(Some((woken, commit)))
+}

@@ -20,6 +20,8 @@ pub struct NewBrief<'a> {
     pub role: &'a str,
     /// The loop's playbook, when one exists.
     pub playbook: Option<&'a Playbook>,
+    /// What the TU starts from.
+    pub inputs: &'a [String],
 }
 
 fn list(items: &[String]) -> String {
@@ -79,6 +81,9 @@ pub fn render(b: &NewBrief<'_>) -> String {
             out.push_str("owner_a: showrunner\n");
             out.push_str(&format!("responsible_r: [{}]\n", b.role));
         }
+    }
+    if !b.inputs.is_empty() {
+        out.push_str(&format!("inputs: {}\n", list(b.inputs)));
     }
     out
 }

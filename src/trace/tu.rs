@@ -45,6 +45,8 @@ pub struct OpenRequest<'a> {
     pub role: Option<&'a str>,
     /// Also create `tu/<id>` for review as a pull request.
     pub branch: bool,
+    /// What the TU starts from (the brief's `inputs`: loop parameters, paths, hook ids).
+    pub inputs: &'a [String],
 }
 
 /// What `tu open` made.
@@ -277,7 +279,8 @@ impl<'r> Workspace<'r> {
         })
     }
 
-    fn playbooks(&self) -> Result<std::collections::BTreeMap<String, Playbook>, Error> {
+    /// The playbooks in force: the studio's own on hot over the embedded ones.
+    pub fn playbooks(&self) -> Result<std::collections::BTreeMap<String, Playbook>, Error> {
         let studio = match self.repo.ref_target(&self.hot_ref())? {
             Some(tip) => self.repo.tree_files(&tip, &|p| {
                 p.starts_with("playbooks/") && p.ends_with(".yaml")
@@ -341,6 +344,7 @@ impl<'r> Workspace<'r> {
             opened: &today,
             role,
             playbook,
+            inputs: req.inputs,
         });
         let problems = brief::validate(&path, &text);
         if !problems.is_empty() {

@@ -12,6 +12,7 @@ mod docs;
 mod gate;
 mod init;
 mod intent;
+mod loops;
 mod output;
 mod questions;
 mod reach;

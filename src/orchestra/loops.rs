@@ -1,0 +1,272 @@
+//! Loop runs: a run of a playbook is a TU. Opening one writes its brief (RACI,
+//! deliverables, bars, inputs from parameters) and wakes the roles it needs; its status
+//! is read back from checkpoint `Step:` trailers and the files its commits touched.
+
+use std::collections::BTreeMap;
+
+use super::playbook::{Deliverable, Playbook, Step};
+use super::roster;
+use crate::artifact::{self, Kind, Place};
+use crate::error::Error;
+use crate::git::Repo;
+use crate::trace::lifecycle::State;
+use crate::trace::tu::{OpenRequest, Opened, Workspace};
+
+/// A loop run opened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Run {
+    /// The TU.
+    pub opened: Opened,
+    /// Roles woken for it (they were dormant), and the roster commit.
+    pub woken: Option<(Vec<&'static str>, String)>,
+}
+
+/// Looks a loop up, with a suggestion when it is misspelled.
+pub fn find<'a>(
+    playbooks: &'a BTreeMap<String, Playbook>,
+    id: &str,
+) -> Result<&'a Playbook, Error> {
+    playbooks.get(id).ok_or_else(|| {
+        let ids: Vec<String> = playbooks.keys().cloned().collect();
+        let mut msg = format!("no loop `{id}`");
+        if let Some(s) = crate::schema::suggest(id, &ids) {
+            msg.push_str(&format!(" (did you mean `{s}`?)"));
+        }
+        msg.push_str("; `showrunner loop list` shows them");
+        Error::NotFound(msg)
+    })
+}
+
+/// The roles a run needs awake: the responsible ones and those the playbook wakes.
+pub fn needed(p: &Playbook) -> Vec<String> {
+    let mut out: Vec<String> = p.raci.responsible.clone();
+    for w in &p.wakes {
+        if !out.contains(w) {
+            out.push(w.clone());
+        }
+    }
+    out
+}
+
+/// Opens a run of a loop: parameters checked against the playbook (`name=value`), the
+/// TU opened with them as inputs, and the dormant roles it needs woken.
+pub fn run(
+    repo: &Repo,
+    loop_id: &str,
+    title: Option<&str>,
+    params: &[(String, String)],
+) -> Result<Run, Error> {
+    let ws = Workspace::new(repo);
+    let playbooks = ws.playbooks()?;
+    let p = find(&playbooks, loop_id)?;
+    for (k, _) in params {
+        if !p.parameters.iter().any(|q| &q.name == k) {
+            return Err(Error::Usage(format!(
+                "{loop_id} takes no parameter `{k}`; it takes: {}",
+                if p.parameters.is_empty() {
+                    "none".to_string()
+                } else {
+                    p.parameters
+                        .iter()
+                        .map(|q| q.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                }
+            )));
+        }
+    }
+    for q in p.parameters.iter().filter(|q| q.required) {
+        if !params.iter().any(|(k, _)| k == &q.name) {
+            return Err(Error::Usage(format!(
+                "{loop_id} needs `--param {}=…` ({})",
+                q.name, q.description
+            )));
+        }
+    }
+    let inputs: Vec<String> = params.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+    let default_title = if params.is_empty() {
+        p.name.clone()
+    } else {
+        format!(
+            "{}: {}",
+            p.name,
+            params
+                .iter()
+                .map(|(_, v)| v.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    let opened = ws.open(&OpenRequest {
+        loop_id,
+        title: title.unwrap_or(&default_title),
+        role: None,
+        branch: false,
+        inputs: &inputs,
+    })?;
+    let woken = roster::wake_for(
+        repo,
+        &opened.id,
+        &needed(p),
+        &format!("needed by the {} run {}", p.name, opened.id),
+    )?;
+    Ok(Run { opened, woken })
+}
+
+/// Where a loop run stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Status {
+    /// The TU.
+    pub tu: String,
+    /// Its title.
+    pub title: String,
+    /// The loop.
+    pub loop_id: String,
+    /// The TU's state.
+    pub state: State,
+    /// Each playbook step and whether a checkpoint recorded it.
+    pub steps: Vec<(Step, bool)>,
+    /// Steps recorded that the playbook does not name.
+    pub extra_steps: Vec<String>,
+    /// Each deliverable and the files of its kind the TU's commits touched.
+    pub deliverables: Vec<(Deliverable, Vec<String>)>,
+    /// Blockers of the latest checkpoint (open until the TU ends).
+    pub blockers: Vec<String>,
+    /// What to do next, and the command that does it.
+    pub next: (String, String),
+}
+
+/// Reads a loop run's status (default: the active TU).
+pub fn status(repo: &Repo, tu: Option<&str>) -> Result<Status, Error> {
+    let ws = Workspace::new(repo);
+    let id = match tu {
+        Some(t) => t.to_string(),
+        None => ws
+            .active()
+            .map(|(id, _)| id)
+            .ok_or_else(|| Error::Usage("no active TU: name one (`loop status <TU-ID>`)".into()))?,
+    };
+    let d = ws.show(&id)?;
+    let playbooks = ws.playbooks()?;
+    let p = find(&playbooks, &d.summary.loop_id)?;
+    let recorded: Vec<String> = d
+        .record
+        .iter()
+        .flat_map(|r| r.events.iter())
+        .filter(|e| e.refused.is_none())
+        .flat_map(|e| e.values("Step").into_iter().map(str::to_string))
+        .collect();
+    let steps: Vec<(Step, bool)> = p
+        .steps
+        .iter()
+        .map(|s| (s.clone(), recorded.contains(&s.id)))
+        .collect();
+    let mut extra_steps: Vec<String> = recorded
+        .iter()
+        .filter(|r| !p.steps.iter().any(|s| &s.id == *r))
+        .cloned()
+        .collect();
+    extra_steps.dedup();
+    let deliverables = p
+        .deliverables
+        .iter()
+        .map(|del| {
+            let files: Vec<String> = d
+                .files
+                .iter()
+                .filter(|f| match artifact::classify(f) {
+                    Place::Artifact(k) => kind_name(k) == del.kind,
+                    _ => false,
+                })
+                .cloned()
+                .collect();
+            (del.clone(), files)
+        })
+        .collect::<Vec<_>>();
+    let blockers: Vec<String> = d
+        .blockers
+        .iter()
+        .filter(|b| b.2)
+        .map(|b| b.1.clone())
+        .collect();
+    let state = d.summary.state;
+    let missing = deliverables.iter().find(|(del, files)| {
+        is_file_kind(&del.kind) && (files.len() as i64) < del.min.unwrap_or(0)
+    });
+    let next_step = steps.iter().find(|(s, done)| !done && !s.optional);
+    let next = match state {
+        State::ColdMerged | State::Closed | State::Rejected => (
+            format!("the run is {state}"),
+            "showrunner report".to_string(),
+        ),
+        State::Deferred => (
+            "the run is parked".into(),
+            format!("showrunner tu reactivate {id}"),
+        ),
+        State::Gatecheck => (
+            "the gate passed: merge to cold".into(),
+            "showrunner merge".into(),
+        ),
+        _ if !blockers.is_empty() => (
+            format!("clear the blocker: {}", blockers.join("; ")),
+            format!("showrunner tu checkpoint {id} -m \"…\""),
+        ),
+        _ => match (next_step, missing) {
+            (Some((s, _)), _) => (
+                format!("{} ({}): {}", s.id, s.role, s.produces),
+                format!("showrunner tu checkpoint {id} -a -m \"…\" --step {}", s.id),
+            ),
+            (None, Some((del, files))) => (
+                format!(
+                    "deliver {} more {} ({})",
+                    del.min.unwrap_or(0) - files.len() as i64,
+                    del.kind,
+                    del.description.as_deref().unwrap_or("")
+                ),
+                format!("showrunner tu checkpoint {id} -a -m \"…\""),
+            ),
+            (None, None) => (
+                "every step and deliverable is in: submit to the gate".into(),
+                format!("showrunner gate submit --tu {id}"),
+            ),
+        },
+    };
+    Ok(Status {
+        tu: id,
+        title: d.summary.title.clone(),
+        loop_id: d.summary.loop_id.clone(),
+        state,
+        steps,
+        extra_steps,
+        deliverables,
+        blockers,
+        next,
+    })
+}
+
+/// Whether a deliverable kind is a file a TU's commits can touch (snapshots, views and
+/// playtest notes are made by other commands and are not counted from files).
+pub fn is_file_kind(kind: &str) -> bool {
+    Kind::ALL.into_iter().any(|k| kind_name(k) == kind)
+}
+
+/// The name deliverables use for an artifact kind.
+fn kind_name(k: Kind) -> &'static str {
+    match k {
+        Kind::Section => "section",
+        Kind::Codex => "codex",
+        Kind::Canon => "canon",
+        Kind::Hook => "hook",
+        Kind::Tu => "tu",
+        Kind::GateReport => "gate_report",
+        Kind::Question => "question",
+        Kind::Art => "art",
+        Kind::Audio => "audio",
+        Kind::Style => "style",
+        Kind::Codewords => "codewords",
+        Kind::Roster => "roster",
+        Kind::Waivers => "waivers",
+        Kind::Studio => "studio",
+        Kind::Playbook => "playbook",
+    }
+}

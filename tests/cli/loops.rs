@@ -1,0 +1,236 @@
+//! `loop list | show | run | status`, and a whole production run driven from the CLI:
+//! dispatch → TU open → roles woken → checkpoints per step → a question asked and
+//! answered → gate submit → remediation → resubmit → ready for merge.
+
+use crate::harness::{Run, Sandbox};
+
+fn ok(r: Run) -> Run {
+    assert_eq!(r.code, 0, "{r:?}");
+    r
+}
+
+fn sr(s: &Sandbox, args: &[&str]) -> Run {
+    s.run_in("book", args)
+}
+
+fn status(s: &Sandbox, tu: &str) -> serde_json::Value {
+    ok(sr(s, &["--format", "json", "loop", "status", tu])).json()
+}
+
+#[test]
+fn loops_are_listed_and_shown_and_unknown_ones_are_named() {
+    let s = Sandbox::new();
+    ok(s.run(&["init", "book", "--from-sample"]));
+    let list = ok(sr(&s, &["--format", "json", "loop", "list"])).json();
+    let ids: Vec<&str> = list
+        .as_array()
+        .expect("loops")
+        .iter()
+        .filter_map(|l| l["id"].as_str())
+        .collect();
+    assert_eq!(ids.len(), 17, "{ids:?}");
+    for want in [
+        "story_spark",
+        "full_production_run",
+        "world_genesis",
+        "post_mortem",
+    ] {
+        assert!(ids.contains(&want), "{want}");
+    }
+    let show = ok(sr(&s, &["--format", "json", "loop", "show", "scene_forge"])).json();
+    assert_eq!(
+        show["raci"]["responsible"],
+        serde_json::json!(["scene_smith"])
+    );
+    assert_eq!(show["steps"][0]["id"], "scope_scenes");
+    assert_eq!(show["steps"][4]["optional"], true);
+    let text = ok(sr(&s, &["loop", "show", "lore_deepening"])).stdout;
+    assert!(text.contains("RACI: accountable showrunner"), "{text}");
+    let r = sr(&s, &["loop", "show", "scene_forj"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr.contains("did you mean `scene_forge`?"),
+        "{}",
+        r.stderr
+    );
+    let r = sr(
+        &s,
+        &["loop", "run", "art_touch_up", "--param", "colour=red"],
+    );
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr
+            .contains("takes no parameter `colour`; it takes: sections, count, brief"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_full_production_run_through_the_cli() {
+    let s = Sandbox::new();
+    ok(s.run(&["init", "book", "--from-sample"]));
+
+    // The request names art for a section: the art loop, with its dormant roles woken.
+    let d = ok(sr(
+        &s,
+        &[
+            "--format",
+            "json",
+            "dispatch",
+            "Add an illustration for the mudbank scene",
+            "--open",
+        ],
+    ))
+    .json();
+    assert_eq!(d["loop"], "art_touch_up", "{d}");
+    assert_eq!(
+        d["woken"],
+        serde_json::json!(["art_director", "illustrator"]),
+        "{d}"
+    );
+    let tu = d["opened"][0].as_str().expect("opened").to_string();
+    let roster = ok(sr(&s, &["--format", "json", "role", "list"])).json();
+    let ad = roster
+        .as_array()
+        .expect("roles")
+        .iter()
+        .find(|r| r["role"] == "art_director")
+        .expect("AD");
+    assert_eq!(ad["state"], "awake");
+    assert_eq!(ad["open_tus"], serde_json::json!([tu]));
+    let brief = s.git("book", &["show", &format!("hot:tus/{tu}.yaml")]);
+    assert!(brief.contains("inputs: [\"sections: mudbank\"]"), "{brief}");
+
+    let st = status(&s, &tu);
+    assert_eq!(
+        st["next"]["what"]
+            .as_str()
+            .map(|w| w.starts_with("plan_art")),
+        Some(true),
+        "{st}"
+    );
+
+    // Step 1: the plan — with alt text missing, which the gate will catch.
+    ok(sr(&s, &["tu", "start", &tu]));
+    std::fs::write(
+        s.join("book/art/mudbank-humming.yaml"),
+        "id: mudbank-humming\nsection: mudbank\nstatus: planned\ncaption: The mudbank at dusk, where something hums.\n",
+    )
+    .expect("art");
+    s.git("book", &["add", "art/mudbank-humming.yaml"]);
+    ok(sr(
+        &s,
+        &[
+            "tu",
+            "checkpoint",
+            &tu,
+            "-m",
+            "Plan the mudbank art",
+            "--step",
+            "plan_art",
+        ],
+    ));
+    let st = status(&s, &tu);
+    assert_eq!(st["steps"][0]["done"], true);
+    assert_eq!(
+        st["deliverables"][0]["files"],
+        serde_json::json!(["art/mudbank-humming.yaml"])
+    );
+    assert_eq!(
+        st["next"]["what"]
+            .as_str()
+            .map(|w| w.starts_with("check_spoilers")),
+        Some(true),
+        "{st}"
+    );
+
+    // A question for the customer, answered.
+    let q = ok(sr(
+        &s,
+        &[
+            "--format",
+            "json",
+            "ask",
+            "--tu",
+            &tu,
+            "--question",
+            "Should the picture show the source of the humming?",
+            "--context",
+            "Showing it would settle a mystery the text keeps open",
+            "--option",
+            "hide|Keep it hidden|The mystery stays",
+            "--option",
+            "show|Show the lamp|Ties the marsh to the keystone early",
+            "--recommend",
+            "hide",
+        ],
+    ))
+    .json();
+    let batch = q["id"].as_str().expect("batch").to_string();
+    ok(sr(&s, &["answer", &batch, "q1", "hide"]));
+
+    for step in ["check_spoilers", "render_assets"] {
+        ok(sr(
+            &s,
+            &[
+                "tu",
+                "checkpoint",
+                &tu,
+                "-m",
+                &format!("Step {step}"),
+                "--step",
+                step,
+            ],
+        ));
+    }
+
+    // The gate blocks (no alt text); remediation; resubmit passes.
+    let g = sr(&s, &["--format", "json", "gate", "submit", "--tu", &tu]);
+    assert_eq!(g.code, 1, "{g:?}");
+    let codes: Vec<String> = g.json()["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["code"].as_str().map(str::to_string))
+        .collect();
+    assert!(
+        codes
+            .iter()
+            .any(|c| c.starts_with("schema/") || c.starts_with("accessibility/")),
+        "{codes:?}"
+    );
+    std::fs::write(
+        s.join("book/art/mudbank-humming.yaml"),
+        "id: mudbank-humming\nsection: mudbank\nstatus: planned\ncaption: The mudbank at dusk, where something hums.\nalt: A wide bank of grey mud under a low sky, a lone figure kneeling by a channel of dark water.\n",
+    )
+    .expect("fix");
+    ok(sr(
+        &s,
+        &[
+            "tu",
+            "checkpoint",
+            &tu,
+            "-a",
+            "-m",
+            "Add the alt text",
+            "--step",
+            "review_art",
+        ],
+    ));
+    let st = status(&s, &tu);
+    assert_eq!(
+        st["next"]["command"],
+        format!("showrunner gate submit --tu {tu}"),
+        "{st}"
+    );
+    ok(sr(&s, &["gate", "submit", "--tu", &tu]));
+    let st = status(&s, &tu);
+    assert_eq!(st["state"], "gatecheck");
+    assert_eq!(st["next"]["command"], "showrunner merge");
+    ok(sr(&s, &["merge", "--dry-run"]));
+
+    // The TU's story shows the question next to it.
+    let shown = ok(sr(&s, &["tu", "show", &tu])).stdout;
+    assert!(shown.contains("Keep it hidden"), "{shown}");
+}
