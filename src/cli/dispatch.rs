@@ -51,6 +51,14 @@ pub(super) fn run(ctx: &Ctx, args: DispatchArgs) -> Result<Output, Error> {
         } else if path.starts_with("codex/") {
             cat.codex.push((id, title(Kind::Codex)));
         } else if path.starts_with("hooks/") {
+            // A triaged hook waits for the loop its card names; a proposed one's
+            // `next_loop` is only a suggestion.
+            if let Ok(a) = artifact::parse(Kind::Hook, &path, &bytes)
+                && matches!(a.data.str_at("status"), Some("accepted" | "in-progress"))
+                && let Some(next) = a.data.str_at("next_loop")
+            {
+                cat.hook_loops.push((id.clone(), next.to_string()));
+            }
             cat.hooks.push(id);
         } else {
             studio_playbooks.push((path, bytes));

@@ -19,6 +19,9 @@ pub struct Catalogue {
     pub hooks: Vec<String>,
     /// Snapshot tags.
     pub snapshots: Vec<String>,
+    /// Triaged (accepted, in-progress) hook ids with the loop their card says picks them
+    /// up next (`next_loop`).
+    pub hook_loops: Vec<(String, String)>,
 }
 
 /// One loop a request maps to.
@@ -280,7 +283,14 @@ fn params(request: &str, cat: &Catalogue) -> BTreeMap<String, Vec<String>> {
         }
     }
     for h in &cat.hooks {
-        if request.contains(h.as_str()) {
+        // By id, or by its number as people say it ("hook 02", "hook 2").
+        let number = h.rsplit('-').next().unwrap_or("");
+        let short = number.trim_start_matches('0');
+        let by_number = !number.is_empty()
+            && [number, short]
+                .iter()
+                .any(|n| !n.is_empty() && text.contains(&format!(" hook {n} ")));
+        if request.contains(h.as_str()) || by_number {
             add("hooks", h.clone());
         }
     }
@@ -311,17 +321,63 @@ fn params(request: &str, cat: &Catalogue) -> BTreeMap<String, Vec<String>> {
     out
 }
 
+/// Weighs what the request names against what the studio knows: a named language
+/// points to the loops that take one, and a named hook to the loop its card says
+/// picks it up next.
+fn adjust(
+    mut picks: Vec<Pick>,
+    clause: &str,
+    cat: &Catalogue,
+    playbooks: &BTreeMap<String, Playbook>,
+) -> Vec<Pick> {
+    let found = params(clause, cat);
+    let mut extra: Vec<(String, f64, String)> = Vec::new();
+    if let Some(langs) = found.get("language")
+        && langs.iter().any(|l| l != "en")
+    {
+        for p in playbooks.values() {
+            if p.parameters.iter().any(|q| q.extractor == "language") {
+                extra.push((p.id.clone(), 5.0, format!("language {}", langs.join(", "))));
+            }
+        }
+    }
+    for h in found.get("hooks").into_iter().flatten() {
+        if let Some((_, next)) = cat.hook_loops.iter().find(|(id, _)| id == h)
+            && playbooks.contains_key(next)
+        {
+            extra.push((next.clone(), 6.0, format!("{h} is next for {next}")));
+        }
+    }
+    for (id, add, why) in extra {
+        match picks.iter_mut().find(|p| p.loop_id == id) {
+            Some(p) => {
+                p.score = ((p.score + add) * 100.0).round() / 100.0;
+                p.because.push(why);
+            }
+            None => picks.push(Pick {
+                loop_id: id,
+                score: add,
+                because: vec![why],
+            }),
+        }
+    }
+    picks.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.loop_id.cmp(&b.loop_id))
+    });
+    picks
+}
+
 /// Dispatches a request.
 pub fn dispatch(
     request: &str,
     playbooks: &BTreeMap<String, Playbook>,
     cat: &Catalogue,
 ) -> Dispatch {
-    let whole = score(request, playbooks);
-    let parts: Vec<Vec<Pick>> = clauses(request)
-        .iter()
-        .map(|c| score(c, playbooks))
-        .collect();
+    let scored = |c: &str| adjust(score(c, playbooks), c, cat, playbooks);
+    let whole = scored(request);
+    let parts: Vec<Vec<Pick>> = clauses(request).iter().map(|c| scored(c)).collect();
     // Several clauses, each clearly naming a different loop: a multi-part request.
     let mut chosen: Vec<Pick> = Vec::new();
     // Words of sequence ("then", "after that") name separate pieces of work outright;
@@ -346,7 +402,7 @@ pub fn dispatch(
     } else {
         let list = items(request);
         if list.iter().all(|i| i.split_whitespace().count() <= 6) {
-            list.iter().map(|c| score(c, playbooks)).collect()
+            list.iter().map(|c| scored(c)).collect()
         } else {
             Vec::new()
         }
@@ -374,10 +430,19 @@ pub fn dispatch(
         match (whole.first(), whole.get(1)) {
             (None, _) => (Vec::new(), true),
             (Some(best), _) if best.score < 2.0 => (Vec::new(), true),
-            // Two strong loops where one must follow the other: both were asked for.
+            // A short request whose only evidence is one word, when another loop also
+            // fits ("fix the harbour"), says too little to act on: ask what is meant.
+            (Some(best), Some(_))
+                if words(request).len() <= 8
+                    && best.because.len() == 1
+                    && !best.because[0].contains(' ') =>
+            {
+                (Vec::new(), true)
+            }
+            // Two strong loops where one must follow the other, joined by the request's
+            // words: both were asked for.
             (Some(best), Some(second))
-                if second.score >= best.score * 0.8
-                    && second.score >= 6.0
+                if second.score >= 6.0
                     && joined
                     && (depends(&best.loop_id, &second.loop_id)
                         || depends(&second.loop_id, &best.loop_id)) =>

@@ -190,20 +190,27 @@ fn sample_catalogue() -> showrunner::orchestra::dispatch::Catalogue {
         .map(|e| artifact::stem(&e.file_name().to_string_lossy()).to_string())
         .collect();
     hooks.sort();
+    for h in &hooks {
+        let path = format!("hooks/{h}.yaml");
+        let bytes = std::fs::read(root.join(&path)).expect("hook");
+        let a = artifact::parse(Kind::Hook, &path, &bytes).expect("hook parses");
+        if matches!(a.data.str_at("status"), Some("accepted" | "in-progress"))
+            && let Some(next) = a.data.str_at("next_loop")
+        {
+            cat.hook_loops.push((h.clone(), next.to_string()));
+        }
+    }
     cat.hooks = hooks;
     cat
 }
 
-#[test]
-fn the_request_corpus_is_dispatched_accurately_and_every_ambiguous_request_is_asked() {
+/// Dispatches every request of a corpus file: (scored, right, misses).
+fn run_corpus(file: &str) -> (usize, usize, Vec<String>) {
     use showrunner::artifact::node::Node;
-    let text = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/dispatch/corpus.yaml"),
-    )
-    .expect("corpus");
+    let text = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file))
+        .expect("corpus");
     let corpus = showrunner::yaml::parse(&text).expect("corpus parses");
     let entries = corpus.as_seq().expect("a list");
-    assert!(entries.len() >= 80, "at least 80 requests");
     let playbooks = showrunner::orchestra::playbook::embedded();
     let cat = sample_catalogue();
     let (mut scored, mut right, mut misses) = (0, 0, Vec::new());
@@ -242,15 +249,33 @@ fn the_request_corpus_is_dispatched_accurately_and_every_ambiguous_request_is_as
             ));
         }
     }
+    (scored, right, misses)
+}
+
+#[test]
+fn the_request_corpus_is_dispatched_accurately_and_every_ambiguous_request_is_asked() {
+    let (scored, right, misses) = run_corpus("tests/dispatch/corpus.yaml");
+    assert!(scored >= 80, "at least 80 requests");
     let accuracy = right as f64 / scored as f64;
     let not_asked = misses.iter().filter(|m| m.starts_with("NOT ASKED")).count();
-    // A ratchet, not the goal: the issue asks for 95 % and every ambiguous request asked.
-    // Raise these floors as the matcher improves; never lower them.
     assert!(
-        accuracy >= 0.91 && not_asked <= 2,
+        accuracy >= 0.95 && not_asked == 0,
         "accuracy {right}/{scored} = {accuracy:.3}, {not_asked} not asked\n{}",
         misses.join("\n")
     );
+}
+
+/// Requests never used to tune the matcher: how it does on words it has not seen. A
+/// ratchet (raise it as the matcher improves in general, never by fitting these).
+#[test]
+fn held_out_requests_measure_the_matcher_honestly() {
+    let (scored, right, misses) = run_corpus("tests/dispatch/heldout.yaml");
+    let accuracy = right as f64 / scored as f64;
+    eprintln!(
+        "held-out accuracy {right}/{scored} = {accuracy:.3}\n{}",
+        misses.join("\n")
+    );
+    assert!(accuracy >= 0.72, "{}", misses.join("\n"));
 }
 
 #[test]
