@@ -430,7 +430,8 @@ pub fn rollback(repo: &Repo, snapshot: &str, reason: &str) -> Result<RolledBack,
 
 /// Whether a commit is one of the desk's process records, traced by its own trailer
 /// rather than a TU: a question batch (`Question:`, touching only `questions/`), the
-/// customer's feedback (`Feedback:`, touching nothing) or a roster change
+/// customer's feedback (`Feedback:`) or a conflict record (`Conflict:`), both touching
+/// nothing, or a roster change
 /// (`Role-Event:`, touching only `roles.yaml` and TU briefs' deferral tags).
 pub fn process_record(
     repo: &Repo,
@@ -440,13 +441,14 @@ pub fn process_record(
     let question = trailers::first(found, "Question").is_some();
     let feedback = trailers::first(found, "Feedback").is_some();
     let roster = trailers::first(found, "Role-Event").is_some();
-    if !question && !feedback && !roster {
+    let conflict = trailers::first(found, "Conflict").is_some();
+    if !question && !feedback && !roster && !conflict {
         return Ok(false);
     }
     let paths = repo.changed_paths(commit)?;
     Ok(
         (question && paths.iter().all(|p| p.starts_with("questions/")))
-            || (feedback && paths.is_empty())
+            || ((feedback || conflict) && paths.is_empty())
             || (roster
                 && paths.iter().any(|p| p == "roles.yaml")
                 && paths

@@ -5,6 +5,7 @@
 
 mod bind;
 mod check;
+mod conflict;
 mod demo;
 mod dispatch;
 mod docs;
@@ -112,6 +113,8 @@ pub enum Command {
     Intent(intent::IntentArgs),
     /// Loops (playbooks): `loop list`, `loop show <id>`, `loop run <id> [--param k=v]`, `loop status [<tu>]`.
     Loop(loops::LoopArgs),
+    /// Disagreements between roles: `conflict open --roles a,b --topic …`, `conflict list`, `conflict resolve`.
+    Conflict(conflict::ConflictArgs),
     /// Map a customer's request to loops (playbooks); ask when it is ambiguous.
     Dispatch(dispatch::DispatchArgs),
     /// Record the customer's satisfaction (1–5) with the newest snapshot.
@@ -224,6 +227,7 @@ pub(crate) fn execute(cli: Cli, term: Terminal) -> Result<Output, Error> {
         Command::Report(args) => report::run(&ctx, args),
         Command::Dispatch(args) => dispatch::run(&ctx, args),
         Command::Role(args) => role::run(&ctx, args),
+        Command::Conflict(args) => conflict::run(&ctx, args),
         Command::Loop(args) => loops::run(&ctx, args),
         Command::Ask(args) => questions::ask(&ctx, args),
         Command::Questions(args) => questions::list(&ctx, args),

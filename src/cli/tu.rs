@@ -7,6 +7,7 @@ use super::{Ctx, Format, Output};
 use crate::date;
 use crate::error::Error;
 use crate::git::Repo;
+use crate::orchestra::conflict::{self, Conflict};
 use crate::orchestra::questions::{self, Batch};
 use crate::trace::brief::Change;
 use crate::trace::lifecycle::{Event, State};
@@ -275,7 +276,11 @@ pub(super) fn run(ctx: &Ctx, args: TuArgs) -> Result<Output, Error> {
                 .into_iter()
                 .filter(|b| b.tu.as_deref() == Some(id.as_str()))
                 .collect();
-            show(ctx, &ws.show(&id)?, &asked)
+            let conflicts: Vec<Conflict> = conflict::list(&repo)?
+                .into_iter()
+                .filter(|c| c.tu.as_deref() == Some(id.as_str()))
+                .collect();
+            show(ctx, &ws.show(&id)?, &asked, &conflicts)
         }
         TuCommand::Current => {
             match ws.active() {
@@ -350,7 +355,7 @@ fn recorded(ctx: &Ctx, r: Recorded) -> String {
     }
 }
 
-fn show(ctx: &Ctx, d: &Detail, asked: &[Batch]) -> String {
+fn show(ctx: &Ctx, d: &Detail, asked: &[Batch], conflicts: &[Conflict]) -> String {
     let s = &d.summary;
     let events: Vec<Value> = d
         .record
@@ -383,6 +388,7 @@ fn show(ctx: &Ctx, d: &Detail, asked: &[Batch]) -> String {
                 "id": b.id, "status": if b.is_open() { "open" } else { "answered" },
                 "questions": b.questions.iter().map(|q| json!({"id": q.id, "question": q.question, "answer": q.answer, "recommendation": q.recommendation})).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
+            "conflicts": conflicts.iter().map(super::conflict::to_json).collect::<Vec<_>>(),
         }));
     }
     let mut out = format!(
@@ -455,6 +461,14 @@ fn show(ctx: &Ctx, d: &Detail, asked: &[Batch]) -> String {
                 "  {date}  {text}{}\n",
                 if *current { "  (open)" } else { "" }
             ));
+        }
+    }
+    if !conflicts.is_empty() {
+        out.push_str("\nconflicts:\n");
+        for c in conflicts {
+            for line in super::conflict::human(c).lines() {
+                out.push_str(&format!("  {line}\n"));
+            }
         }
     }
     if !asked.is_empty() {

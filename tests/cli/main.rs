@@ -5,6 +5,7 @@ mod harness;
 mod bind;
 mod check;
 mod cold;
+mod conflicts;
 mod defects;
 mod demo;
 mod dispatch;

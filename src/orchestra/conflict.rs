@@ -1,0 +1,468 @@
+//! Conflicts between roles: settled by the studio's authority table (`authority.yaml`,
+//! embedded default below), or — when the table cannot settle them (a structural
+//! impossibility, a dispute over a bar itself) — escalated to the customer as a question
+//! batch. Recorded as commits on hot with `Conflict:` trailers and replayed from history.
+
+use std::collections::BTreeMap;
+
+use super::questions::{self, Asking, Choice, Question};
+use crate::artifact::node::Node;
+use crate::date;
+use crate::error::Error;
+use crate::git::Repo;
+use crate::roles;
+use crate::trace::trailers;
+use crate::trace::tu::Workspace;
+
+/// The table a studio gets unless it commits its own `authority.yaml`.
+pub const DEFAULT_TABLE: &str = include_str!("../../templates/authority.yaml");
+
+/// One rule of the authority table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rule {
+    /// What the disagreement is about (`world_rules`).
+    pub topic: String,
+    /// Words in a conflict's topic that point to this rule.
+    pub words: Vec<String>,
+    /// The role whose word settles it; `None`: the customer decides (escalate).
+    pub decides: Option<String>,
+}
+
+/// The authority table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Table {
+    /// Rules, in order (the first whose words match wins).
+    pub rules: Vec<Rule>,
+    /// The role that mediates and asks the customer.
+    pub mediator: String,
+}
+
+impl Table {
+    /// Parses a table; errors name the file and line.
+    pub fn parse(name: &str, text: &str) -> Result<Table, Error> {
+        let doc = crate::yaml::parse(text)
+            .map_err(|e| Error::Usage(format!("{name}:{}: {}", e.line, e.message)))?;
+        let bad = |line: u32, what: &str| Error::Usage(format!("{name}:{line}: {what}"));
+        let mut rules = Vec::new();
+        for r in doc.get("rules").and_then(Node::as_seq).unwrap_or(&[]) {
+            let topic = r
+                .str_at("topic")
+                .ok_or_else(|| bad(r.line, "a rule needs `topic`"))?
+                .to_string();
+            let decides = match r.str_at("decides") {
+                None | Some("customer") => None,
+                Some(role) => Some(
+                    roles::canonical(role)
+                        .ok_or_else(|| bad(r.line, &format!("`{role}` is not a role")))?
+                        .to_string(),
+                ),
+            };
+            let words = match r.get("words").and_then(Node::as_seq) {
+                Some(w) => w
+                    .iter()
+                    .filter_map(|n| n.as_str().map(str::to_lowercase))
+                    .collect(),
+                None => Vec::new(),
+            };
+            rules.push(Rule {
+                topic,
+                words,
+                decides,
+            });
+        }
+        if rules.is_empty() {
+            return Err(bad(doc.line, "the table needs `rules:`"));
+        }
+        let mediator = doc
+            .str_at("mediator")
+            .and_then(roles::canonical)
+            .unwrap_or("showrunner")
+            .to_string();
+        Ok(Table { rules, mediator })
+    }
+
+    /// The rule for a conflict: the named topic, else the first rule whose words the
+    /// topic text uses.
+    pub fn rule_for(&self, kind: Option<&str>, topic: &str) -> Option<&Rule> {
+        if let Some(k) = kind {
+            return self.rules.iter().find(|r| r.topic == k);
+        }
+        let tokens: Vec<String> = topic
+            .to_lowercase()
+            .split(|c: char| !c.is_alphanumeric() && c != '\'')
+            .map(|w| w.trim_end_matches("'s").trim_matches('\'').to_string())
+            .filter(|w| !w.is_empty())
+            .collect();
+        let text = format!(" {} ", tokens.join(" "));
+        self.rules.iter().find(|r| {
+            r.words.iter().any(|w| {
+                if w.contains(' ') {
+                    text.contains(&format!(" {w} "))
+                } else {
+                    tokens.iter().any(|t| t == w || t.strip_suffix('s') == Some(w))
+                }
+            })
+        })
+    }
+}
+
+/// The table in force: the studio's `authority.yaml` on hot, else the default.
+pub fn table(repo: &Repo) -> Result<Table, Error> {
+    let ws = Workspace::new(repo);
+    let tip = repo.ref_target(&format!("refs/heads/{}", ws.config.hot))?;
+    match tip
+        .map(|t| repo.blob_at(&t, "authority.yaml"))
+        .transpose()?
+        .flatten()
+    {
+        Some(bytes) => Table::parse("authority.yaml", &String::from_utf8_lossy(&bytes)),
+        None => Table::parse("(default authority table)", DEFAULT_TABLE),
+    }
+}
+
+/// A conflict as history tells it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Conflict {
+    /// `C-YYYY-MM-DD-NN`.
+    pub id: String,
+    /// The roles in disagreement.
+    pub roles: Vec<String>,
+    /// What it is about, in words.
+    pub topic: String,
+    /// The table's topic it fell under (`world_rules`), if any.
+    pub kind: Option<String>,
+    /// The TU it concerns.
+    pub tu: Option<String>,
+    /// Opened on (`YYYY-MM-DD`).
+    pub opened: String,
+    /// The role whose word settles it, when the table names one.
+    pub decides: Option<String>,
+    /// The question batch it was escalated to.
+    pub question: Option<String>,
+    /// `open`, `escalated` or `resolved`.
+    pub status: String,
+    /// How it was settled.
+    pub resolution: Option<String>,
+    /// Who settled it (a role, or `customer`).
+    pub resolved_by: Option<String>,
+}
+
+/// Every conflict recorded on hot, oldest first; an escalated one is resolved once its
+/// question is answered.
+pub fn list(repo: &Repo) -> Result<Vec<Conflict>, Error> {
+    let ws = Workspace::new(repo);
+    let Some(tip) = repo.ref_target(&format!("refs/heads/{}", ws.config.hot))? else {
+        return Ok(Vec::new());
+    };
+    let mut by_id: BTreeMap<String, Conflict> = BTreeMap::new();
+    repo.walk(&[tip], &[], &|m| m.contains("Conflict:"), &mut |c| {
+        if c.message.is_empty() {
+            return true;
+        }
+        let t = trailers::parse(&c.message);
+        let (Some(id), Some(event)) = (
+            trailers::first(&t, "Conflict"),
+            trailers::first(&t, "Conflict-Event"),
+        ) else {
+            return true;
+        };
+        let get = |k: &str| trailers::first(&t, k).map(str::to_string);
+        match event {
+            "open" => {
+                by_id.insert(
+                    id.to_string(),
+                    Conflict {
+                        id: id.to_string(),
+                        roles: trailers::values(&t, "Conflict-Role")
+                            .map(str::to_string)
+                            .collect(),
+                        topic: get("Topic").unwrap_or_default(),
+                        kind: get("Conflict-Topic"),
+                        tu: get("TU"),
+                        opened: date::ymd(c.time, 0),
+                        decides: get("Decides"),
+                        question: get("Question"),
+                        status: if get("Question").is_some() {
+                            "escalated".into()
+                        } else {
+                            "open".into()
+                        },
+                        resolution: None,
+                        resolved_by: None,
+                    },
+                );
+            }
+            "resolve" => {
+                if let Some(x) = by_id.get_mut(id) {
+                    x.status = "resolved".into();
+                    x.resolution = get("Resolution");
+                    x.resolved_by = get("Resolved-By");
+                }
+            }
+            _ => {}
+        }
+        true
+    })?;
+    let answered: BTreeMap<String, questions::Batch> = questions::batches(repo)?
+        .into_iter()
+        .map(|b| (b.id.clone(), b))
+        .collect();
+    let mut out: Vec<Conflict> = by_id.into_values().collect();
+    for c in &mut out {
+        if c.status == "escalated"
+            && let Some(b) = c.question.as_ref().and_then(|q| answered.get(q))
+            && !b.is_open()
+        {
+            let q = &b.questions[0];
+            let label = q
+                .options
+                .iter()
+                .find(|o| Some(&o.key) == q.answer.as_ref())
+                .map(|o| o.label.clone())
+                .unwrap_or_default();
+            c.status = "resolved".into();
+            c.resolution = Some(label);
+            c.resolved_by = Some("customer".into());
+        }
+    }
+    Ok(out)
+}
+
+/// What opening a conflict did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Opened {
+    /// The conflict.
+    pub conflict: Conflict,
+    /// The commit on hot.
+    pub commit: String,
+}
+
+/// Opens a conflict: the table names who decides, or the customer is asked.
+pub fn open(
+    repo: &Repo,
+    parties: &[String],
+    topic: &str,
+    kind: Option<&str>,
+    tu: Option<&str>,
+) -> Result<Opened, Error> {
+    let topic = topic.trim();
+    if topic.is_empty() || topic.contains('\n') {
+        return Err(Error::Usage("the topic must be one non-empty line".into()));
+    }
+    let mut roles_in: Vec<String> = Vec::new();
+    for p in parties {
+        let r = roles::canonical(p.trim()).ok_or_else(|| {
+            Error::Usage(format!(
+                "`{p}` is not a role (an id like `plotwright` or a code like `PW`)"
+            ))
+        })?;
+        if !roles_in.iter().any(|x| x == r) {
+            roles_in.push(r.to_string());
+        }
+    }
+    if roles_in.len() < 2 {
+        return Err(Error::Usage(
+            "a conflict is between at least two different roles (`--roles lore_weaver,plotwright`)"
+                .into(),
+        ));
+    }
+    let ws = Workspace::new(repo);
+    if let Some(t) = tu {
+        let state = ws
+            .ledger()?
+            .get(t)
+            .map(|r| r.state())
+            .ok_or_else(|| Error::NotFound(format!("no TU named `{t}` in this studio")))?;
+        if state.is_terminal() {
+            return Err(Error::State {
+                message: format!("{t} is {state}: its conflicts are over"),
+                hint: None,
+            });
+        }
+    }
+    let table = table(repo)?;
+    if let Some(k) = kind
+        && !table.rules.iter().any(|r| r.topic == k)
+    {
+        return Err(Error::Usage(format!(
+            "`{k}` is not a topic of the authority table; topics: {}",
+            table
+                .rules
+                .iter()
+                .map(|r| r.topic.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    let rule = table.rule_for(kind, topic);
+    let decides = rule.and_then(|r| r.decides.clone());
+    let existing = list(repo)?;
+    let who = repo.identity();
+    let today = date::ymd(who.time, who.offset);
+    let prefix = format!("C-{today}-");
+    let n = existing
+        .iter()
+        .filter_map(|c| c.id.strip_prefix(&prefix)?.parse::<u32>().ok())
+        .max()
+        .unwrap_or(0)
+        + 1;
+    let id = format!("{prefix}{n:02}");
+    // What the table cannot settle goes to the customer, with the mediator's framing.
+    let question = if decides.is_none() {
+        let options: Vec<Choice> = roles_in
+            .iter()
+            .zip(["a", "b", "c", "d"])
+            .map(|(r, k)| Choice {
+                key: k.to_string(),
+                label: format!("Side with the {}", r.replace('_', " ")),
+                impact: format!(
+                    "The {} position stands; the others adapt their work",
+                    r.replace('_', " ")
+                ),
+            })
+            .collect();
+        let asked = questions::ask(
+            repo,
+            &Asking {
+                asked_by: Some(table.mediator.clone()),
+                tu: tu.map(str::to_string),
+                questions: vec![Question {
+                    id: "settle".into(),
+                    context: format!(
+                        "{} disagree about: {topic}. The authority table does not settle {}.",
+                        roles_in.join(" and "),
+                        rule.map_or("this kind of dispute".to_string(), |r| format!(
+                            "`{}` disputes",
+                            r.topic
+                        ))
+                    ),
+                    question: format!("How should {id} be settled?"),
+                    recommendation: options[0].key.clone(),
+                    options,
+                    answer: None,
+                    answered: None,
+                    note: None,
+                }],
+            },
+        )?;
+        Some(asked.batch.id)
+    } else {
+        None
+    };
+    let ws_hot = format!("refs/heads/{}", ws.config.hot);
+    let tip = repo.ref_target(&ws_hot)?.ok_or_else(|| {
+        Error::Git(crate::git::GitError::RevNotFound {
+            rev: ws.config.hot.clone(),
+        })
+    })?;
+    let mut t: Vec<(String, String)> = vec![
+        ("Conflict".into(), id.clone()),
+        ("Conflict-Event".into(), "open".into()),
+    ];
+    t.extend(roles_in.iter().map(|r| ("Conflict-Role".into(), r.clone())));
+    t.push(("Topic".into(), topic.to_string()));
+    if let Some(r) = rule {
+        t.push(("Conflict-Topic".into(), r.topic.clone()));
+    }
+    if let Some(d) = &decides {
+        t.push(("Decides".into(), d.clone()));
+    }
+    if let Some(q) = &question {
+        t.push(("Question".into(), q.clone()));
+    }
+    if let Some(tu) = tu {
+        t.push(("TU".into(), tu.to_string()));
+    }
+    let refs: Vec<(&str, &str)> = t.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let title = match (&decides, &question) {
+        (Some(d), _) => format!("Conflict {id}: {topic} — {d} decides"),
+        (None, Some(q)) => format!("Conflict {id}: {topic} — asked in {q}"),
+        _ => format!("Conflict {id}: {topic}"),
+    };
+    let message = trailers::append(&format!("{title}\n"), &refs);
+    let commit = repo.commit_tool_files(&ws_hot, &tip, &[], &message, &who)?;
+    let conflict = list(repo)?
+        .into_iter()
+        .find(|c| c.id == id)
+        .ok_or_else(|| Error::Usage(format!("internal: {id} was not recorded")))?;
+    Ok(Opened { conflict, commit })
+}
+
+/// Resolves an open conflict. Only the role the table names may settle it (the
+/// mediator may record its decision for it); an escalated one is settled by answering
+/// its question.
+pub fn resolve(repo: &Repo, id: &str, by: &str, decision: &str) -> Result<Opened, Error> {
+    let decision = decision.trim();
+    if decision.is_empty() || decision.contains('\n') {
+        return Err(Error::Usage(
+            "the decision must be one non-empty line".into(),
+        ));
+    }
+    let by =
+        roles::canonical(by.trim()).ok_or_else(|| Error::Usage(format!("`{by}` is not a role")))?;
+    let all = list(repo)?;
+    let c = all
+        .iter()
+        .find(|c| c.id == id)
+        .ok_or_else(|| Error::NotFound(format!("no conflict `{id}` on hot")))?;
+    match c.status.as_str() {
+        "resolved" => {
+            return Err(Error::State {
+                message: format!(
+                    "{id} is already resolved by {}: {}",
+                    c.resolved_by.as_deref().unwrap_or("?"),
+                    c.resolution.as_deref().unwrap_or("")
+                ),
+                hint: None,
+            });
+        }
+        "escalated" => {
+            return Err(Error::State {
+                message: format!(
+                    "{id} was escalated to the customer: it is settled by answering {}",
+                    c.question.as_deref().unwrap_or("its question")
+                ),
+                hint: c
+                    .question
+                    .as_ref()
+                    .map(|q| format!("showrunner answer {q} settle <key>")),
+            });
+        }
+        _ => {}
+    }
+    let table = table(repo)?;
+    let decider = c.decides.as_deref().unwrap_or(&table.mediator);
+    if by != decider && by != table.mediator {
+        return Err(Error::State {
+            message: format!(
+                "{by} cannot settle {id}: the authority table gives {} the word on {}",
+                decider,
+                c.kind.as_deref().unwrap_or("it")
+            ),
+            hint: Some(format!("`--by {decider}`")),
+        });
+    }
+    let ws = Workspace::new(repo);
+    let hot = format!("refs/heads/{}", ws.config.hot);
+    let tip = repo.ref_target(&hot)?.ok_or_else(|| {
+        Error::Git(crate::git::GitError::RevNotFound {
+            rev: ws.config.hot.clone(),
+        })
+    })?;
+    let mut t: Vec<(&str, &str)> = vec![
+        ("Conflict", id),
+        ("Conflict-Event", "resolve"),
+        ("Resolved-By", by),
+        ("Resolution", decision),
+    ];
+    if let Some(tu) = &c.tu {
+        t.push(("TU", tu));
+    }
+    let message = trailers::append(&format!("Settle {id}: {decision}\n"), &t);
+    let commit = repo.commit_tool_files(&hot, &tip, &[], &message, &repo.identity())?;
+    let conflict = list(repo)?
+        .into_iter()
+        .find(|x| x.id == id)
+        .ok_or_else(|| Error::Usage(format!("internal: {id} vanished")))?;
+    Ok(Opened { conflict, commit })
+}
