@@ -113,6 +113,26 @@ pub(super) fn run(ctx: &Ctx, args: DispatchArgs) -> Result<Output, Error> {
             opened.push(o.id);
         }
     }
+    // The brief each loop's TU would get (what `--open` commits).
+    let title: String = args.request.trim().chars().take(80).collect();
+    let mut briefs: Vec<(String, String)> = Vec::new();
+    if !args.open && !d.ambiguous {
+        let inputs: Vec<String> = d
+            .params
+            .iter()
+            .map(|(k, v)| format!("{k}: {}", v.join(", ")))
+            .collect();
+        for p in &d.loops {
+            let (id, _, _, text) = ws.preview(&OpenRequest {
+                loop_id: &p.loop_id,
+                title: &title,
+                role: None,
+                branch: false,
+                inputs: &inputs,
+            })?;
+            briefs.push((id, text));
+        }
+    }
     let first = d.loops.first().map(|p| p.loop_id.clone());
     let stdout = match ctx.format {
         Format::Json => format!(
@@ -128,6 +148,7 @@ pub(super) fn run(ctx: &Ctx, args: DispatchArgs) -> Result<Output, Error> {
                 "candidates": d.candidates.iter().map(|c| json!({"loop": c.loop_id, "score": c.score, "because": c.because})).collect::<Vec<_>>(),
                 "opened": opened,
                 "woken": woken,
+                "would_open": briefs.iter().map(|(id, text)| json!({"id": id, "brief": text})).collect::<Vec<_>>(),
             }))
             .unwrap_or_default()
         ),
@@ -150,6 +171,12 @@ pub(super) fn run(ctx: &Ctx, args: DispatchArgs) -> Result<Output, Error> {
                     o.push_str(&format!("lanes: {}\n", d.lanes.iter().map(|l| l.join(" → ")).collect::<Vec<_>>().join(" | ")));
                 }
                 o.push_str(&format!("roles: {}\n", roles.iter().cloned().collect::<Vec<_>>().join(", ")));
+                for (id, text) in &briefs {
+                    o.push_str(&format!("would open {id} (`--open`), with the brief:\n"));
+                    for line in text.lines().filter(|l| !l.starts_with('#')) {
+                        o.push_str(&format!("    {line}\n"));
+                    }
+                }
             }
             for (k, v) in &d.params {
                 o.push_str(&format!("{k}: {}\n", v.join(", ")));

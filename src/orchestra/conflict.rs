@@ -99,7 +99,9 @@ impl Table {
                 if w.contains(' ') {
                     text.contains(&format!(" {w} "))
                 } else {
-                    tokens.iter().any(|t| t == w || t.strip_suffix('s') == Some(w))
+                    tokens
+                        .iter()
+                        .any(|t| t == w || t.strip_suffix('s') == Some(w))
                 }
             })
         })

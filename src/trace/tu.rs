@@ -294,9 +294,11 @@ impl<'r> Workspace<'r> {
         self.repo.identity()
     }
 
-    /// Opens a TU: allocates the id, commits the brief on hot with `TU-Event: open`,
-    /// makes it active, and with `branch` creates `tu/<id>` for review.
-    pub fn open(&self, req: &OpenRequest<'_>) -> Result<Opened, Error> {
+    /// The TU `open` would make now: its id, its role code, and its brief (path, text).
+    pub fn preview(
+        &self,
+        req: &OpenRequest<'_>,
+    ) -> Result<(String, String, String, String), Error> {
         if req.title.trim().is_empty() {
             return Err(Error::Usage("a TU needs a title (`--title`)".into()));
         }
@@ -329,8 +331,6 @@ impl<'r> Workspace<'r> {
                 .unwrap_or("showrunner"),
         };
         let code = roles::code(role).unwrap_or("SR");
-        let hot_ref = self.hot_ref();
-        let tip = self.tip(&hot_ref)?;
         let who = self.identity();
         let today = date::ymd(who.time, who.offset);
         let ledger = self.ledger()?;
@@ -353,6 +353,17 @@ impl<'r> Workspace<'r> {
                 problems.join("\n")
             )));
         }
+        Ok((id, code.to_string(), path, text))
+    }
+
+    /// Opens a TU: allocates the id, commits the brief on hot with `TU-Event: open`,
+    /// makes it active, and with `branch` creates `tu/<id>` for review.
+    pub fn open(&self, req: &OpenRequest<'_>) -> Result<Opened, Error> {
+        let (id, code, path, text) = self.preview(req)?;
+        let code = code.as_str();
+        let hot_ref = self.hot_ref();
+        let tip = self.tip(&hot_ref)?;
+        let who = self.identity();
         let message = trailers::append(
             &format!("Open {id}: {}\n", req.title.trim()),
             &[

@@ -36,6 +36,15 @@ fn a_clear_request_maps_to_a_loop_with_roles_and_parameters() {
             .any(|r| r == "lore_weaver")
     );
     assert_eq!(v["params"]["codex"], serde_json::json!(["wick-guild"]));
+    // The TU it would open, brief and all, without opening it.
+    assert_eq!(v["would_open"][0]["id"], "TU-2026-11-26-LW01");
+    let brief = v["would_open"][0]["brief"].as_str().expect("brief");
+    assert!(brief.contains("loop: lore_deepening"), "{brief}");
+    assert!(brief.contains("inputs: [\"codex: wick-guild\"]"), "{brief}");
+    assert!(
+        !s.join("book/tus/TU-2026-11-26-LW01.yaml").exists(),
+        "nothing is opened without --open"
+    );
     let b = dispatch(&s, "bind the latest snapshot to epub for my French readers");
     assert_eq!(b["loop"], "binding_run");
     assert_eq!(b["params"]["formats"], serde_json::json!(["epub"]));
