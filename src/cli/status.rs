@@ -96,6 +96,7 @@ fn human(st: &Status) -> String {
             .collect();
         out.push_str(&format!("roles      {}\n", roles.join("; ")));
     }
+    out.push_str(&format!("awake      {}\n", st.awake.join(", ")));
     if st.questions.is_empty() {
         out.push_str("questions  none open\n");
     } else {
@@ -130,6 +131,7 @@ fn json(st: &Status) -> String {
             "date": g.date, "commit": g.commit,
         })),
         "roles": st.roles,
+        "awake": st.awake,
         "questions": st.questions,
         "snapshot": st.snapshot.as_ref().map(|(name, current)| serde_json::json!({
             "name": name, "at_cold_tip": current,

@@ -488,3 +488,25 @@ pub fn wake_for(
     let commit = repo.commit_tool_files(&hot, &tip, &files, &message, &who)?;
     Ok(Some((woken, commit)))
 }
+
+/// The roles awake now, in roster order (from `roles.yaml` on hot, defaults where it is
+/// silent).
+pub fn awake(repo: &Repo) -> Result<Vec<&'static str>, Error> {
+    let ws = Workspace::new(repo);
+    let Some(tip) = repo.ref_target(&format!("refs/heads/{}", ws.config.hot))? else {
+        return Ok(Vec::new());
+    };
+    let entries = read(repo, &tip)?;
+    Ok(ROLES
+        .iter()
+        .map(|(id, _, _)| *id)
+        .filter(|id| {
+            entries
+                .get(id)
+                .cloned()
+                .unwrap_or_else(|| default_entry(id))
+                .state
+                == "awake"
+        })
+        .collect())
+}

@@ -46,6 +46,8 @@ pub struct Status {
     pub last_gate: Option<GateDecision>,
     /// Roles at work: the owner and responsible roles of TUs being worked on or judged.
     pub roles: BTreeMap<String, Vec<String>>,
+    /// Roles awake in the roster (`roles.yaml` on hot).
+    pub awake: Vec<String>,
     /// Open question batches on hot.
     pub questions: Vec<String>,
     /// The newest snapshot tag and whether it is cold's tip.
@@ -155,6 +157,10 @@ pub fn status(repo: &Repo) -> Result<Status, Error> {
     }
 
     let questions = questions::open_batches(repo, &ws)?;
+    let awake: Vec<String> = super::roster::awake(repo)?
+        .into_iter()
+        .map(str::to_string)
+        .collect();
     // The snapshot at cold's tip, else the newest by tagger time.
     let at_tip = crate::snapshot::list(repo)?
         .into_iter()
@@ -182,6 +188,7 @@ pub fn status(repo: &Repo) -> Result<Status, Error> {
         open,
         last_gate,
         roles,
+        awake,
         questions,
         snapshot,
         next,
@@ -207,8 +214,8 @@ fn suggest(
     }
     if let Some(q) = questions.first() {
         return (
-            format!("answer the open questions in questions/{q}.yaml"),
-            format!("$EDITOR questions/{q}.yaml"),
+            format!("answer the open questions of {q}"),
+            "showrunner questions   (then: showrunner answer <Q-ID> <question> <key>)".to_string(),
         );
     }
     if let Some(t) = first(State::Gatecheck) {

@@ -27,6 +27,19 @@ fn status_follows_a_change_from_proposal_to_snapshot() {
     assert_eq!(st["last_gate"], serde_json::Value::Null);
     assert_eq!(st["snapshot"], serde_json::Value::Null);
     assert_eq!(st["roles"], serde_json::json!({}));
+    // The sample's roster: the seven core roles awake, the optional ones asleep.
+    assert_eq!(
+        st["awake"],
+        serde_json::json!([
+            "showrunner",
+            "gatekeeper",
+            "plotwright",
+            "scene_smith",
+            "style_lead",
+            "lore_weaver",
+            "codex_curator"
+        ])
+    );
     assert_eq!(
         st["next"]["command"],
         format!("showrunner tu start {sample_tu}")
@@ -120,6 +133,12 @@ fn status_reports_open_questions_and_a_cold_that_moved_away_from_hot() {
     assert_eq!(st["questions"], serde_json::json!([q]));
     assert!(
         st["next"]["what"].as_str().is_some_and(|w| w.contains(&q)),
+        "{st}"
+    );
+    assert!(
+        st["next"]["command"]
+            .as_str()
+            .is_some_and(|c| c.starts_with("showrunner questions")),
         "{st}"
     );
 
