@@ -13,6 +13,7 @@ pub mod gate;
 pub mod git;
 pub mod hooks;
 pub mod orchestra;
+pub mod play;
 pub mod report;
 pub mod roles;
 pub mod schema;

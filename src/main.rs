@@ -1,9 +1,28 @@
 //! The `showrunner` binary: parse arguments, run, print, exit with the classified code.
 
-use std::io::{IsTerminal, Write};
+use std::io::{BufRead, IsTerminal, Write};
 
 use clap::Parser;
-use showrunner::cli::{self, Cli, Terminal};
+use showrunner::cli::{self, Cli, Command, Console, Terminal};
+
+/// The process's standard input and output, for `play`.
+struct Stdio;
+
+impl Console for Stdio {
+    fn read_line(&mut self) -> Option<String> {
+        let mut line = String::new();
+        match std::io::stdin().lock().read_line(&mut line) {
+            Ok(0) | Err(_) => None,
+            Ok(_) => Some(line.trim_end_matches(['\n', '\r']).to_string()),
+        }
+    }
+
+    fn write(&mut self, text: &str) {
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(text.as_bytes());
+        let _ = out.flush();
+    }
+}
 
 fn main() {
     let cli = Cli::parse();
@@ -11,7 +30,10 @@ fn main() {
         color_ok: std::io::stdout().is_terminal()
             && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     };
-    let out = cli::run(cli, term);
+    let out = match cli.command {
+        Command::Play(_) => cli::run_interactive(cli, term, Box::new(Stdio)),
+        _ => cli::run(cli, term),
+    };
     let _ = std::io::stdout().write_all(out.stdout.as_bytes());
     let _ = std::io::stderr().write_all(out.stderr.as_bytes());
     std::process::exit(out.code);

@@ -150,14 +150,15 @@ fn write(dir: &Path, file: &str, bytes: &[u8]) -> Result<Output, Error> {
     })
 }
 
-/// Binds a snapshot.
-pub fn bind(repo: &Repo, tag: &str, opts: &Options, out_dir: &Path) -> Result<Bound, Error> {
+/// The snapshot a tag names, refused unless it is a snapshot tag on cold (binding and
+/// playing read only what has been checked and merged).
+pub fn snapshot_on_cold(repo: &Repo, tag: &str) -> Result<snapshot::Snapshot, Error> {
     let ws = Workspace::new(repo);
     let cold_ref = format!("refs/heads/{}", ws.config.cold);
     let not_snapshot = |why: String| {
         Error::State {
         message: why,
-        hint: Some("bind a snapshot of cold: `showrunner snapshot list`, or make one with `showrunner snapshot`".into()),
+        hint: Some("use a snapshot of cold: `showrunner snapshot list`, or make one with `showrunner snapshot`".into()),
     }
     };
     let snap = snapshot::list(repo)?
@@ -170,6 +171,33 @@ pub fn bind(repo: &Repo, tag: &str, opts: &Options, out_dir: &Path) -> Result<Bo
     if !repo.is_ancestor(&snap.commit, &cold)? {
         return Err(not_snapshot(format!("snapshot `{tag}` is not on cold")));
     }
+    Ok(snap)
+}
+
+/// The book of a snapshot as readers get it (player-facing files only, no codex or
+/// art): what the Player-Narrator plays.
+pub fn book_of(repo: &Repo, tag: &str) -> Result<Book, Error> {
+    let snap = snapshot_on_cold(repo, tag)?;
+    let files = repo.tree_files(&snap.commit, &snapshot::player_facing)?;
+    let studio = Studio::from_files(files);
+    let date = match repo.tag_time(tag)? {
+        Some((secs, offset)) => date::ymd(secs, offset),
+        None => String::new(),
+    };
+    Ok(Book::build(
+        &studio,
+        tag,
+        &snap.commit,
+        &date,
+        false,
+        &BTreeMap::new(),
+        false,
+    ))
+}
+
+/// Binds a snapshot.
+pub fn bind(repo: &Repo, tag: &str, opts: &Options, out_dir: &Path) -> Result<Bound, Error> {
+    let snap = snapshot_on_cold(repo, tag)?;
     let files = repo.tree_files(&snap.commit, &snapshot::player_facing)?;
     let assets: BTreeMap<String, Vec<u8>> = files
         .iter()

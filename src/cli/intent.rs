@@ -210,8 +210,8 @@ fn answer(ctx: &Ctx, line: &str) -> Value {
         }
     };
     let ran = match stdin {
-        Some(text) => with_stdin(&text, || super::execute(cli, Terminal::default())),
-        None => super::execute(cli, Terminal::default()),
+        Some(text) => with_stdin(&text, || super::execute(cli, Terminal::default(), None)),
+        None => super::execute(cli, Terminal::default(), None),
     };
     match ran {
         Ok(out) => {

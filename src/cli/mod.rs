@@ -17,6 +17,7 @@ mod init;
 mod intent;
 mod loops;
 mod merge;
+mod play;
 mod questions;
 mod report;
 mod role;
@@ -123,6 +124,10 @@ pub enum Command {
     Graph(graph::GraphArgs),
     /// Metrics from history: TU throughput, cycle time, gates, roles, feedback (`--format human|json|html`).
     Report(report::ReportArgs),
+    /// Play a snapshot in the terminal as a reader would (`--script` replays a list of choices).
+    Play(play::PlayArgs),
+    /// Seeded random playthroughs of a snapshot: coverage, endings, stuck runs (`--format human|json|html`).
+    Playtest(play::PlaytestArgs),
     /// Render a snapshot to reader views (`--format html,epub,twee,md`) with a view log.
     Bind(bind::BindArgs),
     /// Which TUs touched a file, newest first (lineage).
@@ -158,6 +163,15 @@ pub struct Terminal {
     pub color_ok: bool,
 }
 
+/// A conversation with the person at the terminal, for the commands that talk as they
+/// go (`play`). The binary provides it; the library only asks and tells through it.
+pub trait Console {
+    /// The next line typed (without its newline), or `None` at the end of input.
+    fn read_line(&mut self) -> Option<String>;
+    /// Shows text at once.
+    fn write(&mut self, text: &str);
+}
+
 /// Shared context for command implementations.
 pub(crate) struct Ctx {
     pub base: PathBuf,
@@ -165,16 +179,27 @@ pub(crate) struct Ctx {
     pub color: bool,
     /// `bind`'s `--format` list, as given.
     pub exports: Option<String>,
+    /// The terminal, when the command runs interactively.
+    pub console: Option<std::cell::RefCell<Box<dyn Console>>>,
 }
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli, term: Terminal) -> Output {
-    execute(cli, term).unwrap_or_else(|e| failure(&e))
+    execute(cli, term, None).unwrap_or_else(|e| failure(&e))
+}
+
+/// Runs a parsed command line with a console for the commands that converse (`play`).
+pub fn run_interactive(cli: Cli, term: Terminal, console: Box<dyn Console>) -> Output {
+    execute(cli, term, Some(console)).unwrap_or_else(|e| failure(&e))
 }
 
 /// Runs a parsed command line, keeping a failure as the typed error (what `intent`
 /// classifies into its error envelopes).
-pub(crate) fn execute(cli: Cli, term: Terminal) -> Result<Output, Error> {
+pub(crate) fn execute(
+    cli: Cli,
+    term: Terminal,
+    console: Option<Box<dyn Console>>,
+) -> Result<Output, Error> {
     let base = match &cli.chdir {
         Some(d) => d.clone(),
         None => PathBuf::from("."),
@@ -193,7 +218,7 @@ pub(crate) fn execute(cli: Cli, term: Terminal) -> Result<Output, Error> {
     // `bind` reads `--format` as its list of export formats; everything else as the
     // output format.
     let (format, exports) = match &cli.command {
-        Command::Bind(_) | Command::Graph(_) | Command::Report(_) => {
+        Command::Bind(_) | Command::Graph(_) | Command::Report(_) | Command::Playtest(_) => {
             (Format::Human, cli.format.clone())
         }
         _ => match cli.format.as_deref().map(|f| Format::from_str(f, true)) {
@@ -212,6 +237,7 @@ pub(crate) fn execute(cli: Cli, term: Terminal) -> Result<Output, Error> {
         format,
         color,
         exports,
+        console: console.map(std::cell::RefCell::new),
     };
     match cli.command {
         Command::Init(args) => init::run(&ctx, args),
@@ -225,6 +251,8 @@ pub(crate) fn execute(cli: Cli, term: Terminal) -> Result<Output, Error> {
         Command::Bind(args) => bind::run(&ctx, args),
         Command::Graph(args) => graph::run(&ctx, args),
         Command::Report(args) => report::run(&ctx, args),
+        Command::Play(args) => play::play(&ctx, args),
+        Command::Playtest(args) => play::playtest(&ctx, args),
         Command::Dispatch(args) => dispatch::run(&ctx, args),
         Command::Role(args) => role::run(&ctx, args),
         Command::Conflict(args) => conflict::run(&ctx, args),

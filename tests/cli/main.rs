@@ -15,6 +15,7 @@ mod init;
 mod intent;
 mod loops;
 mod output;
+mod play;
 mod questions;
 mod reach;
 mod report;

@@ -1,0 +1,316 @@
+//! `showrunner play` and `showrunner playtest`: the Player-Narrator at the terminal, and
+//! seeded random playthroughs.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+
+use super::{Ctx, Output};
+use crate::error::Error;
+use crate::git::Repo;
+use crate::play::{Playable, Save, State, playtest};
+
+/// Arguments of `play`.
+#[derive(Debug, Args)]
+pub struct PlayArgs {
+    /// The snapshot tag to play.
+    pub tag: String,
+    /// Replay choices from a file (`-`: standard input), one per line: a number or a
+    /// choice's label; `#` starts a comment.
+    #[arg(long, value_name = "FILE")]
+    pub script: Option<String>,
+    /// Hide the choices the codewords held keep closed (default: shown, with why).
+    #[arg(long)]
+    pub hide_closed: bool,
+    /// Start from a saved game.
+    #[arg(long, value_name = "FILE")]
+    pub resume: Option<PathBuf>,
+    /// Where `save` writes (and, with `--script`, the state at the end).
+    #[arg(long, value_name = "FILE")]
+    pub save: Option<PathBuf>,
+}
+
+/// Arguments of `playtest` (its `--format` is human, json or html).
+#[derive(Debug, Args)]
+pub struct PlaytestArgs {
+    /// The snapshot tag to play.
+    pub tag: String,
+    /// How many playthroughs.
+    #[arg(long = "random", value_name = "N", default_value_t = 100)]
+    pub runs: usize,
+    /// The seed (the same seed gives the same runs).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Cut a run short after this many choices.
+    #[arg(long, default_value_t = 10_000)]
+    pub max_steps: usize,
+    /// Write to a file instead of standard output.
+    #[arg(short = 'o', long = "out")]
+    pub out: Option<PathBuf>,
+}
+
+/// Markdown prose as terminal text: paragraphs wrapped at 78 columns, emphasis and link
+/// targets dropped (readers see link text).
+pub fn terminal_text(markdown: &str) -> String {
+    let mut paragraphs: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    let mut prefix = "";
+    for ev in Parser::new(markdown) {
+        match ev {
+            Event::Text(t) | Event::Code(t) => cur.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => cur.push(' '),
+            Event::Start(Tag::Item) => prefix = "  - ",
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => {
+                if !cur.trim().is_empty() {
+                    paragraphs.push(wrap(cur.trim(), prefix));
+                }
+                cur.clear();
+                if matches!(ev, Event::End(TagEnd::Item)) {
+                    prefix = "";
+                }
+            }
+            _ => {}
+        }
+    }
+    if !cur.trim().is_empty() {
+        paragraphs.push(wrap(cur.trim(), prefix));
+    }
+    paragraphs.join("\n\n")
+}
+
+fn wrap(text: &str, prefix: &str) -> String {
+    let mut out = String::new();
+    let mut line = String::from(prefix);
+    let indent = " ".repeat(prefix.chars().count());
+    for word in text.split_whitespace() {
+        if !line.trim().is_empty() && line.chars().count() + 1 + word.chars().count() > 78 {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = indent.clone();
+        }
+        if !line.trim().is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    out.push_str(line.trim_end());
+    out
+}
+
+/// One screen: the section and its choices, numbered as written.
+fn screen(book: &Playable, st: &State, hide_closed: bool) -> String {
+    let s = &book.sections[st.at];
+    let mut o = format!("\n== {} ==\n\n{}\n", s.title, terminal_text(&s.prose));
+    if s.terminal {
+        o.push_str("\n   — THE END —\n");
+        return o;
+    }
+    o.push('\n');
+    for (i, c) in s.choices.iter().enumerate() {
+        if book.open(c, &st.held) {
+            o.push_str(&format!("  {}. {}\n", i + 1, c.label));
+        } else if !hide_closed {
+            o.push_str(&format!(
+                "  {}. {}  (closed: {})\n",
+                i + 1,
+                c.label,
+                c.condition.as_deref().unwrap_or("not yet")
+            ));
+        }
+    }
+    o
+}
+
+/// Reads a choice as typed: its number, or its label (case-insensitive).
+fn parse_choice(book: &Playable, st: &State, text: &str) -> Option<usize> {
+    let t = text.trim();
+    if let Ok(n) = t.parse::<usize>() {
+        return n.checked_sub(1);
+    }
+    book.sections[st.at]
+        .choices
+        .iter()
+        .position(|c| c.label.trim().eq_ignore_ascii_case(t))
+}
+
+fn write_save(ctx: &Ctx, book: &Playable, st: &State, path: &PathBuf) -> Result<String, Error> {
+    let path = ctx.base.join(path);
+    let text = serde_json::to_string_pretty(&book.save(st)).unwrap_or_default() + "\n";
+    super::write_atomically(&path, text.as_bytes())?;
+    Ok(format!("saved to {}\n", path.display()))
+}
+
+fn load(ctx: &Ctx, tag: &str) -> Result<Playable, Error> {
+    let repo = Repo::discover(&ctx.base)?;
+    Playable::new(&crate::bind::book_of(&repo, tag)?)
+}
+
+pub(super) fn play(ctx: &Ctx, args: PlayArgs) -> Result<Output, Error> {
+    let book = load(ctx, &args.tag)?;
+    let mut st = match &args.resume {
+        Some(p) => {
+            let path = ctx.base.join(p);
+            let text = std::fs::read_to_string(&path).map_err(|e| Error::Io {
+                path: path.clone(),
+                message: e.to_string(),
+            })?;
+            let save: Save = serde_json::from_str(&text).map_err(|e| {
+                Error::Usage(format!(
+                    "{}:{}: not a saved game: {e}",
+                    path.display(),
+                    e.line()
+                ))
+            })?;
+            book.resume(&save)?
+        }
+        None => book.begin(),
+    };
+    let header = format!("{} — snapshot {}\n", book.title, book.tag);
+    // Scripted: replay, then print the whole transcript.
+    if let Some(script) = &args.script {
+        let (name, text) = if script == "-" {
+            ("(standard input)".to_string(), super::intent::read_stdin()?)
+        } else {
+            let path = ctx.base.join(script);
+            let text = std::fs::read_to_string(&path).map_err(|e| Error::Io {
+                path: path.clone(),
+                message: e.to_string(),
+            })?;
+            (script.clone(), text)
+        };
+        let mut out = header;
+        out.push_str(&screen(&book, &st, args.hide_closed));
+        for (i, line) in text.lines().enumerate() {
+            let line = line.split('#').next().unwrap_or("").trim();
+            if line.is_empty() {
+                continue;
+            }
+            let fail = |why: String, out: String| Output {
+                stdout: out,
+                stderr: format!("error: {name}:{}: {why}\n", i + 1),
+                code: 2,
+            };
+            if book.sections[st.at].terminal {
+                return Ok(fail(format!("`{line}`: the story has already ended"), out));
+            }
+            let Some(n) = parse_choice(&book, &st, line) else {
+                return Ok(fail(format!("`{line}` is not a choice here"), out));
+            };
+            let label = book.sections[st.at]
+                .choices
+                .get(n)
+                .map(|c| c.label.clone())
+                .unwrap_or_default();
+            if let Err(e) = book.take(&mut st, n) {
+                return Ok(fail(format!("`{line}`: {e}"), out));
+            }
+            out.push_str(&format!("\n> {label}\n"));
+            out.push_str(&screen(&book, &st, args.hide_closed));
+        }
+        if let Some(p) = &args.save {
+            out.push_str(&write_save(ctx, &book, &st, p)?);
+        }
+        return Ok(Output {
+            stdout: out,
+            stderr: String::new(),
+            code: 0,
+        });
+    }
+    let Some(console) = &ctx.console else {
+        return Err(Error::Usage(
+            "`play` needs a terminal, or `--script <file>` to replay choices".into(),
+        ));
+    };
+    let mut con = console.borrow_mut();
+    con.write(&header);
+    con.write("(a number or a label to choose; `save`, `codewords`, `quit`)\n");
+    loop {
+        con.write(&screen(&book, &st, args.hide_closed));
+        if book.sections[st.at].terminal {
+            break;
+        }
+        con.write("> ");
+        let Some(line) = con.read_line() else {
+            con.write("\n");
+            break;
+        };
+        let line = line.trim();
+        match line {
+            "" => continue,
+            "q" | "quit" | "exit" => break,
+            "codewords" | "c" => {
+                let held = book.held_phrases(&st.held);
+                con.write(&if held.is_empty() {
+                    "\nnothing gained yet\n".to_string()
+                } else {
+                    format!("\nyou have: {}\n", held.join("; "))
+                });
+                continue;
+            }
+            _ => {}
+        }
+        if let Some(rest) = line.strip_prefix("save") {
+            let target = match rest.trim() {
+                "" => args
+                    .save
+                    .clone()
+                    .unwrap_or_else(|| PathBuf::from(format!("{}.save.json", book.tag))),
+                p => PathBuf::from(p),
+            };
+            match write_save(ctx, &book, &st, &target) {
+                Ok(msg) => con.write(&format!("\n{msg}")),
+                Err(e) => con.write(&format!("\nerror: {e}\n")),
+            }
+            continue;
+        }
+        match parse_choice(&book, &st, line) {
+            Some(n) => {
+                if let Err(e) = book.take(&mut st, n) {
+                    con.write(&format!("\n{e}\n"));
+                }
+            }
+            None => con.write(&format!("\n`{line}` is not a choice here\n")),
+        }
+    }
+    Ok(Output::default())
+}
+
+pub(super) fn playtest(ctx: &Ctx, args: PlaytestArgs) -> Result<Output, Error> {
+    let format = ctx.exports.as_deref().unwrap_or("human");
+    if !matches!(format, "human" | "json" | "html") {
+        return Err(Error::Usage(format!(
+            "`--format {format}`: the playtest report is human, json or html"
+        )));
+    }
+    if args.runs == 0 {
+        return Err(Error::Usage("`--random` needs at least one run".into()));
+    }
+    let book = load(ctx, &args.tag)?;
+    let r = playtest::run(
+        &book,
+        &playtest::Options {
+            runs: args.runs,
+            seed: args.seed,
+            max_steps: args.max_steps,
+        },
+    );
+    let text = match format {
+        "json" => serde_json::to_string_pretty(&r).unwrap_or_default() + "\n",
+        "html" => playtest::html(&r),
+        _ => playtest::human(&r),
+    };
+    let stdout = match &args.out {
+        Some(p) => {
+            let path = ctx.base.join(p);
+            super::write_atomically(&path, text.as_bytes())?;
+            format!("wrote {}\n", path.display())
+        }
+        None => text,
+    };
+    Ok(Output {
+        stdout,
+        stderr: String::new(),
+        code: 0,
+    })
+}

