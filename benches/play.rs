@@ -1,0 +1,41 @@
+//! Benchmark of random playtests: 10,000 seeded playthroughs of the generated
+//! 10,000-section studio's snapshot. Run: `cargo bench --bench play`.
+
+#[path = "synth.rs"]
+mod synth;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use showrunner::git::Repo;
+use showrunner::play::{Playable, playtest};
+
+fn playtests(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    synth::write_repo(dir.path(), 10_000, 1);
+    let repo = Repo::discover(dir.path()).expect("repo");
+    showrunner::snapshot::create(&repo, Some("bench-1"), None).expect("snapshot");
+    let mut group = c.benchmark_group("studio-10k");
+    group.sample_size(10);
+    group.bench_function("load the snapshot's book for play", |b| {
+        b.iter(|| Playable::new(&showrunner::bind::book_of(&repo, "bench-1").expect("book")))
+    });
+    let book = Playable::new(&showrunner::bind::book_of(&repo, "bench-1").expect("book"))
+        .expect("playable");
+    group.bench_function("10,000 random playthroughs (seeded)", |b| {
+        b.iter(|| {
+            let r = playtest::run(
+                &book,
+                &playtest::Options {
+                    runs: 10_000,
+                    seed: 1,
+                    max_steps: 10_000,
+                },
+            );
+            assert!(r.stuck.is_empty());
+            r
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, playtests);
+criterion_main!(benches);
