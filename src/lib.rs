@@ -12,6 +12,7 @@ pub mod error;
 pub mod gate;
 pub mod git;
 pub mod hooks;
+pub mod import;
 pub mod orchestra;
 pub mod play;
 pub mod report;

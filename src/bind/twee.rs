@@ -49,7 +49,16 @@ fn name(s: &str) -> String {
 fn prose(book: &Book, md: &str) -> String {
     let mut out = String::new();
     let mut link: Option<(String, String)> = None;
+    // Adjacent text events (the parser splits at `<`, `[`, …) are one run of text,
+    // made verbatim as a whole.
+    let mut run = String::new();
     for event in Parser::new(md) {
+        if (!matches!(event, Event::Text(_) | Event::Code(_)) || link.is_some())
+            && !run.is_empty()
+        {
+            out.push_str(&verbatim(&run));
+            run.clear();
+        }
         match event {
             Event::Start(Tag::Emphasis) | Event::End(TagEnd::Emphasis) => out.push_str("//"),
             Event::Start(Tag::Strong) | Event::End(TagEnd::Strong) => out.push_str("''"),
@@ -72,7 +81,7 @@ fn prose(book: &Book, md: &str) -> String {
             }
             Event::Text(t) | Event::Code(t) => match &mut link {
                 Some((_, text)) => text.push_str(&t),
-                None => out.push_str(&verbatim(&t)),
+                None => run.push_str(&t),
             },
             Event::Html(h) | Event::InlineHtml(h) => {
                 out.push_str(&format!("\"\"\"{}\"\"\"", h.replace("\"\"\"", "")))
@@ -87,6 +96,7 @@ fn prose(book: &Book, md: &str) -> String {
             _ => {}
         }
     }
+    out.push_str(&verbatim(&run));
     out.trim_end().to_string()
 }
 

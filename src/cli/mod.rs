@@ -13,6 +13,7 @@ mod feedback;
 mod gate;
 mod graph;
 mod hooks;
+mod import;
 mod init;
 mod intent;
 mod loops;
@@ -128,6 +129,8 @@ pub enum Command {
     Play(play::PlayArgs),
     /// Seeded random playthroughs of a snapshot: coverage, endings, stuck runs (`--format human|json|html`).
     Playtest(play::PlaytestArgs),
+    /// Bring a story from another tool into a studio (`import twee <file> [--into <dir>]`).
+    Import(import::ImportArgs),
     /// Render a snapshot to reader views (`--format html,epub,twee,md`) with a view log.
     Bind(bind::BindArgs),
     /// Which TUs touched a file, newest first (lineage).
@@ -251,6 +254,7 @@ pub(crate) fn execute(
         Command::Bind(args) => bind::run(&ctx, args),
         Command::Graph(args) => graph::run(&ctx, args),
         Command::Report(args) => report::run(&ctx, args),
+        Command::Import(args) => import::run(&ctx, args),
         Command::Play(args) => play::play(&ctx, args),
         Command::Playtest(args) => play::playtest(&ctx, args),
         Command::Dispatch(args) => dispatch::run(&ctx, args),

@@ -119,6 +119,30 @@ pub fn init(
     ci: Option<Ci>,
     hooks_exe: Option<&Path>,
 ) -> Result<Initialized, Error> {
+    create(dir, from_sample, None, ci, hooks_exe)
+}
+
+/// The files of a new studio made by someone else (an import): given the title the
+/// folder suggests, the author and today, the files to commit.
+pub type Custom<'a> = &'a dyn Fn(&str, &str, &str) -> Vec<(String, Vec<u8>)>;
+
+/// Like [`init`], with the first commit's files made by `custom` (an import that
+/// brings its own sections and start).
+pub fn init_with(
+    dir: &Path,
+    custom: Custom<'_>,
+    hooks_exe: Option<&Path>,
+) -> Result<Initialized, Error> {
+    create(dir, false, Some(custom), None, hooks_exe)
+}
+
+fn create(
+    dir: &Path,
+    from_sample: bool,
+    custom: Option<Custom<'_>>,
+    ci: Option<Ci>,
+    hooks_exe: Option<&Path>,
+) -> Result<Initialized, Error> {
     let io = |path: &Path, e: std::io::Error| Error::Io {
         path: path.to_path_buf(),
         message: e.to_string(),
@@ -197,11 +221,15 @@ pub fn init(
         } else {
             who.name.clone()
         };
-        files = default_files(
-            &title_from_dir(dir),
-            &author,
-            &date::ymd(who.time, who.offset),
-        );
+        let today = date::ymd(who.time, who.offset);
+        files = match custom {
+            Some(make) => {
+                let mut f = make(&title_from_dir(dir), &author, &today);
+                with_folder_keepers(&mut f);
+                f
+            }
+            None => default_files(&title_from_dir(dir), &author, &today),
+        };
     }
     if let Some(Ci::Github) = ci {
         let path = ".github/workflows/showrunner.yml".to_string();

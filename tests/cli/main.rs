@@ -11,6 +11,7 @@ mod demo;
 mod dispatch;
 mod docs;
 mod gate;
+mod import;
 mod init;
 mod intent;
 mod loops;

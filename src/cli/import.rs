@@ -1,0 +1,108 @@
+//! `showrunner import twee`: a Twine story into a studio, recorded by a TU.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+use serde_json::json;
+
+use super::{Ctx, Format, Output};
+use crate::error::Error;
+
+/// Arguments of `import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// What to import.
+    #[command(subcommand)]
+    pub command: ImportCommand,
+}
+
+/// `import` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// A Twee 3 story (Twine 2, Tweego): passages → sections, links → choices.
+    Twee {
+        /// The `.twee` file (`-`: standard input).
+        file: String,
+        /// The studio to import into (created when the folder has none); default: here.
+        #[arg(long, value_name = "DIR")]
+        into: Option<PathBuf>,
+    },
+}
+
+pub(super) fn run(ctx: &Ctx, args: ImportArgs) -> Result<Output, Error> {
+    let ImportCommand::Twee { file, into } = args.command;
+    let text = if file == "-" {
+        super::intent::read_stdin()?
+    } else {
+        let path = ctx.base.join(&file);
+        std::fs::read_to_string(&path).map_err(|e| Error::Io {
+            path,
+            message: e.to_string(),
+        })?
+    };
+    let dir = ctx.base.join(into.unwrap_or_else(|| PathBuf::from(".")));
+    let exe = std::env::current_exe().ok();
+    let name = std::path::Path::new(&file)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or(file.clone());
+    let r = crate::import::twee(&name, &text, &dir, exe.as_deref())?;
+    let s = &r.story;
+    let stdout = if ctx.format == Format::Json {
+        format!(
+            "{}\n",
+            json!({
+                "dir": r.dir.display().to_string(), "created": r.created, "tu": r.tu, "commit": r.commit,
+                "title": s.title, "start": s.start, "ifid": s.ifid, "format": s.format,
+                "sections": s.sections.iter().map(|x| json!({
+                    "id": x.id, "passage": x.passage, "title": x.title, "flags": x.flags,
+                    "choices": x.choices.iter().map(|(l, t)| json!({"label": l, "to": t})).collect::<Vec<_>>(),
+                    "tags_kept": x.other_tags,
+                })).collect::<Vec<_>>(),
+                "renamed": s.renamed, "macros": s.macros, "not_sections": s.not_sections,
+            })
+        )
+    } else {
+        let mut o = format!(
+            "imported {} section(s), {} choice(s) from {name} into {}{} — {} ({})\n",
+            s.sections.len(),
+            s.sections.iter().map(|x| x.choices.len()).sum::<usize>(),
+            r.dir.display(),
+            if r.created { " (a new studio)" } else { "" },
+            r.tu,
+            &r.commit[..10]
+        );
+        if let Some(start) = &s.start {
+            o.push_str(&format!("start: {start}\n"));
+        }
+        for (p, id) in &s.renamed {
+            o.push_str(&format!("renamed: \"{p}\" → {id}\n"));
+        }
+        for x in s.sections.iter().filter(|x| !x.other_tags.is_empty()) {
+            o.push_str(&format!(
+                "tags kept as x-twee-tags in {}: {}\n",
+                x.id,
+                x.other_tags.join(", ")
+            ));
+        }
+        if !s.macros.is_empty() {
+            o.push_str("story-format macros kept in the prose:\n");
+            for m in &s.macros {
+                o.push_str(&format!("  {name}:{} {} — {}\n", m.line, m.passage, m.text));
+            }
+        }
+        for k in &s.not_sections {
+            o.push_str(&format!(
+                "not a section: \"{}\" ({}, {name}:{}) — kept in the commit message\n",
+                k.passage, k.what, k.line
+            ));
+        }
+        o.push_str("next: showrunner gate check\n");
+        o
+    };
+    Ok(Output {
+        stdout,
+        stderr: String::new(),
+        code: 0,
+    })
+}

@@ -1,0 +1,251 @@
+//! `import twee`: a hand-written Twee 3 story (three link forms, tags, a macro, a
+//! stylesheet) becomes a studio that passes the gate; planted defects are reported
+//! exactly; and a bound Twee view imports back to the same sections and choices.
+
+use crate::harness::{FIXTURES, Run, Sandbox};
+
+fn ok(r: Run) -> Run {
+    assert_eq!(r.code, 0, "{r:?}");
+    r
+}
+
+fn twee(name: &str) -> String {
+    format!("{FIXTURES}/twee/{name}")
+}
+
+/// (id, title, flags, choices as (label, to)) of every imported section, by id.
+fn shape(v: &serde_json::Value) -> Vec<(String, Vec<(String, String)>)> {
+    let mut out: Vec<(String, Vec<(String, String)>)> = v["sections"]
+        .as_array()
+        .expect("sections")
+        .iter()
+        .map(|s| {
+            (
+                s["id"].as_str().expect("id").to_string(),
+                s["choices"]
+                    .as_array()
+                    .expect("choices")
+                    .iter()
+                    .map(|c| {
+                        (
+                            c["label"].as_str().expect("label").to_string(),
+                            c["to"].as_str().expect("to").to_string(),
+                        )
+                    })
+                    .collect(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn a_hand_written_twee_story_becomes_a_studio_that_passes_the_gate() {
+    let s = Sandbox::new();
+    let v = ok(s.run(&[
+        "--format",
+        "json",
+        "import",
+        "twee",
+        &twee("lighthouse.twee"),
+        "--into",
+        "story",
+    ]))
+    .json();
+    assert_eq!(v["created"], true);
+    assert_eq!(v["title"], "The Lighthouse Keeper");
+    assert_eq!(v["start"], "cliff-path");
+    assert_eq!(v["format"], "SugarCube 2.37.3");
+    let pair = |l: &str, t: &str| (l.to_string(), t.to_string());
+    assert_eq!(
+        shape(&v),
+        vec![
+            (
+                "cliff-path".into(),
+                vec![
+                    pair("Climb down to the lighthouse", "lighthouse-door"),
+                    pair("Watch the sea", "sea-watch"),
+                    pair("Keeper's Cottage", "keeper-s-cottage"),
+                ]
+            ),
+            ("home".into(), vec![]),
+            (
+                "keeper-s-cottage".into(),
+                vec![pair("Back outside", "cliff-path")]
+            ),
+            ("lamp-room".into(), vec![]),
+            (
+                "lighthouse-door".into(),
+                vec![
+                    pair("climb the stair", "lamp-room"),
+                    pair("Go home", "home")
+                ]
+            ),
+            (
+                "sea-watch".into(),
+                vec![pair("Go back to the path", "cliff-path")]
+            ),
+        ]
+    );
+    let flags = |id: &str| {
+        v["sections"]
+            .as_array()
+            .expect("sections")
+            .iter()
+            .find(|s| s["id"] == id)
+            .map(|s| s["flags"].clone())
+            .expect("section")
+    };
+    assert_eq!(flags("cliff-path"), serde_json::json!(["hub"]));
+    assert_eq!(
+        flags("lamp-room"),
+        serde_json::json!(["terminal"]),
+        "[ending]"
+    );
+    assert_eq!(flags("home"), serde_json::json!(["terminal"]), "[end]");
+    // Nothing dropped: the macro stays in the prose and is listed with its line; the
+    // special and stylesheet passages are listed and kept whole in the commit.
+    assert_eq!(v["macros"][0]["line"], 32);
+    assert_eq!(v["macros"][0]["text"], "<<set $lamp to true>>");
+    let cottage =
+        std::fs::read_to_string(s.join("story/sections/keeper-s-cottage.md")).expect("cottage");
+    assert!(
+        cottage.contains("<<set $lamp to true>>You take the brass lamp"),
+        "{cottage}"
+    );
+    assert!(cottage.contains("x-twee-tags: [interior]"), "{cottage}");
+    let kept: Vec<&str> = v["not_sections"]
+        .as_array()
+        .expect("kept")
+        .iter()
+        .filter_map(|k| k["passage"].as_str())
+        .collect();
+    assert_eq!(kept, vec!["StoryInit", "Story Styles"]);
+    let msg = s.git("story", &["log", "-1", "--format=%B", "hot"]);
+    assert!(msg.contains("body { background: #123; }"), "{msg}");
+    assert!(
+        msg.contains(&format!("TU: {}", v["tu"].as_str().expect("tu"))),
+        "{msg}"
+    );
+    assert!(msg.contains("Step: import"), "{msg}");
+    let gate = ok(s.run_in("story", &["--format", "json", "gate", "check"])).json();
+    assert_eq!(gate["decision"], "pass", "{gate:#}");
+}
+
+#[test]
+fn planted_defects_in_a_twee_story_are_reported_exactly() {
+    let s = Sandbox::new();
+    ok(s.run(&[
+        "import",
+        "twee",
+        &twee("broken-links.twee"),
+        "--into",
+        "fog",
+    ]));
+    let r = s.run_in("fog", &["--format", "json", "gate", "check"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    let v = r.json();
+    let found: Vec<(String, String, u64)> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().expect("code").to_string(),
+                f["path"].as_str().expect("path").to_string(),
+                f["line"].as_u64().expect("line"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        vec![(
+            "integrity/dangling-choice".to_string(),
+            "sections/marsh-edge.md".to_string(),
+            6
+        )],
+        "the link to the missing `Fog Bank` passage, and nothing else"
+    );
+}
+
+#[test]
+fn a_bound_twee_view_imports_back_to_the_same_sections_and_choices() {
+    let s = Sandbox::new();
+    let first = ok(s.run(&[
+        "--format",
+        "json",
+        "import",
+        "twee",
+        &twee("lighthouse.twee"),
+        "--into",
+        "story",
+    ]))
+    .json();
+    ok(s.run_in("story", &["gate", "submit"]));
+    ok(s.run_in("story", &["merge"]));
+    let tag = ok(s.run_in("story", &["--format", "json", "snapshot"])).json()["tag"]
+        .as_str()
+        .expect("tag")
+        .to_string();
+    ok(s.run_in("story", &["--format", "twee", "bind", &tag, "-o", "out"]));
+    let again = ok(s.run(&[
+        "--format",
+        "json",
+        "import",
+        "twee",
+        "story/out/book.twee",
+        "--into",
+        "again",
+    ]))
+    .json();
+    assert_eq!(shape(&again), shape(&first));
+    assert_eq!(again["start"], first["start"]);
+    assert_eq!(again["title"], first["title"]);
+    ok(s.run_in("again", &["gate", "check"]));
+}
+
+#[test]
+fn bad_twee_and_clashing_sections_are_refused_with_nothing_written() {
+    let s = Sandbox::new();
+    std::fs::write(
+        s.join("bad.twee"),
+        ":: Start\nHello [[On|Next]]\n\n:: Next [ending\nBye\n",
+    )
+    .expect("bad");
+    let r = s.run(&["import", "twee", "bad.twee", "--into", "nope"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr
+            .contains("bad.twee:4: the passage's tag list has no closing `]`"),
+        "{}",
+        r.stderr
+    );
+    assert!(!s.join("nope").exists(), "no studio made");
+
+    // Into an existing studio: a section that exists already is not overwritten.
+    ok(s.run(&["init", "book", "--from-sample"]));
+    std::fs::write(s.join("clash.twee"), ":: Mudbank\nA new mudbank.\n").expect("clash");
+    let before = s.git("book", &["rev-parse", "hot"]);
+    let r = s.run_in("book", &["import", "twee", "../clash.twee"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr.contains("already has sections/mudbank.md"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(s.git("book", &["rev-parse", "hot"]), before);
+    // A new passage goes in beside the sample's sections, inside a TU.
+    std::fs::write(
+        s.join("new.twee"),
+        ":: Reed Maze [ending]\nYou never find the way out.\n",
+    )
+    .expect("new");
+    let v = ok(s.run_in(
+        "book",
+        &["--format", "json", "import", "twee", "../new.twee"],
+    ))
+    .json();
+    assert_eq!(v["created"], false);
+    assert!(s.join("book/sections/reed-maze.md").is_file());
+}
