@@ -46,6 +46,8 @@ pub enum Kind {
     Studio,
     /// `playbooks/<id>.yaml`
     Playbook,
+    /// `playtests/<PT-ID>.yaml`: a playtest's notes for the Narration Dry-Run
+    PlaytestNotes,
 }
 
 /// How a kind's file is written.
@@ -61,7 +63,7 @@ pub enum Format {
 
 impl Kind {
     /// All kinds, in a fixed order.
-    pub const ALL: [Kind; 15] = [
+    pub const ALL: [Kind; 16] = [
         Kind::Section,
         Kind::Codex,
         Kind::Canon,
@@ -77,6 +79,7 @@ impl Kind {
         Kind::Waivers,
         Kind::Studio,
         Kind::Playbook,
+        Kind::PlaytestNotes,
     ];
 
     /// The kind's name, which is also its schema's file stem (`section.schema.json`).
@@ -97,6 +100,7 @@ impl Kind {
             Kind::Waivers => "waivers",
             Kind::Studio => "studio",
             Kind::Playbook => "playbook",
+            Kind::PlaytestNotes => "playtest_notes",
         }
     }
 
@@ -127,6 +131,7 @@ impl Kind {
             Kind::Art => Some("art"),
             Kind::Audio => Some("audio"),
             Kind::Playbook => Some("playbooks"),
+            Kind::PlaytestNotes => Some("playtests"),
             _ => None,
         }
     }
@@ -153,6 +158,7 @@ impl Kind {
             Kind::Audio => "audio_director",
             Kind::Style => "style_lead",
             Kind::Codewords => "plotwright",
+            Kind::PlaytestNotes => "player_narrator",
         }
     }
 

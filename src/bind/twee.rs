@@ -53,8 +53,7 @@ fn prose(book: &Book, md: &str) -> String {
     // made verbatim as a whole.
     let mut run = String::new();
     for event in Parser::new(md) {
-        if (!matches!(event, Event::Text(_) | Event::Code(_)) || link.is_some())
-            && !run.is_empty()
+        if (!matches!(event, Event::Text(_) | Event::Code(_)) || link.is_some()) && !run.is_empty()
         {
             out.push_str(&verbatim(&run));
             run.clear();

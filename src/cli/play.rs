@@ -48,6 +48,12 @@ pub struct PlaytestArgs {
     /// Write to a file instead of standard output.
     #[arg(short = 'o', long = "out")]
     pub out: Option<PathBuf>,
+    /// Also commit the notes (`playtests/<PT-ID>.yaml`) to the Narration Dry-Run TU.
+    #[arg(long)]
+    pub record: bool,
+    /// The TU for `--record` (default: the active one).
+    #[arg(long, requires = "record")]
+    pub tu: Option<String>,
 }
 
 /// Markdown prose as terminal text: paragraphs wrapped at 78 columns, emphasis and link
@@ -286,7 +292,8 @@ pub(super) fn playtest(ctx: &Ctx, args: PlaytestArgs) -> Result<Output, Error> {
     if args.runs == 0 {
         return Err(Error::Usage("`--random` needs at least one run".into()));
     }
-    let book = load(ctx, &args.tag)?;
+    let repo = Repo::discover(&ctx.base)?;
+    let book = Playable::new(&crate::bind::book_of(&repo, &args.tag)?)?;
     let r = playtest::run(
         &book,
         &playtest::Options {
@@ -300,7 +307,7 @@ pub(super) fn playtest(ctx: &Ctx, args: PlaytestArgs) -> Result<Output, Error> {
         "html" => playtest::html(&r),
         _ => playtest::human(&r),
     };
-    let stdout = match &args.out {
+    let mut stdout = match &args.out {
         Some(p) => {
             let path = ctx.base.join(p);
             super::write_atomically(&path, text.as_bytes())?;
@@ -308,6 +315,20 @@ pub(super) fn playtest(ctx: &Ctx, args: PlaytestArgs) -> Result<Output, Error> {
         }
         None => text,
     };
+    if args.record {
+        let (id, commit) = crate::play::record::record(&repo, &r, args.tu.as_deref())?;
+        // JSON and HTML stay one document on stdout; the record goes to stderr there.
+        let line = format!("recorded playtests/{id}.yaml — {} on hot\n", &commit[..10]);
+        if format == "human" || args.out.is_some() {
+            stdout.push_str(&line);
+        } else {
+            return Ok(Output {
+                stdout,
+                stderr: line,
+                code: 0,
+            });
+        }
+    }
     Ok(Output {
         stdout,
         stderr: String::new(),

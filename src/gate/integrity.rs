@@ -164,8 +164,9 @@ fn references(cx: &Context<'_>, out: &mut Vec<Finding>) {
     loops.extend(cx.ids(Kind::Playbook).into_iter().map(str::to_string));
     let loops_ref: BTreeSet<&str> = loops.iter().map(String::as_str).collect();
     // (kind, field, what it names, the ids that exist)
-    let rules: [(Kind, &str, &str, &BTreeSet<&str>); 12] = [
+    let rules: [(Kind, &str, &str, &BTreeSet<&str>); 13] = [
         (Kind::Section, "tu", "TU brief", &tus),
+        (Kind::PlaytestNotes, "tu", "TU brief", &tus),
         (Kind::Codex, "tu", "TU brief", &tus),
         (Kind::Canon, "tu", "TU brief", &tus),
         (Kind::Hook, "tu", "TU brief", &tus),

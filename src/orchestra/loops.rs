@@ -268,5 +268,6 @@ fn kind_name(k: Kind) -> &'static str {
         Kind::Waivers => "waivers",
         Kind::Studio => "studio",
         Kind::Playbook => "playbook",
+        Kind::PlaytestNotes => "playtest_notes",
     }
 }

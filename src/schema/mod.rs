@@ -30,6 +30,7 @@ pub fn embedded_source(kind: Kind) -> &'static str {
         Kind::Waivers => include_str!("../../schemas/waivers.schema.json"),
         Kind::Studio => include_str!("../../schemas/studio.schema.json"),
         Kind::Playbook => include_str!("../../schemas/playbook.schema.json"),
+        Kind::PlaytestNotes => include_str!("../../schemas/playtest_notes.schema.json"),
     }
 }
 

@@ -333,6 +333,58 @@ fn a_planted_stuck_state_is_found_with_its_route() {
         .find(|n| n["tag"] == "nav-bug")
         .expect("a nav-bug note");
     assert_eq!(note["section"], "customs-shed");
+    // Recorded for the Narration Dry-Run TU: a notes artifact the gate validates, and a
+    // deliverable the loop counts.
+    let tu = ok(sr(
+        &s,
+        &["--format", "json", "loop", "run", "narration_dry_run"],
+    ))
+    .json()["id"]
+        .as_str()
+        .expect("tu")
+        .to_string();
+    let r = ok(sr(
+        &s,
+        &[
+            "playtest", &tag, "--random", "200", "--seed", "5", "--record",
+        ],
+    ));
+    assert!(
+        r.stdout
+            .contains("recorded playtests/PT-2026-11-26-01.yaml"),
+        "{r:?}"
+    );
+    let notes =
+        std::fs::read_to_string(s.join("book/playtests/PT-2026-11-26-01.yaml")).expect("notes");
+    assert!(notes.contains(&format!("tu: {tu}")), "{notes}");
+    assert!(
+        notes.contains("  - tag: nav-bug\n    section: customs-shed"),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("route: [\"quay → Duck into the customs shed\"]"),
+        "{notes}"
+    );
+    let msg = s.git("book", &["log", "-1", "--format=%B", "hot"]);
+    assert!(msg.contains(&format!("TU: {tu}")), "{msg}");
+    let st = ok(sr(&s, &["--format", "json", "loop", "status", &tu])).json();
+    let delivered = st["deliverables"]
+        .as_array()
+        .expect("deliverables")
+        .iter()
+        .find(|d| d["kind"] == "playtest_notes")
+        .expect("the loop's playtest notes");
+    assert_eq!(
+        delivered["files"],
+        serde_json::json!(["playtests/PT-2026-11-26-01.yaml"])
+    );
+    ok(sr(&s, &["check", "playtests/PT-2026-11-26-01.yaml"]));
+    let r = sr(
+        &s,
+        &["playtest", &tag, "--record", "--tu", "TU-2026-01-01-PN09"],
+    );
+    assert_eq!(r.code, 3, "{r:?}");
+
     let text = ok(sr(
         &s,
         &["playtest", &tag, "--random", "200", "--seed", "5"],
