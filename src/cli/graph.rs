@@ -38,20 +38,9 @@ pub(super) fn run(ctx: &Ctx, args: GraphArgs) -> Result<Output, Error> {
             )));
         }
     };
-    match args.out {
-        Some(path) => {
-            let path = ctx.base.join(path);
-            super::write_atomically(&path, text.as_bytes())?;
-            Ok(Output {
-                stdout: format!("wrote {}\n", path.display()),
-                stderr: String::new(),
-                code: 0,
-            })
-        }
-        None => Ok(Output {
-            stdout: text,
-            stderr: String::new(),
-            code: 0,
-        }),
-    }
+    Ok(Output {
+        stdout: super::emit(ctx, args.out.as_deref(), text)?,
+        stderr: String::new(),
+        code: 0,
+    })
 }

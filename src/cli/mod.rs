@@ -275,6 +275,23 @@ pub(crate) fn execute(
     }
 }
 
+/// A document for standard output, or written whole to `out` (relative to `-C`) with a
+/// `wrote <path>` line instead.
+pub(crate) fn emit(
+    ctx: &Ctx,
+    out: Option<&std::path::Path>,
+    text: String,
+) -> Result<String, Error> {
+    match out {
+        Some(p) => {
+            let path = ctx.base.join(p);
+            write_atomically(&path, text.as_bytes())?;
+            Ok(format!("wrote {}\n", path.display()))
+        }
+        None => Ok(text),
+    }
+}
+
 /// Writes a file whole or not at all: a temporary file beside it, then a rename.
 pub(crate) fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<(), Error> {
     let mut tmp = path.as_os_str().to_owned();

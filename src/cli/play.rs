@@ -307,14 +307,7 @@ pub(super) fn playtest(ctx: &Ctx, args: PlaytestArgs) -> Result<Output, Error> {
         "html" => playtest::html(&r),
         _ => playtest::human(&r),
     };
-    let mut stdout = match &args.out {
-        Some(p) => {
-            let path = ctx.base.join(p);
-            super::write_atomically(&path, text.as_bytes())?;
-            format!("wrote {}\n", path.display())
-        }
-        None => text,
-    };
+    let mut stdout = super::emit(ctx, args.out.as_deref(), text)?;
     if args.record {
         let (id, commit) = crate::play::record::record(&repo, &r, args.tu.as_deref())?;
         // JSON and HTML stay one document on stdout; the record goes to stderr there.

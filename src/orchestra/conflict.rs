@@ -351,12 +351,7 @@ pub fn open(
     } else {
         None
     };
-    let ws_hot = format!("refs/heads/{}", ws.config.hot);
-    let tip = repo.ref_target(&ws_hot)?.ok_or_else(|| {
-        Error::Git(crate::git::GitError::RevNotFound {
-            rev: ws.config.hot.clone(),
-        })
-    })?;
+    let (ws_hot, tip) = ws.hot_tip()?;
     let mut t: Vec<(String, String)> = vec![
         ("Conflict".into(), id.clone()),
         ("Conflict-Event".into(), "open".into()),
@@ -445,12 +440,7 @@ pub fn resolve(repo: &Repo, id: &str, by: &str, decision: &str) -> Result<Opened
         });
     }
     let ws = Workspace::new(repo);
-    let hot = format!("refs/heads/{}", ws.config.hot);
-    let tip = repo.ref_target(&hot)?.ok_or_else(|| {
-        Error::Git(crate::git::GitError::RevNotFound {
-            rev: ws.config.hot.clone(),
-        })
-    })?;
+    let (hot, tip) = ws.hot_tip()?;
     let mut t: Vec<(&str, &str)> = vec![
         ("Conflict", id),
         ("Conflict-Event", "resolve"),

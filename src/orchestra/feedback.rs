@@ -32,12 +32,7 @@ pub fn record(repo: &Repo, score: u8, note: Option<&str>) -> Result<Recorded, Er
         return Err(Error::Usage("the feedback note must be one line".into()));
     }
     let ws = Workspace::new(repo);
-    let hot = format!("refs/heads/{}", ws.config.hot);
-    let tip = repo.ref_target(&hot)?.ok_or_else(|| {
-        Error::Git(crate::git::GitError::RevNotFound {
-            rev: ws.config.hot.clone(),
-        })
-    })?;
+    let (hot, tip) = ws.hot_tip()?;
     let milestone = crate::snapshot::newest(repo)?.map(|s| s.name);
     let score_text = score.to_string();
     let mut t: Vec<(&str, &str)> = vec![("Feedback", score_text.as_str())];

@@ -175,7 +175,7 @@ pub fn status(repo: &Repo, tu: Option<&str>) -> Result<Status, Error> {
                 .files
                 .iter()
                 .filter(|f| match artifact::classify(f) {
-                    Place::Artifact(k) => kind_name(k) == del.kind,
+                    Place::Artifact(k) => k.name() == del.kind,
                     _ => false,
                 })
                 .cloned()
@@ -247,27 +247,5 @@ pub fn status(repo: &Repo, tu: Option<&str>) -> Result<Status, Error> {
 /// Whether a deliverable kind is a file a TU's commits can touch (snapshots, views and
 /// playtest notes are made by other commands and are not counted from files).
 pub fn is_file_kind(kind: &str) -> bool {
-    Kind::ALL.into_iter().any(|k| kind_name(k) == kind)
-}
-
-/// The name deliverables use for an artifact kind.
-fn kind_name(k: Kind) -> &'static str {
-    match k {
-        Kind::Section => "section",
-        Kind::Codex => "codex",
-        Kind::Canon => "canon",
-        Kind::Hook => "hook",
-        Kind::Tu => "tu",
-        Kind::GateReport => "gate_report",
-        Kind::Question => "question",
-        Kind::Art => "art",
-        Kind::Audio => "audio",
-        Kind::Style => "style",
-        Kind::Codewords => "codewords",
-        Kind::Roster => "roster",
-        Kind::Waivers => "waivers",
-        Kind::Studio => "studio",
-        Kind::Playbook => "playbook",
-        Kind::PlaytestNotes => "playtest_notes",
-    }
+    Kind::ALL.into_iter().any(|k| k.name() == kind)
 }

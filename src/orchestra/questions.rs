@@ -42,12 +42,7 @@ pub fn ask_which_loop(
     if open.len() as u32 >= ws.config.questions_max_open {
         return Ok(None);
     }
-    let hot = format!("refs/heads/{}", ws.config.hot);
-    let tip = repo.ref_target(&hot)?.ok_or_else(|| {
-        Error::Git(crate::git::GitError::RevNotFound {
-            rev: ws.config.hot.clone(),
-        })
-    })?;
+    let (hot, tip) = ws.hot_tip()?;
     let who = repo.identity();
     let today = date::ymd(who.time, who.offset);
     let existing: Vec<String> = repo
@@ -257,16 +252,6 @@ impl Batch {
     }
 }
 
-fn hot_of(repo: &Repo, ws: &Workspace<'_>) -> Result<(String, String), Error> {
-    let hot = format!("refs/heads/{}", ws.config.hot);
-    let tip = repo.ref_target(&hot)?.ok_or_else(|| {
-        Error::Git(crate::git::GitError::RevNotFound {
-            rev: ws.config.hot.clone(),
-        })
-    })?;
-    Ok((hot, tip))
-}
-
 /// Every question batch on hot, by id. A batch that does not parse is an error naming
 /// its file and line.
 pub fn batches(repo: &Repo) -> Result<Vec<Batch>, Error> {
@@ -361,7 +346,7 @@ pub fn ask(repo: &Repo, asking: &Asking) -> Result<Committed, Error> {
             "no TU named `{tu}` in this studio (`showrunner tu list` shows them)"
         )));
     }
-    let (hot, tip) = hot_of(repo, &ws)?;
+    let (hot, tip) = ws.hot_tip()?;
     let who = repo.identity();
     let today = date::ymd(who.time, who.offset);
     let prefix = format!("Q-{today}-");
@@ -479,7 +464,7 @@ pub fn answer(
     if !batch.is_open() {
         batch.answered = Some(today);
     }
-    let (hot, tip) = hot_of(repo, &ws)?;
+    let (hot, tip) = ws.hot_tip()?;
     let path = format!("questions/{batch_id}.yaml");
     let text = batch.render();
     let decision = format!("{question}={key}");

@@ -88,16 +88,6 @@ fn role_arg(name: &str) -> Result<&'static str, Error> {
     })
 }
 
-fn hot_tip(repo: &Repo, ws: &Workspace<'_>) -> Result<(String, String), Error> {
-    let hot = format!("refs/heads/{}", ws.config.hot);
-    let tip = repo.ref_target(&hot)?.ok_or_else(|| {
-        Error::Git(crate::git::GitError::RevNotFound {
-            rev: ws.config.hot.clone(),
-        })
-    })?;
-    Ok((hot, tip))
-}
-
 /// Reads `roles.yaml` at a commit: entries by role id. A missing file is an empty
 /// roster; a broken one is an error naming the file and line.
 fn read(repo: &Repo, tip: &str) -> Result<BTreeMap<&'static str, Entry>, Error> {
@@ -225,7 +215,7 @@ fn open_briefs(
 /// Every role with its state, open TUs and utilisation.
 pub fn list(repo: &Repo) -> Result<Vec<Listed>, Error> {
     let ws = Workspace::new(repo);
-    let (_, tip) = hot_tip(repo, &ws)?;
+    let (_, tip) = ws.hot_tip()?;
     let entries = read(repo, &tip)?;
     let briefs = open_briefs(repo, &ws, &tip)?;
     let usage = crate::report::compute(repo, None)?.roles;
@@ -277,7 +267,7 @@ pub fn wake(repo: &Repo, role: &str, tu: &str, reason: &str) -> Result<Changed, 
             hint: Some("open a new TU for the work".into()),
         });
     }
-    let (hot, tip) = hot_tip(repo, &ws)?;
+    let (hot, tip) = ws.hot_tip()?;
     let mut entries = read(repo, &tip)?;
     let current = entries
         .get(role)
@@ -359,7 +349,7 @@ pub fn dormant(
         });
     }
     let ws = Workspace::new(repo);
-    let (hot, tip) = hot_tip(repo, &ws)?;
+    let (hot, tip) = ws.hot_tip()?;
     let mut entries = read(repo, &tip)?;
     let current = entries
         .get(role)
@@ -446,7 +436,7 @@ pub fn wake_for(
     reason: &str,
 ) -> Result<Option<(Vec<&'static str>, String)>, Error> {
     let ws = Workspace::new(repo);
-    let (hot, tip) = hot_tip(repo, &ws)?;
+    let (hot, tip) = ws.hot_tip()?;
     let mut entries = read(repo, &tip)?;
     let who = repo.identity();
     let today = date::ymd(who.time, who.offset);

@@ -91,12 +91,7 @@ pub fn record(repo: &Repo, r: &Report, tu: Option<&str>) -> Result<(String, Stri
             });
         }
     }
-    let hot = format!("refs/heads/{}", ws.config.hot);
-    let tip = repo.ref_target(&hot)?.ok_or_else(|| {
-        Error::Git(crate::git::GitError::RevNotFound {
-            rev: ws.config.hot.clone(),
-        })
-    })?;
+    let (hot, tip) = ws.hot_tip()?;
     let who = repo.identity();
     let today = date::ymd(who.time, who.offset);
     let prefix = format!("PT-{today}-");

@@ -186,6 +186,13 @@ impl<'r> Workspace<'r> {
         format!("refs/heads/{}", self.config.hot)
     }
 
+    /// The hot branch's ref and tip commit (an error naming the branch when it is missing).
+    pub fn hot_tip(&self) -> Result<(String, String), Error> {
+        let hot = self.hot_ref();
+        let tip = self.tip(&hot)?;
+        Ok((hot, tip))
+    }
+
     pub(crate) fn tip(&self, branch_ref: &str) -> Result<String, Error> {
         self.repo.ref_target(branch_ref)?.ok_or_else(|| {
             Error::Git(crate::git::GitError::RevNotFound {
