@@ -5,7 +5,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use clap::Parser;
 use showrunner::cli::{self, Cli, Command, Console, Terminal};
 
-/// The process's standard input and output, for `play`.
+/// The process's standard input and output, for `play` and `intent`.
 struct Stdio;
 
 impl Console for Stdio {
@@ -31,7 +31,7 @@ fn main() {
             && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     };
     let out = match cli.command {
-        Command::Play(_) => cli::run_interactive(cli, term, Box::new(Stdio)),
+        Command::Play(_) | Command::Intent(_) => cli::run_interactive(cli, term, Box::new(Stdio)),
         _ => cli::run(cli, term),
     };
     let _ = std::io::stdout().write_all(out.stdout.as_bytes());

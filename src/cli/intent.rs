@@ -260,6 +260,27 @@ pub(super) fn read_stdin() -> Result<String, Error> {
 }
 
 pub(super) fn run(ctx: &Ctx, args: IntentArgs) -> Result<Output, Error> {
+    // From standard input with a console: answer each line as it comes, so an agent
+    // can hold a conversation (send, read the reply, send the next).
+    if args.file.as_ref().is_none_or(|p| p.as_os_str() == "-")
+        && let Some(console) = &ctx.console
+    {
+        let mut failed = false;
+        loop {
+            let line = console.borrow_mut().read_line();
+            let Some(line) = line else { break };
+            if line.trim().is_empty() {
+                continue;
+            }
+            let reply = answer(ctx, &line);
+            failed |= reply["type"] == "error";
+            console.borrow_mut().write(&format!("{reply}\n"));
+        }
+        return Ok(Output {
+            code: i32::from(failed),
+            ..Output::default()
+        });
+    }
     let text = match &args.file {
         Some(p) if p.as_os_str() != "-" => {
             let path = ctx.base.join(p);

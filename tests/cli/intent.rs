@@ -221,3 +221,64 @@ fn bad_envelopes_get_classified_error_envelopes_and_change_nothing() {
     let r = s.run_in("book", &["intent", "missing.jsonl"]);
     assert_eq!(r.code, 2, "{r:?}");
 }
+
+#[test]
+fn an_agent_can_converse_reply_by_reply() {
+    use std::io::BufRead as _;
+    let s = Sandbox::new();
+    ok(s.run(&["init", "book", "--from-sample"]));
+    let mut child = std::process::Command::new(BIN)
+        .arg("intent")
+        .current_dir(s.join("book"))
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("HOME", s.join("home"))
+        .env("GIT_AUTHOR_NAME", "Agent")
+        .env("GIT_AUTHOR_EMAIL", "agent@example.invalid")
+        .env("GIT_COMMITTER_NAME", "Agent")
+        .env("GIT_COMMITTER_EMAIL", "agent@example.invalid")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("intent");
+    let mut input = child.stdin.take().expect("stdin");
+    let mut output = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+    let mut say = |e: serde_json::Value| {
+        input.write_all(format!("{e}\n").as_bytes()).expect("send");
+        input.flush().expect("flush");
+        let mut line = String::new();
+        output.read_line(&mut line).expect("reply");
+        serde_json::from_str::<serde_json::Value>(&line).expect("a JSON reply line")
+    };
+    // The reply to the first envelope arrives before the second is sent.
+    let opened = say(env(
+        "c1",
+        "tu.open",
+        serde_json::json!({"loop": "scene_forge", "title": "Talk it through"}),
+    ));
+    assert_eq!(opened["type"], "ack", "{opened}");
+    let tu = opened["payload"]["result"]["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    // A refused move is answered, and the conversation goes on.
+    let early = say(env("c2", "tu.close", serde_json::json!({"tu": tu})));
+    assert_eq!(early["in_reply_to"], "c2");
+    assert_eq!(
+        early["payload"]["code"], "business_rule_violation",
+        "{early}"
+    );
+    let cp = say(env(
+        "c3",
+        "tu.checkpoint",
+        serde_json::json!({"tu": tu, "message": "Talked it through"}),
+    ));
+    assert_eq!(cp["type"], "ack", "{cp}");
+    let closed = say(env("c4", "tu.close", serde_json::json!({"tu": tu})));
+    assert_eq!(closed["type"], "ack", "{closed}");
+    drop(input);
+    assert_eq!(
+        child.wait().expect("exit").code(),
+        Some(1),
+        "one error envelope"
+    );
+}
