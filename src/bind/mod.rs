@@ -195,6 +195,24 @@ pub fn book_of(repo: &Repo, tag: &str) -> Result<Book, Error> {
     ))
 }
 
+/// Where `bind` notes the views it made of a snapshot's commit: `view <date> <format>
+/// <file> <sha256>` lines.
+pub const VIEWS_NOTES: &str = "refs/notes/showrunner-views";
+
+/// The views bound from a snapshot's commit: (date, format), oldest first.
+pub fn views_of(repo: &Repo, commit: &str) -> Result<Vec<(String, String)>, Error> {
+    Ok(repo
+        .note(VIEWS_NOTES, commit)?
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| {
+            let mut p = l.split_whitespace();
+            (p.next() == Some("view")).then_some(())?;
+            Some((p.next()?.to_string(), p.next()?.to_string()))
+        })
+        .collect())
+}
+
 /// Binds a snapshot.
 pub fn bind(repo: &Repo, tag: &str, opts: &Options, out_dir: &Path) -> Result<Bound, Error> {
     let snap = snapshot_on_cold(repo, tag)?;
@@ -315,6 +333,19 @@ pub fn bind(repo: &Repo, tag: &str, opts: &Options, out_dir: &Path) -> Result<Bo
         ));
     }
     outputs.push(write(out_dir, "view-log.yaml", log.as_bytes())?);
+    // The views bound from a snapshot are noted beside history (the report counts them).
+    let who = repo.identity();
+    let mut noted = String::new();
+    for (o, (v, _)) in outputs.iter().zip(&rendered) {
+        noted.push_str(&format!(
+            "view {} {} {} {}\n",
+            date::ymd(who.time, who.offset),
+            v.name(),
+            o.file,
+            o.sha256
+        ));
+    }
+    repo.append_note(VIEWS_NOTES, &snap.commit, &noted, &who)?;
     Ok(Bound {
         tag: tag.to_string(),
         commit: snap.commit,

@@ -201,10 +201,19 @@ fn human(r: &Report) -> String {
     );
     let _ = writeln!(o, "Snapshots    {}", r.snapshots.len());
     for s in &r.snapshots {
+        let views: Vec<String> = s.views.iter().map(|(f, n)| format!("{f} ×{n}")).collect();
         let _ = writeln!(
             o,
-            "  {}  {}  {} new TU(s), {} player-facing file(s)",
-            s.name, s.date, s.tus, s.files
+            "  {}  {}  {} new TU(s), {} player-facing file(s), views: {}",
+            s.name,
+            s.date,
+            s.tus,
+            s.files,
+            if views.is_empty() {
+                "none bound".to_string()
+            } else {
+                views.join(", ")
+            }
         );
     }
     let f = &r.feedback;

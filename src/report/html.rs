@@ -426,15 +426,21 @@ pub fn render(r: &Report, studio: &str) -> String {
     if r.snapshots.is_empty() {
         none(&mut o, "No snapshot in this period.");
     } else {
-        o.push_str("<table><tr><th>snapshot</th><th>tagged</th><th>new TUs</th><th>player-facing files</th></tr>");
+        o.push_str("<table><tr><th>snapshot</th><th>tagged</th><th>new TUs</th><th>player-facing files</th><th>views bound</th></tr>");
         for s in &r.snapshots {
+            let views: Vec<String> = s.views.iter().map(|(f, n)| format!("{f} ×{n}")).collect();
             let _ = write!(
                 o,
-                "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
                 escape(&s.name),
                 s.date,
                 s.tus,
-                s.files
+                s.files,
+                escape(&if views.is_empty() {
+                    "—".to_string()
+                } else {
+                    views.join(", ")
+                })
             );
         }
         o.push_str("</table>\n");

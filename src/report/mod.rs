@@ -236,6 +236,8 @@ pub struct SnapshotLine {
     pub tus: usize,
     /// Player-facing files in its manifest.
     pub files: usize,
+    /// Views bound from it (`bind`), by format: how many times each.
+    pub views: BTreeMap<String, usize>,
 }
 
 /// Satisfaction.
@@ -710,16 +712,20 @@ pub fn compute(repo: &Repo, since: Option<&str>) -> Result<Report, Error> {
 
     // Snapshots, oldest first, and feedback per milestone in that order.
     snaps.sort_by(|a, b| (a.1, &a.0.name).cmp(&(b.1, &b.0.name)));
-    let snapshots: Vec<SnapshotLine> = snaps
-        .iter()
-        .filter(|(_, t)| counts(*t))
-        .map(|(s, t)| SnapshotLine {
+    let mut snapshots: Vec<SnapshotLine> = Vec::new();
+    for (s, t) in snaps.iter().filter(|(_, t)| counts(*t)) {
+        let mut views: BTreeMap<String, usize> = BTreeMap::new();
+        for (_, format) in crate::bind::views_of(repo, &s.commit)? {
+            *views.entry(format).or_default() += 1;
+        }
+        snapshots.push(SnapshotLine {
             name: s.name.clone(),
             date: date::ymd(*t, 0),
             tus: s.tus.len(),
             files: s.files.len(),
-        })
-        .collect();
+            views,
+        });
+    }
     let mut fb: Vec<&(i64, u8, Option<String>, Option<String>)> =
         sig.feedback.iter().filter(|f| counts(f.0)).collect();
     fb.sort_by_key(|f| (f.0, f.1));

@@ -114,6 +114,11 @@ fn scripted() -> Sandbox {
     ));
     ok(at(
         &s,
+        "13T09:30:00",
+        &["--format", "html,md", "bind", "milestone-1", "-o", "dist"],
+    ));
+    ok(at(
+        &s,
         "13T10:00:00",
         &["feedback", "4", "--note", "More marsh, please"],
     ));
@@ -230,6 +235,11 @@ fn report_gives_the_known_figures_of_a_scripted_history() {
 
     assert_eq!(v["snapshots"][0]["name"], "milestone-1");
     assert_eq!(v["snapshots"][0]["tus"], 2);
+    assert_eq!(
+        v["snapshots"][0]["views"],
+        serde_json::json!({"html": 1, "md": 1}),
+        "views bound are noted beside history"
+    );
     assert_eq!(v["feedback"]["count"], 2);
     assert_eq!(v["feedback"]["mean"], 4.5);
     assert_eq!(
