@@ -50,8 +50,9 @@ pub struct Cli {
     /// Run as if showrunner was started in <DIR> (like `git -C`).
     #[arg(short = 'C', global = true, value_name = "DIR", id = "chdir")]
     pub chdir: Option<PathBuf>,
-    /// Output format where the output is data: human, json or github. (For `bind`, the
-    /// export formats: html, epub, twee, md, comma-separated.)
+    /// Output format where the output is data: human, json or github. `bind` takes export
+    /// formats (html, epub, twee, md, comma-separated), `graph` mermaid, dot or svg, and
+    /// `report` and `playtest` human, json or html.
     #[arg(long, global = true, value_name = "FORMAT")]
     pub format: Option<String>,
     /// When to colour human output.
@@ -101,8 +102,10 @@ pub enum Command {
     Rollback(rollback::RollbackArgs),
     /// The studio on one screen: branches, open TUs, last gate, questions, what next.
     Status(status::StatusArgs),
-    /// Tag cold as a snapshot with a verifiable manifest; list and show snapshots.
-    Snapshot(snapshot::SnapshotArgs),
+    /// Map a customer's request to loops (playbooks); ask when it is ambiguous.
+    Dispatch(dispatch::DispatchArgs),
+    /// Loops (playbooks): `loop list`, `loop show <id>`, `loop run <id> [--param k=v]`, `loop status [<tu>]`.
+    Loop(loops::LoopArgs),
     /// The role roster: `role list`, `role wake <role> --tu <id>`, `role dormant <role>`.
     Role(role::RoleArgs),
     /// Ask the customer: one question from flags, or a batch from a YAML file.
@@ -111,28 +114,26 @@ pub enum Command {
     Questions(questions::QuestionsArgs),
     /// Answer a question of a batch with one of its option keys.
     Answer(questions::AnswerArgs),
-    /// Protocol envelopes for AI agents: one JSON request per line in, one `ack` or `error` per line out.
-    Intent(intent::IntentArgs),
-    /// Loops (playbooks): `loop list`, `loop show <id>`, `loop run <id> [--param k=v]`, `loop status [<tu>]`.
-    Loop(loops::LoopArgs),
     /// Disagreements between roles: `conflict open --roles a,b --topic …`, `conflict list`, `conflict resolve`.
     Conflict(conflict::ConflictArgs),
-    /// Map a customer's request to loops (playbooks); ask when it is ambiguous.
-    Dispatch(dispatch::DispatchArgs),
+    /// Protocol envelopes for AI agents: one JSON request per line in, one `ack` or `error` per line out.
+    Intent(intent::IntentArgs),
     /// Record the customer's satisfaction (1–5) with the newest snapshot.
     Feedback(feedback::FeedbackArgs),
-    /// The story map: sections, choices and gates (`--format mermaid|dot|svg`).
-    Graph(graph::GraphArgs),
     /// Metrics from history: TU throughput, cycle time, gates, roles, feedback (`--format human|json|html`).
     Report(report::ReportArgs),
+    /// Tag cold as a snapshot with a verifiable manifest; list and show snapshots.
+    Snapshot(snapshot::SnapshotArgs),
+    /// Render a snapshot to reader views (`--format html,epub,twee,md`) with a view log.
+    Bind(bind::BindArgs),
+    /// The story map: sections, choices and gates (`--format mermaid|dot|svg`).
+    Graph(graph::GraphArgs),
     /// Play a snapshot in the terminal as a reader would (`--script` replays a list of choices).
     Play(play::PlayArgs),
     /// Seeded random playthroughs of a snapshot: coverage, endings, stuck runs (`--format human|json|html`).
     Playtest(play::PlaytestArgs),
     /// Bring a story from another tool into a studio (`import twee <file> [--into <dir>]`).
     Import(import::ImportArgs),
-    /// Render a snapshot to reader views (`--format html,epub,twee,md`) with a view log.
-    Bind(bind::BindArgs),
     /// Which TUs touched a file, newest first (lineage).
     Trace(trace::TraceArgs),
     /// Git hooks that keep the ledger honest.
