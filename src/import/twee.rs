@@ -406,7 +406,16 @@ pub fn story(passages: &[Passage]) -> Result<Story, TweeError> {
             let at = p.line + 1 + k + usize::from(title_text != p.name);
             let found = links_in(line);
             for (_, _, inner) in &found {
-                let (l, setter) = link(inner);
+                let (mut l, setter) = link(inner);
+                if l.target.is_empty() {
+                    return Err(TweeError {
+                        line: at,
+                        message: format!("the link `[[{inner}]]` names no passage"),
+                    });
+                }
+                if l.label.is_empty() {
+                    l.label = l.target.clone();
+                }
                 choices.push((l.label.clone(), id_of(&l.target)));
                 if let Some(s) = setter {
                     macros.push(Kept {

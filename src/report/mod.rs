@@ -403,6 +403,10 @@ pub fn compute(repo: &Repo, since: Option<&str>) -> Result<Report, Error> {
     let cold_ref = format!("refs/heads/{}", ws.config.cold);
     let hot = repo.ref_target(&hot_ref)?;
     let cold = repo.ref_target(&cold_ref)?;
+    if hot.is_none() {
+        // Not a studio (or not yet): say so rather than report an empty history.
+        ws.hot_tip()?;
+    }
     let ledger: Ledger = ws.ledger()?;
 
     let mut snaps: Vec<(snapshot::Snapshot, i64)> = Vec::new();

@@ -222,6 +222,16 @@ fn bad_twee_and_clashing_sections_are_refused_with_nothing_written() {
         r.stderr
     );
     assert!(!s.join("nope").exists(), "no studio made");
+    std::fs::write(s.join("empty-link.twee"), ":: Start\nGo [[->]] now\n").expect("twee");
+    let r = s.run(&["import", "twee", "empty-link.twee", "--into", "nope"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr
+            .contains("empty-link.twee:2: the link `[[->]]` names no passage"),
+        "{}",
+        r.stderr
+    );
+    assert!(!s.join("nope").exists(), "no studio made");
 
     // Into an existing studio: a section that exists already is not overwritten.
     ok(s.run(&["init", "book", "--from-sample"]));

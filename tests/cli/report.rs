@@ -321,6 +321,11 @@ fn report_refuses_bad_arguments_and_writes_nothing() {
     let r = s.run_in("book", &["--format", "pdf", "report", "-o", "r.pdf"]);
     assert_eq!(r.code, 2, "{r:?}");
     assert!(!s.join("book/r.pdf").exists());
+    // Outside a studio's branches: an error, not an empty report.
+    s.git("", &["init", "-q", "plain"]);
+    let r = s.run_in("plain", &["report"]);
+    assert_eq!(r.code, 3, "{r:?}");
+    assert!(r.stderr.contains("`hot`"), "{}", r.stderr);
     // A fresh studio: nothing happened yet, and the report says so plainly.
     let v = ok(s.run_in("book", &["--format", "json", "report"])).json();
     assert_eq!(v["tus"]["opened"], 0);
