@@ -1,5 +1,7 @@
 //! Embeds the sample studio (`fixtures/sample/`) and the default playbooks (`playbooks/`)
-//! into the binary, as sorted tables of `(path, bytes)`.
+//! into the binary, as sorted tables of `(path, bytes)`, and names the build: a hash of
+//! everything that decides a gatecheck (sources, schemas, playbooks, templates, the
+//! lock file), so cached verdicts never outlive the code that reached them.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -58,4 +60,43 @@ fn main() {
     }
     src.push_str("];\n");
     std::fs::write(Path::new(&out_dir).join("playbooks.rs"), src).expect("write playbook table");
+
+    // FNV-1a over every path and byte that can change a verdict.
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut feed = |bytes: &[u8]| {
+        for b in bytes {
+            hash ^= u64::from(*b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    for dir in [
+        "src",
+        "schemas",
+        "playbooks",
+        "templates",
+        "fixtures/sample",
+    ] {
+        println!("cargo:rerun-if-changed={}", manifest.join(dir).display());
+        let mut files = Vec::new();
+        collect(&manifest.join(dir), dir, &mut files);
+        for (rel, abs) in &files {
+            println!("cargo:rerun-if-changed={abs}");
+            feed(rel.as_bytes());
+            feed(&std::fs::read(abs).unwrap_or_default());
+        }
+    }
+    println!(
+        "cargo:rerun-if-changed={}",
+        manifest.join("Cargo.lock").display()
+    );
+    feed(&std::fs::read(manifest.join("Cargo.lock")).unwrap_or_default());
+    std::fs::write(
+        Path::new(&out_dir).join("build_id.rs"),
+        format!(
+            "/// What this build's verdicts depend on (sources, schemas, playbooks, templates, lock file).\npub const BUILD_ID: &str = \"{}-{hash:016x}\";\n",
+            env!("CARGO_PKG_VERSION")
+        ),
+    )
+    .expect("write build id");
 }

@@ -61,9 +61,25 @@ fn gatecheck(c: &mut Criterion) {
     git(&["commit", "-q", "-am", "One section"]);
     let old = repo.resolve_commit("cold").expect("cold");
     let new = repo.resolve_commit("hot").expect("hot");
-    group.bench_function("hook decision: cold move by a one-section change", |b| {
-        b.iter(|| showrunner::cold::check_update(&repo, Some(&old), &new).expect("verdict"))
-    });
+    // Verdicts are remembered by tree: clear them for the figure of a tree never judged.
+    let verdicts = repo.git_dir().join("showrunner").join("verdicts");
+    group.bench_function(
+        "hook decision: cold move by a one-section change (tree not judged before)",
+        |b| {
+            b.iter_batched(
+                || {
+                    let _ = std::fs::remove_dir_all(&verdicts);
+                },
+                |()| showrunner::cold::check_update(&repo, Some(&old), &new).expect("verdict"),
+                criterion::BatchSize::PerIteration,
+            )
+        },
+    );
+    showrunner::cold::check_update(&repo, Some(&old), &new).expect("verdict");
+    group.bench_function(
+        "hook decision: the same move again (a merge's own reference-transaction hook, a pre-push after it)",
+        |b| b.iter(|| showrunner::cold::check_update(&repo, Some(&old), &new).expect("verdict")),
+    );
     group.finish();
 }
 

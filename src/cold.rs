@@ -66,8 +66,24 @@ pub fn check_update(repo: &Repo, old: Option<&str>, new: &str) -> Result<Verdict
             ),
         });
     }
-    let studio = Studio::load(&Tree::new(repo, new)?)?;
-    let mut report = gate::check(&studio);
+    // The verdict on this exact tree, when the gate has judged it before (a submit, a
+    // merge whose own reference-transaction hook asks again, a pre-push after a merge);
+    // then only the settings and TU briefs are read.
+    let key = gate::cache::key(&repo.tree_id(new)?, &gate::today(), &gate::BARS);
+    let (mut report, studio) = match gate::cache::load(repo, &key) {
+        Some(report) => (
+            report,
+            Studio::from_files(
+                repo.tree_files(new, &|p| p == "studio.toml" || p.starts_with("tus/"))?,
+            ),
+        ),
+        None => {
+            let studio = Studio::load(&Tree::new(repo, new)?)?;
+            let report = gate::check(&studio);
+            gate::cache::store(repo, &key, &report);
+            (report, studio)
+        }
+    };
     let hide: Vec<String> = old.map(|o| vec![o.to_string()]).unwrap_or_default();
     let mut range: Vec<String> = Vec::new();
     let mut messages: BTreeMap<String, (String, usize)> = BTreeMap::new();

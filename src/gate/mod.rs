@@ -6,6 +6,7 @@
 //! was not evaluated is never shown green.
 
 pub mod accessibility;
+pub mod cache;
 pub mod codes;
 pub mod context;
 pub mod determinism;
@@ -23,12 +24,12 @@ pub mod submit;
 pub mod text;
 pub mod waivers;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::studio::Studio;
 
 /// How bad a finding is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Blocks: the bar is red.
@@ -38,7 +39,7 @@ pub enum Severity {
 }
 
 /// The quality bars (DESIGN §4).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Bar {
     /// Every artifact parses and validates against its schema.
@@ -82,7 +83,7 @@ impl Bar {
 }
 
 /// One thing the Gatekeeper found.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     /// Stable code `<bar>/<name>`.
     pub code: String,
@@ -99,7 +100,7 @@ pub struct Finding {
     /// The smallest fix.
     pub fix: String,
     /// JSON pointer into the artifact, when the finding is about one value.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pointer: Option<String>,
 }
 
@@ -111,7 +112,7 @@ impl Finding {
 }
 
 /// Green, yellow or red.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// No findings.
@@ -123,7 +124,7 @@ pub enum Status {
 }
 
 /// A bar's result.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BarResult {
     /// The bar.
     pub bar: Bar,
@@ -132,7 +133,7 @@ pub struct BarResult {
 }
 
 /// The gatecheck's verdict.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Decision {
     /// All bars green.
@@ -144,7 +145,7 @@ pub enum Decision {
 }
 
 /// A full gatecheck result, in the shape of the `--format json` contract.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Report {
     /// Pass, conditional or block.
     pub decision: Decision,
@@ -155,12 +156,12 @@ pub struct Report {
     /// Findings taken out of the verdict by an active waiver.
     pub waived: Vec<waivers::Waived>,
     /// Witness routes to the keystones (with `--explain`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub witnesses: Option<Vec<WitnessOut>>,
 }
 
 /// A witness route as reported: the keystone and the choices taken from the start.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WitnessOut {
     /// The keystone's id.
     pub keystone: String,
@@ -169,7 +170,7 @@ pub struct WitnessOut {
 }
 
 /// One step of a witness route.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WitnessStep {
     /// The section.
     pub section: String,

@@ -12,7 +12,7 @@ use crate::artifact::{Artifact, Kind};
 use crate::studio::Studio;
 
 /// One waiver as written.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Waiver {
     /// Finding code, or `bar/*`.
     pub code: String,
@@ -29,7 +29,7 @@ pub struct Waiver {
 }
 
 /// A finding a waiver took out of the verdict.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Waived {
     /// The finding.
     pub finding: Finding,

@@ -683,3 +683,65 @@ fn gate_check_works_in_a_shallow_clone_and_init_can_write_a_ci_workflow() {
         "the workflow file does not upset the gatecheck"
     );
 }
+
+/// A remembered verdict is keyed by everything that decides it: the same tree judged on
+/// the day a waiver lapses must block, and a damaged cache is recomputed, never trusted.
+#[test]
+fn remembered_verdicts_never_outlive_a_waiver_or_a_damaged_cache() {
+    let s = Sandbox::new();
+    s.copy_fixture("minimal", "studio");
+    s.commit_all("studio");
+    s.git("studio", &["branch", "cold"]);
+    let quay = std::fs::read_to_string(s.join("studio/sections/quay.md")).expect("quay");
+    std::fs::write(
+        s.join("studio/sections/quay.md"),
+        quay.replace("Rain drums", "TODO: rain drums"),
+    )
+    .expect("write");
+    std::fs::write(
+        s.join("studio/waivers.yaml"),
+        "waivers:\n  - code: presentation/draft-marker\n    path: \"sections/*.md\"\n    rationale: the quay is being rewritten today\n    expires: \"2026-11-26\"\n    granted_by: gatekeeper\n",
+    )
+    .expect("waivers");
+    s.commit_all("studio");
+    let day = |secs: &str| {
+        let r = s.run_env(
+            "studio",
+            &[("SOURCE_DATE_EPOCH", secs)],
+            &["merge", "--dry-run", "--format", "json"],
+        );
+        (r.code, r.json())
+    };
+    // 2026-11-26 12:00 UTC: waived, the merge may go ahead.
+    let (code, v) = day("1795694400");
+    assert_eq!(code, 0, "{v:#}");
+    assert_eq!(
+        v["waived"][0]["finding"]["code"],
+        "presentation/draft-marker"
+    );
+    let verdicts = s.join("studio/.git/showrunner/verdicts");
+    assert_eq!(
+        std::fs::read_dir(&verdicts).expect("verdicts").count(),
+        1,
+        "the verdict on the tree is remembered"
+    );
+    // The next day, the same tree: the waiver has lapsed and the merge blocks.
+    let (code, v) = day("1795780800");
+    assert_eq!(code, 1, "{v:#}");
+    assert!(
+        v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .any(|f| f["code"] == "presentation/draft-marker"),
+        "{v:#}"
+    );
+    // Damaged cache files are not believed: the verdict is recomputed.
+    for e in std::fs::read_dir(&verdicts).expect("verdicts").flatten() {
+        std::fs::write(e.path(), "{\"key\": \"forged\", \"report\": 1}").expect("damage");
+    }
+    let (code, v) = day("1795780800");
+    assert_eq!(code, 1, "{v:#}");
+    let (code, _) = day("1795694400");
+    assert_eq!(code, 0);
+}

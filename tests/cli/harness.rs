@@ -94,6 +94,23 @@ impl Sandbox {
         }
     }
 
+    /// Runs showrunner in `cwd` with extra environment variables.
+    pub fn run_env(&self, cwd: &str, env: &[(&str, &str)], args: &[&str]) -> Run {
+        let mut cmd = Command::new(BIN);
+        hermetic(&mut cmd, &self.join("home"));
+        let out = cmd
+            .envs(env.iter().copied())
+            .args(args)
+            .current_dir(self.join(cwd))
+            .output()
+            .expect("run showrunner");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
     /// Runs showrunner at the sandbox root.
     pub fn run(&self, args: &[&str]) -> Run {
         self.run_in("", args)
