@@ -143,16 +143,17 @@ fn human(r: &Report) -> String {
     if !r.roles.is_empty() {
         let _ = writeln!(
             o,
-            "Roles        TU commits, share, hours on its TUs, woken/slept"
+            "Roles        TU commits, share, hours on its TUs, hours awake, woken/slept"
         );
         for u in &r.roles {
             let _ = writeln!(
                 o,
-                "  {:<18} {:>4}  {:>5.1} %  {:>7} h  {}/{}",
+                "  {:<18} {:>4}  {:>5.1} %  {:>7} h  {:>7} h  {}/{}",
                 u.role,
                 u.commits,
                 u.share * 100.0,
                 u.tu_hours,
+                u.awake_hours,
                 u.woken,
                 u.put_to_sleep
             );

@@ -369,15 +369,16 @@ pub fn render(r: &Report, studio: &str) -> String {
             .map(|u| (u.role.clone(), vec![(u.commits, "TU commits", OPENED)]))
             .collect();
         o.push_str(&stacked_rows("TU commits per role", &rows));
-        o.push_str("<table><tr><th>role</th><th>TU commits</th><th>share</th><th>hours on its TUs</th><th>woken</th><th>put to sleep</th></tr>");
+        o.push_str("<table><tr><th>role</th><th>TU commits</th><th>share</th><th>hours on its TUs</th><th>hours awake</th><th>woken</th><th>put to sleep</th></tr>");
         for u in &r.roles {
             let _ = write!(
                 o,
-                "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{:.1} %</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+                "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{:.1} %</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
                 escape(&u.role),
                 u.commits,
                 u.share * 100.0,
                 u.tu_hours,
+                u.awake_hours,
                 u.woken,
                 u.put_to_sleep
             );

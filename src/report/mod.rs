@@ -184,6 +184,8 @@ pub struct RoleUse {
     pub share: f64,
     /// Hours its TUs were open (open → finished, or → its latest commit).
     pub tu_hours: f64,
+    /// Hours it was awake in the roster over the period (first to last commit).
+    pub awake_hours: f64,
     /// `Role-Event: wake` commits naming it.
     pub woken: usize,
     /// `Role-Event: dormant` commits naming it.
@@ -300,6 +302,10 @@ struct Signals {
     feedback: Vec<(i64, u8, Option<String>, Option<String>)>,
     decisions: Vec<i64>,
     role_events: Vec<(String, String)>,
+    /// (time, role code, wake | dormant), in history order.
+    role_times: Vec<(i64, String, String)>,
+    /// The first and last commit times seen.
+    span: Option<(i64, i64)>,
 }
 
 fn signals(repo: &Repo, tips: &[String]) -> Result<Signals, Error> {
@@ -310,6 +316,10 @@ fn signals(repo: &Repo, tips: &[String]) -> Result<Signals, Error> {
     let keep =
         |m: &str| m.contains("Feedback:") || m.contains("Decision:") || m.contains("Role-Event:");
     repo.walk(tips, &[], &keep, &mut |c| {
+        out.span = Some(match out.span {
+            None => (c.time, c.time),
+            Some((a, b)) => (a.min(c.time), b.max(c.time)),
+        });
         if c.message.is_empty() {
             return true;
         }
@@ -333,6 +343,11 @@ fn signals(repo: &Repo, tips: &[String]) -> Result<Signals, Error> {
             for role in trailers::values(&found, "Role") {
                 out.role_events
                     .push((role.to_string(), ev.trim().to_lowercase()));
+                out.role_times.push((
+                    c.time,
+                    crate::roles::code(role).unwrap_or(role).to_string(),
+                    ev.trim().to_lowercase(),
+                ));
             }
         }
         true
@@ -636,7 +651,55 @@ pub fn compute(repo: &Repo, since: Option<&str>) -> Result<Report, Error> {
     tips.dedup();
     let sig = signals(repo, &tips)?;
     let total_commits: usize = role_commits.values().sum();
+    // Awake time from the roster's history: a role's `Role-Event` commits switch it;
+    // before its first one it was in the other state (a role first woken was asleep),
+    // and a role with none has been as the roster says now, all along.
+    let awake_now: BTreeSet<&str> = crate::orchestra::roster::awake(repo)?
+        .into_iter()
+        .filter_map(crate::roles::code)
+        .collect();
+    let mut awake_secs: BTreeMap<String, i64> = BTreeMap::new();
+    if let Some((first, last)) = sig.span {
+        let start = from.map_or(first, |f| f.max(first));
+        for (_, code, _) in crate::roles::ROLES {
+            let mut events: Vec<&(i64, String, String)> = sig
+                .role_times
+                .iter()
+                .filter(|(_, r, _)| r == code)
+                .collect();
+            events.sort_by_key(|e| e.0);
+            let mut awake = match events.first() {
+                Some((_, _, e)) => e == "dormant",
+                None => awake_now.contains(code),
+            };
+            let mut since = first;
+            let mut total = 0i64;
+            let mut add = |a: i64, b: i64| {
+                let (a, b) = (a.max(start), b.min(last));
+                if b > a {
+                    total += b - a;
+                }
+            };
+            for (t, _, e) in events {
+                let wakes = e == "wake";
+                if awake && !wakes {
+                    add(since, *t);
+                }
+                if wakes != awake {
+                    since = *t;
+                }
+                awake = wakes;
+            }
+            if awake {
+                add(since, last);
+            }
+            if total > 0 {
+                awake_secs.insert(code.to_string(), total);
+            }
+        }
+    }
     let mut role_names: BTreeSet<String> = role_commits.keys().cloned().collect();
+    role_names.extend(awake_secs.keys().cloned());
     role_names.extend(role_hours.keys().cloned());
     role_names.extend(sig.role_events.iter().map(|(r, _)| r.clone()));
     let roles = role_names
@@ -652,6 +715,10 @@ pub fn compute(repo: &Repo, since: Option<&str>) -> Result<Report, Error> {
                 },
                 tu_hours: round(
                     role_hours.get(&role).copied().unwrap_or(0) as f64 / 3600.0,
+                    1,
+                ),
+                awake_hours: round(
+                    awake_secs.get(&role).copied().unwrap_or(0) as f64 / 3600.0,
                     1,
                 ),
                 woken: sig

@@ -51,6 +51,20 @@ fn scripted() -> Sandbox {
         "Mudbank: follow the humming",
     );
     ok(at(&s, "02T10:00:00", &["tu", "start", &a]));
+    // The Player-Narrator is woken for A, and put back to sleep 22.5 h later.
+    ok(at(
+        &s,
+        "02T12:00:00",
+        &[
+            "role",
+            "wake",
+            "PN",
+            "--tu",
+            &a,
+            "--reason",
+            "read the new choice aloud",
+        ],
+    ));
     edit(
         &s,
         "sections/mudbank.md",
@@ -76,6 +90,11 @@ fn scripted() -> Sandbox {
         at(&s, "03T09:00:00", &["gate", "submit", "--tu", &a]).code,
         1
     );
+    ok(at(
+        &s,
+        "03T10:30:00",
+        &["role", "dormant", "PN", "--reason", "the reading is done"],
+    ));
     edit(&s, "sections/mudbank.md", "marsh-chanel", "marsh-channel");
     ok(at(
         &s,
@@ -228,6 +247,24 @@ fn report_gives_the_known_figures_of_a_scripted_history() {
         .map(|r| r["share"].as_f64().expect("value"))
         .sum();
     assert!((shares - 1.0).abs() < 0.01, "shares add up: {}", v["roles"]);
+    let role = |code: &str| {
+        v["roles"]
+            .as_array()
+            .expect("roles")
+            .iter()
+            .find(|r| r["role"] == code)
+            .cloned()
+    };
+    // Awake time from the roster's history: PN 22.5 h between its wake and its sleep;
+    // GK awake from the first commit (02T08:00) to the last (14T10:00); AD never.
+    let pn = role("PN").expect("PN");
+    assert_eq!(pn["awake_hours"], 22.5, "{pn}");
+    assert_eq!(
+        (pn["woken"].as_u64(), pn["put_to_sleep"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(role("GK").expect("GK")["awake_hours"], 290.0);
+    assert!(role("AD").is_none(), "{}", v["roles"]);
 
     // The sample's three hook cards: accepted, deferred, proposed.
     assert_eq!(v["hooks"]["total"], 3);
