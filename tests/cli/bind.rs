@@ -1,12 +1,7 @@
 //! Binding a snapshot: only the tag's player-facing tree reaches the views, the same
 //! snapshot binds to the same bytes, and anything but a snapshot on cold is refused.
 
-use crate::harness::{Run, Sandbox};
-
-fn ok(r: Run) -> Run {
-    assert_eq!(r.code, 0, "{r:?}");
-    r
-}
+use crate::harness::{Run, Sandbox, ok};
 
 fn sr(s: &Sandbox, args: &[&str]) -> Run {
     s.run_in("book", args)

@@ -1,11 +1,6 @@
 //! Protecting cold: `merge`, `rollback`, and the hooks, driven through the real git CLI.
 
-use crate::harness::{Run, Sandbox};
-
-fn ok(r: Run) -> Run {
-    assert_eq!(r.code, 0, "{r:?}");
-    r
-}
+use crate::harness::{Run, Sandbox, ok};
 
 fn sample(s: &Sandbox) {
     ok(s.run(&["init", "book", "--from-sample"]));

@@ -1,12 +1,7 @@
 //! `conflict open | list | resolve`: the authority table settles what it can; the rest
 //! becomes a question for the customer; everything is in history and in `tu show`.
 
-use crate::harness::{Run, Sandbox};
-
-fn ok(r: Run) -> Run {
-    assert_eq!(r.code, 0, "{r:?}");
-    r
-}
+use crate::harness::{Run, Sandbox, ok};
 
 fn sr(s: &Sandbox, args: &[&str]) -> Run {
     s.run_in("book", args)

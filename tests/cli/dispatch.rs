@@ -1,12 +1,7 @@
 //! The Showrunner's desk: requests dispatched to loops, ambiguity asked as a question,
 //! multi-part requests ordered by dependencies, and the request corpus.
 
-use crate::harness::{Run, Sandbox};
-
-fn ok(r: Run) -> Run {
-    assert_eq!(r.code, 0, "{r:?}");
-    r
-}
+use crate::harness::{Sandbox, ok};
 
 fn sample() -> Sandbox {
     let s = Sandbox::new();

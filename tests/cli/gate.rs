@@ -1,12 +1,7 @@
 //! The Gatekeeper through the CLI: the sample passes clean, waivers, bar selection,
 //! witness routes, explain, submit and show.
 
-use crate::harness::{Run, Sandbox};
-
-fn ok(r: Run) -> Run {
-    assert_eq!(r.code, 0, "{r:?}");
-    r
-}
+use crate::harness::{Sandbox, ok};
 
 fn sample(s: &Sandbox) {
     ok(s.run(&["init", "book", "--from-sample"]));

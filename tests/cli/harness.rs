@@ -6,6 +6,12 @@ use std::process::Command;
 pub const BIN: &str = env!("CARGO_BIN_EXE_showrunner");
 pub const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
 
+/// The run, when it succeeded (exit 0); otherwise the test fails showing it.
+pub fn ok(r: Run) -> Run {
+    assert_eq!(r.code, 0, "{r:?}");
+    r
+}
+
 /// A finished command.
 #[derive(Debug)]
 pub struct Run {

@@ -2,12 +2,7 @@
 //! stylesheet) becomes a studio that passes the gate; planted defects are reported
 //! exactly; and a bound Twee view imports back to the same sections and choices.
 
-use crate::harness::{FIXTURES, Run, Sandbox};
-
-fn ok(r: Run) -> Run {
-    assert_eq!(r.code, 0, "{r:?}");
-    r
-}
+use crate::harness::{FIXTURES, Sandbox, ok};
 
 fn twee(name: &str) -> String {
     format!("{FIXTURES}/twee/{name}")

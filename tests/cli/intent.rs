@@ -2,12 +2,7 @@
 
 use std::io::Write as _;
 
-use crate::harness::{BIN, Run, Sandbox};
-
-fn ok(r: Run) -> Run {
-    assert_eq!(r.code, 0, "{r:?}");
-    r
-}
+use crate::harness::{BIN, Sandbox, ok};
 
 /// Sends envelopes on standard input; returns the reply envelopes and the exit code.
 fn send(s: &Sandbox, envelopes: &[serde_json::Value]) -> (Vec<serde_json::Value>, i32) {

@@ -2,12 +2,7 @@
 //! dispatch → TU open → roles woken → checkpoints per step → a question asked and
 //! answered → gate submit → remediation → resubmit → ready for merge.
 
-use crate::harness::{Run, Sandbox};
-
-fn ok(r: Run) -> Run {
-    assert_eq!(r.code, 0, "{r:?}");
-    r
-}
+use crate::harness::{Run, Sandbox, ok};
 
 fn sr(s: &Sandbox, args: &[&str]) -> Run {
     s.run_in("book", args)

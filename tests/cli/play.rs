@@ -5,12 +5,7 @@ use std::io::Write as _;
 
 use showrunner::play::{Playable, State};
 
-use crate::harness::{BIN, Run, Sandbox};
-
-fn ok(r: Run) -> Run {
-    assert_eq!(r.code, 0, "{r:?}");
-    r
-}
+use crate::harness::{BIN, Run, Sandbox, ok};
 
 fn sr(s: &Sandbox, args: &[&str]) -> Run {
     s.run_in("book", args)

@@ -1,12 +1,7 @@
 //! `ask`, `questions` and `answer`: batches on hot, the attention budget, decisions
 //! recorded with trailers and shown next to their TU.
 
-use crate::harness::{Run, Sandbox};
-
-fn ok(r: Run) -> Run {
-    assert_eq!(r.code, 0, "{r:?}");
-    r
-}
+use crate::harness::{Run, Sandbox, ok};
 
 fn sr(s: &Sandbox, args: &[&str]) -> Run {
     s.run_in("book", args)

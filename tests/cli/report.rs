@@ -1,12 +1,7 @@
 //! `report` on a scripted history whose figures are known in advance: three TUs, two
 //! blocked gates, one rework, two cycle times, one blocker, one snapshot, two scores.
 
-use crate::harness::{Run, Sandbox};
-
-fn ok(r: Run) -> Run {
-    assert_eq!(r.code, 0, "{r:?}");
-    r
-}
+use crate::harness::{Run, Sandbox, ok};
 
 /// Runs showrunner in the studio at a given moment of the script.
 fn at(s: &Sandbox, when: &str, args: &[&str]) -> Run {

@@ -1,12 +1,7 @@
 //! `role list | wake | dormant`: the roster on hot, changed only by `Role-Event:` commits,
 //! with the refusals that keep the studio running.
 
-use crate::harness::{Run, Sandbox};
-
-fn ok(r: Run) -> Run {
-    assert_eq!(r.code, 0, "{r:?}");
-    r
-}
+use crate::harness::{Run, Sandbox, ok};
 
 fn sr(s: &Sandbox, args: &[&str]) -> Run {
     s.run_in("book", args)

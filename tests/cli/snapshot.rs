@@ -1,12 +1,7 @@
 //! Snapshots: annotated tags on cold with a verifiable manifest and the TUs since the
 //! previous snapshot.
 
-use crate::harness::{Run, Sandbox};
-
-fn ok(r: Run) -> Run {
-    assert_eq!(r.code, 0, "{r:?}");
-    r
-}
+use crate::harness::{Run, Sandbox, ok};
 
 fn sr(s: &Sandbox, args: &[&str]) -> Run {
     s.run_in("book", args)

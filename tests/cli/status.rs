@@ -1,11 +1,6 @@
 //! `status`: the studio on one screen, followed through a whole traced change.
 
-use crate::harness::{Run, Sandbox};
-
-fn ok(r: Run) -> Run {
-    assert_eq!(r.code, 0, "{r:?}");
-    r
-}
+use crate::harness::{Sandbox, ok};
 
 fn status(s: &Sandbox) -> serde_json::Value {
     ok(s.run_in("book", &["status", "--format", "json"])).json()

@@ -1,7 +1,7 @@
 //! Trace Units through the CLI: a whole life, refusals, safety of the tool's commits,
 //! bare repositories, the commit-msg hook and lineage.
 
-use crate::harness::{Run, Sandbox};
+use crate::harness::{Run, Sandbox, ok};
 
 fn sample(s: &Sandbox) {
     let r = s.run(&["init", "book", "--from-sample"]);
@@ -12,11 +12,6 @@ fn tu(s: &Sandbox, args: &[&str]) -> Run {
     let mut full = vec!["tu"];
     full.extend_from_slice(args);
     s.run_in("book", &full)
-}
-
-fn ok(r: Run) -> Run {
-    assert_eq!(r.code, 0, "{r:?}");
-    r
 }
 
 fn commit(s: &Sandbox, file: &str, text: &str, message: &str) {
