@@ -72,8 +72,12 @@ pub(super) fn run(ctx: &Ctx, args: ImportArgs) -> Result<Output, Error> {
             r.tu,
             &r.commit[..10]
         );
-        if let Some(start) = &s.start {
-            o.push_str(&format!("start: {start}\n"));
+        match (&s.start, r.created) {
+            (Some(start), true) => o.push_str(&format!("start: {start}\n")),
+            (Some(start), false) => o.push_str(&format!(
+                "the studio keeps its own start; the story begins at section {start} (link it from the book)\n"
+            )),
+            (None, _) => {}
         }
         for (p, id) in &s.renamed {
             o.push_str(&format!("renamed: \"{p}\" → {id}\n"));

@@ -148,7 +148,9 @@ pub fn status(repo: &Repo, tu: Option<&str>) -> Result<Status, Error> {
     };
     let d = ws.show(&id)?;
     let playbooks = ws.playbooks()?;
-    let p = find(&playbooks, &d.summary.loop_id)?;
+    // A TU of a loop no playbook describes still has a status: no steps to tick off.
+    let unknown = Playbook::default();
+    let p = playbooks.get(&d.summary.loop_id).unwrap_or(&unknown);
     let recorded: Vec<String> = d
         .record
         .iter()

@@ -59,7 +59,7 @@ pub struct Parameter {
 }
 
 /// A loop playbook, as far as the TU ledger needs it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Playbook {
     /// Loop id (`lore_deepening`).
     pub id: String,

@@ -229,3 +229,33 @@ fn a_full_production_run_through_the_cli() {
     let shown = ok(sr(&s, &["tu", "show", &tu])).stdout;
     assert!(shown.contains("Keep it hidden"), "{shown}");
 }
+
+#[test]
+fn a_tu_of_a_loop_no_playbook_describes_still_has_a_status() {
+    let s = Sandbox::new();
+    ok(s.run(&["init", "book", "--from-sample"]));
+    let tu = ok(sr(
+        &s,
+        &[
+            "--format",
+            "json",
+            "tu",
+            "open",
+            "--loop",
+            "house_cleaning",
+            "--title",
+            "Sweep",
+        ],
+    ))
+    .json()["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let st = ok(sr(&s, &["--format", "json", "loop", "status", &tu])).json();
+    assert_eq!(st["loop"], "house_cleaning");
+    assert_eq!(st["steps"], serde_json::json!([]));
+    assert_eq!(
+        st["next"]["command"],
+        format!("showrunner gate submit --tu {tu}")
+    );
+}
