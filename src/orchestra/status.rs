@@ -89,7 +89,7 @@ pub fn status(repo: &Repo) -> Result<Status, Error> {
         .collect();
 
     let mut open: BTreeMap<State, Vec<Summary>> = BTreeMap::new();
-    for s in ws.list(None)? {
+    for s in ws.list_with(Some(&ledger), None)? {
         if OPEN_STATES.contains(&s.state) {
             open.entry(s.state).or_default().push(s);
         }

@@ -670,14 +670,31 @@ impl<'r> Workspace<'r> {
     /// The list is a pure function of the branch tips (hot, cold, `tu/*`), so it is
     /// cached under the git directory keyed by those tips; any moved tip recomputes it.
     pub fn list(&self, state: Option<State>) -> Result<Vec<Summary>, Error> {
+        self.list_with(None, state)
+    }
+
+    /// Like [`Workspace::list`], replaying from a ledger the caller already has (one
+    /// walk of history instead of two) when the list is not cached.
+    pub fn list_with(
+        &self,
+        ledger: Option<&Ledger>,
+        state: Option<State>,
+    ) -> Result<Vec<Summary>, Error> {
         let key = self.tips_key()?;
         let all = match self.read_list_cache(&key) {
             Some(cached) => cached,
             None => {
-                let ledger = self.ledger()?;
+                let owned;
+                let ledger = match ledger {
+                    Some(l) => l,
+                    None => {
+                        owned = self.ledger()?;
+                        &owned
+                    }
+                };
                 let mut all = Vec::new();
-                for id in self.known(&ledger)? {
-                    all.push(self.summary(&id, &ledger)?);
+                for id in self.known(ledger)? {
+                    all.push(self.summary(&id, ledger)?);
                 }
                 self.write_list_cache(&key, &all);
                 all
@@ -695,7 +712,7 @@ impl<'r> Workspace<'r> {
         // The replay rules live in this binary: a different build recomputes.
         let mut key = format!(
             "v2 showrunner={} hot={} cold={}",
-            env!("CARGO_PKG_VERSION"),
+            crate::gate::cache::BUILD_ID,
             self.config.hot,
             self.config.cold
         );
