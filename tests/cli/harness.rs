@@ -65,56 +65,43 @@ impl Sandbox {
         self.dir.path().join(rel)
     }
 
-    /// Runs showrunner in `cwd` (relative to the sandbox).
-    pub fn run_in(&self, cwd: &str, args: &[&str]) -> Run {
-        let mut cmd = Command::new(BIN);
-        hermetic(&mut cmd, &self.join("home"));
-        let out = cmd
-            .args(args)
-            .current_dir(self.join(cwd))
-            .output()
-            .expect("run showrunner");
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
-    }
-
-    /// Runs showrunner in `cwd` as if at `date` (ISO 8601): commits, tags and reflog
-    /// entries carry that time (a scripted history).
-    pub fn run_at(&self, cwd: &str, date: &str, args: &[&str]) -> Run {
-        let mut cmd = Command::new(BIN);
-        hermetic(&mut cmd, &self.join("home"));
-        let out = cmd
-            .env("GIT_AUTHOR_DATE", date)
-            .env("GIT_COMMITTER_DATE", date)
-            .args(args)
-            .current_dir(self.join(cwd))
-            .output()
-            .expect("run showrunner");
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
-    }
-
-    /// Runs showrunner in `cwd` with extra environment variables.
-    pub fn run_env(&self, cwd: &str, env: &[(&str, &str)], args: &[&str]) -> Run {
-        let mut cmd = Command::new(BIN);
+    /// Runs `program` in `cwd` (relative to the sandbox), hermetically, with extra
+    /// environment variables.
+    fn exec(&self, program: &str, cwd: &str, env: &[(&str, &str)], args: &[&str]) -> Run {
+        let mut cmd = Command::new(program);
         hermetic(&mut cmd, &self.join("home"));
         let out = cmd
             .envs(env.iter().copied())
             .args(args)
             .current_dir(self.join(cwd))
             .output()
-            .expect("run showrunner");
+            .unwrap_or_else(|e| panic!("run {program}: {e}"));
         Run {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
         }
+    }
+
+    /// Runs showrunner in `cwd` (relative to the sandbox).
+    pub fn run_in(&self, cwd: &str, args: &[&str]) -> Run {
+        self.exec(BIN, cwd, &[], args)
+    }
+
+    /// Runs showrunner in `cwd` as if at `date` (ISO 8601): commits, tags and reflog
+    /// entries carry that time (a scripted history).
+    pub fn run_at(&self, cwd: &str, date: &str, args: &[&str]) -> Run {
+        self.exec(
+            BIN,
+            cwd,
+            &[("GIT_AUTHOR_DATE", date), ("GIT_COMMITTER_DATE", date)],
+            args,
+        )
+    }
+
+    /// Runs showrunner in `cwd` with extra environment variables.
+    pub fn run_env(&self, cwd: &str, env: &[(&str, &str)], args: &[&str]) -> Run {
+        self.exec(BIN, cwd, env, args)
     }
 
     /// Runs showrunner at the sandbox root.
@@ -124,35 +111,14 @@ impl Sandbox {
 
     /// Runs git in `cwd` and returns its stdout; panics when git fails.
     pub fn git(&self, cwd: &str, args: &[&str]) -> String {
-        let mut cmd = Command::new("git");
-        hermetic(&mut cmd, &self.join("home"));
-        let out = cmd
-            .args(args)
-            .current_dir(self.join(cwd))
-            .output()
-            .expect("run git");
-        assert!(
-            out.status.success(),
-            "git {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).trim_end().to_string()
+        let r = self.git_status(cwd, args);
+        assert_eq!(r.code, 0, "git {args:?} failed: {}", r.stderr);
+        r.stdout.trim_end().to_string()
     }
 
     /// Runs git in `cwd` and returns whatever happened (for commands expected to fail).
     pub fn git_status(&self, cwd: &str, args: &[&str]) -> Run {
-        let mut cmd = Command::new("git");
-        hermetic(&mut cmd, &self.join("home"));
-        let out = cmd
-            .args(args)
-            .current_dir(self.join(cwd))
-            .output()
-            .expect("run git");
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        self.exec("git", cwd, &[], args)
     }
 
     /// Copies a fixture folder into the sandbox at `to`.
