@@ -10,7 +10,7 @@ use crate::artifact::{self, Kind};
 use crate::error::Error;
 use crate::git::Repo;
 use crate::orchestra::dispatch::{self, Catalogue};
-use crate::orchestra::{loops, playbook, questions, roster};
+use crate::orchestra::{loops, playbook, questions};
 use crate::trace::tu::{OpenRequest, Workspace};
 
 /// Arguments of `dispatch`.
@@ -83,54 +83,32 @@ pub(super) fn run(ctx: &Ctx, args: DispatchArgs) -> Result<Output, Error> {
     } else {
         None
     };
+    let title: String = args.request.trim().chars().take(80).collect();
+    let inputs: Vec<String> = d
+        .params
+        .iter()
+        .map(|(k, v)| format!("{k}: {}", v.join(", ")))
+        .collect();
     let mut opened = Vec::new();
     let mut woken: Vec<&str> = Vec::new();
-    if args.open && !d.ambiguous {
-        let title: String = args.request.trim().chars().take(80).collect();
-        let inputs: Vec<String> = d
-            .params
-            .iter()
-            .map(|(k, v)| format!("{k}: {}", v.join(", ")))
-            .collect();
-        for p in &d.loops {
-            let o = ws.open(&OpenRequest {
-                loop_id: &p.loop_id,
-                title: &title,
-                role: None,
-                branch: false,
-                inputs: &inputs,
-            })?;
-            if let Some(pb) = playbooks.get(&p.loop_id)
-                && let Some((w, _)) = roster::wake_for(
-                    &repo,
-                    &o.id,
-                    &loops::needed(pb),
-                    &format!("needed by the {} run {}", pb.name, o.id),
-                )?
-            {
-                woken.extend(w);
-            }
-            opened.push(o.id);
-        }
-    }
     // The brief each loop's TU would get (what `--open` commits).
-    let title: String = args.request.trim().chars().take(80).collect();
     let mut briefs: Vec<(String, String)> = Vec::new();
-    if !args.open && !d.ambiguous {
-        let inputs: Vec<String> = d
-            .params
-            .iter()
-            .map(|(k, v)| format!("{k}: {}", v.join(", ")))
-            .collect();
+    if !d.ambiguous {
         for p in &d.loops {
-            let (id, _, _, text) = ws.preview(&OpenRequest {
-                loop_id: &p.loop_id,
-                title: &title,
-                role: None,
-                branch: false,
-                inputs: &inputs,
-            })?;
-            briefs.push((id, text));
+            if args.open {
+                let run = loops::open_run(&repo, &ws, &playbooks, &p.loop_id, &title, &inputs)?;
+                woken.extend(run.woken.map(|(w, _)| w).unwrap_or_default());
+                opened.push(run.opened.id);
+            } else {
+                let (id, _, _, text) = ws.preview(&OpenRequest {
+                    loop_id: &p.loop_id,
+                    title: &title,
+                    role: None,
+                    branch: false,
+                    inputs: &inputs,
+                })?;
+                briefs.push((id, text));
+            }
         }
     }
     let first = d.loops.first().map(|p| p.loop_id.clone());

@@ -97,19 +97,42 @@ pub fn run(
                 .join(", ")
         )
     };
+    open_run(
+        repo,
+        &ws,
+        &playbooks,
+        loop_id,
+        title.unwrap_or(&default_title),
+        &inputs,
+    )
+}
+
+/// Opens a run's TU and wakes, in one roster commit, the dormant roles its playbook
+/// needs (what `loop run` and `dispatch --open` both do).
+pub fn open_run(
+    repo: &Repo,
+    ws: &Workspace<'_>,
+    playbooks: &BTreeMap<String, Playbook>,
+    loop_id: &str,
+    title: &str,
+    inputs: &[String],
+) -> Result<Run, Error> {
     let opened = ws.open(&OpenRequest {
         loop_id,
-        title: title.unwrap_or(&default_title),
+        title,
         role: None,
         branch: false,
-        inputs: &inputs,
+        inputs,
     })?;
-    let woken = roster::wake_for(
-        repo,
-        &opened.id,
-        &needed(p),
-        &format!("needed by the {} run {}", p.name, opened.id),
-    )?;
+    let woken = match playbooks.get(loop_id) {
+        Some(p) => roster::wake_for(
+            repo,
+            &opened.id,
+            &needed(p),
+            &format!("needed by the {} run {}", p.name, opened.id),
+        )?,
+        None => None,
+    };
     Ok(Run { opened, woken })
 }
 
