@@ -26,6 +26,22 @@ pub fn ymd(secs: i64, offset_minutes: i32) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// The next free dated id `<kind>-<date>-NN` (gate reports `GK`, question batches `Q`,
+/// conflicts `C`, playtest notes `PT`) among the ids that exist.
+pub fn next_dated_id<'a>(
+    kind: &str,
+    date: &str,
+    existing: impl Iterator<Item = &'a str>,
+) -> String {
+    let prefix = format!("{kind}-{date}-");
+    let max = existing
+        .filter_map(|id| id.strip_prefix(&prefix))
+        .filter_map(|n| n.parse::<u32>().ok())
+        .max()
+        .unwrap_or(0);
+    format!("{prefix}{:02}", max + 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -35,5 +51,19 @@ mod tests {
         assert_eq!(ymd(1_764_158_400, 0), "2025-11-26");
         assert_eq!(ymd(days_from_civil(2024, 2, 29) * 86_400, 0), "2024-02-29");
         assert_eq!(ymd(-1, 0), "1969-12-31");
+        let ids = [
+            "Q-2026-11-26-01",
+            "Q-2026-11-26-07",
+            "Q-2026-11-25-09",
+            "C-2026-11-26-30",
+        ];
+        assert_eq!(
+            next_dated_id("Q", "2026-11-26", ids.into_iter()),
+            "Q-2026-11-26-08"
+        );
+        assert_eq!(
+            next_dated_id("PT", "2026-11-26", ids.into_iter()),
+            "PT-2026-11-26-01"
+        );
     }
 }

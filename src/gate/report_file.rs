@@ -102,11 +102,5 @@ pub fn render(report: &Report, meta: &Meta<'_>) -> String {
 
 /// The next free `GK-<date>-NN` among existing report ids.
 pub fn next_id<'a>(date: &str, existing: impl Iterator<Item = &'a str>) -> String {
-    let prefix = format!("GK-{date}-");
-    let max = existing
-        .filter_map(|id| id.strip_prefix(&prefix))
-        .filter_map(|n| n.parse::<u32>().ok())
-        .max()
-        .unwrap_or(0);
-    format!("{prefix}{:02}", max + 1)
+    crate::date::next_dated_id("GK", date, existing)
 }

@@ -301,14 +301,7 @@ pub fn open(
     let existing = list(repo)?;
     let who = repo.identity();
     let today = date::ymd(who.time, who.offset);
-    let prefix = format!("C-{today}-");
-    let n = existing
-        .iter()
-        .filter_map(|c| c.id.strip_prefix(&prefix)?.parse::<u32>().ok())
-        .max()
-        .unwrap_or(0)
-        + 1;
-    let id = format!("{prefix}{n:02}");
+    let id = date::next_dated_id("C", &today, existing.iter().map(|c| c.id.as_str()));
     // What the table cannot settle goes to the customer, with the mediator's framing.
     let question = if decides.is_none() {
         let options: Vec<Choice> = roles_in

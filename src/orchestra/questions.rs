@@ -50,14 +50,7 @@ pub fn ask_which_loop(
         .into_iter()
         .map(|(p, _)| artifact::stem(&p).to_string())
         .collect();
-    let prefix = format!("Q-{today}-");
-    let n = existing
-        .iter()
-        .filter_map(|i| i.strip_prefix(&prefix)?.parse::<u32>().ok())
-        .max()
-        .unwrap_or(0)
-        + 1;
-    let id = format!("{prefix}{n:02}");
+    let id = date::next_dated_id("Q", &today, existing.iter().map(String::as_str));
     let mut options: Vec<&str> = candidates.iter().map(|c| c.loop_id.as_str()).collect();
     for fallback in ["scene_forge", "story_spark", "remediation"] {
         if options.len() >= 3 {
@@ -349,15 +342,8 @@ pub fn ask(repo: &Repo, asking: &Asking) -> Result<Committed, Error> {
     let (hot, tip) = ws.hot_tip()?;
     let who = repo.identity();
     let today = date::ymd(who.time, who.offset);
-    let prefix = format!("Q-{today}-");
-    let n = all
-        .iter()
-        .filter_map(|b| b.id.strip_prefix(&prefix)?.parse::<u32>().ok())
-        .max()
-        .unwrap_or(0)
-        + 1;
     let batch = Batch {
-        id: format!("{prefix}{n:02}"),
+        id: date::next_dated_id("Q", &today, all.iter().map(|b| b.id.as_str())),
         asked: today,
         asked_by: asking
             .asked_by

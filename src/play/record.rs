@@ -94,20 +94,12 @@ pub fn record(repo: &Repo, r: &Report, tu: Option<&str>) -> Result<(String, Stri
     let (hot, tip) = ws.hot_tip()?;
     let who = repo.identity();
     let today = date::ymd(who.time, who.offset);
-    let prefix = format!("PT-{today}-");
-    let n = repo
+    let existing: Vec<String> = repo
         .tree_files(&tip, &|p| p.starts_with("playtests/"))?
         .iter()
-        .filter_map(|(p, _)| {
-            crate::artifact::stem(p)
-                .strip_prefix(&prefix)?
-                .parse::<u32>()
-                .ok()
-        })
-        .max()
-        .unwrap_or(0)
-        + 1;
-    let id = format!("{prefix}{n:02}");
+        .map(|(p, _)| crate::artifact::stem(p).to_string())
+        .collect();
+    let id = date::next_dated_id("PT", &today, existing.iter().map(String::as_str));
     let path = format!("playtests/{id}.yaml");
     let text = render(r, &id, &tu, &today);
     let problems = brief::validate_as(Kind::PlaytestNotes, &path, &text);
