@@ -42,15 +42,6 @@ pub fn ask_which_loop(
     if open.len() as u32 >= ws.config.questions_max_open {
         return Ok(None);
     }
-    let (hot, tip) = ws.hot_tip()?;
-    let who = repo.identity();
-    let today = date::ymd(who.time, who.offset);
-    let existing: Vec<String> = repo
-        .tree_files(&tip, &|p| p.starts_with("questions/"))?
-        .into_iter()
-        .map(|(p, _)| artifact::stem(&p).to_string())
-        .collect();
-    let id = date::next_dated_id("Q", &today, existing.iter().map(String::as_str));
     let mut options: Vec<&str> = candidates.iter().map(|c| c.loop_id.as_str()).collect();
     for fallback in ["scene_forge", "story_spark", "remediation"] {
         if options.len() >= 3 {
@@ -61,50 +52,52 @@ pub fn ask_which_loop(
         }
     }
     options.truncate(4);
-    let mut text = format!(
-        "# A question for the customer, asked by `showrunner dispatch`.\nid: {id}\nasked: \"{today}\"\nasked_by: showrunner\nstatus: open\nquestions:\n  - id: which-loop\n    context: {}\n    question: Which kind of work did you mean?\n    options:\n",
-        quote(&format!(
-            "The request \"{}\" could mean more than one kind of work.",
-            request.trim()
-        ))
-    );
-    let keys = ["a", "b", "c", "d"];
-    for (k, loop_id) in keys.iter().zip(&options) {
-        let (name, purpose) = playbooks
-            .get(*loop_id)
-            .map(|p| {
-                (
-                    p.name.clone(),
-                    p.purpose
-                        .split(". ")
-                        .next()
-                        .unwrap_or("")
-                        .trim_end_matches('.')
-                        .to_string(),
-                )
-            })
-            .unwrap_or_else(|| (loop_id.to_string(), String::new()));
-        text.push_str(&format!(
-            "      - key: {k}\n        label: {}\n        impact: {}\n",
-            quote(&name),
-            quote(&format!("Opens a {loop_id} TU. {purpose}."))
-        ));
-    }
-    text.push_str("    recommendation: a\n");
-    let path = format!("questions/{id}.yaml");
-    let problems = brief::validate_as(Kind::Question, &path, &text);
-    if !problems.is_empty() {
-        return Err(Error::Usage(format!(
-            "internal: the question batch would not be valid:\n{}",
-            problems.join("\n")
-        )));
-    }
-    let message = trailers::append(
-        &format!("Ask {id}: which loop?\n"),
-        &[("Question", &id), ("Role", "SR")],
-    );
-    repo.commit_tool_files(&hot, &tip, &[(path, text.into_bytes())], &message, &who)?;
-    Ok(Some(id))
+    let choices = ["a", "b", "c", "d"]
+        .iter()
+        .zip(&options)
+        .map(|(k, loop_id)| {
+            let (name, purpose) = playbooks
+                .get(*loop_id)
+                .map(|p| {
+                    (
+                        p.name.clone(),
+                        p.purpose
+                            .split(". ")
+                            .next()
+                            .unwrap_or("")
+                            .trim_end_matches('.')
+                            .to_string(),
+                    )
+                })
+                .unwrap_or_else(|| (loop_id.to_string(), String::new()));
+            Choice {
+                key: k.to_string(),
+                label: name,
+                impact: format!("Opens a {loop_id} TU. {purpose}."),
+            }
+        })
+        .collect();
+    let asked = ask(
+        repo,
+        &Asking {
+            asked_by: None,
+            tu: None,
+            questions: vec![Question {
+                id: "which-loop".into(),
+                context: format!(
+                    "The request \"{}\" could mean more than one kind of work.",
+                    request.trim()
+                ),
+                question: "Which kind of work did you mean?".into(),
+                options: choices,
+                recommendation: "a".into(),
+                answer: None,
+                answered: None,
+                note: None,
+            }],
+        },
+    )?;
+    Ok(Some(asked.batch.id))
 }
 
 /// One option of a question.
