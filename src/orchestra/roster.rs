@@ -267,8 +267,8 @@ pub fn wake(repo: &Repo, role: &str, tu: &str, reason: &str) -> Result<Changed, 
             hint: Some("open a new TU for the work".into()),
         });
     }
-    let (hot, tip) = ws.hot_tip()?;
-    let mut entries = read(repo, &tip)?;
+    let (_, tip) = ws.hot_tip()?;
+    let entries = read(repo, &tip)?;
     let current = entries
         .get(role)
         .cloned()
@@ -283,24 +283,11 @@ pub fn wake(repo: &Repo, role: &str, tu: &str, reason: &str) -> Result<Changed, 
             hint: None,
         });
     }
-    let who = repo.identity();
-    entries.insert(
-        role,
-        Entry {
-            state: "awake".into(),
-            since: date::ymd(who.time, who.offset),
-            reason: reason.clone(),
-            tu: Some(tu.to_string()),
-            rewake_when: None,
-        },
-    );
-    let code = roles::code(role).unwrap_or(role);
-    let message = trailers::append(
-        &format!("Wake {role} for {tu}: {reason}\n"),
-        &[("TU", tu), ("Role-Event", "wake"), ("Role", code)],
-    );
-    let files = vec![("roles.yaml".to_string(), render(&entries).into_bytes())];
-    let commit = repo.commit_tool_files(&hot, &tip, &files, &message, &who)?;
+    let (_, commit) =
+        wake_for(repo, tu, &[role.to_string()], &reason)?.ok_or_else(|| Error::State {
+            message: format!("{role} is already awake"),
+            hint: None,
+        })?;
     Ok(Changed {
         role,
         state: "awake",
