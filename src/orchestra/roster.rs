@@ -218,14 +218,16 @@ pub fn list(repo: &Repo) -> Result<Vec<Listed>, Error> {
     let (_, tip) = ws.hot_tip()?;
     let entries = read(repo, &tip)?;
     let briefs = open_briefs(repo, &ws, &tip)?;
-    let usage = crate::report::compute(repo, None)?.roles;
+    let usage = crate::report::commits_per_role(&ws.ledger()?);
+    let total: usize = usage.values().sum();
     Ok(ROLES
         .iter()
         .map(|(role, code, _)| {
-            let used = usage
+            let commits: usize = usage
                 .iter()
-                .filter(|u| roles::canonical(&u.role) == Some(role))
-                .fold((0, 0.0), |(c, s), u| (c + u.commits, s + u.share));
+                .filter(|(r, _)| roles::canonical(r) == Some(role))
+                .map(|(_, n)| n)
+                .sum();
             Listed {
                 role,
                 code,
@@ -243,8 +245,12 @@ pub fn list(repo: &Repo) -> Result<Vec<Listed>, Error> {
                     .filter(|b| names(&b.3, role, true))
                     .map(|b| b.0.clone())
                     .collect(),
-                commits: used.0,
-                share: (used.1 * 1000.0_f64).round() / 1000.0,
+                commits,
+                share: if total == 0 {
+                    0.0
+                } else {
+                    (commits as f64 / total as f64 * 1000.0).round() / 1000.0
+                },
             }
         })
         .collect())

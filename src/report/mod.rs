@@ -393,6 +393,31 @@ fn merge_times(
     Ok(at)
 }
 
+/// Counts a TU's commits (those `counts` keeps) by role: a commit's own `Role:`
+/// trailer, else the role that opened the TU.
+fn commits_by_role(r: &TuRecord, counts: &dyn Fn(i64) -> bool, out: &mut BTreeMap<String, usize>) {
+    let opener = r.opened_with("Role");
+    let event_role: HashMap<&str, &str> = r
+        .events
+        .iter()
+        .filter_map(|e| Some((e.commit.as_str(), trailers::first(&e.trailers, "Role")?)))
+        .collect();
+    for c in r.commits.iter().filter(|c| counts(c.time)) {
+        if let Some(role) = event_role.get(c.id.as_str()).copied().or(opener) {
+            *out.entry(role.to_string()).or_default() += 1;
+        }
+    }
+}
+
+/// Each role's TU commits over all history (what `role list` shows as utilisation).
+pub fn commits_per_role(ledger: &Ledger) -> BTreeMap<String, usize> {
+    let mut out = BTreeMap::new();
+    for r in ledger.tus.values() {
+        commits_by_role(r, &|_| true, &mut out);
+    }
+    out
+}
+
 /// A TU's open time: its `open` event, else its first commit.
 fn opened_at(r: &TuRecord) -> Option<i64> {
     r.events
@@ -551,20 +576,7 @@ pub fn compute(repo: &Repo, since: Option<&str>) -> Result<Report, Error> {
     for r in ledger.tus.values() {
         let opener = r.opened_with("Role").map(str::to_string);
         let loop_id = r.opened_with("Loop").unwrap_or("(no loop)").to_string();
-        let event_role: HashMap<&str, &str> = r
-            .events
-            .iter()
-            .filter_map(|e| Some((e.commit.as_str(), trailers::first(&e.trailers, "Role")?)))
-            .collect();
-        for c in r.commits.iter().filter(|c| counts(c.time)) {
-            if let Some(role) = event_role
-                .get(c.id.as_str())
-                .map(|s| s.to_string())
-                .or_else(|| opener.clone())
-            {
-                *role_commits.entry(role).or_default() += 1;
-            }
-        }
+        commits_by_role(r, &counts, &mut role_commits);
         if let (Some(role), Some(o)) = (&opener, opened_at(r)) {
             let end = finish_of
                 .get(r.id.as_str())
