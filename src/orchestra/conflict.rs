@@ -371,10 +371,24 @@ pub fn open(
     };
     let message = trailers::append(&format!("{title}\n"), &refs);
     let commit = repo.commit_tool_files(&ws_hot, &tip, &[], &message, &who)?;
-    let conflict = list(repo)?
-        .into_iter()
-        .find(|c| c.id == id)
-        .ok_or_else(|| Error::Usage(format!("internal: {id} was not recorded")))?;
+    let conflict = Conflict {
+        status: if question.is_some() {
+            "escalated"
+        } else {
+            "open"
+        }
+        .into(),
+        id,
+        roles: roles_in,
+        topic: topic.to_string(),
+        kind: rule.map(|r| r.topic.clone()),
+        tu: tu.map(str::to_string),
+        opened: date::ymd(who.time, 0),
+        decides,
+        question,
+        resolution: None,
+        resolved_by: None,
+    };
     Ok(Opened { conflict, commit })
 }
 
@@ -445,9 +459,11 @@ pub fn resolve(repo: &Repo, id: &str, by: &str, decision: &str) -> Result<Opened
     }
     let message = trailers::append(&format!("Settle {id}: {decision}\n"), &t);
     let commit = repo.commit_tool_files(&hot, &tip, &[], &message, &repo.identity())?;
-    let conflict = list(repo)?
-        .into_iter()
-        .find(|x| x.id == id)
-        .ok_or_else(|| Error::Usage(format!("internal: {id} vanished")))?;
+    let conflict = Conflict {
+        status: "resolved".into(),
+        resolution: Some(decision.to_string()),
+        resolved_by: Some(by.to_string()),
+        ..c.clone()
+    };
     Ok(Opened { conflict, commit })
 }
