@@ -61,16 +61,46 @@ fn gatecheck(c: &mut Criterion) {
     git(&["commit", "-q", "-am", "One section"]);
     let old = repo.resolve_commit("cold").expect("cold");
     let new = repo.resolve_commit("hot").expect("hot");
-    // Verdicts are remembered by tree: clear them for the figure of a tree never judged.
-    let verdicts = repo.git_dir().join("showrunner").join("verdicts");
+    // Nothing remembered at all: a full gatecheck of the new tree.
+    let remembered = repo.git_dir().join("showrunner");
     group.bench_function(
-        "hook decision: cold move by a one-section change (tree not judged before)",
+        "hook decision: cold move by a one-section change (nothing judged before)",
+        |b| {
+            b.iter_batched(
+                || {
+                    let _ = std::fs::remove_dir_all(&remembered);
+                },
+                |()| showrunner::cold::check_update(&repo, Some(&old), &new).expect("verdict"),
+                criterion::BatchSize::PerIteration,
+            )
+        },
+    );
+    // Cold's own tree judged (as it was when cold moved there), the new tree never: the
+    // incremental gatecheck from cold's memo.
+    let _ = std::fs::remove_dir_all(&remembered);
+    showrunner::cold::check_update(&repo, None, &old).expect("verdict");
+    let verdicts = remembered.join("verdicts");
+    group.bench_function(
+        "hook decision: cold move by a one-section change (cold's tree judged, the new tree not)",
         |b| {
             b.iter_batched(
                 || {
                     let _ = std::fs::remove_dir_all(&verdicts);
                 },
-                |()| showrunner::cold::check_update(&repo, Some(&old), &new).expect("verdict"),
+                |()| {
+                    let v =
+                        showrunner::cold::check_update(&repo, Some(&old), &new).expect("verdict");
+                    // The bench commit is untraced; every bar of the gatecheck passes.
+                    assert!(
+                        v.report
+                            .findings
+                            .iter()
+                            .all(|f| f.code.starts_with("traceability/")),
+                        "{:?}",
+                        v.report.findings.first()
+                    );
+                    v
+                },
                 criterion::BatchSize::PerIteration,
             )
         },

@@ -8,7 +8,7 @@ use crate::error::Error;
 use crate::gate::context::finding;
 use crate::gate::{self, Bar, Decision, Finding, Report};
 use crate::git::Repo;
-use crate::studio::{RequireTu, Studio, Tree};
+use crate::studio::{RequireTu, Studio};
 use crate::trace::ledger::Ledger;
 use crate::trace::lifecycle::{Event, State};
 use crate::trace::tu::Workspace;
@@ -77,11 +77,12 @@ pub fn check_update(repo: &Repo, old: Option<&str>, new: &str) -> Result<Verdict
                 repo.tree_files(new, &|p| p == "studio.toml" || p.starts_with("tus/"))?,
             ),
         ),
+        // Else judged from what changed since `old`'s tree, when the gate has judged
+        // that and the change allows it; in full otherwise.
         None => {
-            let studio = Studio::load(&Tree::new(repo, new)?)?;
-            let report = gate::check(&studio);
-            gate::cache::store(repo, &key, &report);
-            (report, studio)
+            let judged = gate::incremental::judge(repo, old, new, &gate::Options::default())?;
+            gate::cache::store(repo, &key, &judged.report);
+            (judged.report, judged.studio)
         }
     };
     let hide: Vec<String> = old.map(|o| vec![o.to_string()]).unwrap_or_default();

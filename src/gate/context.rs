@@ -132,7 +132,12 @@ fn text_at<'a>(node: &'a Node, key: &str) -> Option<(&'a str, u32)> {
 impl<'a> Context<'a> {
     /// Builds the model once.
     pub fn new(studio: &'a Studio, today: &str) -> Context<'a> {
-        let story = Story::build(studio);
+        Context::with_story(studio, Story::build(studio), today)
+    }
+
+    /// Builds the model around a story graph made elsewhere: the incremental gatecheck
+    /// passes the whole story while `studio` holds only the files it re-reads.
+    pub fn with_story(studio: &'a Studio, story: Story, today: &str) -> Context<'a> {
         let reach = reach::search(&story);
         let reachable = match story.start {
             Some(s) => graph::reachable_ignoring_gates(&story, s),
@@ -196,8 +201,21 @@ impl<'a> Context<'a> {
     ///
     /// Files of the kind that failed to parse count as existing, so a parse error does
     /// not also show up as every reference to the file dangling.
-    pub fn ids(&self, kind: Kind) -> BTreeSet<&'a str> {
+    pub fn ids(&self, kind: Kind) -> BTreeSet<&str> {
         let studio: &'a Studio = self.studio;
+        if kind == Kind::Section {
+            // The story holds every section, parsed ones by file stem, whatever the
+            // studio value was loaded with.
+            let mut ids: BTreeSet<&str> = self.story.by_id.keys().map(String::as_str).collect();
+            ids.extend(
+                studio
+                    .rejected
+                    .iter()
+                    .filter(|r| r.kind == kind)
+                    .map(|r| crate::artifact::stem(&r.path)),
+            );
+            return ids;
+        }
         let mut ids: BTreeSet<&'a str> = self
             .of(kind)
             .filter_map(|a| {

@@ -11,6 +11,7 @@ pub mod codes;
 pub mod context;
 pub mod determinism;
 pub mod gateways;
+pub mod incremental;
 pub mod integrity;
 pub mod nonlinearity;
 pub mod presentation;
@@ -26,6 +27,9 @@ pub mod waivers;
 
 use serde::{Deserialize, Serialize};
 
+use std::collections::BTreeSet;
+
+use crate::story::Story;
 use crate::studio::Studio;
 
 /// How bad a finding is.
@@ -324,22 +328,49 @@ pub fn check(studio: &Studio) -> Report {
 /// Runs the gatecheck: the schema bar on one thread, the model and the other bars on
 /// another; then waivers, then the verdict.
 pub fn check_with(studio: &Studio, opts: &Options) -> Report {
+    let run = run_bars(studio, None, &[], opts);
+    verdict(studio, opts, run.findings, run.witnesses)
+}
+
+/// What the bars found, before waivers, and the model they found it in.
+pub(crate) struct Run {
+    /// Every finding of the bars asked for, unsorted, waivers not yet applied.
+    pub findings: Vec<Finding>,
+    /// Witness routes (with `explain`).
+    pub witnesses: Option<Vec<WitnessOut>>,
+    /// The story graph, when a bar needed it.
+    pub story: Option<Story>,
+    /// Every codeword id the studio mentions (empty when no bar needed the model).
+    pub codewords: BTreeSet<String>,
+}
+
+/// Runs the bars. `story`, when given, is the whole story graph for a `studio` that holds
+/// only some of the sections (the incremental gatecheck); `others` are the ids of the
+/// artifacts `studio` does not hold, for the duplicate check.
+pub(crate) fn run_bars(
+    studio: &Studio,
+    story: Option<Story>,
+    others: &[schema::IdEntry<'_>],
+    opts: &Options,
+) -> Run {
     let wants = |b: Bar| opts.bars.contains(&b);
-    let needs_model = opts
-        .bars
-        .iter()
-        .any(|b| !matches!(b, Bar::Schema | Bar::Traceability))
-        || opts.explain;
-    let (schema_findings, (model_findings, witnesses)) = std::thread::scope(|scope| {
+    let needs_model = story.is_some()
+        || opts.explain
+        || opts
+            .bars
+            .iter()
+            .any(|b| !matches!(b, Bar::Schema | Bar::Traceability));
+    let (schema_findings, rest) = std::thread::scope(|scope| {
         let schema = scope.spawn(|| {
             if wants(Bar::Schema) {
-                schema::run(studio)
+                schema::run_with(studio, others)
             } else {
                 Vec::new()
             }
         });
-        let rest = if needs_model {
-            let cx = context::Context::new(studio, &opts.today);
+        let rest = needs_model.then(|| {
+            let story = story.unwrap_or_else(|| Story::build(studio));
+            let cx = context::Context::with_story(studio, story, &opts.today);
             let mut out = Vec::new();
             let runs: [(Bar, BarFn); 8] = [
                 (Bar::Integrity, integrity::run),
@@ -369,19 +400,45 @@ pub fn check_with(studio: &Studio, opts: &Options) -> Report {
                     })
                     .collect()
             });
-            (out, witnesses)
-        } else {
-            (Vec::new(), None)
-        };
+            let codewords = cx.codewords();
+            let context::Context { story, .. } = cx;
+            (out, witnesses, story, codewords)
+        });
         let schema = match schema.join() {
             Ok(v) => v,
             Err(panic) => std::panic::resume_unwind(panic),
         };
         (schema, rest)
     });
-    let mut all = schema_findings;
-    all.extend(model_findings);
-    let (kept, waived) = waivers::apply(studio, &opts.today, all);
+    let mut findings = schema_findings;
+    match rest {
+        Some((model, witnesses, story, codewords)) => {
+            findings.extend(model);
+            Run {
+                findings,
+                witnesses,
+                story: Some(story),
+                codewords,
+            }
+        }
+        None => Run {
+            findings,
+            witnesses: None,
+            story: None,
+            codewords: BTreeSet::new(),
+        },
+    }
+}
+
+/// Applies the waivers and aggregates what is left into the report.
+pub(crate) fn verdict(
+    studio: &Studio,
+    opts: &Options,
+    findings: Vec<Finding>,
+    witnesses: Option<Vec<WitnessOut>>,
+) -> Report {
+    let wants = |b: Bar| opts.bars.contains(&b);
+    let (kept, waived) = waivers::apply(studio, &opts.today, findings);
     let ran: Vec<Bar> = BARS.into_iter().filter(|b| wants(*b)).collect();
     let kept = kept
         .into_iter()

@@ -30,8 +30,18 @@ fn finding(
     }
 }
 
+/// An id as the duplicate check sees it: kind, path, id and the line of `id:`.
+pub type IdEntry<'a> = (Kind, &'a str, &'a str, u32);
+
 /// Runs the schema bar.
 pub fn run(studio: &Studio) -> Vec<Finding> {
+    run_with(studio, &[])
+}
+
+/// Runs the schema bar over `studio`, with the ids of artifacts it does not hold
+/// (`others`) taking part in the duplicate check: the incremental gatecheck passes the
+/// sections it did not re-read.
+pub fn run_with(studio: &Studio, others: &[IdEntry<'_>]) -> Vec<Finding> {
     let mut out = Vec::new();
     let schemas = overrides(studio, &mut out);
 
@@ -108,7 +118,7 @@ pub fn run(studio: &Studio) -> Vec<Finding> {
             _ => {}
         }
     }
-    duplicate_ids(studio, &mut out);
+    duplicate_ids(studio, others, &mut out);
     out
 }
 
@@ -182,29 +192,30 @@ fn stem_matches_id(a: &Artifact, out: &mut Vec<Finding>) {
 
 /// Ids must be unique within a kind; sections and codex entries also share one anchor
 /// namespace (`#id` links and exported anchors), so they must not collide either.
-fn duplicate_ids(studio: &Studio, out: &mut Vec<Finding>) {
-    let mut seen: BTreeMap<(&str, &str), &Artifact> = BTreeMap::new();
+fn duplicate_ids(studio: &Studio, others: &[IdEntry<'_>], out: &mut Vec<Finding>) {
+    let mut entries: Vec<IdEntry<'_>> = studio
+        .artifacts
+        .iter()
+        .filter_map(|a| Some((a.kind, a.path.as_str(), a.id()?, id_line(a))))
+        .chain(others.iter().copied())
+        .collect();
     // Sections come first, so a codex entry that collides with a section is the one flagged.
-    let mut ordered: Vec<&Artifact> = studio.artifacts.iter().collect();
-    ordered.sort_by(|a, b| (a.kind, &a.path).cmp(&(b.kind, &b.path)));
-    for a in ordered {
-        let Some(id) = a.id() else { continue };
-        let space = match a.kind {
+    entries.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    let mut seen: BTreeMap<(&str, &str), (Kind, &str)> = BTreeMap::new();
+    for (kind, path, id, line) in entries {
+        let space = match kind {
             Kind::Section | Kind::Codex => "anchor",
             k => k.name(),
         };
         match seen.get(&(space, id)) {
-            Some(first) => {
+            Some((first_kind, first_path)) => {
                 let mut f = finding(
                     "duplicate-id",
                     Severity::Error,
-                    &a.path,
-                    id_line(a),
-                    a.kind.owner(),
-                    format!(
-                        "id `{id}` is already used by {} ({})",
-                        first.path, first.kind
-                    ),
+                    path,
+                    line,
+                    kind.owner(),
+                    format!("id `{id}` is already used by {first_path} ({first_kind})"),
                     if space == "anchor" {
                         "sections and codex entries share link anchors: give one of them another id"
                             .into()
@@ -216,7 +227,7 @@ fn duplicate_ids(studio: &Studio, out: &mut Vec<Finding>) {
                 out.push(f);
             }
             None => {
-                seen.insert((space, id), a);
+                seen.insert((space, id), (kind, path));
             }
         }
     }

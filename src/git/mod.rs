@@ -69,6 +69,19 @@ impl From<git2::Error> for GitError {
 
 type Result<T> = std::result::Result<T, GitError>;
 
+/// One file that differs between two trees.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TreeChange {
+    /// Its path (`None` when it is not valid UTF-8).
+    pub path: Option<String>,
+    /// The blob id before (`None`: added).
+    pub old: Option<String>,
+    /// The blob id after (`None`: deleted).
+    pub new: Option<String>,
+    /// Whether both sides are plain files (or absent): not links, not submodules.
+    pub regular: bool,
+}
+
 /// An open repository.
 pub struct Repo {
     inner: Repository,
@@ -186,10 +199,27 @@ impl Repo {
         commit: &str,
         want: &dyn Fn(&str) -> bool,
     ) -> Result<Vec<(String, Vec<u8>)>> {
+        self.tree_files_outside(commit, want, &[])
+    }
+
+    /// [`Repo::tree_files`] without descending into the top-level folders `skip` names
+    /// (the incremental gatecheck reads `sections/` only where it changed).
+    pub fn tree_files_outside(
+        &self,
+        commit: &str,
+        want: &dyn Fn(&str) -> bool,
+        skip: &[&str],
+    ) -> Result<Vec<(String, Vec<u8>)>> {
         let oid = Oid::from_str(commit)?;
         let tree = self.inner.find_commit(oid)?.tree()?;
         let mut wanted: Vec<(String, Oid)> = Vec::new();
         tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+            if dir.is_empty()
+                && entry.kind() == Some(git2::ObjectType::Tree)
+                && entry.name().is_ok_and(|n| skip.contains(&n))
+            {
+                return git2::TreeWalkResult::Skip;
+            }
             // Symlinks are blobs too, but their content is a target path, not a file:
             // skip them, as the work-tree walk does.
             if entry.kind() == Some(git2::ObjectType::Blob) && entry.filemode() != 0o120000 {
@@ -681,6 +711,49 @@ impl Repo {
             Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// The files that differ between two commits' trees, sorted by path. No rename
+    /// detection: a rename is a deletion and an addition.
+    pub fn tree_changes(&self, old: &str, new: &str) -> Result<Vec<TreeChange>> {
+        let tree = |c: &str| -> Result<git2::Tree<'_>> {
+            Ok(self.inner.find_commit(Oid::from_str(c)?)?.tree()?)
+        };
+        let (old, new) = (tree(old)?, tree(new)?);
+        let mut opts = git2::DiffOptions::new();
+        opts.include_typechange(true);
+        let diff = self
+            .inner
+            .diff_tree_to_tree(Some(&old), Some(&new), Some(&mut opts))?;
+        let side = |f: git2::DiffFile<'_>| -> (Option<String>, bool) {
+            let present = !f.id().is_zero();
+            let regular = matches!(
+                f.mode(),
+                git2::FileMode::Blob | git2::FileMode::BlobExecutable
+            );
+            (present.then(|| f.id().to_string()), regular || !present)
+        };
+        let mut out: Vec<TreeChange> = diff
+            .deltas()
+            .map(|d| {
+                let path = d.new_file().path().or_else(|| d.old_file().path());
+                let (old, old_regular) = side(d.old_file());
+                let (new, new_regular) = side(d.new_file());
+                TreeChange {
+                    path: path.and_then(|p| p.to_str()).map(str::to_string),
+                    old,
+                    new,
+                    regular: old_regular && new_regular,
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(out)
+    }
+
+    /// The bytes of a blob by id.
+    pub fn blob(&self, id: &str) -> Result<Vec<u8>> {
+        Ok(self.inner.find_blob(Oid::from_str(id)?)?.content().to_vec())
     }
 
     /// Paths a commit changed against its first parent (all paths for a root commit).

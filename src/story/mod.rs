@@ -10,12 +10,14 @@ pub mod reach;
 
 use std::collections::BTreeMap;
 
+use serde::{Deserialize, Serialize};
+
 use crate::artifact::node::{Node, Value};
 use crate::artifact::{Artifact, Kind};
 use crate::studio::Studio;
 
 /// A codeword mention: the id and the line it is written on.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mention {
     /// The codeword id.
     pub id: String,
@@ -24,7 +26,7 @@ pub struct Mention {
 }
 
 /// The section flags of DESIGN §2.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Flags {
     /// Many ways in and out.
     pub hub: bool,
@@ -37,7 +39,7 @@ pub struct Flags {
 }
 
 /// One choice of a section.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Choice {
     /// Position in the section's `choices`.
     pub index: usize,
@@ -71,7 +73,7 @@ impl Choice {
 }
 
 /// One section.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Section {
     /// Its id.
     pub id: String,
@@ -98,7 +100,7 @@ pub struct Section {
 }
 
 /// The story graph of a studio.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Story {
     /// Sections in path order, identified by file stem.
     pub sections: Vec<Section>,
@@ -169,7 +171,10 @@ impl Story {
     }
 }
 
-fn section(a: &Artifact, ai: usize) -> Section {
+/// One section of the graph, read from its artifact (`ai`: its index in the studio).
+/// Choice targets are left unresolved; [`Story::build`] and the incremental gatecheck
+/// resolve them against the whole story.
+pub(crate) fn section(a: &Artifact, ai: usize) -> Section {
     let d = &a.data;
     let id_line = line_of(d, "id").unwrap_or(d.line);
     let mut flags = Flags::default();

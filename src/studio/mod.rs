@@ -265,7 +265,7 @@ impl Studio {
 }
 
 /// Asset paths stay inside `assets/`: no absolute paths, no `..`.
-fn safe_asset_path(path: &str) -> bool {
+pub(crate) fn safe_asset_path(path: &str) -> bool {
     path.starts_with("assets/") && !path.split('/').any(|seg| seg == ".." || seg.is_empty())
 }
 

@@ -12,6 +12,7 @@ mod dispatch;
 mod docs;
 mod gate;
 mod import;
+mod incremental;
 mod init;
 mod intent;
 mod loops;

@@ -1,0 +1,388 @@
+//! The incremental gatecheck: a tree that differs from a tree already judged only in a
+//! few files is judged by re-reading those files and everything outside `sections/`,
+//! re-running the story graph in full, and keeping the judged tree's per-file findings
+//! for the sections that did not change.
+//!
+//! What a full gatecheck of a tree leaves behind (a [`Memo`], under
+//! `.git/showrunner/memo/`) is the story graph, every finding before waivers, and the
+//! inputs a section's own findings read from other files (codeword ids, TU and codex
+//! ids, the studio settings, the style sheet, canon spoiler terms, schema overrides,
+//! asset hashes). A change that could alter an unchanged section's own findings — a
+//! section added or deleted, an asset, a changed style sheet, a codeword newly
+//! mentioned, an id that disappeared — is judged in full instead. The tests hold the
+//! result to the full gatecheck's, byte for byte, over random series of edits.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use super::cache::BUILD_ID;
+use super::{BARS, Finding, Options, Report, run_bars, schema, verdict};
+use crate::artifact::{self, Kind, Place};
+use crate::error::Error;
+use crate::git::Repo;
+use crate::story::{self, Story};
+use crate::studio::{Studio, Tree, sha256_hex};
+
+/// How many memos a repository keeps (the oldest go first); each holds a story graph.
+const KEEP: usize = 8;
+
+/// More changed sections than this and a full gatecheck is as quick.
+const MAX_CHANGED: usize = 512;
+
+/// What a gatecheck of one tree leaves for judging the next one.
+#[derive(Serialize, Deserialize)]
+struct Memo {
+    /// The build that judged it (bars change with the build).
+    build: String,
+    /// The tree judged.
+    tree: String,
+    /// Every finding of every bar before waivers, as JSON (findings leave absent fields
+    /// out, which a compact encoding could not read back).
+    findings: String,
+    /// The whole story graph.
+    story: Story,
+    /// Every codeword id the studio mentions.
+    codewords: BTreeSet<String>,
+    /// The `id:` value and its line of each section file that has one, by path.
+    section_ids: BTreeMap<String, (String, u32)>,
+    /// TU brief ids (what a section's `tu` names).
+    tus: BTreeSet<String>,
+    /// Codex entry ids (what a section's links name besides sections).
+    codex: BTreeSet<String>,
+    /// Digest of the rest a section's own findings read: studio settings, style sheet,
+    /// canon spoiler terms and schema overrides.
+    context: String,
+    /// Asset hashes by path.
+    assets: BTreeMap<String, Option<String>>,
+}
+
+/// Codes whose findings the bars derive from the whole story graph or from every id,
+/// which the incremental gatecheck recomputes everywhere. Every other code is about one
+/// file's own content, read against the [`Memo`]'s inputs.
+fn from_whole(code: &str) -> bool {
+    matches!(
+        code,
+        "integrity/missing-start"
+            | "integrity/dangling-choice"
+            | "integrity/dead-end"
+            | "integrity/terminal-with-choices"
+            | "integrity/orphan-section"
+            | "style/duplicate-choice-label"
+            | "style/long-choice-label"
+            | "schema/duplicate-id"
+    ) || ["reachability/", "nonlinearity/", "gateways/"]
+        .iter()
+        .any(|p| code.starts_with(p))
+}
+
+fn stems(studio: &Studio, kind: Kind) -> BTreeSet<String> {
+    studio
+        .artifacts
+        .iter()
+        .filter(|a| a.kind == kind)
+        .map(|a| artifact::stem(&a.path).to_string())
+        .chain(
+            studio
+                .rejected
+                .iter()
+                .filter(|r| r.kind == kind)
+                .map(|r| artifact::stem(&r.path).to_string()),
+        )
+        .collect()
+}
+
+/// The digest of what, outside the sections, a section's own findings depend on.
+fn context_digest(studio: &Studio) -> String {
+    let mut text = String::new();
+    for path in ["studio.toml", "style/style.yaml"] {
+        let file = studio.text_of(path).unwrap_or("\u{0}absent");
+        text.push_str(&format!("{path}\n{}\n{file}\n", file.len()));
+    }
+    for a in studio.artifacts.iter().filter(|a| a.kind == Kind::Canon) {
+        for t in a
+            .data
+            .get("spoiler_terms")
+            .and_then(crate::artifact::node::Node::as_seq)
+            .unwrap_or(&[])
+        {
+            if let Some(term) = t.as_str() {
+                text.push_str(&format!("spoiler {} {}\n{term}\n", a.path, term.len()));
+            }
+        }
+    }
+    for (kind, path, bytes) in &studio.schema_overrides {
+        text.push_str(&format!("override {kind} {path} {}\n", sha256_hex(bytes)));
+    }
+    sha256_hex(text.as_bytes())
+}
+
+fn section_ids(studio: &Studio) -> BTreeMap<String, (String, u32)> {
+    studio
+        .artifacts
+        .iter()
+        .filter(|a| a.kind == Kind::Section)
+        .filter_map(|a| Some((a.path.clone(), (a.id()?.to_string(), id_line(a)))))
+        .collect()
+}
+
+fn id_line(a: &artifact::Artifact) -> u32 {
+    a.data
+        .entry("id")
+        .map(|e| e.key_line)
+        .unwrap_or(a.data.line)
+}
+
+fn dir(repo: &Repo) -> PathBuf {
+    repo.git_dir().join("showrunner").join("memo")
+}
+
+fn load(repo: &Repo, tree: &str) -> Option<Memo> {
+    let bytes = std::fs::read(dir(repo).join(format!("{tree}.bin"))).ok()?;
+    let memo: Memo = postcard::from_bytes(&bytes).ok()?;
+    (memo.build == BUILD_ID && memo.tree == tree).then_some(memo)
+}
+
+/// Writes a memo (best effort: one that cannot be written only makes the next check
+/// slower).
+fn store(repo: &Repo, memo: &Memo) {
+    let d = dir(repo);
+    let Ok(bytes) = postcard::to_stdvec(memo) else {
+        return;
+    };
+    if std::fs::create_dir_all(&d).is_err() {
+        return;
+    }
+    let tmp = d.join(format!(".{}.{}.tmp", memo.tree, std::process::id()));
+    if std::fs::write(&tmp, bytes).is_err()
+        || std::fs::rename(&tmp, d.join(format!("{}.bin", memo.tree))).is_err()
+    {
+        let _ = std::fs::remove_file(&tmp);
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(&d) else {
+        return;
+    };
+    let mut files: Vec<(std::time::SystemTime, PathBuf)> = entries
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "bin"))
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .collect();
+    if files.len() > KEEP {
+        files.sort();
+        for (_, p) in &files[..files.len() - KEEP] {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+/// A tree's judgement.
+pub struct Judged {
+    /// The gatecheck's report, exactly as a full gatecheck of the tree gives it.
+    pub report: Report,
+    /// The studio it was judged on: the whole studio after a full check, everything but
+    /// the unchanged sections after an incremental one.
+    pub studio: Studio,
+    /// Whether it was judged incrementally.
+    pub incremental: bool,
+}
+
+/// Judges the tree of commit `new`: incrementally from the memo of `base`'s tree when
+/// there is one and the change allows it, else in full (leaving a memo either way).
+pub fn judge(repo: &Repo, base: Option<&str>, new: &str, opts: &Options) -> Result<Judged, Error> {
+    if let Some(base) = base
+        && let Some((report, studio)) = incremental(repo, base, new, opts)?
+    {
+        return Ok(Judged {
+            report,
+            studio,
+            incremental: true,
+        });
+    }
+    let studio = Studio::load(&Tree::new(repo, new)?)?;
+    let run = run_bars(&studio, None, &[], opts);
+    let findings = run.findings.clone();
+    let report = verdict(&studio, opts, run.findings, run.witnesses);
+    let whole = opts.bars == BARS && !opts.explain;
+    let sections_parsed = !studio.rejected.iter().any(|r| r.kind == Kind::Section);
+    if whole
+        && sections_parsed
+        && let Some(story) = run.story
+        && let Ok(findings) = serde_json::to_string(&findings)
+    {
+        store(
+            repo,
+            &Memo {
+                build: BUILD_ID.to_string(),
+                tree: repo.tree_id(new)?,
+                findings,
+                story,
+                codewords: run.codewords,
+                section_ids: section_ids(&studio),
+                tus: stems(&studio, Kind::Tu),
+                codex: stems(&studio, Kind::Codex),
+                context: context_digest(&studio),
+                assets: studio.assets.clone(),
+            },
+        );
+    }
+    Ok(Judged {
+        report,
+        studio,
+        incremental: false,
+    })
+}
+
+/// The incremental judgement, or `None` when the change needs a full one.
+fn incremental(
+    repo: &Repo,
+    base: &str,
+    new: &str,
+    opts: &Options,
+) -> Result<Option<(Report, Studio)>, Error> {
+    if opts.bars != BARS || opts.explain {
+        return Ok(None);
+    }
+    let Some(memo) = load(repo, &repo.tree_id(base)?) else {
+        return Ok(None);
+    };
+    // Which sections changed; anything else under sections/ or assets/ needs a full check.
+    let mut changed: BTreeMap<String, String> = BTreeMap::new();
+    for c in repo.tree_changes(base, new)? {
+        let Some(path) = c.path.filter(|_| c.regular) else {
+            return Ok(None);
+        };
+        let place = artifact::classify(&path);
+        let section = matches!(place, Place::Artifact(Kind::Section));
+        match (section, c.old, c.new) {
+            (true, Some(_), Some(id)) => {
+                changed.insert(path, id);
+            }
+            _ if section || path.starts_with("sections/") || path.starts_with("assets/") => {
+                return Ok(None);
+            }
+            _ => {}
+        }
+    }
+    if changed.len() > MAX_CHANGED {
+        return Ok(None);
+    }
+    let wanted = |p: &str| !matches!(artifact::classify(p), Place::Ignored);
+    let mut files = repo.tree_files_outside(new, &wanted, &["sections"])?;
+    for (path, id) in &changed {
+        files.push((path.clone(), repo.blob(id)?));
+    }
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    if !files.iter().any(|(p, _)| p == "studio.toml") {
+        return Ok(None);
+    }
+    let mut thin = Studio::from_files(files);
+    if thin.rejected.iter().any(|r| r.kind == Kind::Section) {
+        return Ok(None);
+    }
+    // What an unchanged section's own findings read must be what they were read against.
+    if context_digest(&thin) != memo.context {
+        return Ok(None);
+    }
+    let unchanged_section = |p: &str| p.starts_with("sections/") && !changed.contains_key(p);
+    let memo_findings: Vec<Finding> = match serde_json::from_str(&memo.findings) {
+        Ok(f) => f,
+        Err(_) => return Ok(None),
+    };
+    let (tus, codex) = (stems(&thin, Kind::Tu), stems(&thin, Kind::Codex));
+    // New ids can only resolve references that dangled; with none dangling in the
+    // unchanged sections, ids added elsewhere leave their findings as they were.
+    let dangling = |code: &str| {
+        memo_findings
+            .iter()
+            .any(|f| f.code == code && unchanged_section(&f.path))
+    };
+    if !tus.is_superset(&memo.tus)
+        || (tus != memo.tus && dangling("integrity/dangling-ref"))
+        || !codex.is_superset(&memo.codex)
+        || (codex != memo.codex && dangling("integrity/dangling-link"))
+    {
+        return Ok(None);
+    }
+    for r in thin.asset_refs() {
+        let hash = match memo.assets.get(&r) {
+            Some(h) => h.clone(),
+            None if crate::studio::safe_asset_path(&r) => {
+                repo.blob_at(new, &r)?.map(|bytes| sha256_hex(&bytes))
+            }
+            None => None,
+        };
+        thin.assets.insert(r, hash);
+    }
+    // The story graph: the memo's, with the changed sections read again.
+    let mut story = memo.story;
+    let mut patched = Vec::new();
+    for (ai, a) in thin.artifacts.iter().enumerate() {
+        if a.kind != Kind::Section {
+            continue;
+        }
+        let Some(&i) = story.by_id.get(artifact::stem(&a.path)) else {
+            return Ok(None);
+        };
+        if story.sections[i].path != a.path {
+            return Ok(None);
+        }
+        story.sections[i] = story::section(a, ai);
+        patched.push(i);
+    }
+    if patched.len() != changed.len() {
+        return Ok(None);
+    }
+    for i in patched {
+        for c in &mut story.sections[i].choices {
+            c.target = story.by_id.get(&c.to).copied();
+        }
+    }
+    let others: Vec<schema::IdEntry<'_>> = memo
+        .section_ids
+        .iter()
+        .filter(|(p, _)| !changed.contains_key(p.as_str()))
+        .map(|(p, (id, line))| (Kind::Section, p.as_str(), id.as_str(), *line))
+        .collect();
+    let run = run_bars(&thin, Some(story), &others, opts);
+    if run.codewords != memo.codewords {
+        return Ok(None);
+    }
+    let mut findings: Vec<Finding> = run
+        .findings
+        .into_iter()
+        .filter(|f| from_whole(&f.code) || !unchanged_section(&f.path))
+        .collect();
+    findings.extend(
+        memo_findings
+            .into_iter()
+            .filter(|f| !from_whole(&f.code) && unchanged_section(&f.path)),
+    );
+    let mut ids = memo.section_ids;
+    for path in changed.keys() {
+        ids.remove(path);
+    }
+    ids.extend(section_ids(&thin));
+    let mut assets = memo.assets;
+    assets.extend(thin.assets.iter().map(|(k, v)| (k.clone(), v.clone())));
+    if let (Some(story), Ok(json)) = (run.story, serde_json::to_string(&findings)) {
+        store(
+            repo,
+            &Memo {
+                build: BUILD_ID.to_string(),
+                tree: repo.tree_id(new)?,
+                findings: json,
+                story,
+                codewords: run.codewords,
+                section_ids: ids,
+                tus,
+                codex,
+                context: memo.context,
+                assets,
+            },
+        );
+    }
+    let report = verdict(&thin, opts, findings, None);
+    Ok(Some((report, thin)))
+}

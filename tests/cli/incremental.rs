@@ -1,0 +1,399 @@
+//! The incremental gatecheck against the full one: random series of edits to the sample
+//! studio, each committed and judged both ways; the reports must be identical.
+
+use std::path::Path;
+
+use showrunner::gate::{self, Options, incremental};
+use showrunner::git::Repo;
+use showrunner::studio::{Studio, Tree};
+
+use crate::harness::Sandbox;
+
+/// SplitMix64: the test's own seeded dice.
+struct Dice(u64);
+
+impl Dice {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a>(&mut self, items: &'a [&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+}
+
+/// Words that trip a bar somewhere (or nowhere), for titles, labels and prose.
+const WORDS: [&str; 12] = [
+    "again",
+    "TODO",
+    "Lamplight Oath",
+    "click here",
+    "odile-note",
+    "TU-2026-11-01-SR01",
+    "seeded",
+    "blood",
+    "reeds",
+    "the quiet water",
+    "Placeholder text",
+    "a very long label that keeps going on and on well past any sensible number of words",
+];
+
+const PROSE: [&str; 15] = [
+    "[the ferries](#blackwater-ferries)",
+    "[nowhere](#no-such-place)",
+    "![](assets/ninth-lamp.svg)",
+    "![lamp](assets/missing.png)",
+    "![The ninth lamp, burning grey](assets/ninth-lamp.svg)",
+    "#### A heading too deep",
+    "Blood on the stones.",
+    "[click here](#canal-market)",
+    "[the new entry](#new-entry)",
+    "The fog says odile-note twice.",
+    "Nothing happens here.",
+    "[the hush](#the-hush)",
+    "A brand-new-mark burns on the door.",
+    "[the new tale](#brand-new)",
+    "They speak of the quiet water among the reeds.",
+];
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut out: Vec<String> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+/// Splits a section into front matter lines and the rest.
+fn split(text: &str) -> (Vec<String>, String) {
+    let mut parts = text.splitn(3, "---\n");
+    let _ = parts.next();
+    let fm = parts.next().unwrap_or("");
+    let body = parts.next().unwrap_or("");
+    (fm.lines().map(str::to_string).collect(), body.to_string())
+}
+
+fn join(fm: &[String], body: &str) -> String {
+    format!("---\n{}\n---\n{body}", fm.join("\n"))
+}
+
+/// One random edit of one section's text.
+fn edit_section(d: &mut Dice, text: &str, sections: &[String]) -> String {
+    let (mut fm, mut body) = split(text);
+    let target = |d: &mut Dice| {
+        if d.below(6) == 0 {
+            "no-such-section".to_string()
+        } else {
+            sections[d.below(sections.len())]
+                .trim_end_matches(".md")
+                .to_string()
+        }
+    };
+    let after_title = fm
+        .iter()
+        .position(|l| l.starts_with("title:"))
+        .map(|i| i + 1)
+        .unwrap_or(1.min(fm.len()));
+    match d.below(16) {
+        0 => {
+            if let Some(l) = fm.iter_mut().find(|l| l.starts_with("title:")) {
+                *l = format!("title: \"Changed {}\"", d.pick(&WORDS));
+            }
+        }
+        1 | 2 => body.push_str(&format!("\n{}\n", d.pick(&PROSE))),
+        3 => {
+            let tos: Vec<usize> = (0..fm.len())
+                .filter(|&i| fm[i].trim_start().starts_with("to:"))
+                .collect();
+            if !tos.is_empty() {
+                let i = tos[d.below(tos.len())];
+                fm[i] = format!("    to: {}", target(d));
+            }
+        }
+        4 => {
+            // Drop every choice: a dead end, unless it is an ending.
+            if let Some(c) = fm.iter().position(|l| l.starts_with("choices:")) {
+                let end = (c + 1..fm.len())
+                    .find(|&i| !fm[i].starts_with(' '))
+                    .unwrap_or(fm.len());
+                fm.drain(c..end);
+            }
+        }
+        5 | 6 => {
+            let mut choice = vec![
+                format!("  - label: \"{}\"", d.pick(&WORDS)),
+                format!("    to: {}", target(d)),
+            ];
+            match d.below(4) {
+                0 => choice.push("    requires: [odile-note]".into()),
+                1 => {
+                    choice.push("    requires: [greaves-jar]".into());
+                    choice.push("    condition: \"If you carry the honest oil\"".into());
+                }
+                2 => choice.push("    forbids: [brand-new-mark]".into()),
+                _ => {}
+            }
+            match fm.iter().position(|l| l.starts_with("choices:")) {
+                Some(c) => {
+                    for (k, line) in choice.into_iter().enumerate() {
+                        fm.insert(c + 1 + k, line);
+                    }
+                }
+                None => {
+                    fm.push("choices:".into());
+                    fm.extend(choice);
+                }
+            }
+        }
+        7 => {
+            fm.retain(|l| !l.starts_with("flags:"));
+            let flags = d.pick(&["[terminal]", "[keystone]", "[hub]", "[loop]", "[]"]);
+            fm.insert(after_title, format!("flags: {flags}"));
+        }
+        8 => fm.insert(1.min(fm.len()), "# a comment that moves every line".into()),
+        9 => {
+            if let Some(l) = fm.iter_mut().find(|l| l.starts_with("id:")) {
+                *l = format!("id: {}", target(d));
+            }
+        }
+        10 => fm.insert(after_title, "choices: [unclosed".into()),
+        11 => {
+            fm.retain(|l| !l.starts_with("sets:"));
+            let sets = d.pick(&[
+                "[odile-note]",
+                "[pell-wary, pip-tune]",
+                "[brand-new-mark]",
+                "",
+            ]);
+            if !sets.is_empty() {
+                fm.insert(after_title, format!("sets: {sets}"));
+            }
+        }
+        12 => {
+            fm.retain(|l| !l.starts_with("tu:"));
+            let tu = d.pick(&[
+                "TU-2026-11-01-SR01",
+                "TU-2099-01-01-XX01",
+                "TU-2026-12-01-NEW1",
+                "",
+            ]);
+            if !tu.is_empty() {
+                fm.insert(after_title, format!("tu: {tu}"));
+            }
+        }
+        13 => {
+            fm.retain(|l| !l.starts_with("content_notes:"));
+            fm.insert(after_title, "content_notes: [violence]".into());
+        }
+        14 => {
+            // A second choice reading like the first.
+            if let Some(l) = fm.iter().find(|l| l.trim_start().starts_with("- label:")) {
+                let l = l.clone();
+                if let Some(c) = fm.iter().position(|l| l.starts_with("choices:")) {
+                    fm.insert(c + 1, format!("    to: {}", target(d)));
+                    fm.insert(c + 1, l);
+                }
+            }
+        }
+        _ => {
+            body = format!("{}\n", d.pick(&WORDS));
+        }
+    }
+    join(&fm, &body)
+}
+
+/// One random edit of the studio (usually a section, sometimes anything else). A section
+/// made unparseable is returned with its text before, to be repaired after one commit.
+fn edit(d: &mut Dice, root: &Path) -> Option<(String, String)> {
+    let sections = files_in(&root.join("sections"));
+    let write = |rel: &str, text: String| {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("dir");
+        std::fs::write(p, text).expect("write");
+    };
+    let read = |rel: &str| std::fs::read_to_string(root.join(rel)).unwrap_or_default();
+    let roll = d.below(41);
+    if roll < 24 && !sections.is_empty() {
+        let name = sections[d.below(sections.len())].clone();
+        let rel = format!("sections/{name}");
+        let before = read(&rel);
+        let text = edit_section(d, &before, &sections);
+        let broken = text.contains("choices: [unclosed");
+        write(&rel, text);
+        return broken.then_some((rel, before));
+    }
+    let toggle = |rel: &str, text: String| {
+        if root.join(rel).exists() {
+            std::fs::remove_file(root.join(rel)).expect("remove");
+        } else {
+            write(rel, text);
+        }
+    };
+    match roll {
+        26 => toggle(
+            "tus/TU-2026-12-01-NEW1.yaml",
+            read("tus/TU-2026-11-01-SR01.yaml").replace("TU-2026-11-01-SR01", "TU-2026-12-01-NEW1"),
+        ),
+        27 => toggle(
+            "codex/new-entry.md",
+            read("codex/the-hush.md").replacen("id: the-hush", "id: new-entry", 1),
+        ),
+        28 | 29 => {
+            // A codex entry whose id collides with a section's.
+            let victim = sections
+                .first()
+                .map(|s| s.trim_end_matches(".md").to_string())
+                .unwrap_or_default();
+            write(
+                &format!("codex/{victim}.md"),
+                read("codex/the-hush.md").replacen("id: the-hush", &format!("id: {victim}"), 1),
+            );
+        }
+        30 => {
+            // Ban a word some prose holds, or stop banning it.
+            let entry = "  - term: reeds\n    prefer: rushes\n";
+            let t = read("style/style.yaml");
+            match t.contains(entry) {
+                true => write("style/style.yaml", t.replace(entry, "")),
+                false => write(
+                    "style/style.yaml",
+                    t.replacen("banned:\n", &format!("banned:\n{entry}"), 1),
+                ),
+            }
+        }
+        31 => {
+            let t = read("canon/grey-oil.md");
+            write(
+                "canon/grey-oil.md",
+                if d.below(2) == 0 {
+                    // Declare a spoiler some text holds, or take it back.
+                    let term = "  - \"the quiet water\"\n";
+                    match t.contains(term) {
+                        true => t.replace(term, ""),
+                        false => {
+                            t.replacen("spoiler_terms:\n", &format!("spoiler_terms:\n{term}"), 1)
+                        }
+                    }
+                } else {
+                    format!("{t}\nMore lore.\n")
+                },
+            );
+        }
+        32 => {
+            let entry = "  brand-new-mark:\n    phrase: \"You bear a new mark\"\n";
+            let t = read("codewords.yaml");
+            match t.contains(entry) {
+                true => write("codewords.yaml", t.replace(entry, "")),
+                false => write("codewords.yaml", format!("{t}{entry}")),
+            }
+        }
+        33 => {
+            let t = read("waivers.yaml");
+            write(
+                "waivers.yaml",
+                format!(
+                    "{}\n  - code: presentation/*\n    path: \"sections/*\"\n    reason: \"fuzz\"\n    by: gatekeeper\n    expires: 2027-01-01\n",
+                    t.trim_end()
+                ),
+            );
+        }
+        34 => write(
+            "sections/brand-new.md",
+            "---\nid: brand-new\ntitle: New\nflags: [terminal]\n---\nA new end.\n".into(),
+        ),
+        35 if !sections.is_empty() => {
+            let victim = &sections[d.below(sections.len())];
+            let _ = std::fs::remove_file(root.join("sections").join(victim));
+        }
+        24 | 25 | 36 => write("README.md", format!("notes {}\n", d.next())),
+        37 => write(
+            "assets/ninth-lamp.svg",
+            format!("<svg>{}</svg>\n", d.next()),
+        ),
+        38 => write("sections/notes.txt", "not a section\n".into()),
+        39 => toggle(
+            "schemas/section.schema.json",
+            r#"{"type": "object", "required": ["content_notes"]}"#.into(),
+        ),
+        _ => {
+            let hooks = files_in(&root.join("hooks"));
+            if let Some(h) = hooks.first() {
+                let rel = format!("hooks/{h}");
+                let mut t = read(&rel);
+                t.push_str("# seen again\n");
+                write(&rel, t);
+            }
+        }
+    }
+    None
+}
+
+#[test]
+fn incremental_gatechecks_match_full_ones_over_random_edits() {
+    let s = Sandbox::new();
+    s.copy_fixture("sample", "book");
+    let mut prev = s.commit_all("book");
+    let repo = Repo::discover(&s.join("book")).expect("repo");
+    let opts = Options {
+        today: "2026-11-26".into(),
+        ..Options::default()
+    };
+    let first = incremental::judge(&repo, None, &prev, &opts).expect("judge");
+    assert!(!first.incremental);
+    let (mut fast, mut slow) = (0, 0);
+    for seed in 0..6u64 {
+        let mut d = Dice(seed);
+        let mut repair: Vec<(String, String)> = Vec::new();
+        for step in 0..60 {
+            for (rel, text) in repair.drain(..) {
+                std::fs::write(s.join("book").join(rel), text).expect("repair");
+            }
+            for _ in 0..[1, 1, 1, 2, 3][d.below(5)] {
+                repair.extend(edit(&mut d, &s.join("book")));
+            }
+            s.git("book", &["add", "-A"]);
+            s.git("book", &["commit", "-q", "--allow-empty", "-m", "edit"]);
+            let new = s.git("book", &["rev-parse", "HEAD"]);
+            let judged = incremental::judge(&repo, Some(&prev), &new, &opts).expect("judge");
+            let full = gate::check_with(
+                &Studio::load(&Tree::new(&repo, &new).expect("tree")).expect("load"),
+                &opts,
+            );
+            assert_eq!(
+                serde_json::to_string_pretty(&judged.report).expect("json"),
+                serde_json::to_string_pretty(&full).expect("json"),
+                "seed {seed}, step {step}: incremental = {}",
+                judged.incremental
+            );
+            if judged.incremental {
+                fast += 1;
+            } else {
+                slow += 1;
+            }
+            prev = new;
+        }
+        // Back to the sample (a change to many files at once) before the next series.
+        let _ = std::fs::remove_dir_all(s.join("book/sections"));
+        crate::harness::copy_dir(
+            &Path::new(crate::harness::FIXTURES).join("sample"),
+            &s.join("book"),
+        );
+    }
+    // Both ways were exercised, the incremental one most.
+    assert!(
+        fast >= 180,
+        "only {fast} of {} judged incrementally",
+        fast + slow
+    );
+    assert!(slow >= 40, "only {slow} judged in full");
+}
