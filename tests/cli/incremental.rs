@@ -389,6 +389,26 @@ fn incremental_gatechecks_match_full_ones_over_random_edits() {
             &s.join("book"),
         );
     }
+    // A damaged memo is not read: the next judgement is a full one, and still right.
+    let memo = s.join("book/.git/showrunner/memo");
+    for e in std::fs::read_dir(&memo).expect("memo dir").flatten() {
+        std::fs::write(e.path(), b"not a memo").expect("damage");
+    }
+    let mut d = Dice(99);
+    edit(&mut d, &s.join("book"));
+    s.git("book", &["add", "-A"]);
+    s.git(
+        "book",
+        &["commit", "-q", "--allow-empty", "-m", "after damage"],
+    );
+    let new = s.git("book", &["rev-parse", "HEAD"]);
+    let judged = incremental::judge(&repo, Some(&prev), &new, &opts).expect("judge");
+    assert!(!judged.incremental);
+    let full = gate::check_with(
+        &Studio::load(&Tree::new(&repo, &new).expect("tree")).expect("load"),
+        &opts,
+    );
+    assert_eq!(judged.report, full);
     // Both ways were exercised, the incremental one most.
     assert!(
         fast >= 180,
