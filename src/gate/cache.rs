@@ -58,23 +58,24 @@ pub fn store(repo: &Repo, key: &str, report: &Report) {
         let _ = std::fs::remove_file(&tmp);
         return;
     }
-    prune(&d);
+    prune(&d, "json", KEEP);
 }
 
-fn prune(d: &std::path::Path) {
+/// Keeps the `keep` newest files with extension `ext` in `d` (best effort).
+pub(crate) fn prune(d: &std::path::Path, ext: &str, keep: usize) {
     let Ok(entries) = std::fs::read_dir(d) else {
         return;
     };
     let mut files: Vec<(std::time::SystemTime, PathBuf)> = entries
         .flatten()
-        .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
+        .filter(|e| e.path().extension().is_some_and(|x| x == ext))
         .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
         .collect();
-    if files.len() <= KEEP {
+    if files.len() <= keep {
         return;
     }
     files.sort();
-    for (_, p) in &files[..files.len() - KEEP] {
+    for (_, p) in &files[..files.len() - keep] {
         let _ = std::fs::remove_file(p);
     }
 }

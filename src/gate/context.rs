@@ -203,29 +203,18 @@ impl<'a> Context<'a> {
     /// not also show up as every reference to the file dangling.
     pub fn ids(&self, kind: Kind) -> BTreeSet<&str> {
         let studio: &'a Studio = self.studio;
-        if kind == Kind::Section {
+        let mut ids: BTreeSet<&str> = if kind == Kind::Section {
             // The story holds every section, parsed ones by file stem, whatever the
             // studio value was loaded with.
-            let mut ids: BTreeSet<&str> = self.story.by_id.keys().map(String::as_str).collect();
-            ids.extend(
-                studio
-                    .rejected
-                    .iter()
-                    .filter(|r| r.kind == kind)
-                    .map(|r| crate::artifact::stem(&r.path)),
-            );
-            return ids;
-        }
-        let mut ids: BTreeSet<&'a str> = self
-            .of(kind)
-            .filter_map(|a| {
-                if kind.id_is_stem() {
-                    Some(crate::artifact::stem(&a.path))
-                } else {
-                    a.id()
-                }
-            })
-            .collect();
+            self.story.by_id.keys().map(String::as_str).collect()
+        } else {
+            self.of(kind)
+                .filter_map(|a| match kind.id_is_stem() {
+                    true => Some(crate::artifact::stem(&a.path)),
+                    false => a.id(),
+                })
+                .collect()
+        };
         if kind.id_is_stem() {
             ids.extend(
                 studio

@@ -161,20 +161,7 @@ fn store(repo: &Repo, memo: &Memo) {
         let _ = std::fs::remove_file(&tmp);
         return;
     }
-    let Ok(entries) = std::fs::read_dir(&d) else {
-        return;
-    };
-    let mut files: Vec<(std::time::SystemTime, PathBuf)> = entries
-        .flatten()
-        .filter(|e| e.path().extension().is_some_and(|x| x == "bin"))
-        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
-        .collect();
-    if files.len() > KEEP {
-        files.sort();
-        for (_, p) in &files[..files.len() - KEEP] {
-            let _ = std::fs::remove_file(p);
-        }
-    }
+    super::cache::prune(&d, "bin", KEEP);
 }
 
 /// A tree's judgement.
@@ -259,7 +246,8 @@ fn incremental(
             (true, Some(_), Some(id)) => {
                 changed.insert(path, id);
             }
-            _ if section || path.starts_with("sections/") || path.starts_with("assets/") => {
+            // (Also the folders themselves, should one become a file or a link.)
+            _ if section || path.starts_with("sections") || path.starts_with("assets") => {
                 return Ok(None);
             }
             _ => {}

@@ -389,6 +389,49 @@ fn git_itself_cannot_move_cold_to_a_failing_commit() {
 }
 
 #[test]
+fn once_cold_has_moved_hooks_judge_the_next_tree_from_its_memo() {
+    let s = Sandbox::new();
+    sample(&s);
+    submitted_change(
+        &s,
+        "sections/dusk-bell.md",
+        "\nThe bell is still ringing.\n",
+    );
+    ok(sr(&s, &["merge"]));
+    // The merge judged cold's new tree and left its memo.
+    let memo = s.join("book/.git/showrunner/memo");
+    let tree = s.git("book", &["rev-parse", "cold^{tree}"]);
+    assert!(memo.join(format!("{tree}.bin")).is_file());
+    // One section changed: a choice now leads nowhere. Judged from the memo, the
+    // refusal names the finding in the changed file and the new orphan elsewhere.
+    let gate = s.join("book/sections/causeway-gate.md");
+    let text = std::fs::read_to_string(&gate).expect("read");
+    std::fs::write(&gate, text.replacen("to: ", "to: nowhere-", 1)).expect("write");
+    s.git("book", &["commit", "-q", "-am", "retarget"]);
+    let cold = rev(&s, "cold");
+    let r = s.git_status("book", &["branch", "-f", "cold", "hot"]);
+    assert_ne!(r.code, 0);
+    assert!(
+        r.stderr
+            .contains("integrity/dangling-choice sections/causeway-gate.md"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(rev(&s, "cold"), cold);
+    let full = sr(&s, &["gate", "check", "--rev", "hot", "--format", "json"]).json();
+    let errors = full["findings"].as_array().expect("findings").iter();
+    for f in errors.filter(|f| f["severity"] == "error") {
+        let code = f["code"].as_str().expect("code");
+        let path = f["path"].as_str().expect("path");
+        assert!(
+            r.stderr.contains(&format!("{code} {path}")),
+            "the hook's refusal lacks {code} {path}:\n{}",
+            r.stderr
+        );
+    }
+}
+
+#[test]
 fn a_shared_bare_repository_rejects_failing_pushes_to_cold_with_the_findings() {
     let s = Sandbox::new();
     sample(&s);
