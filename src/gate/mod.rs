@@ -445,6 +445,12 @@ pub(crate) fn verdict(
         .filter(|f| ran.iter().any(|b| b.name() == f.bar()))
         .collect();
     let mut report = Report::new(&ran, kept);
+    // Waived findings in the findings' order, whatever order the bars ran in.
+    let mut waived = waived;
+    waived.sort_by(|a, b| {
+        let (a, b) = (&a.finding, &b.finding);
+        (&a.path, a.line, &a.code, &a.message).cmp(&(&b.path, b.line, &b.code, &b.message))
+    });
     report.waived = waived;
     report.witnesses = witnesses;
     report

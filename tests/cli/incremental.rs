@@ -298,14 +298,12 @@ fn edit(d: &mut Dice, root: &Path) -> Option<(String, String)> {
             }
         }
         33 => {
-            let t = read("waivers.yaml");
-            write(
-                "waivers.yaml",
-                format!(
-                    "{}\n  - code: presentation/*\n    path: \"sections/*\"\n    reason: \"fuzz\"\n    by: gatekeeper\n    expires: 2027-01-01\n",
-                    t.trim_end()
-                ),
-            );
+            // Waive the presentation bar on sections, or stop waiving it.
+            let waiver = "waivers:\n  - code: presentation/*\n    path: \"sections/*\"\n    rationale: A fuzzed waiver.\n    expires: 2027-01-01\n    granted_by: gatekeeper\n";
+            match read("waivers.yaml").contains("presentation/*") {
+                true => write("waivers.yaml", "waivers: []\n".into()),
+                false => write("waivers.yaml", waiver.into()),
+            }
         }
         34 => write(
             "sections/brand-new.md",
