@@ -29,7 +29,8 @@ impl Dice {
 }
 
 /// Words that trip a bar somewhere (or nowhere), for titles, labels and prose.
-const WORDS: [&str; 12] = [
+const WORDS: [&str; 13] = [
+    "brand-new-mark",
     "again",
     "TODO",
     "Lamplight Oath",
@@ -414,4 +415,263 @@ fn incremental_gatechecks_match_full_ones_over_random_edits() {
         fast + slow
     );
     assert!(slow >= 40, "only {slow} judged in full");
+}
+
+/// One planted case: the sample with `setup` applied is judged in full (leaving its
+/// memo), then `change` is committed and judged from that memo and in full. The two
+/// reports must be the same; `witness` must hold of the full one, so the case really
+/// exercises what it names. Returns whether the judgement was incremental.
+fn case(
+    name: &str,
+    setup: &dyn Fn(&Path),
+    change: &dyn Fn(&Path),
+    witness: &dyn Fn(&gate::Report) -> bool,
+) -> bool {
+    let s = Sandbox::new();
+    s.copy_fixture("sample", "book");
+    let root = s.join("book");
+    setup(&root);
+    let base = s.commit_all("book");
+    let repo = Repo::discover(&root).expect("repo");
+    let opts = Options {
+        today: "2026-11-26".into(),
+        ..Options::default()
+    };
+    incremental::judge(&repo, None, &base, &opts).expect("judge base");
+    change(&root);
+    s.git("book", &["add", "-A"]);
+    s.git("book", &["commit", "-q", "--allow-empty", "-m", name]);
+    let new = s.git("book", &["rev-parse", "HEAD"]);
+    let judged = incremental::judge(&repo, Some(&base), &new, &opts).expect("judge");
+    let full = gate::check_with(
+        &Studio::load(&Tree::new(&repo, &new).expect("tree")).expect("load"),
+        &opts,
+    );
+    assert_eq!(
+        serde_json::to_string_pretty(&judged.report).expect("json"),
+        serde_json::to_string_pretty(&full).expect("json"),
+        "{name}: incremental = {}",
+        judged.incremental
+    );
+    assert!(
+        witness(&full),
+        "{name}: the case does not show what it plants"
+    );
+    judged.incremental
+}
+
+fn append(root: &Path, rel: &str, text: &str) {
+    let p = root.join(rel);
+    let old = std::fs::read_to_string(&p).unwrap_or_default();
+    std::fs::write(p, old + text).expect("write");
+}
+
+fn front(root: &Path, rel: &str, line: &str) {
+    let p = root.join(rel);
+    let old = std::fs::read_to_string(&p).expect("read");
+    std::fs::write(p, old.replacen("---\n", &format!("---\n{line}\n"), 1)).expect("write");
+}
+
+fn has(r: &gate::Report, code: &str, path: &str) -> bool {
+    r.findings
+        .iter()
+        .chain(r.waived.iter().map(|w| &w.finding))
+        .any(|f| f.code == code && f.path == path)
+}
+
+const NEW_TU: &str = "tus/TU-2026-12-01-NEW1.yaml";
+
+fn new_tu(root: &Path) {
+    let brief = std::fs::read_to_string(root.join("tus/TU-2026-11-01-SR01.yaml")).expect("brief");
+    std::fs::write(
+        root.join(NEW_TU),
+        brief.replace("TU-2026-11-01-SR01", "TU-2026-12-01-NEW1"),
+    )
+    .expect("write");
+}
+
+#[test]
+fn what_other_files_feed_an_unchanged_sections_findings_is_never_missed() {
+    let none = |_: &Path| {};
+    let mudbank = "sections/mudbank.md";
+    // A codeword newly named by one section leaks in another's prose.
+    case(
+        "codeword named",
+        &|r| append(r, mudbank, "\nA brand-new-mark burns on the door.\n"),
+        &|r| front(r, "sections/dusk-bell.md", "sets: [brand-new-mark]"),
+        &|f| has(f, "presentation/codeword-leak", mudbank),
+    );
+    // ... and stops leaking when no section names it any more.
+    case(
+        "codeword no longer named",
+        &|r| {
+            append(r, mudbank, "\nA brand-new-mark burns on the door.\n");
+            front(r, "sections/dusk-bell.md", "sets: [brand-new-mark]");
+        },
+        &|r| {
+            let p = r.join("sections/dusk-bell.md");
+            let t = std::fs::read_to_string(&p).expect("read");
+            std::fs::write(p, t.replace("sets: [brand-new-mark]\n", "")).expect("write");
+        },
+        &|f| !has(f, "presentation/codeword-leak", mudbank),
+    );
+    // A TU brief added that an unchanged section already names.
+    case(
+        "TU brief added",
+        &|r| front(r, mudbank, "tu: TU-2026-12-01-NEW1"),
+        &|r| new_tu(r),
+        &|f| !has(f, "integrity/dangling-ref", mudbank),
+    );
+    // A TU brief removed that an unchanged section names.
+    case(
+        "TU brief removed",
+        &|r| {
+            new_tu(r);
+            front(r, mudbank, "tu: TU-2026-12-01-NEW1");
+        },
+        &|r| std::fs::remove_file(r.join(NEW_TU)).expect("remove"),
+        &|f| has(f, "integrity/dangling-ref", mudbank),
+    );
+    // A codex entry added that an unchanged section links to.
+    case(
+        "codex entry added",
+        &|r| append(r, mudbank, "\nSee [the new entry](#new-entry).\n"),
+        &|r| {
+            let t = std::fs::read_to_string(r.join("codex/the-hush.md")).expect("read");
+            std::fs::write(
+                r.join("codex/new-entry.md"),
+                t.replacen("id: the-hush", "id: new-entry", 1),
+            )
+            .expect("write");
+        },
+        &|f| !has(f, "integrity/dangling-link", mudbank),
+    );
+    // A codex entry removed that an unchanged section links to.
+    case(
+        "codex entry removed",
+        &none,
+        &|r| std::fs::remove_file(r.join("codex/blackwater-ferries.md")).expect("remove"),
+        &|f| has(f, "integrity/dangling-link", "sections/canal-market.md"),
+    );
+    // A banned word, a spoiler term and a schema override reach every section.
+    case(
+        "style ban",
+        &none,
+        &|r| {
+            let p = r.join("style/style.yaml");
+            let t = std::fs::read_to_string(&p).expect("read");
+            std::fs::write(
+                p,
+                t.replacen("banned:\n", "banned:\n  - term: mudlark\n", 1),
+            )
+            .expect("write");
+        },
+        &|f| has(f, "style/banned-term", mudbank),
+    );
+    case(
+        "spoiler term",
+        &none,
+        &|r| {
+            let p = r.join("canon/grey-oil.md");
+            let t = std::fs::read_to_string(&p).expect("read");
+            std::fs::write(
+                p,
+                t.replacen(
+                    "spoiler_terms:\n",
+                    "spoiler_terms:\n  - \"bent spoon\"\n",
+                    1,
+                ),
+            )
+            .expect("write");
+        },
+        &|f| has(f, "presentation/spoiler-leak", mudbank),
+    );
+    case(
+        "schema override",
+        &none,
+        &|r| {
+            std::fs::create_dir_all(r.join("schemas")).expect("dir");
+            std::fs::write(
+                r.join("schemas/section.schema.json"),
+                r#"{"type": "object", "required": ["content_notes"]}"#,
+            )
+            .expect("write");
+        },
+        &|f| has(f, "schema/invalid", mudbank),
+    );
+    // An asset an art plan recorded changes under it.
+    case(
+        "asset changed",
+        &none,
+        &|r| std::fs::write(r.join("assets/ninth-lamp.svg"), "<svg/>\n").expect("write"),
+        &|f| has(f, "determinism/hash-mismatch", "art/ninth-lamp-dark.yaml"),
+    );
+}
+
+#[test]
+fn common_changes_are_judged_incrementally_and_alike() {
+    let none = |_: &Path| {};
+    let mudbank = "sections/mudbank.md";
+    // One section's prose, with a new TU brief beside it (what a TU's push carries).
+    assert!(case(
+        "prose and a brief",
+        &none,
+        &|r| {
+            new_tu(r);
+            append(r, mudbank, "\nTODO: the tune\n");
+        },
+        &|f| has(f, "presentation/draft-marker", mudbank),
+    ));
+    // A choice retargeted: the graph is recomputed whole.
+    assert!(case(
+        "retarget",
+        &none,
+        &|r| {
+            let p = r.join("sections/causeway-gate.md");
+            let t = std::fs::read_to_string(&p).expect("read");
+            std::fs::write(p, t.replacen("to: causeway-lamps", "to: guild-yard", 1))
+                .expect("write");
+        },
+        &|f| has(f, "integrity/orphan-section", "sections/causeway-lamps.md"),
+    ));
+    // A codex entry colliding with an unchanged section, a section taking another's id.
+    assert!(case(
+        "codex collides",
+        &none,
+        &|r| {
+            let t = std::fs::read_to_string(r.join("codex/the-hush.md")).expect("read");
+            std::fs::write(
+                r.join("codex/canal-market.md"),
+                t.replacen("id: the-hush", "id: canal-market", 1),
+            )
+            .expect("write");
+        },
+        &|f| has(f, "schema/duplicate-id", "codex/canal-market.md"),
+    ));
+    assert!(case(
+        "section takes an id",
+        &none,
+        &|r| {
+            let p = r.join("sections/dusk-bell.md");
+            let t = std::fs::read_to_string(&p).expect("read");
+            std::fs::write(p, t.replacen("id: dusk-bell", "id: canal-market", 1)).expect("write");
+        },
+        &|f| {
+            has(f, "schema/duplicate-id", "sections/dusk-bell.md")
+                && has(f, "schema/id-mismatch", "sections/dusk-bell.md")
+        },
+    ));
+    // A waiver granted.
+    assert!(case(
+        "waiver",
+        &|r| append(r, mudbank, "\nTODO: the tune\n"),
+        &|r| {
+            std::fs::write(
+                r.join("waivers.yaml"),
+                "waivers:\n  - code: presentation/draft-marker\n    path: \"sections/*\"\n    rationale: Drafting.\n    expires: 2027-01-01\n    granted_by: gatekeeper\n",
+            )
+            .expect("write");
+        },
+        &|f| f.waived.len() == 1,
+    ));
 }
