@@ -56,7 +56,7 @@ pub(super) fn run(ctx: &Ctx, args: ImportArgs) -> Result<Output, Error> {
                 "title": s.title, "start": s.start, "ifid": s.ifid, "format": s.format,
                 "sections": s.sections.iter().map(|x| json!({
                     "id": x.id, "passage": x.passage, "title": x.title, "flags": x.flags,
-                    "choices": x.choices.iter().map(|(l, t)| json!({"label": l, "to": t})).collect::<Vec<_>>(),
+                    "sets": x.sets, "choices": x.choices,
                     "tags_kept": x.other_tags,
                 })).collect::<Vec<_>>(),
                 "renamed": s.renamed, "macros": s.macros, "not_sections": s.not_sections,
@@ -87,6 +87,40 @@ pub(super) fn run(ctx: &Ctx, args: ImportArgs) -> Result<Output, Error> {
                 "tags kept as x-twee-tags in {}: {}\n",
                 x.id,
                 x.other_tags.join(", ")
+            ));
+        }
+        let gated: Vec<&crate::import::twee::Choice> = s
+            .sections
+            .iter()
+            .flat_map(|x| &x.choices)
+            .filter(|c| !c.requires.is_empty() || !c.forbids.is_empty())
+            .collect();
+        let codewords: std::collections::BTreeSet<&String> = s
+            .sections
+            .iter()
+            .flat_map(|x| {
+                x.sets.iter().chain(
+                    x.choices
+                        .iter()
+                        .flat_map(|c| c.requires.iter().chain(&c.forbids)),
+                )
+            })
+            .collect();
+        if !codewords.is_empty() {
+            o.push_str(&format!(
+                "codewords from SugarCube macros: {} ({} gated choice(s))\n",
+                codewords
+                    .into_iter()
+                    .map(String::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                gated.len()
+            ));
+        }
+        let silent = gated.iter().filter(|c| c.condition.is_none()).count();
+        if silent > 0 {
+            o.push_str(&format!(
+                "{silent} gated choice(s) have no reader-facing condition yet: add `condition:` (the gateways bar asks for it)\n"
             ));
         }
         if !s.macros.is_empty() {

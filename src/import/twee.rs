@@ -1,6 +1,10 @@
 //! Reading a Twee 3 story (as Twine 2 and Tweego write it) into sections: passages
 //! become sections, `[[links]]` in their three forms become choices, StoryTitle and
-//! StoryData give the title and the start. What has no meaning for showrunner — story
+//! StoryData give the title and the start. SugarCube's plain codeword macros become
+//! codewords: `<<set $v to true>>` outside any condition is `sets`, and a link inside
+//! `<<if $a and not $b>>` (inline, as showrunner's own Twee view writes it, or a block
+//! around link lines; `<<unless>>` and `<<else>>` too) is a gated choice, the `<<else>>`
+//! text its reader-facing condition. What has no meaning for showrunner — other story
 //! format macros, script and stylesheet passages, unknown tags — is kept (in the prose,
 //! or in the report) and listed, never dropped.
 
@@ -32,6 +36,24 @@ pub struct Link {
     pub target: String,
 }
 
+/// A choice ready to write.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Choice {
+    /// What the reader sees.
+    pub label: String,
+    /// The target section id.
+    pub to: String,
+    /// Codewords the reader must hold.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub requires: Vec<String>,
+    /// Codewords the reader must not hold.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub forbids: Vec<String>,
+    /// What the reader is told when it is closed (a gate's `<<else>>` text).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub condition: Option<String>,
+}
+
 /// A section ready to write.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Section {
@@ -43,8 +65,10 @@ pub struct Section {
     pub title: String,
     /// Flags from tags (and `terminal` for a passage without links).
     pub flags: Vec<String>,
-    /// Choices: label and target section id.
-    pub choices: Vec<(String, String)>,
+    /// Codewords gained on arrival (`<<set $v to true>>`).
+    pub sets: Vec<String>,
+    /// Choices.
+    pub choices: Vec<Choice>,
     /// Tags with no showrunner meaning, kept as `x-twee-tags`.
     pub other_tags: Vec<String>,
     /// The prose (Markdown), links on lines of their own removed, inline ones kept as text.
@@ -58,14 +82,27 @@ impl Section {
         if !self.flags.is_empty() {
             o.push_str(&format!("flags: [{}]\n", self.flags.join(", ")));
         }
+        let list = |ids: &[String]| ids.iter().map(|i| quote(i)).collect::<Vec<_>>().join(", ");
+        if !self.sets.is_empty() {
+            o.push_str(&format!("sets: [{}]\n", list(&self.sets)));
+        }
         if !self.choices.is_empty() {
             o.push_str("choices:\n");
-            for (label, to) in &self.choices {
+            for c in &self.choices {
                 o.push_str(&format!(
                     "  - label: {}\n    to: {}\n",
-                    quote(label),
-                    quote(to)
+                    quote(&c.label),
+                    quote(&c.to)
                 ));
+                if !c.requires.is_empty() {
+                    o.push_str(&format!("    requires: [{}]\n", list(&c.requires)));
+                }
+                if !c.forbids.is_empty() {
+                    o.push_str(&format!("    forbids: [{}]\n", list(&c.forbids)));
+                }
+                if let Some(cond) = &c.condition {
+                    o.push_str(&format!("    condition: {}\n", quote(cond)));
+                }
             }
         }
         if !self.other_tags.is_empty() {
@@ -315,6 +352,185 @@ fn macros_in(line: &str) -> Vec<String> {
     out
 }
 
+/// A SugarCube variable as a codeword: `$cw_ferry_token` (showrunner's own Twee view)
+/// → `ferry-token`, `$hasKey` → `has-key`. `None` for what is not a plain variable.
+fn codeword_of(var: &str) -> Option<String> {
+    let name = var.trim().strip_prefix('$')?;
+    let name = name.strip_prefix("cw_").unwrap_or(name);
+    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return None;
+    }
+    let mut out = String::new();
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if c == '_' {
+            out.push('-');
+            prev_lower = false;
+        } else if c.is_ascii_uppercase() {
+            if prev_lower {
+                out.push('-');
+            }
+            out.push(c.to_ascii_lowercase());
+            prev_lower = false;
+        } else {
+            out.push(c);
+            prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        }
+    }
+    let out = out.trim_matches('-').to_string();
+    (!out.is_empty() && !out.contains("--")).then_some(out)
+}
+
+/// A gate as SugarCube tests it: codewords required and forbidden.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Gate {
+    requires: Vec<String>,
+    forbids: Vec<String>,
+}
+
+/// `$a and not $b`, `$a is true`, `!$b`, `$b is false` → a gate; `None` for any other
+/// expression (numbers, `or`, comparisons), which stays a macro in the prose.
+fn gate_of(cond: &str) -> Option<Gate> {
+    let mut gate = Gate::default();
+    for term in cond.replace("&&", " and ").split(" and ") {
+        let t = term.trim();
+        let (negated, t) = match t.strip_prefix("not ").or_else(|| t.strip_prefix('!')) {
+            Some(rest) => (true, rest.trim()),
+            None => (false, t),
+        };
+        let mut words = t.split_whitespace();
+        let var = words.next()?;
+        let rest: Vec<&str> = words.collect();
+        let value = match rest.as_slice() {
+            [] => true,
+            ["is" | "==" | "===" | "eq", "true"] => true,
+            ["is" | "==" | "===" | "eq", "false"] => false,
+            _ => return None,
+        };
+        let id = codeword_of(var)?;
+        if value != negated {
+            gate.requires.push(id);
+        } else {
+            gate.forbids.push(id);
+        }
+    }
+    Some(gate)
+}
+
+/// The `<<set $v to true>>` macros of a line, taken out: the codewords and what is left.
+/// Other `<<set>>`s (to false, to numbers, expressions) stay.
+fn take_sets(line: &str) -> (String, Vec<String>) {
+    let mut rest = String::new();
+    let mut sets = Vec::new();
+    let mut text = line;
+    while let Some(i) = text.find("<<set ") {
+        let Some(len) = text[i..].find(">>") else {
+            break;
+        };
+        let inner = &text[i + 6..i + len];
+        let (var, value) = inner
+            .split_once(" to ")
+            .or_else(|| inner.split_once('='))
+            .unwrap_or((inner, ""));
+        rest.push_str(&text[..i]);
+        match (value.trim(), codeword_of(var)) {
+            ("true", Some(id)) => sets.push(id),
+            _ => rest.push_str(&text[i..i + len + 2]),
+        }
+        text = &text[i + len + 2..];
+    }
+    rest.push_str(text);
+    (rest, sets)
+}
+
+/// Reader-facing text SugarCube shows: `"""verbatim"""` and `//italics//` unwrapped.
+fn plain(s: &str) -> String {
+    let s = s.trim();
+    let s = s
+        .strip_prefix("\"\"\"")
+        .and_then(|x| x.strip_suffix("\"\"\""))
+        .unwrap_or(s);
+    s.replace("//", "").trim().to_string()
+}
+
+/// A choice line gated inline: `* <<if COND>>[[link]]<<else>>closed text<</if>>` (what
+/// showrunner's Twee view writes; the `<<else>>` part optional). Returns the link's
+/// inside, the gate, and the reader-facing text shown when closed.
+fn gated_link(line: &str) -> Option<(String, Gate, Option<String>)> {
+    let t = line.trim().trim_start_matches(['*', '-']).trim();
+    let t = t.strip_prefix("<<if ")?;
+    let (cond, t) = t.split_once(">>")?;
+    let gate = gate_of(cond)?;
+    let t = t.trim_start().strip_prefix("[[")?;
+    let (inner, t) = t.split_once("]]")?;
+    let t = t.trim_start();
+    let closed = match t.strip_prefix("<<else>>") {
+        Some(e) => {
+            let (text, after) = e.split_once("<</if>>")?;
+            if !after.trim().is_empty() {
+                return None;
+            }
+            // Our own view writes `//label// — condition`.
+            let text = match text.split_once(" — ") {
+                Some((_, cond)) => cond,
+                None => text,
+            };
+            Some(plain(text)).filter(|c| !c.is_empty())
+        }
+        None if t.strip_prefix("<</if>>")?.trim().is_empty() => None,
+        None => return None,
+    };
+    Some((inner.to_string(), gate, closed))
+}
+
+/// A line that is only `<<if COND>>` or `<<unless COND>>`: `Some(gate)` when the
+/// condition is a plain codeword test (`<<unless>>` of one codeword), `Some(None)` for
+/// another block, `None` for anything else.
+fn block_open(line: &str) -> Option<Option<Gate>> {
+    let (cond, unless) = match line.strip_prefix("<<if ") {
+        Some(rest) => (rest, false),
+        None => (line.strip_prefix("<<unless ")?, true),
+    };
+    let cond = cond.strip_suffix(">>")?;
+    if cond.contains(">>") {
+        return None;
+    }
+    Some(gate_of(cond).and_then(|mut g| {
+        if unless {
+            if g.requires.len() + g.forbids.len() != 1 {
+                return None;
+            }
+            std::mem::swap(&mut g.requires, &mut g.forbids);
+        }
+        Some(g)
+    }))
+}
+
+/// Whether the block opened just above `rest`, testing `gate`, can be read as gates: it
+/// closes, has no `<<elseif>>`, and has an `<<else>>` only when it tests one codeword
+/// (the `<<else>>` branch then forbids what the block requires, or the other way).
+fn block_convertible(gate: &Gate, rest: &[&str]) -> bool {
+    let single = gate.requires.len() + gate.forbids.len() == 1;
+    let mut level = 1usize;
+    for line in rest {
+        let t = line.trim();
+        if t.contains("<<elseif") || t.contains("<<else if") {
+            return false;
+        }
+        if level == 1 && t == "<<else>>" && !single {
+            return false;
+        }
+        level += t.matches("<<if ").count() + t.matches("<<unless ").count();
+        let closes = t.matches("<</if>>").count() + t.matches("<</unless>>").count();
+        if closes >= level {
+            // Closing ours: only when that is all the line does.
+            return closes == level && t.starts_with("<</") && t.len() <= "<</unless>>".len();
+        }
+        level -= closes;
+    }
+    false
+}
+
 const SPECIAL: [&str; 15] = [
     "StoryTitle",
     "StoryData",
@@ -385,27 +601,78 @@ pub fn story(passages: &[Passage]) -> Result<Story, TweeError> {
         ids.insert(p.name.clone(), id);
     }
     let id_of = |name: &str| ids.get(name).cloned().unwrap_or_else(|| slug(name));
+    // Codex passages (as showrunner's own Twee view writes them): links to them are
+    // links in the prose, `[text](#id)`, not choices.
+    let codex: BTreeMap<&str, String> = passages
+        .iter()
+        .filter(|p| p.tags.iter().any(|t| t == "codex"))
+        .map(|p| {
+            let name = p.name.as_str();
+            (name, slug(name.strip_prefix("codex-").unwrap_or(name)))
+        })
+        .collect();
     let mut macros = Vec::new();
     let mut sections = Vec::new();
     for p in &story_passages {
-        let mut lines: Vec<&str> = p.text.lines().collect();
-        // Our own Twee view opens each passage with `!! Title`.
+        let lines: Vec<&str> = p.text.lines().collect();
         let mut title_text = p.name.clone();
-        if let Some(first) = lines.first()
-            && let Some(h) = first
-                .trim()
-                .strip_prefix("!!")
-                .or_else(|| first.trim().strip_prefix('!'))
-        {
-            title_text = h.trim().trim_matches('"').to_string();
-            lines.remove(0);
-        }
-        let mut choices: Vec<(String, String)> = Vec::new();
+        let mut sets: Vec<String> = Vec::new();
+        let mut choices: Vec<Choice> = Vec::new();
         let mut prose: Vec<String> = Vec::new();
-        for (k, line) in lines.iter().enumerate() {
-            let at = p.line + 1 + k + usize::from(title_text != p.name);
-            let found = links_in(line);
-            for (_, _, inner) in &found {
+        // Open `<<if>>`/`<<unless>>` blocks on lines of their own: the gate each puts on
+        // the links inside, `None` when it is kept as a macro instead.
+        let mut blocks: Vec<Option<Gate>> = Vec::new();
+        let mut first_line = true;
+        for (k, raw) in lines.iter().enumerate() {
+            let at = p.line + 1 + k;
+            let mut line = raw.to_string();
+            if blocks.is_empty() {
+                let (rest, got) = take_sets(&line);
+                if !got.is_empty() {
+                    for g in got {
+                        if !sets.contains(&g) {
+                            sets.push(g);
+                        }
+                    }
+                    if rest.trim().is_empty() {
+                        continue;
+                    }
+                    line = rest;
+                }
+            }
+            let t = line.trim().to_string();
+            // Our own Twee view opens each passage with `!! Title` (below its sets).
+            if std::mem::take(&mut first_line)
+                && let Some(h) = t.strip_prefix("!!").or_else(|| t.strip_prefix('!'))
+            {
+                title_text = h.trim().trim_matches('"').to_string();
+                continue;
+            }
+            if let Some(open) = block_open(&t) {
+                let gate = open.filter(|g| block_convertible(g, &lines[k + 1..]));
+                let converted = gate.is_some();
+                blocks.push(gate);
+                if converted {
+                    continue;
+                }
+            } else if t == "<<else>>" {
+                if let Some(Some(g)) = blocks.last_mut() {
+                    std::mem::swap(&mut g.requires, &mut g.forbids);
+                    continue;
+                }
+            } else if (t == "<</if>>" || t == "<</unless>>")
+                && let Some(Some(_)) = blocks.pop()
+            {
+                continue;
+            }
+            // The gate every enclosing block puts on a link here.
+            let around: Option<Gate> = blocks.iter().try_fold(Gate::default(), |mut all, b| {
+                let b = b.as_ref()?;
+                all.requires.extend(b.requires.iter().cloned());
+                all.forbids.extend(b.forbids.iter().cloned());
+                Some(all)
+            });
+            let mut choice = |inner: &str, gate: Gate, condition: Option<String>| {
                 let (mut l, setter) = link(inner);
                 if l.target.is_empty() {
                     return Err(TweeError {
@@ -416,7 +683,13 @@ pub fn story(passages: &[Passage]) -> Result<Story, TweeError> {
                 if l.label.is_empty() {
                     l.label = l.target.clone();
                 }
-                choices.push((l.label.clone(), id_of(&l.target)));
+                choices.push(Choice {
+                    label: l.label,
+                    to: id_of(&l.target),
+                    requires: gate.requires,
+                    forbids: gate.forbids,
+                    condition,
+                });
                 if let Some(s) = setter {
                     macros.push(Kept {
                         passage: p.name.clone(),
@@ -425,8 +698,24 @@ pub fn story(passages: &[Passage]) -> Result<Story, TweeError> {
                         text: format!("[{s}]"),
                     });
                 }
+                Ok(())
+            };
+            if let Some((inner, gate, closed)) = gated_link(&line)
+                && let Some(mut all) = around.clone()
+            {
+                all.requires.extend(gate.requires);
+                all.forbids.extend(gate.forbids);
+                choice(&inner, all, closed)?;
+                continue;
             }
-            let bare = line.trim().trim_start_matches(['*', '-']).trim();
+            let found = links_in(&line);
+            let anchor = |inner: &str| codex.get(link(inner).0.target.as_str()).cloned();
+            for (_, _, inner) in &found {
+                if anchor(inner).is_none() {
+                    choice(inner, around.clone().unwrap_or_default(), None)?;
+                }
+            }
+            let bare = t.trim_start_matches(['*', '-']).trim();
             let only_link = found.len() == 1 && {
                 let (s, e, _) = &found[0];
                 line[..*s]
@@ -436,7 +725,7 @@ pub fn story(passages: &[Passage]) -> Result<Story, TweeError> {
                     .is_empty()
                     && line[*e..].trim().is_empty()
             };
-            for m in macros_in(line) {
+            for m in macros_in(&line) {
                 macros.push(Kept {
                     passage: p.name.clone(),
                     line: at,
@@ -444,12 +733,16 @@ pub fn story(passages: &[Passage]) -> Result<Story, TweeError> {
                     text: m,
                 });
             }
-            if only_link && !bare.is_empty() {
+            if only_link && !bare.is_empty() && anchor(&found[0].2).is_none() {
                 continue;
             }
-            let mut text = line.to_string();
+            let mut text = line.clone();
             for (s, e, inner) in found.iter().rev() {
-                text.replace_range(*s..*e, &link(inner).0.label);
+                let label = link(inner).0.label;
+                match anchor(inner) {
+                    Some(id) => text.replace_range(*s..*e, &format!("[{label}](#{id})")),
+                    None => text.replace_range(*s..*e, &label),
+                }
             }
             prose.push(text);
         }
@@ -479,6 +772,7 @@ pub fn story(passages: &[Passage]) -> Result<Story, TweeError> {
             passage: p.name.clone(),
             title: title_text,
             flags,
+            sets,
             choices,
             other_tags,
             prose,
@@ -562,6 +856,67 @@ mod tests {
         assert_eq!(name, "The [Old] Gate");
         assert_eq!(tags, vec!["hub", "ending"]);
         assert!(header(" Name [open", 3).is_err());
+    }
+
+    fn one(text: &str) -> Section {
+        let story = story(&passages(text).expect("twee")).expect("story");
+        story.sections.into_iter().next().expect("a section")
+    }
+
+    #[test]
+    fn sugarcube_codeword_macros_become_sets_and_gates() {
+        let s = one(
+            ":: Start\n<<set $hasKey to true>>\n!! The Porch\nRain.<<set $count to 3>>\n\
+             <<if $hasKey>>\n[[Open the door|Hall]]\n<<else>>\n[[Knock|Porch]]\n<</if>>\n\
+             <<if $lamp or $torch>>\n[[Go dark|Cellar]]\n<</if>>\n\
+             * <<if $cw_ferry_token and not $cw_pell_wary>>[[Cross|Ferry]]<<else>>//Cross// — \"\"\"If you hold a token\"\"\"<</if>>\n\
+             <<unless $seen>>\n[[Look|Yard]]\n<</unless>>\n\n\
+             :: Hall\nEnd.\n:: Porch\nEnd.\n:: Cellar\nEnd.\n:: Ferry\nEnd.\n:: Yard\nEnd.\n",
+        );
+        assert_eq!(s.title, "The Porch");
+        assert_eq!(s.sets, vec!["has-key"]);
+        let v = |x: &[&str]| x.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let c = |label: &str, to: &str, requires: &[&str], forbids: &[&str], cond: Option<&str>| {
+            Choice {
+                label: label.into(),
+                to: to.into(),
+                requires: v(requires),
+                forbids: v(forbids),
+                condition: cond.map(str::to_string),
+            }
+        };
+        assert_eq!(
+            s.choices,
+            vec![
+                c("Open the door", "hall", &["has-key"], &[], None),
+                c("Knock", "porch", &[], &["has-key"], None),
+                // `or` is not a codeword gate: the link stays open, the macro stays.
+                c("Go dark", "cellar", &[], &[], None),
+                c(
+                    "Cross",
+                    "ferry",
+                    &["ferry-token"],
+                    &["pell-wary"],
+                    Some("If you hold a token")
+                ),
+                c("Look", "yard", &[], &["seen"], None),
+            ]
+        );
+        assert!(s.prose.contains("<<set $count to 3>>"), "{}", s.prose);
+        assert!(s.prose.contains("<<if $lamp or $torch>>"), "{}", s.prose);
+        assert!(!s.prose.contains("hasKey"), "{}", s.prose);
+    }
+
+    #[test]
+    fn variables_read_as_codeword_ids() {
+        assert_eq!(
+            codeword_of("$cw_ferry_token").as_deref(),
+            Some("ferry-token")
+        );
+        assert_eq!(codeword_of("$hasKey").as_deref(), Some("has-key"));
+        assert_eq!(codeword_of("$lamp2").as_deref(), Some("lamp2"));
+        assert_eq!(codeword_of("_temp"), None);
+        assert_eq!(codeword_of("$a.b"), None);
     }
 
     #[test]

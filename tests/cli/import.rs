@@ -99,14 +99,18 @@ fn a_hand_written_twee_story_becomes_a_studio_that_passes_the_gate() {
         "[ending]"
     );
     assert_eq!(flags("home"), serde_json::json!(["terminal"]), "[end]");
-    // Nothing dropped: the macro stays in the prose and is listed with its line; the
+    // `<<set $lamp to true>>` is a codeword gained on arrival. Nothing else is dropped:
+    // a macro showrunner cannot read stays in the prose and is listed with its line; the
     // special and stylesheet passages are listed and kept whole in the commit.
-    assert_eq!(v["macros"][0]["line"], 32);
-    assert_eq!(v["macros"][0]["text"], "<<set $lamp to true>>");
+    assert_eq!(v["macros"][0]["line"], 27);
+    assert_eq!(v["macros"][0]["text"], "<<if $lamp>>");
+    let watch = std::fs::read_to_string(s.join("story/sections/sea-watch.md")).expect("watch");
+    assert!(watch.contains("<<if $lamp>>Your lamp throws"), "{watch}");
     let cottage =
         std::fs::read_to_string(s.join("story/sections/keeper-s-cottage.md")).expect("cottage");
+    assert!(cottage.contains("sets: [lamp]"), "{cottage}");
     assert!(
-        cottage.contains("<<set $lamp to true>>You take the brass lamp"),
+        cottage.contains("\nYou take the brass lamp") && !cottage.contains("<<set"),
         "{cottage}"
     );
     assert!(cottage.contains("x-twee-tags: [interior]"), "{cottage}");
@@ -253,4 +257,70 @@ fn bad_twee_and_clashing_sections_are_refused_with_nothing_written() {
     .json();
     assert_eq!(v["created"], false);
     assert!(s.join("book/sections/reed-maze.md").is_file());
+}
+
+/// (id, title, sets, choices as (label, to, requires, forbids, condition)) per section.
+type Shape = (
+    String,
+    String,
+    Vec<String>,
+    Vec<(String, String, Vec<String>, Vec<String>, Option<String>)>,
+);
+
+fn story_shape(dir: &std::path::Path) -> Vec<Shape> {
+    let studio =
+        showrunner::studio::Studio::load(&showrunner::studio::WorkDir::new(dir)).expect("studio");
+    let ids = |m: &[showrunner::story::Mention]| m.iter().map(|m| m.id.clone()).collect();
+    showrunner::story::Story::build(&studio)
+        .sections
+        .iter()
+        .map(|s| {
+            (
+                s.id.clone(),
+                s.title.clone(),
+                ids(&s.sets),
+                s.choices
+                    .iter()
+                    .map(|c| {
+                        (
+                            c.label.clone(),
+                            c.to.clone(),
+                            ids(&c.requires),
+                            ids(&c.forbids),
+                            c.condition.clone(),
+                        )
+                    })
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_samples_twee_view_imports_back_with_its_codewords_gates_and_conditions() {
+    let s = Sandbox::new();
+    ok(s.run(&["init", "book", "--from-sample"]));
+    let tag = ok(s.run_in("book", &["--format", "json", "snapshot"])).json()["tag"]
+        .as_str()
+        .expect("tag")
+        .to_string();
+    ok(s.run_in("book", &["--format", "twee", "bind", &tag, "-o", "out"]));
+    let r = ok(s.run(&["import", "twee", "book/out/book.twee", "--into", "again"]));
+    assert!(
+        r.stdout.contains("codewords from SugarCube macros: "),
+        "{}",
+        r.stdout
+    );
+    let (before, after) = (story_shape(&s.join("book")), story_shape(&s.join("again")));
+    assert!(
+        before
+            .iter()
+            .any(|(_, _, sets, choices)| !sets.is_empty() && !choices.is_empty())
+            && before
+                .iter()
+                .flat_map(|x| &x.3)
+                .any(|c| !c.2.is_empty() && c.4.is_some()),
+        "the sample has codewords and gates to carry"
+    );
+    assert_eq!(after, before);
 }
