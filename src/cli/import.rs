@@ -95,25 +95,11 @@ pub(super) fn run(ctx: &Ctx, args: ImportArgs) -> Result<Output, Error> {
             .flat_map(|x| &x.choices)
             .filter(|c| !c.requires.is_empty() || !c.forbids.is_empty())
             .collect();
-        let codewords: std::collections::BTreeSet<&String> = s
-            .sections
-            .iter()
-            .flat_map(|x| {
-                x.sets.iter().chain(
-                    x.choices
-                        .iter()
-                        .flat_map(|c| c.requires.iter().chain(&c.forbids)),
-                )
-            })
-            .collect();
+        let codewords = s.codewords();
         if !codewords.is_empty() {
             o.push_str(&format!(
                 "codewords from SugarCube macros: {} ({} gated choice(s))\n",
-                codewords
-                    .into_iter()
-                    .map(String::as_str)
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                codewords.join(", "),
                 gated.len()
             ));
         }

@@ -63,24 +63,11 @@ fn record(story: &twee::Story, file: &str) -> String {
     if let Some(i) = &story.ifid {
         o.push_str(&format!("IFID: {i}\n"));
     }
-    let mut codewords: Vec<&String> = story
-        .sections
-        .iter()
-        .flat_map(|s| {
-            s.sets.iter().chain(
-                s.choices
-                    .iter()
-                    .flat_map(|c| c.requires.iter().chain(&c.forbids)),
-            )
-        })
-        .collect();
-    codewords.sort();
-    codewords.dedup();
+    let codewords = story.codewords();
     if !codewords.is_empty() {
-        let names: Vec<&str> = codewords.iter().map(|c| c.as_str()).collect();
         o.push_str(&format!(
             "Codewords read from SugarCube macros: {}.\n",
-            names.join(", ")
+            codewords.join(", ")
         ));
     }
     for (p, id) in &story.renamed {

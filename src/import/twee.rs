@@ -152,6 +152,27 @@ pub struct Story {
     pub not_sections: Vec<Kept>,
 }
 
+impl Story {
+    /// Every codeword the sections set or test, sorted, once each.
+    pub fn codewords(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = self
+            .sections
+            .iter()
+            .flat_map(|s| {
+                let tests = s
+                    .choices
+                    .iter()
+                    .flat_map(|c| c.requires.iter().chain(&c.forbids));
+                s.sets.iter().chain(tests)
+            })
+            .map(String::as_str)
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
 /// A Twee problem that stops the import.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TweeError {

@@ -88,6 +88,14 @@ fn join(fm: &[String], body: &str) -> String {
     format!("---\n{}\n---\n{body}", fm.join("\n"))
 }
 
+/// Sets a front matter field (`value` empty: removes it).
+fn field(fm: &mut Vec<String>, at: usize, key: &str, value: &str) {
+    fm.retain(|l| !l.starts_with(&format!("{key}:")));
+    if !value.is_empty() {
+        fm.insert(at.min(fm.len()), format!("{key}: {value}"));
+    }
+}
+
 /// One random edit of one section's text.
 fn edit_section(d: &mut Dice, text: &str, sections: &[String]) -> String {
     let (mut fm, mut body) = split(text);
@@ -157,9 +165,8 @@ fn edit_section(d: &mut Dice, text: &str, sections: &[String]) -> String {
             }
         }
         7 => {
-            fm.retain(|l| !l.starts_with("flags:"));
-            let flags = d.pick(&["[terminal]", "[keystone]", "[hub]", "[loop]", "[]"]);
-            fm.insert(after_title, format!("flags: {flags}"));
+            let flags = ["[terminal]", "[keystone]", "[hub]", "[loop]", "[]"];
+            field(&mut fm, after_title, "flags", d.pick(&flags));
         }
         8 => fm.insert(1.min(fm.len()), "# a comment that moves every line".into()),
         9 => {
@@ -169,33 +176,24 @@ fn edit_section(d: &mut Dice, text: &str, sections: &[String]) -> String {
         }
         10 => fm.insert(after_title, "choices: [unclosed".into()),
         11 => {
-            fm.retain(|l| !l.starts_with("sets:"));
-            let sets = d.pick(&[
+            let sets = [
                 "[odile-note]",
                 "[pell-wary, pip-tune]",
                 "[brand-new-mark]",
                 "",
-            ]);
-            if !sets.is_empty() {
-                fm.insert(after_title, format!("sets: {sets}"));
-            }
+            ];
+            field(&mut fm, after_title, "sets", d.pick(&sets));
         }
         12 => {
-            fm.retain(|l| !l.starts_with("tu:"));
-            let tu = d.pick(&[
+            let tus = [
                 "TU-2026-11-01-SR01",
                 "TU-2099-01-01-XX01",
                 "TU-2026-12-01-NEW1",
                 "",
-            ]);
-            if !tu.is_empty() {
-                fm.insert(after_title, format!("tu: {tu}"));
-            }
+            ];
+            field(&mut fm, after_title, "tu", d.pick(&tus));
         }
-        13 => {
-            fm.retain(|l| !l.starts_with("content_notes:"));
-            fm.insert(after_title, "content_notes: [violence]".into());
-        }
+        13 => field(&mut fm, after_title, "content_notes", "[violence]"),
         14 => {
             // A second choice reading like the first.
             if let Some(l) = fm.iter().find(|l| l.trim_start().starts_with("- label:")) {
