@@ -8,8 +8,8 @@
 //! inputs a section's own findings read from other files (codeword ids, TU and codex
 //! ids, the studio settings, the style sheet, canon spoiler terms, schema overrides,
 //! asset hashes). A change that could alter an unchanged section's own findings — a
-//! section added or deleted, an asset, a changed style sheet, a codeword newly
-//! mentioned, an id that disappeared — is judged in full instead. The tests hold the
+//! section deleted, an asset, a changed style sheet, a codeword newly mentioned, an id
+//! that disappeared, an id added where a link dangles — is judged in full instead. The tests hold the
 //! result to the full gatecheck's, byte for byte, over random series of edits.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -236,6 +236,7 @@ fn incremental(
     };
     // Which sections changed; anything else under sections/ or assets/ needs a full check.
     let mut changed: BTreeMap<String, String> = BTreeMap::new();
+    let mut added = false;
     for c in repo.tree_changes(base, new)? {
         let Some(path) = c.path.filter(|_| c.regular) else {
             return Ok(None);
@@ -243,7 +244,8 @@ fn incremental(
         let place = artifact::classify(&path);
         let section = matches!(place, Place::Artifact(Kind::Section));
         match (section, c.old, c.new) {
-            (true, Some(_), Some(id)) => {
+            (true, old, Some(id)) => {
+                added |= old.is_none();
                 changed.insert(path, id);
             }
             // (Also the folders themselves, should one become a file or a link.)
@@ -286,8 +288,10 @@ fn incremental(
             .iter()
             .any(|f| f.code == code && unchanged_section(&f.path))
     };
+    // A new section is a new anchor for links as well.
     if !tus.is_superset(&memo.tus)
         || (tus != memo.tus && dangling("integrity/dangling-ref"))
+        || (added && dangling("integrity/dangling-link"))
         || !codex.is_superset(&memo.codex)
         || (codex != memo.codex && dangling("integrity/dangling-link"))
     {
@@ -303,26 +307,44 @@ fn incremental(
         };
         thin.assets.insert(r, hash);
     }
-    // The story graph: the memo's, with the changed sections read again.
+    // The story graph: the memo's, with the changed sections read again and the new
+    // ones in their places (sections are in path order, as `Story::build` makes them).
     let mut story = memo.story;
-    let mut patched = Vec::new();
+    let mut replaced = Vec::new();
+    let before = story.sections.len();
     for (ai, a) in thin.artifacts.iter().enumerate() {
         if a.kind != Kind::Section {
             continue;
         }
-        let Some(&i) = story.by_id.get(artifact::stem(&a.path)) else {
-            return Ok(None);
-        };
-        if story.sections[i].path != a.path {
-            return Ok(None);
+        let section = story::section(a, ai);
+        match story.by_id.get(artifact::stem(&a.path)) {
+            Some(&i) if story.sections[i].path == a.path => {
+                story.sections[i] = section;
+                replaced.push(i);
+            }
+            Some(_) => return Ok(None),
+            None => story.sections.push(section),
         }
-        story.sections[i] = story::section(a, ai);
-        patched.push(i);
     }
-    if patched.len() != changed.len() {
+    if replaced.len() + story.sections.len() - before != changed.len() {
         return Ok(None);
     }
-    for i in patched {
+    if added {
+        story.sections.sort_by(|a, b| a.path.cmp(&b.path));
+        story.by_id = story
+            .sections
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.clone(), i))
+            .collect();
+        story.start = story.by_id.get(&thin.config.start).copied();
+    }
+    // Choice targets: everywhere when indices moved, else in the sections read again.
+    let resolve: Vec<usize> = match added {
+        true => (0..story.sections.len()).collect(),
+        false => replaced,
+    };
+    for i in resolve {
         for c in &mut story.sections[i].choices {
             c.target = story.by_id.get(&c.to).copied();
         }

@@ -304,10 +304,20 @@ fn edit(d: &mut Dice, root: &Path) -> Option<(String, String)> {
                 false => write("waivers.yaml", waiver.into()),
             }
         }
-        34 => write(
-            "sections/brand-new.md",
-            "---\nid: brand-new\ntitle: New\nflags: [terminal]\n---\nA new end.\n".into(),
-        ),
+        34 => {
+            // A new section, now and then one that others already name.
+            let id = d.pick(&["brand-new", "no-such-section", "new-entry", "aa-first"]);
+            let n = d.next() % 1000;
+            let id = if id == "brand-new" {
+                format!("brand-new-{n}")
+            } else {
+                id.to_string()
+            };
+            write(
+                &format!("sections/{id}.md"),
+                format!("---\nid: {id}\ntitle: New\nflags: [terminal]\n---\nA new end.\n"),
+            );
+        }
         35 if !sections.is_empty() => {
             let victim = &sections[d.below(sections.len())];
             let _ = std::fs::remove_file(root.join("sections").join(victim));
@@ -544,6 +554,35 @@ fn what_other_files_feed_an_unchanged_sections_findings_is_never_missed() {
         },
         &|f| !has(f, "integrity/dangling-link", mudbank),
     );
+    // A section added that an unchanged section already links to, or leads to.
+    case(
+        "section added where a link dangled",
+        &|r| append(r, mudbank, "\nSee [the steps](#mud-steps).\n"),
+        &|r| {
+            std::fs::write(
+                r.join("sections/mud-steps.md"),
+                "---\nid: mud-steps\ntitle: The Mud Steps\nflags: [terminal]\n---\nSteps.\n",
+            )
+            .expect("write");
+        },
+        &|f| !has(f, "integrity/dangling-link", mudbank),
+    );
+    case(
+        "section added where a choice dangled",
+        &|r| {
+            let p = r.join(mudbank);
+            let t = std::fs::read_to_string(&p).expect("read");
+            std::fs::write(p, t.replacen("to: pip-pole", "to: mud-steps", 1)).expect("write");
+        },
+        &|r| {
+            std::fs::write(
+                r.join("sections/mud-steps.md"),
+                "---\nid: mud-steps\ntitle: The Mud Steps\nflags: [terminal]\n---\nSteps.\n",
+            )
+            .expect("write");
+        },
+        &|f| !has(f, "integrity/dangling-choice", mudbank),
+    );
     // A codex entry removed that an unchanged section links to.
     case(
         "codex entry removed",
@@ -658,6 +697,30 @@ fn common_changes_are_judged_incrementally_and_alike() {
             has(f, "schema/duplicate-id", "sections/dusk-bell.md")
                 && has(f, "schema/id-mismatch", "sections/dusk-bell.md")
         },
+    ));
+    // A new section, and a choice leading to it (what most writing TUs push).
+    assert!(case(
+        "section added",
+        &none,
+        &|r| {
+            std::fs::write(
+                r.join("sections/mud-steps.md"),
+                "---\nid: mud-steps\ntitle: The Mud Steps\nchoices:\n  - label: \"Climb back up\"\n    to: mudbank\n---\nThe steps are slick. TODO: more\n",
+            )
+            .expect("write");
+            let p = r.join(mudbank);
+            let t = std::fs::read_to_string(&p).expect("read");
+            std::fs::write(
+                p,
+                t.replacen(
+                    "choices:\n",
+                    "choices:\n  - label: \"Take the mud steps\"\n    to: mud-steps\n",
+                    1,
+                ),
+            )
+            .expect("write");
+        },
+        &|f| has(f, "presentation/draft-marker", "sections/mud-steps.md"),
     ));
     // A waiver granted.
     assert!(case(
