@@ -105,6 +105,49 @@ fn gatecheck(c: &mut Criterion) {
             )
         },
     );
+    // A writing TU's usual push: a new section, and a choice leading to it.
+    std::fs::write(
+        dir.path().join("sections/s05000b.md"),
+        "---\nid: s05000b\ntitle: \"A side room\"\nchoices:\n  - label: \"Back\"\n    to: s05001\n---\nA side room.\n",
+    )
+    .expect("write");
+    let text = std::fs::read_to_string(&section).expect("section");
+    std::fs::write(
+        &section,
+        text.replacen(
+            "choices:\n",
+            "choices:\n  - label: \"Try the side room\"\n    to: s05000b\n",
+            1,
+        ),
+    )
+    .expect("write");
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "A new section"]);
+    let added = repo.resolve_commit("hot").expect("hot");
+    group.bench_function(
+        "hook decision: cold move by a new section and a choice to it (cold's tree judged)",
+        |b| {
+            b.iter_batched(
+                || {
+                    let _ = std::fs::remove_dir_all(&verdicts);
+                },
+                |()| {
+                    let v =
+                        showrunner::cold::check_update(&repo, Some(&old), &added).expect("verdict");
+                    assert!(
+                        v.report
+                            .findings
+                            .iter()
+                            .all(|f| f.code.starts_with("traceability/")),
+                        "{:?}",
+                        v.report.findings.first()
+                    );
+                    v
+                },
+                criterion::BatchSize::PerIteration,
+            )
+        },
+    );
     showrunner::cold::check_update(&repo, Some(&old), &new).expect("verdict");
     group.bench_function(
         "hook decision: the same move again (a merge's own reference-transaction hook, a pre-push after it)",

@@ -311,7 +311,7 @@ fn incremental(
     // ones in their places (sections are in path order, as `Story::build` makes them).
     let mut story = memo.story;
     let mut replaced = Vec::new();
-    let before = story.sections.len();
+    let mut fresh = Vec::new();
     for (ai, a) in thin.artifacts.iter().enumerate() {
         if a.kind != Kind::Section {
             continue;
@@ -323,31 +323,45 @@ fn incremental(
                 replaced.push(i);
             }
             Some(_) => return Ok(None),
-            None => story.sections.push(section),
+            None => fresh.push(section),
         }
     }
-    if replaced.len() + story.sections.len() - before != changed.len() {
+    if replaced.len() + fresh.len() != changed.len() {
         return Ok(None);
     }
-    if added {
-        story.sections.sort_by(|a, b| a.path.cmp(&b.path));
-        story.by_id = story
-            .sections
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.id.clone(), i))
-            .collect();
-        story.start = story.by_id.get(&thin.config.start).copied();
+    // A new section goes where its path sorts; every index after it moves up one.
+    for section in fresh {
+        let pos = story.sections.partition_point(|s| s.path < section.path);
+        let shift = |i: &mut usize| {
+            if *i >= pos {
+                *i += 1;
+            }
+        };
+        story.by_id.values_mut().for_each(shift);
+        for s in &mut story.sections {
+            s.choices
+                .iter_mut()
+                .filter_map(|c| c.target.as_mut())
+                .for_each(shift);
+        }
+        story.by_id.insert(section.id.clone(), pos);
+        story.sections.insert(pos, section);
     }
-    // Choice targets: everywhere when indices moved, else in the sections read again.
+    // Choice targets: the sections read again have none yet, and a new section may be
+    // what a choice elsewhere was missing.
     let resolve: Vec<usize> = match added {
         true => (0..story.sections.len()).collect(),
         false => replaced,
     };
     for i in resolve {
         for c in &mut story.sections[i].choices {
-            c.target = story.by_id.get(&c.to).copied();
+            if c.target.is_none() {
+                c.target = story.by_id.get(&c.to).copied();
+            }
         }
+    }
+    if added {
+        story.start = story.by_id.get(&thin.config.start).copied();
     }
     let others: Vec<schema::IdEntry<'_>> = memo
         .section_ids
