@@ -80,30 +80,25 @@ fn gatecheck(c: &mut Criterion) {
     let _ = std::fs::remove_dir_all(&remembered);
     showrunner::cold::check_update(&repo, None, &old).expect("verdict");
     let verdicts = remembered.join("verdicts");
+    // Each iteration forgets the verdicts (not the memos; untimed) and judges the move.
+    let forget = || {
+        let _ = std::fs::remove_dir_all(&verdicts);
+    };
+    let judge = |target: &str| {
+        let v = showrunner::cold::check_update(&repo, Some(&old), target).expect("verdict");
+        // The bench commits are untraced; every bar of the gatecheck passes.
+        assert!(
+            v.report
+                .findings
+                .iter()
+                .all(|f| f.code.starts_with("traceability/")),
+            "{:?}",
+            v.report.findings.first()
+        );
+    };
     group.bench_function(
         "hook decision: cold move by a one-section change (cold's tree judged, the new tree not)",
-        |b| {
-            b.iter_batched(
-                || {
-                    let _ = std::fs::remove_dir_all(&verdicts);
-                },
-                |()| {
-                    let v =
-                        showrunner::cold::check_update(&repo, Some(&old), &new).expect("verdict");
-                    // The bench commit is untraced; every bar of the gatecheck passes.
-                    assert!(
-                        v.report
-                            .findings
-                            .iter()
-                            .all(|f| f.code.starts_with("traceability/")),
-                        "{:?}",
-                        v.report.findings.first()
-                    );
-                    v
-                },
-                criterion::BatchSize::PerIteration,
-            )
-        },
+        |b| b.iter_batched(forget, |()| judge(&new), criterion::BatchSize::PerIteration),
     );
     // A writing TU's usual push: a new section, and a choice leading to it.
     std::fs::write(
@@ -128,22 +123,8 @@ fn gatecheck(c: &mut Criterion) {
         "hook decision: cold move by a new section and a choice to it (cold's tree judged)",
         |b| {
             b.iter_batched(
-                || {
-                    let _ = std::fs::remove_dir_all(&verdicts);
-                },
-                |()| {
-                    let v =
-                        showrunner::cold::check_update(&repo, Some(&old), &added).expect("verdict");
-                    assert!(
-                        v.report
-                            .findings
-                            .iter()
-                            .all(|f| f.code.starts_with("traceability/")),
-                        "{:?}",
-                        v.report.findings.first()
-                    );
-                    v
-                },
+                forget,
+                |()| judge(&added),
                 criterion::BatchSize::PerIteration,
             )
         },

@@ -345,6 +345,33 @@ fn edit(d: &mut Dice, root: &Path) -> Option<(String, String)> {
     None
 }
 
+/// Commits the work tree of `book` and judges it from `base`'s memo and in full; the two
+/// reports must be the same bytes. Returns the commit, whether the judgement was
+/// incremental, and the full report.
+fn commit_and_judge(
+    s: &Sandbox,
+    repo: &Repo,
+    base: &str,
+    opts: &Options,
+    what: &str,
+) -> (String, bool, gate::Report) {
+    s.git("book", &["add", "-A"]);
+    s.git("book", &["commit", "-q", "--allow-empty", "-m", what]);
+    let new = s.git("book", &["rev-parse", "HEAD"]);
+    let judged = incremental::judge(repo, Some(base), &new, opts).expect("judge");
+    let full = gate::check_with(
+        &Studio::load(&Tree::new(repo, &new).expect("tree")).expect("load"),
+        opts,
+    );
+    assert_eq!(
+        serde_json::to_string_pretty(&judged.report).expect("json"),
+        serde_json::to_string_pretty(&full).expect("json"),
+        "{what}: incremental = {}",
+        judged.incremental
+    );
+    (new, judged.incremental, full)
+}
+
 #[test]
 fn incremental_gatechecks_match_full_ones_over_random_edits() {
     let s = Sandbox::new();
@@ -368,21 +395,14 @@ fn incremental_gatechecks_match_full_ones_over_random_edits() {
             for _ in 0..[1, 1, 1, 2, 3][d.below(5)] {
                 repair.extend(edit(&mut d, &s.join("book")));
             }
-            s.git("book", &["add", "-A"]);
-            s.git("book", &["commit", "-q", "--allow-empty", "-m", "edit"]);
-            let new = s.git("book", &["rev-parse", "HEAD"]);
-            let judged = incremental::judge(&repo, Some(&prev), &new, &opts).expect("judge");
-            let full = gate::check_with(
-                &Studio::load(&Tree::new(&repo, &new).expect("tree")).expect("load"),
+            let (new, incremental, _) = commit_and_judge(
+                &s,
+                &repo,
+                &prev,
                 &opts,
+                &format!("seed {seed}, step {step}"),
             );
-            assert_eq!(
-                serde_json::to_string_pretty(&judged.report).expect("json"),
-                serde_json::to_string_pretty(&full).expect("json"),
-                "seed {seed}, step {step}: incremental = {}",
-                judged.incremental
-            );
-            if judged.incremental {
+            if incremental {
                 fast += 1;
             } else {
                 slow += 1;
@@ -403,19 +423,8 @@ fn incremental_gatechecks_match_full_ones_over_random_edits() {
     }
     let mut d = Dice(99);
     edit(&mut d, &s.join("book"));
-    s.git("book", &["add", "-A"]);
-    s.git(
-        "book",
-        &["commit", "-q", "--allow-empty", "-m", "after damage"],
-    );
-    let new = s.git("book", &["rev-parse", "HEAD"]);
-    let judged = incremental::judge(&repo, Some(&prev), &new, &opts).expect("judge");
-    assert!(!judged.incremental);
-    let full = gate::check_with(
-        &Studio::load(&Tree::new(&repo, &new).expect("tree")).expect("load"),
-        &opts,
-    );
-    assert_eq!(judged.report, full);
+    let (_, incremental, _) = commit_and_judge(&s, &repo, &prev, &opts, "after damage");
+    assert!(!incremental);
     // Both ways were exercised, the incremental one most.
     assert!(
         fast >= 180,
@@ -447,25 +456,12 @@ fn case(
     };
     incremental::judge(&repo, None, &base, &opts).expect("judge base");
     change(&root);
-    s.git("book", &["add", "-A"]);
-    s.git("book", &["commit", "-q", "--allow-empty", "-m", name]);
-    let new = s.git("book", &["rev-parse", "HEAD"]);
-    let judged = incremental::judge(&repo, Some(&base), &new, &opts).expect("judge");
-    let full = gate::check_with(
-        &Studio::load(&Tree::new(&repo, &new).expect("tree")).expect("load"),
-        &opts,
-    );
-    assert_eq!(
-        serde_json::to_string_pretty(&judged.report).expect("json"),
-        serde_json::to_string_pretty(&full).expect("json"),
-        "{name}: incremental = {}",
-        judged.incremental
-    );
+    let (_, incremental, full) = commit_and_judge(&s, &repo, &base, &opts, name);
     assert!(
         witness(&full),
         "{name}: the case does not show what it plants"
     );
-    judged.incremental
+    incremental
 }
 
 fn append(root: &Path, rel: &str, text: &str) {
