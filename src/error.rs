@@ -76,9 +76,9 @@ impl Error {
             Error::Git(GitError::NotARepo { .. }) => {
                 Some("run it inside a studio's git repository, or use `-C <dir>`".into())
             }
-            Error::Git(GitError::RefLocked { .. }) => Some(
-                "nothing was changed; run the command again once the other one has finished".into(),
-            ),
+            Error::Git(GitError::RefLocked { name }) => Some(format!(
+                "nothing was changed; run the command again once the other one has finished (if none is running, one was killed holding the lock: remove `{name}.lock` in the git directory)"
+            )),
             Error::Git(GitError::Dirty { .. }) => {
                 Some("commit or stash your edits to that file first; nothing was changed".into())
             }

@@ -611,6 +611,19 @@ fn a_merge_killed_at_any_point_never_leaves_cold_at_an_unchecked_commit() {
     assert_eq!(first.code, 0, "{first:?}");
     let full = timer.elapsed();
     assert_eq!(rev(&s, "cold"), target);
+    // Killed while holding cold's lock, a merge leaves the lock file, as git does: the
+    // next one refuses, names it, and moves nothing; removing it is the remedy.
+    let lock = s.join("book/.git/refs/heads/cold.lock");
+    let stale = |cold: &str| {
+        let r = sr(&s, &["merge"]);
+        assert_eq!(r.code, 3, "{r:?}");
+        assert!(r.stderr.contains("refs/heads/cold.lock"), "{}", r.stderr);
+        assert_eq!(rev(&s, "cold"), cold);
+        std::fs::remove_file(&lock).expect("remove the stale lock");
+    };
+    reset();
+    std::fs::write(&lock, "").expect("plant a stale lock");
+    stale(&start);
     let mut outcomes = std::collections::BTreeSet::new();
     for step in 0..=12u32 {
         reset();
@@ -625,6 +638,9 @@ fn a_merge_killed_at_any_point_never_leaves_cold_at_an_unchecked_commit() {
         );
         outcomes.insert(cold == target);
         s.git("book", &["fsck", "--strict"]);
+        if lock.exists() {
+            stale(&cold);
+        }
     }
     assert!(
         outcomes.contains(&false),
