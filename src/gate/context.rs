@@ -202,29 +202,17 @@ impl<'a> Context<'a> {
     /// Files of the kind that failed to parse count as existing, so a parse error does
     /// not also show up as every reference to the file dangling.
     pub fn ids(&self, kind: Kind) -> BTreeSet<&str> {
-        let studio: &'a Studio = self.studio;
-        let mut ids: BTreeSet<&str> = if kind == Kind::Section {
+        if kind == Kind::Section {
             // The story holds every section, parsed ones by file stem, whatever the
             // studio value was loaded with.
-            self.story.by_id.keys().map(String::as_str).collect()
+            let mut ids: BTreeSet<&str> = self.story.by_id.keys().map(String::as_str).collect();
+            ids.extend(stem_ids(self.studio, kind));
+            ids
+        } else if kind.id_is_stem() {
+            stem_ids(self.studio, kind)
         } else {
-            self.of(kind)
-                .filter_map(|a| match kind.id_is_stem() {
-                    true => Some(crate::artifact::stem(&a.path)),
-                    false => a.id(),
-                })
-                .collect()
-        };
-        if kind.id_is_stem() {
-            ids.extend(
-                studio
-                    .rejected
-                    .iter()
-                    .filter(|r| r.kind == kind)
-                    .map(|r| crate::artifact::stem(&r.path)),
-            );
+            self.of(kind).filter_map(|a| a.id()).collect()
         }
-        ids
     }
 
     /// Whether the story graph is whole: the studio config and every section parsed.
@@ -254,6 +242,22 @@ impl<'a> Context<'a> {
         }
         out
     }
+}
+
+/// The file stems of a kind's files in a studio, parsed or not (for kinds stored one
+/// per file, the stem is the id references use).
+pub fn stem_ids(studio: &Studio, kind: Kind) -> BTreeSet<&str> {
+    let parsed = studio
+        .artifacts
+        .iter()
+        .filter(|a| a.kind == kind)
+        .map(|a| a.path.as_str());
+    let rejected = studio
+        .rejected
+        .iter()
+        .filter(|r| r.kind == kind)
+        .map(|r| r.path.as_str());
+    parsed.chain(rejected).map(crate::artifact::stem).collect()
 }
 
 fn surfaces_of<'a>(a: &'a Artifact, out: &mut Vec<Surface<'a>>) {

@@ -78,18 +78,9 @@ fn from_whole(code: &str) -> bool {
 }
 
 fn stems(studio: &Studio, kind: Kind) -> BTreeSet<String> {
-    studio
-        .artifacts
-        .iter()
-        .filter(|a| a.kind == kind)
-        .map(|a| artifact::stem(&a.path).to_string())
-        .chain(
-            studio
-                .rejected
-                .iter()
-                .filter(|r| r.kind == kind)
-                .map(|r| artifact::stem(&r.path).to_string()),
-        )
+    super::context::stem_ids(studio, kind)
+        .into_iter()
+        .map(str::to_string)
         .collect()
 }
 
@@ -123,15 +114,8 @@ fn section_ids(studio: &Studio) -> BTreeMap<String, (String, u32)> {
         .artifacts
         .iter()
         .filter(|a| a.kind == Kind::Section)
-        .filter_map(|a| Some((a.path.clone(), (a.id()?.to_string(), id_line(a)))))
+        .filter_map(|a| Some((a.path.clone(), (a.id()?.to_string(), schema::id_line(a)))))
         .collect()
-}
-
-fn id_line(a: &artifact::Artifact) -> u32 {
-    a.data
-        .entry("id")
-        .map(|e| e.key_line)
-        .unwrap_or(a.data.line)
 }
 
 fn dir(repo: &Repo) -> PathBuf {

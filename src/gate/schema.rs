@@ -161,7 +161,8 @@ fn overrides(studio: &Studio, out: &mut Vec<Finding>) -> Schemas {
     schemas
 }
 
-fn id_line(a: &Artifact) -> u32 {
+/// The line of an artifact's `id:` (its first line when there is none).
+pub(crate) fn id_line(a: &Artifact) -> u32 {
     a.data
         .entry("id")
         .map(|e| e.key_line)
