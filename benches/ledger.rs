@@ -8,8 +8,7 @@ mod history;
 use std::process::Command;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use showrunner::git::Repo;
-use showrunner::trace::tu::Workspace;
+use showrunner::app::Session;
 
 fn ledger(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -46,10 +45,10 @@ fn ledger(c: &mut Criterion) {
     group.bench_function("showrunner tu list (warm: cache keyed by tips)", |b| {
         b.iter(|| run(&["tu", "list"], bin))
     });
-    let repo = Repo::discover(dir.path()).expect("repo");
-    group.bench_function("Workspace::list in-process (warm)", |b| {
+    group.bench_function("Session::list in-process (warm)", |b| {
         b.iter(|| {
-            let list = Workspace::new(&repo).list(None).expect("list");
+            let session = Session::discover(dir.path()).expect("repo");
+            let list = session.list(None).expect("list");
             assert_eq!(list.len(), tus);
             list
         })

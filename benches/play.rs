@@ -5,20 +5,20 @@
 mod synth;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use showrunner::git::Repo;
+use showrunner::app::Session;
 use showrunner::play::{Playable, playtest};
 
 fn playtests(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("tempdir");
     synth::write_repo(dir.path(), 10_000, 1);
-    let repo = Repo::discover(dir.path()).expect("repo");
-    showrunner::snapshot::create(&repo, Some("bench-1"), None).expect("snapshot");
+    let session = Session::discover(dir.path()).expect("repo");
+    showrunner::snapshot::create(&session, Some("bench-1"), None).expect("snapshot");
     let mut group = c.benchmark_group("studio-10k");
     group.sample_size(10);
     group.bench_function("load the snapshot's book for play", |b| {
-        b.iter(|| Playable::new(&showrunner::bind::book_of(&repo, "bench-1").expect("book")))
+        b.iter(|| Playable::new(&showrunner::bind::book_of(&session, "bench-1").expect("book")))
     });
-    let book = Playable::new(&showrunner::bind::book_of(&repo, "bench-1").expect("book"))
+    let book = Playable::new(&showrunner::bind::book_of(&session, "bench-1").expect("book"))
         .expect("playable");
     group.bench_function("10,000 random playthroughs (seeded)", |b| {
         b.iter(|| {

@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::app::Session;
 use crate::error::Error;
 use crate::gate::context::finding;
 use crate::gate::{self, Bar, Decision, Finding, Report};
@@ -11,7 +12,6 @@ use crate::git::Repo;
 use crate::studio::{RequireTu, Studio};
 use crate::trace::ledger::Ledger;
 use crate::trace::lifecycle::{Event, State};
-use crate::trace::tu::Workspace;
 use crate::trace::{id::TuId, trailers};
 
 /// What checking a proposed update of cold found.
@@ -259,8 +259,8 @@ pub struct MergeOptions {
 }
 
 /// The Showrunner's authorised cold merge.
-pub fn merge(repo: &Repo, opts: &MergeOptions) -> Result<Merged, Error> {
-    let ws = Workspace::new(repo);
+pub fn merge(ws: &Session, opts: &MergeOptions) -> Result<Merged, Error> {
+    let repo = &ws.repo;
     let cold_ref = format!("refs/heads/{}", ws.config.cold);
     let target_rev = opts.to.clone().unwrap_or_else(|| ws.config.hot.clone());
     let target = repo.resolve_commit(&target_rev)?;
@@ -379,13 +379,13 @@ const PROCESS: [&str; 3] = ["tus/", "gate/", "questions/"];
 
 /// Restores an earlier snapshot's tree as a new commit on hot, inside a new TU, so the
 /// rollback is itself gatechecked and merged forward; cold is never moved backwards.
-pub fn rollback(repo: &Repo, snapshot: &str, reason: &str) -> Result<RolledBack, Error> {
+pub fn rollback(ws: &Session, snapshot: &str, reason: &str) -> Result<RolledBack, Error> {
+    let repo = &ws.repo;
     if reason.trim().is_empty() {
         return Err(Error::Usage(
             "a rollback needs a reason (`--reason`)".into(),
         ));
     }
-    let ws = Workspace::new(repo);
     let cold_ref = format!("refs/heads/{}", ws.config.cold);
     let hot_ref = format!("refs/heads/{}", ws.config.hot);
     let restored = repo.tag_target(snapshot)?.ok_or_else(|| Error::State {
@@ -411,7 +411,7 @@ pub fn rollback(repo: &Repo, snapshot: &str, reason: &str) -> Result<RolledBack,
             hint: Some("commit or stash them first; nothing was changed".into()),
         });
     }
-    let opened = ws.open(&crate::trace::tu::OpenRequest {
+    let opened = ws.open(&crate::app::OpenRequest {
         loop_id: "remediation",
         title: &format!("Roll back to {snapshot}: {}", reason.trim()),
         role: Some("showrunner"),

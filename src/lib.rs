@@ -3,6 +3,7 @@
 //! The library does the work and returns values; it never prints and never exits.
 //! `src/main.rs` and [`cli`] turn its results into output and exit codes.
 
+pub mod app;
 pub mod artifact;
 pub mod bind;
 pub mod cli;

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::app::Session;
 use crate::artifact;
 use crate::date;
 use crate::error::Error;
@@ -11,7 +12,6 @@ use crate::gate::{self, Decision, Report};
 use crate::git::Repo;
 use crate::studio::{Studio, Tree, sha256_hex};
 use crate::trace::trailers;
-use crate::trace::tu::Workspace;
 
 /// The trailer that marks a tag as a showrunner snapshot.
 pub const MARK: &str = "Showrunner-Snapshot";
@@ -105,8 +105,8 @@ pub enum Outcome {
 
 /// Tags cold's tip as a snapshot (`cold-YYYY-MM-DD`, then `.2`, `.3` the same day, or
 /// `name`), after a passing gatecheck of that exact tree.
-pub fn create(repo: &Repo, name: Option<&str>, note: Option<&str>) -> Result<Outcome, Error> {
-    let ws = Workspace::new(repo);
+pub fn create(ws: &Session, name: Option<&str>, note: Option<&str>) -> Result<Outcome, Error> {
+    let repo = &ws.repo;
     let cold_ref = format!("refs/heads/{}", ws.config.cold);
     let cold = repo.ref_target(&cold_ref)?.ok_or_else(|| {
         Error::Git(crate::git::GitError::RevNotFound {

@@ -15,13 +15,13 @@ pub mod xhtml;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::app::Session;
 use crate::date;
 use crate::error::Error;
 use crate::gate;
 use crate::git::Repo;
 use crate::snapshot;
 use crate::studio::{Studio, sha256_hex};
-use crate::trace::tu::Workspace;
 use book::Book;
 
 /// A view binding can write.
@@ -152,8 +152,8 @@ fn write(dir: &Path, file: &str, bytes: &[u8]) -> Result<Output, Error> {
 
 /// The snapshot a tag names, refused unless it is a snapshot tag on cold (binding and
 /// playing read only what has been checked and merged).
-pub fn snapshot_on_cold(repo: &Repo, tag: &str) -> Result<snapshot::Snapshot, Error> {
-    let ws = Workspace::new(repo);
+pub fn snapshot_on_cold(ws: &Session, tag: &str) -> Result<snapshot::Snapshot, Error> {
+    let repo = &ws.repo;
     let cold_ref = format!("refs/heads/{}", ws.config.cold);
     let not_snapshot = |why: String| {
         Error::State {
@@ -176,8 +176,9 @@ pub fn snapshot_on_cold(repo: &Repo, tag: &str) -> Result<snapshot::Snapshot, Er
 
 /// The book of a snapshot as readers get it (player-facing files only, no codex or
 /// art): what the Player-Narrator plays.
-pub fn book_of(repo: &Repo, tag: &str) -> Result<Book, Error> {
-    let snap = snapshot_on_cold(repo, tag)?;
+pub fn book_of(ws: &Session, tag: &str) -> Result<Book, Error> {
+    let repo = &ws.repo;
+    let snap = snapshot_on_cold(ws, tag)?;
     let files = repo.tree_files(&snap.commit, &snapshot::player_facing)?;
     let studio = Studio::from_files(files);
     let date = match repo.tag_time(tag)? {
@@ -214,8 +215,9 @@ pub fn views_of(repo: &Repo, commit: &str) -> Result<Vec<(String, String)>, Erro
 }
 
 /// Binds a snapshot.
-pub fn bind(repo: &Repo, tag: &str, opts: &Options, out_dir: &Path) -> Result<Bound, Error> {
-    let snap = snapshot_on_cold(repo, tag)?;
+pub fn bind(ws: &Session, tag: &str, opts: &Options, out_dir: &Path) -> Result<Bound, Error> {
+    let repo = &ws.repo;
+    let snap = snapshot_on_cold(ws, tag)?;
     let files = repo.tree_files(&snap.commit, &snapshot::player_facing)?;
     let assets: BTreeMap<String, Vec<u8>> = files
         .iter()

@@ -7,7 +7,6 @@ use clap::Args;
 use super::{Ctx, Output};
 use crate::bind::{self, View};
 use crate::error::Error;
-use crate::git::Repo;
 
 /// Arguments of `bind` (its `--format` is the list of views: html, epub, twee, md).
 #[derive(Debug, Args)]
@@ -39,9 +38,10 @@ pub(super) fn run(ctx: &Ctx, args: BindArgs) -> Result<Output, Error> {
         art: include.iter().any(|i| i == "art"),
         codex: include.iter().any(|i| i == "codex"),
     };
-    let repo = Repo::discover(&ctx.base)?;
+    let ws = ctx.session()?;
+    let _repo = &ws.repo;
     let out = ctx.base.join(&args.out);
-    let bound = bind::bind(&repo, &args.tag, &opts, &out)?;
+    let bound = bind::bind(ws, &args.tag, &opts, &out)?;
     let mut stdout = format!(
         "bound {} ({}) into {}:\n",
         bound.tag,

@@ -6,7 +6,6 @@ use serde_json::{Value, json};
 
 use super::{Ctx, Format, Output};
 use crate::error::Error;
-use crate::git::Repo;
 use crate::orchestra::conflict::{self, Conflict};
 
 /// Arguments of `conflict`.
@@ -88,7 +87,8 @@ pub(super) fn human(c: &Conflict) -> String {
 }
 
 pub(super) fn run(ctx: &Ctx, args: ConflictArgs) -> Result<Output, Error> {
-    let repo = Repo::discover(&ctx.base)?;
+    let ws = ctx.session()?;
+    let _repo = &ws.repo;
     let json_out = ctx.format == Format::Json;
     let stdout = match args.command {
         ConflictCommand::Open {
@@ -97,7 +97,7 @@ pub(super) fn run(ctx: &Ctx, args: ConflictArgs) -> Result<Output, Error> {
             about,
             tu,
         } => {
-            let o = conflict::open(&repo, &roles, &topic, about.as_deref(), tu.as_deref())?;
+            let o = conflict::open(ws, &roles, &topic, about.as_deref(), tu.as_deref())?;
             if json_out {
                 let mut v = to_json(&o.conflict);
                 v["commit"] = json!(o.commit);
@@ -112,7 +112,7 @@ pub(super) fn run(ctx: &Ctx, args: ConflictArgs) -> Result<Output, Error> {
             }
         }
         ConflictCommand::List { all } => {
-            let shown: Vec<Conflict> = conflict::list(&repo)?
+            let shown: Vec<Conflict> = conflict::list(ws)?
                 .into_iter()
                 .filter(|c| all || c.status != "resolved")
                 .collect();
@@ -125,7 +125,7 @@ pub(super) fn run(ctx: &Ctx, args: ConflictArgs) -> Result<Output, Error> {
             }
         }
         ConflictCommand::Resolve { id, by, decision } => {
-            let o = conflict::resolve(&repo, &id, &by, &decision)?;
+            let o = conflict::resolve(ws, &id, &by, &decision)?;
             if json_out {
                 let mut v = to_json(&o.conflict);
                 v["commit"] = json!(o.commit);

@@ -6,12 +6,11 @@ use clap::Args;
 use serde_json::json;
 
 use super::{Ctx, Format, Output};
+use crate::app::OpenRequest;
 use crate::artifact::{self, Kind};
 use crate::error::Error;
-use crate::git::Repo;
 use crate::orchestra::dispatch::{self, Catalogue};
 use crate::orchestra::{loops, playbook, questions};
-use crate::trace::tu::{OpenRequest, Workspace};
 
 /// Arguments of `dispatch`.
 #[derive(Debug, Args)]
@@ -27,8 +26,8 @@ pub(super) fn run(ctx: &Ctx, args: DispatchArgs) -> Result<Output, Error> {
     if args.request.trim().is_empty() {
         return Err(Error::Usage("dispatch needs a request".into()));
     }
-    let repo = Repo::discover(&ctx.base)?;
-    let ws = Workspace::new(&repo);
+    let ws = ctx.session()?;
+    let repo = &ws.repo;
     let hot = repo.resolve_commit(&ws.config.hot)?;
     let files = repo.tree_files(&hot, &|p| {
         p.starts_with("sections/")
@@ -64,7 +63,7 @@ pub(super) fn run(ctx: &Ctx, args: DispatchArgs) -> Result<Output, Error> {
             studio_playbooks.push((path, bytes));
         }
     }
-    cat.snapshots = crate::snapshot::list(&repo)?
+    cat.snapshots = crate::snapshot::list(repo)?
         .into_iter()
         .map(|s| s.name)
         .collect();
@@ -79,7 +78,7 @@ pub(super) fn run(ctx: &Ctx, args: DispatchArgs) -> Result<Output, Error> {
         }
     }
     let question = if d.ambiguous {
-        questions::ask_which_loop(&repo, &args.request, &d.candidates, &playbooks)?
+        questions::ask_which_loop(ws, &args.request, &d.candidates, &playbooks)?
     } else {
         None
     };
@@ -96,7 +95,7 @@ pub(super) fn run(ctx: &Ctx, args: DispatchArgs) -> Result<Output, Error> {
     if !d.ambiguous {
         for p in &d.loops {
             if args.open {
-                let run = loops::open_run(&repo, &ws, &playbooks, &p.loop_id, &title, &inputs)?;
+                let run = loops::open_run(ws, &playbooks, &p.loop_id, &title, &inputs)?;
                 woken.extend(run.woken.map(|(w, _)| w).unwrap_or_default());
                 opened.push(run.opened.id);
             } else {

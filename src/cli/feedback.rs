@@ -4,7 +4,6 @@ use clap::Args;
 
 use super::{Ctx, Format, Output};
 use crate::error::Error;
-use crate::git::Repo;
 use crate::orchestra::feedback;
 
 /// Arguments of `feedback`.
@@ -19,8 +18,8 @@ pub struct FeedbackArgs {
 }
 
 pub(super) fn run(ctx: &Ctx, args: FeedbackArgs) -> Result<Output, Error> {
-    let repo = Repo::discover(&ctx.base)?;
-    let r = feedback::record(&repo, args.score, args.note.as_deref())?;
+    let ws = ctx.session()?;
+    let r = feedback::record(ws, args.score, args.note.as_deref())?;
     let stdout = match ctx.format {
         Format::Json => {
             let mut s = serde_json::json!({

@@ -6,9 +6,7 @@ use serde_json::json;
 use super::{Ctx, Format, Output, report_output};
 use crate::error::Error;
 use crate::gate::{self, Bar, Options, codes, submit};
-use crate::git::Repo;
 use crate::studio::{Source, Studio, Tree};
-use crate::trace::tu::Workspace;
 
 /// Arguments of `gate`.
 #[derive(Debug, Args)]
@@ -55,12 +53,13 @@ pub enum GateCommand {
 pub(super) fn run(ctx: &Ctx, args: GateArgs) -> Result<Output, Error> {
     match args.command {
         GateCommand::Check { rev, bars, explain } => {
-            let repo = Repo::discover(&ctx.base)?;
+            let ws = ctx.session()?;
+            let repo = &ws.repo;
             let rev = match rev {
                 Some(r) => r,
-                None => Workspace::new(&repo).config.hot,
+                None => ws.config.hot.clone(),
             };
-            let tree = Tree::new(&repo, &rev)?;
+            let tree = Tree::new(repo, &rev)?;
             let loaded = Studio::load(&tree)?;
             let mut opts = Options {
                 explain,
@@ -95,8 +94,9 @@ pub(super) fn run(ctx: &Ctx, args: GateArgs) -> Result<Output, Error> {
         }
         GateCommand::Explain { code } => explain(ctx, code.as_deref()),
         GateCommand::Show { id } => {
-            let repo = Repo::discover(&ctx.base)?;
-            let hot = Workspace::new(&repo).config.hot;
+            let ws = ctx.session()?;
+            let repo = &ws.repo;
+            let hot = ws.config.hot.clone();
             let tip = repo.resolve_commit(&hot)?;
             let path = format!("gate/{id}.yaml");
             let bytes = repo.blob_at(&tip, &path)?.ok_or_else(|| {
@@ -124,8 +124,9 @@ pub(super) fn run(ctx: &Ctx, args: GateArgs) -> Result<Output, Error> {
             })
         }
         GateCommand::Submit { tu } => {
-            let repo = Repo::discover(&ctx.base)?;
-            let s = submit::submit(&repo, tu.as_deref())?;
+            let ws = ctx.session()?;
+            let _repo = &ws.repo;
+            let s = submit::submit(ws, tu.as_deref())?;
             let stdout = match ctx.format {
                 Format::Json => format!(
                     "{}\n",

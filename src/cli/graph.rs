@@ -6,10 +6,8 @@ use clap::Args;
 
 use super::{Ctx, Output};
 use crate::error::Error;
-use crate::git::Repo;
 use crate::story::{Story, map, reach};
 use crate::studio::{Studio, Tree};
-use crate::trace::tu::Workspace;
 
 /// Arguments of `graph` (its `--format` is mermaid, dot or svg; default mermaid).
 #[derive(Debug, Args)]
@@ -23,9 +21,10 @@ pub struct GraphArgs {
 }
 
 pub(super) fn run(ctx: &Ctx, args: GraphArgs) -> Result<Output, Error> {
-    let repo = Repo::discover(&ctx.base)?;
-    let rev = args.rev.unwrap_or_else(|| Workspace::new(&repo).config.hot);
-    let studio = Studio::load(&Tree::new(&repo, &rev)?)?;
+    let ws = ctx.session()?;
+    let repo = &ws.repo;
+    let rev = args.rev.unwrap_or_else(|| ws.config.hot.clone());
+    let studio = Studio::load(&Tree::new(repo, &rev)?)?;
     let story = Story::build(&studio);
     let found = reach::search(&story);
     let text = match ctx.exports.as_deref().unwrap_or("mermaid") {

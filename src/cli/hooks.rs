@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 
 use super::{Ctx, Output};
+use crate::app::Session;
 use crate::error::Error;
 use crate::git::Repo;
 use crate::hooks::{self, Stamp};
@@ -61,9 +62,10 @@ pub enum HookName {
 
 pub(super) fn install(ctx: &Ctx, args: HooksArgs) -> Result<Output, Error> {
     let HooksCommand::Install { server } = args.command;
-    let repo = Repo::discover(&ctx.base)?;
+    let ws = ctx.session()?;
+    let _repo = &ws.repo;
     let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("showrunner"));
-    let done = hooks::install(&repo, &exe, server)?;
+    let done = hooks::install(ws, &exe, server)?;
     let mut stdout = String::new();
     for h in done {
         stdout.push_str(&format!("installed {}", h.path.display()));
@@ -90,18 +92,18 @@ fn stdin() -> Result<String, Error> {
 
 pub(super) fn run(ctx: &Ctx, args: HookArgs) -> Result<Output, Error> {
     match args.hook {
-        HookName::PrePush { .. } => hooks::pre_push(&Repo::discover(&ctx.base)?, &stdin()?)?,
+        HookName::PrePush { .. } => hooks::pre_push(ctx.session()?, &stdin()?)?,
         HookName::ReferenceTransaction { state } => {
-            hooks::reference_transaction(&Repo::discover(&ctx.base)?, &state, &stdin()?)?
+            hooks::reference_transaction(ctx.session()?, &state, &stdin()?)?
         }
         HookName::PreReceive => {
             let repo = Repo::from_env().or_else(|_| Repo::discover(&ctx.base))?;
-            hooks::pre_receive(&repo, &stdin()?)?
+            hooks::pre_receive(&Session::new(repo), &stdin()?)?
         }
         HookName::CommitMsg { file } => {
-            let repo = Repo::discover(&ctx.base)?;
+            let ws = ctx.session()?;
             if let Stamp::Untraced { warn: true, why } =
-                hooks::commit_msg(&repo, &ctx.base.join(&file))?
+                hooks::commit_msg(ws, &ctx.base.join(&file))?
             {
                 return Ok(Output {
                     stdout: String::new(),

@@ -5,9 +5,7 @@ use serde_json::{Value, json};
 
 use super::{Ctx, Format, Output};
 use crate::error::Error;
-use crate::git::Repo;
 use crate::orchestra::loops;
-use crate::trace::tu::Workspace;
 
 /// Arguments of `loop`.
 #[derive(Debug, Args)]
@@ -54,11 +52,12 @@ fn out(stdout: String) -> Output {
 }
 
 pub(super) fn run(ctx: &Ctx, args: LoopArgs) -> Result<Output, Error> {
-    let repo = Repo::discover(&ctx.base)?;
+    let ws = ctx.session()?;
+    let _repo = &ws.repo;
     let json = ctx.format == Format::Json;
     match args.command {
         LoopCommand::List => {
-            let books = Workspace::new(&repo).playbooks()?;
+            let books = ws.playbooks()?;
             if json {
                 let v: Vec<Value> = books
                     .values()
@@ -82,7 +81,7 @@ pub(super) fn run(ctx: &Ctx, args: LoopArgs) -> Result<Output, Error> {
             Ok(out(s))
         }
         LoopCommand::Show { id } => {
-            let books = Workspace::new(&repo).playbooks()?;
+            let books = ws.playbooks()?;
             let p = loops::find(&books, &id)?;
             if json {
                 return Ok(out(format!(
@@ -172,7 +171,7 @@ pub(super) fn run(ctx: &Ctx, args: LoopArgs) -> Result<Output, Error> {
                         })
                 })
                 .collect::<Result<Vec<_>, _>>()?;
-            let r = loops::run(&repo, &id, title.as_deref(), &params)?;
+            let r = loops::run(ws, &id, title.as_deref(), &params)?;
             let woken: Vec<&str> = r.woken.as_ref().map(|w| w.0.clone()).unwrap_or_default();
             if json {
                 return Ok(out(format!(
@@ -194,7 +193,7 @@ pub(super) fn run(ctx: &Ctx, args: LoopArgs) -> Result<Output, Error> {
             Ok(out(s))
         }
         LoopCommand::Status { tu } => {
-            let st = loops::status(&repo, tu.as_deref())?;
+            let st = loops::status(ws, tu.as_deref())?;
             if json {
                 return Ok(out(format!(
                     "{}\n",

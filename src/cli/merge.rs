@@ -7,7 +7,6 @@ use super::{Ctx, Format, Output};
 use crate::cold::{self, MergeOptions, Merged};
 use crate::error::Error;
 use crate::gate::render;
-use crate::git::Repo;
 
 /// Arguments of `merge`.
 #[derive(Debug, Args)]
@@ -24,13 +23,14 @@ pub struct MergeArgs {
 }
 
 pub(super) fn run(ctx: &Ctx, args: MergeArgs) -> Result<Output, Error> {
-    let repo = Repo::discover(&ctx.base)?;
+    let ws = ctx.session()?;
+    let _repo = &ws.repo;
     let opts = MergeOptions {
         to: args.to,
         dry_run: args.dry_run,
         accept_conditional: args.accept_conditional,
     };
-    let outcome = cold::merge(&repo, &opts)?;
+    let outcome = cold::merge(ws, &opts)?;
     let json_out = |v: serde_json::Value| {
         format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
     };

@@ -32,6 +32,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::app::Session;
 use crate::error::Error;
 
 /// showrunner — an interactive-fiction studio inside a git repository.
@@ -185,6 +186,20 @@ pub(crate) struct Ctx {
     pub exports: Option<String>,
     /// The terminal, when the command runs interactively.
     pub console: Option<std::cell::RefCell<Box<dyn Console>>>,
+    /// The command's session, opened on first use.
+    session: std::cell::OnceCell<Session>,
+}
+
+impl Ctx {
+    /// The studio repository containing `-C` (or the current folder), opened once per
+    /// command.
+    pub fn session(&self) -> Result<&Session, Error> {
+        if let Some(s) = self.session.get() {
+            return Ok(s);
+        }
+        let s = Session::discover(&self.base)?;
+        Ok(self.session.get_or_init(|| s))
+    }
 }
 
 /// Runs a parsed command line.
@@ -242,6 +257,7 @@ pub(crate) fn execute(
         color,
         exports,
         console: console.map(std::cell::RefCell::new),
+        session: std::cell::OnceCell::new(),
     };
     match cli.command {
         Command::Init(args) => init::run(&ctx, args),

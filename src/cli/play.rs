@@ -8,7 +8,6 @@ use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 use super::{Ctx, Output};
 use crate::error::Error;
-use crate::git::Repo;
 use crate::play::{Playable, Save, State, playtest};
 
 /// Arguments of `play`.
@@ -148,8 +147,8 @@ fn write_save(ctx: &Ctx, book: &Playable, st: &State, path: &PathBuf) -> Result<
 }
 
 fn load(ctx: &Ctx, tag: &str) -> Result<Playable, Error> {
-    let repo = Repo::discover(&ctx.base)?;
-    Playable::new(&crate::bind::book_of(&repo, tag)?)
+    let ws = ctx.session()?;
+    Playable::new(&crate::bind::book_of(ws, tag)?)
 }
 
 pub(super) fn play(ctx: &Ctx, args: PlayArgs) -> Result<Output, Error> {
@@ -292,8 +291,8 @@ pub(super) fn playtest(ctx: &Ctx, args: PlaytestArgs) -> Result<Output, Error> {
     if args.runs == 0 {
         return Err(Error::Usage("`--random` needs at least one run".into()));
     }
-    let repo = Repo::discover(&ctx.base)?;
-    let book = Playable::new(&crate::bind::book_of(&repo, &args.tag)?)?;
+    let ws = ctx.session()?;
+    let book = Playable::new(&crate::bind::book_of(ws, &args.tag)?)?;
     let r = playtest::run(
         &book,
         &playtest::Options {
@@ -309,7 +308,7 @@ pub(super) fn playtest(ctx: &Ctx, args: PlaytestArgs) -> Result<Output, Error> {
     };
     let mut stdout = super::emit(ctx, args.out.as_deref(), text)?;
     if args.record {
-        let (id, commit) = crate::play::record::record(&repo, &r, args.tu.as_deref())?;
+        let (id, commit) = crate::play::record::record(ws, &r, args.tu.as_deref())?;
         // JSON and HTML stay one document on stdout; the record goes to stderr there.
         let line = format!("recorded playtests/{id}.yaml — {} on hot\n", &commit[..10]);
         if format == "human" || args.out.is_some() {

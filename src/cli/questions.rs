@@ -5,7 +5,6 @@ use serde_json::{Value, json};
 
 use super::{Ctx, Format, Output};
 use crate::error::Error;
-use crate::git::Repo;
 use crate::orchestra::questions::{self, Asking, Batch, Choice, Committed, Question};
 
 /// Arguments of `ask`: one question from flags, or a whole batch from a YAML file.
@@ -176,9 +175,10 @@ fn committed(ctx: &Ctx, c: &Committed, verb: &str) -> String {
 }
 
 pub(super) fn ask(ctx: &Ctx, args: AskArgs) -> Result<Output, Error> {
-    let repo = Repo::discover(&ctx.base)?;
+    let ws = ctx.session()?;
+    let _repo = &ws.repo;
     let a = asking(ctx, args)?;
-    let c = questions::ask(&repo, &a)?;
+    let c = questions::ask(ws, &a)?;
     Ok(Output {
         stdout: committed(ctx, &c, "asked"),
         stderr: String::new(),
@@ -187,8 +187,9 @@ pub(super) fn ask(ctx: &Ctx, args: AskArgs) -> Result<Output, Error> {
 }
 
 pub(super) fn list(ctx: &Ctx, args: QuestionsArgs) -> Result<Output, Error> {
-    let repo = Repo::discover(&ctx.base)?;
-    let shown: Vec<Batch> = questions::batches(&repo)?
+    let ws = ctx.session()?;
+    let _repo = &ws.repo;
+    let shown: Vec<Batch> = questions::batches(ws)?
         .into_iter()
         .filter(|b| args.all || b.is_open())
         .collect();
@@ -214,9 +215,10 @@ pub(super) fn list(ctx: &Ctx, args: QuestionsArgs) -> Result<Output, Error> {
 }
 
 pub(super) fn answer(ctx: &Ctx, args: AnswerArgs) -> Result<Output, Error> {
-    let repo = Repo::discover(&ctx.base)?;
+    let ws = ctx.session()?;
+    let _repo = &ws.repo;
     let c = questions::answer(
-        &repo,
+        ws,
         &args.batch,
         &args.question,
         &args.key,

@@ -7,9 +7,7 @@ use clap::Args;
 
 use super::{Ctx, Output};
 use crate::error::Error;
-use crate::git::Repo;
 use crate::report::{self, Report};
-use crate::trace::tu::Workspace;
 
 /// Arguments of `report` (its `--format` is human, json or html; default human).
 #[derive(Debug, Args)]
@@ -29,15 +27,16 @@ pub(super) fn run(ctx: &Ctx, args: ReportArgs) -> Result<Output, Error> {
             "`--format {format}`: the report is human, json or html"
         )));
     }
-    let repo = Repo::discover(&ctx.base)?;
-    let r = report::compute(&repo, args.since.as_deref())?;
+    let ws = ctx.session()?;
+    let _repo = &ws.repo;
+    let r = report::compute(ws, args.since.as_deref())?;
     let text = match format {
         "json" => {
             let mut s = serde_json::to_string_pretty(&r).unwrap_or_default();
             s.push('\n');
             s
         }
-        "html" => report::html::render(&r, &Workspace::new(&repo).config.title),
+        "html" => report::html::render(&r, &ws.config.title),
         _ => human(&r),
     };
     Ok(Output {

@@ -4,7 +4,6 @@ use clap::{Args, Subcommand};
 
 use super::{Ctx, Format, Output};
 use crate::error::Error;
-use crate::git::Repo;
 use crate::orchestra::roster::{self, Changed};
 
 /// Arguments of `role`.
@@ -48,10 +47,10 @@ pub enum RoleCommand {
 }
 
 pub(super) fn run(ctx: &Ctx, args: RoleArgs) -> Result<Output, Error> {
-    let repo = Repo::discover(&ctx.base)?;
+    let ws = ctx.session()?;
     let stdout = match args.command {
         RoleCommand::List => {
-            let roles = roster::list(&repo)?;
+            let roles = roster::list(ws)?;
             match ctx.format {
                 Format::Json => {
                     let v: Vec<serde_json::Value> = roles
@@ -103,7 +102,7 @@ pub(super) fn run(ctx: &Ctx, args: RoleArgs) -> Result<Output, Error> {
             }
         }
         RoleCommand::Wake { role, tu, reason } => {
-            changed(ctx, &roster::wake(&repo, &role, &tu, &reason)?)
+            changed(ctx, &roster::wake(ws, &role, &tu, &reason)?)
         }
         RoleCommand::Dormant {
             role,
@@ -112,7 +111,7 @@ pub(super) fn run(ctx: &Ctx, args: RoleArgs) -> Result<Output, Error> {
             force,
         } => changed(
             ctx,
-            &roster::dormant(&repo, &role, &reason, rewake.as_deref(), force)?,
+            &roster::dormant(ws, &role, &reason, rewake.as_deref(), force)?,
         ),
     };
     Ok(Output {

@@ -6,7 +6,6 @@ use serde_json::json;
 use super::{Ctx, Format, Output};
 use crate::cold;
 use crate::error::Error;
-use crate::git::Repo;
 
 /// Arguments of `rollback`.
 #[derive(Debug, Args)]
@@ -19,8 +18,9 @@ pub struct RollbackArgs {
 }
 
 pub(super) fn run(ctx: &Ctx, args: RollbackArgs) -> Result<Output, Error> {
-    let repo = Repo::discover(&ctx.base)?;
-    let r = cold::rollback(&repo, &args.snapshot, &args.reason)?;
+    let ws = ctx.session()?;
+    let _repo = &ws.repo;
+    let r = cold::rollback(ws, &args.snapshot, &args.reason)?;
     let stdout = match ctx.format {
         Format::Json => format!(
             "{}\n",

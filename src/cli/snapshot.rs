@@ -5,7 +5,6 @@ use serde_json::json;
 
 use super::{Ctx, Format, Output, report_output};
 use crate::error::Error;
-use crate::git::Repo;
 use crate::snapshot::{self, Outcome};
 
 /// Arguments of `snapshot`.
@@ -39,14 +38,15 @@ fn json_out(v: serde_json::Value) -> String {
 }
 
 pub(super) fn run(ctx: &Ctx, args: SnapshotArgs) -> Result<Output, Error> {
-    let repo = Repo::discover(&ctx.base)?;
+    let ws = ctx.session()?;
+    let repo = &ws.repo;
     let out = |stdout: String, code: i32| Output {
         stdout,
         stderr: String::new(),
         code,
     };
     match args.command {
-        None => match snapshot::create(&repo, args.name.as_deref(), args.message.as_deref())? {
+        None => match snapshot::create(ws, args.name.as_deref(), args.message.as_deref())? {
             Outcome::Refused(report) => {
                 let mut o = report_output(ctx, &report, &crate::gate::render::NoSource, "snapshot");
                 o.stderr =
@@ -73,7 +73,7 @@ pub(super) fn run(ctx: &Ctx, args: SnapshotArgs) -> Result<Output, Error> {
             )),
         },
         Some(SnapshotCommand::List) => {
-            let all = snapshot::list(&repo)?;
+            let all = snapshot::list(repo)?;
             Ok(out(
                 match ctx.format {
                     Format::Json => json_out(json!(
@@ -102,7 +102,7 @@ pub(super) fn run(ctx: &Ctx, args: SnapshotArgs) -> Result<Output, Error> {
             ))
         }
         Some(SnapshotCommand::Show { tag }) => {
-            let (s, v) = snapshot::show(&repo, &tag)?;
+            let (s, v) = snapshot::show(repo, &tag)?;
             let code = if v.ok() { 0 } else { 1 };
             Ok(out(
                 match ctx.format {

@@ -4,7 +4,6 @@ use clap::Args;
 
 use super::{Ctx, Format, Output};
 use crate::error::Error;
-use crate::git::Repo;
 use crate::orchestra::status::{Status, status};
 
 /// Arguments of `status` (none beyond the global ones).
@@ -12,8 +11,9 @@ use crate::orchestra::status::{Status, status};
 pub struct StatusArgs {}
 
 pub(super) fn run(ctx: &Ctx, _args: StatusArgs) -> Result<Output, Error> {
-    let repo = Repo::discover(&ctx.base)?;
-    let st = status(&repo)?;
+    let ws = ctx.session()?;
+    let _repo = &ws.repo;
+    let st = status(ws)?;
     let stdout = match ctx.format {
         Format::Json => json(&st),
         Format::Human | Format::Github => human(&st),

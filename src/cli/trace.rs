@@ -5,8 +5,6 @@ use serde_json::json;
 
 use super::{Ctx, Format, Output};
 use crate::error::Error;
-use crate::git::Repo;
-use crate::trace::tu::Workspace;
 
 /// Arguments of `trace`.
 #[derive(Debug, Args)]
@@ -16,8 +14,7 @@ pub struct TraceArgs {
 }
 
 pub(super) fn run(ctx: &Ctx, args: TraceArgs) -> Result<Output, Error> {
-    let repo = Repo::discover(&ctx.base)?;
-    let ws = Workspace::new(&repo);
+    let ws = ctx.session()?;
     let path = args.path.trim_start_matches("./").to_string();
     let lineage = ws.lineage(&path)?;
     let stdout = match ctx.format {

@@ -4,14 +4,13 @@ use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 
 use super::{Ctx, Format, Output};
+use crate::app::{ActiveFrom, Checkpoint, Detail, OpenRequest, Recorded};
 use crate::date;
 use crate::error::Error;
-use crate::git::Repo;
 use crate::orchestra::conflict::{self, Conflict};
 use crate::orchestra::questions::{self, Batch};
 use crate::trace::brief::Change;
 use crate::trace::lifecycle::{Event, State};
-use crate::trace::tu::{ActiveFrom, Checkpoint, Detail, OpenRequest, Recorded, Workspace};
 
 /// Arguments of `tu`.
 #[derive(Debug, Args)]
@@ -145,8 +144,8 @@ fn pairs(raw: &[String], make: fn(String, String) -> Change) -> Result<Vec<Chang
 }
 
 pub(super) fn run(ctx: &Ctx, args: TuArgs) -> Result<Output, Error> {
-    let repo = Repo::discover(&ctx.base)?;
-    let ws = Workspace::new(&repo);
+    let ws = ctx.session()?;
+    let _repo = &ws.repo;
     let out = match args.command {
         TuCommand::Open {
             loop_id,
@@ -272,11 +271,11 @@ pub(super) fn run(ctx: &Ctx, args: TuArgs) -> Result<Output, Error> {
             }
         }
         TuCommand::Show { id } => {
-            let asked: Vec<Batch> = questions::batches(&repo)?
+            let asked: Vec<Batch> = questions::batches(ws)?
                 .into_iter()
                 .filter(|b| b.tu.as_deref() == Some(id.as_str()))
                 .collect();
-            let conflicts: Vec<Conflict> = conflict::list(&repo)?
+            let conflicts: Vec<Conflict> = conflict::list(ws)?
                 .into_iter()
                 .filter(|c| c.tu.as_deref() == Some(id.as_str()))
                 .collect();

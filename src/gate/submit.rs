@@ -3,14 +3,13 @@
 
 use super::report_file::{self, Meta};
 use super::{Decision, Report};
+use crate::app::{Session, short};
 use crate::artifact;
 use crate::date;
 use crate::error::Error;
-use crate::git::Repo;
 use crate::studio::{Studio, Tree};
 use crate::trace::lifecycle::{Event, State};
 use crate::trace::trailers;
-use crate::trace::tu::{Workspace, short};
 
 /// What a submission did.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,8 +35,8 @@ pub struct Submitted {
 }
 
 /// Submits a TU to the Gatekeeper.
-pub fn submit(repo: &Repo, tu: Option<&str>) -> Result<Submitted, Error> {
-    let ws = Workspace::new(repo);
+pub fn submit(ws: &Session, tu: Option<&str>) -> Result<Submitted, Error> {
+    let repo = &ws.repo;
     let ledger = ws.ledger()?;
     let id = ws.resolve(tu, &ledger)?;
     // Refuse early when the TU cannot be submitted at all (any verdict).

@@ -3,11 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::app::Session;
 use crate::error::Error;
 use crate::git::Repo;
 use crate::studio::RequireTu;
 use crate::trace::trailers;
-use crate::trace::tu::Workspace;
 
 /// The line that marks a hook file as showrunner's own.
 const MARK: &str = "# showrunner-managed hook";
@@ -48,9 +48,10 @@ fn stub(hook: &str, exe: &Path, cold: &str) -> String {
 /// Installs the hook stubs, pointing them at `exe`: the working-repository hooks, or with
 /// `server` the bare-repository ones. A hook that is not showrunner's is kept as
 /// `<hook>.pre-showrunner` and called after ours; reinstalling is idempotent.
-pub fn install(repo: &Repo, exe: &Path, server: bool) -> Result<Vec<Installed>, Error> {
+pub fn install(ws: &Session, exe: &Path, server: bool) -> Result<Vec<Installed>, Error> {
+    let repo = &ws.repo;
     let dir = repo.hooks_dir();
-    let cold = Workspace::new(repo).config.cold;
+    let cold = ws.config.cold.clone();
     let hooks: &[&str] = if server { &SERVER_HOOKS } else { &HOOKS };
     let io = |p: &Path, e: std::io::Error| Error::Io {
         path: p.to_path_buf(),
@@ -120,7 +121,8 @@ pub enum Stamp {
 
 /// The `commit-msg` hook: stamps `TU: <id>` from the `tu/<id>` branch or the active TU.
 /// Refuses (an error) a commit on hot without a TU when `require_tu = "error"`.
-pub fn commit_msg(repo: &Repo, message_file: &Path) -> Result<Stamp, Error> {
+pub fn commit_msg(ws: &Session, message_file: &Path) -> Result<Stamp, Error> {
+    let repo = &ws.repo;
     let io = |e: std::io::Error| Error::Io {
         path: message_file.to_path_buf(),
         message: e.to_string(),
@@ -129,7 +131,6 @@ pub fn commit_msg(repo: &Repo, message_file: &Path) -> Result<Stamp, Error> {
     if trailers::first(&trailers::parse(&message), "TU").is_some() {
         return Ok(Stamp::AlreadyTraced);
     }
-    let ws = Workspace::new(repo);
     let hot = format!("refs/heads/{}", ws.config.hot);
     let head = repo.head_branch().unwrap_or_default();
     if head != hot && !head.starts_with("refs/heads/tu/") {
@@ -235,11 +236,12 @@ fn triples(input: &str) -> Vec<(&str, &str, &str)> {
 /// `reference-transaction` in state `prepared`: refuse an update of cold made through
 /// git itself (branch -f, update-ref, merge on cold, push to this repository) whose new
 /// commit fails the checks of `merge`. Every other state passes.
-pub fn reference_transaction(repo: &Repo, state: &str, input: &str) -> Result<(), Error> {
+pub fn reference_transaction(ws: &Session, state: &str, input: &str) -> Result<(), Error> {
+    let repo = &ws.repo;
     if state != "prepared" {
         return Ok(());
     }
-    let cold_ref = format!("refs/heads/{}", Workspace::new(repo).config.cold);
+    let cold_ref = format!("refs/heads/{}", ws.config.cold);
     for (old, new, name) in triples(input) {
         if name != cold_ref {
             continue;
@@ -257,8 +259,8 @@ pub fn reference_transaction(repo: &Repo, state: &str, input: &str) -> Result<()
 }
 
 /// `pre-push`: for every pushed update of the remote's cold, the checks of `merge`.
-pub fn pre_push(repo: &Repo, input: &str) -> Result<(), Error> {
-    let ws = Workspace::new(repo);
+pub fn pre_push(ws: &Session, input: &str) -> Result<(), Error> {
+    let repo = &ws.repo;
     let cold_ref = format!("refs/heads/{}", ws.config.cold);
     for line in input.lines() {
         let p: Vec<&str> = line.split_whitespace().collect();
@@ -296,11 +298,12 @@ pub fn pre_push(repo: &Repo, input: &str) -> Result<(), Error> {
 /// `pre-receive` on a shared bare repository: cold updates get the checks of `merge`
 /// (objects read from the push's quarantine); with `require_tu = "error"`, every commit
 /// pushed to hot must carry a TU trailer.
-pub fn pre_receive(repo: &Repo, input: &str) -> Result<(), Error> {
+pub fn pre_receive(ws: &Session, input: &str) -> Result<(), Error> {
+    let repo = &ws.repo;
     for (old, new, name) in triples(input) {
         if is_zero(new) {
             // Deleting a branch: only cold is protected.
-            let cold = Workspace::new(repo).config.cold;
+            let cold = ws.config.cold.clone();
             if name == format!("refs/heads/{cold}") {
                 return guard_cold(repo, None, ZERO, &format!("push to {name}"));
             }

@@ -5,11 +5,10 @@ pub mod twee;
 
 use std::path::{Path, PathBuf};
 
+use crate::app::{OpenRequest, Session};
 use crate::error::Error;
-use crate::git::Repo;
 use crate::studio::init;
 use crate::trace::trailers;
-use crate::trace::tu::{OpenRequest, Workspace};
 
 /// What an import did.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -138,8 +137,8 @@ pub fn twee(
         };
         init::init_with(into, &make, hooks_exe)?;
     }
-    let repo = Repo::discover(into)?;
-    let ws = Workspace::new(&repo);
+    let ws = Session::discover(into)?;
+    let repo = &ws.repo;
     let hot = format!("refs/heads/{}", ws.config.hot);
     let tip = repo.ref_target(&hot)?.ok_or_else(|| {
         Error::Git(crate::git::GitError::RevNotFound {

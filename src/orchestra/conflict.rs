@@ -6,13 +6,12 @@
 use std::collections::BTreeMap;
 
 use super::questions::{self, Asking, Choice, Question};
+use crate::app::Session;
 use crate::artifact::node::Node;
 use crate::date;
 use crate::error::Error;
-use crate::git::Repo;
 use crate::roles;
 use crate::trace::trailers;
-use crate::trace::tu::Workspace;
 
 /// The table a studio gets unless it commits its own `authority.yaml`.
 pub const DEFAULT_TABLE: &str = include_str!("../../templates/authority.yaml");
@@ -109,8 +108,8 @@ impl Table {
 }
 
 /// The table in force: the studio's `authority.yaml` on hot, else the default.
-pub fn table(repo: &Repo) -> Result<Table, Error> {
-    let ws = Workspace::new(repo);
+pub fn table(ws: &Session) -> Result<Table, Error> {
+    let repo = &ws.repo;
     let tip = repo.ref_target(&format!("refs/heads/{}", ws.config.hot))?;
     match tip
         .map(|t| repo.blob_at(&t, "authority.yaml"))
@@ -151,8 +150,8 @@ pub struct Conflict {
 
 /// Every conflict recorded on hot, oldest first; an escalated one is resolved once its
 /// question is answered.
-pub fn list(repo: &Repo) -> Result<Vec<Conflict>, Error> {
-    let ws = Workspace::new(repo);
+pub fn list(ws: &Session) -> Result<Vec<Conflict>, Error> {
+    let repo = &ws.repo;
     let Some(tip) = repo.ref_target(&format!("refs/heads/{}", ws.config.hot))? else {
         return Ok(Vec::new());
     };
@@ -205,7 +204,7 @@ pub fn list(repo: &Repo) -> Result<Vec<Conflict>, Error> {
         }
         true
     })?;
-    let answered: BTreeMap<String, questions::Batch> = questions::batches(repo)?
+    let answered: BTreeMap<String, questions::Batch> = questions::batches(ws)?
         .into_iter()
         .map(|b| (b.id.clone(), b))
         .collect();
@@ -241,12 +240,13 @@ pub struct Opened {
 
 /// Opens a conflict: the table names who decides, or the customer is asked.
 pub fn open(
-    repo: &Repo,
+    ws: &Session,
     parties: &[String],
     topic: &str,
     kind: Option<&str>,
     tu: Option<&str>,
 ) -> Result<Opened, Error> {
+    let repo = &ws.repo;
     let topic = topic.trim();
     if topic.is_empty() || topic.contains('\n') {
         return Err(Error::Usage("the topic must be one non-empty line".into()));
@@ -268,7 +268,6 @@ pub fn open(
                 .into(),
         ));
     }
-    let ws = Workspace::new(repo);
     if let Some(t) = tu {
         let state = ws
             .ledger()?
@@ -282,7 +281,7 @@ pub fn open(
             });
         }
     }
-    let table = table(repo)?;
+    let table = table(ws)?;
     if let Some(k) = kind
         && !table.rules.iter().any(|r| r.topic == k)
     {
@@ -298,7 +297,7 @@ pub fn open(
     }
     let rule = table.rule_for(kind, topic);
     let decides = rule.and_then(|r| r.decides.clone());
-    let existing = list(repo)?;
+    let existing = list(ws)?;
     let who = repo.identity();
     let today = date::ymd(who.time, who.offset);
     let id = date::next_dated_id("C", &today, existing.iter().map(|c| c.id.as_str()));
@@ -317,7 +316,7 @@ pub fn open(
             })
             .collect();
         let asked = questions::ask(
-            repo,
+            ws,
             &Asking {
                 asked_by: Some(table.mediator.clone()),
                 tu: tu.map(str::to_string),
@@ -395,7 +394,8 @@ pub fn open(
 /// Resolves an open conflict. Only the role the table names may settle it (the
 /// mediator may record its decision for it); an escalated one is settled by answering
 /// its question.
-pub fn resolve(repo: &Repo, id: &str, by: &str, decision: &str) -> Result<Opened, Error> {
+pub fn resolve(ws: &Session, id: &str, by: &str, decision: &str) -> Result<Opened, Error> {
+    let repo = &ws.repo;
     let decision = decision.trim();
     if decision.is_empty() || decision.contains('\n') {
         return Err(Error::Usage(
@@ -404,7 +404,7 @@ pub fn resolve(repo: &Repo, id: &str, by: &str, decision: &str) -> Result<Opened
     }
     let by =
         roles::canonical(by.trim()).ok_or_else(|| Error::Usage(format!("`{by}` is not a role")))?;
-    let all = list(repo)?;
+    let all = list(ws)?;
     let c = all
         .iter()
         .find(|c| c.id == id)
@@ -434,7 +434,7 @@ pub fn resolve(repo: &Repo, id: &str, by: &str, decision: &str) -> Result<Opened
         }
         _ => {}
     }
-    let table = table(repo)?;
+    let table = table(ws)?;
     let decider = c.decides.as_deref().unwrap_or(&table.mediator);
     if by != decider && by != table.mediator {
         return Err(Error::State {
@@ -446,7 +446,6 @@ pub fn resolve(repo: &Repo, id: &str, by: &str, decision: &str) -> Result<Opened
             hint: Some(format!("`--by {decider}`")),
         });
     }
-    let ws = Workspace::new(repo);
     let (hot, tip) = ws.hot_tip()?;
     let mut t: Vec<(&str, &str)> = vec![
         ("Conflict", id),

@@ -1,10 +1,9 @@
 //! Customer satisfaction signals: `feedback <1-5>` recorded on hot as a commit with
 //! `Feedback:` trailers, tied to the newest snapshot (the milestone it judges).
 
+use crate::app::Session;
 use crate::error::Error;
-use crate::git::Repo;
 use crate::trace::trailers;
-use crate::trace::tu::Workspace;
 
 /// A recorded signal.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -21,7 +20,8 @@ pub struct Recorded {
 
 /// Records a score (1–5) and an optional note on hot. Nothing is written when the
 /// score is out of range or the note would not fit on one trailer line.
-pub fn record(repo: &Repo, score: u8, note: Option<&str>) -> Result<Recorded, Error> {
+pub fn record(ws: &Session, score: u8, note: Option<&str>) -> Result<Recorded, Error> {
+    let repo = &ws.repo;
     if !(1..=5).contains(&score) {
         return Err(Error::Usage(format!(
             "feedback is a score from 1 to 5, not {score}"
@@ -31,7 +31,6 @@ pub fn record(repo: &Repo, score: u8, note: Option<&str>) -> Result<Recorded, Er
     if note.is_some_and(|n| n.contains('\n')) {
         return Err(Error::Usage("the feedback note must be one line".into()));
     }
-    let ws = Workspace::new(repo);
     let (hot, tip) = ws.hot_tip()?;
     let milestone = crate::snapshot::newest(repo)?.map(|s| s.name);
     let score_text = score.to_string();
@@ -52,6 +51,6 @@ pub fn record(repo: &Repo, score: u8, note: Option<&str>) -> Result<Recorded, Er
         score,
         milestone,
         commit,
-        branch: ws.config.hot,
+        branch: ws.config.hot.clone(),
     })
 }

@@ -6,11 +6,10 @@ use std::collections::BTreeMap;
 
 use super::playbook::{Deliverable, Playbook, Step};
 use super::roster;
+use crate::app::{OpenRequest, Opened, Session};
 use crate::artifact::{self, Kind, Place};
 use crate::error::Error;
-use crate::git::Repo;
 use crate::trace::lifecycle::State;
-use crate::trace::tu::{OpenRequest, Opened, Workspace};
 
 /// A loop run opened.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,12 +50,11 @@ pub fn needed(p: &Playbook) -> Vec<String> {
 /// Opens a run of a loop: parameters checked against the playbook (`name=value`), the
 /// TU opened with them as inputs, and the dormant roles it needs woken.
 pub fn run(
-    repo: &Repo,
+    ws: &Session,
     loop_id: &str,
     title: Option<&str>,
     params: &[(String, String)],
 ) -> Result<Run, Error> {
-    let ws = Workspace::new(repo);
     let playbooks = ws.playbooks()?;
     let p = find(&playbooks, loop_id)?;
     for (k, _) in params {
@@ -98,8 +96,7 @@ pub fn run(
         )
     };
     open_run(
-        repo,
-        &ws,
+        ws,
         &playbooks,
         loop_id,
         title.unwrap_or(&default_title),
@@ -110,8 +107,7 @@ pub fn run(
 /// Opens a run's TU and wakes, in one roster commit, the dormant roles its playbook
 /// needs (what `loop run` and `dispatch --open` both do).
 pub fn open_run(
-    repo: &Repo,
-    ws: &Workspace<'_>,
+    ws: &Session,
     playbooks: &BTreeMap<String, Playbook>,
     loop_id: &str,
     title: &str,
@@ -126,7 +122,7 @@ pub fn open_run(
     })?;
     let woken = match playbooks.get(loop_id) {
         Some(p) => roster::wake_for(
-            repo,
+            ws,
             &opened.id,
             &needed(p),
             &format!("needed by the {} run {}", p.name, opened.id),
@@ -160,8 +156,7 @@ pub struct Status {
 }
 
 /// Reads a loop run's status (default: the active TU).
-pub fn status(repo: &Repo, tu: Option<&str>) -> Result<Status, Error> {
-    let ws = Workspace::new(repo);
+pub fn status(ws: &Session, tu: Option<&str>) -> Result<Status, Error> {
     let id = match tu {
         Some(t) => t.to_string(),
         None => ws

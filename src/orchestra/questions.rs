@@ -3,16 +3,16 @@
 
 use super::dispatch::Pick;
 use super::playbook::Playbook;
+use crate::app::Session;
 use crate::artifact::{self, Kind};
 use crate::date;
 use crate::error::Error;
-use crate::git::Repo;
-use crate::trace::tu::Workspace;
 use crate::trace::{brief, trailers};
 use crate::yaml::quote;
 
 /// Open question batches on hot.
-pub fn open_batches(repo: &Repo, ws: &Workspace<'_>) -> Result<Vec<String>, Error> {
+pub fn open_batches(ws: &Session) -> Result<Vec<String>, Error> {
+    let repo = &ws.repo;
     let Some(tip) = repo.ref_target(&format!("refs/heads/{}", ws.config.hot))? else {
         return Ok(Vec::new());
     };
@@ -32,13 +32,12 @@ pub fn open_batches(repo: &Repo, ws: &Workspace<'_>) -> Result<Vec<String>, Erro
 /// Asks which loop an ambiguous request meant: writes and commits a question batch on
 /// hot. Returns its id, or `None` when the attention budget (`questions_max_open`) is spent.
 pub fn ask_which_loop(
-    repo: &Repo,
+    ws: &Session,
     request: &str,
     candidates: &[Pick],
     playbooks: &std::collections::BTreeMap<String, Playbook>,
 ) -> Result<Option<String>, Error> {
-    let ws = Workspace::new(repo);
-    let open = open_batches(repo, &ws)?;
+    let open = open_batches(ws)?;
     if open.len() as u32 >= ws.config.questions_max_open {
         return Ok(None);
     }
@@ -78,7 +77,7 @@ pub fn ask_which_loop(
         })
         .collect();
     let asked = ask(
-        repo,
+        ws,
         &Asking {
             asked_by: None,
             tu: None,
@@ -240,8 +239,8 @@ impl Batch {
 
 /// Every question batch on hot, by id. A batch that does not parse is an error naming
 /// its file and line.
-pub fn batches(repo: &Repo) -> Result<Vec<Batch>, Error> {
-    let ws = Workspace::new(repo);
+pub fn batches(ws: &Session) -> Result<Vec<Batch>, Error> {
+    let repo = &ws.repo;
     let Some(tip) = repo.ref_target(&format!("refs/heads/{}", ws.config.hot))? else {
         return Ok(Vec::new());
     };
@@ -303,9 +302,9 @@ pub struct Committed {
 /// Asks a batch: validated against the question schema, committed on hot with a
 /// `Question:` trailer. Refused when the attention budget is spent (the open batches
 /// are named, so the question can join one of them instead).
-pub fn ask(repo: &Repo, asking: &Asking) -> Result<Committed, Error> {
-    let ws = Workspace::new(repo);
-    let all = batches(repo)?;
+pub fn ask(ws: &Session, asking: &Asking) -> Result<Committed, Error> {
+    let repo = &ws.repo;
+    let all = batches(ws)?;
     let open: Vec<&str> = all
         .iter()
         .filter(|b| b.is_open())
@@ -386,14 +385,14 @@ pub fn ask(repo: &Repo, asking: &Asking) -> Result<Committed, Error> {
 /// with `Question:` and `Decision:` trailers; the batch is `answered` once every
 /// question is.
 pub fn answer(
-    repo: &Repo,
+    ws: &Session,
     batch_id: &str,
     question: &str,
     key: &str,
     note: Option<&str>,
 ) -> Result<Committed, Error> {
-    let ws = Workspace::new(repo);
-    let all = batches(repo)?;
+    let repo = &ws.repo;
+    let all = batches(ws)?;
     let mut batch = all
         .into_iter()
         .find(|b| b.id == batch_id)

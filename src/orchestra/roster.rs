@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::app::Session;
 use crate::artifact::node::{Node, Value};
 use crate::artifact::{self, Kind};
 use crate::date;
@@ -14,7 +15,6 @@ use crate::roles::{self, NEVER_DORMANT, ROLES};
 use crate::trace::brief::{self, Change};
 use crate::trace::lifecycle::State;
 use crate::trace::trailers;
-use crate::trace::tu::Workspace;
 use crate::yaml::quote;
 
 /// One role's line in the roster.
@@ -192,7 +192,7 @@ const OPEN: [State; 4] = [
 /// Open TUs with their brief on hot: (id, path, text, parsed).
 fn open_briefs(
     repo: &Repo,
-    ws: &Workspace<'_>,
+    ws: &Session,
     tip: &str,
 ) -> Result<Vec<(String, String, String, Node)>, Error> {
     let mut out = Vec::new();
@@ -213,12 +213,12 @@ fn open_briefs(
 }
 
 /// Every role with its state, open TUs and utilisation.
-pub fn list(repo: &Repo) -> Result<Vec<Listed>, Error> {
-    let ws = Workspace::new(repo);
+pub fn list(ws: &Session) -> Result<Vec<Listed>, Error> {
+    let repo = &ws.repo;
     let (_, tip) = ws.hot_tip()?;
     let entries = read(repo, &tip)?;
-    let briefs = open_briefs(repo, &ws, &tip)?;
-    let usage = crate::report::commits_per_role(&ws.ledger()?);
+    let briefs = open_briefs(repo, ws, &tip)?;
+    let usage = crate::report::commits_per_role(&*ws.ledger()?);
     let total: usize = usage.values().sum();
     Ok(ROLES
         .iter()
@@ -257,10 +257,10 @@ pub fn list(repo: &Repo) -> Result<Vec<Listed>, Error> {
 }
 
 /// Wakes a role for a TU: commits the roster on hot with `Role-Event: wake`.
-pub fn wake(repo: &Repo, role: &str, tu: &str, reason: &str) -> Result<Changed, Error> {
+pub fn wake(ws: &Session, role: &str, tu: &str, reason: &str) -> Result<Changed, Error> {
+    let repo = &ws.repo;
     let role = role_arg(role)?;
     let reason = one_line(reason, "reason")?;
-    let ws = Workspace::new(repo);
     let ledger = ws.ledger()?;
     let state = ledger.get(tu).map(|r| r.state()).ok_or_else(|| {
         Error::NotFound(format!(
@@ -290,7 +290,7 @@ pub fn wake(repo: &Repo, role: &str, tu: &str, reason: &str) -> Result<Changed, 
         });
     }
     let (_, commit) =
-        wake_for(repo, tu, &[role.to_string()], &reason)?.ok_or_else(|| Error::State {
+        wake_for(ws, tu, &[role.to_string()], &reason)?.ok_or_else(|| Error::State {
             message: format!("{role} is already awake"),
             hint: None,
         })?;
@@ -324,12 +324,13 @@ fn one_line(text: &str, what: &str) -> Result<String, Error> {
 /// role's deferral tag on the open TUs whose briefs name it. Refused for the Showrunner
 /// and the Gatekeeper, and (without `force`) for a role responsible in an open TU.
 pub fn dormant(
-    repo: &Repo,
+    ws: &Session,
     role: &str,
     reason: &str,
     rewake: Option<&str>,
     force: bool,
 ) -> Result<Changed, Error> {
+    let repo = &ws.repo;
     let role = role_arg(role)?;
     let reason = one_line(reason, "reason")?;
     let rewake = rewake
@@ -341,7 +342,6 @@ pub fn dormant(
             hint: None,
         });
     }
-    let ws = Workspace::new(repo);
     let (hot, tip) = ws.hot_tip()?;
     let mut entries = read(repo, &tip)?;
     let current = entries
@@ -358,7 +358,7 @@ pub fn dormant(
             hint: None,
         });
     }
-    let briefs = open_briefs(repo, &ws, &tip)?;
+    let briefs = open_briefs(repo, ws, &tip)?;
     let responsible: Vec<&str> = briefs
         .iter()
         .filter(|b| names(&b.3, role, true))
@@ -423,12 +423,12 @@ pub fn dormant(
 /// needs them (a loop run opening). Returns the roles woken and the commit, or `None`
 /// when all were awake already.
 pub fn wake_for(
-    repo: &Repo,
+    ws: &Session,
     tu: &str,
     needed: &[String],
     reason: &str,
 ) -> Result<Option<(Vec<&'static str>, String)>, Error> {
-    let ws = Workspace::new(repo);
+    let repo = &ws.repo;
     let (hot, tip) = ws.hot_tip()?;
     let mut entries = read(repo, &tip)?;
     let who = repo.identity();
@@ -474,8 +474,8 @@ pub fn wake_for(
 
 /// The roles awake now, in roster order (from `roles.yaml` on hot, defaults where it is
 /// silent).
-pub fn awake(repo: &Repo) -> Result<Vec<&'static str>, Error> {
-    let ws = Workspace::new(repo);
+pub fn awake(ws: &Session) -> Result<Vec<&'static str>, Error> {
+    let repo = &ws.repo;
     let Some(tip) = repo.ref_target(&format!("refs/heads/{}", ws.config.hot))? else {
         return Ok(Vec::new());
     };

@@ -4,13 +4,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::questions;
+use crate::app::{Session, Summary};
 use crate::artifact::{self, Kind};
 use crate::date;
 use crate::error::Error;
-use crate::git::Repo;
 use crate::trace::lifecycle::State;
 use crate::trace::trailers;
-use crate::trace::tu::{Summary, Workspace};
 
 /// The last `Gate:` decision recorded in history.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -64,8 +63,8 @@ const OPEN_STATES: [State; 4] = [
 ];
 
 /// Reads the studio's status from its branches and history.
-pub fn status(repo: &Repo) -> Result<Status, Error> {
-    let ws = Workspace::new(repo);
+pub fn status(ws: &Session) -> Result<Status, Error> {
+    let repo = &ws.repo;
     let hot = ws.config.hot.clone();
     let cold = ws.config.cold.clone();
     let hot_tip = repo.ref_target(&format!("refs/heads/{hot}"))?;
@@ -156,8 +155,8 @@ pub fn status(repo: &Repo) -> Result<Status, Error> {
         }
     }
 
-    let questions = questions::open_batches(repo, &ws)?;
-    let awake: Vec<String> = super::roster::awake(repo)?
+    let questions = questions::open_batches(ws)?;
+    let awake: Vec<String> = super::roster::awake(ws)?
         .into_iter()
         .map(str::to_string)
         .collect();

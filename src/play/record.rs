@@ -2,11 +2,10 @@
 //! Narration Dry-Run TU that asked for them.
 
 use super::playtest::Report;
+use crate::app::Session;
 use crate::artifact::Kind;
 use crate::date;
 use crate::error::Error;
-use crate::git::Repo;
-use crate::trace::tu::Workspace;
 use crate::trace::{brief, trailers};
 use crate::yaml::quote;
 
@@ -71,8 +70,8 @@ pub fn render(r: &Report, id: &str, tu: &str, day: &str) -> String {
 
 /// Records a playtest for a TU (default: the active one): the notes file on hot, in a
 /// commit carrying the TU's trailer. Returns the notes' id and the commit.
-pub fn record(repo: &Repo, r: &Report, tu: Option<&str>) -> Result<(String, String), Error> {
-    let ws = Workspace::new(repo);
+pub fn record(ws: &Session, r: &Report, tu: Option<&str>) -> Result<(String, String), Error> {
+    let repo = &ws.repo;
     let tu = match tu {
         Some(t) => t.to_string(),
         None => ws.active().map(|(id, _)| id).ok_or_else(|| {

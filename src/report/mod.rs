@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
+use crate::app::Session;
 use crate::artifact::node::Value;
 use crate::artifact::{self, Kind};
 use crate::date;
@@ -19,7 +20,6 @@ use crate::snapshot;
 use crate::trace::ledger::{Ledger, TuRecord};
 use crate::trace::lifecycle::{Event, State};
 use crate::trace::trailers;
-use crate::trace::tu::Workspace;
 
 /// The whole report, in the shape of `report --format json`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -429,7 +429,8 @@ fn opened_at(r: &TuRecord) -> Option<i64> {
 
 /// Computes the report. `since` (`YYYY-MM-DD`) limits what happened to that day and
 /// after; the state of files on hot (hooks, questions) is always the current one.
-pub fn compute(repo: &Repo, since: Option<&str>) -> Result<Report, Error> {
+pub fn compute(ws: &Session, since: Option<&str>) -> Result<Report, Error> {
+    let repo = &ws.repo;
     let from = match since {
         None => None,
         Some(s) => Some(
@@ -438,7 +439,6 @@ pub fn compute(repo: &Repo, since: Option<&str>) -> Result<Report, Error> {
         ),
     };
     let counts = |t: i64| from.is_none_or(|f| t >= f);
-    let ws = Workspace::new(repo);
     let hot_ref = format!("refs/heads/{}", ws.config.hot);
     let cold_ref = format!("refs/heads/{}", ws.config.cold);
     let hot = repo.ref_target(&hot_ref)?;
@@ -447,7 +447,7 @@ pub fn compute(repo: &Repo, since: Option<&str>) -> Result<Report, Error> {
         // Not a studio (or not yet): say so rather than report an empty history.
         ws.hot_tip()?;
     }
-    let ledger: Ledger = ws.ledger()?;
+    let ledger = ws.ledger()?;
 
     let mut snaps: Vec<(snapshot::Snapshot, i64)> = Vec::new();
     for s in snapshot::list(repo)? {
@@ -666,7 +666,7 @@ pub fn compute(repo: &Repo, since: Option<&str>) -> Result<Report, Error> {
     // Awake time from the roster's history: a role's `Role-Event` commits switch it;
     // before its first one it was in the other state (a role first woken was asleep),
     // and a role with none has been as the roster says now, all along.
-    let awake_now: BTreeSet<&str> = crate::orchestra::roster::awake(repo)?
+    let awake_now: BTreeSet<&str> = crate::orchestra::roster::awake(ws)?
         .into_iter()
         .filter_map(crate::roles::code)
         .collect();

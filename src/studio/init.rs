@@ -277,7 +277,7 @@ fn create(
         let paths: Vec<String> = files.iter().map(|(p, _)| p.clone()).collect();
         repo.checkout_branch_with("refs/heads/hot", &paths)?;
         if let Some(exe) = hooks_exe {
-            crate::hooks::install(&repo, exe, false)?;
+            crate::hooks::install(&crate::app::Session::new(Repo::discover(dir)?), exe, false)?;
         }
         Ok(Initialized {
             dir: dir.to_path_buf(),

@@ -6,4 +6,3 @@ pub mod id;
 pub mod ledger;
 pub mod lifecycle;
 pub mod trailers;
-pub mod tu;

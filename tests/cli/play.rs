@@ -21,8 +21,8 @@ fn sample() -> (Sandbox, String) {
 }
 
 fn playable(s: &Sandbox, tag: &str) -> Playable {
-    let repo = showrunner::git::Repo::discover(&s.join("book")).expect("repo");
-    Playable::new(&showrunner::bind::book_of(&repo, tag).expect("book")).expect("playable")
+    let session = showrunner::app::Session::discover(&s.join("book")).expect("repo");
+    Playable::new(&showrunner::bind::book_of(&session, tag).expect("book")).expect("playable")
 }
 
 /// A shortest route (choice numbers) from the start to a section, searching over

@@ -1,30 +1,22 @@
-//! TU operations over a repository: open, record events, checkpoint, update, list,
-//! show, switch, pull-request bodies and lineage. Every write is one commit made with
-//! a compare-and-swap on the branch tip read at the start.
+//! TU workflows of a session: open, record events, checkpoint, update, list, show,
+//! switch, pull-request bodies and lineage. Every write is one commit made with a
+//! compare-and-swap on the branch tip read at the start.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use super::brief::{self, Change, NewBrief};
-use super::id::{self, TuId};
-use super::ledger::{Ledger, TuRecord};
-use super::lifecycle::{self, Event, Position, State};
-use super::trailers;
+use super::Session;
 use crate::artifact::{self, Kind};
 use crate::date;
 use crate::error::Error;
-use crate::git::{Identity, Repo};
+use crate::git::Identity;
 use crate::orchestra::playbook::{self, Playbook};
 use crate::roles;
-use crate::studio::Config;
-
-/// A repository seen as a studio's TU ledger.
-pub struct Workspace<'r> {
-    /// The repository.
-    pub repo: &'r Repo,
-    /// The studio's settings (branch names, policies).
-    pub config: Config,
-}
+use crate::trace::brief::{self, Change, NewBrief};
+use crate::trace::id::{self, TuId};
+use crate::trace::ledger::{Ledger, TuRecord};
+use crate::trace::lifecycle::{self, Event, Position, State};
+use crate::trace::trailers;
 
 /// Where the active TU comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -158,30 +150,7 @@ fn unknown(id: &str, known: &BTreeSet<String>) -> Error {
     Error::NotFound(msg)
 }
 
-impl<'r> Workspace<'r> {
-    /// Reads the studio settings for `repo`: the work tree's `studio.toml`, else the one
-    /// in `HEAD`'s tree, else the defaults.
-    pub fn new(repo: &'r Repo) -> Workspace<'r> {
-        let from_bytes = |b: Vec<u8>| {
-            artifact::parse(Kind::Studio, "studio.toml", &b)
-                .ok()
-                .map(|a| Config::from_node(&a.data))
-        };
-        let config = repo
-            .workdir()
-            .and_then(|w| std::fs::read(w.join("studio.toml")).ok())
-            .and_then(from_bytes)
-            .or_else(|| {
-                let head = repo.head_commit().ok().flatten()?;
-                repo.blob_at(&head, "studio.toml")
-                    .ok()
-                    .flatten()
-                    .and_then(from_bytes)
-            })
-            .unwrap_or_default();
-        Workspace { repo, config }
-    }
-
+impl Session {
     fn hot_ref(&self) -> String {
         format!("refs/heads/{}", self.config.hot)
     }
@@ -203,11 +172,6 @@ impl<'r> Workspace<'r> {
 
     fn active_file(&self) -> PathBuf {
         self.repo.git_dir().join("showrunner").join("active-tu")
-    }
-
-    /// Replays history.
-    pub fn ledger(&self) -> Result<Ledger, Error> {
-        Ledger::scan(self.repo, &self.config.hot, &self.config.cold)
     }
 
     /// Ids of the briefs in hot's tree.
@@ -673,7 +637,7 @@ impl<'r> Workspace<'r> {
         self.list_with(None, state)
     }
 
-    /// Like [`Workspace::list`], replaying from a ledger the caller already has (one
+    /// Like [`Session::list`], replaying from a ledger the caller already has (one
     /// walk of history instead of two) when the list is not cached.
     pub fn list_with(
         &self,
@@ -708,7 +672,7 @@ impl<'r> Workspace<'r> {
 
     /// The cache key: the tool's version, the branch names and every tip the ledger
     /// depends on.
-    fn tips_key(&self) -> Result<String, Error> {
+    pub(crate) fn tips_key(&self) -> Result<String, Error> {
         // The replay rules live in this binary: a different build recomputes.
         let mut key = format!(
             "v2 showrunner={} hot={} cold={}",

@@ -1,0 +1,82 @@
+//! The session layer: one [`Session`] per command (and per hook run, per envelope
+//! batch) owns the repository, the studio's settings read once, and the history
+//! replayed once and kept while the branch tips stay where they were. Every workflow
+//! that reads *and writes* git lives here; the modules below take loaded values.
+
+pub mod tu;
+
+use std::cell::RefCell;
+use std::path::Path;
+use std::rc::Rc;
+
+use crate::artifact::{self, Kind};
+use crate::error::Error;
+use crate::git::Repo;
+use crate::studio::Config;
+use crate::trace::ledger::Ledger;
+
+pub use tu::{
+    ActiveFrom, Checkpoint, Detail, Lineage, OpenRequest, Opened, Recorded, Summary, short,
+};
+
+/// One command's view of a studio's repository.
+pub struct Session {
+    /// The repository.
+    pub repo: Repo,
+    /// The studio's settings (branch names, policies), read once.
+    pub config: Config,
+    /// The ledger replayed for the tips it was replayed at.
+    ledger: RefCell<Option<(String, Rc<Ledger>)>>,
+}
+
+impl Session {
+    /// Opens the studio repository that contains `dir`.
+    pub fn discover(dir: &Path) -> Result<Session, Error> {
+        Ok(Session::new(Repo::discover(dir)?))
+    }
+
+    /// A session over an open repository. The settings come from the work tree's
+    /// `studio.toml`, else the one in `HEAD`'s tree, else the defaults.
+    pub fn new(repo: Repo) -> Session {
+        let from_bytes = |b: Vec<u8>| {
+            artifact::parse(Kind::Studio, "studio.toml", &b)
+                .ok()
+                .map(|a| Config::from_node(&a.data))
+        };
+        let config = repo
+            .workdir()
+            .and_then(|w| std::fs::read(w.join("studio.toml")).ok())
+            .and_then(from_bytes)
+            .or_else(|| {
+                let head = repo.head_commit().ok().flatten()?;
+                repo.blob_at(&head, "studio.toml")
+                    .ok()
+                    .flatten()
+                    .and_then(from_bytes)
+            })
+            .unwrap_or_default();
+        Session {
+            repo,
+            config,
+            ledger: RefCell::new(None),
+        }
+    }
+
+    /// The TU ledger replayed from history: once per session while the tips it read
+    /// stay where they were (a write of this session moves a tip and so replays again).
+    pub fn ledger(&self) -> Result<Rc<Ledger>, Error> {
+        let key = self.tips_key()?;
+        if let Some((k, l)) = self.ledger.borrow().as_ref()
+            && *k == key
+        {
+            return Ok(Rc::clone(l));
+        }
+        let l = Rc::new(Ledger::scan(
+            &self.repo,
+            &self.config.hot,
+            &self.config.cold,
+        )?);
+        *self.ledger.borrow_mut() = Some((key, Rc::clone(&l)));
+        Ok(l)
+    }
+}
