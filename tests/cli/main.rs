@@ -26,5 +26,6 @@ mod schemas;
 mod snapshot;
 mod sources;
 mod status;
+mod surface;
 mod trailers;
 mod tu;
