@@ -3,7 +3,14 @@
 //! replayed once and kept while the branch tips stay where they were. Every workflow
 //! that reads *and writes* git lives here; the modules below take loaded values.
 
+pub mod cold;
+pub mod hooks;
+pub mod incremental;
+pub mod init;
+pub mod playtest;
+pub mod submit;
 pub mod tu;
+pub mod verdicts;
 
 use std::cell::RefCell;
 use std::path::Path;

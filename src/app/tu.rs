@@ -676,7 +676,7 @@ impl Session {
         // The replay rules live in this binary: a different build recomputes.
         let mut key = format!(
             "v2 showrunner={} hot={} cold={}",
-            crate::gate::cache::BUILD_ID,
+            crate::app::verdicts::BUILD_ID,
             self.config.hot,
             self.config.cold
         );

@@ -4,8 +4,9 @@ use clap::{Args, Subcommand};
 use serde_json::json;
 
 use super::{Ctx, Format, Output, report_output};
+use crate::app::submit;
 use crate::error::Error;
-use crate::gate::{self, Bar, Options, codes, submit};
+use crate::gate::{self, Bar, Options, codes};
 use crate::studio::{Source, Studio, Tree};
 
 /// Arguments of `gate`.

@@ -6,9 +6,9 @@ use clap::{Args, Subcommand};
 
 use super::{Ctx, Output};
 use crate::app::Session;
+use crate::app::hooks::{self, Stamp};
 use crate::error::Error;
 use crate::git::Repo;
-use crate::hooks::{self, Stamp};
 
 /// Arguments of `hooks`.
 #[derive(Debug, Args)]

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{Ctx, Format, Output};
+use crate::app::init;
 use crate::error::Error;
-use crate::studio::init;
 
 /// Arguments of `init`.
 #[derive(Debug, Args)]

@@ -4,7 +4,7 @@ use clap::Args;
 use serde_json::json;
 
 use super::{Ctx, Format, Output};
-use crate::cold::{self, MergeOptions, Merged};
+use crate::app::cold::{self, MergeOptions, Merged};
 use crate::error::Error;
 use crate::gate::render;
 

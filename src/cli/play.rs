@@ -308,7 +308,7 @@ pub(super) fn playtest(ctx: &Ctx, args: PlaytestArgs) -> Result<Output, Error> {
     };
     let mut stdout = super::emit(ctx, args.out.as_deref(), text)?;
     if args.record {
-        let (id, commit) = crate::play::record::record(ws, &r, args.tu.as_deref())?;
+        let (id, commit) = crate::app::playtest::record(ws, &r, args.tu.as_deref())?;
         // JSON and HTML stay one document on stdout; the record goes to stderr there.
         let line = format!("recorded playtests/{id}.yaml — {} on hot\n", &commit[..10]);
         if format == "human" || args.out.is_some() {

@@ -4,7 +4,7 @@ use clap::Args;
 use serde_json::json;
 
 use super::{Ctx, Format, Output};
-use crate::cold;
+use crate::app::cold;
 use crate::error::Error;
 
 /// Arguments of `rollback`.

@@ -6,12 +6,10 @@
 //! was not evaluated is never shown green.
 
 pub mod accessibility;
-pub mod cache;
 pub mod codes;
 pub mod context;
 pub mod determinism;
 pub mod gateways;
-pub mod incremental;
 pub mod integrity;
 pub mod nonlinearity;
 pub mod presentation;
@@ -21,7 +19,6 @@ pub mod render;
 pub mod report_file;
 pub mod schema;
 pub mod style;
-pub mod submit;
 pub mod text;
 pub mod waivers;
 

@@ -5,9 +5,9 @@ pub mod twee;
 
 use std::path::{Path, PathBuf};
 
+use crate::app::init;
 use crate::app::{OpenRequest, Session};
 use crate::error::Error;
-use crate::studio::init;
 use crate::trace::trailers;
 
 /// What an import did.

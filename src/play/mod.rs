@@ -7,7 +7,6 @@
 //! section book take well under a second.
 
 pub mod playtest;
-pub mod record;
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -5,7 +5,6 @@
 //! [`Rejected`] files; judging any of it is the Gatekeeper's job, not this module's.
 
 pub mod config;
-pub mod init;
 pub mod sample;
 
 use std::path::{Path, PathBuf};

@@ -3,7 +3,8 @@
 
 use std::path::Path;
 
-use showrunner::gate::{self, Options, incremental};
+use showrunner::app::incremental;
+use showrunner::gate::{self, Options};
 use showrunner::git::Repo;
 use showrunner::studio::{Studio, Tree};
 

@@ -174,7 +174,7 @@ fn create(
         }
     }
     let mut files = if from_sample {
-        let mut f = super::sample::files();
+        let mut f = crate::studio::sample::files();
         with_folder_keepers(&mut f);
         f
     } else {
@@ -277,7 +277,11 @@ fn create(
         let paths: Vec<String> = files.iter().map(|(p, _)| p.clone()).collect();
         repo.checkout_branch_with("refs/heads/hot", &paths)?;
         if let Some(exe) = hooks_exe {
-            crate::hooks::install(&crate::app::Session::new(Repo::discover(dir)?), exe, false)?;
+            crate::app::hooks::install(
+                &crate::app::Session::new(Repo::discover(dir)?),
+                exe,
+                false,
+            )?;
         }
         Ok(Initialized {
             dir: dir.to_path_buf(),

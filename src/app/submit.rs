@@ -1,12 +1,12 @@
 //! `gate submit` (the protocol's `gate.submit`): gatecheck the tip of the TU's branch,
 //! commit the report with `Gate:` and `Gate-Report:` trailers, and move the TU.
 
-use super::report_file::{self, Meta};
-use super::{Decision, Report};
 use crate::app::{Session, short};
 use crate::artifact;
 use crate::date;
 use crate::error::Error;
+use crate::gate::report_file::{self, Meta};
+use crate::gate::{Decision, Report};
 use crate::studio::{Studio, Tree};
 use crate::trace::lifecycle::{Event, State};
 use crate::trace::trailers;
@@ -44,7 +44,7 @@ pub fn submit(ws: &Session, tu: Option<&str>) -> Result<Submitted, Error> {
     let branch = ws.branch_for(&id)?;
     let tip = ws.tip(&branch)?;
     let studio = Studio::load(&Tree::new(repo, &tip)?)?;
-    let report = super::check(&studio);
+    let report = crate::gate::check(&studio);
     let decision = match report.decision {
         Decision::Pass => "pass",
         Decision::Conditional => "conditional",

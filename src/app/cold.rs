@@ -69,8 +69,8 @@ pub fn check_update(repo: &Repo, old: Option<&str>, new: &str) -> Result<Verdict
     // The verdict on this exact tree, when the gate has judged it before (a submit, a
     // merge whose own reference-transaction hook asks again, a pre-push after a merge);
     // then only the settings and TU briefs are read.
-    let key = gate::cache::key(&repo.tree_id(new)?, &gate::today(), &gate::BARS);
-    let (mut report, studio) = match gate::cache::load(repo, &key) {
+    let key = super::verdicts::key(&repo.tree_id(new)?, &gate::today(), &gate::BARS);
+    let (mut report, studio) = match super::verdicts::load(repo, &key) {
         Some(report) => (
             report,
             Studio::from_files(
@@ -80,8 +80,8 @@ pub fn check_update(repo: &Repo, old: Option<&str>, new: &str) -> Result<Verdict
         // Else judged from what changed since `old`'s tree, when the gate has judged
         // that and the change allows it; in full otherwise.
         None => {
-            let judged = gate::incremental::judge(repo, old, new, &gate::Options::default())?;
-            gate::cache::store(repo, &key, &judged.report);
+            let judged = super::incremental::judge(repo, old, new, &gate::Options::default())?;
+            super::verdicts::store(repo, &key, &judged.report);
             (judged.report, judged.studio)
         }
     };

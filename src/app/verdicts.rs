@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Bar, Report};
+use crate::gate::{Bar, Report};
 use crate::git::Repo;
 use crate::studio::sha256_hex;
 
@@ -86,10 +86,10 @@ mod tests {
 
     #[test]
     fn every_input_changes_the_key() {
-        let base = key("t1", "2026-11-26", &super::super::BARS);
-        assert_eq!(base, key("t1", "2026-11-26", &super::super::BARS));
-        assert_ne!(base, key("t2", "2026-11-26", &super::super::BARS));
-        assert_ne!(base, key("t1", "2026-11-27", &super::super::BARS));
+        let base = key("t1", "2026-11-26", &crate::gate::BARS);
+        assert_eq!(base, key("t1", "2026-11-26", &crate::gate::BARS));
+        assert_ne!(base, key("t2", "2026-11-26", &crate::gate::BARS));
+        assert_ne!(base, key("t1", "2026-11-27", &crate::gate::BARS));
         assert_ne!(base, key("t1", "2026-11-26", &[Bar::Schema]));
         assert!(BUILD_ID.starts_with(env!("CARGO_PKG_VERSION")));
     }

@@ -214,7 +214,7 @@ fn guard_cold(repo: &Repo, old: Option<&str>, new: &str, what: &str) -> Result<(
             ),
         });
     }
-    let verdict = crate::cold::check_update(repo, old, new)?;
+    let verdict = crate::app::cold::check_update(repo, old, new)?;
     match verdict.report.decision {
         crate::gate::Decision::Pass => Ok(()),
         crate::gate::Decision::Conditional if verdict.allow_conditional => Ok(()),
@@ -336,7 +336,7 @@ pub fn pre_receive(ws: &Session, input: &str) -> Result<(), Error> {
             })?;
             let mut untraced = Vec::new();
             for (id, message, found) in candidates {
-                if !crate::cold::process_record(repo, &id, &found)? {
+                if !crate::app::cold::process_record(repo, &id, &found)? {
                     untraced.push(format!(
                         "{} {}",
                         &id[..10],

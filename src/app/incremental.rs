@@ -17,10 +17,10 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use super::cache::BUILD_ID;
-use super::{BARS, Finding, Options, Report, run_bars, schema, verdict};
+use crate::app::verdicts::BUILD_ID;
 use crate::artifact::{self, Kind, Place};
 use crate::error::Error;
+use crate::gate::{BARS, Finding, Options, Report, run_bars, schema, verdict};
 use crate::git::Repo;
 use crate::story::{self, Story};
 use crate::studio::{Studio, Tree, sha256_hex};
@@ -78,7 +78,7 @@ fn from_whole(code: &str) -> bool {
 }
 
 fn stems(studio: &Studio, kind: Kind) -> BTreeSet<String> {
-    super::context::stem_ids(studio, kind)
+    crate::gate::context::stem_ids(studio, kind)
         .into_iter()
         .map(str::to_string)
         .collect()
@@ -145,7 +145,7 @@ fn store(repo: &Repo, memo: &Memo) {
         let _ = std::fs::remove_file(&tmp);
         return;
     }
-    super::cache::prune(&d, "bin", KEEP);
+    crate::app::verdicts::prune(&d, "bin", KEEP);
 }
 
 /// A tree's judgement.

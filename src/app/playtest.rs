@@ -1,11 +1,11 @@
 //! Playtest notes as an artifact (`playtests/<PT-ID>.yaml`), committed on hot inside the
 //! Narration Dry-Run TU that asked for them.
 
-use super::playtest::Report;
 use crate::app::Session;
 use crate::artifact::Kind;
 use crate::date;
 use crate::error::Error;
+use crate::play::playtest::Report;
 use crate::trace::{brief, trailers};
 use crate::yaml::quote;
 
