@@ -12,13 +12,15 @@ fn playtests(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("tempdir");
     synth::write_repo(dir.path(), 10_000, 1);
     let session = Session::discover(dir.path()).expect("repo");
-    showrunner::snapshot::create(&session, Some("bench-1"), None).expect("snapshot");
+    showrunner::app::snapshot::create(&session, Some("bench-1"), None).expect("snapshot");
     let mut group = c.benchmark_group("studio-10k");
     group.sample_size(10);
     group.bench_function("load the snapshot's book for play", |b| {
-        b.iter(|| Playable::new(&showrunner::bind::book_of(&session, "bench-1").expect("book")))
+        b.iter(|| {
+            Playable::new(&showrunner::app::bind::book_of(&session, "bench-1").expect("book"))
+        })
     });
-    let book = Playable::new(&showrunner::bind::book_of(&session, "bench-1").expect("book"))
+    let book = Playable::new(&showrunner::app::bind::book_of(&session, "bench-1").expect("book"))
         .expect("playable");
     group.bench_function("10,000 random playthroughs (seeded)", |b| {
         b.iter(|| {

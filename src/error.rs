@@ -43,7 +43,49 @@ pub enum Error {
     Git(#[from] GitError),
 }
 
+/// What kind of failure an error is, for the edges that answer in codes of their own
+/// (the exit status, the protocol's error envelopes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorClass {
+    /// Bad arguments or unusable input.
+    Invalid,
+    /// A named thing (a TU, a revision) that does not exist.
+    NotFound,
+    /// A request the studio's state refuses (an illegal transition, a rule).
+    Rule,
+    /// A ref or file moved, locked or dirty under the command: try again.
+    Conflict,
+}
+
+impl ErrorClass {
+    /// The protocol's error code (`error` envelopes).
+    pub fn protocol_code(self) -> &'static str {
+        match self {
+            ErrorClass::Invalid => "validation_error",
+            ErrorClass::NotFound => "not_found",
+            ErrorClass::Rule => "business_rule_violation",
+            ErrorClass::Conflict => "conflict",
+        }
+    }
+}
+
 impl Error {
+    /// The error's class.
+    pub fn class(&self) -> ErrorClass {
+        match self {
+            Error::NotFound(_) | Error::Git(GitError::RevNotFound { .. }) => ErrorClass::NotFound,
+            Error::State { .. } => ErrorClass::Rule,
+            Error::Git(
+                GitError::RefMoved { .. }
+                | GitError::RefExists { .. }
+                | GitError::RefLocked { .. }
+                | GitError::Dirty { .. }
+                | GitError::Conflicts,
+            ) => ErrorClass::Conflict,
+            _ => ErrorClass::Invalid,
+        }
+    }
+
     /// The process exit code: 2 for bad usage or unusable input, 3 when git state refuses.
     pub fn exit_code(&self) -> i32 {
         match self {

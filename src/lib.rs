@@ -17,10 +17,8 @@ pub mod play;
 pub mod report;
 pub mod roles;
 pub mod schema;
-pub mod snapshot;
 pub mod story;
 pub mod studio;
 pub mod trace;
-pub mod yaml;
 
 pub use error::Error;

@@ -93,7 +93,7 @@ pub fn check_update(repo: &Repo, old: Option<&str>, new: &str) -> Result<Verdict
         range.push(c.id);
         true
     })?;
-    let ledger = Ledger::scan_tips(repo, vec![new.to_string()], old.map(str::to_string))?;
+    let ledger = super::history::ledger_at(repo, vec![new.to_string()], old.map(str::to_string))?;
     let briefs: BTreeSet<String> = studio
         .artifacts
         .iter()
@@ -317,7 +317,7 @@ pub fn merge(ws: &Session, opts: &MergeOptions) -> Result<Merged, Error> {
             cold_merged.push(tu.clone());
         }
     }
-    let playbooks = crate::orchestra::playbook::embedded();
+    let playbooks = crate::studio::playbook::embedded();
     let mut next_loops: BTreeSet<String> = BTreeSet::new();
     for tu in &cold_merged {
         if let Some(l) = verdict.ledger.get(tu).and_then(|r| r.opened_with("Loop"))

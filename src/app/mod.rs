@@ -3,11 +3,22 @@
 //! replayed once and kept while the branch tips stay where they were. Every workflow
 //! that reads *and writes* git lives here; the modules below take loaded values.
 
+pub mod bind;
 pub mod cold;
+pub mod conflict;
+pub mod feedback;
+pub mod history;
 pub mod hooks;
+pub mod import;
 pub mod incremental;
 pub mod init;
+pub mod loops;
 pub mod playtest;
+pub mod questions;
+pub mod report;
+pub mod roster;
+pub mod snapshot;
+pub mod status;
 pub mod submit;
 pub mod tu;
 pub mod verdicts;
@@ -40,6 +51,16 @@ impl Session {
     /// Opens the studio repository that contains `dir`.
     pub fn discover(dir: &Path) -> Result<Session, Error> {
         Ok(Session::new(Repo::discover(dir)?))
+    }
+
+    /// The session of a server-side hook: the repository git's environment names
+    /// (objects still in a push's quarantine included), else the one containing `dir`.
+    pub fn for_server_hook(dir: &Path) -> Result<Session, Error> {
+        let repo = match Repo::from_env() {
+            Ok(r) => r,
+            Err(_) => Repo::discover(dir)?,
+        };
+        Ok(Session::new(repo))
     }
 
     /// A session over an open repository. The settings come from the work tree's
@@ -78,7 +99,7 @@ impl Session {
         {
             return Ok(Rc::clone(l));
         }
-        let l = Rc::new(Ledger::scan(
+        let l = Rc::new(history::ledger(
             &self.repo,
             &self.config.hot,
             &self.config.cold,

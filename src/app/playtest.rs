@@ -3,11 +3,11 @@
 
 use crate::app::Session;
 use crate::artifact::Kind;
+use crate::artifact::yaml::quote;
 use crate::date;
 use crate::error::Error;
 use crate::play::playtest::Report;
 use crate::trace::{brief, trailers};
-use crate::yaml::quote;
 
 /// The notes as YAML, byte-identical for the same report, id, TU and date.
 pub fn render(r: &Report, id: &str, tu: &str, day: &str) -> String {

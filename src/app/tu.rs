@@ -10,8 +10,8 @@ use crate::artifact::{self, Kind};
 use crate::date;
 use crate::error::Error;
 use crate::git::Identity;
-use crate::orchestra::playbook::{self, Playbook};
 use crate::roles;
+use crate::studio::playbook::{self, Playbook};
 use crate::trace::brief::{self, Change, NewBrief};
 use crate::trace::id::{self, TuId};
 use crate::trace::ledger::{Ledger, TuRecord};
@@ -864,7 +864,7 @@ impl Session {
             s.loop_id, s.state, s.commits
         ));
         if let Some((_, text)) = &d.brief
-            && let Ok(node) = crate::yaml::parse(text)
+            && let Ok(node) = crate::artifact::yaml::parse(text)
         {
             let people = |k: &str| match node.get(k).map(|n| &n.value) {
                 Some(crate::artifact::node::Value::Seq(items)) => items

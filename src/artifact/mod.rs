@@ -7,10 +7,10 @@
 pub mod markdown;
 pub mod node;
 pub mod toml;
+pub mod yaml;
 
 use std::fmt;
 
-use crate::yaml;
 use node::Node;
 
 /// Every kind of artifact in DESIGN §2.

@@ -1,8 +1,8 @@
 //! Binding: a snapshot tag's tree, player-facing kinds only, rendered to reader views,
 //! with a view log. Output is byte-identical for the same snapshot and options.
 //!
-//! Reads only the tag's tree objects — never the work tree, never hot — and refuses
-//! anything that is not a snapshot tag on cold.
+//! Pure: a [`Book`] in, view bytes and the view log out. Reading the tag's tree
+//! objects (never the work tree, never hot) and writing the files is `app::bind`'s.
 
 pub mod book;
 pub mod epub;
@@ -12,16 +12,9 @@ pub mod templates;
 pub mod twee;
 pub mod xhtml;
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-
-use crate::app::Session;
-use crate::date;
 use crate::error::Error;
-use crate::gate;
-use crate::git::Repo;
-use crate::snapshot;
-use crate::studio::{Studio, sha256_hex};
+use crate::gate::{self, Decision};
+use crate::trace::snapshot::Snapshot;
 use book::Book;
 
 /// A view binding can write.
@@ -66,7 +59,8 @@ impl View {
         Ok(out)
     }
 
-    fn name(self) -> &'static str {
+    /// The view's name on the command line (`html`, …).
+    pub fn name(self) -> &'static str {
         match self {
             View::Html => "html",
             View::Epub => "epub",
@@ -75,7 +69,8 @@ impl View {
         }
     }
 
-    fn file(self) -> &'static str {
+    /// The file the view is written to.
+    pub fn file(self) -> &'static str {
         match self {
             View::Html => "book.html",
             View::Epub => "book.epub",
@@ -130,164 +125,43 @@ pub(crate) fn mime(path: &str) -> &'static str {
     }
 }
 
-/// Writes `bytes` to `dir/file` atomically (a temporary file, then a rename).
-fn write(dir: &Path, file: &str, bytes: &[u8]) -> Result<Output, Error> {
-    let target = dir.join(file);
-    let tmp = dir.join(format!(".{file}.{}.tmp", std::process::id()));
-    let io = |p: &PathBuf, e: std::io::Error| Error::Io {
-        path: p.clone(),
-        message: e.to_string(),
-    };
-    std::fs::write(&tmp, bytes).map_err(|e| io(&tmp, e))?;
-    std::fs::rename(&tmp, &target).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        io(&target, e)
-    })?;
-    Ok(Output {
-        file: file.to_string(),
-        sha256: sha256_hex(bytes),
-        size: bytes.len(),
-    })
-}
-
-/// The snapshot a tag names, refused unless it is a snapshot tag on cold (binding and
-/// playing read only what has been checked and merged).
-pub fn snapshot_on_cold(ws: &Session, tag: &str) -> Result<snapshot::Snapshot, Error> {
-    let repo = &ws.repo;
-    let cold_ref = format!("refs/heads/{}", ws.config.cold);
-    let not_snapshot = |why: String| {
-        Error::State {
-        message: why,
-        hint: Some("use a snapshot of cold: `showrunner snapshot list`, or make one with `showrunner snapshot`".into()),
-    }
-    };
-    let snap = snapshot::list(repo)?
-        .into_iter()
-        .find(|s| s.name == tag)
-        .ok_or_else(|| not_snapshot(format!("`{tag}` is not a snapshot tag")))?;
-    let cold = repo
-        .ref_target(&cold_ref)?
-        .ok_or_else(|| not_snapshot(format!("there is no `{}` branch", ws.config.cold)))?;
-    if !repo.is_ancestor(&snap.commit, &cold)? {
-        return Err(not_snapshot(format!("snapshot `{tag}` is not on cold")));
-    }
-    Ok(snap)
-}
-
-/// The book of a snapshot as readers get it (player-facing files only, no codex or
-/// art): what the Player-Narrator plays.
-pub fn book_of(ws: &Session, tag: &str) -> Result<Book, Error> {
-    let repo = &ws.repo;
-    let snap = snapshot_on_cold(ws, tag)?;
-    let files = repo.tree_files(&snap.commit, &snapshot::player_facing)?;
-    let studio = Studio::from_files(files);
-    let date = match repo.tag_time(tag)? {
-        Some((secs, offset)) => date::ymd(secs, offset),
-        None => String::new(),
-    };
-    Ok(Book::build(
-        &studio,
-        tag,
-        &snap.commit,
-        &date,
-        false,
-        &BTreeMap::new(),
-        false,
-    ))
-}
-
-/// Where `bind` notes the views it made of a snapshot's commit: `view <date> <format>
-/// <file> <sha256>` lines.
-pub const VIEWS_NOTES: &str = "refs/notes/showrunner-views";
-
-/// The views bound from a snapshot's commit: (date, format), oldest first.
-pub fn views_of(repo: &Repo, commit: &str) -> Result<Vec<(String, String)>, Error> {
-    Ok(repo
-        .note(VIEWS_NOTES, commit)?
-        .unwrap_or_default()
-        .lines()
-        .filter_map(|l| {
-            let mut p = l.split_whitespace();
-            (p.next() == Some("view")).then_some(())?;
-            Some((p.next()?.to_string(), p.next()?.to_string()))
-        })
-        .collect())
-}
-
-/// Binds a snapshot.
-pub fn bind(ws: &Session, tag: &str, opts: &Options, out_dir: &Path) -> Result<Bound, Error> {
-    let repo = &ws.repo;
-    let snap = snapshot_on_cold(ws, tag)?;
-    let files = repo.tree_files(&snap.commit, &snapshot::player_facing)?;
-    let assets: BTreeMap<String, Vec<u8>> = files
-        .iter()
-        .filter(|(p, _)| p.starts_with("assets/"))
-        .map(|(p, b)| (p.clone(), b.clone()))
-        .collect();
-    let studio = Studio::from_files(files);
-    // The gate decision is about the whole snapshot tree, not just what readers see.
-    let decision = gate::check(&Studio::load(&crate::studio::Tree::new(
-        repo,
-        &snap.commit,
-    )?)?)
-    .decision;
-    let (time, date) = match repo.tag_time(tag)? {
-        Some((secs, offset)) => (secs, date::ymd(secs, offset)),
-        None => (0, String::new()),
-    };
-    let cover: Option<(String, Vec<u8>)> = studio
-        .artifacts
-        .iter()
-        .find(|a| a.kind == crate::artifact::Kind::Studio)
-        .and_then(|a| a.data.get("studio").and_then(|t| t.str_at("cover")))
-        .and_then(|c| assets.get(c).map(|b| (c.to_string(), b.clone())));
-    let book = Book::build(
-        &studio,
-        tag,
-        &snap.commit,
-        &date,
-        opts.codex,
-        &assets,
-        opts.art,
-    );
-
-    // A studio may restyle the views with its own templates, read from the snapshot.
-    let mut overrides = BTreeMap::new();
-    for (path, bytes) in repo.tree_files(&snap.commit, &|p| p.starts_with("templates/bind/"))? {
-        let text =
-            String::from_utf8(bytes).map_err(|_| Error::Usage(format!("{path} is not UTF-8")))?;
-        overrides.insert(path.trim_start_matches("templates/bind/").to_string(), text);
-    }
-    let templates = templates::Templates::load(&overrides)?;
-    // Render every view first, so a failure leaves the folder as it was.
-    let mut rendered: Vec<(View, Vec<u8>)> = Vec::new();
+/// Renders every view asked for (all of them before anything is written, so a failure
+/// leaves the output folder as it was).
+pub fn render(
+    book: &Book,
+    opts: &Options,
+    time: i64,
+    cover: Option<(&str, &[u8])>,
+    templates: &templates::Templates,
+) -> Result<Vec<(View, Vec<u8>)>, Error> {
+    let mut rendered = Vec::new();
     for v in &opts.views {
         let bytes = match v {
-            View::Md => markdown::render(&book).into_bytes(),
-            View::Html => html::render(&book, &templates)?.into_bytes(),
-            View::Twee => twee::render(&book).into_bytes(),
-            View::Epub => epub::render(
-                &book,
-                time,
-                cover.as_ref().map(|(p, b)| (p.as_str(), b.as_slice())),
-                &templates,
-            )?,
+            View::Md => markdown::render(book).into_bytes(),
+            View::Html => html::render(book, templates)?.into_bytes(),
+            View::Twee => twee::render(book).into_bytes(),
+            View::Epub => epub::render(book, time, cover, templates)?,
         };
         rendered.push((*v, bytes));
     }
-    std::fs::create_dir_all(out_dir).map_err(|e| Error::Io {
-        path: out_dir.to_path_buf(),
-        message: e.to_string(),
-    })?;
-    let mut outputs = Vec::new();
-    for (v, bytes) in &rendered {
-        outputs.push(write(out_dir, v.file(), bytes)?);
-    }
+    Ok(rendered)
+}
+
+/// The view log: the snapshot, the options, the gate's decision on the snapshot's
+/// tree, the TUs since the previous snapshot and every output with its SHA-256.
+pub fn view_log(
+    snap: &Snapshot,
+    date: &str,
+    title: &str,
+    opts: &Options,
+    decision: Decision,
+    outputs: &[Output],
+) -> String {
     let mut log = format!(
-        "# View log, written by `showrunner bind`.\ntag: {tag}\ncommit: {}\ndate: \"{date}\"\n",
-        snap.commit
+        "# View log, written by `showrunner bind`.\ntag: {}\ncommit: {}\ndate: \"{date}\"\n",
+        snap.name, snap.commit
     );
-    log.push_str(&format!("title: {}\n", crate::yaml::quote(&book.title)));
+    log.push_str(&format!("title: {}\n", crate::artifact::yaml::quote(title)));
     log.push_str(&format!(
         "formats: [{}]\n",
         opts.views
@@ -325,32 +199,14 @@ pub fn bind(ws: &Session, tag: &str, opts: &Options, out_dir: &Path) -> Result<B
     ));
     log.push_str(&format!(
         "tool: {}\n",
-        crate::yaml::quote(&gate::report_file::tool())
+        crate::artifact::yaml::quote(&gate::report_file::tool())
     ));
     log.push_str("outputs:\n");
-    for o in &outputs {
+    for o in outputs {
         log.push_str(&format!(
             "  - {{file: {}, sha256: {}, size: {}}}\n",
             o.file, o.sha256, o.size
         ));
     }
-    outputs.push(write(out_dir, "view-log.yaml", log.as_bytes())?);
-    // The views bound from a snapshot are noted beside history (the report counts them).
-    let who = repo.identity();
-    let mut noted = String::new();
-    for (o, (v, _)) in outputs.iter().zip(&rendered) {
-        noted.push_str(&format!(
-            "view {} {} {} {}\n",
-            date::ymd(who.time, who.offset),
-            v.name(),
-            o.file,
-            o.sha256
-        ));
-    }
-    repo.append_note(VIEWS_NOTES, &snap.commit, &noted, &who)?;
-    Ok(Bound {
-        tag: tag.to_string(),
-        commit: snap.commit,
-        outputs,
-    })
+    log
 }

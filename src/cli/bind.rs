@@ -41,7 +41,7 @@ pub(super) fn run(ctx: &Ctx, args: BindArgs) -> Result<Output, Error> {
     let ws = ctx.session()?;
     let _repo = &ws.repo;
     let out = ctx.base.join(&args.out);
-    let bound = bind::bind(ws, &args.tag, &opts, &out)?;
+    let bound = crate::app::bind::bind(ws, &args.tag, &opts, &out)?;
     let mut stdout = format!(
         "bound {} ({}) into {}:\n",
         bound.tag,

@@ -5,8 +5,8 @@ use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 
 use super::{Ctx, Format, Output};
+use crate::app::conflict::{self, Conflict};
 use crate::error::Error;
-use crate::orchestra::conflict::{self, Conflict};
 
 /// Arguments of `conflict`.
 #[derive(Debug, Args)]

@@ -7,10 +7,11 @@ use serde_json::json;
 
 use super::{Ctx, Format, Output};
 use crate::app::OpenRequest;
+use crate::app::{loops, questions};
 use crate::artifact::{self, Kind};
 use crate::error::Error;
 use crate::orchestra::dispatch::{self, Catalogue};
-use crate::orchestra::{loops, playbook, questions};
+use crate::studio::playbook;
 
 /// Arguments of `dispatch`.
 #[derive(Debug, Args)]
@@ -63,7 +64,7 @@ pub(super) fn run(ctx: &Ctx, args: DispatchArgs) -> Result<Output, Error> {
             studio_playbooks.push((path, bytes));
         }
     }
-    cat.snapshots = crate::snapshot::list(repo)?
+    cat.snapshots = crate::app::snapshot::list(repo)?
         .into_iter()
         .map(|s| s.name)
         .collect();

@@ -3,8 +3,8 @@
 use clap::Args;
 
 use super::{Ctx, Format, Output};
+use crate::app::feedback;
 use crate::error::Error;
-use crate::orchestra::feedback;
 
 /// Arguments of `feedback`.
 #[derive(Debug, Args)]

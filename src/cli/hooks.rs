@@ -8,7 +8,6 @@ use super::{Ctx, Output};
 use crate::app::Session;
 use crate::app::hooks::{self, Stamp};
 use crate::error::Error;
-use crate::git::Repo;
 
 /// Arguments of `hooks`.
 #[derive(Debug, Args)]
@@ -97,8 +96,7 @@ pub(super) fn run(ctx: &Ctx, args: HookArgs) -> Result<Output, Error> {
             hooks::reference_transaction(ctx.session()?, &state, &stdin()?)?
         }
         HookName::PreReceive => {
-            let repo = Repo::from_env().or_else(|_| Repo::discover(&ctx.base))?;
-            hooks::pre_receive(&Session::new(repo), &stdin()?)?
+            hooks::pre_receive(&Session::for_server_hook(&ctx.base)?, &stdin()?)?
         }
         HookName::CommitMsg { file } => {
             let ws = ctx.session()?;

@@ -46,7 +46,7 @@ pub(super) fn run(ctx: &Ctx, args: ImportArgs) -> Result<Output, Error> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or(file.clone());
-    let r = crate::import::twee(&name, &text, &dir, exe.as_deref())?;
+    let r = crate::app::import::twee(&name, &text, &dir, exe.as_deref())?;
     let s = &r.story;
     let stdout = if ctx.format == Format::Json {
         format!(

@@ -11,7 +11,6 @@ use serde_json::{Value, json};
 
 use super::{Cli, Ctx, Output, Terminal};
 use crate::error::Error;
-use crate::git::GitError;
 
 /// The protocol version this binary speaks.
 pub const PROTOCOL: &str = "showrunner/1";
@@ -40,23 +39,6 @@ fn error_envelope(in_reply_to: Option<&str>, code: &str, message: &str) -> Value
         "in_reply_to": in_reply_to,
         "payload": {"code": code, "message": message},
     })
-}
-
-/// The error codes of the protocol, from the typed error.
-fn classify(e: &Error) -> &'static str {
-    match e {
-        Error::NotFound(_) => "not_found",
-        Error::State { .. } => "business_rule_violation",
-        Error::Git(
-            GitError::RefMoved { .. }
-            | GitError::RefExists { .. }
-            | GitError::RefLocked { .. }
-            | GitError::Dirty { .. }
-            | GitError::Conflicts,
-        ) => "conflict",
-        Error::Git(GitError::RevNotFound { .. }) => "not_found",
-        _ => "validation_error",
-    }
 }
 
 fn strings(v: &Value, key: &str) -> Vec<String> {
@@ -229,7 +211,7 @@ fn answer(ctx: &Ctx, line: &str) -> Value {
             if let Some(h) = e.hint() {
                 msg.push_str(&format!(" ({h})"));
             }
-            error_envelope(id.as_deref(), classify(&e), &msg)
+            error_envelope(id.as_deref(), e.class().protocol_code(), &msg)
         }
     }
 }

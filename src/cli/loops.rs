@@ -4,8 +4,8 @@ use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 
 use super::{Ctx, Format, Output};
+use crate::app::loops;
 use crate::error::Error;
-use crate::orchestra::loops;
 
 /// Arguments of `loop`.
 #[derive(Debug, Args)]

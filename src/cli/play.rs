@@ -148,7 +148,7 @@ fn write_save(ctx: &Ctx, book: &Playable, st: &State, path: &PathBuf) -> Result<
 
 fn load(ctx: &Ctx, tag: &str) -> Result<Playable, Error> {
     let ws = ctx.session()?;
-    Playable::new(&crate::bind::book_of(ws, tag)?)
+    Playable::new(&crate::app::bind::book_of(ws, tag)?)
 }
 
 pub(super) fn play(ctx: &Ctx, args: PlayArgs) -> Result<Output, Error> {
@@ -292,7 +292,7 @@ pub(super) fn playtest(ctx: &Ctx, args: PlaytestArgs) -> Result<Output, Error> {
         return Err(Error::Usage("`--random` needs at least one run".into()));
     }
     let ws = ctx.session()?;
-    let book = Playable::new(&crate::bind::book_of(ws, &args.tag)?)?;
+    let book = Playable::new(&crate::app::bind::book_of(ws, &args.tag)?)?;
     let r = playtest::run(
         &book,
         &playtest::Options {

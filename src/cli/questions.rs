@@ -4,8 +4,8 @@ use clap::Args;
 use serde_json::{Value, json};
 
 use super::{Ctx, Format, Output};
+use crate::app::questions::{self, Asking, Batch, Choice, Committed, Question};
 use crate::error::Error;
-use crate::orchestra::questions::{self, Asking, Batch, Choice, Committed, Question};
 
 /// Arguments of `ask`: one question from flags, or a whole batch from a YAML file.
 #[derive(Debug, Args)]

@@ -29,7 +29,7 @@ pub(super) fn run(ctx: &Ctx, args: ReportArgs) -> Result<Output, Error> {
     }
     let ws = ctx.session()?;
     let _repo = &ws.repo;
-    let r = report::compute(ws, args.since.as_deref())?;
+    let r = crate::app::report::compute(ws, args.since.as_deref())?;
     let text = match format {
         "json" => {
             let mut s = serde_json::to_string_pretty(&r).unwrap_or_default();

@@ -3,8 +3,8 @@
 use clap::{Args, Subcommand};
 
 use super::{Ctx, Format, Output};
+use crate::app::roster::{self, Changed};
 use crate::error::Error;
-use crate::orchestra::roster::{self, Changed};
 
 /// Arguments of `role`.
 #[derive(Debug, Args)]

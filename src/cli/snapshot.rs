@@ -4,8 +4,8 @@ use clap::{Args, Subcommand};
 use serde_json::json;
 
 use super::{Ctx, Format, Output, report_output};
+use crate::app::snapshot::{self, Outcome};
 use crate::error::Error;
-use crate::snapshot::{self, Outcome};
 
 /// Arguments of `snapshot`.
 #[derive(Debug, Args)]

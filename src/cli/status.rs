@@ -3,8 +3,8 @@
 use clap::Args;
 
 use super::{Ctx, Format, Output};
+use crate::app::status::{Status, status};
 use crate::error::Error;
-use crate::orchestra::status::{Status, status};
 
 /// Arguments of `status` (none beyond the global ones).
 #[derive(Debug, Args)]

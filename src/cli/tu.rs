@@ -4,11 +4,11 @@ use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 
 use super::{Ctx, Format, Output};
+use crate::app::conflict::{self, Conflict};
+use crate::app::questions::{self, Batch};
 use crate::app::{ActiveFrom, Checkpoint, Detail, OpenRequest, Recorded};
 use crate::date;
 use crate::error::Error;
-use crate::orchestra::conflict::{self, Conflict};
-use crate::orchestra::questions::{self, Batch};
 use crate::trace::brief::Change;
 use crate::trace::lifecycle::{Event, State};
 

@@ -8,7 +8,7 @@ use super::Finding;
 use super::context::{Context, finding};
 use crate::artifact::Kind;
 use crate::artifact::node::{Node, Value};
-use crate::orchestra::playbook;
+use crate::studio::playbook;
 
 /// Runs the bar.
 pub fn run(cx: &Context<'_>) -> Vec<Finding> {

@@ -1,7 +1,7 @@
 //! Gate reports as committed files (`gate/<GK-ID>.yaml`): rendering and ids.
 
 use super::{Report, Status};
-use crate::yaml::quote;
+use crate::artifact::yaml::quote;
 
 /// What the report file records besides the verdict.
 pub struct Meta<'a> {

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::yaml::quote;
+use crate::artifact::yaml::quote;
 
 /// A passage as read.
 #[derive(Clone, Debug, PartialEq, Eq)]

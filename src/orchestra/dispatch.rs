@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::playbook::Playbook;
+use crate::studio::playbook::Playbook;
 
 /// What the studio offers to resolve parameters against.
 #[derive(Clone, Debug, Default)]

@@ -1,11 +1,6 @@
-//! The Showrunner's desk: playbooks (loops), dispatch, the role roster, question batches,
-//! feedback and status.
+//! The Showrunner's judgement, pure: dispatch maps a customer's freeform request to
+//! loops (playbooks) with their parameters, roles and lanes, or to a question. The
+//! desk's workflows that read and write the studio (roster, questions, conflicts,
+//! loops, feedback, status) are `app`'s.
 
-pub mod conflict;
 pub mod dispatch;
-pub mod feedback;
-pub mod loops;
-pub mod playbook;
-pub mod questions;
-pub mod roster;
-pub mod status;

@@ -5,6 +5,7 @@
 //! [`Rejected`] files; judging any of it is the Gatekeeper's job, not this module's.
 
 pub mod config;
+pub mod playbook;
 pub mod sample;
 
 use std::path::{Path, PathBuf};
@@ -266,6 +267,13 @@ impl Studio {
 /// Asset paths stay inside `assets/`: no absolute paths, no `..`.
 pub(crate) fn safe_asset_path(path: &str) -> bool {
     path.starts_with("assets/") && !path.split('/').any(|seg| seg == ".." || seg.is_empty())
+}
+
+/// Whether readers can see a file (what a snapshot's manifest lists and binding reads).
+pub fn player_facing(path: &str) -> bool {
+    matches!(path, "studio.toml" | "codewords.yaml")
+        || path.starts_with("assets/")
+        || matches!(artifact::classify(path), artifact::Place::Artifact(k) if matches!(k, artifact::Kind::Section | artifact::Kind::Codex | artifact::Kind::Art | artifact::Kind::Audio))
 }
 
 /// Lowercase hex SHA-256.

@@ -2,9 +2,9 @@
 //! of an existing one while keeping its order and comments.
 
 use crate::artifact::node::{Node, Value};
+use crate::artifact::yaml;
 use crate::artifact::{self, Kind};
-use crate::orchestra::playbook::Playbook;
-use crate::yaml;
+use crate::studio::playbook::Playbook;
 
 /// What a new brief says.
 pub struct NewBrief<'a> {

@@ -1,15 +1,13 @@
 //! The TU ledger: every commit with a `TU:` trailer on hot, cold and `tu/*`, replayed
 //! into each TU's event timeline and state. Nothing here is stored; it is all history.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use super::lifecycle::{self, Event, Position, State};
 use super::trailers::{self, Trailer};
-use crate::error::Error;
-use crate::git::Repo;
 
 /// A cheap pre-filter: whether any line starts like a `TU:` trailer (any case).
-fn might_name_a_tu(message: &str) -> bool {
+pub fn might_name_a_tu(message: &str) -> bool {
     message.lines().any(|l| {
         let b = l.as_bytes();
         b.len() >= 3
@@ -113,96 +111,65 @@ pub struct Ledger {
 }
 
 impl Ledger {
-    /// Replays every commit reachable from the hot, cold and `tu/*` branches that exist.
-    pub fn scan(repo: &Repo, hot: &str, cold: &str) -> Result<Ledger, Error> {
-        let hot_ref = format!("refs/heads/{hot}");
-        let cold_ref = format!("refs/heads/{cold}");
-        let mut tips: Vec<String> = Vec::new();
-        if let Some(h) = repo.ref_target(&hot_ref)? {
-            tips.push(h);
+    /// Adds one commit of a walk over history (parents before children; `seq` is its
+    /// position in the walk, `on_cold` whether cold reaches it).
+    pub fn add(
+        &mut self,
+        commit: &str,
+        time: i64,
+        author: &str,
+        message: &str,
+        seq: usize,
+        on_cold: bool,
+    ) {
+        if message.is_empty() {
+            return;
         }
-        for (_, tip) in repo.branches("tu/")? {
-            tips.push(tip);
+        let found = trailers::parse(message);
+        let ids: Vec<String> = trailers::values(&found, "TU").map(str::to_string).collect();
+        if ids.is_empty() {
+            return;
         }
-        let cold_tip = repo.ref_target(&cold_ref)?;
-        Ledger::scan_tips(repo, tips, cold_tip)
-    }
-
-    /// Replays every commit reachable from `tips` and from `cold_tip`; a commit is "on
-    /// cold" when `cold_tip` reaches it.
-    pub fn scan_tips(
-        repo: &Repo,
-        mut tips: Vec<String>,
-        cold_tip: Option<String>,
-    ) -> Result<Ledger, Error> {
-        let not_on_cold: HashSet<String> = match &cold_tip {
-            Some(c) => repo
-                .rev_list(&tips, std::slice::from_ref(c))?
-                .into_iter()
-                .collect(),
-            None => repo.rev_list(&tips, &[])?.into_iter().collect(),
-        };
-        if let Some(c) = &cold_tip {
-            tips.push(c.clone());
-        }
-        let mut ledger = Ledger::default();
-        if tips.is_empty() {
-            return Ok(ledger);
-        }
-        let mut seq = 0usize;
-        repo.walk(&tips, &[], &might_name_a_tu, &mut |c| {
-            seq += 1;
-            if c.message.is_empty() {
-                return true;
+        let summary = message.lines().next().unwrap_or("").to_string();
+        let event = trailers::first(&found, "TU-Event").and_then(Event::parse);
+        let gate = trailers::first(&found, "Gate").map(str::to_string);
+        for id in ids {
+            let rec = self.tus.entry(id.clone()).or_insert_with(|| TuRecord {
+                id: id.clone(),
+                commits: Vec::new(),
+                events: Vec::new(),
+                position: None,
+                late: Vec::new(),
+            });
+            if rec.position.is_some_and(|p| p.state.is_terminal()) {
+                rec.late.push(commit.to_string());
             }
-            let found = trailers::parse(&c.message);
-            let ids: Vec<String> = trailers::values(&found, "TU").map(str::to_string).collect();
-            if ids.is_empty() {
-                return true;
-            }
-            let summary = c.message.lines().next().unwrap_or("").to_string();
-            let event = trailers::first(&found, "TU-Event").and_then(Event::parse);
-            let gate = trailers::first(&found, "Gate").map(str::to_string);
-            for id in ids {
-                let rec = ledger.tus.entry(id.clone()).or_insert_with(|| TuRecord {
-                    id: id.clone(),
-                    commits: Vec::new(),
-                    events: Vec::new(),
-                    position: None,
-                    late: Vec::new(),
-                });
-                if rec.position.is_some_and(|p| p.state.is_terminal()) {
-                    rec.late.push(c.id.clone());
-                }
-                rec.commits.push(TuCommit {
-                    id: c.id.clone(),
-                    time: c.time,
+            rec.commits.push(TuCommit {
+                id: commit.to_string(),
+                time,
+                summary: summary.clone(),
+                on_cold,
+                seq,
+            });
+            if let Some(event) = event {
+                let refused = match lifecycle::apply(rec.position, event, gate.as_deref()) {
+                    Ok(p) => {
+                        rec.position = Some(p);
+                        None
+                    }
+                    Err(illegal) => Some(illegal.to_string()),
+                };
+                rec.events.push(EventRecord {
+                    commit: commit.to_string(),
+                    time,
+                    event,
                     summary: summary.clone(),
-                    on_cold: !not_on_cold.contains(&c.id),
-                    seq,
+                    author: author.to_string(),
+                    trailers: found.clone(),
+                    refused,
                 });
-                if let Some(event) = event {
-                    let refused = match lifecycle::apply(rec.position, event, gate.as_deref()) {
-                        Ok(p) => {
-                            rec.position = Some(p);
-                            None
-                        }
-                        Err(illegal) => Some(illegal.to_string()),
-                    };
-                    rec.events.push(EventRecord {
-                        commit: c.id.clone(),
-                        time: c.time,
-                        event,
-                        summary: summary.clone(),
-                        author: c.author.clone(),
-                        trailers: found.clone(),
-                        refused,
-                    });
-                }
             }
-            true
-        })?;
-        Ok(ledger)
+        }
     }
 
     /// A TU's record, if history knows it.

@@ -1,8 +1,10 @@
-//! Trace Units: ids, trailers, the event ledger replayed from history, the lifecycle,
-//! and lineage. A TU's state is derived from `TU-Event:` trailers, never stored.
+//! Trace Units, pure: ids, trailers, briefs, the lifecycle, the ledger folded from
+//! commits (the walk is `app::history`'s) and snapshot records. A TU's state is
+//! derived from `TU-Event:` trailers, never stored.
 
 pub mod brief;
 pub mod id;
 pub mod ledger;
 pub mod lifecycle;
+pub mod snapshot;
 pub mod trailers;

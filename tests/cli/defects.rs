@@ -16,8 +16,8 @@ struct Expected {
 
 fn expected(case: &Path) -> Expected {
     let text = std::fs::read_to_string(case.join("expect.yaml")).expect("expect.yaml");
-    let doc =
-        showrunner::yaml::parse(&text).unwrap_or_else(|e| panic!("{}: {e:?}", case.display()));
+    let doc = showrunner::artifact::yaml::parse(&text)
+        .unwrap_or_else(|e| panic!("{}: {e:?}", case.display()));
     let strs = |n: Option<&Node>| -> Vec<String> {
         n.and_then(Node::as_seq)
             .unwrap_or(&[])

@@ -213,9 +213,9 @@ fn run_corpus(file: &str) -> (usize, usize, Vec<String>) {
     use showrunner::artifact::node::Node;
     let text = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file))
         .expect("corpus");
-    let corpus = showrunner::yaml::parse(&text).expect("corpus parses");
+    let corpus = showrunner::artifact::yaml::parse(&text).expect("corpus parses");
     let entries = corpus.as_seq().expect("a list");
-    let playbooks = showrunner::orchestra::playbook::embedded();
+    let playbooks = showrunner::studio::playbook::embedded();
     let cat = sample_catalogue();
     let (mut scored, mut right, mut misses) = (0, 0, Vec::new());
     for e in entries {

@@ -22,7 +22,7 @@ fn sample() -> (Sandbox, String) {
 
 fn playable(s: &Sandbox, tag: &str) -> Playable {
     let session = showrunner::app::Session::discover(&s.join("book")).expect("repo");
-    Playable::new(&showrunner::bind::book_of(&session, tag).expect("book")).expect("playable")
+    Playable::new(&showrunner::app::bind::book_of(&session, tag).expect("book")).expect("playable")
 }
 
 /// A shortest route (choice numbers) from the start to a section, searching over

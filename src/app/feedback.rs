@@ -32,7 +32,7 @@ pub fn record(ws: &Session, score: u8, note: Option<&str>) -> Result<Recorded, E
         return Err(Error::Usage("the feedback note must be one line".into()));
     }
     let (hot, tip) = ws.hot_tip()?;
-    let milestone = crate::snapshot::newest(repo)?.map(|s| s.name);
+    let milestone = crate::app::snapshot::newest(repo)?.map(|s| s.name);
     let score_text = score.to_string();
     let mut t: Vec<(&str, &str)> = vec![("Feedback", score_text.as_str())];
     if let Some(n) = note {

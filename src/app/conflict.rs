@@ -39,7 +39,7 @@ pub struct Table {
 impl Table {
     /// Parses a table; errors name the file and line.
     pub fn parse(name: &str, text: &str) -> Result<Table, Error> {
-        let doc = crate::yaml::parse(text)
+        let doc = crate::artifact::yaml::parse(text)
             .map_err(|e| Error::Usage(format!("{name}:{}: {}", e.line, e.message)))?;
         let bad = |line: u32, what: &str| Error::Usage(format!("{name}:{line}: {what}"));
         let mut rules = Vec::new();

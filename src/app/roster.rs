@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use crate::app::Session;
 use crate::artifact::node::{Node, Value};
+use crate::artifact::yaml::quote;
 use crate::artifact::{self, Kind};
 use crate::date;
 use crate::error::Error;
@@ -15,7 +16,6 @@ use crate::roles::{self, NEVER_DORMANT, ROLES};
 use crate::trace::brief::{self, Change};
 use crate::trace::lifecycle::State;
 use crate::trace::trailers;
-use crate::yaml::quote;
 
 /// One role's line in the roster.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,6 +1,7 @@
 //! Snapshots: annotated tags on cold whose message carries the manifest of the
 //! player-facing files (path, SHA-256, size) and the TUs merged since the previous
-//! snapshot. A snapshot is what binding reads; `show` re-verifies the manifest.
+//! snapshot (the record format is [`crate::trace::snapshot`]'s). A snapshot is what
+//! binding reads; `show` re-verifies the manifest.
 
 use std::collections::BTreeSet;
 
@@ -10,44 +11,10 @@ use crate::date;
 use crate::error::Error;
 use crate::gate::{self, Decision, Report};
 use crate::git::Repo;
+use crate::studio::player_facing;
 use crate::studio::{Studio, Tree, sha256_hex};
+use crate::trace::snapshot::{Entry, MARK, Snapshot, parse};
 use crate::trace::trailers;
-
-/// The trailer that marks a tag as a showrunner snapshot.
-pub const MARK: &str = "Showrunner-Snapshot";
-
-/// One manifest line.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Entry {
-    /// Studio-relative path.
-    pub path: String,
-    /// Lowercase hex SHA-256 of the file.
-    pub sha256: String,
-    /// Size in bytes.
-    pub size: usize,
-}
-
-/// A snapshot as its tag records it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Snapshot {
-    /// The tag name.
-    pub name: String,
-    /// The cold commit it tags.
-    pub commit: String,
-    /// The player-facing files.
-    pub files: Vec<Entry>,
-    /// TUs merged since the previous snapshot: (id, title).
-    pub tus: Vec<(String, String)>,
-    /// The previous snapshot, if any.
-    pub previous: Option<String>,
-}
-
-/// Whether readers can see a file (what a snapshot's manifest lists and binding reads).
-pub fn player_facing(path: &str) -> bool {
-    matches!(path, "studio.toml" | "codewords.yaml")
-        || path.starts_with("assets/")
-        || matches!(artifact::classify(path), artifact::Place::Artifact(k) if matches!(k, artifact::Kind::Section | artifact::Kind::Codex | artifact::Kind::Art | artifact::Kind::Audio))
-}
 
 fn manifest(repo: &Repo, commit: &str) -> Result<Vec<Entry>, Error> {
     Ok(repo
@@ -190,52 +157,6 @@ pub fn create(ws: &Session, name: Option<&str>, note: Option<&str>) -> Result<Ou
         tus,
         previous: previous.map(|(p, _)| p),
     }))
-}
-
-/// Parses a snapshot tag's message back into its manifest and TU list.
-pub fn parse(name: &str, commit: &str, message: &str) -> Snapshot {
-    let found = trailers::parse(message);
-    let mut files = Vec::new();
-    let mut tus = Vec::new();
-    let mut section = "";
-    for line in message.lines() {
-        if line.starts_with("Player-facing files") {
-            section = "files";
-            continue;
-        }
-        if line.starts_with("TUs merged") {
-            section = "tus";
-            continue;
-        }
-        if line.trim().is_empty() {
-            section = "";
-            continue;
-        }
-        match section {
-            "files" => {
-                let mut p = line.split_whitespace();
-                if let (Some(sha), Some(size), Some(path)) = (p.next(), p.next(), p.next()) {
-                    files.push(Entry {
-                        sha256: sha.to_string(),
-                        size: size.parse().unwrap_or(0),
-                        path: path.to_string(),
-                    });
-                }
-            }
-            "tus" => {
-                let (id, title) = line.split_once("  ").unwrap_or((line, ""));
-                tus.push((id.trim().to_string(), title.trim().to_string()));
-            }
-            _ => {}
-        }
-    }
-    Snapshot {
-        name: name.to_string(),
-        commit: commit.to_string(),
-        files,
-        tus,
-        previous: trailers::first(&found, "Previous").map(str::to_string),
-    }
 }
 
 /// Every snapshot tag in the repository, oldest name first.

@@ -1,14 +1,14 @@
 //! Human questions: the Showrunner's batched escalations to the customer
 //! (`questions/Q-YYYY-MM-DD-NN.yaml`), within the studio's attention budget.
 
-use super::dispatch::Pick;
-use super::playbook::Playbook;
 use crate::app::Session;
+use crate::artifact::yaml::quote;
 use crate::artifact::{self, Kind};
 use crate::date;
 use crate::error::Error;
+use crate::orchestra::dispatch::Pick;
+use crate::studio::playbook::Playbook;
 use crate::trace::{brief, trailers};
-use crate::yaml::quote;
 
 /// Open question batches on hot.
 pub fn open_batches(ws: &Session) -> Result<Vec<String>, Error> {
@@ -270,7 +270,7 @@ impl Asking {
     /// Reads a batch written by hand: YAML with `questions` (and optional `tu`,
     /// `asked_by`); a parse error names the file and line.
     pub fn from_yaml(name: &str, text: &str) -> Result<Asking, Error> {
-        let doc = crate::yaml::parse(text)
+        let doc = crate::artifact::yaml::parse(text)
             .map_err(|e| Error::Usage(format!("{name}:{}: {}", e.line, e.message)))?;
         let b = Batch::from_node("", &doc);
         Ok(Asking {

@@ -4,11 +4,11 @@
 
 use std::collections::BTreeMap;
 
-use super::playbook::{Deliverable, Playbook, Step};
 use super::roster;
 use crate::app::{OpenRequest, Opened, Session};
 use crate::artifact::{self, Kind, Place};
 use crate::error::Error;
+use crate::studio::playbook::{Deliverable, Playbook, Step};
 use crate::trace::lifecycle::State;
 
 /// A loop run opened.

@@ -161,12 +161,12 @@ pub fn status(ws: &Session) -> Result<Status, Error> {
         .map(str::to_string)
         .collect();
     // The snapshot at cold's tip, else the newest by tagger time.
-    let at_tip = crate::snapshot::list(repo)?
+    let at_tip = crate::app::snapshot::list(repo)?
         .into_iter()
         .find(|s| cold_tip.as_deref() == Some(s.commit.as_str()));
     let snapshot = match at_tip {
         Some(s) => Some((s.name, true)),
-        None => crate::snapshot::newest(repo)?.map(|s| (s.name, false)),
+        None => crate::app::snapshot::newest(repo)?.map(|s| (s.name, false)),
     };
 
     let next = suggest(

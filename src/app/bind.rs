@@ -1,0 +1,184 @@
+//! Binding a snapshot: read the tag's tree objects (never the work tree, never hot),
+//! refuse anything that is not a snapshot tag on cold, render through [`crate::bind`],
+//! write the files atomically and note the views beside history.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use super::Session;
+use super::snapshot;
+use crate::bind::book::Book;
+use crate::bind::templates::Templates;
+use crate::bind::{self, Bound, Options, Output};
+use crate::date;
+use crate::error::Error;
+use crate::gate;
+use crate::git::Repo;
+use crate::studio::{Studio, player_facing, sha256_hex};
+use crate::trace::snapshot::Snapshot;
+
+/// Writes `bytes` to `dir/file` atomically (a temporary file, then a rename).
+fn write(dir: &Path, file: &str, bytes: &[u8]) -> Result<Output, Error> {
+    let target = dir.join(file);
+    let tmp = dir.join(format!(".{file}.{}.tmp", std::process::id()));
+    let io = |p: &PathBuf, e: std::io::Error| Error::Io {
+        path: p.clone(),
+        message: e.to_string(),
+    };
+    std::fs::write(&tmp, bytes).map_err(|e| io(&tmp, e))?;
+    std::fs::rename(&tmp, &target).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        io(&target, e)
+    })?;
+    Ok(Output {
+        file: file.to_string(),
+        sha256: sha256_hex(bytes),
+        size: bytes.len(),
+    })
+}
+
+/// The snapshot a tag names, refused unless it is a snapshot tag on cold (binding and
+/// playing read only what has been checked and merged).
+pub fn snapshot_on_cold(ws: &Session, tag: &str) -> Result<Snapshot, Error> {
+    let repo = &ws.repo;
+    let cold_ref = format!("refs/heads/{}", ws.config.cold);
+    let not_snapshot = |why: String| {
+        Error::State {
+        message: why,
+        hint: Some("use a snapshot of cold: `showrunner snapshot list`, or make one with `showrunner snapshot`".into()),
+    }
+    };
+    let snap = snapshot::list(repo)?
+        .into_iter()
+        .find(|s| s.name == tag)
+        .ok_or_else(|| not_snapshot(format!("`{tag}` is not a snapshot tag")))?;
+    let cold = repo
+        .ref_target(&cold_ref)?
+        .ok_or_else(|| not_snapshot(format!("there is no `{}` branch", ws.config.cold)))?;
+    if !repo.is_ancestor(&snap.commit, &cold)? {
+        return Err(not_snapshot(format!("snapshot `{tag}` is not on cold")));
+    }
+    Ok(snap)
+}
+
+/// The book of a snapshot as readers get it (player-facing files only, no codex or
+/// art): what the Player-Narrator plays.
+pub fn book_of(ws: &Session, tag: &str) -> Result<Book, Error> {
+    let repo = &ws.repo;
+    let snap = snapshot_on_cold(ws, tag)?;
+    let files = repo.tree_files(&snap.commit, &player_facing)?;
+    let studio = Studio::from_files(files);
+    let date = match repo.tag_time(tag)? {
+        Some((secs, offset)) => date::ymd(secs, offset),
+        None => String::new(),
+    };
+    Ok(Book::build(
+        &studio,
+        tag,
+        &snap.commit,
+        &date,
+        false,
+        &BTreeMap::new(),
+        false,
+    ))
+}
+
+/// Where `bind` notes the views it made of a snapshot's commit: `view <date> <format>
+/// <file> <sha256>` lines.
+pub const VIEWS_NOTES: &str = "refs/notes/showrunner-views";
+
+/// The views bound from a snapshot's commit: (date, format), oldest first.
+pub fn views_of(repo: &Repo, commit: &str) -> Result<Vec<(String, String)>, Error> {
+    Ok(repo
+        .note(VIEWS_NOTES, commit)?
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| {
+            let mut p = l.split_whitespace();
+            (p.next() == Some("view")).then_some(())?;
+            Some((p.next()?.to_string(), p.next()?.to_string()))
+        })
+        .collect())
+}
+
+/// Binds a snapshot.
+pub fn bind(ws: &Session, tag: &str, opts: &Options, out_dir: &Path) -> Result<Bound, Error> {
+    let repo = &ws.repo;
+    let snap = snapshot_on_cold(ws, tag)?;
+    let files = repo.tree_files(&snap.commit, &player_facing)?;
+    let assets: BTreeMap<String, Vec<u8>> = files
+        .iter()
+        .filter(|(p, _)| p.starts_with("assets/"))
+        .map(|(p, b)| (p.clone(), b.clone()))
+        .collect();
+    let studio = Studio::from_files(files);
+    // The gate decision is about the whole snapshot tree, not just what readers see.
+    let decision = gate::check(&Studio::load(&crate::studio::Tree::new(
+        repo,
+        &snap.commit,
+    )?)?)
+    .decision;
+    let (time, date) = match repo.tag_time(tag)? {
+        Some((secs, offset)) => (secs, date::ymd(secs, offset)),
+        None => (0, String::new()),
+    };
+    let cover: Option<(String, Vec<u8>)> = studio
+        .artifacts
+        .iter()
+        .find(|a| a.kind == crate::artifact::Kind::Studio)
+        .and_then(|a| a.data.get("studio").and_then(|t| t.str_at("cover")))
+        .and_then(|c| assets.get(c).map(|b| (c.to_string(), b.clone())));
+    let book = Book::build(
+        &studio,
+        tag,
+        &snap.commit,
+        &date,
+        opts.codex,
+        &assets,
+        opts.art,
+    );
+
+    // A studio may restyle the views with its own templates, read from the snapshot.
+    let mut overrides = BTreeMap::new();
+    for (path, bytes) in repo.tree_files(&snap.commit, &|p| p.starts_with("templates/bind/"))? {
+        let text =
+            String::from_utf8(bytes).map_err(|_| Error::Usage(format!("{path} is not UTF-8")))?;
+        overrides.insert(path.trim_start_matches("templates/bind/").to_string(), text);
+    }
+    let templates = Templates::load(&overrides)?;
+    let rendered = bind::render(
+        &book,
+        opts,
+        time,
+        cover.as_ref().map(|(p, b)| (p.as_str(), b.as_slice())),
+        &templates,
+    )?;
+    std::fs::create_dir_all(out_dir).map_err(|e| Error::Io {
+        path: out_dir.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    let mut outputs = Vec::new();
+    for (v, bytes) in &rendered {
+        outputs.push(write(out_dir, v.file(), bytes)?);
+    }
+    let log = bind::view_log(&snap, &date, &book.title, opts, decision, &outputs);
+    outputs.push(write(out_dir, "view-log.yaml", log.as_bytes())?);
+    // The views bound from a snapshot are noted beside history (the report counts them).
+    let who = repo.identity();
+    let mut noted = String::new();
+    for (o, (v, _)) in outputs.iter().zip(&rendered) {
+        noted.push_str(&format!(
+            "view {} {} {} {}\n",
+            date::ymd(who.time, who.offset),
+            v.name(),
+            o.file,
+            o.sha256
+        ));
+    }
+    repo.append_note(VIEWS_NOTES, &snap.commit, &noted, &who)?;
+    Ok(Bound {
+        tag: tag.to_string(),
+        commit: snap.commit,
+        outputs,
+    })
+}

@@ -1,0 +1,117 @@
+//! Importing into a studio, recorded by a TU: a Twee 3 story becomes sections, in a
+//! new studio or an existing one.
+
+use std::path::{Path, PathBuf};
+
+use super::init;
+use super::{OpenRequest, Session};
+use crate::error::Error;
+use crate::import::{record, studio_toml, twee};
+use crate::trace::trailers;
+
+/// What an import did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Imported {
+    /// The story as read, with everything kept but not mapped.
+    pub story: twee::Story,
+    /// The studio folder.
+    pub dir: PathBuf,
+    /// Whether the studio was created by the import.
+    pub created: bool,
+    /// The TU that records it.
+    pub tu: String,
+    /// The commit on hot with the sections.
+    pub commit: String,
+}
+
+/// Imports a Twee 3 story into the studio at `into`, creating the studio when the
+/// folder has none. Nothing is written when the Twee does not parse or a section
+/// would overwrite one that exists.
+pub fn twee(
+    file: &str,
+    text: &str,
+    into: &Path,
+    hooks_exe: Option<&Path>,
+) -> Result<Imported, Error> {
+    let bad = |e: twee::TweeError| Error::Usage(format!("{file}:{}: {}", e.line, e.message));
+    let story = twee::story(&twee::passages(text).map_err(bad)?).map_err(bad)?;
+    if story.sections.is_empty() {
+        return Err(Error::Usage(format!("{file}: no story passages to import")));
+    }
+    let files: Vec<(String, Vec<u8>)> = story
+        .sections
+        .iter()
+        .map(|s| (format!("sections/{}.md", s.id), s.render().into_bytes()))
+        .collect();
+    let created = !into.join("studio.toml").exists();
+    if created {
+        let start = story.start.clone().unwrap_or_default();
+        let title = story.title.clone();
+        let make = |dir_title: &str, author: &str, today: &str| {
+            let mut f: Vec<(String, Vec<u8>)> =
+                init::default_files(title.as_deref().unwrap_or(dir_title), author, today)
+                    .into_iter()
+                    .filter(|(p, _)| p != "sections/opening.md" && p != "sections/.gitkeep")
+                    .collect();
+            for (p, bytes) in f.iter_mut() {
+                if p == "studio.toml" {
+                    let t = String::from_utf8_lossy(bytes).into_owned();
+                    *bytes =
+                        studio_toml(&t, title.as_deref().unwrap_or(dir_title), &start).into_bytes();
+                }
+            }
+            f
+        };
+        init::init_with(into, &make, hooks_exe)?;
+    }
+    let ws = Session::discover(into)?;
+    let repo = &ws.repo;
+    let hot = format!("refs/heads/{}", ws.config.hot);
+    let tip = repo.ref_target(&hot)?.ok_or_else(|| {
+        Error::Git(crate::git::GitError::RevNotFound {
+            rev: ws.config.hot.clone(),
+        })
+    })?;
+    if !created {
+        let clashes: Vec<&str> = files
+            .iter()
+            .map(|(p, _)| p.as_str())
+            .filter(|p| repo.blob_at(&tip, p).ok().flatten().is_some())
+            .collect();
+        if !clashes.is_empty() {
+            return Err(Error::Refused(format!(
+                "the studio already has {}; nothing was imported",
+                clashes.join(", ")
+            )));
+        }
+    }
+    let title = story.title.clone().unwrap_or_else(|| file.to_string());
+    let opened = ws.open(&OpenRequest {
+        loop_id: "scene_forge",
+        title: &format!("Import \"{title}\" from Twee"),
+        role: None,
+        branch: false,
+        inputs: &[format!("twee: {file}")],
+    })?;
+    let tip = repo.ref_target(&hot)?.unwrap_or(tip);
+    let message = trailers::append(
+        &format!(
+            "Import {} section(s) from {file}\n\n{}",
+            story.sections.len(),
+            record(&story, file)
+        ),
+        &[
+            ("TU", opened.id.as_str()),
+            ("TU-Event", "checkpoint"),
+            ("Step", "import"),
+        ],
+    );
+    let commit = repo.commit_tool_files(&hot, &tip, &files, &message, &repo.identity())?;
+    Ok(Imported {
+        story,
+        dir: into.to_path_buf(),
+        created,
+        tu: opened.id,
+        commit,
+    })
+}
