@@ -2,9 +2,10 @@
 //! the gatecheck, with every commit on the way traced to a submitted TU. The same
 //! checks serve `merge`, the local hooks and the server hook.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
-use crate::app::Session;
+use super::Session;
+use super::history::{self, History};
 use crate::error::Error;
 use crate::gate::context::finding;
 use crate::gate::{self, Bar, Decision, Finding, Report};
@@ -45,7 +46,7 @@ pub fn check_update(repo: &Repo, old: Option<&str>, new: &str) -> Result<Verdict
     if let Some(old) = old
         && !repo.is_ancestor(old, new)?
     {
-        let diverging = repo.rev_list(&[old.to_string()], &[new.to_string()])?;
+        let diverging = history::ids(repo, &[old.to_string()], &[new.to_string()])?;
         let shown: Vec<String> = diverging
             .iter()
             .take(5)
@@ -86,14 +87,8 @@ pub fn check_update(repo: &Repo, old: Option<&str>, new: &str) -> Result<Verdict
         }
     };
     let hide: Vec<String> = old.map(|o| vec![o.to_string()]).unwrap_or_default();
-    let mut range: Vec<String> = Vec::new();
-    let mut messages: BTreeMap<String, (String, usize)> = BTreeMap::new();
-    repo.walk(&[new.to_string()], &hide, &|_| true, &mut |c| {
-        messages.insert(c.id.clone(), (c.message, c.parents.len()));
-        range.push(c.id);
-        true
-    })?;
-    let ledger = super::history::ledger_at(repo, vec![new.to_string()], old.map(str::to_string))?;
+    let range = history::range(repo, &[new.to_string()], &hide)?;
+    let ledger = History::read_at(repo, vec![new.to_string()], old.map(str::to_string))?.ledger();
     let briefs: BTreeSet<String> = studio
         .artifacts
         .iter()
@@ -102,12 +97,11 @@ pub fn check_update(repo: &Repo, old: Option<&str>, new: &str) -> Result<Verdict
         .collect();
     let mut findings = Vec::new();
     let mut tus: BTreeSet<String> = BTreeSet::new();
-    for commit in &range {
-        let (message, parents) = &messages[commit];
-        let found = trailers::parse(message);
-        let mut named: Vec<String> = trailers::values(&found, "TU").map(str::to_string).collect();
+    for c in &range {
+        let (commit, message, found) = (&c.id, &c.message, &c.trailers);
+        let mut named: Vec<String> = c.values("TU").map(str::to_string).collect();
         if named.is_empty()
-            && *parents > 1
+            && c.parents.len() > 1
             && let Some(tu) = forge_merge_tu(message)
         {
             named.push(tu);
@@ -119,7 +113,7 @@ pub fn check_update(repo: &Repo, old: Option<&str>, new: &str) -> Result<Verdict
                 .and_then(|p| p.into_iter().next())
                 .unwrap_or_default()
         };
-        let question_only = named.is_empty() && process_record(repo, commit, &found)?;
+        let question_only = named.is_empty() && process_record(repo, commit, found)?;
         if named.is_empty() && !question_only {
             if studio.config.require_tu != RequireTu::Off {
                 findings.push(finding(
@@ -208,7 +202,7 @@ pub fn check_update(repo: &Repo, old: Option<&str>, new: &str) -> Result<Verdict
     report.waived = waived;
     Ok(Verdict {
         report,
-        range,
+        range: range.into_iter().map(|c| c.id).collect(),
         tus,
         allow_conditional: studio.config.allow_conditional,
         ledger,

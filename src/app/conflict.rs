@@ -151,30 +151,31 @@ pub struct Conflict {
 /// Every conflict recorded on hot, oldest first; an escalated one is resolved once its
 /// question is answered.
 pub fn list(ws: &Session) -> Result<Vec<Conflict>, Error> {
-    let repo = &ws.repo;
-    let Some(tip) = repo.ref_target(&format!("refs/heads/{}", ws.config.hot))? else {
+    if ws
+        .repo
+        .ref_target(&format!("refs/heads/{}", ws.config.hot))?
+        .is_none()
+    {
         return Ok(Vec::new());
-    };
+    }
+    let history = ws.history()?;
     let mut by_id: BTreeMap<String, Conflict> = BTreeMap::new();
-    repo.walk(&[tip], &[], &|m| m.contains("Conflict:"), &mut |c| {
-        if c.message.is_empty() {
-            return true;
-        }
-        let t = trailers::parse(&c.message);
+    for c in history.commits.iter().filter(|c| history.on_hot(&c.id)) {
+        let t = &c.trailers;
         let (Some(id), Some(event)) = (
-            trailers::first(&t, "Conflict"),
-            trailers::first(&t, "Conflict-Event"),
+            trailers::first(t, "Conflict"),
+            trailers::first(t, "Conflict-Event"),
         ) else {
-            return true;
+            continue;
         };
-        let get = |k: &str| trailers::first(&t, k).map(str::to_string);
+        let get = |k: &str| trailers::first(t, k).map(str::to_string);
         match event {
             "open" => {
                 by_id.insert(
                     id.to_string(),
                     Conflict {
                         id: id.to_string(),
-                        roles: trailers::values(&t, "Conflict-Role")
+                        roles: trailers::values(t, "Conflict-Role")
                             .map(str::to_string)
                             .collect(),
                         topic: get("Topic").unwrap_or_default(),
@@ -202,8 +203,7 @@ pub fn list(ws: &Session) -> Result<Vec<Conflict>, Error> {
             }
             _ => {}
         }
-        true
-    })?;
+    }
     let answered: BTreeMap<String, questions::Batch> = questions::batches(ws)?
         .into_iter()
         .map(|b| (b.id.clone(), b))

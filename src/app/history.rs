@@ -1,57 +1,218 @@
-//! Reading history: the walks that replay the TU ledger from the studio's branches.
+//! Reading history: the one place above `git/` that walks commits. The studio's
+//! [`History`] (every commit on hot, cold and `tu/*`, with the trailers the studio
+//! reads) is walked once per session and cached by tips; the ledger, conflicts and the
+//! report's signals derive from it. A [`range`] is read whole for the checks of a move
+//! (merge, hooks) and for a snapshot's TUs.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::error::Error;
-use crate::git::Repo;
+use crate::git::{CommitInfo, Repo};
 use crate::trace::ledger::{Ledger, might_name_a_tu};
+use crate::trace::trailers::{self, Trailer};
 
-/// Replays every commit reachable from the hot, cold and `tu/*` branches that exist.
-pub fn ledger(repo: &Repo, hot: &str, cold: &str) -> Result<Ledger, Error> {
-    let mut tips: Vec<String> = Vec::new();
-    if let Some(h) = repo.ref_target(&format!("refs/heads/{hot}"))? {
-        tips.push(h);
-    }
-    for (_, tip) in repo.branches("tu/")? {
-        tips.push(tip);
-    }
-    let cold_tip = repo.ref_target(&format!("refs/heads/{cold}"))?;
-    ledger_at(repo, tips, cold_tip)
+/// One commit as the studio reads it.
+#[derive(Clone, Debug)]
+pub struct Commit {
+    /// Full hex id.
+    pub id: String,
+    /// Parent ids, first parent first.
+    pub parents: Vec<String>,
+    /// Committer time (seconds since the epoch).
+    pub time: i64,
+    /// Author name.
+    pub author: String,
+    /// The message: whole in a [`range`]; in a [`History`] only when it may carry a
+    /// trailer the studio reads (else empty).
+    pub message: String,
+    /// The message's trailers.
+    pub trailers: Vec<Trailer>,
 }
 
-/// Replays every commit reachable from `tips` and from `cold_tip`; a commit is "on
-/// cold" when `cold_tip` reaches it.
-pub fn ledger_at(
-    repo: &Repo,
-    mut tips: Vec<String>,
-    cold_tip: Option<String>,
-) -> Result<Ledger, Error> {
-    let not_on_cold: HashSet<String> = match &cold_tip {
-        Some(c) => repo
-            .rev_list(&tips, std::slice::from_ref(c))?
+impl Commit {
+    fn from_info(c: CommitInfo) -> Commit {
+        let trailers = if c.message.is_empty() {
+            Vec::new()
+        } else {
+            trailers::parse(&c.message)
+        };
+        Commit {
+            id: c.id,
+            parents: c.parents,
+            time: c.time,
+            author: c.author,
+            message: c.message,
+            trailers,
+        }
+    }
+
+    /// The first line of the message.
+    pub fn summary(&self) -> &str {
+        self.message.lines().next().unwrap_or("")
+    }
+
+    /// The first value of a trailer key (any case).
+    pub fn first(&self, key: &str) -> Option<&str> {
+        trailers::first(&self.trailers, key)
+    }
+
+    /// Every value of a trailer key (any case), in order.
+    pub fn values<'a>(&'a self, key: &str) -> impl Iterator<Item = &'a str> {
+        trailers::values(&self.trailers, key)
+    }
+}
+
+/// Whether a message may carry a trailer the studio's history readers use (a cheap
+/// pre-filter: the rest are dropped at once on a long history).
+fn studio_trailers(message: &str) -> bool {
+    might_name_a_tu(message)
+        || ["Feedback:", "Decision:", "Role-Event:", "Conflict:"]
+            .iter()
+            .any(|k| message.contains(k))
+}
+
+/// Every commit reachable from the studio's branches, parents before children.
+pub struct History {
+    /// The commits in walk order (a deterministic topological order).
+    pub commits: Vec<Commit>,
+    not_on_cold: HashSet<String>,
+    off_hot: HashSet<String>,
+}
+
+impl History {
+    /// Walks hot, the `tu/*` branches and cold (those that exist).
+    pub fn read(repo: &Repo, hot: &str, cold: &str) -> Result<History, Error> {
+        let hot_tip = repo.ref_target(&format!("refs/heads/{hot}"))?;
+        let mut tips: Vec<String> = hot_tip.iter().cloned().collect();
+        for (_, tip) in repo.branches("tu/")? {
+            tips.push(tip);
+        }
+        let cold_tip = repo.ref_target(&format!("refs/heads/{cold}"))?;
+        let mut h = History::read_at(repo, tips, cold_tip.clone())?;
+        // What is not on hot: commits only on `tu/*` or only on cold.
+        let others: Vec<String> = repo
+            .branches("tu/")?
             .into_iter()
-            .collect(),
-        None => repo.rev_list(&tips, &[])?.into_iter().collect(),
-    };
-    if let Some(c) = &cold_tip {
-        tips.push(c.clone());
+            .map(|(_, t)| t)
+            .chain(cold_tip)
+            .collect();
+        if !others.is_empty() {
+            h.off_hot = repo
+                .rev_list(&others, hot_tip.as_slice())?
+                .into_iter()
+                .collect();
+        }
+        Ok(h)
     }
-    let mut ledger = Ledger::default();
-    if tips.is_empty() {
-        return Ok(ledger);
+
+    /// Walks everything reachable from `tips` and from `cold_tip`; a commit is "on
+    /// cold" when `cold_tip` reaches it.
+    pub fn read_at(
+        repo: &Repo,
+        mut tips: Vec<String>,
+        cold_tip: Option<String>,
+    ) -> Result<History, Error> {
+        let not_on_cold: HashSet<String> = repo
+            .rev_list(&tips, cold_tip.as_slice())?
+            .into_iter()
+            .collect();
+        if let Some(c) = &cold_tip {
+            tips.push(c.clone());
+        }
+        let mut commits = Vec::new();
+        if !tips.is_empty() {
+            repo.walk(&tips, &[], &studio_trailers, &mut |c| {
+                commits.push(Commit::from_info(c));
+                true
+            })?;
+        }
+        Ok(History {
+            commits,
+            not_on_cold,
+            off_hot: HashSet::new(),
+        })
     }
-    let mut seq = 0usize;
-    repo.walk(&tips, &[], &might_name_a_tu, &mut |c| {
-        seq += 1;
-        ledger.add(
-            &c.id,
-            c.time,
-            &c.author,
-            &c.message,
-            seq,
-            !not_on_cold.contains(&c.id),
-        );
+
+    /// Whether cold reaches a commit.
+    pub fn on_cold(&self, id: &str) -> bool {
+        !self.not_on_cold.contains(id)
+    }
+
+    /// Whether hot reaches a commit (for a history read from the studio's branches).
+    pub fn on_hot(&self, id: &str) -> bool {
+        !self.off_hot.contains(id)
+    }
+
+    /// The TU ledger replayed from these commits.
+    pub fn ledger(&self) -> Ledger {
+        let mut ledger = Ledger::default();
+        for (i, c) in self.commits.iter().enumerate() {
+            if c.message.is_empty() || c.first("TU").is_none() {
+                continue;
+            }
+            ledger.add(
+                &c.id,
+                c.time,
+                &c.author,
+                c.summary(),
+                &c.trailers,
+                i + 1,
+                self.on_cold(&c.id),
+            );
+        }
+        ledger
+    }
+}
+
+/// The commits reachable from `tips` and not from `hide`, parents before children,
+/// every message whole.
+pub fn range(repo: &Repo, tips: &[String], hide: &[String]) -> Result<Vec<Commit>, Error> {
+    let mut out = Vec::new();
+    repo.walk(tips, hide, &|_| true, &mut |c| {
+        out.push(Commit::from_info(c));
         true
     })?;
-    Ok(ledger)
+    Ok(out)
+}
+
+/// Ids of the commits reachable from `tips` and not from `hide`, newest first (like
+/// `git rev-list`: for counting and listing, without reading messages).
+pub fn ids(repo: &Repo, tips: &[String], hide: &[String]) -> Result<Vec<String>, Error> {
+    Ok(repo.rev_list(tips, hide)?)
+}
+
+/// When each commit first reached cold: from cold's reflog (each entry's new commits,
+/// the first entry being the baseline whose commits predate the log), then from the
+/// given snapshots (commit, time) for commits the reflog does not place.
+pub fn arrivals(
+    repo: &Repo,
+    cold_ref: &str,
+    snapshots: &[(&str, i64)],
+) -> Result<HashMap<String, (i64, &'static str)>, Error> {
+    let mut at: HashMap<String, (i64, &'static str)> = HashMap::new();
+    let log = repo.reflog(cold_ref)?;
+    let mut seen: Vec<String> = Vec::new();
+    for (i, (tip, time)) in log.iter().enumerate() {
+        if !repo.has_commit(tip) {
+            continue;
+        }
+        let fresh = repo.rev_list(std::slice::from_ref(tip), &seen)?;
+        if i > 0 {
+            for c in fresh {
+                at.entry(c).or_insert((*time, "reflog"));
+            }
+        }
+        seen.push(tip.clone());
+    }
+    let mut hidden: Vec<String> = Vec::new();
+    for (commit, time) in snapshots {
+        if !repo.has_commit(commit) {
+            continue;
+        }
+        for c in repo.rev_list(&[commit.to_string()], &hidden)? {
+            at.entry(c).or_insert((*time, "snapshot"));
+        }
+        hidden.push(commit.to_string());
+    }
+    Ok(at)
 }

@@ -324,19 +324,15 @@ pub fn pre_receive(ws: &Session, input: &str) -> Result<(), Error> {
             && config.require_tu == RequireTu::Error
         {
             let hide: Vec<String> = old.map(|o| vec![o.to_string()]).unwrap_or_default();
-            let mut candidates = Vec::new();
-            repo.walk(&[new.to_string()], &hide, &|_| true, &mut |c| {
-                let found = trailers::parse(&c.message);
-                let named = trailers::first(&found, "TU").is_some();
-                let forge = c.parents.len() > 1 && c.message.contains("tu/TU-");
-                if !named && !forge {
-                    candidates.push((c.id.clone(), c.message.clone(), found));
-                }
-                true
-            })?;
             let mut untraced = Vec::new();
-            for (id, message, found) in candidates {
-                if !crate::app::cold::process_record(repo, &id, &found)? {
+            for c in super::history::range(repo, &[new.to_string()], &hide)? {
+                let named = c.first("TU").is_some();
+                let forge = c.parents.len() > 1 && c.message.contains("tu/TU-");
+                if named || forge {
+                    continue;
+                }
+                let (id, message) = (&c.id, &c.message);
+                if !crate::app::cold::process_record(repo, id, &c.trailers)? {
                     untraced.push(format!(
                         "{} {}",
                         &id[..10],

@@ -32,6 +32,7 @@ use crate::error::Error;
 use crate::git::Repo;
 use crate::studio::Config;
 use crate::trace::ledger::Ledger;
+use history::History;
 
 pub use tu::{
     ActiveFrom, Checkpoint, Detail, Lineage, OpenRequest, Opened, Recorded, Summary, short,
@@ -43,8 +44,8 @@ pub struct Session {
     pub repo: Repo,
     /// The studio's settings (branch names, policies), read once.
     pub config: Config,
-    /// The ledger replayed for the tips it was replayed at.
-    ledger: RefCell<Option<(String, Rc<Ledger>)>>,
+    /// History and the ledger replayed from it, for the tips they were read at.
+    read: RefCell<Option<(String, Rc<History>, Rc<Ledger>)>>,
 }
 
 impl Session {
@@ -86,25 +87,36 @@ impl Session {
         Session {
             repo,
             config,
-            ledger: RefCell::new(None),
+            read: RefCell::new(None),
         }
     }
 
-    /// The TU ledger replayed from history: once per session while the tips it read
-    /// stay where they were (a write of this session moves a tip and so replays again).
+    /// The studio's history (hot, cold and `tu/*`), walked once per session while the
+    /// tips stay where they were (a write of this session moves a tip, and the next
+    /// call walks again).
+    pub fn history(&self) -> Result<Rc<History>, Error> {
+        Ok(self.read()?.0)
+    }
+
+    /// The TU ledger replayed from [`Session::history`].
     pub fn ledger(&self) -> Result<Rc<Ledger>, Error> {
+        Ok(self.read()?.1)
+    }
+
+    fn read(&self) -> Result<(Rc<History>, Rc<Ledger>), Error> {
         let key = self.tips_key()?;
-        if let Some((k, l)) = self.ledger.borrow().as_ref()
+        if let Some((k, h, l)) = self.read.borrow().as_ref()
             && *k == key
         {
-            return Ok(Rc::clone(l));
+            return Ok((Rc::clone(h), Rc::clone(l)));
         }
-        let l = Rc::new(history::ledger(
+        let h = Rc::new(History::read(
             &self.repo,
             &self.config.hot,
             &self.config.cold,
         )?);
-        *self.ledger.borrow_mut() = Some((key, Rc::clone(&l)));
-        Ok(l)
+        let l = Rc::new(h.ledger());
+        *self.read.borrow_mut() = Some((key, Rc::clone(&h), Rc::clone(&l)));
+        Ok((h, l))
     }
 }

@@ -2,9 +2,10 @@
 //! reflog and snapshot tags for merge times, files on hot; the figures are
 //! [`crate::report`]'s types.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::Session;
+use super::history::{self, History};
 use super::snapshot;
 use crate::artifact::node::Value;
 use crate::artifact::{self, Kind};
@@ -28,39 +29,31 @@ struct Signals {
     span: Option<(i64, i64)>,
 }
 
-fn signals(repo: &Repo, tips: &[String]) -> Result<Signals, Error> {
+fn signals(history: &History) -> Signals {
     let mut out = Signals::default();
-    if tips.is_empty() {
-        return Ok(out);
-    }
-    let keep =
-        |m: &str| m.contains("Feedback:") || m.contains("Decision:") || m.contains("Role-Event:");
-    repo.walk(tips, &[], &keep, &mut |c| {
+    for c in &history.commits {
         out.span = Some(match out.span {
             None => (c.time, c.time),
             Some((a, b)) => (a.min(c.time), b.max(c.time)),
         });
-        if c.message.is_empty() {
-            return true;
+        if c.trailers.is_empty() {
+            continue;
         }
-        let found = trailers::parse(&c.message);
-        if let Some(score) = trailers::first(&found, "Feedback").and_then(|s| s.parse::<u8>().ok())
+        if let Some(score) = c.first("Feedback").and_then(|s| s.parse::<u8>().ok())
             && (1..=5).contains(&score)
         {
             out.feedback.push((
                 c.time,
                 score,
-                trailers::first(&found, "Snapshot").map(str::to_string),
-                trailers::first(&found, "Feedback-Note").map(str::to_string),
+                c.first("Snapshot").map(str::to_string),
+                c.first("Feedback-Note").map(str::to_string),
             ));
         }
-        if trailers::first(&found, "Question").is_some()
-            && trailers::first(&found, "Decision").is_some()
-        {
+        if c.first("Question").is_some() && c.first("Decision").is_some() {
             out.decisions.push(c.time);
         }
-        if let Some(ev) = trailers::first(&found, "Role-Event") {
-            for role in trailers::values(&found, "Role") {
+        if let Some(ev) = c.first("Role-Event") {
+            for role in c.values("Role") {
                 out.role_events
                     .push((role.to_string(), ev.trim().to_lowercase()));
                 out.role_times.push((
@@ -70,51 +63,10 @@ fn signals(repo: &Repo, tips: &[String]) -> Result<Signals, Error> {
                 ));
             }
         }
-        true
-    })?;
-    Ok(out)
+    }
+    out
 }
 
-/// When each commit first reached cold: from cold's reflog (each entry's new commits,
-/// the first entry being the baseline whose commits predate the log), then from
-/// snapshot tags for commits the reflog does not place.
-fn merge_times(
-    repo: &Repo,
-    cold_ref: &str,
-    snapshots: &[(Snapshot, i64)],
-) -> Result<HashMap<String, (i64, &'static str)>, Error> {
-    let mut at: HashMap<String, (i64, &'static str)> = HashMap::new();
-    let log = repo.reflog(cold_ref)?;
-    let mut seen: Vec<String> = Vec::new();
-    for (i, (tip, time)) in log.iter().enumerate() {
-        if !repo.has_commit(tip) {
-            continue;
-        }
-        let fresh = repo.rev_list(std::slice::from_ref(tip), &seen)?;
-        if i > 0 {
-            for c in fresh {
-                at.entry(c).or_insert((*time, "reflog"));
-            }
-        }
-        seen.push(tip.clone());
-    }
-    let mut by_time: Vec<&(Snapshot, i64)> = snapshots.iter().collect();
-    by_time.sort_by(|a, b| (a.1, &a.0.name).cmp(&(b.1, &b.0.name)));
-    let mut hidden: Vec<String> = Vec::new();
-    for (s, time) in by_time {
-        if !repo.has_commit(&s.commit) {
-            continue;
-        }
-        for c in repo.rev_list(std::slice::from_ref(&s.commit), &hidden)? {
-            at.entry(c).or_insert((*time, "snapshot"));
-        }
-        hidden.push(s.commit.clone());
-    }
-    Ok(at)
-}
-
-/// Counts a TU's commits (those `counts` keeps) by role: a commit's own `Role:`
-/// trailer, else the role that opened the TU.
 /// Computes the report. `since` (`YYYY-MM-DD`) limits what happened to that day and
 /// after; the state of files on hot (hooks, questions) is always the current one.
 pub fn compute(ws: &Session, since: Option<&str>) -> Result<Report, Error> {
@@ -142,7 +94,13 @@ pub fn compute(ws: &Session, since: Option<&str>) -> Result<Report, Error> {
         let t = repo.tag_time(&s.name)?.map_or(0, |(t, _)| t);
         snaps.push((s, t));
     }
-    let merged_at = merge_times(repo, &cold_ref, &snaps)?;
+    let mut by_time: Vec<(&str, i64, &str)> = snaps
+        .iter()
+        .map(|(s, t)| (s.commit.as_str(), *t, s.name.as_str()))
+        .collect();
+    by_time.sort_by(|a, b| (a.1, a.2).cmp(&(b.1, b.2)));
+    let by_time: Vec<(&str, i64)> = by_time.into_iter().map(|(c, t, _)| (c, t)).collect();
+    let merged_at = history::arrivals(repo, &cold_ref, &by_time)?;
 
     // Throughput and cycle time.
     let mut by_state: BTreeMap<String, usize> = BTreeMap::new();
@@ -345,11 +303,7 @@ pub fn compute(ws: &Session, since: Option<&str>) -> Result<Report, Error> {
         .collect();
     by_bar.sort_by(|a, b| (b.red, b.yellow, &a.bar).cmp(&(a.red, a.yellow, &b.bar)));
 
-    let mut tips: Vec<String> = hot.iter().chain(cold.iter()).cloned().collect();
-    tips.extend(repo.branches("tu/")?.into_iter().map(|(_, t)| t));
-    tips.sort();
-    tips.dedup();
-    let sig = signals(repo, &tips)?;
+    let sig = signals(&*ws.history()?);
     let total_commits: usize = role_commits.values().sum();
     // Awake time from the roster's history: a role's `Role-Event` commits switch it;
     // before its first one it was in the other state (a role first woken was asleep),

@@ -107,10 +107,9 @@ pub fn create(ws: &Session, name: Option<&str>, note: Option<&str>) -> Result<Ou
     let previous = latest(repo, &earlier)?;
     let hide: Vec<String> = previous.iter().map(|(_, c)| c.clone()).collect();
     let mut ids: BTreeSet<String> = BTreeSet::new();
-    repo.walk(std::slice::from_ref(&cold), &hide, &|_| true, &mut |c| {
-        ids.extend(trailers::values(&trailers::parse(&c.message), "TU").map(str::to_string));
-        true
-    })?;
+    for c in super::history::range(repo, std::slice::from_ref(&cold), &hide)? {
+        ids.extend(c.values("TU").map(str::to_string));
+    }
     let tus: Vec<(String, String)> = ids
         .into_iter()
         .map(|id| {

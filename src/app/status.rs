@@ -72,7 +72,7 @@ pub fn status(ws: &Session) -> Result<Status, Error> {
     let ahead_of = |a: &Option<String>, b: &Option<String>| -> Result<Vec<String>, Error> {
         match a {
             None => Ok(Vec::new()),
-            Some(a) => Ok(repo.rev_list(std::slice::from_ref(a), b.as_slice())?),
+            Some(a) => super::history::ids(repo, std::slice::from_ref(a), b.as_slice()),
         }
     };
     let ahead = ahead_of(&hot_tip, &cold_tip)?;

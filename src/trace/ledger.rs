@@ -112,27 +112,24 @@ pub struct Ledger {
 
 impl Ledger {
     /// Adds one commit of a walk over history (parents before children; `seq` is its
-    /// position in the walk, `on_cold` whether cold reaches it).
+    /// position in the walk, `on_cold` whether cold reaches it): nothing unless it
+    /// carries a `TU:` trailer.
     pub fn add(
         &mut self,
         commit: &str,
         time: i64,
         author: &str,
-        message: &str,
+        summary: &str,
+        found: &[Trailer],
         seq: usize,
         on_cold: bool,
     ) {
-        if message.is_empty() {
-            return;
-        }
-        let found = trailers::parse(message);
-        let ids: Vec<String> = trailers::values(&found, "TU").map(str::to_string).collect();
+        let ids: Vec<String> = trailers::values(found, "TU").map(str::to_string).collect();
         if ids.is_empty() {
             return;
         }
-        let summary = message.lines().next().unwrap_or("").to_string();
-        let event = trailers::first(&found, "TU-Event").and_then(Event::parse);
-        let gate = trailers::first(&found, "Gate").map(str::to_string);
+        let event = trailers::first(found, "TU-Event").and_then(Event::parse);
+        let gate = trailers::first(found, "Gate").map(str::to_string);
         for id in ids {
             let rec = self.tus.entry(id.clone()).or_insert_with(|| TuRecord {
                 id: id.clone(),
@@ -147,7 +144,7 @@ impl Ledger {
             rec.commits.push(TuCommit {
                 id: commit.to_string(),
                 time,
-                summary: summary.clone(),
+                summary: summary.to_string(),
                 on_cold,
                 seq,
             });
@@ -163,9 +160,9 @@ impl Ledger {
                     commit: commit.to_string(),
                     time,
                     event,
-                    summary: summary.clone(),
+                    summary: summary.to_string(),
                     author: author.to_string(),
-                    trailers: found.clone(),
+                    trailers: found.to_vec(),
                     refused,
                 });
             }
