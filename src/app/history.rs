@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::error::Error;
 use crate::git::{CommitInfo, Repo};
-use crate::trace::ledger::{Ledger, might_name_a_tu};
+use crate::trace::ledger::{Ledger, Seen, might_name_a_tu};
 use crate::trace::trailers::{self, Trailer};
 
 /// One commit as the studio reads it.
@@ -150,15 +150,15 @@ impl History {
             if c.message.is_empty() || c.first("TU").is_none() {
                 continue;
             }
-            ledger.add(
-                &c.id,
-                c.time,
-                &c.author,
-                c.summary(),
-                &c.trailers,
-                i + 1,
-                self.on_cold(&c.id),
-            );
+            ledger.add(&Seen {
+                commit: &c.id,
+                time: c.time,
+                author: &c.author,
+                summary: c.summary(),
+                trailers: &c.trailers,
+                seq: i + 1,
+                on_cold: self.on_cold(&c.id),
+            });
         }
         ledger
     }

@@ -38,6 +38,13 @@ pub use tu::{
     ActiveFrom, Checkpoint, Detail, Lineage, OpenRequest, Opened, Recorded, Summary, short,
 };
 
+/// What a session read of history, and the tips it read it at.
+struct Read {
+    key: String,
+    history: Rc<History>,
+    ledger: Rc<Ledger>,
+}
+
 /// One command's view of a studio's repository.
 pub struct Session {
     /// The repository.
@@ -45,7 +52,7 @@ pub struct Session {
     /// The studio's settings (branch names, policies), read once.
     pub config: Config,
     /// History and the ledger replayed from it, for the tips they were read at.
-    read: RefCell<Option<(String, Rc<History>, Rc<Ledger>)>>,
+    read: RefCell<Option<Read>>,
 }
 
 impl Session {
@@ -105,10 +112,10 @@ impl Session {
 
     fn read(&self) -> Result<(Rc<History>, Rc<Ledger>), Error> {
         let key = self.tips_key()?;
-        if let Some((k, h, l)) = self.read.borrow().as_ref()
-            && *k == key
+        if let Some(r) = self.read.borrow().as_ref()
+            && r.key == key
         {
-            return Ok((Rc::clone(h), Rc::clone(l)));
+            return Ok((Rc::clone(&r.history), Rc::clone(&r.ledger)));
         }
         let h = Rc::new(History::read(
             &self.repo,
@@ -116,7 +123,11 @@ impl Session {
             &self.config.cold,
         )?);
         let l = Rc::new(h.ledger());
-        *self.read.borrow_mut() = Some((key, Rc::clone(&h), Rc::clone(&l)));
+        *self.read.borrow_mut() = Some(Read {
+            key,
+            history: Rc::clone(&h),
+            ledger: Rc::clone(&l),
+        });
         Ok((h, l))
     }
 }

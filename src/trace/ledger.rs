@@ -16,6 +16,25 @@ pub fn might_name_a_tu(message: &str) -> bool {
     })
 }
 
+/// A commit as a walk over history meets it (what [`Ledger::add`] reads).
+#[derive(Clone, Copy, Debug)]
+pub struct Seen<'a> {
+    /// The commit id.
+    pub commit: &'a str,
+    /// Committer time.
+    pub time: i64,
+    /// Author name.
+    pub author: &'a str,
+    /// The message's first line.
+    pub summary: &'a str,
+    /// The message's trailers.
+    pub trailers: &'a [Trailer],
+    /// Position in the walk (parents before children).
+    pub seq: usize,
+    /// Whether cold reaches it.
+    pub on_cold: bool,
+}
+
 /// One `TU-Event:` commit.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EventRecord {
@@ -111,19 +130,18 @@ pub struct Ledger {
 }
 
 impl Ledger {
-    /// Adds one commit of a walk over history (parents before children; `seq` is its
-    /// position in the walk, `on_cold` whether cold reaches it): nothing unless it
-    /// carries a `TU:` trailer.
-    pub fn add(
-        &mut self,
-        commit: &str,
-        time: i64,
-        author: &str,
-        summary: &str,
-        found: &[Trailer],
-        seq: usize,
-        on_cold: bool,
-    ) {
+    /// Adds one commit of a walk over history: nothing unless it carries a `TU:`
+    /// trailer.
+    pub fn add(&mut self, c: &Seen<'_>) {
+        let Seen {
+            commit,
+            time,
+            author,
+            summary,
+            trailers: found,
+            seq,
+            on_cold,
+        } = *c;
         let ids: Vec<String> = trailers::values(found, "TU").map(str::to_string).collect();
         if ids.is_empty() {
             return;
