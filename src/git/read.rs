@@ -1,0 +1,257 @@
+//! Reading objects and refs: revisions, trees, blobs, tags, branches, and what
+//! changed between two trees.
+
+use std::path::Path;
+
+use git2::{ErrorCode, Oid};
+
+use super::*;
+
+/// One file that differs between two trees.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TreeChange {
+    /// Its path (`None` when it is not valid UTF-8).
+    pub path: Option<String>,
+    /// The blob id before (`None`: added).
+    pub old: Option<String>,
+    /// The blob id after (`None`: deleted).
+    pub new: Option<String>,
+    /// Whether both sides are plain files (or absent): not links, not submodules.
+    pub regular: bool,
+}
+
+impl Repo {
+    /// Resolves a revision (branch, tag, hex id, `HEAD~2`…) to a commit id.
+    pub fn resolve_commit(&self, rev: &str) -> Result<String> {
+        let not_found = || GitError::RevNotFound {
+            rev: rev.to_string(),
+        };
+        let obj = self.inner.revparse_single(rev).map_err(|_| not_found())?;
+        let commit = obj.peel_to_commit().map_err(|_| not_found())?;
+        Ok(commit.id().to_string())
+    }
+
+    /// The tree id of a commit.
+    pub fn tree_id(&self, commit: &str) -> Result<String> {
+        Ok(self
+            .inner
+            .find_commit(Oid::from_str(commit)?)?
+            .tree_id()
+            .to_string())
+    }
+
+    /// The commit a full ref name points at, if the ref exists.
+    pub fn ref_target(&self, name: &str) -> Result<Option<String>> {
+        match self.inner.find_reference(name) {
+            Ok(r) => Ok(Some(r.peel_to_commit()?.id().to_string())),
+            Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Every blob in a commit's tree whose path `want` accepts, as `(path, bytes)`, sorted by path.
+    pub fn tree_files(
+        &self,
+        commit: &str,
+        want: &dyn Fn(&str) -> bool,
+    ) -> Result<Vec<(String, Vec<u8>)>> {
+        self.tree_files_outside(commit, want, &[])
+    }
+
+    /// [`Repo::tree_files`] without descending into the top-level folders `skip` names
+    /// (the incremental gatecheck reads `sections/` only where it changed).
+    pub fn tree_files_outside(
+        &self,
+        commit: &str,
+        want: &dyn Fn(&str) -> bool,
+        skip: &[&str],
+    ) -> Result<Vec<(String, Vec<u8>)>> {
+        let oid = Oid::from_str(commit)?;
+        let tree = self.inner.find_commit(oid)?.tree()?;
+        let mut wanted: Vec<(String, Oid)> = Vec::new();
+        tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+            if dir.is_empty()
+                && entry.kind() == Some(git2::ObjectType::Tree)
+                && entry.name().is_ok_and(|n| skip.contains(&n))
+            {
+                return git2::TreeWalkResult::Skip;
+            }
+            // Symlinks are blobs too, but their content is a target path, not a file:
+            // skip them, as the work-tree walk does.
+            if entry.kind() == Some(git2::ObjectType::Blob) && entry.filemode() != 0o120000 {
+                let path = format!("{dir}{}", entry.name().unwrap_or(""));
+                if entry.name().is_ok() && want(&path) {
+                    wanted.push((path, entry.id()));
+                }
+            }
+            git2::TreeWalkResult::Ok
+        })?;
+        wanted.sort();
+        let mut out = Vec::with_capacity(wanted.len());
+        for (path, id) in wanted {
+            let blob = self.inner.find_blob(id)?;
+            out.push((path, blob.content().to_vec()));
+        }
+        Ok(out)
+    }
+
+    /// The bytes of `path` in a commit's tree, if it is a blob there.
+    pub fn blob_at(&self, commit: &str, path: &str) -> Result<Option<Vec<u8>>> {
+        let tree = self.inner.find_commit(Oid::from_str(commit)?)?.tree()?;
+        match tree.get_path(Path::new(path)) {
+            Ok(entry) => match entry.to_object(&self.inner)?.into_blob() {
+                Ok(b) => Ok(Some(b.content().to_vec())),
+                Err(_) => Ok(None),
+            },
+            Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The blob id of `path` in a commit's tree (for cheap "did this commit touch it").
+    pub fn entry_id(&self, commit: &str, path: &str) -> Result<Option<String>> {
+        let tree = self.inner.find_commit(Oid::from_str(commit)?)?.tree()?;
+        match tree.get_path(Path::new(path)) {
+            Ok(entry) => Ok(Some(entry.id().to_string())),
+            Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The files that differ between two commits' trees, sorted by path. No rename
+    /// detection: a rename is a deletion and an addition.
+    pub fn tree_changes(&self, old: &str, new: &str) -> Result<Vec<TreeChange>> {
+        let tree = |c: &str| -> Result<git2::Tree<'_>> {
+            Ok(self.inner.find_commit(Oid::from_str(c)?)?.tree()?)
+        };
+        let (old, new) = (tree(old)?, tree(new)?);
+        let mut opts = git2::DiffOptions::new();
+        opts.include_typechange(true);
+        let diff = self
+            .inner
+            .diff_tree_to_tree(Some(&old), Some(&new), Some(&mut opts))?;
+        let side = |f: git2::DiffFile<'_>| -> (Option<String>, bool) {
+            let present = !f.id().is_zero();
+            let regular = matches!(
+                f.mode(),
+                git2::FileMode::Blob | git2::FileMode::BlobExecutable
+            );
+            (present.then(|| f.id().to_string()), regular || !present)
+        };
+        let mut out: Vec<TreeChange> = diff
+            .deltas()
+            .map(|d| {
+                let path = d.new_file().path().or_else(|| d.old_file().path());
+                let (old, old_regular) = side(d.old_file());
+                let (new, new_regular) = side(d.new_file());
+                TreeChange {
+                    path: path.and_then(|p| p.to_str()).map(str::to_string),
+                    old,
+                    new,
+                    regular: old_regular && new_regular,
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(out)
+    }
+
+    /// The bytes of a blob by id.
+    pub fn blob(&self, id: &str) -> Result<Vec<u8>> {
+        Ok(self.inner.find_blob(Oid::from_str(id)?)?.content().to_vec())
+    }
+
+    /// Paths a commit changed against its first parent (all paths for a root commit).
+    pub fn changed_paths(&self, commit: &str) -> Result<Vec<String>> {
+        let c = self.inner.find_commit(Oid::from_str(commit)?)?;
+        let new = c.tree()?;
+        let old = match c.parent(0) {
+            Ok(p) => Some(p.tree()?),
+            Err(_) => None,
+        };
+        let diff = self
+            .inner
+            .diff_tree_to_tree(old.as_ref(), Some(&new), None)?;
+        let mut out: Vec<String> = diff
+            .deltas()
+            .filter_map(|d| {
+                d.new_file()
+                    .path()
+                    .or_else(|| d.old_file().path())
+                    .map(|p| p.to_string_lossy().into_owned())
+            })
+            .collect();
+        out.sort();
+        out.dedup();
+        Ok(out)
+    }
+
+    /// Every tag as `(name, commit it points at, annotation message if annotated)`, sorted.
+    pub fn tags(&self) -> Result<Vec<(String, String, Option<String>)>> {
+        let mut out = Vec::new();
+        for r in self.inner.references_glob("refs/tags/*")? {
+            let r = r?;
+            let Ok(name) = r.name() else { continue };
+            let name = name.trim_start_matches("refs/tags/").to_string();
+            let Ok(commit) = r.peel_to_commit() else {
+                continue;
+            };
+            let message = r.peel_to_tag().ok().and_then(|t| {
+                t.message_bytes()
+                    .map(|m| String::from_utf8_lossy(m).into_owned())
+            });
+            out.push((name, commit.id().to_string(), message));
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    /// The tagger's time of an annotated tag (seconds, offset minutes).
+    pub fn tag_time(&self, tag: &str) -> Result<Option<(i64, i32)>> {
+        let r = match self.inner.find_reference(&format!("refs/tags/{tag}")) {
+            Ok(r) => r,
+            Err(e) if e.code() == ErrorCode::NotFound => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        Ok(r.peel_to_tag().ok().and_then(|t| {
+            t.tagger()
+                .map(|s| (s.when().seconds(), s.when().offset_minutes()))
+        }))
+    }
+
+    /// The commit a tag points at (annotated or lightweight), if the tag exists.
+    pub fn tag_target(&self, tag: &str) -> Result<Option<String>> {
+        self.ref_target(&format!("refs/tags/{tag}"))
+    }
+
+    /// Branches under `refs/heads/<prefix>`, as `(full ref name, commit id)`, sorted.
+    pub fn branches(&self, prefix: &str) -> Result<Vec<(String, String)>> {
+        let mut out = Vec::new();
+        for r in self
+            .inner
+            .references_glob(&format!("refs/heads/{prefix}*"))?
+        {
+            let r = r?;
+            if let (Ok(name), Ok(c)) = (r.name(), r.peel_to_commit()) {
+                out.push((name.to_string(), c.id().to_string()));
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    /// The commit `HEAD` resolves to, or `None` on an unborn branch.
+    pub fn head_commit(&self) -> Result<Option<String>> {
+        match self.inner.head() {
+            Ok(h) => Ok(Some(h.peel_to_commit()?.id().to_string())),
+            Err(e) if matches!(e.code(), ErrorCode::UnbornBranch | ErrorCode::NotFound) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The branch `HEAD` points at (`refs/heads/…`), if it is symbolic.
+    pub fn head_branch(&self) -> Option<String> {
+        let head = self.inner.find_reference("HEAD").ok()?;
+        head.symbolic_target().ok().flatten().map(str::to_string)
+    }
+}
