@@ -17,12 +17,12 @@ pub enum Error {
         place: String,
     },
     /// A file that could not be read or written.
-    #[error("{}: {message}", path.display())]
+    #[error("{}: {source}", path.display())]
     Io {
         /// The file.
         path: PathBuf,
         /// What went wrong.
-        message: String,
+        source: std::io::Error,
     },
     /// A named thing (a TU, a question batch) that does not exist.
     #[error("{0}")]

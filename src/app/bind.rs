@@ -23,7 +23,7 @@ fn write(dir: &Path, file: &str, bytes: &[u8]) -> Result<Output, Error> {
     let tmp = dir.join(format!(".{file}.{}.tmp", std::process::id()));
     let io = |p: &PathBuf, e: std::io::Error| Error::Io {
         path: p.clone(),
-        message: e.to_string(),
+        source: e,
     };
     std::fs::write(&tmp, bytes).map_err(|e| io(&tmp, e))?;
     std::fs::rename(&tmp, &target).map_err(|e| {
@@ -155,7 +155,7 @@ pub fn bind(ws: &Session, tag: &str, opts: &Options, out_dir: &Path) -> Result<B
     )?;
     std::fs::create_dir_all(out_dir).map_err(|e| Error::Io {
         path: out_dir.to_path_buf(),
-        message: e.to_string(),
+        source: e,
     })?;
     let mut outputs = Vec::new();
     for (v, bytes) in &rendered {

@@ -55,7 +55,7 @@ pub fn install(ws: &Session, exe: &Path, server: bool) -> Result<Vec<Installed>,
     let hooks: &[&str] = if server { &SERVER_HOOKS } else { &HOOKS };
     let io = |p: &Path, e: std::io::Error| Error::Io {
         path: p.to_path_buf(),
-        message: e.to_string(),
+        source: e,
     };
     std::fs::create_dir_all(&dir).map_err(|e| io(&dir, e))?;
     let mut out = Vec::new();
@@ -125,7 +125,7 @@ pub fn commit_msg(ws: &Session, message_file: &Path) -> Result<Stamp, Error> {
     let repo = &ws.repo;
     let io = |e: std::io::Error| Error::Io {
         path: message_file.to_path_buf(),
-        message: e.to_string(),
+        source: e,
     };
     let message = std::fs::read_to_string(message_file).map_err(io)?;
     if trailers::first(&trailers::parse(&message), "TU").is_some() {

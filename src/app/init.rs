@@ -145,7 +145,7 @@ fn create(
 ) -> Result<Initialized, Error> {
     let io = |path: &Path, e: std::io::Error| Error::Io {
         path: path.to_path_buf(),
-        message: e.to_string(),
+        source: e,
     };
     if dir.join("studio.toml").exists() {
         return Err(Error::Refused(format!(

@@ -214,7 +214,7 @@ impl Session {
         let path = self.active_file();
         let io = |e: std::io::Error| Error::Io {
             path: path.clone(),
-            message: e.to_string(),
+            source: e,
         };
         std::fs::create_dir_all(path.parent().unwrap_or(&path)).map_err(io)?;
         let tmp = path.with_extension("tmp");

@@ -111,7 +111,7 @@ fn edit(
     let path = dir.join(rel);
     let io = |e: std::io::Error| Error::Io {
         path: path.clone(),
-        message: e.to_string(),
+        source: e,
     };
     let text = std::fs::read_to_string(&path).map_err(io)?;
     if !text.contains(from) {
@@ -308,7 +308,7 @@ pub(super) fn run(ctx: &Ctx, args: DemoArgs) -> Result<Output, Error> {
     let mut made: Vec<String> = std::fs::read_dir(dir.join("dist"))
         .map_err(|e| Error::Io {
             path: dir.join("dist"),
-            message: e.to_string(),
+            source: e,
         })?
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())

@@ -84,7 +84,7 @@ fn stdin() -> Result<String, Error> {
     let mut input = String::new();
     std::io::Read::read_to_string(&mut std::io::stdin(), &mut input).map_err(|e| Error::Io {
         path: PathBuf::from("<stdin>"),
-        message: e.to_string(),
+        source: e,
     })?;
     Ok(input)
 }

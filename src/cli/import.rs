@@ -35,10 +35,7 @@ pub(super) fn run(ctx: &Ctx, args: ImportArgs) -> Result<Output, Error> {
         super::intent::read_stdin()?
     } else {
         let path = ctx.base.join(&file);
-        std::fs::read_to_string(&path).map_err(|e| Error::Io {
-            path,
-            message: e.to_string(),
-        })?
+        std::fs::read_to_string(&path).map_err(|e| Error::Io { path, source: e })?
     };
     let dir = ctx.base.join(into.unwrap_or_else(|| PathBuf::from(".")));
     let exe = std::env::current_exe().ok();

@@ -266,10 +266,7 @@ pub(super) fn run(ctx: &Ctx, args: IntentArgs) -> Result<Output, Error> {
     let text = match &args.file {
         Some(p) if p.as_os_str() != "-" => {
             let path = ctx.base.join(p);
-            std::fs::read_to_string(&path).map_err(|e| Error::Io {
-                path,
-                message: e.to_string(),
-            })?
+            std::fs::read_to_string(&path).map_err(|e| Error::Io { path, source: e })?
         }
         _ => read_stdin()?,
     };

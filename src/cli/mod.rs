@@ -316,13 +316,13 @@ pub(crate) fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<(
     let tmp = PathBuf::from(tmp);
     std::fs::write(&tmp, bytes).map_err(|e| Error::Io {
         path: tmp.clone(),
-        message: e.to_string(),
+        source: e,
     })?;
     std::fs::rename(&tmp, path).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
         Error::Io {
             path: path.to_path_buf(),
-            message: e.to_string(),
+            source: e,
         }
     })
 }

@@ -158,7 +158,7 @@ pub(super) fn play(ctx: &Ctx, args: PlayArgs) -> Result<Output, Error> {
             let path = ctx.base.join(p);
             let text = std::fs::read_to_string(&path).map_err(|e| Error::Io {
                 path: path.clone(),
-                message: e.to_string(),
+                source: e,
             })?;
             let save: Save = serde_json::from_str(&text).map_err(|e| {
                 Error::Usage(format!(
@@ -180,7 +180,7 @@ pub(super) fn play(ctx: &Ctx, args: PlayArgs) -> Result<Output, Error> {
             let path = ctx.base.join(script);
             let text = std::fs::read_to_string(&path).map_err(|e| Error::Io {
                 path: path.clone(),
-                message: e.to_string(),
+                source: e,
             })?;
             (script.clone(), text)
         };

@@ -61,10 +61,7 @@ fn asking(ctx: &Ctx, args: AskArgs) -> Result<Asking, Error> {
             super::intent::read_stdin()?
         } else {
             let path = ctx.base.join(file);
-            std::fs::read_to_string(&path).map_err(|e| Error::Io {
-                path,
-                message: e.to_string(),
-            })?
+            std::fs::read_to_string(&path).map_err(|e| Error::Io { path, source: e })?
         };
         let mut a = Asking::from_yaml(file, &text)?;
         if args.tu.is_some() {

@@ -102,7 +102,11 @@ impl Source for WorkDir {
                     .path()
                     .map(Path::to_path_buf)
                     .unwrap_or_else(|| self.root.clone()),
-                message: e.to_string(),
+                source: std::io::Error::new(
+                    e.io_error()
+                        .map_or(std::io::ErrorKind::Other, std::io::Error::kind),
+                    e.to_string(),
+                ),
             })?;
             if !entry.file_type().is_file() {
                 continue;
@@ -115,7 +119,7 @@ impl Source for WorkDir {
             if wanted(&rel) {
                 let bytes = std::fs::read(entry.path()).map_err(|e| Error::Io {
                     path: entry.path().to_path_buf(),
-                    message: e.to_string(),
+                    source: e,
                 })?;
                 out.push((rel, bytes));
             }
@@ -130,11 +134,11 @@ impl Source for WorkDir {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) if full.is_dir() => Err(Error::Io {
                 path: full,
-                message: format!("is a folder: {e}"),
+                source: std::io::Error::new(e.kind(), format!("is a folder: {e}")),
             }),
             Err(e) => Err(Error::Io {
                 path: full,
-                message: e.to_string(),
+                source: e,
             }),
         }
     }
@@ -323,7 +327,7 @@ fn parse_all(files: &[(Kind, String, Vec<u8>)]) -> Vec<Result<Artifact, Rejected
 pub fn find_root(start: &Path) -> Result<PathBuf, Error> {
     let start = std::fs::canonicalize(start).map_err(|e| Error::Io {
         path: start.to_path_buf(),
-        message: e.to_string(),
+        source: e,
     })?;
     let mut dir = Some(start.as_path());
     while let Some(d) = dir {
