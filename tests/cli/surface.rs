@@ -469,6 +469,10 @@ fn after_a_merge_snapshots_trace_status_feedback_reports_and_rollback_read_the_s
         .map(|(main, _)| main)
         .expect("the report's <main>");
     insta::assert_snapshot!("report_html_main", stable(&s, main));
+    // The page around `<main>` (head, style, closing tags), pinned apart so the
+    // dashboard's frame is held byte for byte too.
+    let frame = r.stdout.replace(main, "\n[MAIN]\n");
+    insta::assert_snapshot!("report_html_frame", stable(&s, &frame));
 
     let r = book(
         &s,
@@ -823,6 +827,8 @@ fn bind_graph_play_and_playtest_render_a_snapshot() {
     insta::assert_snapshot!("graph_mermaid", shows(&s, &r, 0));
     let r = book(&s, &["graph", "--format", "dot"]);
     insta::assert_snapshot!("graph_dot", shows(&s, &r, 0));
+    let r = book(&s, &["graph", "--format", "svg"]);
+    insta::assert_snapshot!("graph_svg", shows(&s, &r, 0));
 
     std::fs::write(s.join("book/route.txt"), "1\n1\n2\n1\n").expect("script");
     let r = book(&s, &["play", tag, "--script", "route.txt"]);
@@ -838,6 +844,13 @@ fn bind_graph_play_and_playtest_render_a_snapshot() {
     );
     insta::assert_snapshot!("playtest_json", shows(&s, &r, 0));
     assert_eq!(r.json()["sections_reached"], 5);
+    let r = book(
+        &s,
+        &[
+            "playtest", tag, "--random", "20", "--seed", "7", "--format", "html",
+        ],
+    );
+    insta::assert_snapshot!("playtest_html", shows(&s, &r, 0));
 }
 
 #[test]
