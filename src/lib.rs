@@ -19,6 +19,7 @@ pub mod roles;
 pub mod schema;
 pub mod story;
 pub mod studio;
+pub mod templates;
 pub mod trace;
 
 pub use error::Error;

@@ -846,111 +846,160 @@ impl Session {
         Ok(out.into_iter().map(|(_, l)| l).collect())
     }
 
-    /// A pull-request description for a TU, in Markdown.
+    /// A pull-request description for a TU, in Markdown: `templates/tu/pr-body.md`,
+    /// or the studio's own file of that path on hot.
     pub fn pr_body(&self, id: &str) -> Result<String, Error> {
+        use serde::Serialize;
+        /// A RACI row of the brief.
+        #[derive(Serialize)]
+        struct Raci {
+            label: &'static str,
+            roles: String,
+        }
+        /// What the brief says.
+        #[derive(Serialize)]
+        struct Brief {
+            raci: Vec<Raci>,
+            deliverables: Option<Vec<String>>,
+        }
+        /// One event of the TU's history.
+        #[derive(Serialize)]
+        struct Line {
+            date: String,
+            event: String,
+            summary: String,
+            steps: Option<String>,
+        }
+        /// A gate decision.
+        #[derive(Serialize)]
+        struct Gate<'a> {
+            date: &'a str,
+            decision: &'a str,
+            report: Option<&'a str>,
+        }
+        /// The template's context.
+        #[derive(Serialize)]
+        struct Body<'a> {
+            id: &'a str,
+            title: &'a str,
+            loop_id: &'a str,
+            state: String,
+            commits: usize,
+            brief: Option<Brief>,
+            timeline: Option<Vec<Line>>,
+            blockers: Vec<&'a str>,
+            files: &'a [String],
+            gates: Vec<Gate<'a>>,
+        }
+        const TEMPLATE: &str = "tu/pr-body.md";
+
         let d = self.show(id)?;
         let s = &d.summary;
-        let mut out = format!(
-            "## {} — {}\n\n",
-            s.id,
-            if s.title.is_empty() {
+        let brief = d
+            .brief
+            .as_ref()
+            .and_then(|(_, text)| crate::artifact::yaml::parse(text).ok())
+            .map(|node| {
+                let people = |k: &str| match node.get(k).map(|n| &n.value) {
+                    Some(crate::artifact::node::Value::Seq(items)) => items
+                        .iter()
+                        .filter_map(|i| i.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    Some(crate::artifact::node::Value::Str(v)) => v.clone(),
+                    _ => String::new(),
+                };
+                let raci = [
+                    ("Accountable", "owner_a"),
+                    ("Responsible", "responsible_r"),
+                    ("Consulted", "consulted_c"),
+                    ("Informed", "informed_i"),
+                ]
+                .into_iter()
+                .map(|(label, key)| Raci {
+                    label,
+                    roles: people(key),
+                })
+                .filter(|r| !r.roles.is_empty())
+                .collect();
+                let deliverables = node
+                    .get("deliverables")
+                    .and_then(|n| n.as_seq())
+                    .map(|items| {
+                        items
+                            .iter()
+                            .map(|i| match i.as_str() {
+                                Some(t) => t.to_string(),
+                                None => {
+                                    let kind = i.str_at("kind").unwrap_or("?");
+                                    let desc = i
+                                        .str_at("description")
+                                        .map(|d| format!(" — {d}"))
+                                        .unwrap_or_default();
+                                    format!("{kind}{desc}")
+                                }
+                            })
+                            .collect()
+                    });
+                Brief { raci, deliverables }
+            });
+        let timeline = d.record.as_ref().map(|rec| {
+            rec.events
+                .iter()
+                .map(|e| {
+                    let steps = e.values("Step");
+                    Line {
+                        date: date::ymd(e.time, 0),
+                        event: e.event.to_string(),
+                        summary: e.summary.clone(),
+                        steps: (!steps.is_empty()).then(|| steps.join(", ")),
+                    }
+                })
+                .collect()
+        });
+        let body = Body {
+            id: &s.id,
+            title: if s.title.is_empty() {
                 "(no brief)"
             } else {
                 &s.title
-            }
-        );
-        out.push_str(&format!(
-            "**Loop:** `{}` · **State:** {} · **Commits:** {}\n\n",
-            s.loop_id, s.state, s.commits
-        ));
-        if let Some((_, text)) = &d.brief
-            && let Ok(node) = crate::artifact::yaml::parse(text)
-        {
-            let people = |k: &str| match node.get(k).map(|n| &n.value) {
-                Some(crate::artifact::node::Value::Seq(items)) => items
-                    .iter()
-                    .filter_map(|i| i.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                Some(crate::artifact::node::Value::Str(v)) => v.clone(),
-                _ => String::new(),
-            };
-            out.push_str("| RACI | roles |\n|---|---|\n");
-            for (label, key) in [
-                ("Accountable", "owner_a"),
-                ("Responsible", "responsible_r"),
-                ("Consulted", "consulted_c"),
-                ("Informed", "informed_i"),
-            ] {
-                let v = people(key);
-                if !v.is_empty() {
-                    out.push_str(&format!("| {label} | {v} |\n"));
-                }
-            }
-            out.push('\n');
-            if let Some(items) = node.get("deliverables").and_then(|n| n.as_seq()) {
-                out.push_str("### Deliverables\n\n");
-                for i in items {
-                    let line = match i.as_str() {
-                        Some(t) => t.to_string(),
-                        None => {
-                            let kind = i.str_at("kind").unwrap_or("?");
-                            let desc = i
-                                .str_at("description")
-                                .map(|d| format!(" — {d}"))
-                                .unwrap_or_default();
-                            format!("{kind}{desc}")
-                        }
-                    };
-                    out.push_str(&format!("- [ ] {line}\n"));
-                }
-                out.push('\n');
-            }
-        }
-        if let Some(rec) = &d.record {
-            out.push_str("### Timeline\n\n");
-            for e in &rec.events {
-                let mut line =
-                    format!("- {} **{}** — {}", date::ymd(e.time, 0), e.event, e.summary);
-                let steps = e.values("Step");
-                if !steps.is_empty() {
-                    line.push_str(&format!(" (steps: {})", steps.join(", ")));
-                }
-                out.push_str(&line);
-                out.push('\n');
-            }
-            out.push('\n');
-        }
-        let current: Vec<&(String, String, bool)> = d.blockers.iter().filter(|b| b.2).collect();
-        if !current.is_empty() {
-            out.push_str("### Open blockers\n\n");
-            for b in current {
-                out.push_str(&format!("- {}\n", b.1));
-            }
-            out.push('\n');
-        }
-        if !d.files.is_empty() {
-            out.push_str("### Files touched\n\n");
-            for f in &d.files {
-                out.push_str(&format!("- `{f}`\n"));
-            }
-            out.push('\n');
-        }
-        if !d.gates.is_empty() {
-            out.push_str("### Gatechecks\n\n");
-            for (date, decision, report) in &d.gates {
-                out.push_str(&format!(
-                    "- {date}: {decision}{}\n",
-                    report
-                        .as_ref()
-                        .map(|r| format!(" ({r})"))
-                        .unwrap_or_default()
-                ));
-            }
-            out.push('\n');
-        }
-        out.push_str(&format!("TU: {}\n", s.id));
-        Ok(out)
+            },
+            loop_id: &s.loop_id,
+            state: s.state.to_string(),
+            commits: s.commits,
+            brief,
+            timeline,
+            blockers: d
+                .blockers
+                .iter()
+                .filter(|b| b.2)
+                .map(|b| b.1.as_str())
+                .collect(),
+            files: &d.files,
+            gates: d
+                .gates
+                .iter()
+                .map(|(date, decision, report)| Gate {
+                    date,
+                    decision,
+                    report: report.as_deref(),
+                })
+                .collect(),
+        };
+        // A studio may word its pull requests its own way, with its own template on hot.
+        let own = match self.repo.ref_target(&self.hot_ref())? {
+            Some(hot) => self
+                .repo
+                .blob_at(&hot, &format!("templates/{TEMPLATE}"))?
+                .map(|b| {
+                    String::from_utf8(b).map_err(|_| {
+                        Error::Usage(format!("templates/{TEMPLATE} on hot is not UTF-8"))
+                    })
+                })
+                .transpose()?,
+            None => None,
+        };
+        crate::templates::document(TEMPLATE, &body, own.as_deref().map(|t| ("hot's", t)))
     }
 }
 
