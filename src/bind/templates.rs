@@ -1,6 +1,7 @@
 //! The binder's templates (tera 2, autoescaping on for `.html`, `.xhtml` and `.xml`):
 //! embedded from `templates/bind/`, each overridable by a file of the same name under
-//! `templates/bind/` in the snapshot being bound.
+//! `templates/bind/` in the snapshot being bound. Compiling and rendering is the shared
+//! loader's, [`crate::templates`].
 
 use std::collections::BTreeMap;
 
@@ -27,34 +28,25 @@ pub const EMBEDDED: [(&str, &str); 5] = [
     ),
 ];
 
-/// A compiled set of templates.
-pub struct Templates {
-    tera: tera::Tera,
-}
+/// The binder's compiled templates: [`crate::templates::Templates`] over
+/// `templates/bind/`, with tera's HTML escaping.
+pub struct Templates(crate::templates::Templates);
 
 impl Templates {
     /// Compiles the embedded templates, replaced by `overrides` (name → text) where given.
     pub fn load(overrides: &BTreeMap<String, String>) -> Result<Templates, Error> {
-        let mut tera = tera::Tera::new();
-        tera.autoescape_on(vec![".html", ".xhtml", ".xml"]);
-        for (name, text) in EMBEDDED {
-            let (text, whose) = match overrides.get(name) {
-                Some(own) => (own.as_str(), "the snapshot's"),
-                None => (text, "the embedded"),
-            };
-            tera.add_raw_template(name, text).map_err(|e| {
-                Error::Usage(format!(
-                    "{whose} template templates/bind/{name} does not compile: {e}"
-                ))
-            })?;
-        }
-        Ok(Templates { tera })
+        crate::templates::Templates::load(
+            "templates/bind/",
+            &EMBEDDED,
+            overrides,
+            "the snapshot's",
+            crate::templates::Escape::Html,
+        )
+        .map(Templates)
     }
 
     /// Renders one template.
     pub fn render(&self, name: &str, cx: &tera::Context) -> Result<String, Error> {
-        self.tera
-            .render(name, cx)
-            .map_err(|e| Error::Usage(format!("rendering templates/bind/{name} failed: {e}")))
+        self.0.render(name, cx)
     }
 }
