@@ -15,8 +15,10 @@ use crate::error::Error;
 const AUTOESCAPED: [&str; 4] = [".html", ".xhtml", ".xml", ".svg"];
 
 /// The documents other than the bound views, by their path under `templates/`.
-pub const DOCUMENTS: [(&str, &str); 1] =
-    [("tu/pr-body.md", include_str!("../templates/tu/pr-body.md"))];
+pub const DOCUMENTS: [(&str, &str); 2] = [
+    ("graph/map.svg", include_str!("../templates/graph/map.svg")),
+    ("tu/pr-body.md", include_str!("../templates/tu/pr-body.md")),
+];
 
 /// How values are escaped in the markup templates of a set.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -30,7 +30,7 @@ pub(super) fn run(ctx: &Ctx, args: GraphArgs) -> Result<Output, Error> {
     let text = match ctx.exports.as_deref().unwrap_or("mermaid") {
         "mermaid" => map::mermaid(&story, &found),
         "dot" => map::dot(&story, &found),
-        "svg" => map::svg(&story, &found),
+        "svg" => map::svg(&story, &found)?,
         other => {
             return Err(Error::Usage(format!(
                 "`--format {other}`: the story map is mermaid, dot or svg"

@@ -1,12 +1,16 @@
 //! The story map: sections as nodes (hubs, keystones and endings marked), choices as
 //! edges, gated edges labelled with their codewords, and sections the gated search
-//! cannot reach highlighted — as Mermaid, Graphviz DOT, or an SVG drawn here (a layered
-//! layout by distance from the start, so no Graphviz is needed).
+//! cannot reach highlighted — as Mermaid, Graphviz DOT, or an SVG laid out here
+//! (layers by distance from the start, so no Graphviz is needed) and drawn by the
+//! template `templates/graph/map.svg`.
 
 use std::collections::VecDeque;
 
+use serde::Serialize;
+
 use super::reach::Reach;
 use super::{Choice, Story};
+use crate::error::Error;
 
 fn gate_label(c: &Choice) -> Option<String> {
     let mut parts: Vec<String> = c.requires.iter().map(|m| m.id.clone()).collect();
@@ -105,16 +109,55 @@ pub fn dot(story: &Story, reach: &Reach) -> String {
     o
 }
 
-fn xml(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+/// Where a gated choice's codewords are written.
+#[derive(Serialize)]
+struct GateLabel {
+    text: String,
+    x: String,
+    y: String,
 }
 
-/// An SVG drawing: layers by breadth-first distance from the start, sections not
-/// reachable ignoring gates in a last layer.
-pub fn svg(story: &Story, reach: &Reach) -> String {
+/// A choice drawn as a line, coordinates in SVG units (one decimal).
+#[derive(Serialize)]
+struct Edge {
+    x1: String,
+    y1: String,
+    x2: String,
+    y2: String,
+    /// The codewords that gate it (none for an open choice).
+    gate: Option<GateLabel>,
+}
+
+/// A section drawn as a box.
+#[derive(Serialize)]
+struct Node {
+    title: String,
+    kind: &'static str,
+    x: String,
+    y: String,
+    /// The centre of its label.
+    cx: String,
+    cy: String,
+    /// The title cut to what fits in the box.
+    label: String,
+    reached: bool,
+    start: bool,
+}
+
+/// The drawing's context: `templates/graph/map.svg` lays it out.
+#[derive(Serialize)]
+struct Drawing {
+    width: String,
+    height: String,
+    box_width: String,
+    box_height: String,
+    edges: Vec<Edge>,
+    nodes: Vec<Node>,
+}
+
+/// An SVG drawing (`templates/graph/map.svg`): layers by breadth-first distance from
+/// the start, sections not reachable ignoring gates in a last layer.
+pub fn svg(story: &Story, reach: &Reach) -> Result<String, Error> {
     let n = story.sections.len();
     let mut layer = vec![usize::MAX; n];
     if let Some(s) = story.start {
@@ -161,57 +204,51 @@ pub fn svg(story: &Story, reach: &Reach) -> String {
             );
         }
     }
-    let mut o = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width:.0}\" height=\"{height:.0}\" viewBox=\"0 0 {width:.0} {height:.0}\" font-family=\"serif\" font-size=\"12\" role=\"img\" aria-label=\"Story map\">\n<title>Story map</title>\n<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"6\" markerHeight=\"6\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#555\"/></marker></defs>\n<rect width=\"100%\" height=\"100%\" fill=\"#fbf8f2\"/>\n"
-    );
+    let mut edges = Vec::new();
     for (i, s) in story.sections.iter().enumerate() {
         for c in &s.choices {
             let Some(t) = c.target else { continue };
             let (x1, y1) = (pos[i].0 + w / 2.0, pos[i].1 + h);
             let (x2, y2) = (pos[t].0 + w / 2.0, pos[t].1);
-            let dash = if gate_label(c).is_some() {
-                " stroke-dasharray=\"4 3\""
-            } else {
-                ""
-            };
-            o.push_str(&format!(
-                "<line x1=\"{x1:.1}\" y1=\"{y1:.1}\" x2=\"{x2:.1}\" y2=\"{y2:.1}\" stroke=\"#555\"{dash} marker-end=\"url(#arrow)\"/>\n"
-            ));
-            if let Some(g) = gate_label(c) {
-                o.push_str(&format!(
-                    "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"9\" fill=\"#7a3b0c\" text-anchor=\"middle\">{}</text>\n",
-                    (x1 + x2) / 2.0,
-                    (y1 + y2) / 2.0,
-                    xml(&g)
-                ));
-            }
+            edges.push(Edge {
+                x1: format!("{x1:.1}"),
+                y1: format!("{y1:.1}"),
+                x2: format!("{x2:.1}"),
+                y2: format!("{y2:.1}"),
+                gate: gate_label(c).map(|text| GateLabel {
+                    text,
+                    x: format!("{:.1}", (x1 + x2) / 2.0),
+                    y: format!("{:.1}", (y1 + y2) / 2.0),
+                }),
+            });
         }
     }
-    for (i, s) in story.sections.iter().enumerate() {
-        let (x, y) = pos[i];
-        let (fill, rx) = match kind(story, i) {
-            "ending" => ("#e6efe0", 20.0),
-            "keystone" => ("#f3e1c7", 4.0),
-            "hub" => ("#e3e8f3", 12.0),
-            _ => ("#ffffff", 4.0),
-        };
-        let stroke = if !reach.reached[i] {
-            " stroke=\"#c00\" stroke-width=\"3\" stroke-dasharray=\"6 3\""
-        } else if story.start == Some(i) {
-            " stroke=\"#060\" stroke-width=\"3\""
-        } else {
-            " stroke=\"#333\""
-        };
-        let title: String = s.title.chars().take(24).collect();
-        o.push_str(&format!(
-            "<g><title>{} ({})</title><rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w}\" height=\"{h}\" rx=\"{rx}\" fill=\"{fill}\"{stroke}/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text></g>\n",
-            xml(&s.title),
-            kind(story, i),
-            x + w / 2.0,
-            y + h / 2.0 + 4.0,
-            xml(&title)
-        ));
-    }
-    o.push_str("</svg>\n");
-    o
+    let nodes = story
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let (x, y) = pos[i];
+            Node {
+                title: s.title.clone(),
+                kind: kind(story, i),
+                x: format!("{x:.1}"),
+                y: format!("{y:.1}"),
+                cx: format!("{:.1}", x + w / 2.0),
+                cy: format!("{:.1}", y + h / 2.0 + 4.0),
+                label: s.title.chars().take(24).collect(),
+                reached: reach.reached[i],
+                start: story.start == Some(i),
+            }
+        })
+        .collect();
+    let drawing = Drawing {
+        width: format!("{width:.0}"),
+        height: format!("{height:.0}"),
+        box_width: format!("{w}"),
+        box_height: format!("{h}"),
+        edges,
+        nodes,
+    };
+    crate::templates::document("graph/map.svg", &drawing, None)
 }
