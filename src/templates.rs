@@ -15,7 +15,11 @@ use crate::error::Error;
 const AUTOESCAPED: [&str; 4] = [".html", ".xhtml", ".xml", ".svg"];
 
 /// The documents other than the bound views, by their path under `templates/`.
-pub const DOCUMENTS: [(&str, &str); 2] = [
+pub const DOCUMENTS: [(&str, &str); 3] = [
+    (
+        "play/playtest.html",
+        include_str!("../templates/play/playtest.html"),
+    ),
     ("graph/map.svg", include_str!("../templates/graph/map.svg")),
     ("tu/pr-body.md", include_str!("../templates/tu/pr-body.md")),
 ];

@@ -303,7 +303,7 @@ pub(super) fn playtest(ctx: &Ctx, args: PlaytestArgs) -> Result<Output, Error> {
     );
     let text = match format {
         "json" => serde_json::to_string_pretty(&r).unwrap_or_default() + "\n",
-        "html" => playtest::html(&r),
+        "html" => playtest::html(&r)?,
         _ => playtest::human(&r),
     };
     let mut stdout = super::emit(ctx, args.out.as_deref(), text)?;

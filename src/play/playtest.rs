@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::Playable;
-use crate::bind::xhtml::escape;
+use crate::error::Error;
 
 /// How to playtest.
 #[derive(Clone, Copy, Debug)]
@@ -354,109 +354,157 @@ pub fn human(r: &Report) -> String {
     o
 }
 
-/// The report as one self-contained HTML page with a coverage chart (inline SVG).
-pub fn html(r: &Report) -> String {
-    let mut o =
-        String::from("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-    let _ = writeln!(o, "<title>Playtest of {}</title>", escape(&r.tag));
-    o.push_str("<style>body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:0 auto;padding:1rem}table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:.2rem .6rem;text-align:left}svg{max-width:100%;height:auto}</style>\n</head>\n<body>\n<main>\n");
-    let _ = writeln!(o, "<h1>Playtest of {}</h1>", escape(&r.tag));
-    let _ = writeln!(
-        o,
-        "<p>{} run(s), seed {}, at most {} steps. Sections reached: {} of {}. Choices taken: {} of {}. Mean steps: {}.</p>",
-        r.runs,
-        r.seed,
-        r.max_steps,
-        r.sections_reached,
-        r.sections,
-        r.choices_taken,
-        r.choices,
-        r.mean_steps
-    );
+/// One bin of the coverage strip: sections in reading order, shaded by the share of
+/// runs that reached the most visited of them.
+#[derive(Serialize)]
+struct Bin<'a> {
+    x: usize,
+    /// Lightness, percent (no decimals).
+    light: String,
+    /// The bin's first section.
+    first: &'a str,
+    /// Whether the bin holds more sections than its first.
+    more: bool,
+    /// Share of runs, percent (no decimals).
+    share: String,
+}
+
+/// The coverage strip.
+#[derive(Serialize)]
+struct Coverage<'a> {
+    width: usize,
+    view_width: usize,
+    height: usize,
+    bins: Vec<Bin<'a>>,
+}
+
+/// One ending's bar.
+#[derive(Serialize)]
+struct Bar<'a> {
+    section: &'a str,
+    runs: usize,
+    y: usize,
+    text_y: usize,
+    width: usize,
+    count_x: usize,
+}
+
+/// The endings chart.
+#[derive(Serialize)]
+struct Endings<'a> {
+    height: usize,
+    bars: Vec<Bar<'a>>,
+}
+
+/// One step of a stuck run's route.
+#[derive(Serialize)]
+struct Step<'a> {
+    section: &'a str,
+    label: &'a str,
+}
+
+/// Where runs got stuck.
+#[derive(Serialize)]
+struct StuckAt<'a> {
+    section: &'a str,
+    runs: usize,
+    route: Vec<Step<'a>>,
+}
+
+/// The page's context: `templates/play/playtest.html` lays it out.
+#[derive(Serialize)]
+struct Page<'a> {
+    tag: &'a str,
+    runs: usize,
+    seed: u64,
+    max_steps: usize,
+    sections: usize,
+    sections_reached: usize,
+    choices: usize,
+    choices_taken: usize,
+    mean_steps: String,
+    coverage: Coverage<'a>,
+    endings: Endings<'a>,
+    stuck: Vec<StuckAt<'a>>,
+    notes: &'a [Note],
+}
+
+/// The report as one self-contained HTML page with a coverage chart (inline SVG), laid
+/// out by `templates/play/playtest.html`.
+pub fn html(r: &Report) -> Result<String, Error> {
     // Coverage strip: sections in reading order, binned, shaded by the share of runs.
     let bins = r.coverage.len().clamp(1, 200);
     let per = r.coverage.len().div_ceil(bins).max(1);
     let (w, h) = (4 * bins.div_ceil(1), 40);
-    let _ = write!(
-        o,
-        "<h2>Coverage</h2>\n<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 {w} {h}\" width=\"{}\" height=\"{h}\"><title>Share of runs reaching each section, in reading order</title>",
-        w.max(200)
-    );
-    for (b, chunk) in r.coverage.chunks(per).enumerate() {
-        let share = chunk.iter().map(|c| c.runs).max().unwrap_or(0) as f64 / r.runs.max(1) as f64;
-        let light = 95.0 - 60.0 * share;
-        let first = &chunk[0].section;
-        let _ = write!(
-            o,
-            "<rect x=\"{}\" y=\"0\" width=\"4\" height=\"{h}\" fill=\"hsl(210,70%,{light:.0}%)\"><title>{}{}: {:.0} %</title></rect>",
-            b * 4,
-            escape(first),
-            if chunk.len() > 1 { " …" } else { "" },
-            share * 100.0
-        );
-    }
-    o.push_str("</svg>\n");
-    o.push_str("<h2>Endings</h2>\n");
-    if r.endings.is_empty() {
-        o.push_str("<p>No run reached an ending.</p>\n");
-    } else {
-        let max = r.endings.iter().map(|e| e.runs).max().unwrap_or(1).max(1);
-        let rows = r.endings.len();
-        let _ = write!(
-            o,
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 560 {}\" width=\"560\" height=\"{}\"><title>Runs reaching each ending</title>",
-            rows * 24 + 6,
-            rows * 24 + 6
-        );
-        for (i, e) in r.endings.iter().enumerate() {
-            let bw = e.runs * 340 / max;
-            let y = 3 + i * 24;
-            let _ = write!(
-                o,
-                "<text x=\"175\" y=\"{}\" font-size=\"12\" text-anchor=\"end\">{}</text><rect x=\"180\" y=\"{y}\" width=\"{}\" height=\"18\" fill=\"#6a1b9a\"><title>{}: {}</title></rect><text x=\"{}\" y=\"{}\" font-size=\"12\">{}</text>",
-                y + 14,
-                escape(&e.section),
-                bw.max(1),
-                escape(&e.section),
-                e.runs,
-                185 + bw,
-                y + 14,
-                e.runs
-            );
-        }
-        o.push_str("</svg>\n");
-    }
-    if !r.stuck.is_empty() {
-        o.push_str("<h2>Stuck</h2>\n<ul>");
-        for s in &r.stuck {
-            let route: Vec<String> = s
-                .route
-                .iter()
-                .map(|(sec, label)| format!("{} → “{}”", escape(sec), escape(label)))
-                .collect();
-            let _ = write!(
-                o,
-                "<li>{} ({} run(s)) via {}</li>",
-                escape(&s.section),
-                s.runs,
-                route.join(", ")
-            );
-        }
-        o.push_str("</ul>\n");
-    }
-    if !r.notes.is_empty() {
-        o.push_str("<h2>Notes</h2>\n<table><tr><th>tag</th><th>section</th><th>note</th></tr>");
-        for n in &r.notes {
-            let _ = write!(
-                o,
-                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-                n.tag,
-                escape(&n.section),
-                escape(&n.message)
-            );
-        }
-        o.push_str("</table>\n");
-    }
-    o.push_str("</main>\n</body>\n</html>\n");
-    o
+    let coverage = Coverage {
+        width: w.max(200),
+        view_width: w,
+        height: h,
+        bins: r
+            .coverage
+            .chunks(per)
+            .enumerate()
+            .map(|(b, chunk)| {
+                let share =
+                    chunk.iter().map(|c| c.runs).max().unwrap_or(0) as f64 / r.runs.max(1) as f64;
+                let light = 95.0 - 60.0 * share;
+                Bin {
+                    x: b * 4,
+                    light: format!("{light:.0}"),
+                    first: &chunk[0].section,
+                    more: chunk.len() > 1,
+                    share: format!("{:.0}", share * 100.0),
+                }
+            })
+            .collect(),
+    };
+    let max = r.endings.iter().map(|e| e.runs).max().unwrap_or(1).max(1);
+    let endings = Endings {
+        height: r.endings.len() * 24 + 6,
+        bars: r
+            .endings
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let bw = e.runs * 340 / max;
+                let y = 3 + i * 24;
+                Bar {
+                    section: &e.section,
+                    runs: e.runs,
+                    y,
+                    text_y: y + 14,
+                    width: bw.max(1),
+                    count_x: 185 + bw,
+                }
+            })
+            .collect(),
+    };
+    let page = Page {
+        tag: &r.tag,
+        runs: r.runs,
+        seed: r.seed,
+        max_steps: r.max_steps,
+        sections: r.sections,
+        sections_reached: r.sections_reached,
+        choices: r.choices,
+        choices_taken: r.choices_taken,
+        mean_steps: r.mean_steps.to_string(),
+        coverage,
+        endings,
+        stuck: r
+            .stuck
+            .iter()
+            .map(|s| StuckAt {
+                section: &s.section,
+                runs: s.runs,
+                route: s
+                    .route
+                    .iter()
+                    .map(|(section, label)| Step { section, label })
+                    .collect(),
+            })
+            .collect(),
+        notes: &r.notes,
+    };
+    crate::templates::document("play/playtest.html", &page, None)
 }
