@@ -290,6 +290,44 @@ fn a_tu_taken_to_cold_reads_the_same_at_every_step() {
 }
 
 #[test]
+fn a_studio_words_its_pull_requests_with_its_own_template_on_hot() {
+    let s = merged();
+    let id = "TU-2026-11-26-SS01";
+    let own = s.join("book/templates/tu/pr-body.md");
+    std::fs::create_dir_all(own.parent().expect("folder")).expect("mkdir");
+    std::fs::write(
+        &own,
+        "{{ id }} <{{ state }}>{% for f in files %} {{ f }}{% endfor %}\n",
+    )
+    .expect("write");
+    s.git("book", &["add", "templates"]);
+    s.git(
+        "book",
+        &["commit", "-q", "--no-verify", "-m", "Own PR body"],
+    );
+    let r = ok(book(&s, &["tu", "pr-body", id]));
+    assert_eq!(
+        r.stdout,
+        format!(
+            "{id} <cold-merged> gate/GK-2026-11-26-01.yaml sections/dusk-bell.md tus/{id}.yaml\n"
+        ),
+        "hot's template, and no HTML escaping in Markdown"
+    );
+    std::fs::write(&own, "{{ id ").expect("write");
+    s.git(
+        "book",
+        &["commit", "-q", "--no-verify", "-am", "Broken PR body"],
+    );
+    let r = book(&s, &["tu", "pr-body", id]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr
+            .contains("hot's template templates/tu/pr-body.md does not compile"),
+        "{r:?}"
+    );
+}
+
+#[test]
 fn a_side_tu_is_updated_deferred_submitted_and_rejected_with_clear_output() {
     let s = sample();
     let r = book(
