@@ -15,7 +15,11 @@ use crate::error::Error;
 const AUTOESCAPED: [&str; 4] = [".html", ".xhtml", ".xml", ".svg"];
 
 /// The documents other than the bound views, by their path under `templates/`.
-pub const DOCUMENTS: [(&str, &str); 3] = [
+pub const DOCUMENTS: [(&str, &str); 4] = [
+    (
+        "report/dashboard.html",
+        include_str!("../templates/report/dashboard.html"),
+    ),
     (
         "play/playtest.html",
         include_str!("../templates/play/playtest.html"),

@@ -36,7 +36,7 @@ pub(super) fn run(ctx: &Ctx, args: ReportArgs) -> Result<Output, Error> {
             s.push('\n');
             s
         }
-        "html" => report::html::render(&r, &ws.config.title),
+        "html" => report::html::render(&r, &ws.config.title, None)?,
         _ => human(&r),
     };
     Ok(Output {
