@@ -98,6 +98,24 @@ impl Session {
         }
     }
 
+    /// The studio's own `templates/<name>` on hot, which replaces the embedded template
+    /// of that name (`None` when hot has none).
+    pub fn hot_template(&self, name: &str) -> Result<Option<String>, Error> {
+        let Some(hot) = self
+            .repo
+            .ref_target(&format!("refs/heads/{}", self.config.hot))?
+        else {
+            return Ok(None);
+        };
+        self.repo
+            .blob_at(&hot, &format!("templates/{name}"))?
+            .map(|b| {
+                String::from_utf8(b)
+                    .map_err(|_| Error::Usage(format!("templates/{name} on hot is not UTF-8")))
+            })
+            .transpose()
+    }
+
     /// The studio's history (hot, cold and `tu/*`), walked once per session while the
     /// tips stay where they were (a write of this session moves a tip, and the next
     /// call walks again).

@@ -987,18 +987,7 @@ impl Session {
                 .collect(),
         };
         // A studio may word its pull requests its own way, with its own template on hot.
-        let own = match self.repo.ref_target(&self.hot_ref())? {
-            Some(hot) => self
-                .repo
-                .blob_at(&hot, &format!("templates/{TEMPLATE}"))?
-                .map(|b| {
-                    String::from_utf8(b).map_err(|_| {
-                        Error::Usage(format!("templates/{TEMPLATE} on hot is not UTF-8"))
-                    })
-                })
-                .transpose()?,
-            None => None,
-        };
+        let own = self.hot_template(TEMPLATE)?;
         crate::templates::document(TEMPLATE, &body, own.as_deref().map(|t| ("hot's", t)))
     }
 }

@@ -28,7 +28,6 @@ pub(super) fn run(ctx: &Ctx, args: ReportArgs) -> Result<Output, Error> {
         )));
     }
     let ws = ctx.session()?;
-    let _repo = &ws.repo;
     let r = crate::app::report::compute(ws, args.since.as_deref())?;
     let text = match format {
         "json" => {
@@ -36,7 +35,10 @@ pub(super) fn run(ctx: &Ctx, args: ReportArgs) -> Result<Output, Error> {
             s.push('\n');
             s
         }
-        "html" => report::html::render(&r, &ws.config.title, None)?,
+        "html" => {
+            let own = ws.hot_template(report::html::TEMPLATE)?;
+            report::html::render(&r, &ws.config.title, own.as_deref())?
+        }
         _ => human(&r),
     };
     Ok(Output {

@@ -944,3 +944,34 @@ fn refusals_name_the_problem_on_stderr_with_their_exit_code() {
     let r = book(&s, &["-C", "nowhere", "status"]);
     insta::assert_snapshot!("error_no_such_folder", shows(&s, &r, 2));
 }
+
+#[test]
+fn a_studio_lays_out_its_dashboard_with_its_own_template_on_hot() {
+    let s = merged();
+    let own = s.join("book/templates/report/dashboard.html");
+    std::fs::create_dir_all(own.parent().expect("folder")).expect("mkdir");
+    std::fs::write(&own, "<p>{{ studio }} & hot {{ hot }}</p>\n").expect("write");
+    s.git("book", &["add", "templates"]);
+    s.git(
+        "book",
+        &["commit", "-q", "--no-verify", "-m", "Own dashboard"],
+    );
+    let r = ok(book(&s, &["report", "--format", "html"]));
+    assert_eq!(
+        stable(&s, &r.stdout),
+        "<p>The Ninth Lamp & hot [ID]</p>\n",
+        "hot's template replaces the embedded one"
+    );
+    std::fs::write(&own, "{{ studio ").expect("write");
+    s.git(
+        "book",
+        &["commit", "-q", "--no-verify", "-am", "Broken dashboard"],
+    );
+    let r = book(&s, &["report", "--format", "html"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr
+            .contains("hot's template templates/report/dashboard.html does not compile"),
+        "{r:?}"
+    );
+}
