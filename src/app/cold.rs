@@ -356,7 +356,7 @@ pub fn blocking(report: &Report) -> Vec<&Finding> {
 }
 
 /// What `rollback` made.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct RolledBack {
     /// The TU that carries the rollback.
     pub tu: String,

@@ -122,7 +122,7 @@ pub fn table(ws: &Session) -> Result<Table, Error> {
 }
 
 /// A conflict as history tells it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Conflict {
     /// `C-YYYY-MM-DD-NN`.
     pub id: String,
@@ -131,6 +131,7 @@ pub struct Conflict {
     /// What it is about, in words.
     pub topic: String,
     /// The table's topic it fell under (`world_rules`), if any.
+    #[serde(rename = "about")]
     pub kind: Option<String>,
     /// The TU it concerns.
     pub tu: Option<String>,

@@ -6,7 +6,7 @@ use crate::error::Error;
 use crate::trace::trailers;
 
 /// A recorded signal.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Recorded {
     /// The score, 1 to 5.
     pub score: u8,

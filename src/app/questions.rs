@@ -100,7 +100,7 @@ pub fn ask_which_loop(
 }
 
 /// One option of a question.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Choice {
     /// The key an answer names (`a`).
     pub key: String,
@@ -111,7 +111,7 @@ pub struct Choice {
 }
 
 /// One question of a batch.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Question {
     /// Its id within the batch (a slug).
     pub id: String,

@@ -52,7 +52,7 @@ pub struct Listed {
 }
 
 /// What a wake or dormant commit did.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Changed {
     /// Role id.
     pub role: &'static str,
@@ -60,8 +60,21 @@ pub struct Changed {
     pub state: &'static str,
     /// The commit on hot.
     pub commit: String,
-    /// Open TUs whose brief got the role's deferral tag.
+    /// Open TUs whose brief got the role's deferral tag: (TU, tag), as `{"tu", "tag"}`.
+    #[serde(serialize_with = "deferred_json")]
     pub deferred: Vec<(String, String)>,
+}
+
+fn deferred_json<S: serde::Serializer>(
+    deferred: &[(String, String)],
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    #[derive(serde::Serialize)]
+    struct Deferred<'a> {
+        tu: &'a str,
+        tag: &'a str,
+    }
+    s.collect_seq(deferred.iter().map(|(tu, tag)| Deferred { tu, tag }))
 }
 
 /// The deferral tag an optional role's sleep leaves on open TUs that need it.

@@ -12,7 +12,7 @@ use crate::trace::lifecycle::State;
 use crate::trace::trailers;
 
 /// The last `Gate:` decision recorded in history.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct GateDecision {
     /// pass, conditional or block.
     pub decision: String,

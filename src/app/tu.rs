@@ -42,7 +42,7 @@ pub struct OpenRequest<'a> {
 }
 
 /// What `tu open` made.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Opened {
     /// The new TU id.
     pub id: String,
@@ -53,11 +53,12 @@ pub struct Opened {
     /// The review branch, when made.
     pub branch: Option<String>,
     /// Whether `HEAD` was moved onto the review branch.
+    #[serde(skip)]
     pub switched: bool,
 }
 
 /// What an event command recorded.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Recorded {
     /// The TU.
     pub id: String,
@@ -66,6 +67,7 @@ pub struct Recorded {
     /// State before.
     pub from: State,
     /// State after.
+    #[serde(rename = "state")]
     pub to: State,
     /// The new commit.
     pub commit: String,
@@ -89,13 +91,14 @@ pub struct Checkpoint {
 }
 
 /// One line of `tu list`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Summary {
     /// TU id.
     pub id: String,
     /// Brief title (empty when the brief is missing).
     pub title: String,
     /// Loop id.
+    #[serde(rename = "loop")]
     pub loop_id: String,
     /// Shown state.
     pub state: State,
@@ -127,7 +130,7 @@ pub struct Detail {
 }
 
 /// A TU that touched a file.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Lineage {
     /// TU id.
     pub id: String,

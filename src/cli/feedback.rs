@@ -2,7 +2,7 @@
 
 use clap::Args;
 
-use super::{Ctx, Format, Output};
+use super::{Ctx, Format, Output, json_line};
 use crate::app::feedback;
 use crate::error::Error;
 
@@ -21,17 +21,7 @@ pub(super) fn run(ctx: &Ctx, args: FeedbackArgs) -> Result<Output, Error> {
     let ws = ctx.session()?;
     let r = feedback::record(ws, args.score, args.note.as_deref())?;
     let stdout = match ctx.format {
-        Format::Json => {
-            let mut s = serde_json::json!({
-                "score": r.score,
-                "milestone": r.milestone,
-                "commit": r.commit,
-                "branch": r.branch,
-            })
-            .to_string();
-            s.push('\n');
-            s
-        }
+        Format::Json => json_line(&r),
         Format::Human | Format::Github => format!(
             "feedback {}/5{} recorded — {} on {}\n",
             r.score,

@@ -3,8 +3,9 @@
 use std::path::PathBuf;
 
 use clap::Args;
+use serde::Serialize;
 
-use super::{Ctx, Format, Output};
+use super::{Ctx, Format, Output, json_pretty};
 use crate::app::init;
 use crate::error::Error;
 
@@ -28,23 +29,31 @@ pub enum CiArg {
     Github,
 }
 
+/// `init --format json`: the folder as given on the command line, and what was made.
+#[derive(Serialize)]
+struct InitJson<'a> {
+    dir: String,
+    commit: &'a str,
+    hot: &'a str,
+    cold: &'a str,
+    created_repo: bool,
+    files: &'a [String],
+}
+
 pub(super) fn run(ctx: &Ctx, args: InitArgs) -> Result<Output, Error> {
     let dir = ctx.base.join(&args.dir);
     let exe = std::env::current_exe().ok();
     let ci = args.ci.map(|CiArg::Github| init::Ci::Github);
     let made = init::init(&dir, args.from_sample, ci, exe.as_deref())?;
     let stdout = match ctx.format {
-        Format::Json => {
-            let v = serde_json::json!({
-                "dir": args.dir.display().to_string(),
-                "commit": made.commit,
-                "hot": made.hot,
-                "cold": made.cold,
-                "created_repo": made.created_repo,
-                "files": made.files,
-            });
-            format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
-        }
+        Format::Json => json_pretty(&InitJson {
+            dir: args.dir.display().to_string(),
+            commit: &made.commit,
+            hot: &made.hot,
+            cold: &made.cold,
+            created_repo: made.created_repo,
+            files: &made.files,
+        }),
         _ => {
             let what = if args.from_sample {
                 "the sample studio"

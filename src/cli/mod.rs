@@ -292,6 +292,21 @@ pub(crate) fn execute(
     }
 }
 
+/// A value as pretty-printed JSON and a newline: `--format json` of most commands.
+pub(crate) fn json_pretty<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    let mut s = serde_json::to_string_pretty(value).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// A value as JSON on one line and a newline: `--format json` of the commands an agent
+/// reads line by line.
+pub(crate) fn json_line<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    let mut s = serde_json::to_string(value).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
 /// A document for standard output, or written whole to `out` (relative to `-C`) with a
 /// `wrote <path>` line instead.
 pub(crate) fn emit(

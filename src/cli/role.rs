@@ -1,9 +1,10 @@
 //! `showrunner role`: the roster — list, wake, put to sleep.
 
 use clap::{Args, Subcommand};
+use serde::Serialize;
 
-use super::{Ctx, Format, Output};
-use crate::app::roster::{self, Changed};
+use super::{Ctx, Format, Output, json_line, json_pretty};
+use crate::app::roster::{self, Changed, Listed};
 use crate::error::Error;
 
 /// Arguments of `role`.
@@ -46,34 +47,46 @@ pub enum RoleCommand {
     },
 }
 
+/// A role in `role list --format json`: its roster entry inlined, without the TU that
+/// changed it.
+#[derive(Serialize)]
+struct RoleJson<'a> {
+    role: &'a str,
+    code: &'a str,
+    state: &'a str,
+    since: &'a str,
+    reason: &'a str,
+    rewake_when: Option<&'a str>,
+    open_tus: &'a [String],
+    responsible_in: &'a [String],
+    commits: usize,
+    share: f64,
+}
+
+impl<'a> From<&'a Listed> for RoleJson<'a> {
+    fn from(r: &'a Listed) -> Self {
+        RoleJson {
+            role: r.role,
+            code: r.code,
+            state: &r.entry.state,
+            since: &r.entry.since,
+            reason: &r.entry.reason,
+            rewake_when: r.entry.rewake_when.as_deref(),
+            open_tus: &r.open_tus,
+            responsible_in: &r.responsible_in,
+            commits: r.commits,
+            share: r.share,
+        }
+    }
+}
+
 pub(super) fn run(ctx: &Ctx, args: RoleArgs) -> Result<Output, Error> {
     let ws = ctx.session()?;
     let stdout = match args.command {
         RoleCommand::List => {
             let roles = roster::list(ws)?;
             match ctx.format {
-                Format::Json => {
-                    let v: Vec<serde_json::Value> = roles
-                        .iter()
-                        .map(|r| {
-                            serde_json::json!({
-                                "role": r.role,
-                                "code": r.code,
-                                "state": r.entry.state,
-                                "since": r.entry.since,
-                                "reason": r.entry.reason,
-                                "rewake_when": r.entry.rewake_when,
-                                "open_tus": r.open_tus,
-                                "responsible_in": r.responsible_in,
-                                "commits": r.commits,
-                                "share": r.share,
-                            })
-                        })
-                        .collect();
-                    let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
-                    s.push('\n');
-                    s
-                }
+                Format::Json => json_pretty(&roles.iter().map(RoleJson::from).collect::<Vec<_>>()),
                 Format::Human | Format::Github => {
                     let mut s = String::new();
                     for r in &roles {
@@ -123,17 +136,7 @@ pub(super) fn run(ctx: &Ctx, args: RoleArgs) -> Result<Output, Error> {
 
 fn changed(ctx: &Ctx, c: &Changed) -> String {
     match ctx.format {
-        Format::Json => {
-            let mut s = serde_json::json!({
-                "role": c.role,
-                "state": c.state,
-                "commit": c.commit,
-                "deferred": c.deferred.iter().map(|(tu, tag)| serde_json::json!({"tu": tu, "tag": tag})).collect::<Vec<_>>(),
-            })
-            .to_string();
-            s.push('\n');
-            s
-        }
+        Format::Json => json_line(c),
         Format::Human | Format::Github => {
             let mut s = format!("{} is {} — {} on hot\n", c.role, c.state, &c.commit[..10]);
             for (tu, tag) in &c.deferred {

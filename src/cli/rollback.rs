@@ -1,9 +1,8 @@
 //! `showrunner rollback <snapshot> --reason <text>`: restore a snapshot on hot, as a TU.
 
 use clap::Args;
-use serde_json::json;
 
-use super::{Ctx, Format, Output};
+use super::{Ctx, Format, Output, json_pretty};
 use crate::app::cold;
 use crate::error::Error;
 
@@ -22,11 +21,7 @@ pub(super) fn run(ctx: &Ctx, args: RollbackArgs) -> Result<Output, Error> {
     let _repo = &ws.repo;
     let r = cold::rollback(ws, &args.snapshot, &args.reason)?;
     let stdout = match ctx.format {
-        Format::Json => format!(
-            "{}\n",
-            serde_json::to_string_pretty(&json!({"tu": r.tu, "snapshot": r.snapshot, "restored": r.restored, "commit": r.commit}))
-                .unwrap_or_default()
-        ),
+        Format::Json => json_pretty(&r),
         _ => format!(
             "{}: hot now holds the tree of {} ({}) — commit {}\nnext: `showrunner gate submit --tu {}`, then `showrunner merge`\n",
             r.tu,

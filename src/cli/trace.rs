@@ -1,9 +1,10 @@
 //! `showrunner trace <path>`: which TUs touched a file (lineage).
 
 use clap::Args;
-use serde_json::json;
+use serde::Serialize;
 
-use super::{Ctx, Format, Output};
+use super::{Ctx, Format, Output, json_pretty};
+use crate::app::Lineage;
 use crate::error::Error;
 
 /// Arguments of `trace`.
@@ -13,24 +14,35 @@ pub struct TraceArgs {
     pub path: String,
 }
 
+/// `trace --format json`: the path and the TUs that touched it.
+#[derive(Serialize)]
+struct TraceJson<'a> {
+    path: &'a str,
+    tus: &'a [Lineage],
+}
+
 pub(super) fn run(ctx: &Ctx, args: TraceArgs) -> Result<Output, Error> {
     let ws = ctx.session()?;
     let path = args.path.trim_start_matches("./").to_string();
     let lineage = ws.lineage(&path)?;
     let stdout = match ctx.format {
-        Format::Json => format!(
-            "{}\n",
-            serde_json::to_string_pretty(&json!({
-                "path": path,
-                "tus": lineage.iter().map(|l| json!({"id": l.id, "state": l.state.name(), "commit": l.commit,
-                                                     "date": l.date, "summary": l.summary})).collect::<Vec<_>>(),
-            }))
-            .unwrap_or_default()
-        ),
+        Format::Json => json_pretty(&TraceJson {
+            path: &path,
+            tus: &lineage,
+        }),
         _ if lineage.is_empty() => format!("no TU has touched {path}\n"),
         _ => lineage
             .iter()
-            .map(|l| format!("{}  {}  {:<12}  {}  {}\n", l.date, l.id, l.state.name(), &l.commit[..10], l.summary))
+            .map(|l| {
+                format!(
+                    "{}  {}  {:<12}  {}  {}\n",
+                    l.date,
+                    l.id,
+                    l.state.name(),
+                    &l.commit[..10],
+                    l.summary
+                )
+            })
             .collect(),
     };
     Ok(Output {

@@ -5,7 +5,7 @@
 use super::Severity;
 
 /// What a code means.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct CodeInfo {
     /// `<bar>/<name>`.
     pub code: &'static str,

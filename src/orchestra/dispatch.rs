@@ -25,9 +25,10 @@ pub struct Catalogue {
 }
 
 /// One loop a request maps to.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Pick {
     /// Loop id.
+    #[serde(rename = "loop")]
     pub loop_id: String,
     /// Its score.
     pub score: f64,

@@ -9,7 +9,7 @@ use crate::artifact::{self, Kind};
 include!(concat!(env!("OUT_DIR"), "/playbooks.rs"));
 
 /// A playbook's RACI.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Raci {
     /// Accountable role id.
     pub accountable: String,
@@ -22,7 +22,7 @@ pub struct Raci {
 }
 
 /// One deliverable of a loop.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Deliverable {
     /// Artifact kind (`section`, `canon`, …).
     pub kind: String,
@@ -33,7 +33,7 @@ pub struct Deliverable {
 }
 
 /// One step of a loop.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Step {
     /// Step id (`draft_canon`).
     pub id: String,
@@ -46,7 +46,7 @@ pub struct Step {
 }
 
 /// A parameter a run takes (`loop run --param name=value`).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Parameter {
     /// Its name.
     pub name: String,

@@ -7,7 +7,8 @@
 use std::fmt;
 
 /// A `TU-Event:` value.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Event {
     /// The brief is written; the TU exists.
     Open,
@@ -77,7 +78,8 @@ impl fmt::Display for Event {
 }
 
 /// Where a TU is in its life.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum State {
     /// Opened, not started.
     HotProposed,

@@ -8,7 +8,7 @@ use crate::trace::trailers;
 pub const MARK: &str = "Showrunner-Snapshot";
 
 /// One manifest line.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Entry {
     /// Studio-relative path.
     pub path: String,
