@@ -2,9 +2,8 @@
 //! or escalated to the customer.
 
 use clap::{Args, Subcommand};
-use serde_json::{Value, json};
 
-use super::{Ctx, Format, Output};
+use super::{Ctx, Format, Output, WithCommit, json_line};
 use crate::app::conflict::{self, Conflict};
 use crate::error::Error;
 
@@ -53,15 +52,6 @@ pub enum ConflictCommand {
     },
 }
 
-/// A conflict as JSON.
-pub(super) fn to_json(c: &Conflict) -> Value {
-    json!({
-        "id": c.id, "roles": c.roles, "topic": c.topic, "about": c.kind, "tu": c.tu,
-        "opened": c.opened, "decides": c.decides, "question": c.question, "status": c.status,
-        "resolution": c.resolution, "resolved_by": c.resolved_by,
-    })
-}
-
 /// A conflict in a line or two, for people.
 pub(super) fn human(c: &Conflict) -> String {
     let mut s = format!(
@@ -99,9 +89,10 @@ pub(super) fn run(ctx: &Ctx, args: ConflictArgs) -> Result<Output, Error> {
         } => {
             let o = conflict::open(ws, &roles, &topic, about.as_deref(), tu.as_deref())?;
             if json_out {
-                let mut v = to_json(&o.conflict);
-                v["commit"] = json!(o.commit);
-                format!("{v}\n")
+                json_line(&WithCommit {
+                    value: &o.conflict,
+                    commit: &o.commit,
+                })
             } else {
                 format!(
                     "opened {} — {} on hot\n{}",
@@ -117,7 +108,7 @@ pub(super) fn run(ctx: &Ctx, args: ConflictArgs) -> Result<Output, Error> {
                 .filter(|c| all || c.status != "resolved")
                 .collect();
             if json_out {
-                format!("{}\n", Value::Array(shown.iter().map(to_json).collect()))
+                json_line(&shown)
             } else if shown.is_empty() {
                 "no open conflicts\n".into()
             } else {
@@ -127,9 +118,10 @@ pub(super) fn run(ctx: &Ctx, args: ConflictArgs) -> Result<Output, Error> {
         ConflictCommand::Resolve { id, by, decision } => {
             let o = conflict::resolve(ws, &id, &by, &decision)?;
             if json_out {
-                let mut v = to_json(&o.conflict);
-                v["commit"] = json!(o.commit);
-                format!("{v}\n")
+                json_line(&WithCommit {
+                    value: &o.conflict,
+                    commit: &o.commit,
+                })
             } else {
                 format!(
                     "settled {} — {} on hot\n{}",

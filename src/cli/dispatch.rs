@@ -1,16 +1,16 @@
 //! `showrunner dispatch "<request>"` (`customer.intent.dispatch`).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use clap::Args;
-use serde_json::json;
+use serde::Serialize;
 
-use super::{Ctx, Format, Output};
+use super::{Ctx, Format, Output, json_pretty};
 use crate::app::OpenRequest;
 use crate::app::{loops, questions};
 use crate::artifact::{self, Kind};
 use crate::error::Error;
-use crate::orchestra::dispatch::{self, Catalogue};
+use crate::orchestra::dispatch::{self, Catalogue, Pick};
 use crate::studio::playbook;
 
 /// Arguments of `dispatch`.
@@ -21,6 +21,31 @@ pub struct DispatchArgs {
     /// Open the TU(s) too (otherwise only say what would be done).
     #[arg(long)]
     pub open: bool,
+}
+
+/// `dispatch --format json`: the loops, what the request said, and what was (or would
+/// be) opened.
+#[derive(Serialize)]
+struct DispatchJson<'a> {
+    #[serde(rename = "loop")]
+    first: Option<&'a str>,
+    loops: Vec<&'a str>,
+    params: &'a BTreeMap<String, Vec<String>>,
+    roles: &'a BTreeSet<String>,
+    ambiguous: bool,
+    question: Option<&'a str>,
+    lanes: &'a [Vec<String>],
+    candidates: &'a [Pick],
+    opened: &'a [String],
+    woken: &'a [&'a str],
+    would_open: Vec<WouldOpen<'a>>,
+}
+
+/// A TU `dispatch --open` would open, with its brief.
+#[derive(Serialize)]
+struct WouldOpen<'a> {
+    id: &'a str,
+    brief: &'a str,
 }
 
 pub(super) fn run(ctx: &Ctx, args: DispatchArgs) -> Result<Output, Error> {
@@ -113,42 +138,63 @@ pub(super) fn run(ctx: &Ctx, args: DispatchArgs) -> Result<Output, Error> {
     }
     let first = d.loops.first().map(|p| p.loop_id.clone());
     let stdout = match ctx.format {
-        Format::Json => format!(
-            "{}\n",
-            serde_json::to_string_pretty(&json!({
-                "loop": first,
-                "loops": d.loops.iter().map(|p| &p.loop_id).collect::<Vec<_>>(),
-                "params": d.params,
-                "roles": roles,
-                "ambiguous": d.ambiguous,
-                "question": question,
-                "lanes": d.lanes,
-                "candidates": d.candidates.iter().map(|c| json!({"loop": c.loop_id, "score": c.score, "because": c.because})).collect::<Vec<_>>(),
-                "opened": opened,
-                "woken": woken,
-                "would_open": briefs.iter().map(|(id, text)| json!({"id": id, "brief": text})).collect::<Vec<_>>(),
-            }))
-            .unwrap_or_default()
-        ),
+        Format::Json => json_pretty(&DispatchJson {
+            first: first.as_deref(),
+            loops: d.loops.iter().map(|p| p.loop_id.as_str()).collect(),
+            params: &d.params,
+            roles: &roles,
+            ambiguous: d.ambiguous,
+            question: question.as_deref(),
+            lanes: &d.lanes,
+            candidates: &d.candidates,
+            opened: &opened,
+            woken: &woken,
+            would_open: briefs
+                .iter()
+                .map(|(id, brief)| WouldOpen { id, brief })
+                .collect(),
+        }),
         _ => {
             let mut o = String::new();
             if d.ambiguous {
                 o.push_str("ambiguous: asking instead of guessing\n");
                 match &question {
                     Some(q) => o.push_str(&format!("question: {q} (questions/{q}.yaml)\n")),
-                    None => o.push_str("question: not asked — the attention budget of open questions is spent\n"),
+                    None => o.push_str(
+                        "question: not asked — the attention budget of open questions is spent\n",
+                    ),
                 }
                 for c in &d.candidates {
-                    o.push_str(&format!("  candidate {} ({:.2}: {})\n", c.loop_id, c.score, c.because.join(", ")));
+                    o.push_str(&format!(
+                        "  candidate {} ({:.2}: {})\n",
+                        c.loop_id,
+                        c.score,
+                        c.because.join(", ")
+                    ));
                 }
             } else {
                 for p in &d.loops {
-                    o.push_str(&format!("loop: {} ({:.2}: {})\n", p.loop_id, p.score, p.because.join(", ")));
+                    o.push_str(&format!(
+                        "loop: {} ({:.2}: {})\n",
+                        p.loop_id,
+                        p.score,
+                        p.because.join(", ")
+                    ));
                 }
                 if d.lanes.len() > 1 {
-                    o.push_str(&format!("lanes: {}\n", d.lanes.iter().map(|l| l.join(" → ")).collect::<Vec<_>>().join(" | ")));
+                    o.push_str(&format!(
+                        "lanes: {}\n",
+                        d.lanes
+                            .iter()
+                            .map(|l| l.join(" → "))
+                            .collect::<Vec<_>>()
+                            .join(" | ")
+                    ));
                 }
-                o.push_str(&format!("roles: {}\n", roles.iter().cloned().collect::<Vec<_>>().join(", ")));
+                o.push_str(&format!(
+                    "roles: {}\n",
+                    roles.iter().cloned().collect::<Vec<_>>().join(", ")
+                ));
                 for (id, text) in &briefs {
                     o.push_str(&format!("would open {id} (`--open`), with the brief:\n"));
                     for line in text.lines().filter(|l| !l.starts_with('#')) {

@@ -1,13 +1,14 @@
 //! `showrunner gate …`: the Gatekeeper's commands.
 
 use clap::{Args, Subcommand};
-use serde_json::json;
+use serde::Serialize;
 
-use super::{Ctx, Format, Output, report_output};
+use super::{Ctx, Format, Output, VerdictJson, json_pretty, report_output};
 use crate::app::submit;
 use crate::error::Error;
 use crate::gate::{self, Bar, Options, codes};
 use crate::studio::{Source, Studio, Tree};
+use crate::trace::lifecycle::State;
 
 /// Arguments of `gate`.
 #[derive(Debug, Args)]
@@ -129,16 +130,17 @@ pub(super) fn run(ctx: &Ctx, args: GateArgs) -> Result<Output, Error> {
             let _repo = &ws.repo;
             let s = submit::submit(ws, tu.as_deref())?;
             let stdout = match ctx.format {
-                Format::Json => format!(
-                    "{}\n",
-                    serde_json::to_string_pretty(&json!({
-                        "tu": s.tu, "report": s.report_id, "path": s.report_path, "checked": s.checked,
-                        "commit": s.commit, "branch": s.branch, "from": s.from.name(), "state": s.to.name(),
-                        "decision": s.report.decision, "bars": s.report.bars, "findings": s.report.findings,
-                        "waived": s.report.waived,
-                    }))
-                    .unwrap_or_default()
-                ),
+                Format::Json => json_pretty(&SubmitJson {
+                    tu: &s.tu,
+                    report: &s.report_id,
+                    path: &s.report_path,
+                    checked: &s.checked,
+                    commit: &s.commit,
+                    branch: &s.branch,
+                    from: s.from,
+                    state: s.to,
+                    verdict: VerdictJson::from(&s.report),
+                }),
                 _ => {
                     let decision = serde_json::to_value(s.report.decision)
                         .ok()
@@ -160,7 +162,11 @@ pub(super) fn run(ctx: &Ctx, args: GateArgs) -> Result<Output, Error> {
                         for (owner, fs) in groups {
                             out.push_str(&format!("  {owner} ({}):\n", fs.len()));
                             for f in fs {
-                                let at = if f.line > 0 { format!("{}:{}", f.path, f.line) } else { f.path.clone() };
+                                let at = if f.line > 0 {
+                                    format!("{}:{}", f.path, f.line)
+                                } else {
+                                    f.path.clone()
+                                };
                                 out.push_str(&format!("    {at}  {}  {}\n", f.code, f.message));
                                 if !f.fix.is_empty() {
                                     out.push_str(&format!("      fix: {}\n", f.fix));
@@ -184,6 +190,29 @@ pub(super) fn run(ctx: &Ctx, args: GateArgs) -> Result<Output, Error> {
     }
 }
 
+/// `gate submit --format json`: the recorded report, the TU's move and the verdict.
+#[derive(Serialize)]
+struct SubmitJson<'a> {
+    tu: &'a str,
+    report: &'a str,
+    path: &'a str,
+    checked: &'a str,
+    commit: &'a str,
+    branch: &'a str,
+    from: State,
+    state: State,
+    #[serde(flatten)]
+    verdict: VerdictJson<'a>,
+}
+
+/// A code in `gate explain --format json` without a code: no explanation.
+#[derive(Serialize)]
+struct CodeJson {
+    code: &'static str,
+    severity: gate::Severity,
+    summary: &'static str,
+}
+
 fn explain(ctx: &Ctx, code: Option<&str>) -> Result<Output, Error> {
     let sev = |s: gate::Severity| {
         if s == gate::Severity::Error {
@@ -203,27 +232,31 @@ fn explain(ctx: &Ctx, code: Option<&str>) -> Result<Output, Error> {
                 Error::Usage(msg)
             })?;
             match ctx.format {
-                Format::Json => format!(
-                    "{}\n",
-                    serde_json::to_string_pretty(&json!({"code": info.code, "severity": sev(info.severity),
-                        "summary": info.summary, "explain": info.explain}))
-                    .unwrap_or_default()
+                Format::Json => json_pretty(info),
+                _ => format!(
+                    "{} ({})\n{}\n\n{}\n",
+                    info.code,
+                    sev(info.severity),
+                    info.summary,
+                    info.explain
                 ),
-                _ => format!("{} ({})\n{}\n\n{}\n", info.code, sev(info.severity), info.summary, info.explain),
             }
         }
         None => match ctx.format {
-            Format::Json => format!(
-                "{}\n",
-                serde_json::to_string_pretty(
-                    &codes::CODES
-                        .iter()
-                        .map(|c| json!({"code": c.code, "severity": sev(c.severity), "summary": c.summary}))
-                        .collect::<Vec<_>>()
-                )
-                .unwrap_or_default()
+            Format::Json => json_pretty(
+                &codes::CODES
+                    .iter()
+                    .map(|c| CodeJson {
+                        code: c.code,
+                        severity: c.severity,
+                        summary: c.summary,
+                    })
+                    .collect::<Vec<_>>(),
             ),
-            _ => codes::CODES.iter().map(|c| format!("{:<40} {:<8} {}\n", c.code, sev(c.severity), c.summary)).collect(),
+            _ => codes::CODES
+                .iter()
+                .map(|c| format!("{:<40} {:<8} {}\n", c.code, sev(c.severity), c.summary))
+                .collect(),
         },
     };
     Ok(Output {

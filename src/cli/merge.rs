@@ -1,9 +1,9 @@
 //! `showrunner merge`: the Showrunner's authorised, fast-forward-only move of cold.
 
 use clap::Args;
-use serde_json::json;
+use serde::Serialize;
 
-use super::{Ctx, Format, Output};
+use super::{Ctx, Format, Output, VerdictJson, json_pretty};
 use crate::app::cold::{self, MergeOptions, Merged};
 use crate::error::Error;
 use crate::gate::render;
@@ -22,6 +22,37 @@ pub struct MergeArgs {
     pub accept_conditional: bool,
 }
 
+/// `merge --format json` when cold is already at the target.
+#[derive(Serialize)]
+struct UpToDateJson<'a> {
+    merged: bool,
+    up_to_date: bool,
+    cold: &'a str,
+}
+
+/// `merge --format json` when the gatecheck or traceability refuses.
+#[derive(Serialize)]
+struct RefusedJson<'a> {
+    merged: bool,
+    refused: &'a str,
+    #[serde(flatten)]
+    verdict: VerdictJson<'a>,
+}
+
+/// `merge --format json` when cold moved (or, in a dry run, would move).
+#[derive(Serialize)]
+struct MovedJson<'a> {
+    merged: bool,
+    dry_run: bool,
+    from: &'a str,
+    to: &'a str,
+    commits: usize,
+    #[serde(flatten)]
+    verdict: VerdictJson<'a>,
+    cold_merged: &'a [String],
+    next_loops: &'a [String],
+}
+
 pub(super) fn run(ctx: &Ctx, args: MergeArgs) -> Result<Output, Error> {
     let ws = ctx.session()?;
     let _repo = &ws.repo;
@@ -31,13 +62,14 @@ pub(super) fn run(ctx: &Ctx, args: MergeArgs) -> Result<Output, Error> {
         accept_conditional: args.accept_conditional,
     };
     let outcome = cold::merge(ws, &opts)?;
-    let json_out = |v: serde_json::Value| {
-        format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
-    };
     Ok(match outcome {
         Merged::UpToDate { at } => Output {
             stdout: match ctx.format {
-                Format::Json => json_out(json!({"merged": false, "up_to_date": true, "cold": at})),
+                Format::Json => json_pretty(&UpToDateJson {
+                    merged: false,
+                    up_to_date: true,
+                    cold: &at,
+                }),
                 _ => format!("cold is already at {} — nothing to merge\n", &at[..10]),
             },
             stderr: String::new(),
@@ -45,10 +77,11 @@ pub(super) fn run(ctx: &Ctx, args: MergeArgs) -> Result<Output, Error> {
         },
         Merged::Refused { verdict, why } => {
             let stdout = match ctx.format {
-                Format::Json => json_out(json!({
-                    "merged": false, "refused": why, "decision": verdict.report.decision,
-                    "bars": verdict.report.bars, "findings": verdict.report.findings, "waived": verdict.report.waived,
-                })),
+                Format::Json => json_pretty(&RefusedJson {
+                    merged: false,
+                    refused: &why,
+                    verdict: VerdictJson::from(&verdict.report),
+                }),
                 Format::Github => render::github(&verdict.report),
                 Format::Human => render::human(
                     &verdict.report,
@@ -72,12 +105,16 @@ pub(super) fn run(ctx: &Ctx, args: MergeArgs) -> Result<Output, Error> {
             next_loops,
         } => {
             let stdout = match ctx.format {
-                Format::Json => json_out(json!({
-                    "merged": !dry_run, "dry_run": dry_run, "from": from, "to": to,
-                    "commits": verdict.range.len(), "decision": verdict.report.decision,
-                    "bars": verdict.report.bars, "findings": verdict.report.findings, "waived": verdict.report.waived,
-                    "cold_merged": cold_merged, "next_loops": next_loops,
-                })),
+                Format::Json => json_pretty(&MovedJson {
+                    merged: !dry_run,
+                    dry_run,
+                    from: &from,
+                    to: &to,
+                    commits: verdict.range.len(),
+                    verdict: VerdictJson::from(&verdict.report),
+                    cold_merged: &cold_merged,
+                    next_loops: &next_loops,
+                }),
                 _ => {
                     let mut out = String::new();
                     if !verdict.report.findings.is_empty() {

@@ -307,6 +307,16 @@ pub(crate) fn json_line<T: serde::Serialize + ?Sized>(value: &T) -> String {
     s
 }
 
+/// A result and the commit on hot that records it: the value's fields, then `commit`.
+#[derive(serde::Serialize)]
+pub(crate) struct WithCommit<'a, T> {
+    /// The result, its fields inlined.
+    #[serde(flatten)]
+    pub value: T,
+    /// The commit.
+    pub commit: &'a str,
+}
+
 /// A document for standard output, or written whole to `out` (relative to `-C`) with a
 /// `wrote <path>` line instead.
 pub(crate) fn emit(
@@ -352,6 +362,27 @@ pub fn failure(e: &Error) -> Output {
         stdout: String::new(),
         stderr,
         code: e.exit_code(),
+    }
+}
+
+/// A gate verdict inside another command's JSON (`gate submit`, `merge`): the decision,
+/// the bars, the findings and the waived ones (no witness routes).
+#[derive(serde::Serialize)]
+pub(crate) struct VerdictJson<'a> {
+    decision: crate::gate::Decision,
+    bars: &'a [crate::gate::BarResult],
+    findings: &'a [crate::gate::Finding],
+    waived: &'a [crate::gate::waivers::Waived],
+}
+
+impl<'a> From<&'a crate::gate::Report> for VerdictJson<'a> {
+    fn from(r: &'a crate::gate::Report) -> Self {
+        VerdictJson {
+            decision: r.decision,
+            bars: &r.bars,
+            findings: &r.findings,
+            waived: &r.waived,
+        }
     }
 }
 

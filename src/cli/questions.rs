@@ -1,9 +1,9 @@
 //! `showrunner ask`, `questions` and `answer`: batched human questions.
 
 use clap::Args;
-use serde_json::{Value, json};
+use serde::Serialize;
 
-use super::{Ctx, Format, Output};
+use super::{Ctx, Format, Output, WithCommit, json_line};
 use crate::app::questions::{self, Asking, Batch, Choice, Committed, Question};
 use crate::error::Error;
 
@@ -108,16 +108,30 @@ fn asking(ctx: &Ctx, args: AskArgs) -> Result<Asking, Error> {
     })
 }
 
-fn batch_json(b: &Batch) -> Value {
-    json!({
-        "id": b.id, "asked": b.asked, "asked_by": b.asked_by, "tu": b.tu,
-        "status": if b.is_open() { "open" } else { "answered" }, "answered": b.answered,
-        "questions": b.questions.iter().map(|q| json!({
-            "id": q.id, "context": q.context, "question": q.question,
-            "options": q.options.iter().map(|o| json!({"key": o.key, "label": o.label, "impact": o.impact})).collect::<Vec<_>>(),
-            "recommendation": q.recommendation, "answer": q.answer, "answered": q.answered, "note": q.note,
-        })).collect::<Vec<_>>(),
-    })
+/// A batch as JSON: its status (open or answered) spelled out before the questions.
+#[derive(Serialize)]
+struct BatchJson<'a> {
+    id: &'a str,
+    asked: &'a str,
+    asked_by: &'a str,
+    tu: Option<&'a str>,
+    status: &'static str,
+    answered: Option<&'a str>,
+    questions: &'a [Question],
+}
+
+impl<'a> From<&'a Batch> for BatchJson<'a> {
+    fn from(b: &'a Batch) -> Self {
+        BatchJson {
+            id: &b.id,
+            asked: &b.asked,
+            asked_by: &b.asked_by,
+            tu: b.tu.as_deref(),
+            status: if b.is_open() { "open" } else { "answered" },
+            answered: b.answered.as_deref(),
+            questions: &b.questions,
+        }
+    }
 }
 
 /// A batch for people: each question, its options, the recommendation or the answer.
@@ -157,11 +171,10 @@ pub(super) fn batch_human(b: &Batch) -> String {
 
 fn committed(ctx: &Ctx, c: &Committed, verb: &str) -> String {
     match ctx.format {
-        Format::Json => {
-            let mut v = batch_json(&c.batch);
-            v["commit"] = json!(c.commit);
-            format!("{v}\n")
-        }
+        Format::Json => json_line(&WithCommit {
+            value: BatchJson::from(&c.batch),
+            commit: &c.commit,
+        }),
         _ => format!(
             "{verb} {} — {} on hot\n{}",
             c.batch.id,
@@ -191,10 +204,7 @@ pub(super) fn list(ctx: &Ctx, args: QuestionsArgs) -> Result<Output, Error> {
         .filter(|b| args.all || b.is_open())
         .collect();
     let stdout = match ctx.format {
-        Format::Json => {
-            let v: Vec<Value> = shown.iter().map(batch_json).collect();
-            format!("{}\n", Value::Array(v))
-        }
+        Format::Json => json_line(&shown.iter().map(BatchJson::from).collect::<Vec<_>>()),
         _ if shown.is_empty() => {
             if args.all {
                 "no question batches\n".into()

@@ -1,11 +1,12 @@
 //! `showrunner snapshot`: tag cold as a versioned, verifiable snapshot.
 
 use clap::{Args, Subcommand};
-use serde_json::json;
+use serde::Serialize;
 
-use super::{Ctx, Format, Output, report_output};
+use super::{Ctx, Format, Output, json_pretty, report_output};
 use crate::app::snapshot::{self, Outcome};
 use crate::error::Error;
+use crate::trace::snapshot::Entry;
 
 /// Arguments of `snapshot`.
 #[derive(Debug, Args)]
@@ -33,8 +34,43 @@ pub enum SnapshotCommand {
     },
 }
 
-fn json_out(v: serde_json::Value) -> String {
-    format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
+/// A snapshot in a line of JSON: file count, and its TUs (`tus`: their ids, or how many).
+#[derive(Serialize)]
+struct SnapshotJson<'a, T> {
+    tag: &'a str,
+    commit: &'a str,
+    files: usize,
+    tus: T,
+    previous: Option<&'a str>,
+}
+
+/// `snapshot show --format json`: the manifest and how the tree matches it.
+#[derive(Serialize)]
+struct ShowJson<'a> {
+    tag: &'a str,
+    commit: &'a str,
+    previous: Option<&'a str>,
+    verified: bool,
+    files: &'a [Entry],
+    tus: Vec<TuJson<'a>>,
+    changed: Vec<ChangedJson<'a>>,
+    missing: &'a [String],
+    unlisted: &'a [String],
+}
+
+/// A TU merged since the previous snapshot.
+#[derive(Serialize)]
+struct TuJson<'a> {
+    id: &'a str,
+    title: &'a str,
+}
+
+/// A file whose hash or size differs from the manifest.
+#[derive(Serialize)]
+struct ChangedJson<'a> {
+    path: &'a str,
+    recorded: &'a str,
+    actual: &'a str,
 }
 
 pub(super) fn run(ctx: &Ctx, args: SnapshotArgs) -> Result<Output, Error> {
@@ -56,10 +92,13 @@ pub(super) fn run(ctx: &Ctx, args: SnapshotArgs) -> Result<Output, Error> {
             }
             Outcome::Made(s) => Ok(out(
                 match ctx.format {
-                    Format::Json => json_out(
-                        json!({"tag": s.name, "commit": s.commit, "files": s.files.len(),
-                        "tus": s.tus.iter().map(|(id, _)| id).collect::<Vec<_>>(), "previous": s.previous}),
-                    ),
+                    Format::Json => json_pretty(&SnapshotJson {
+                        tag: &s.name,
+                        commit: &s.commit,
+                        files: s.files.len(),
+                        tus: s.tus.iter().map(|(id, _)| id).collect::<Vec<_>>(),
+                        previous: s.previous.as_deref(),
+                    }),
                     _ => format!(
                         "{}: snapshot of cold at {} — {} player-facing files, {} TU(s) since {}\n",
                         s.name,
@@ -76,12 +115,17 @@ pub(super) fn run(ctx: &Ctx, args: SnapshotArgs) -> Result<Output, Error> {
             let all = snapshot::list(repo)?;
             Ok(out(
                 match ctx.format {
-                    Format::Json => json_out(json!(
-                        all.iter()
-                            .map(|s| json!({"tag": s.name, "commit": s.commit,
-                        "files": s.files.len(), "tus": s.tus.len(), "previous": s.previous}))
-                            .collect::<Vec<_>>()
-                    )),
+                    Format::Json => json_pretty(
+                        &all.iter()
+                            .map(|s| SnapshotJson {
+                                tag: &s.name,
+                                commit: &s.commit,
+                                files: s.files.len(),
+                                tus: s.tus.len(),
+                                previous: s.previous.as_deref(),
+                            })
+                            .collect::<Vec<_>>(),
+                    ),
                     _ if all.is_empty() => {
                         "no snapshots yet (`showrunner snapshot` makes one)\n".into()
                     }
@@ -106,13 +150,29 @@ pub(super) fn run(ctx: &Ctx, args: SnapshotArgs) -> Result<Output, Error> {
             let code = if v.ok() { 0 } else { 1 };
             Ok(out(
                 match ctx.format {
-                    Format::Json => json_out(json!({
-                        "tag": s.name, "commit": s.commit, "previous": s.previous, "verified": v.ok(),
-                        "files": s.files.iter().map(|f| json!({"path": f.path, "sha256": f.sha256, "size": f.size})).collect::<Vec<_>>(),
-                        "tus": s.tus.iter().map(|(id, title)| json!({"id": id, "title": title})).collect::<Vec<_>>(),
-                        "changed": v.changed.iter().map(|(p, r, a)| json!({"path": p, "recorded": r, "actual": a})).collect::<Vec<_>>(),
-                        "missing": v.missing, "unlisted": v.unlisted,
-                    })),
+                    Format::Json => json_pretty(&ShowJson {
+                        tag: &s.name,
+                        commit: &s.commit,
+                        previous: s.previous.as_deref(),
+                        verified: v.ok(),
+                        files: &s.files,
+                        tus: s
+                            .tus
+                            .iter()
+                            .map(|(id, title)| TuJson { id, title })
+                            .collect(),
+                        changed: v
+                            .changed
+                            .iter()
+                            .map(|(path, recorded, actual)| ChangedJson {
+                                path,
+                                recorded,
+                                actual,
+                            })
+                            .collect(),
+                        missing: &v.missing,
+                        unlisted: &v.unlisted,
+                    }),
                     _ => {
                         let mut o = format!("{} — cold at {}\n", s.name, &s.commit[..10]);
                         if let Some(p) = &s.previous {

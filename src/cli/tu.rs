@@ -387,7 +387,7 @@ fn show(ctx: &Ctx, d: &Detail, asked: &[Batch], conflicts: &[Conflict]) -> Strin
                 "id": b.id, "status": if b.is_open() { "open" } else { "answered" },
                 "questions": b.questions.iter().map(|q| json!({"id": q.id, "question": q.question, "answer": q.answer, "recommendation": q.recommendation})).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
-            "conflicts": conflicts.iter().map(super::conflict::to_json).collect::<Vec<_>>(),
+            "conflicts": conflicts,
         }));
     }
     let mut out = format!(
