@@ -10,11 +10,10 @@ use crate::import::{record, studio_toml, twee};
 use crate::trace::trailers;
 
 /// What an import did.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Imported {
-    /// The story as read, with everything kept but not mapped.
-    pub story: twee::Story,
     /// The studio folder.
+    #[serde(serialize_with = "display")]
     pub dir: PathBuf,
     /// Whether the studio was created by the import.
     pub created: bool,
@@ -22,6 +21,13 @@ pub struct Imported {
     pub tu: String,
     /// The commit on hot with the sections.
     pub commit: String,
+    /// The story as read, with everything kept but not mapped (its fields inlined).
+    #[serde(flatten)]
+    pub story: twee::Story,
+}
+
+fn display<S: serde::Serializer>(path: &Path, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(&path.display())
 }
 
 /// Imports a Twee 3 story into the studio at `into`, creating the studio when the

@@ -133,26 +133,66 @@ pub fn open_run(
 }
 
 /// Where a loop run stands.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Status {
     /// The TU.
     pub tu: String,
     /// Its title.
     pub title: String,
     /// The loop.
+    #[serde(rename = "loop")]
     pub loop_id: String,
     /// The TU's state.
     pub state: State,
-    /// Each playbook step and whether a checkpoint recorded it.
+    /// Each playbook step and whether a checkpoint recorded it (`{id, role, optional, done}`).
+    #[serde(serialize_with = "steps_json")]
     pub steps: Vec<(Step, bool)>,
     /// Steps recorded that the playbook does not name.
     pub extra_steps: Vec<String>,
-    /// Each deliverable and the files of its kind the TU's commits touched.
+    /// Each deliverable and the files of its kind the TU's commits touched
+    /// (`{kind, min, files, tracked}`; `tracked`: whether files count for it).
+    #[serde(serialize_with = "deliverables_json")]
     pub deliverables: Vec<(Deliverable, Vec<String>)>,
     /// Blockers of the latest checkpoint (open until the TU ends).
     pub blockers: Vec<String>,
-    /// What to do next, and the command that does it.
+    /// What to do next, and the command that does it (`{what, command}`).
+    #[serde(serialize_with = "super::status::next_json")]
     pub next: (String, String),
+}
+
+fn steps_json<S: serde::Serializer>(steps: &[(Step, bool)], s: S) -> Result<S::Ok, S::Error> {
+    #[derive(serde::Serialize)]
+    struct Done<'a> {
+        id: &'a str,
+        role: &'a str,
+        optional: bool,
+        done: bool,
+    }
+    s.collect_seq(steps.iter().map(|(step, done)| Done {
+        id: &step.id,
+        role: &step.role,
+        optional: step.optional,
+        done: *done,
+    }))
+}
+
+fn deliverables_json<S: serde::Serializer>(
+    deliverables: &[(Deliverable, Vec<String>)],
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    #[derive(serde::Serialize)]
+    struct Made<'a> {
+        kind: &'a str,
+        min: Option<i64>,
+        files: &'a [String],
+        tracked: bool,
+    }
+    s.collect_seq(deliverables.iter().map(|(d, files)| Made {
+        kind: &d.kind,
+        min: d.min,
+        files,
+        tracked: is_file_kind(&d.kind),
+    }))
 }
 
 /// Reads a loop run's status (default: the active TU).

@@ -27,7 +27,7 @@ pub struct GateDecision {
 }
 
 /// What `status` shows.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Status {
     /// The hot and cold branch names.
     pub hot: String,
@@ -39,7 +39,9 @@ pub struct Status {
     pub behind: usize,
     /// TUs with commits on hot not yet on cold.
     pub tus_ahead: Vec<String>,
-    /// TUs that are not finished (proposed, stabilizing, gatecheck, deferred), by state.
+    /// TUs that are not finished (proposed, stabilizing, gatecheck, deferred), by state
+    /// (each as `{id, title, loop}`).
+    #[serde(serialize_with = "open_json")]
     pub open: BTreeMap<State, Vec<Summary>>,
     /// The most recent gate decision.
     pub last_gate: Option<GateDecision>,
@@ -49,10 +51,73 @@ pub struct Status {
     pub awake: Vec<String>,
     /// Open question batches on hot.
     pub questions: Vec<String>,
-    /// The newest snapshot tag and whether it is cold's tip.
+    /// The newest snapshot tag and whether it is cold's tip (`{name, at_cold_tip}`).
+    #[serde(serialize_with = "snapshot_json")]
     pub snapshot: Option<(String, bool)>,
-    /// The suggested next step: what, and the command that does it.
+    /// The suggested next step: what, and the command that does it (`{what, command}`).
+    #[serde(serialize_with = "next_json")]
     pub next: (String, String),
+}
+
+fn open_json<S: serde::Serializer>(
+    open: &BTreeMap<State, Vec<Summary>>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    #[derive(serde::Serialize)]
+    struct Open<'a> {
+        id: &'a str,
+        title: &'a str,
+        #[serde(rename = "loop")]
+        loop_id: &'a str,
+    }
+    s.collect_map(open.iter().map(|(state, tus)| {
+        let tus: Vec<Open> = tus
+            .iter()
+            .map(|t| Open {
+                id: &t.id,
+                title: &t.title,
+                loop_id: &t.loop_id,
+            })
+            .collect();
+        (state, tus)
+    }))
+}
+
+fn snapshot_json<S: serde::Serializer>(
+    snapshot: &Option<(String, bool)>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    #[derive(serde::Serialize)]
+    struct Snapshot<'a> {
+        name: &'a str,
+        at_cold_tip: bool,
+    }
+    serde::Serialize::serialize(
+        &snapshot.as_ref().map(|(name, at_cold_tip)| Snapshot {
+            name,
+            at_cold_tip: *at_cold_tip,
+        }),
+        s,
+    )
+}
+
+/// A suggested next step `(what, command)` as `{"what", "command"}`.
+pub(crate) fn next_json<S: serde::Serializer>(
+    next: &(String, String),
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    #[derive(serde::Serialize)]
+    struct Next<'a> {
+        what: &'a str,
+        command: &'a str,
+    }
+    serde::Serialize::serialize(
+        &Next {
+            what: &next.0,
+            command: &next.1,
+        },
+        s,
+    )
 }
 
 const OPEN_STATES: [State; 4] = [

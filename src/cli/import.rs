@@ -3,9 +3,8 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use serde_json::json;
 
-use super::{Ctx, Format, Output};
+use super::{Ctx, Format, Output, json_line};
 use crate::error::Error;
 
 /// Arguments of `import`.
@@ -46,19 +45,7 @@ pub(super) fn run(ctx: &Ctx, args: ImportArgs) -> Result<Output, Error> {
     let r = crate::app::import::twee(&name, &text, &dir, exe.as_deref())?;
     let s = &r.story;
     let stdout = if ctx.format == Format::Json {
-        format!(
-            "{}\n",
-            json!({
-                "dir": r.dir.display().to_string(), "created": r.created, "tu": r.tu, "commit": r.commit,
-                "title": s.title, "start": s.start, "ifid": s.ifid, "format": s.format,
-                "sections": s.sections.iter().map(|x| json!({
-                    "id": x.id, "passage": x.passage, "title": x.title, "flags": x.flags,
-                    "sets": x.sets, "choices": x.choices,
-                    "tags_kept": x.other_tags,
-                })).collect::<Vec<_>>(),
-                "renamed": s.renamed, "macros": s.macros, "not_sections": s.not_sections,
-            })
-        )
+        json_line(&r)
     } else {
         let mut o = format!(
             "imported {} section(s), {} choice(s) from {name} into {}{} — {} ({})\n",

@@ -1,11 +1,12 @@
 //! `showrunner loop`: the playbooks, and runs of them as TUs.
 
 use clap::{Args, Subcommand};
-use serde_json::{Value, json};
+use serde::Serialize;
 
-use super::{Ctx, Format, Output};
+use super::{Ctx, Format, Output, json_line};
 use crate::app::loops;
 use crate::error::Error;
+use crate::studio::playbook::{Deliverable, Parameter, Raci, Step};
 
 /// Arguments of `loop`.
 #[derive(Debug, Args)]
@@ -43,6 +44,46 @@ pub enum LoopCommand {
     },
 }
 
+/// A loop in `loop list --format json`.
+#[derive(Serialize)]
+struct LoopJson<'a> {
+    id: &'a str,
+    name: &'a str,
+    category: &'a str,
+    purpose: &'a str,
+}
+
+/// `loop show --format json`: the playbook as a person reads it (no dispatch keywords).
+#[derive(Serialize)]
+struct ShowJson<'a> {
+    id: &'a str,
+    name: &'a str,
+    category: &'a str,
+    purpose: &'a str,
+    triggers: &'a [String],
+    parameters: &'a [Parameter],
+    raci: &'a Raci,
+    steps: &'a [Step],
+    deliverables: &'a [Deliverable],
+    bars: &'a [String],
+    exit_criteria: &'a [String],
+    hands_off_to: &'a [String],
+    follows: &'a [String],
+    wakes: &'a [String],
+}
+
+/// `loop run --format json`: the TU opened and the roles woken for it.
+#[derive(Serialize)]
+struct RunJson<'a> {
+    id: &'a str,
+    #[serde(rename = "loop")]
+    loop_id: &'a str,
+    commit: &'a str,
+    path: &'a str,
+    woken: &'a [&'a str],
+    roster_commit: Option<&'a str>,
+}
+
 fn out(stdout: String) -> Output {
     Output {
         stdout,
@@ -59,11 +100,16 @@ pub(super) fn run(ctx: &Ctx, args: LoopArgs) -> Result<Output, Error> {
         LoopCommand::List => {
             let books = ws.playbooks()?;
             if json {
-                let v: Vec<Value> = books
+                let v: Vec<LoopJson> = books
                     .values()
-                    .map(|p| json!({"id": p.id, "name": p.name, "category": p.category, "purpose": p.purpose}))
+                    .map(|p| LoopJson {
+                        id: &p.id,
+                        name: &p.name,
+                        category: &p.category,
+                        purpose: &p.purpose,
+                    })
                     .collect();
-                return Ok(out(format!("{}\n", Value::Array(v))));
+                return Ok(out(json_line(&v)));
             }
             let mut s = String::new();
             for p in books.values() {
@@ -84,19 +130,22 @@ pub(super) fn run(ctx: &Ctx, args: LoopArgs) -> Result<Output, Error> {
             let books = ws.playbooks()?;
             let p = loops::find(&books, &id)?;
             if json {
-                return Ok(out(format!(
-                    "{}\n",
-                    json!({
-                        "id": p.id, "name": p.name, "category": p.category, "purpose": p.purpose,
-                        "triggers": p.triggers,
-                        "parameters": p.parameters.iter().map(|q| json!({"name": q.name, "extractor": q.extractor, "required": q.required, "description": q.description})).collect::<Vec<_>>(),
-                        "raci": {"accountable": p.raci.accountable, "responsible": p.raci.responsible, "consulted": p.raci.consulted, "informed": p.raci.informed},
-                        "steps": p.steps.iter().map(|s| json!({"id": s.id, "role": s.role, "produces": s.produces, "optional": s.optional})).collect::<Vec<_>>(),
-                        "deliverables": p.deliverables.iter().map(|d| json!({"kind": d.kind, "min": d.min, "description": d.description})).collect::<Vec<_>>(),
-                        "bars": p.bars, "exit_criteria": p.exit_criteria,
-                        "hands_off_to": p.hands_off_to, "follows": p.follows, "wakes": p.wakes,
-                    })
-                )));
+                return Ok(out(json_line(&ShowJson {
+                    id: &p.id,
+                    name: &p.name,
+                    category: &p.category,
+                    purpose: &p.purpose,
+                    triggers: &p.triggers,
+                    parameters: &p.parameters,
+                    raci: &p.raci,
+                    steps: &p.steps,
+                    deliverables: &p.deliverables,
+                    bars: &p.bars,
+                    exit_criteria: &p.exit_criteria,
+                    hands_off_to: &p.hands_off_to,
+                    follows: &p.follows,
+                    wakes: &p.wakes,
+                })));
             }
             let mut s = format!("{} — {} ({})\n\n{}\n", p.id, p.name, p.category, p.purpose);
             if !p.triggers.is_empty() {
@@ -174,11 +223,14 @@ pub(super) fn run(ctx: &Ctx, args: LoopArgs) -> Result<Output, Error> {
             let r = loops::run(ws, &id, title.as_deref(), &params)?;
             let woken: Vec<&str> = r.woken.as_ref().map(|w| w.0.clone()).unwrap_or_default();
             if json {
-                return Ok(out(format!(
-                    "{}\n",
-                    json!({"id": r.opened.id, "loop": id, "commit": r.opened.commit, "path": r.opened.path,
-                           "woken": woken, "roster_commit": r.woken.as_ref().map(|w| &w.1)})
-                )));
+                return Ok(out(json_line(&RunJson {
+                    id: &r.opened.id,
+                    loop_id: &id,
+                    commit: &r.opened.commit,
+                    path: &r.opened.path,
+                    woken: &woken,
+                    roster_commit: r.woken.as_ref().map(|w| w.1.as_str()),
+                })));
             }
             let mut s = format!(
                 "{}: a run of {id} — brief {} on hot ({}); now the active TU\n",
@@ -195,17 +247,7 @@ pub(super) fn run(ctx: &Ctx, args: LoopArgs) -> Result<Output, Error> {
         LoopCommand::Status { tu } => {
             let st = loops::status(ws, tu.as_deref())?;
             if json {
-                return Ok(out(format!(
-                    "{}\n",
-                    json!({
-                        "tu": st.tu, "title": st.title, "loop": st.loop_id, "state": st.state.name(),
-                        "steps": st.steps.iter().map(|(s, done)| json!({"id": s.id, "role": s.role, "optional": s.optional, "done": done})).collect::<Vec<_>>(),
-                        "extra_steps": st.extra_steps,
-                        "deliverables": st.deliverables.iter().map(|(d, files)| json!({"kind": d.kind, "min": d.min, "files": files, "tracked": loops::is_file_kind(&d.kind)})).collect::<Vec<_>>(),
-                        "blockers": st.blockers,
-                        "next": {"what": st.next.0, "command": st.next.1},
-                    })
-                )));
+                return Ok(out(json_line(&st)));
             }
             let mut s = format!(
                 "{} — {} ({}, {})\n\nsteps:\n",

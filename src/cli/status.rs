@@ -2,7 +2,7 @@
 
 use clap::Args;
 
-use super::{Ctx, Format, Output};
+use super::{Ctx, Format, Output, json_pretty};
 use crate::app::status::{Status, status};
 use crate::error::Error;
 
@@ -15,7 +15,7 @@ pub(super) fn run(ctx: &Ctx, _args: StatusArgs) -> Result<Output, Error> {
     let _repo = &ws.repo;
     let st = status(ws)?;
     let stdout = match ctx.format {
-        Format::Json => json(&st),
+        Format::Json => json_pretty(&st),
         Format::Human | Format::Github => human(&st),
     };
     Ok(Output {
@@ -104,41 +104,4 @@ fn human(st: &Status) -> String {
     }
     out.push_str(&format!("\nnext: {}\n  {}\n", st.next.0, st.next.1));
     out
-}
-
-fn json(st: &Status) -> String {
-    let open: serde_json::Map<String, serde_json::Value> = st
-        .open
-        .iter()
-        .map(|(state, tus)| {
-            (
-                state.name().to_string(),
-                tus.iter()
-                    .map(|t| serde_json::json!({"id": t.id, "title": t.title, "loop": t.loop_id}))
-                    .collect(),
-            )
-        })
-        .collect();
-    let v = serde_json::json!({
-        "hot": st.hot,
-        "cold": st.cold,
-        "ahead": st.ahead,
-        "behind": st.behind,
-        "tus_ahead": st.tus_ahead,
-        "open": open,
-        "last_gate": st.last_gate.as_ref().map(|g| serde_json::json!({
-            "decision": g.decision, "tu": g.tu, "report": g.report,
-            "date": g.date, "commit": g.commit,
-        })),
-        "roles": st.roles,
-        "awake": st.awake,
-        "questions": st.questions,
-        "snapshot": st.snapshot.as_ref().map(|(name, current)| serde_json::json!({
-            "name": name, "at_cold_tip": current,
-        })),
-        "next": {"what": st.next.0, "command": st.next.1},
-    });
-    let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
-    s.push('\n');
-    s
 }

@@ -70,8 +70,11 @@ pub struct Section {
     /// Choices.
     pub choices: Vec<Choice>,
     /// Tags with no showrunner meaning, kept as `x-twee-tags`.
+    #[serde(rename = "tags_kept")]
     pub other_tags: Vec<String>,
-    /// The prose (Markdown), links on lines of their own removed, inline ones kept as text.
+    /// The prose (Markdown), links on lines of their own removed, inline ones kept as text
+    /// (not in the import's JSON: it is in the section files).
+    #[serde(skip)]
     pub prose: String,
 }
 
