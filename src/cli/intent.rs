@@ -52,6 +52,14 @@ fn strings(v: &Value, key: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// A `human.question` payload as the batch `ask --file -` reads.
+#[derive(serde::Serialize)]
+struct AskBatch<'a> {
+    questions: &'a Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tu: Option<String>,
+}
+
 /// The command line an envelope stands for, and standard input for it (a question batch).
 fn command_line(kind: &str, p: &Value) -> (Vec<String>, Option<String>) {
     let s = |k: &str| p[k].as_str().map(str::to_string);
@@ -129,11 +137,11 @@ fn command_line(kind: &str, p: &Value) -> (Vec<String>, Option<String>) {
         }
         "human.question" => {
             // The batch travels as JSON, which is YAML: the same reader as `ask --file`.
-            let mut batch = json!({"questions": p["questions"]});
-            if let Some(t) = s("tu") {
-                batch["tu"] = json!(t);
-            }
-            stdin = Some(batch.to_string());
+            let batch = AskBatch {
+                questions: &p["questions"],
+                tu: s("tu"),
+            };
+            stdin = Some(serde_json::to_string(&batch).unwrap_or_default());
             push(&["ask", "--file", "-"]);
         }
         "human.response" => {

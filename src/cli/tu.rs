@@ -1,9 +1,9 @@
 //! `showrunner tu …`: Trace Units.
 
 use clap::{Args, Subcommand};
-use serde_json::{Value, json};
+use serde::Serialize;
 
-use super::{Ctx, Format, Output};
+use super::{Ctx, Format, Output, json_pretty};
 use crate::app::conflict::{self, Conflict};
 use crate::app::questions::{self, Batch};
 use crate::app::{ActiveFrom, Checkpoint, Detail, OpenRequest, Recorded};
@@ -11,6 +11,7 @@ use crate::date;
 use crate::error::Error;
 use crate::trace::brief::Change;
 use crate::trace::lifecycle::{Event, State};
+use crate::trace::trailers::Trailer;
 
 /// Arguments of `tu`.
 #[derive(Debug, Args)]
@@ -161,9 +162,7 @@ pub(super) fn run(ctx: &Ctx, args: TuArgs) -> Result<Output, Error> {
                 inputs: &[],
             })?;
             match ctx.format {
-                Format::Json => json_out(
-                    &json!({"id": o.id, "commit": o.commit, "path": o.path, "branch": o.branch}),
-                ),
+                Format::Json => json_pretty(&o),
                 _ => {
                     let mut s = format!("{}\n", o.id);
                     let mut note = format!(
@@ -253,19 +252,20 @@ pub(super) fn run(ctx: &Ctx, args: TuArgs) -> Result<Output, Error> {
             };
             let list = ws.list(state)?;
             match ctx.format {
-                Format::Json => json_out(&Value::Array(
-                    list.iter()
-                        .map(|s| {
-                            json!({"id": s.id, "title": s.title, "loop": s.loop_id, "state": s.state.name(),
-                                   "commits": s.commits, "updated": s.updated})
-                        })
-                        .collect(),
-                )),
+                Format::Json => json_pretty(&list),
                 _ if list.is_empty() => "no TUs\n".to_string(),
                 _ => {
                     let w = list.iter().map(|s| s.state.name().len()).max().unwrap_or(0);
                     list.iter()
-                        .map(|s| format!("{}  {:<w$}  {:<18}  {}\n", s.id, s.state.name(), s.loop_id, s.title))
+                        .map(|s| {
+                            format!(
+                                "{}  {:<w$}  {:<18}  {}\n",
+                                s.id,
+                                s.state.name(),
+                                s.loop_id,
+                                s.title
+                            )
+                        })
                         .collect()
                 }
             }
@@ -289,12 +289,20 @@ pub(super) fn run(ctx: &Ctx, args: TuArgs) -> Result<Output, Error> {
                         ActiveFrom::Recorded => "recorded",
                     };
                     match ctx.format {
-                        Format::Json => json_out(&json!({"id": id, "from": from})),
+                        Format::Json => json_pretty(&IdJson {
+                            id: Some(id.as_str()),
+                            from: Some(from),
+                            body: None,
+                        }),
                         _ => format!("{id}\n"),
                     }
                 }
                 None => match ctx.format {
-                    Format::Json => json_out(&json!({"id": null})),
+                    Format::Json => json_pretty(&IdJson {
+                        id: None,
+                        from: None,
+                        body: None,
+                    }),
                     _ => {
                         return Ok(Output {
                         stdout: String::new(),
@@ -308,14 +316,22 @@ pub(super) fn run(ctx: &Ctx, args: TuArgs) -> Result<Output, Error> {
         TuCommand::Switch { id } => {
             let id = ws.switch(&id)?;
             match ctx.format {
-                Format::Json => json_out(&json!({"id": id})),
+                Format::Json => json_pretty(&IdJson {
+                    id: Some(id.as_str()),
+                    from: None,
+                    body: None,
+                }),
                 _ => format!("{id} is now the active TU\n"),
             }
         }
         TuCommand::PrBody { id } => {
             let body = ws.pr_body(&id)?;
             match ctx.format {
-                Format::Json => json_out(&json!({"id": id, "body": body})),
+                Format::Json => json_pretty(&IdJson {
+                    id: Some(id.as_str()),
+                    from: None,
+                    body: Some(body.as_str()),
+                }),
                 _ => body,
             }
         }
@@ -327,16 +343,101 @@ pub(super) fn run(ctx: &Ctx, args: TuArgs) -> Result<Output, Error> {
     })
 }
 
-fn json_out(v: &Value) -> String {
-    format!("{}\n", serde_json::to_string_pretty(v).unwrap_or_default())
+/// A TU id as JSON (`null`: no active TU), with where `tu current` found it or the body
+/// `tu pr-body` wrote, when there is one.
+#[derive(Serialize)]
+struct IdJson<'a> {
+    id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    from: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body: Option<&'a str>,
+}
+
+/// `tu show --format json`: the TU, its history, and the questions and conflicts about it.
+#[derive(Serialize)]
+struct ShowJson<'a> {
+    id: &'a str,
+    title: &'a str,
+    #[serde(rename = "loop")]
+    loop_id: &'a str,
+    state: State,
+    branch: &'a str,
+    brief: Option<&'a str>,
+    events: Vec<EventJson<'a>>,
+    commits: Vec<CommitJson<'a>>,
+    files: &'a [String],
+    blockers: Vec<BlockerJson<'a>>,
+    gates: Vec<GateJson<'a>>,
+    cold: ColdJson,
+    questions: Vec<AskedJson<'a>>,
+    conflicts: &'a [Conflict],
+}
+
+/// A `TU-Event:` commit, dated.
+#[derive(Serialize)]
+struct EventJson<'a> {
+    event: Event,
+    date: String,
+    commit: &'a str,
+    summary: &'a str,
+    author: &'a str,
+    trailers: &'a [Trailer],
+    refused: Option<&'a str>,
+}
+
+/// A commit carrying the TU's trailer, dated.
+#[derive(Serialize)]
+struct CommitJson<'a> {
+    commit: &'a str,
+    date: String,
+    summary: &'a str,
+    on_cold: bool,
+}
+
+/// A blocker from a checkpoint.
+#[derive(Serialize)]
+struct BlockerJson<'a> {
+    date: &'a str,
+    text: &'a str,
+    current: bool,
+}
+
+/// A gate decision on the TU.
+#[derive(Serialize)]
+struct GateJson<'a> {
+    date: &'a str,
+    decision: &'a str,
+    report: Option<&'a str>,
+}
+
+/// How much of the TU is on cold.
+#[derive(Serialize)]
+struct ColdJson {
+    merged: bool,
+    commits_not_on_cold: usize,
+}
+
+/// A question batch about the TU, its questions in short.
+#[derive(Serialize)]
+struct AskedJson<'a> {
+    id: &'a str,
+    status: &'static str,
+    questions: Vec<AskedQuestionJson<'a>>,
+}
+
+/// A question in short: what was asked, answered and recommended.
+#[derive(Serialize)]
+struct AskedQuestionJson<'a> {
+    id: &'a str,
+    question: &'a str,
+    answer: Option<&'a str>,
+    recommendation: &'a str,
 }
 
 fn recorded(ctx: &Ctx, r: Recorded) -> String {
     match ctx.format {
-        Format::Json => json_out(
-            &json!({"id": r.id, "event": r.event.name(), "from": r.from.name(),
-                                         "state": r.to.name(), "commit": r.commit, "branch": r.branch}),
-        ),
+        Format::Json => json_pretty(&r),
         _ => {
             let change = if r.from == r.to {
                 format!("still {}", r.to)
@@ -356,39 +457,77 @@ fn recorded(ctx: &Ctx, r: Recorded) -> String {
 
 fn show(ctx: &Ctx, d: &Detail, asked: &[Batch], conflicts: &[Conflict]) -> String {
     let s = &d.summary;
-    let events: Vec<Value> = d
-        .record
-        .iter()
-        .flat_map(|r| r.events.iter())
-        .map(|e| {
-            json!({
-                "event": e.event.name(), "date": date::ymd(e.time, 0), "commit": e.commit, "summary": e.summary,
-                "author": e.author,
-                "trailers": e.trailers.iter().map(|t| json!({"key": t.key, "value": t.value})).collect::<Vec<_>>(),
-                "refused": e.refused,
-            })
-        })
-        .collect();
-    let commits: Vec<Value> = d
-        .record
-        .iter()
-        .flat_map(|r| r.commits.iter())
-        .map(|c| json!({"commit": c.id, "date": date::ymd(c.time, 0), "summary": c.summary, "on_cold": c.on_cold}))
-        .collect();
     if ctx.format == Format::Json {
-        return json_out(&json!({
-            "id": s.id, "title": s.title, "loop": s.loop_id, "state": s.state.name(), "branch": d.branch,
-            "brief": d.brief.as_ref().map(|(p, _)| p),
-            "events": events, "commits": commits, "files": d.files,
-            "blockers": d.blockers.iter().map(|(date, text, current)| json!({"date": date, "text": text, "current": current})).collect::<Vec<_>>(),
-            "gates": d.gates.iter().map(|(date, decision, report)| json!({"date": date, "decision": decision, "report": report})).collect::<Vec<_>>(),
-            "cold": {"merged": s.state == State::ColdMerged, "commits_not_on_cold": d.not_on_cold},
-            "questions": asked.iter().map(|b| json!({
-                "id": b.id, "status": if b.is_open() { "open" } else { "answered" },
-                "questions": b.questions.iter().map(|q| json!({"id": q.id, "question": q.question, "answer": q.answer, "recommendation": q.recommendation})).collect::<Vec<_>>(),
-            })).collect::<Vec<_>>(),
-            "conflicts": conflicts,
-        }));
+        let events = d.record.iter().flat_map(|r| r.events.iter());
+        let commits = d.record.iter().flat_map(|r| r.commits.iter());
+        return json_pretty(&ShowJson {
+            id: &s.id,
+            title: &s.title,
+            loop_id: &s.loop_id,
+            state: s.state,
+            branch: &d.branch,
+            brief: d.brief.as_ref().map(|(p, _)| p.as_str()),
+            events: events
+                .map(|e| EventJson {
+                    event: e.event,
+                    date: date::ymd(e.time, 0),
+                    commit: &e.commit,
+                    summary: &e.summary,
+                    author: &e.author,
+                    trailers: &e.trailers,
+                    refused: e.refused.as_deref(),
+                })
+                .collect(),
+            commits: commits
+                .map(|c| CommitJson {
+                    commit: &c.id,
+                    date: date::ymd(c.time, 0),
+                    summary: &c.summary,
+                    on_cold: c.on_cold,
+                })
+                .collect(),
+            files: &d.files,
+            blockers: d
+                .blockers
+                .iter()
+                .map(|(date, text, current)| BlockerJson {
+                    date,
+                    text,
+                    current: *current,
+                })
+                .collect(),
+            gates: d
+                .gates
+                .iter()
+                .map(|(date, decision, report)| GateJson {
+                    date,
+                    decision,
+                    report: report.as_deref(),
+                })
+                .collect(),
+            cold: ColdJson {
+                merged: s.state == State::ColdMerged,
+                commits_not_on_cold: d.not_on_cold,
+            },
+            questions: asked
+                .iter()
+                .map(|b| AskedJson {
+                    id: &b.id,
+                    status: if b.is_open() { "open" } else { "answered" },
+                    questions: b
+                        .questions
+                        .iter()
+                        .map(|q| AskedQuestionJson {
+                            id: &q.id,
+                            question: &q.question,
+                            answer: q.answer.as_deref(),
+                            recommendation: &q.recommendation,
+                        })
+                        .collect(),
+                })
+                .collect(),
+            conflicts,
+        });
     }
     let mut out = format!(
         "{} — {}\n",
