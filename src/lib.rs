@@ -11,6 +11,7 @@ pub mod date;
 pub mod error;
 pub mod gate;
 pub mod git;
+pub mod ids;
 pub mod import;
 pub mod orchestra;
 pub mod play;

@@ -39,7 +39,6 @@ pub(super) fn run(ctx: &Ctx, args: BindArgs) -> Result<Output, Error> {
         codex: include.iter().any(|i| i == "codex"),
     };
     let ws = ctx.session()?;
-    let _repo = &ws.repo;
     let out = ctx.base.join(&args.out);
     let bound = crate::app::bind::bind(ws, &args.tag, &opts, &out)?;
     let mut stdout = format!(

@@ -78,7 +78,6 @@ pub(super) fn human(c: &Conflict) -> String {
 
 pub(super) fn run(ctx: &Ctx, args: ConflictArgs) -> Result<Output, Error> {
     let ws = ctx.session()?;
-    let _repo = &ws.repo;
     let json_out = ctx.format == Format::Json;
     let stdout = match args.command {
         ConflictCommand::Open {

@@ -127,7 +127,6 @@ pub(super) fn run(ctx: &Ctx, args: GateArgs) -> Result<Output, Error> {
         }
         GateCommand::Submit { tu } => {
             let ws = ctx.session()?;
-            let _repo = &ws.repo;
             let s = submit::submit(ws, tu.as_deref())?;
             let stdout = match ctx.format {
                 Format::Json => json_pretty(&SubmitJson {

@@ -62,7 +62,6 @@ pub enum HookName {
 pub(super) fn install(ctx: &Ctx, args: HooksArgs) -> Result<Output, Error> {
     let HooksCommand::Install { server } = args.command;
     let ws = ctx.session()?;
-    let _repo = &ws.repo;
     let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("showrunner"));
     let done = hooks::install(ws, &exe, server)?;
     let mut stdout = String::new();

@@ -94,7 +94,6 @@ fn out(stdout: String) -> Output {
 
 pub(super) fn run(ctx: &Ctx, args: LoopArgs) -> Result<Output, Error> {
     let ws = ctx.session()?;
-    let _repo = &ws.repo;
     let json = ctx.format == Format::Json;
     match args.command {
         LoopCommand::List => {

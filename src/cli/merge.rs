@@ -55,7 +55,6 @@ struct MovedJson<'a> {
 
 pub(super) fn run(ctx: &Ctx, args: MergeArgs) -> Result<Output, Error> {
     let ws = ctx.session()?;
-    let _repo = &ws.repo;
     let opts = MergeOptions {
         to: args.to,
         dry_run: args.dry_run,

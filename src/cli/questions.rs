@@ -186,7 +186,6 @@ fn committed(ctx: &Ctx, c: &Committed, verb: &str) -> String {
 
 pub(super) fn ask(ctx: &Ctx, args: AskArgs) -> Result<Output, Error> {
     let ws = ctx.session()?;
-    let _repo = &ws.repo;
     let a = asking(ctx, args)?;
     let c = questions::ask(ws, &a)?;
     Ok(Output {
@@ -198,7 +197,6 @@ pub(super) fn ask(ctx: &Ctx, args: AskArgs) -> Result<Output, Error> {
 
 pub(super) fn list(ctx: &Ctx, args: QuestionsArgs) -> Result<Output, Error> {
     let ws = ctx.session()?;
-    let _repo = &ws.repo;
     let shown: Vec<Batch> = questions::batches(ws)?
         .into_iter()
         .filter(|b| args.all || b.is_open())
@@ -223,7 +221,6 @@ pub(super) fn list(ctx: &Ctx, args: QuestionsArgs) -> Result<Output, Error> {
 
 pub(super) fn answer(ctx: &Ctx, args: AnswerArgs) -> Result<Output, Error> {
     let ws = ctx.session()?;
-    let _repo = &ws.repo;
     let c = questions::answer(
         ws,
         &args.batch,

@@ -18,7 +18,6 @@ pub struct RollbackArgs {
 
 pub(super) fn run(ctx: &Ctx, args: RollbackArgs) -> Result<Output, Error> {
     let ws = ctx.session()?;
-    let _repo = &ws.repo;
     let r = cold::rollback(ws, &args.snapshot, &args.reason)?;
     let stdout = match ctx.format {
         Format::Json => json_pretty(&r),

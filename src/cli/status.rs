@@ -12,7 +12,6 @@ pub struct StatusArgs {}
 
 pub(super) fn run(ctx: &Ctx, _args: StatusArgs) -> Result<Output, Error> {
     let ws = ctx.session()?;
-    let _repo = &ws.repo;
     let st = status(ws)?;
     let stdout = match ctx.format {
         Format::Json => json_pretty(&st),

@@ -146,7 +146,6 @@ fn pairs(raw: &[String], make: fn(String, String) -> Change) -> Result<Vec<Chang
 
 pub(super) fn run(ctx: &Ctx, args: TuArgs) -> Result<Output, Error> {
     let ws = ctx.session()?;
-    let _repo = &ws.repo;
     let out = match args.command {
         TuCommand::Open {
             loop_id,

@@ -1,0 +1,115 @@
+//! Names of git things as types: a commit id shown short, a ref name built from a branch
+//! or tag name and shown short, and what a compare-and-swap expects a ref to hold.
+//! Pure: nothing here opens a repository.
+
+use std::fmt;
+
+/// How many hex digits a short commit id shows (as in every human message).
+pub const SHORT: usize = 10;
+
+/// The short form of a hex object id: its first [`SHORT`] digits (the whole id when it
+/// is shorter).
+pub fn short(id: &str) -> &str {
+    id.get(..SHORT).unwrap_or(id)
+}
+
+/// A full ref name: `refs/heads/<branch>`, `refs/tags/<tag>`, or any other `refs/…`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RefName(String);
+
+impl RefName {
+    /// `refs/heads/<name>`.
+    pub fn branch(name: &str) -> RefName {
+        RefName(format!("refs/heads/{name}"))
+    }
+
+    /// `refs/tags/<name>`.
+    pub fn tag(name: &str) -> RefName {
+        RefName(format!("refs/tags/{name}"))
+    }
+
+    /// A ref name as git spells it in full.
+    pub fn full(name: &str) -> RefName {
+        RefName(name.to_string())
+    }
+
+    /// The full name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The name people use: a branch or tag without its `refs/heads/` or `refs/tags/`.
+    pub fn short(&self) -> &str {
+        self.0
+            .strip_prefix("refs/heads/")
+            .or_else(|| self.0.strip_prefix("refs/tags/"))
+            .unwrap_or(&self.0)
+    }
+
+    /// The branch name, when this is a branch.
+    pub fn branch_name(&self) -> Option<&str> {
+        self.0.strip_prefix("refs/heads/")
+    }
+}
+
+impl fmt::Display for RefName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl AsRef<str> for RefName {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for RefName {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+/// What a compare-and-swap of a ref expects to find there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Expect<'a> {
+    /// The ref must not exist yet.
+    Absent,
+    /// The ref must point at this commit.
+    At(&'a str),
+}
+
+impl<'a> Expect<'a> {
+    /// From the optional old value the ref was read at.
+    pub fn from_option(old: Option<&'a str>) -> Expect<'a> {
+        old.map_or(Expect::Absent, Expect::At)
+    }
+
+    /// The expected commit, if any.
+    pub fn commit(self) -> Option<&'a str> {
+        match self {
+            Expect::Absent => None,
+            Expect::At(c) => Some(c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_forms() {
+        assert_eq!(short("0123456789abcdef"), "0123456789");
+        assert_eq!(short("abc"), "abc");
+        let b = RefName::branch("tu/TU-2026-11-26-LW01");
+        assert_eq!(b.as_str(), "refs/heads/tu/TU-2026-11-26-LW01");
+        assert_eq!(b.short(), "tu/TU-2026-11-26-LW01");
+        assert_eq!(b.branch_name(), Some("tu/TU-2026-11-26-LW01"));
+        assert_eq!(RefName::tag("cold-2026-11-26").short(), "cold-2026-11-26");
+        assert_eq!(RefName::full("refs/notes/x").short(), "refs/notes/x");
+        assert_eq!(Expect::from_option(None), Expect::Absent);
+        assert_eq!(Expect::from_option(Some("c0ffee")).commit(), Some("c0ffee"));
+    }
+}
