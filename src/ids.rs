@@ -23,6 +23,11 @@ impl RefName {
         RefName(format!("refs/heads/{name}"))
     }
 
+    /// `refs/heads/tu/<id>`: a TU's review branch.
+    pub fn review(id: &str) -> RefName {
+        RefName(format!("refs/heads/tu/{id}"))
+    }
+
     /// `refs/tags/<name>`.
     pub fn tag(name: &str) -> RefName {
         RefName(format!("refs/tags/{name}"))
@@ -55,6 +60,30 @@ impl RefName {
 impl fmt::Display for RefName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
+    }
+}
+
+impl PartialEq<str> for RefName {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for RefName {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl PartialEq<RefName> for &str {
+    fn eq(&self, other: &RefName) -> bool {
+        *self == other.0
+    }
+}
+
+impl PartialEq<RefName> for String {
+    fn eq(&self, other: &RefName) -> bool {
+        *self == other.0
     }
 }
 

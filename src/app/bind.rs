@@ -41,7 +41,7 @@ fn write(dir: &Path, file: &str, bytes: &[u8]) -> Result<Output, Error> {
 /// playing read only what has been checked and merged).
 pub fn snapshot_on_cold(ws: &Session, tag: &str) -> Result<Snapshot, Error> {
     let repo = &ws.repo;
-    let cold_ref = format!("refs/heads/{}", ws.config.cold);
+    let cold_ref = ws.cold_ref();
     let not_snapshot = |why: String| {
         Error::State {
         message: why,

@@ -43,20 +43,46 @@ fn forge_merge_tu(message: &str) -> Option<String> {
 /// must be a fast-forward (else an error, exit 3), then traceability over `old..new`
 /// and the full gatecheck of `new`'s tree.
 pub fn check_update(repo: &Repo, old: Option<&str>, new: &str) -> Result<Verdict, Error> {
-    if let Some(old) = old
-        && !repo.is_ancestor(old, new)?
-    {
+    refuse_divergence(repo, old, new)?;
+    let (mut report, studio) = judge_tree(repo, old, new)?;
+    let hide: Vec<String> = old.map(|o| vec![o.to_string()]).unwrap_or_default();
+    let range = history::range(repo, &[new.to_string()], &hide)?;
+    let ledger = History::read_at(repo, vec![new.to_string()], old.map(str::to_string))?.ledger();
+    let (mut findings, tus) = commit_findings(repo, &range, &ledger, &studio)?;
+    findings.extend(tu_findings(&tus, &ledger));
+    let mut all = report.findings.clone();
+    all.extend(findings);
+    let mut ran: Vec<Bar> = report.bars.iter().map(|b| b.bar).collect();
+    ran.push(Bar::Traceability);
+    let waived = std::mem::take(&mut report.waived);
+    report = Report::new(&ran, all);
+    report.waived = waived;
+    Ok(Verdict {
+        report,
+        range: range.into_iter().map(|c| c.id).collect(),
+        tus,
+        allow_conditional: studio.config.allow_conditional,
+        ledger,
+    })
+}
+
+/// Refuses a move of cold that is not a fast-forward (exit 3), naming what diverges.
+fn refuse_divergence(repo: &Repo, old: Option<&str>, new: &str) -> Result<(), Error> {
+    let Some(old) = old else {
+        return Ok(());
+    };
+    if !repo.is_ancestor(old, new)? {
         let diverging = history::ids(repo, &[old.to_string()], &[new.to_string()])?;
         let shown: Vec<String> = diverging
             .iter()
             .take(5)
-            .map(|c| c[..10].to_string())
+            .map(|c| crate::ids::short(c).to_string())
             .collect();
         return Err(Error::State {
             message: format!(
                 "cold ({}) is not an ancestor of {}: {} commit(s) on cold are not in the target ({}{})",
-                &old[..10],
-                &new[..10],
+                crate::ids::short(old),
+                crate::ids::short(new),
                 diverging.len(),
                 shown.join(", "),
                 if diverging.len() > 5 { ", …" } else { "" }
@@ -67,11 +93,16 @@ pub fn check_update(repo: &Repo, old: Option<&str>, new: &str) -> Result<Verdict
             ),
         });
     }
+    Ok(())
+}
+
+/// The gatecheck of `new`'s tree, and the studio it was judged on.
+fn judge_tree(repo: &Repo, old: Option<&str>, new: &str) -> Result<(Report, Studio), Error> {
     // The verdict on this exact tree, when the gate has judged it before (a submit, a
     // merge whose own reference-transaction hook asks again, a pre-push after a merge);
     // then only the settings and TU briefs are read.
     let key = super::verdicts::key(&repo.tree_id(new)?, &gate::today(), &gate::BARS);
-    let (mut report, studio) = match super::verdicts::load(repo, &key) {
+    Ok(match super::verdicts::load(repo, &key) {
         Some(report) => (
             report,
             Studio::from_files(
@@ -85,10 +116,18 @@ pub fn check_update(repo: &Repo, old: Option<&str>, new: &str) -> Result<Verdict
             super::verdicts::store(repo, &key, &judged.report);
             (judged.report, judged.studio)
         }
-    };
-    let hide: Vec<String> = old.map(|o| vec![o.to_string()]).unwrap_or_default();
-    let range = history::range(repo, &[new.to_string()], &hide)?;
-    let ledger = History::read_at(repo, vec![new.to_string()], old.map(str::to_string))?.ledger();
+    })
+}
+
+/// Traceability of each commit in the range: it names a TU with a brief (or is a
+/// forge's merge of a `tu/` branch, or only records a question), and none carries a TU
+/// after it ended. Returns the findings and the TUs the range names.
+fn commit_findings(
+    repo: &Repo,
+    range: &[history::Commit],
+    ledger: &Ledger,
+    studio: &Studio,
+) -> Result<(Vec<Finding>, BTreeSet<String>), Error> {
     let briefs: BTreeSet<String> = studio
         .artifacts
         .iter()
@@ -97,7 +136,7 @@ pub fn check_update(repo: &Repo, old: Option<&str>, new: &str) -> Result<Verdict
         .collect();
     let mut findings = Vec::new();
     let mut tus: BTreeSet<String> = BTreeSet::new();
-    for c in &range {
+    for c in range {
         let (commit, message, found) = (&c.id, &c.message, &c.trailers);
         let mut named: Vec<String> = c.values("TU").map(str::to_string).collect();
         if named.is_empty()
@@ -123,7 +162,7 @@ pub fn check_update(repo: &Repo, old: Option<&str>, new: &str) -> Result<Verdict
                     "showrunner",
                     format!(
                         "commit {} \"{subject}\" carries no TU trailer",
-                        &commit[..10]
+                        crate::ids::short(commit)
                     ),
                     "amend it with `TU: <id>`, or redo the change inside a TU".into(),
                 ));
@@ -142,9 +181,12 @@ pub fn check_update(repo: &Repo, old: Option<&str>, new: &str) -> Result<Verdict
                     "showrunner",
                     format!(
                         "commit {} names {tu}, which has no brief in tus/",
-                        &commit[..10]
+                        crate::ids::short(commit)
                     ),
-                    format!("open the TU, or fix the trailer of {}", &commit[..10]),
+                    format!(
+                        "open the TU, or fix the trailer of {}",
+                        crate::ids::short(commit)
+                    ),
                 ));
                 continue;
             }
@@ -156,7 +198,7 @@ pub fn check_update(repo: &Repo, old: Option<&str>, new: &str) -> Result<Verdict
                     "showrunner",
                     format!(
                         "commit {} \"{subject}\" carries {tu} after the TU ended",
-                        &commit[..10]
+                        crate::ids::short(commit)
                     ),
                     "open a new TU for the follow-up work".into(),
                 ));
@@ -164,7 +206,14 @@ pub fn check_update(repo: &Repo, old: Option<&str>, new: &str) -> Result<Verdict
             tus.insert(tu);
         }
     }
-    for tu in &tus {
+    Ok((findings, tus))
+}
+
+/// Each TU the range names must have been submitted and passed (or be in the gate), and
+/// be neither rejected nor deferred.
+fn tu_findings(tus: &BTreeSet<String>, ledger: &Ledger) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for tu in tus {
         let Some(rec) = ledger.get(tu) else { continue };
         let path = format!("tus/{tu}.yaml");
         let state = rec.position.map(|p| p.state).unwrap_or(State::HotProposed);
@@ -193,20 +242,7 @@ pub fn check_update(repo: &Repo, old: Option<&str>, new: &str) -> Result<Verdict
             format!("`showrunner tu show {tu}` tells its state"),
         ));
     }
-    let mut all = report.findings.clone();
-    all.extend(findings);
-    let mut ran: Vec<Bar> = report.bars.iter().map(|b| b.bar).collect();
-    ran.push(Bar::Traceability);
-    let waived = std::mem::take(&mut report.waived);
-    report = Report::new(&ran, all);
-    report.waived = waived;
-    Ok(Verdict {
-        report,
-        range: range.into_iter().map(|c| c.id).collect(),
-        tus,
-        allow_conditional: studio.config.allow_conditional,
-        ledger,
-    })
+    findings
 }
 
 /// What `merge` did.
@@ -255,7 +291,7 @@ pub struct MergeOptions {
 /// The Showrunner's authorised cold merge.
 pub fn merge(ws: &Session, opts: &MergeOptions) -> Result<Merged, Error> {
     let repo = &ws.repo;
-    let cold_ref = format!("refs/heads/{}", ws.config.cold);
+    let cold_ref = ws.cold_ref();
     let target_rev = opts.to.clone().unwrap_or_else(|| ws.config.hot.clone());
     let target = repo.resolve_commit(&target_rev)?;
     let old = repo.ref_target(&cold_ref)?.ok_or_else(|| {
@@ -332,7 +368,7 @@ pub fn merge(ws: &Session, opts: &MergeOptions) -> Result<Merged, Error> {
             &format!(
                 "showrunner merge: fast-forward {} to {} ({how})",
                 ws.config.cold,
-                &target[..10]
+                crate::ids::short(&target)
             ),
         )?;
     }
@@ -380,8 +416,8 @@ pub fn rollback(ws: &Session, snapshot: &str, reason: &str) -> Result<RolledBack
             "a rollback needs a reason (`--reason`)".into(),
         ));
     }
-    let cold_ref = format!("refs/heads/{}", ws.config.cold);
-    let hot_ref = format!("refs/heads/{}", ws.config.hot);
+    let cold_ref = ws.cold_ref();
+    let hot_ref = ws.hot_ref();
     let restored = repo.tag_target(snapshot)?.ok_or_else(|| Error::State {
         message: format!("`{snapshot}` is not a snapshot tag"),
         hint: Some("`git tag --list 'cold-*'` lists the snapshots".into()),
@@ -393,7 +429,10 @@ pub fn rollback(ws: &Session, snapshot: &str, reason: &str) -> Result<RolledBack
     })?;
     if !repo.is_ancestor(&restored, &cold)? {
         return Err(Error::State {
-            message: format!("snapshot `{snapshot}` ({}) is not on cold", &restored[..10]),
+            message: format!(
+                "snapshot `{snapshot}` ({}) is not on cold",
+                crate::ids::short(&restored)
+            ),
             hint: Some("only snapshots of cold can be restored".into()),
         });
     }

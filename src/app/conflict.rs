@@ -110,7 +110,7 @@ impl Table {
 /// The table in force: the studio's `authority.yaml` on hot, else the default.
 pub fn table(ws: &Session) -> Result<Table, Error> {
     let repo = &ws.repo;
-    let tip = repo.ref_target(&format!("refs/heads/{}", ws.config.hot))?;
+    let tip = repo.ref_target(&ws.hot_ref())?;
     match tip
         .map(|t| repo.blob_at(&t, "authority.yaml"))
         .transpose()?
@@ -152,11 +152,7 @@ pub struct Conflict {
 /// Every conflict recorded on hot, oldest first; an escalated one is resolved once its
 /// question is answered.
 pub fn list(ws: &Session) -> Result<Vec<Conflict>, Error> {
-    if ws
-        .repo
-        .ref_target(&format!("refs/heads/{}", ws.config.hot))?
-        .is_none()
-    {
+    if ws.repo.ref_target(&ws.hot_ref())?.is_none() {
         return Ok(Vec::new());
     }
     let history = ws.history()?;
@@ -252,36 +248,8 @@ pub fn open(
     if topic.is_empty() || topic.contains('\n') {
         return Err(Error::Usage("the topic must be one non-empty line".into()));
     }
-    let mut roles_in: Vec<String> = Vec::new();
-    for p in parties {
-        let r = roles::canonical(p.trim()).ok_or_else(|| {
-            Error::Usage(format!(
-                "`{p}` is not a role (an id like `plotwright` or a code like `PW`)"
-            ))
-        })?;
-        if !roles_in.iter().any(|x| x == r) {
-            roles_in.push(r.to_string());
-        }
-    }
-    if roles_in.len() < 2 {
-        return Err(Error::Usage(
-            "a conflict is between at least two different roles (`--roles lore_weaver,plotwright`)"
-                .into(),
-        ));
-    }
-    if let Some(t) = tu {
-        let state = ws
-            .ledger()?
-            .get(t)
-            .map(|r| r.state())
-            .ok_or_else(|| Error::NotFound(format!("no TU named `{t}` in this studio")))?;
-        if state.is_terminal() {
-            return Err(Error::State {
-                message: format!("{t} is {state}: its conflicts are over"),
-                hint: None,
-            });
-        }
-    }
+    let roles_in = parties_of(parties)?;
+    refuse_ended_tu(ws, tu)?;
     let table = table(ws)?;
     if let Some(k) = kind
         && !table.rules.iter().any(|r| r.topic == k)
@@ -303,66 +271,12 @@ pub fn open(
     let today = date::ymd(who.time, who.offset);
     let id = date::next_dated_id("C", &today, existing.iter().map(|c| c.id.as_str()));
     // What the table cannot settle goes to the customer, with the mediator's framing.
-    let question = if decides.is_none() {
-        let options: Vec<Choice> = roles_in
-            .iter()
-            .zip(["a", "b", "c", "d"])
-            .map(|(r, k)| Choice {
-                key: k.to_string(),
-                label: format!("Side with the {}", r.replace('_', " ")),
-                impact: format!(
-                    "The {} position stands; the others adapt their work",
-                    r.replace('_', " ")
-                ),
-            })
-            .collect();
-        let asked = questions::ask(
-            ws,
-            &Asking {
-                asked_by: Some(table.mediator.clone()),
-                tu: tu.map(str::to_string),
-                questions: vec![Question {
-                    id: "settle".into(),
-                    context: format!(
-                        "{} disagree about: {topic}. The authority table does not settle {}.",
-                        roles_in.join(" and "),
-                        rule.map_or("this kind of dispute".to_string(), |r| format!(
-                            "`{}` disputes",
-                            r.topic
-                        ))
-                    ),
-                    question: format!("How should {id} be settled?"),
-                    recommendation: options[0].key.clone(),
-                    options,
-                    answer: None,
-                    answered: None,
-                    note: None,
-                }],
-            },
-        )?;
-        Some(asked.batch.id)
-    } else {
-        None
+    let question = match decides {
+        None => Some(escalate(ws, &table, rule, &roles_in, topic, tu, &id)?),
+        Some(_) => None,
     };
     let (ws_hot, tip) = ws.hot_tip()?;
-    let mut t: Vec<(String, String)> = vec![
-        ("Conflict".into(), id.clone()),
-        ("Conflict-Event".into(), "open".into()),
-    ];
-    t.extend(roles_in.iter().map(|r| ("Conflict-Role".into(), r.clone())));
-    t.push(("Topic".into(), topic.to_string()));
-    if let Some(r) = rule {
-        t.push(("Conflict-Topic".into(), r.topic.clone()));
-    }
-    if let Some(d) = &decides {
-        t.push(("Decides".into(), d.clone()));
-    }
-    if let Some(q) = &question {
-        t.push(("Question".into(), q.clone()));
-    }
-    if let Some(tu) = tu {
-        t.push(("TU".into(), tu.to_string()));
-    }
+    let t = open_trailers(&id, &roles_in, topic, rule, &decides, &question, tu);
     let refs: Vec<(&str, &str)> = t.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let title = match (&decides, &question) {
         (Some(d), _) => format!("Conflict {id}: {topic} — {d} decides"),
@@ -390,6 +304,127 @@ pub fn open(
         resolved_by: None,
     };
     Ok(Opened { conflict, commit })
+}
+
+/// The roles of a conflict, each once, canonical; at least two.
+fn parties_of(parties: &[String]) -> Result<Vec<String>, Error> {
+    let mut roles_in: Vec<String> = Vec::new();
+    for p in parties {
+        let r = roles::canonical(p.trim()).ok_or_else(|| {
+            Error::Usage(format!(
+                "`{p}` is not a role (an id like `plotwright` or a code like `PW`)"
+            ))
+        })?;
+        if !roles_in.iter().any(|x| x == r) {
+            roles_in.push(r.to_string());
+        }
+    }
+    if roles_in.len() < 2 {
+        return Err(Error::Usage(
+            "a conflict is between at least two different roles (`--roles lore_weaver,plotwright`)"
+                .into(),
+        ));
+    }
+    Ok(roles_in)
+}
+
+/// Refuses a conflict inside a TU that has ended.
+fn refuse_ended_tu(ws: &Session, tu: Option<&str>) -> Result<(), Error> {
+    if let Some(t) = tu {
+        let state = ws
+            .ledger()?
+            .get(t)
+            .map(|r| r.state())
+            .ok_or_else(|| Error::NotFound(format!("no TU named `{t}` in this studio")))?;
+        if state.is_terminal() {
+            return Err(Error::State {
+                message: format!("{t} is {state}: its conflicts are over"),
+                hint: None,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Asks the customer to settle what the authority table cannot: one question, an
+/// option per side; returns the batch's id.
+fn escalate(
+    ws: &Session,
+    table: &Table,
+    rule: Option<&Rule>,
+    roles_in: &[String],
+    topic: &str,
+    tu: Option<&str>,
+    id: &str,
+) -> Result<String, Error> {
+    let options: Vec<Choice> = roles_in
+        .iter()
+        .zip(["a", "b", "c", "d"])
+        .map(|(r, k)| Choice {
+            key: k.to_string(),
+            label: format!("Side with the {}", r.replace('_', " ")),
+            impact: format!(
+                "The {} position stands; the others adapt their work",
+                r.replace('_', " ")
+            ),
+        })
+        .collect();
+    let asked = questions::ask(
+        ws,
+        &Asking {
+            asked_by: Some(table.mediator.clone()),
+            tu: tu.map(str::to_string),
+            questions: vec![Question {
+                id: "settle".into(),
+                context: format!(
+                    "{} disagree about: {topic}. The authority table does not settle {}.",
+                    roles_in.join(" and "),
+                    rule.map_or("this kind of dispute".to_string(), |r| format!(
+                        "`{}` disputes",
+                        r.topic
+                    ))
+                ),
+                question: format!("How should {id} be settled?"),
+                recommendation: options[0].key.clone(),
+                options,
+                answer: None,
+                answered: None,
+                note: None,
+            }],
+        },
+    )?;
+    Ok(asked.batch.id)
+}
+
+/// The trailers of a conflict's `open` commit.
+fn open_trailers(
+    id: &str,
+    roles_in: &[String],
+    topic: &str,
+    rule: Option<&Rule>,
+    decides: &Option<String>,
+    question: &Option<String>,
+    tu: Option<&str>,
+) -> Vec<(String, String)> {
+    let mut t: Vec<(String, String)> = vec![
+        ("Conflict".into(), id.to_string()),
+        ("Conflict-Event".into(), "open".into()),
+    ];
+    t.extend(roles_in.iter().map(|r| ("Conflict-Role".into(), r.clone())));
+    t.push(("Topic".into(), topic.to_string()));
+    if let Some(r) = rule {
+        t.push(("Conflict-Topic".into(), r.topic.clone()));
+    }
+    if let Some(d) = decides {
+        t.push(("Decides".into(), d.clone()));
+    }
+    if let Some(q) = question {
+        t.push(("Question".into(), q.clone()));
+    }
+    if let Some(tu) = tu {
+        t.push(("TU".into(), tu.to_string()));
+    }
+    t
 }
 
 /// Resolves an open conflict. Only the role the table names may settle it (the

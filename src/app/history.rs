@@ -8,6 +8,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::error::Error;
 use crate::git::{CommitInfo, Repo};
+use crate::ids::RefName;
 use crate::trace::ledger::{Ledger, Seen, might_name_a_tu};
 use crate::trace::trailers::{self, Trailer};
 
@@ -82,12 +83,12 @@ pub struct History {
 impl History {
     /// Walks hot, the `tu/*` branches and cold (those that exist).
     pub fn read(repo: &Repo, hot: &str, cold: &str) -> Result<History, Error> {
-        let hot_tip = repo.ref_target(&format!("refs/heads/{hot}"))?;
+        let hot_tip = repo.ref_target(&RefName::branch(hot))?;
         let mut tips: Vec<String> = hot_tip.iter().cloned().collect();
         for (_, tip) in repo.branches("tu/")? {
             tips.push(tip);
         }
-        let cold_tip = repo.ref_target(&format!("refs/heads/{cold}"))?;
+        let cold_tip = repo.ref_target(&RefName::branch(cold))?;
         let mut h = History::read_at(repo, tips, cold_tip.clone())?;
         // What is not on hot: commits only on `tu/*` or only on cold.
         let others: Vec<String> = repo

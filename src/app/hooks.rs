@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::app::Session;
 use crate::error::Error;
 use crate::git::Repo;
+use crate::ids::RefName;
 use crate::studio::RequireTu;
 use crate::trace::trailers;
 
@@ -131,9 +132,9 @@ pub fn commit_msg(ws: &Session, message_file: &Path) -> Result<Stamp, Error> {
     if trailers::first(&trailers::parse(&message), "TU").is_some() {
         return Ok(Stamp::AlreadyTraced);
     }
-    let hot = format!("refs/heads/{}", ws.config.hot);
+    let hot = ws.hot_ref();
     let head = repo.head_branch().unwrap_or_default();
-    if head != hot && !head.starts_with("refs/heads/tu/") {
+    if head != hot && !head.starts_with(RefName::review("").as_str()) {
         return Ok(Stamp::NotOnHot);
     }
     let why = match ws.active() {
@@ -241,7 +242,7 @@ pub fn reference_transaction(ws: &Session, state: &str, input: &str) -> Result<(
     if state != "prepared" {
         return Ok(());
     }
-    let cold_ref = format!("refs/heads/{}", ws.config.cold);
+    let cold_ref = ws.cold_ref();
     for (old, new, name) in triples(input) {
         if name != cold_ref {
             continue;
@@ -261,7 +262,7 @@ pub fn reference_transaction(ws: &Session, state: &str, input: &str) -> Result<(
 /// `pre-push`: for every pushed update of the remote's cold, the checks of `merge`.
 pub fn pre_push(ws: &Session, input: &str) -> Result<(), Error> {
     let repo = &ws.repo;
-    let cold_ref = format!("refs/heads/{}", ws.config.cold);
+    let cold_ref = ws.cold_ref();
     for line in input.lines() {
         let p: Vec<&str> = line.split_whitespace().collect();
         let [_local_ref, local, remote_ref, remote] = p[..] else {
@@ -280,7 +281,7 @@ pub fn pre_push(ws: &Session, input: &str) -> Result<(), Error> {
             return Err(Error::State {
                 message: format!(
                     "push to {remote_ref} refused: the remote's cold ({}) is not here",
-                    &remote[..10]
+                    crate::ids::short(remote)
                 ),
                 hint: Some("fetch first, so the fast-forward can be checked".into()),
             });
@@ -304,7 +305,7 @@ pub fn pre_receive(ws: &Session, input: &str) -> Result<(), Error> {
         if is_zero(new) {
             // Deleting a branch: only cold is protected.
             let cold = ws.config.cold.clone();
-            if name == format!("refs/heads/{cold}") {
+            if name == RefName::branch(&cold) {
                 return guard_cold(repo, None, ZERO, &format!("push to {name}"));
             }
             continue;
@@ -318,11 +319,9 @@ pub fn pre_receive(ws: &Session, input: &str) -> Result<(), Error> {
             .map(|a| crate::studio::Config::from_node(&a.data))
             .unwrap_or_default();
         let old = (!is_zero(old)).then_some(old);
-        if name == format!("refs/heads/{}", config.cold) {
+        if name == RefName::branch(&config.cold) {
             guard_cold(repo, old, new, &format!("push to {name}"))?;
-        } else if name == format!("refs/heads/{}", config.hot)
-            && config.require_tu == RequireTu::Error
-        {
+        } else if name == RefName::branch(&config.hot) && config.require_tu == RequireTu::Error {
             let hide: Vec<String> = old.map(|o| vec![o.to_string()]).unwrap_or_default();
             let mut untraced = Vec::new();
             for c in super::history::range(repo, &[new.to_string()], &hide)? {
@@ -335,7 +334,7 @@ pub fn pre_receive(ws: &Session, input: &str) -> Result<(), Error> {
                 if !crate::app::cold::process_record(repo, id, &c.trailers)? {
                     untraced.push(format!(
                         "{} {}",
-                        &id[..10],
+                        crate::ids::short(id),
                         message.lines().next().unwrap_or("")
                     ));
                 }

@@ -72,7 +72,7 @@ pub fn twee(
     }
     let ws = Session::discover(into)?;
     let repo = &ws.repo;
-    let hot = format!("refs/heads/{}", ws.config.hot);
+    let hot = ws.hot_ref();
     let tip = repo.ref_target(&hot)?.ok_or_else(|| {
         Error::Git(crate::git::GitError::RevNotFound {
             rev: ws.config.hot.clone(),

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::date;
 use crate::error::Error;
 use crate::git::Repo;
+use crate::ids::RefName;
 
 /// A CI system `init --ci` can write a workflow for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -143,36 +144,8 @@ fn create(
     ci: Option<Ci>,
     hooks_exe: Option<&Path>,
 ) -> Result<Initialized, Error> {
-    let io = |path: &Path, e: std::io::Error| Error::Io {
-        path: path.to_path_buf(),
-        source: e,
-    };
-    if dir.join("studio.toml").exists() {
-        return Err(Error::Refused(format!(
-            "{} already holds a studio (studio.toml exists); nothing was changed",
-            dir.display()
-        )));
-    }
+    refuse_to_overwrite(dir)?;
     let dir_existed = dir.exists();
-    if dir_existed && !dir.is_dir() {
-        return Err(Error::Refused(format!(
-            "{} exists and is not a folder",
-            dir.display()
-        )));
-    }
-    if let Ok(repo) = Repo::discover(dir)
-        && repo.workdir().and_then(|w| std::fs::canonicalize(w).ok())
-            == std::fs::canonicalize(dir).ok()
-    {
-        for b in ["refs/heads/hot", "refs/heads/cold"] {
-            if repo.ref_target(b)?.is_some() {
-                return Err(Error::Refused(format!(
-                    "the repository already has a `{}` branch; nothing was changed",
-                    b.trim_start_matches("refs/heads/")
-                )));
-            }
-        }
-    }
     let mut files = if from_sample {
         let mut f = crate::studio::sample::files();
         with_folder_keepers(&mut f);
@@ -180,27 +153,12 @@ fn create(
     } else {
         Vec::new()
     };
-    let collisions: Vec<&str> = files
-        .iter()
-        .map(|(p, _)| p.as_str())
-        .chain([
-            "studio.toml",
-            "roles.yaml",
-            "style/style.yaml",
-            "sections/opening.md",
-        ])
-        .filter(|p| dir.join(p).exists())
-        .collect();
-    if !collisions.is_empty() {
-        return Err(Error::Refused(format!(
-            "{} already has {}; nothing was changed",
-            dir.display(),
-            collisions.join(", ")
-        )));
-    }
-
+    refuse_collisions(dir, &files)?;
     if !dir_existed {
-        std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+        std::fs::create_dir_all(dir).map_err(|e| Error::Io {
+            path: dir.to_path_buf(),
+            source: e,
+        })?;
     }
     let undo_dir = |dir: &Path| {
         if !dir_existed {
@@ -232,66 +190,9 @@ fn create(
         };
     }
     if let Some(Ci::Github) = ci {
-        let path = ".github/workflows/showrunner.yml".to_string();
-        let text = include_str!("../../templates/ci/github.yml")
-            .replace("{version}", env!("CARGO_PKG_VERSION"));
-        files.push((path, text.into_bytes()));
-        files.sort_by(|a, b| a.0.cmp(&b.0));
+        add_github_workflow(&mut files);
     }
-
-    let result = (|| -> Result<Initialized, Error> {
-        let parent = repo.head_commit()?;
-        let message = "Open the studio\n\nCreated by `showrunner init`: studio.toml, the role roster, the house\nstyle and the artifact folders. `hot` and `cold` start here.\n";
-        let commit = repo.commit_files(parent.as_deref(), &files, message, &who)?;
-        let mut written: Vec<PathBuf> = Vec::new();
-        let write_all = |written: &mut Vec<PathBuf>| -> Result<(), Error> {
-            for (p, bytes) in &files {
-                let target = dir.join(p);
-                if let Some(parent) = target.parent() {
-                    std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
-                }
-                std::fs::write(&target, bytes).map_err(|e| io(&target, e))?;
-                written.push(target);
-            }
-            Ok(())
-        };
-        let undo_files = |written: &[PathBuf]| {
-            for w in written {
-                let _ = std::fs::remove_file(w);
-            }
-        };
-        if let Err(e) = write_all(&mut written) {
-            undo_files(&written);
-            return Err(e);
-        }
-        let log = "showrunner init: open the studio";
-        if let Err(e) = repo.cas_ref("refs/heads/hot", &commit, None, log) {
-            undo_files(&written);
-            return Err(e.into());
-        }
-        if let Err(e) = repo.cas_ref("refs/heads/cold", &commit, None, log) {
-            let _ = repo.delete_ref_if("refs/heads/hot", &commit);
-            undo_files(&written);
-            return Err(e.into());
-        }
-        let paths: Vec<String> = files.iter().map(|(p, _)| p.clone()).collect();
-        repo.checkout_branch_with("refs/heads/hot", &paths)?;
-        if let Some(exe) = hooks_exe {
-            crate::app::hooks::install(
-                &crate::app::Session::new(Repo::discover(dir)?),
-                exe,
-                false,
-            )?;
-        }
-        Ok(Initialized {
-            dir: dir.to_path_buf(),
-            commit,
-            files: paths,
-            created_repo,
-            hot: "hot".into(),
-            cold: "cold".into(),
-        })
-    })();
+    let result = write_studio(&repo, dir, &files, &who, created_repo, hooks_exe);
     if result.is_err() && created_repo {
         undo_dir(dir);
         if dir_existed {
@@ -299,4 +200,133 @@ fn create(
         }
     }
     result
+}
+
+/// Refuses a folder that already holds a studio, is not a folder, or whose repository
+/// already has `hot` or `cold`.
+fn refuse_to_overwrite(dir: &Path) -> Result<(), Error> {
+    if dir.join("studio.toml").exists() {
+        return Err(Error::Refused(format!(
+            "{} already holds a studio (studio.toml exists); nothing was changed",
+            dir.display()
+        )));
+    }
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::Refused(format!(
+            "{} exists and is not a folder",
+            dir.display()
+        )));
+    }
+    if let Ok(repo) = Repo::discover(dir)
+        && repo.workdir().and_then(|w| std::fs::canonicalize(w).ok())
+            == std::fs::canonicalize(dir).ok()
+    {
+        for b in [RefName::branch("hot"), RefName::branch("cold")] {
+            if repo.ref_target(&b)?.is_some() {
+                return Err(Error::Refused(format!(
+                    "the repository already has a `{}` branch; nothing was changed",
+                    b.short()
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Refuses files the new studio would overwrite.
+fn refuse_collisions(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<(), Error> {
+    let collisions: Vec<&str> = files
+        .iter()
+        .map(|(p, _)| p.as_str())
+        .chain([
+            "studio.toml",
+            "roles.yaml",
+            "style/style.yaml",
+            "sections/opening.md",
+        ])
+        .filter(|p| dir.join(p).exists())
+        .collect();
+    if !collisions.is_empty() {
+        return Err(Error::Refused(format!(
+            "{} already has {}; nothing was changed",
+            dir.display(),
+            collisions.join(", ")
+        )));
+    }
+
+    Ok(())
+}
+
+/// Adds the GitHub Actions workflow that runs the gate on pushes and pull requests.
+fn add_github_workflow(files: &mut Vec<(String, Vec<u8>)>) {
+    let path = ".github/workflows/showrunner.yml".to_string();
+    let text = include_str!("../../templates/ci/github.yml")
+        .replace("{version}", env!("CARGO_PKG_VERSION"));
+    files.push((path, text.into_bytes()));
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+}
+
+/// Commits the studio's files, writes them, points `hot` and `cold` at the commit
+/// (compare-and-swap: neither may exist) and checks `hot` out; undoes the files when a
+/// step fails.
+fn write_studio(
+    repo: &Repo,
+    dir: &Path,
+    files: &[(String, Vec<u8>)],
+    who: &crate::git::Identity,
+    created_repo: bool,
+    hooks_exe: Option<&Path>,
+) -> Result<Initialized, Error> {
+    let io = |path: &Path, e: std::io::Error| Error::Io {
+        path: path.to_path_buf(),
+        source: e,
+    };
+    let parent = repo.head_commit()?;
+    let message = "Open the studio\n\nCreated by `showrunner init`: studio.toml, the role roster, the house\nstyle and the artifact folders. `hot` and `cold` start here.\n";
+    let commit = repo.commit_files(parent.as_deref(), files, message, who)?;
+    let mut written: Vec<PathBuf> = Vec::new();
+    let write_all = |written: &mut Vec<PathBuf>| -> Result<(), Error> {
+        for (p, bytes) in files {
+            let target = dir.join(p);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
+            }
+            std::fs::write(&target, bytes).map_err(|e| io(&target, e))?;
+            written.push(target);
+        }
+        Ok(())
+    };
+    let undo_files = |written: &[PathBuf]| {
+        for w in written {
+            let _ = std::fs::remove_file(w);
+        }
+    };
+    if let Err(e) = write_all(&mut written) {
+        undo_files(&written);
+        return Err(e);
+    }
+    let log = "showrunner init: open the studio";
+    let hot = RefName::branch("hot");
+    if let Err(e) = repo.cas_ref(&hot, &commit, None, log) {
+        undo_files(&written);
+        return Err(e.into());
+    }
+    if let Err(e) = repo.cas_ref(&RefName::branch("cold"), &commit, None, log) {
+        let _ = repo.delete_ref_if(&hot, &commit);
+        undo_files(&written);
+        return Err(e.into());
+    }
+    let paths: Vec<String> = files.iter().map(|(p, _)| p.clone()).collect();
+    repo.checkout_branch_with(&hot, &paths)?;
+    if let Some(exe) = hooks_exe {
+        crate::app::hooks::install(&crate::app::Session::new(Repo::discover(dir)?), exe, false)?;
+    }
+    Ok(Initialized {
+        dir: dir.to_path_buf(),
+        commit,
+        files: paths,
+        created_repo,
+        hot: "hot".into(),
+        cold: "cold".into(),
+    })
 }

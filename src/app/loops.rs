@@ -250,11 +250,33 @@ pub fn status(ws: &Session, tu: Option<&str>) -> Result<Status, Error> {
         .map(|b| b.1.clone())
         .collect();
     let state = d.summary.state;
+    let next = next_of(&id, state, &steps, &deliverables, &blockers);
+    Ok(Status {
+        tu: id,
+        title: d.summary.title.clone(),
+        loop_id: d.summary.loop_id.clone(),
+        state,
+        steps,
+        extra_steps,
+        deliverables,
+        blockers,
+        next,
+    })
+}
+
+/// What a run should do next, and the command that does it.
+fn next_of(
+    id: &str,
+    state: State,
+    steps: &[(Step, bool)],
+    deliverables: &[(Deliverable, Vec<String>)],
+    blockers: &[String],
+) -> (String, String) {
     let missing = deliverables.iter().find(|(del, files)| {
         is_file_kind(&del.kind) && (files.len() as i64) < del.min.unwrap_or(0)
     });
     let next_step = steps.iter().find(|(s, done)| !done && !s.optional);
-    let next = match state {
+    match state {
         State::ColdMerged | State::Closed | State::Rejected => (
             format!("the run is {state}"),
             "showrunner report".to_string(),
@@ -290,18 +312,7 @@ pub fn status(ws: &Session, tu: Option<&str>) -> Result<Status, Error> {
                 format!("showrunner gate submit --tu {id}"),
             ),
         },
-    };
-    Ok(Status {
-        tu: id,
-        title: d.summary.title.clone(),
-        loop_id: d.summary.loop_id.clone(),
-        state,
-        steps,
-        extra_steps,
-        deliverables,
-        blockers,
-        next,
-    })
+    }
 }
 
 /// Whether a deliverable kind is a file a TU's commits can touch (snapshots, views and

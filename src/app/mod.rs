@@ -30,6 +30,7 @@ use std::rc::Rc;
 use crate::artifact::{self, Kind};
 use crate::error::Error;
 use crate::git::Repo;
+use crate::ids::RefName;
 use crate::studio::Config;
 use crate::trace::ledger::Ledger;
 use history::History;
@@ -98,13 +99,20 @@ impl Session {
         }
     }
 
+    /// Hot's full ref name (`refs/heads/<[branches] hot>`).
+    pub fn hot_ref(&self) -> RefName {
+        RefName::branch(&self.config.hot)
+    }
+
+    /// Cold's full ref name (`refs/heads/<[branches] cold>`).
+    pub fn cold_ref(&self) -> RefName {
+        RefName::branch(&self.config.cold)
+    }
+
     /// The studio's own `templates/<name>` on hot, which replaces the embedded template
     /// of that name (`None` when hot has none).
     pub fn hot_template(&self, name: &str) -> Result<Option<String>, Error> {
-        let Some(hot) = self
-            .repo
-            .ref_target(&format!("refs/heads/{}", self.config.hot))?
-        else {
+        let Some(hot) = self.repo.ref_target(&self.hot_ref())? else {
             return Ok(None);
         };
         self.repo

@@ -13,7 +13,7 @@ use crate::trace::{brief, trailers};
 /// Open question batches on hot.
 pub fn open_batches(ws: &Session) -> Result<Vec<String>, Error> {
     let repo = &ws.repo;
-    let Some(tip) = repo.ref_target(&format!("refs/heads/{}", ws.config.hot))? else {
+    let Some(tip) = repo.ref_target(&ws.hot_ref())? else {
         return Ok(Vec::new());
     };
     let mut out = Vec::new();
@@ -241,7 +241,7 @@ impl Batch {
 /// its file and line.
 pub fn batches(ws: &Session) -> Result<Vec<Batch>, Error> {
     let repo = &ws.repo;
-    let Some(tip) = repo.ref_target(&format!("refs/heads/{}", ws.config.hot))? else {
+    let Some(tip) = repo.ref_target(&ws.hot_ref())? else {
         return Ok(Vec::new());
     };
     let mut out = Vec::new();

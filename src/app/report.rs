@@ -79,8 +79,8 @@ pub fn compute(ws: &Session, since: Option<&str>) -> Result<Report, Error> {
         ),
     };
     let counts = |t: i64| from.is_none_or(|f| t >= f);
-    let hot_ref = format!("refs/heads/{}", ws.config.hot);
-    let cold_ref = format!("refs/heads/{}", ws.config.cold);
+    let hot_ref = ws.hot_ref();
+    let cold_ref = ws.cold_ref();
     let hot = repo.ref_target(&hot_ref)?;
     let cold = repo.ref_target(&cold_ref)?;
     if hot.is_none() {

@@ -489,7 +489,7 @@ pub fn wake_for(
 /// silent).
 pub fn awake(ws: &Session) -> Result<Vec<&'static str>, Error> {
     let repo = &ws.repo;
-    let Some(tip) = repo.ref_target(&format!("refs/heads/{}", ws.config.hot))? else {
+    let Some(tip) = repo.ref_target(&ws.hot_ref())? else {
         return Ok(Vec::new());
     };
     let entries = read(repo, &tip)?;

@@ -74,7 +74,7 @@ pub enum Outcome {
 /// `name`), after a passing gatecheck of that exact tree.
 pub fn create(ws: &Session, name: Option<&str>, note: Option<&str>) -> Result<Outcome, Error> {
     let repo = &ws.repo;
-    let cold_ref = format!("refs/heads/{}", ws.config.cold);
+    let cold_ref = ws.cold_ref();
     let cold = repo.ref_target(&cold_ref)?.ok_or_else(|| {
         Error::Git(crate::git::GitError::RevNotFound {
             rev: ws.config.cold.clone(),

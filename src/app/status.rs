@@ -8,6 +8,9 @@ use crate::app::{Session, Summary};
 use crate::artifact::{self, Kind};
 use crate::date;
 use crate::error::Error;
+use crate::git::Repo;
+use crate::ids::RefName;
+use crate::trace::ledger::Ledger;
 use crate::trace::lifecycle::State;
 use crate::trace::trailers;
 
@@ -132,8 +135,8 @@ pub fn status(ws: &Session) -> Result<Status, Error> {
     let repo = &ws.repo;
     let hot = ws.config.hot.clone();
     let cold = ws.config.cold.clone();
-    let hot_tip = repo.ref_target(&format!("refs/heads/{hot}"))?;
-    let cold_tip = repo.ref_target(&format!("refs/heads/{cold}"))?;
+    let hot_tip = repo.ref_target(&RefName::branch(&hot))?;
+    let cold_tip = repo.ref_target(&RefName::branch(&cold))?;
     let ahead_of = |a: &Option<String>, b: &Option<String>| -> Result<Vec<String>, Error> {
         match a {
             None => Ok(Vec::new()),
@@ -159,66 +162,9 @@ pub fn status(ws: &Session) -> Result<Status, Error> {
         }
     }
 
-    let mut last: Option<(i64, usize, GateDecision)> = None;
-    for rec in ledger.tus.values() {
-        for e in &rec.events {
-            let Some(decision) = trailers::first(&e.trailers, "Gate") else {
-                continue;
-            };
-            let seq = rec
-                .commits
-                .iter()
-                .find(|c| c.id == e.commit)
-                .map_or(0, |c| c.seq);
-            if last
-                .as_ref()
-                .is_none_or(|(t, s, _)| (e.time, seq) > (*t, *s))
-            {
-                last = Some((
-                    e.time,
-                    seq,
-                    GateDecision {
-                        decision: decision.to_string(),
-                        tu: rec.id.clone(),
-                        report: trailers::first(&e.trailers, "Gate-Report").map(str::to_string),
-                        date: date::ymd(e.time, 0),
-                        commit: e.commit.clone(),
-                    },
-                ));
-            }
-        }
-    }
-    let last_gate = last.map(|(_, _, g)| g);
+    let last_gate = last_gate(&ledger);
 
-    // Roles are awake while a TU they own or do is being worked on or judged: the
-    // brief's accountable owner and responsible roles.
-    let mut roles: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for state in [State::Stabilizing, State::Gatecheck] {
-        for s in open.get(&state).into_iter().flatten() {
-            let path = format!("tus/{}.yaml", s.id);
-            let Some(bytes) = hot_tip
-                .as_deref()
-                .map(|tip| repo.blob_at(tip, &path))
-                .transpose()?
-                .flatten()
-            else {
-                continue;
-            };
-            let Ok(brief) = artifact::parse(Kind::Tu, &path, &bytes) else {
-                continue;
-            };
-            let mut names: Vec<&str> = brief.data.str_at("owner_a").into_iter().collect();
-            if let Some(items) = brief.data.get("responsible_r").and_then(|n| n.as_seq()) {
-                names.extend(items.iter().filter_map(|n| n.as_str()));
-            }
-            for name in names {
-                let tus = roles.entry(name.to_string()).or_default();
-                if !tus.contains(&s.id) {
-                    tus.push(s.id.clone());
-                }
-            }
-        }
-    }
+    let roles = working_roles(repo, hot_tip.as_deref(), &open)?;
 
     let questions = questions::open_batches(ws)?;
     let awake: Vec<String> = super::roster::awake(ws)?
@@ -257,6 +203,77 @@ pub fn status(ws: &Session) -> Result<Status, Error> {
         snapshot,
         next,
     })
+}
+
+/// The newest gate decision recorded in history (by time, then walk order).
+fn last_gate(ledger: &Ledger) -> Option<GateDecision> {
+    let mut last: Option<(i64, usize, GateDecision)> = None;
+    for rec in ledger.tus.values() {
+        for e in &rec.events {
+            let Some(decision) = trailers::first(&e.trailers, "Gate") else {
+                continue;
+            };
+            let seq = rec
+                .commits
+                .iter()
+                .find(|c| c.id == e.commit)
+                .map_or(0, |c| c.seq);
+            if last
+                .as_ref()
+                .is_none_or(|(t, s, _)| (e.time, seq) > (*t, *s))
+            {
+                last = Some((
+                    e.time,
+                    seq,
+                    GateDecision {
+                        decision: decision.to_string(),
+                        tu: rec.id.clone(),
+                        report: trailers::first(&e.trailers, "Gate-Report").map(str::to_string),
+                        date: date::ymd(e.time, 0),
+                        commit: e.commit.clone(),
+                    },
+                ));
+            }
+        }
+    }
+    last.map(|(_, _, g)| g)
+}
+
+/// Roles are awake while a TU they own or do is being worked on or judged: the brief's
+/// accountable owner and responsible roles, with the TUs that keep each awake.
+fn working_roles(
+    repo: &Repo,
+    hot_tip: Option<&str>,
+    open: &BTreeMap<State, Vec<Summary>>,
+) -> Result<BTreeMap<String, Vec<String>>, Error> {
+    let mut roles: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for state in [State::Stabilizing, State::Gatecheck] {
+        for s in open.get(&state).into_iter().flatten() {
+            let path = format!("tus/{}.yaml", s.id);
+            let Some(bytes) = hot_tip
+                .map(|tip| repo.blob_at(tip, &path))
+                .transpose()?
+                .flatten()
+            else {
+                continue;
+            };
+            let Ok(brief) = artifact::parse(Kind::Tu, &path, &bytes) else {
+                continue;
+            };
+            let mut names: Vec<&str> = brief.data.str_at("owner_a").into_iter().collect();
+            if let Some(items) = brief.data.get("responsible_r").and_then(|n| n.as_seq()) {
+                names.extend(items.iter().filter_map(|n| n.as_str()));
+            }
+            for name in names {
+                let tus = roles.entry(name.to_string()).or_default();
+                if !tus.contains(&s.id) {
+                    tus.push(s.id.clone());
+                }
+            }
+        }
+    }
+
+    Ok(roles)
 }
 
 /// The first thing that needs doing, most urgent first.

@@ -5,11 +5,14 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
+use serde::Serialize;
+
 use super::Session;
 use crate::artifact::{self, Kind};
 use crate::date;
 use crate::error::Error;
 use crate::git::Identity;
+use crate::ids::RefName;
 use crate::roles;
 use crate::studio::playbook::{self, Playbook};
 use crate::trace::brief::{self, Change, NewBrief};
@@ -154,12 +157,8 @@ fn unknown(id: &str, known: &BTreeSet<String>) -> Error {
 }
 
 impl Session {
-    fn hot_ref(&self) -> String {
-        format!("refs/heads/{}", self.config.hot)
-    }
-
     /// The hot branch's ref and tip commit (an error naming the branch when it is missing).
-    pub fn hot_tip(&self) -> Result<(String, String), Error> {
+    pub fn hot_tip(&self) -> Result<(RefName, String), Error> {
         let hot = self.hot_ref();
         let tip = self.tip(&hot)?;
         Ok((hot, tip))
@@ -168,7 +167,7 @@ impl Session {
     pub(crate) fn tip(&self, branch_ref: &str) -> Result<String, Error> {
         self.repo.ref_target(branch_ref)?.ok_or_else(|| {
             Error::Git(crate::git::GitError::RevNotFound {
-                rev: branch_ref.trim_start_matches("refs/heads/").to_string(),
+                rev: short(branch_ref),
             })
         })
     }
@@ -196,7 +195,7 @@ impl Session {
         let mut ids: BTreeSet<String> = ledger.tus.keys().cloned().collect();
         ids.extend(self.briefs_on_hot()?);
         for (name, _) in self.repo.branches("tu/")? {
-            ids.insert(name.trim_start_matches("refs/heads/tu/").to_string());
+            ids.insert(short(&name).trim_start_matches("tu/").to_string());
         }
         Ok(ids)
     }
@@ -204,7 +203,7 @@ impl Session {
     /// The active TU: from a `tu/<id>` branch checked out, else the recorded one.
     pub fn active(&self) -> Option<(String, ActiveFrom)> {
         if let Some(b) = self.repo.head_branch()
-            && let Some(id) = b.strip_prefix("refs/heads/tu/")
+            && let Some(id) = b.strip_prefix(RefName::review("").as_str())
         {
             return Some((id.to_string(), ActiveFrom::Branch));
         }
@@ -244,8 +243,8 @@ impl Session {
     }
 
     /// The branch a TU's commits go to: `tu/<id>` when it exists, else hot.
-    pub(crate) fn branch_for(&self, id: &str) -> Result<String, Error> {
-        let review = format!("refs/heads/tu/{id}");
+    pub(crate) fn branch_for(&self, id: &str) -> Result<RefName, Error> {
+        let review = RefName::review(id);
         Ok(if self.repo.ref_target(&review)?.is_some() {
             review
         } else {
@@ -362,7 +361,7 @@ impl Session {
             switched: false,
         };
         if req.branch {
-            let review = format!("refs/heads/tu/{id}");
+            let review = RefName::review(&id);
             self.repo.cas_ref(
                 &review,
                 &commit,
@@ -683,7 +682,7 @@ impl Session {
             self.config.hot,
             self.config.cold
         );
-        for r in [self.hot_ref(), format!("refs/heads/{}", self.config.cold)] {
+        for r in [self.hot_ref(), self.cold_ref()] {
             key.push_str(&format!(
                 " {r}={}",
                 self.repo.ref_target(&r)?.unwrap_or_default()
@@ -852,115 +851,13 @@ impl Session {
     /// A pull-request description for a TU, in Markdown: `templates/tu/pr-body.md`,
     /// or the studio's own file of that path on hot.
     pub fn pr_body(&self, id: &str) -> Result<String, Error> {
-        use serde::Serialize;
-        /// A RACI row of the brief.
-        #[derive(Serialize)]
-        struct Raci {
-            label: &'static str,
-            roles: String,
-        }
-        /// What the brief says.
-        #[derive(Serialize)]
-        struct Brief {
-            raci: Vec<Raci>,
-            deliverables: Option<Vec<String>>,
-        }
-        /// One event of the TU's history.
-        #[derive(Serialize)]
-        struct Line {
-            date: String,
-            event: String,
-            summary: String,
-            steps: Option<String>,
-        }
-        /// A gate decision.
-        #[derive(Serialize)]
-        struct Gate<'a> {
-            date: &'a str,
-            decision: &'a str,
-            report: Option<&'a str>,
-        }
-        /// The template's context.
-        #[derive(Serialize)]
-        struct Body<'a> {
-            id: &'a str,
-            title: &'a str,
-            loop_id: &'a str,
-            state: String,
-            commits: usize,
-            brief: Option<Brief>,
-            timeline: Option<Vec<Line>>,
-            blockers: Vec<&'a str>,
-            files: &'a [String],
-            gates: Vec<Gate<'a>>,
-        }
         const TEMPLATE: &str = "tu/pr-body.md";
 
         let d = self.show(id)?;
         let s = &d.summary;
-        let brief = d
-            .brief
-            .as_ref()
-            .and_then(|(_, text)| crate::artifact::yaml::parse(text).ok())
-            .map(|node| {
-                let people = |k: &str| match node.get(k).map(|n| &n.value) {
-                    Some(crate::artifact::node::Value::Seq(items)) => items
-                        .iter()
-                        .filter_map(|i| i.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    Some(crate::artifact::node::Value::Str(v)) => v.clone(),
-                    _ => String::new(),
-                };
-                let raci = [
-                    ("Accountable", "owner_a"),
-                    ("Responsible", "responsible_r"),
-                    ("Consulted", "consulted_c"),
-                    ("Informed", "informed_i"),
-                ]
-                .into_iter()
-                .map(|(label, key)| Raci {
-                    label,
-                    roles: people(key),
-                })
-                .filter(|r| !r.roles.is_empty())
-                .collect();
-                let deliverables = node
-                    .get("deliverables")
-                    .and_then(|n| n.as_seq())
-                    .map(|items| {
-                        items
-                            .iter()
-                            .map(|i| match i.as_str() {
-                                Some(t) => t.to_string(),
-                                None => {
-                                    let kind = i.str_at("kind").unwrap_or("?");
-                                    let desc = i
-                                        .str_at("description")
-                                        .map(|d| format!(" — {d}"))
-                                        .unwrap_or_default();
-                                    format!("{kind}{desc}")
-                                }
-                            })
-                            .collect()
-                    });
-                Brief { raci, deliverables }
-            });
-        let timeline = d.record.as_ref().map(|rec| {
-            rec.events
-                .iter()
-                .map(|e| {
-                    let steps = e.values("Step");
-                    Line {
-                        date: date::ymd(e.time, 0),
-                        event: e.event.to_string(),
-                        summary: e.summary.clone(),
-                        steps: (!steps.is_empty()).then(|| steps.join(", ")),
-                    }
-                })
-                .collect()
-        });
-        let body = Body {
+        let brief = d.brief.as_ref().and_then(|(_, text)| pr_brief(text));
+        let timeline = d.record.as_ref().map(pr_timeline);
+        let body = PrBody {
             id: &s.id,
             title: if s.title.is_empty() {
                 "(no brief)"
@@ -982,7 +879,7 @@ impl Session {
             gates: d
                 .gates
                 .iter()
-                .map(|(date, decision, report)| Gate {
+                .map(|(date, decision, report)| PrGate {
                     date,
                     decision,
                     report: report.as_deref(),
@@ -997,7 +894,7 @@ impl Session {
 
 /// `refs/heads/tu/x` → `tu/x`.
 pub fn short(branch_ref: &str) -> String {
-    branch_ref.trim_start_matches("refs/heads/").to_string()
+    RefName::full(branch_ref).short().to_string()
 }
 
 fn capitalised(event: Event) -> String {
@@ -1006,4 +903,110 @@ fn capitalised(event: Event) -> String {
     c.next()
         .map(|f| f.to_uppercase().chain(c).collect())
         .unwrap_or_default()
+}
+
+/// A RACI row of the brief.
+#[derive(Serialize)]
+struct PrRaci {
+    label: &'static str,
+    roles: String,
+}
+/// What the brief says.
+#[derive(Serialize)]
+struct PrBrief {
+    raci: Vec<PrRaci>,
+    deliverables: Option<Vec<String>>,
+}
+/// One event of the TU's history.
+#[derive(Serialize)]
+struct PrLine {
+    date: String,
+    event: String,
+    summary: String,
+    steps: Option<String>,
+}
+/// A gate decision.
+#[derive(Serialize)]
+struct PrGate<'a> {
+    date: &'a str,
+    decision: &'a str,
+    report: Option<&'a str>,
+}
+/// The template's context.
+#[derive(Serialize)]
+struct PrBody<'a> {
+    id: &'a str,
+    title: &'a str,
+    loop_id: &'a str,
+    state: String,
+    commits: usize,
+    brief: Option<PrBrief>,
+    timeline: Option<Vec<PrLine>>,
+    blockers: Vec<&'a str>,
+    files: &'a [String],
+    gates: Vec<PrGate<'a>>,
+}
+
+/// What a pull request tells of a brief: its RACI and deliverables.
+fn pr_brief(text: &str) -> Option<PrBrief> {
+    crate::artifact::yaml::parse(text).ok().map(|node| {
+        let people = |k: &str| match node.get(k).map(|n| &n.value) {
+            Some(crate::artifact::node::Value::Seq(items)) => items
+                .iter()
+                .filter_map(|i| i.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            Some(crate::artifact::node::Value::Str(v)) => v.clone(),
+            _ => String::new(),
+        };
+        let raci = [
+            ("Accountable", "owner_a"),
+            ("Responsible", "responsible_r"),
+            ("Consulted", "consulted_c"),
+            ("Informed", "informed_i"),
+        ]
+        .into_iter()
+        .map(|(label, key)| PrRaci {
+            label,
+            roles: people(key),
+        })
+        .filter(|r| !r.roles.is_empty())
+        .collect();
+        let deliverables = node
+            .get("deliverables")
+            .and_then(|n| n.as_seq())
+            .map(|items| {
+                items
+                    .iter()
+                    .map(|i| match i.as_str() {
+                        Some(t) => t.to_string(),
+                        None => {
+                            let kind = i.str_at("kind").unwrap_or("?");
+                            let desc = i
+                                .str_at("description")
+                                .map(|d| format!(" — {d}"))
+                                .unwrap_or_default();
+                            format!("{kind}{desc}")
+                        }
+                    })
+                    .collect()
+            });
+        PrBrief { raci, deliverables }
+    })
+}
+
+/// A TU's events, oldest first, as a pull request lists them.
+fn pr_timeline(rec: &TuRecord) -> Vec<PrLine> {
+    rec.events
+        .iter()
+        .map(|e| {
+            let steps = e.values("Step");
+            PrLine {
+                date: date::ymd(e.time, 0),
+                event: e.event.to_string(),
+                summary: e.summary.clone(),
+                steps: (!steps.is_empty()).then(|| steps.join(", ")),
+            }
+        })
+        .collect()
 }

@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use super::Finding;
 use super::context::{Context, finding};
 use super::text::{Normalized, Patterns};
+use crate::story::{Choice, Section};
 
 /// Runs the bar.
 pub fn run(cx: &Context<'_>) -> Vec<Finding> {
@@ -19,7 +20,6 @@ pub fn run(cx: &Context<'_>) -> Vec<Finding> {
         .iter()
         .flat_map(|s| s.sets.iter().map(|m| m.id.as_str()))
         .collect();
-    let r = &cx.reach;
     // Codeword ids that read as ids (`ferry-token`), for conditions that name one.
     let ids: Vec<String> = cx
         .codewords()
@@ -29,111 +29,144 @@ pub fn run(cx: &Context<'_>) -> Vec<Finding> {
     let id_patterns = Patterns::new(&ids.iter().map(|c| (c.clone(), true)).collect::<Vec<_>>());
     for (i, s) in story.sections.iter().enumerate() {
         for c in &s.choices {
-            for m in &c.requires {
-                if c.forbids.iter().any(|f| f.id == m.id) {
+            gate_findings(cx, &set_somewhere, i, s, c, &mut out);
+            condition_findings(&id_patterns, &ids, s, c, &mut out);
+        }
+    }
+    out
+}
+
+/// A gate's own soundness: it does not both require and forbid a codeword; what it
+/// requires is set somewhere and held on some route here; it is not closed on every
+/// route.
+fn gate_findings(
+    cx: &Context<'_>,
+    set_somewhere: &BTreeSet<&str>,
+    i: usize,
+    s: &Section,
+    c: &Choice,
+    out: &mut Vec<Finding>,
+) {
+    let r = &cx.reach;
+    for m in &c.requires {
+        if c.forbids.iter().any(|f| f.id == m.id) {
+            out.push(finding(
+                "gateways/contradiction",
+                &s.path,
+                m.line,
+                "plotwright",
+                format!(
+                    "choice \"{}\" both requires and forbids `{}`",
+                    c.label, m.id
+                ),
+                "keep the requirement or the prohibition, not both".into(),
+            ));
+        }
+    }
+    for (ri, m) in c.requires.iter().enumerate() {
+        if !set_somewhere.contains(m.id.as_str()) {
+            out.push(finding(
+                "gateways/never-set",
+                &s.path,
+                m.line,
+                "plotwright",
+                format!(
+                    "choice \"{}\" requires `{}`, which no section sets",
+                    c.label, m.id
+                ),
+                format!(
+                    "add `sets: [{}]` to a section the reader passes before this one",
+                    m.id
+                ),
+            ));
+        } else if r.complete && r.reached[i] && !r.held[i][c.index][ri] {
+            out.push(finding(
+                "gateways/unobtainable",
+                &s.path,
+                m.line,
+                "plotwright",
+                format!(
+                    "choice \"{}\" requires `{}`, but no route reaches `{}` holding it",
+                    c.label, m.id, s.id
+                ),
+                "move the section that sets it before this gate, or add a route through it".into(),
+            ));
+        }
+    }
+    let contradictory = c
+        .requires
+        .iter()
+        .any(|m| c.forbids.iter().any(|f| f.id == m.id));
+    let unobtainable = c.requires.iter().enumerate().any(|(ri, m)| {
+        !set_somewhere.contains(m.id.as_str()) || (r.reached[i] && !r.held[i][c.index][ri])
+    });
+    if c.gated()
+        && r.complete
+        && r.reached[i]
+        && !r.opened[i][c.index]
+        && !contradictory
+        && !unobtainable
+    {
+        out.push(finding(
+            "gateways/always-closed",
+            &s.path,
+            c.line,
+            "plotwright",
+            format!(
+                "choice \"{}\" is closed on every route that reaches `{}`",
+                c.label, s.id
+            ),
+            "the reader always holds a codeword it forbids here; loosen the gate".into(),
+        ));
+    }
+}
+
+/// A gated choice tells the reader its condition in the story's voice, never a codeword
+/// id.
+fn condition_findings(
+    id_patterns: &Patterns,
+    ids: &[String],
+    s: &Section,
+    c: &Choice,
+    out: &mut Vec<Finding>,
+) {
+    if c.gated() {
+        match &c.condition {
+            None => out.push(finding(
+                "gateways/undiegetic-condition",
+                &s.path,
+                c.line,
+                "scene_smith",
+                format!(
+                    "gated choice \"{}\" has no reader-facing condition",
+                    c.label
+                ),
+                "add `condition:` in the story's voice, e.g. \"If you kept the lighthouse key\""
+                    .into(),
+            )),
+            Some(text) if text.trim().is_empty() => out.push(finding(
+                "gateways/undiegetic-condition",
+                &s.path,
+                c.condition_line,
+                "scene_smith",
+                format!("gated choice \"{}\" has an empty condition", c.label),
+                "write the condition in the story's voice".into(),
+            )),
+            Some(text) => {
+                if let Some(h) = id_patterns.find(&Normalized::new(text)).first() {
                     out.push(finding(
-                        "gateways/contradiction",
-                        &s.path,
-                        m.line,
-                        "plotwright",
-                        format!(
-                            "choice \"{}\" both requires and forbids `{}`",
-                            c.label, m.id
-                        ),
-                        "keep the requirement or the prohibition, not both".into(),
-                    ));
-                }
-            }
-            for (ri, m) in c.requires.iter().enumerate() {
-                if !set_somewhere.contains(m.id.as_str()) {
-                    out.push(finding(
-                        "gateways/never-set",
-                        &s.path,
-                        m.line,
-                        "plotwright",
-                        format!(
-                            "choice \"{}\" requires `{}`, which no section sets",
-                            c.label, m.id
-                        ),
-                        format!(
-                            "add `sets: [{}]` to a section the reader passes before this one",
-                            m.id
-                        ),
-                    ));
-                } else if r.complete && r.reached[i] && !r.held[i][c.index][ri] {
-                    out.push(finding(
-                        "gateways/unobtainable",
-                        &s.path,
-                        m.line,
-                        "plotwright",
-                        format!(
-                            "choice \"{}\" requires `{}`, but no route reaches `{}` holding it",
-                            c.label, m.id, s.id
-                        ),
-                        "move the section that sets it before this gate, or add a route through it"
-                            .into(),
-                    ));
-                }
-            }
-            let contradictory = c
-                .requires
-                .iter()
-                .any(|m| c.forbids.iter().any(|f| f.id == m.id));
-            let unobtainable = c.requires.iter().enumerate().any(|(ri, m)| {
-                !set_somewhere.contains(m.id.as_str()) || (r.reached[i] && !r.held[i][c.index][ri])
-            });
-            if c.gated()
-                && r.complete
-                && r.reached[i]
-                && !r.opened[i][c.index]
-                && !contradictory
-                && !unobtainable
-            {
-                out.push(finding(
-                    "gateways/always-closed",
-                    &s.path,
-                    c.line,
-                    "plotwright",
-                    format!(
-                        "choice \"{}\" is closed on every route that reaches `{}`",
-                        c.label, s.id
-                    ),
-                    "the reader always holds a codeword it forbids here; loosen the gate".into(),
-                ));
-            }
-            if c.gated() {
-                match &c.condition {
-                    None => out.push(finding(
-                        "gateways/undiegetic-condition",
-                        &s.path,
-                        c.line,
-                        "scene_smith",
-                        format!("gated choice \"{}\" has no reader-facing condition", c.label),
-                        "add `condition:` in the story's voice, e.g. \"If you kept the lighthouse key\"".into(),
-                    )),
-                    Some(text) if text.trim().is_empty() => out.push(finding(
                         "gateways/undiegetic-condition",
                         &s.path,
                         c.condition_line,
                         "scene_smith",
-                        format!("gated choice \"{}\" has an empty condition", c.label),
-                        "write the condition in the story's voice".into(),
-                    )),
-                    Some(text) => {
-                        if let Some(h) = id_patterns.find(&Normalized::new(text)).first() {
-                            out.push(finding(
-                                "gateways/undiegetic-condition",
-                                &s.path,
-                                c.condition_line,
-                                "scene_smith",
-                                format!("the condition of \"{}\" names the codeword `{}`", c.label, ids[h.pattern]),
-                                "say it in the story's voice; readers never see codeword ids".into(),
-                            ));
-                        }
-                    }
+                        format!(
+                            "the condition of \"{}\" names the codeword `{}`",
+                            c.label, ids[h.pattern]
+                        ),
+                        "say it in the story's voice; readers never see codeword ids".into(),
+                    ));
                 }
             }
         }
     }
-    out
 }

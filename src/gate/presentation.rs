@@ -154,91 +154,108 @@ fn surface(
     spoilers: &[(String, String)],
     out: &mut Vec<Finding>,
 ) {
+    let mut meta_seen: Vec<(usize, usize)> = Vec::new();
+    for hit in patterns.find(folded) {
+        let (kind, i) = kinds[hit.pattern];
+        // A condition naming a codeword is the gateways bar's finding.
+        if kind == "codeword" && s.field == Field::Condition {
+            continue;
+        }
+        if kind == "meta" {
+            // "click here" also contains "click": report one per place.
+            if meta_seen.iter().any(|&(a, b)| hit.start < b && a < hit.end) {
+                continue;
+            }
+            meta_seen.push((hit.start, hit.end));
+        }
+        out.push(hit_finding(
+            s,
+            kind,
+            i,
+            (hit.start, hit.end),
+            codewords,
+            spoilers,
+        ));
+    }
+    exact_findings(s, out);
+}
+
+/// The finding for a word list's hit in a surface's text.
+fn hit_finding(
+    s: &Surface<'_>,
+    kind: &str,
+    i: usize,
+    (a, b): (usize, usize),
+    codewords: &[String],
+    spoilers: &[(String, String)],
+) -> Finding {
     let field = s.field.name();
+    let line = s.line_at(a);
     let quote = |a: usize, b: usize| {
         s.text[a..b]
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ")
     };
-    let mut meta_seen = Vec::new();
-    for hit in patterns.find(folded) {
-        let line = s.line_at(hit.start);
-        let (kind, i) = kinds[hit.pattern];
-        let f = match kind {
-            // A condition naming a codeword is the gateways bar's finding.
-            "codeword" if s.field == Field::Condition => continue,
-            "codeword" => finding(
-                "presentation/codeword-leak",
-                s.path,
-                line,
-                s.owner,
-                format!("codeword id `{}` in the {field}", codewords[i]),
-                if s.field == Field::Phrase {
-                    "write the phrase as the reader should read it".into()
-                } else {
-                    "say it in the story's voice; codewords.yaml phrases are what readers see"
-                        .into()
-                },
+    match kind {
+        "codeword" => finding(
+            "presentation/codeword-leak",
+            s.path,
+            line,
+            s.owner,
+            format!("codeword id `{}` in the {field}", codewords[i]),
+            if s.field == Field::Phrase {
+                "write the phrase as the reader should read it".into()
+            } else {
+                "say it in the story's voice; codewords.yaml phrases are what readers see".into()
+            },
+        ),
+        "spoiler" => finding(
+            "presentation/spoiler-leak",
+            s.path,
+            line,
+            s.owner,
+            format!(
+                "spoiler term \"{}\" (declared in {}) in the {field}",
+                quote(a, b),
+                spoilers[i].1
             ),
-            "spoiler" => finding(
-                "presentation/spoiler-leak",
-                s.path,
-                line,
-                s.owner,
-                format!(
-                    "spoiler term \"{}\" (declared in {}) in the {field}",
-                    quote(hit.start, hit.end),
-                    spoilers[i].1
-                ),
-                "reword it; canon spoiler terms never reach readers".into(),
+            "reword it; canon spoiler terms never reach readers".into(),
+        ),
+        "technique" => finding(
+            "presentation/technique-leak",
+            s.path,
+            line,
+            s.owner,
+            format!("production word \"{}\" in the {field}", quote(a, b)),
+            "describe the story, not how its assets were made".into(),
+        ),
+        "meta" => finding(
+            "presentation/meta-directive",
+            s.path,
+            line,
+            s.owner,
+            format!(
+                "\"{}\" talks about the book, not the story, in the {field}",
+                quote(a, b)
             ),
-            "technique" => finding(
-                "presentation/technique-leak",
-                s.path,
-                line,
-                s.owner,
-                format!(
-                    "production word \"{}\" in the {field}",
-                    quote(hit.start, hit.end)
-                ),
-                "describe the story, not how its assets were made".into(),
-            ),
-            "meta" => {
-                // "click here" also contains "click": report one per place.
-                if meta_seen
-                    .iter()
-                    .any(|&(a, b): &(usize, usize)| hit.start < b && a < hit.end)
-                {
-                    continue;
-                }
-                meta_seen.push((hit.start, hit.end));
-                finding(
-                    "presentation/meta-directive",
-                    s.path,
-                    line,
-                    s.owner,
-                    format!(
-                        "\"{}\" talks about the book, not the story, in the {field}",
-                        quote(hit.start, hit.end)
-                    ),
-                    "let the choices do the navigating; the binder turns them into links".into(),
-                )
-            }
-            _ => finding(
-                "presentation/draft-marker",
-                s.path,
-                line,
-                s.owner,
-                format!(
-                    "draft marker \"{}\" in the {field}",
-                    quote(hit.start, hit.end)
-                ),
-                "finish the text".into(),
-            ),
-        };
-        out.push(f);
+            "let the choices do the navigating; the binder turns them into links".into(),
+        ),
+        _ => finding(
+            "presentation/draft-marker",
+            s.path,
+            line,
+            s.owner,
+            format!("draft marker \"{}\" in the {field}", quote(a, b)),
+            "finish the text".into(),
+        ),
     }
+}
+
+/// What is found by shape rather than by word list: internal ids and exact draft
+/// markers, outside link destinations.
+fn exact_findings(s: &Surface<'_>, out: &mut Vec<Finding>) {
+    let field = s.field.name();
     // Readers see link text, not link destinations.
     let masked;
     let visible = if matches!(s.field, Field::Prose | Field::CodexBody) {

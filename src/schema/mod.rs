@@ -103,97 +103,152 @@ impl Schemas {
             let field = display_field(artifact.kind, &pointer);
             match err.kind() {
                 ValidationErrorKind::AdditionalProperties { unexpected } => {
-                    let known = property_names(&compiled.doc, parent);
-                    for key in unexpected {
-                        let help = match suggest(key, &known) {
-                            Some(s) => {
-                                format!("did you mean `{s}`? (extension fields start with `x-`)")
-                            }
-                            None => format!(
-                                "known fields here: {}; extension fields start with `x-`",
-                                known
-                                    .iter()
-                                    .map(|k| format!("`{k}`"))
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            ),
-                        };
-                        out.push(Violation {
-                            pointer: pointer.clone(),
-                            line: artifact.data.locate_key(&pointer, key),
-                            message: format!("unknown field `{key}` in {field}"),
-                            help,
-                            unknown_field: true,
-                        });
-                    }
+                    out.extend(unknown_fields(
+                        compiled, artifact, parent, &pointer, &field, unexpected,
+                    ));
                 }
                 ValidationErrorKind::Required { property } => {
-                    let name = property.as_str().unwrap_or("?").to_string();
-                    let desc = describe(&compiled.doc, &format!("{parent}/properties/{name}"));
-                    // A requirement that comes from `if`/`then` points at the field that
-                    // triggered it (`deterministic: true`), not at the whole object.
-                    let trigger = trigger_line(
-                        &compiled.doc,
+                    out.push(missing_field(
+                        compiled,
+                        artifact,
                         &schema_path,
                         parent,
-                        &pointer,
+                        pointer,
+                        &field,
                         property,
-                        artifact,
-                    );
-                    out.push(Violation {
-                        line: trigger.unwrap_or_else(|| artifact.data.locate(&pointer)),
-                        pointer,
-                        message: format!("{field} is missing the required field `{name}`"),
-                        help: match desc {
-                            Some(d) => format!("add `{name}:` — {d}"),
-                            None => format!("add `{name}:`"),
-                        },
-                        unknown_field: false,
-                    });
+                    ));
                 }
-                _ => {
-                    let detail = match err.kind() {
-                        ValidationErrorKind::Enum { options } => format!(
-                            "{} is not one of: {}",
-                            shorten(&err.instance().to_string()),
-                            options
-                                .as_array()
-                                .map(|o| o
-                                    .iter()
-                                    .map(|v| v
-                                        .as_str()
-                                        .map(str::to_string)
-                                        .unwrap_or_else(|| v.to_string()))
-                                    .collect::<Vec<_>>()
-                                    .join(", "))
-                                .unwrap_or_default()
-                        ),
-                        ValidationErrorKind::AnyOf { .. }
-                        | ValidationErrorKind::OneOfNotValid { .. } => {
-                            match alternatives(&compiled.doc, &schema_path) {
-                                Some(alts) => format!("needs one of: {alts}"),
-                                None => "does not match any of the allowed forms".to_string(),
-                            }
-                        }
-                        _ => shorten(&err.to_string()),
-                    };
-                    let desc = describe(&compiled.doc, parent).or_else(|| {
-                        describe(
-                            &compiled.doc,
-                            parent.rsplit_once('/').map(|p| p.0).unwrap_or(""),
-                        )
-                    });
-                    out.push(Violation {
-                        line: artifact.data.locate(&pointer),
-                        pointer,
-                        message: format!("{field}: {detail}"),
-                        help: desc.unwrap_or_else(|| format!("see the {} schema", artifact.kind)),
-                        unknown_field: false,
-                    });
-                }
+                _ => out.push(invalid_value(
+                    compiled,
+                    artifact,
+                    &err,
+                    &schema_path,
+                    parent,
+                    pointer,
+                    &field,
+                )),
             }
         }
         Ok(out)
+    }
+}
+
+/// Unknown fields, each with the nearest known one or the list of known fields.
+fn unknown_fields(
+    compiled: &Compiled,
+    artifact: &Artifact,
+    parent: &str,
+    pointer: &str,
+    field: &str,
+    unexpected: &[String],
+) -> Vec<Violation> {
+    let mut out = Vec::new();
+    let known = property_names(&compiled.doc, parent);
+    for key in unexpected {
+        let help = match suggest(key, &known) {
+            Some(s) => {
+                format!("did you mean `{s}`? (extension fields start with `x-`)")
+            }
+            None => format!(
+                "known fields here: {}; extension fields start with `x-`",
+                known
+                    .iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        out.push(Violation {
+            pointer: pointer.to_string(),
+            line: artifact.data.locate_key(pointer, key),
+            message: format!("unknown field `{key}` in {field}"),
+            help,
+            unknown_field: true,
+        });
+    }
+    out
+}
+
+/// A required field that is missing, located at what required it.
+fn missing_field(
+    compiled: &Compiled,
+    artifact: &Artifact,
+    schema_path: &str,
+    parent: &str,
+    pointer: String,
+    field: &str,
+    property: &serde_json::Value,
+) -> Violation {
+    let name = property.as_str().unwrap_or("?").to_string();
+    let desc = describe(&compiled.doc, &format!("{parent}/properties/{name}"));
+    // A requirement that comes from `if`/`then` points at the field that
+    // triggered it (`deterministic: true`), not at the whole object.
+    let trigger = trigger_line(
+        &compiled.doc,
+        schema_path,
+        parent,
+        &pointer,
+        property,
+        artifact,
+    );
+    Violation {
+        line: trigger.unwrap_or_else(|| artifact.data.locate(&pointer)),
+        pointer,
+        message: format!("{field} is missing the required field `{name}`"),
+        help: match desc {
+            Some(d) => format!("add `{name}:` — {d}"),
+            None => format!("add `{name}:`"),
+        },
+        unknown_field: false,
+    }
+}
+
+/// Any other violation: the value and what the schema says the field is.
+fn invalid_value(
+    compiled: &Compiled,
+    artifact: &Artifact,
+    err: &jsonschema::ValidationError<'_>,
+    schema_path: &str,
+    parent: &str,
+    pointer: String,
+    field: &str,
+) -> Violation {
+    let detail = match err.kind() {
+        ValidationErrorKind::Enum { options } => format!(
+            "{} is not one of: {}",
+            shorten(&err.instance().to_string()),
+            options
+                .as_array()
+                .map(|o| o
+                    .iter()
+                    .map(|v| v
+                        .as_str()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| v.to_string()))
+                    .collect::<Vec<_>>()
+                    .join(", "))
+                .unwrap_or_default()
+        ),
+        ValidationErrorKind::AnyOf { .. } | ValidationErrorKind::OneOfNotValid { .. } => {
+            match alternatives(&compiled.doc, schema_path) {
+                Some(alts) => format!("needs one of: {alts}"),
+                None => "does not match any of the allowed forms".to_string(),
+            }
+        }
+        _ => shorten(&err.to_string()),
+    };
+    let desc = describe(&compiled.doc, parent).or_else(|| {
+        describe(
+            &compiled.doc,
+            parent.rsplit_once('/').map(|p| p.0).unwrap_or(""),
+        )
+    });
+    Violation {
+        line: artifact.data.locate(&pointer),
+        pointer,
+        message: format!("{field}: {detail}"),
+        help: desc.unwrap_or_else(|| format!("see the {} schema", artifact.kind)),
+        unknown_field: false,
     }
 }
 
