@@ -1,11 +1,17 @@
 //! Metrics and the dashboard: the figures of what the studio's history and files say
-//! about its work, and the pure helpers that compute them (`app::report` reads them
-//! from git: commits, trailers, tags, the cold reflog, files on hot).
+//! about its work, computed by [`compute`] from plain [`Inputs`] (`app::report` reads
+//! those from git: the ledger, commits' trailers, tags, the cold reflog, files on hot).
+//! Nothing here reads git or the disk.
 //!
 //! Every figure is reproducible from the repository: the same refs give the same
 //! report, byte for byte, in each format.
 
+mod figures;
 pub mod html;
+mod inputs;
+
+pub use figures::{compute, oldest_first};
+pub use inputs::{GateBars, HookCard, Inputs, QuestionBatch, Signals, Since, Tagged};
 
 use std::collections::{BTreeMap, HashMap};
 
