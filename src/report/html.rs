@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::Report;
+use super::{Report, hours};
 use crate::error::Error;
 
 /// The dashboard's template, under `templates/`; a studio may have its own on hot.
@@ -16,10 +16,6 @@ const CONDITIONAL: &str = "#b26a00";
 const BLOCK: &str = "#c62828";
 const OPENED: &str = "#1565c0";
 const FINISHED: &str = "#6a1b9a";
-
-fn hours(h: Option<f64>) -> String {
-    h.map_or("–".into(), |h| format!("{h} h"))
-}
 
 /// A figure on a card.
 #[derive(Serialize)]
@@ -447,218 +443,257 @@ struct Dashboard<'a> {
     feedback: Option<Satisfaction<'a>>,
 }
 
+/// The rows and series the charts draw, owned here while the page borrows them.
+struct ChartData<'a> {
+    /// The weeks drawn: the last half-year (the JSON report has every week).
+    weeks: &'a [super::Week],
+    week_labels: Vec<String>,
+    week_series: [Series<'a>; 2],
+    gate_rows: Vec<Row<'a>>,
+    bar_rows: Vec<Row<'a>>,
+    role_rows: Vec<Row<'a>>,
+    /// Mean feedback per milestone.
+    points: Vec<(String, f64)>,
+}
+
+fn decision_segments(d: &super::Decisions) -> Vec<Segment<'static>> {
+    vec![
+        (d.pass, "pass", PASS),
+        (d.conditional, "conditional", CONDITIONAL),
+        (d.block, "block", BLOCK),
+    ]
+}
+
+impl<'a> ChartData<'a> {
+    fn of(r: &'a Report) -> ChartData<'a> {
+        let weeks = &r.tus.weeks[r.tus.weeks.len().saturating_sub(26)..];
+        let mut gate_rows = vec![(
+            "all loops".to_string(),
+            decision_segments(&r.gates.decisions),
+        )];
+        gate_rows.extend(
+            r.gates
+                .by_loop
+                .iter()
+                .map(|(l, d)| (l.clone(), decision_segments(d))),
+        );
+        ChartData {
+            weeks,
+            week_labels: weeks.iter().map(|w| w.week.clone()).collect(),
+            week_series: [
+                ("opened", OPENED, weeks.iter().map(|w| w.opened).collect()),
+                (
+                    "finished",
+                    FINISHED,
+                    weeks.iter().map(|w| w.finished).collect(),
+                ),
+            ],
+            gate_rows,
+            bar_rows: r
+                .gates
+                .by_bar
+                .iter()
+                .map(|b| {
+                    (
+                        b.bar.clone(),
+                        vec![(b.red, "red", BLOCK), (b.yellow, "yellow", CONDITIONAL)],
+                    )
+                })
+                .collect(),
+            role_rows: r
+                .roles
+                .iter()
+                .map(|u| (u.role.clone(), vec![(u.commits, "TU commits", OPENED)]))
+                .collect(),
+            points: r
+                .feedback
+                .by_milestone
+                .iter()
+                .map(|m| {
+                    let label = m.milestone.as_deref().unwrap_or("(before snapshots)");
+                    (label.to_string(), m.mean)
+                })
+                .collect(),
+        }
+    }
+}
+
+fn card(label: &'static str, value: String) -> Card {
+    Card { label, value }
+}
+
+/// The figures on the cards at the top.
+fn cards(r: &Report) -> Vec<Card> {
+    vec![
+        card("TUs opened", r.tus.opened.to_string()),
+        card("TUs finished", r.tus.finished.to_string()),
+        card("median cycle time", hours(r.tus.cycle.median_hours)),
+        card("gate decisions", r.gates.total.to_string()),
+        card("rework cycles", r.rework.cycles.to_string()),
+        card(
+            "customer satisfaction",
+            r.feedback.mean.map_or("–".into(), |m| format!("{m} / 5")),
+        ),
+    ]
+}
+
+fn counts(by: &std::collections::BTreeMap<String, usize>) -> Vec<Count<'_>> {
+    by.iter().map(|(name, &n)| Count { name, n }).collect()
+}
+
+/// TUs per week, when any was opened or finished.
+fn weeks<'a>(r: &Report, data: &'a ChartData<'a>) -> Option<Weeks<'a>> {
+    (!r.tus.weeks.is_empty()).then(|| Weeks {
+        cut: data.weeks.len() < r.tus.weeks.len(),
+        chart: Keyed {
+            key: key(&[("opened", OPENED), ("finished", FINISHED)]),
+            chart: grouped_bars(
+                "TUs opened and finished per week",
+                &data.week_labels,
+                &data.week_series,
+            ),
+        },
+    })
+}
+
+/// Cycle times, when any TU reached cold.
+fn cycle(r: &Report) -> Option<Cycle<'_>> {
+    let c = &r.tus.cycle;
+    (!c.tus.is_empty()).then(|| Cycle {
+        count: c.count,
+        median: hours(c.median_hours),
+        mean: hours(c.mean_hours),
+        longest: hours(c.max_hours),
+        tus: c
+            .tus
+            .iter()
+            .map(|c| CycleRow {
+                tu: &c.tu,
+                loop_id: c.loop_id.as_deref().unwrap_or("—"),
+                opened: &c.opened,
+                merged: &c.merged,
+                hours: c.hours.to_string(),
+            })
+            .collect(),
+    })
+}
+
+/// Gate decisions overall and per loop, when there are any.
+fn gates<'a>(r: &Report, data: &'a ChartData<'a>) -> Option<Keyed<Stacked<'a>>> {
+    (r.gates.total > 0).then(|| Keyed {
+        key: key(&[
+            ("pass", PASS),
+            ("conditional", CONDITIONAL),
+            ("block", BLOCK),
+        ]),
+        chart: stacked_rows("Gate decisions overall and per loop", &data.gate_rows),
+    })
+}
+
+/// Bars red or yellow in committed gate reports, when any was.
+fn bars<'a>(r: &Report, data: &'a ChartData<'a>) -> Option<Keyed<Stacked<'a>>> {
+    (!r.gates.by_bar.is_empty()).then(|| Keyed {
+        key: key(&[("red", BLOCK), ("yellow", CONDITIONAL)]),
+        chart: stacked_rows("Gate reports with each bar red or yellow", &data.bar_rows),
+    })
+}
+
+fn role_rows(r: &Report) -> Vec<RoleRow<'_>> {
+    r.roles
+        .iter()
+        .map(|u| RoleRow {
+            role: &u.role,
+            commits: u.commits,
+            share: format!("{:.1}", u.share * 100.0),
+            tu_hours: u.tu_hours.to_string(),
+            awake_hours: u.awake_hours.to_string(),
+            woken: u.woken,
+            put_to_sleep: u.put_to_sleep,
+        })
+        .collect()
+}
+
+fn blocked(r: &Report) -> Blocked<'_> {
+    let b = &r.blockers;
+    Blocked {
+        with_blockers: b.with_blockers,
+        checkpoints: b.checkpoints,
+        rework: r.rework.cycles,
+        blocking_hooks: b.blocking_hooks.len(),
+        named: b
+            .named
+            .iter()
+            .map(|(tu, text)| Named { tu, text })
+            .collect(),
+    }
+}
+
+fn hooks_line(r: &Report) -> HooksLine<'_> {
+    HooksLine {
+        total: r.hooks.total,
+        triaged: r
+            .hooks
+            .triaged_rate
+            .map(|rate| format!("{:.0}", rate * 100.0)),
+        open: r.questions.open.len(),
+        answered: r.questions.answered.len(),
+        decisions: r.questions.decisions,
+        by_status: counts(&r.hooks.by_status),
+    }
+}
+
+fn snapshot_rows(r: &Report) -> Vec<SnapshotRow<'_>> {
+    r.snapshots
+        .iter()
+        .map(|s| SnapshotRow {
+            name: &s.name,
+            date: &s.date,
+            tus: s.tus,
+            files: s.files,
+            views: s.views_text().unwrap_or_else(|| "—".to_string()),
+        })
+        .collect()
+}
+
+/// The satisfaction trend and notes, when there is feedback.
+fn satisfaction<'a>(r: &'a Report, data: &'a ChartData<'a>) -> Option<Satisfaction<'a>> {
+    (!r.feedback.by_milestone.is_empty()).then(|| Satisfaction {
+        trend: trend("Mean feedback score per milestone (1–5)", &data.points),
+        notes: r
+            .feedback
+            .notes
+            .iter()
+            .map(|(day, score, note)| FeedbackNote {
+                day,
+                score: *score,
+                note,
+            })
+            .collect(),
+    })
+}
+
 /// Renders the dashboard with the embedded template, or with `own` (a studio's own
 /// `templates/report/dashboard.html`) when given.
 pub fn render(r: &Report, studio: &str, own: Option<&str>) -> Result<String, Error> {
-    let short = |c: &Option<String>| {
-        c.as_deref()
-            .map_or("—".to_string(), |c| c[..10].to_string())
-    };
-    let seg = |d: &super::Decisions| {
-        vec![
-            (d.pass, "pass", PASS),
-            (d.conditional, "conditional", CONDITIONAL),
-            (d.block, "block", BLOCK),
-        ]
-    };
-    // The chart shows the last half-year; the JSON report has every week.
-    let weeks = &r.tus.weeks[r.tus.weeks.len().saturating_sub(26)..];
-    let week_labels: Vec<String> = weeks.iter().map(|w| w.week.clone()).collect();
-    let week_series = [
-        ("opened", OPENED, weeks.iter().map(|w| w.opened).collect()),
-        (
-            "finished",
-            FINISHED,
-            weeks.iter().map(|w| w.finished).collect(),
-        ),
-    ];
-    let mut gate_rows = vec![("all loops".to_string(), seg(&r.gates.decisions))];
-    gate_rows.extend(r.gates.by_loop.iter().map(|(l, d)| (l.clone(), seg(d))));
-    let bar_rows: Vec<Row<'_>> = r
-        .gates
-        .by_bar
-        .iter()
-        .map(|b| {
-            (
-                b.bar.clone(),
-                vec![(b.red, "red", BLOCK), (b.yellow, "yellow", CONDITIONAL)],
-            )
-        })
-        .collect();
-    let role_rows: Vec<Row<'_>> = r
-        .roles
-        .iter()
-        .map(|u| (u.role.clone(), vec![(u.commits, "TU commits", OPENED)]))
-        .collect();
-    let points: Vec<(String, f64)> = r
-        .feedback
-        .by_milestone
-        .iter()
-        .map(|m| {
-            (
-                m.milestone
-                    .clone()
-                    .unwrap_or_else(|| "(before snapshots)".into()),
-                m.mean,
-            )
-        })
-        .collect();
-
+    let short = |c: &Option<String>| c.as_deref().map_or("—", crate::ids::short).to_string();
+    let data = ChartData::of(r);
     let page = Dashboard {
         studio,
-        period: r
-            .since
-            .as_ref()
-            .map_or("all history".to_string(), |s| format!("since {s}")),
+        period: r.period(),
         hot: short(&r.hot),
         cold: short(&r.cold),
-        cards: vec![
-            Card {
-                label: "TUs opened",
-                value: r.tus.opened.to_string(),
-            },
-            Card {
-                label: "TUs finished",
-                value: r.tus.finished.to_string(),
-            },
-            Card {
-                label: "median cycle time",
-                value: hours(r.tus.cycle.median_hours),
-            },
-            Card {
-                label: "gate decisions",
-                value: r.gates.total.to_string(),
-            },
-            Card {
-                label: "rework cycles",
-                value: r.rework.cycles.to_string(),
-            },
-            Card {
-                label: "customer satisfaction",
-                value: r.feedback.mean.map_or("–".into(), |m| format!("{m} / 5")),
-            },
-        ],
-        weeks: (!r.tus.weeks.is_empty()).then(|| Weeks {
-            cut: weeks.len() < r.tus.weeks.len(),
-            chart: Keyed {
-                key: key(&[("opened", OPENED), ("finished", FINISHED)]),
-                chart: grouped_bars(
-                    "TUs opened and finished per week",
-                    &week_labels,
-                    &week_series,
-                ),
-            },
-        }),
-        by_state: r
-            .tus
-            .by_state
-            .iter()
-            .map(|(name, &n)| Count { name, n })
-            .collect(),
-        cycle: (!r.tus.cycle.tus.is_empty()).then(|| Cycle {
-            count: r.tus.cycle.count,
-            median: hours(r.tus.cycle.median_hours),
-            mean: hours(r.tus.cycle.mean_hours),
-            longest: hours(r.tus.cycle.max_hours),
-            tus: r
-                .tus
-                .cycle
-                .tus
-                .iter()
-                .map(|c| CycleRow {
-                    tu: &c.tu,
-                    loop_id: c.loop_id.as_deref().unwrap_or("—"),
-                    opened: &c.opened,
-                    merged: &c.merged,
-                    hours: c.hours.to_string(),
-                })
-                .collect(),
-        }),
-        gates: (r.gates.total > 0).then(|| Keyed {
-            key: key(&[
-                ("pass", PASS),
-                ("conditional", CONDITIONAL),
-                ("block", BLOCK),
-            ]),
-            chart: stacked_rows("Gate decisions overall and per loop", &gate_rows),
-        }),
-        bars: (!r.gates.by_bar.is_empty()).then(|| Keyed {
-            key: key(&[("red", BLOCK), ("yellow", CONDITIONAL)]),
-            chart: stacked_rows("Gate reports with each bar red or yellow", &bar_rows),
-        }),
-        roles: (!r.roles.is_empty()).then(|| stacked_rows("TU commits per role", &role_rows)),
-        role_rows: r
-            .roles
-            .iter()
-            .map(|u| RoleRow {
-                role: &u.role,
-                commits: u.commits,
-                share: format!("{:.1}", u.share * 100.0),
-                tu_hours: u.tu_hours.to_string(),
-                awake_hours: u.awake_hours.to_string(),
-                woken: u.woken,
-                put_to_sleep: u.put_to_sleep,
-            })
-            .collect(),
-        blockers: Blocked {
-            with_blockers: r.blockers.with_blockers,
-            checkpoints: r.blockers.checkpoints,
-            rework: r.rework.cycles,
-            blocking_hooks: r.blockers.blocking_hooks.len(),
-            named: r
-                .blockers
-                .named
-                .iter()
-                .map(|(tu, text)| Named { tu, text })
-                .collect(),
-        },
-        hooks: HooksLine {
-            total: r.hooks.total,
-            triaged: r
-                .hooks
-                .triaged_rate
-                .map(|rate| format!("{:.0}", rate * 100.0)),
-            open: r.questions.open.len(),
-            answered: r.questions.answered.len(),
-            decisions: r.questions.decisions,
-            by_status: r
-                .hooks
-                .by_status
-                .iter()
-                .map(|(name, &n)| Count { name, n })
-                .collect(),
-        },
-        snapshots: r
-            .snapshots
-            .iter()
-            .map(|s| {
-                let views: Vec<String> = s.views.iter().map(|(f, n)| format!("{f} ×{n}")).collect();
-                SnapshotRow {
-                    name: &s.name,
-                    date: &s.date,
-                    tus: s.tus,
-                    files: s.files,
-                    views: if views.is_empty() {
-                        "—".to_string()
-                    } else {
-                        views.join(", ")
-                    },
-                }
-            })
-            .collect(),
-        feedback: (!r.feedback.by_milestone.is_empty()).then(|| Satisfaction {
-            trend: trend("Mean feedback score per milestone (1–5)", &points),
-            notes: r
-                .feedback
-                .notes
-                .iter()
-                .map(|(day, score, note)| FeedbackNote {
-                    day,
-                    score: *score,
-                    note,
-                })
-                .collect(),
-        }),
+        cards: cards(r),
+        weeks: weeks(r, &data),
+        by_state: counts(&r.tus.by_state),
+        cycle: cycle(r),
+        gates: gates(r, &data),
+        bars: bars(r, &data),
+        roles: (!r.roles.is_empty()).then(|| stacked_rows("TU commits per role", &data.role_rows)),
+        role_rows: role_rows(r),
+        blockers: blocked(r),
+        hooks: hooks_line(r),
+        snapshots: snapshot_rows(r),
+        feedback: satisfaction(r, &data),
     };
     crate::templates::document(TEMPLATE, &page, own.map(|t| ("hot's", t)))
 }

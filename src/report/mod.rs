@@ -51,6 +51,20 @@ pub struct Report {
     pub feedback: Feedback,
 }
 
+impl Report {
+    /// The period counted, as the reports title it: `all history` or `since <day>`.
+    pub fn period(&self) -> String {
+        self.since
+            .as_ref()
+            .map_or("all history".to_string(), |s| format!("since {s}"))
+    }
+}
+
+/// An optional figure in hours, as the reports print it (`–` when there is none).
+pub fn hours(h: Option<f64>) -> String {
+    h.map_or("–".into(), |h| format!("{h} h"))
+}
+
 /// TU throughput.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Tus {
@@ -241,6 +255,18 @@ pub struct SnapshotLine {
     pub files: usize,
     /// Views bound from it (`bind`), by format: how many times each.
     pub views: BTreeMap<String, usize>,
+}
+
+impl SnapshotLine {
+    /// The views bound, `format ×count` joined by commas; `None` when there are none.
+    pub fn views_text(&self) -> Option<String> {
+        let views: Vec<String> = self
+            .views
+            .iter()
+            .map(|(f, n)| format!("{f} ×{n}"))
+            .collect();
+        (!views.is_empty()).then(|| views.join(", "))
+    }
 }
 
 /// Satisfaction.
