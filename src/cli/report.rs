@@ -7,7 +7,7 @@ use clap::Args;
 
 use super::{Ctx, Output};
 use crate::error::Error;
-use crate::report::{self, Report};
+use crate::report::{self, Report, hours};
 
 /// Arguments of `report` (its `--format` is human, json or html; default human).
 #[derive(Debug, Args)]
@@ -48,18 +48,34 @@ pub(super) fn run(ctx: &Ctx, args: ReportArgs) -> Result<Output, Error> {
     })
 }
 
-fn hours(h: Option<f64>) -> String {
-    h.map_or("–".into(), |h| format!("{h} h"))
-}
-
+/// The report as text: a line per section, then its details indented.
 fn human(r: &Report) -> String {
     let mut o = String::new();
-    let period = r
-        .since
-        .as_ref()
-        .map_or("all history".to_string(), |s| format!("since {s}"));
-    let _ = writeln!(o, "Studio report ({period})\n");
-    let t = &r.tus;
+    let _ = writeln!(o, "Studio report ({})\n", r.period());
+    tus(&mut o, &r.tus);
+    cycle(&mut o, &r.tus.cycle);
+    gates(&mut o, &r.gates);
+    let _ = writeln!(o, "Rework       {} cycle(s)", r.rework.cycles);
+    for (tu, n) in &r.rework.by_tu {
+        let _ = writeln!(o, "  {tu}  {n}");
+    }
+    roles(&mut o, &r.roles);
+    blockers(&mut o, &r.blockers);
+    hooks(&mut o, &r.hooks);
+    let q = &r.questions;
+    let _ = writeln!(
+        o,
+        "Questions    {} open, {} answered, {} decision(s) recorded",
+        q.open.len(),
+        q.answered.len(),
+        q.decisions
+    );
+    snapshots(&mut o, &r.snapshots);
+    feedback(&mut o, &r.feedback);
+    o
+}
+
+fn tus(o: &mut String, t: &report::Tus) {
     let _ = writeln!(
         o,
         "TUs          {} opened, {} finished, {} rejected",
@@ -76,7 +92,9 @@ fn human(r: &Report) -> String {
             w.week, w.opened, w.finished
         );
     }
-    let c = &t.cycle;
+}
+
+fn cycle(o: &mut String, c: &report::Cycle) {
     let _ = writeln!(
         o,
         "Cycle time   {} TU(s) open → cold: median {}, mean {}, longest {}",
@@ -103,7 +121,9 @@ fn human(r: &Report) -> String {
             c.unmeasured.join(", ")
         );
     }
-    let g = &r.gates;
+}
+
+fn gates(o: &mut String, g: &report::Gates) {
     let ratio = |n: usize| {
         if g.total == 0 {
             String::new()
@@ -111,16 +131,17 @@ fn human(r: &Report) -> String {
             format!(" ({:.0} %)", n as f64 * 100.0 / g.total as f64)
         }
     };
+    let d = &g.decisions;
     let _ = writeln!(
         o,
         "Gate         {} decision(s): {} pass{}, {} conditional{}, {} block{}",
         g.total,
-        g.decisions.pass,
-        ratio(g.decisions.pass),
-        g.decisions.conditional,
-        ratio(g.decisions.conditional),
-        g.decisions.block,
-        ratio(g.decisions.block)
+        d.pass,
+        ratio(d.pass),
+        d.conditional,
+        ratio(d.conditional),
+        d.block,
+        ratio(d.block)
     );
     for (l, d) in &g.by_loop {
         let _ = writeln!(
@@ -137,30 +158,32 @@ fn human(r: &Report) -> String {
             .collect();
         let _ = writeln!(o, "  bars       {}", bars.join(", "));
     }
-    let _ = writeln!(o, "Rework       {} cycle(s)", r.rework.cycles);
-    for (tu, n) in &r.rework.by_tu {
-        let _ = writeln!(o, "  {tu}  {n}");
+}
+
+fn roles(o: &mut String, roles: &[report::RoleUse]) {
+    if roles.is_empty() {
+        return;
     }
-    if !r.roles.is_empty() {
+    let _ = writeln!(
+        o,
+        "Roles        TU commits, share, hours on its TUs, hours awake, woken/slept"
+    );
+    for u in roles {
         let _ = writeln!(
             o,
-            "Roles        TU commits, share, hours on its TUs, hours awake, woken/slept"
+            "  {:<18} {:>4}  {:>5.1} %  {:>7} h  {:>7} h  {}/{}",
+            u.role,
+            u.commits,
+            u.share * 100.0,
+            u.tu_hours,
+            u.awake_hours,
+            u.woken,
+            u.put_to_sleep
         );
-        for u in &r.roles {
-            let _ = writeln!(
-                o,
-                "  {:<18} {:>4}  {:>5.1} %  {:>7} h  {:>7} h  {}/{}",
-                u.role,
-                u.commits,
-                u.share * 100.0,
-                u.tu_hours,
-                u.awake_hours,
-                u.woken,
-                u.put_to_sleep
-            );
-        }
     }
-    let b = &r.blockers;
+}
+
+fn blockers(o: &mut String, b: &report::Blockers) {
     let _ = writeln!(
         o,
         "Blockers     {} of {} checkpoint(s) named a blocker; blocking hook cards: {}",
@@ -175,7 +198,9 @@ fn human(r: &Report) -> String {
     for (tu, text) in &b.named {
         let _ = writeln!(o, "  {tu}: {text}");
     }
-    let h = &r.hooks;
+}
+
+fn hooks(o: &mut String, h: &report::Hooks) {
     let statuses: Vec<String> = h
         .by_status
         .iter()
@@ -193,17 +218,11 @@ fn human(r: &Report) -> String {
             format!(" ({})", statuses.join(", "))
         }
     );
-    let q = &r.questions;
-    let _ = writeln!(
-        o,
-        "Questions    {} open, {} answered, {} decision(s) recorded",
-        q.open.len(),
-        q.answered.len(),
-        q.decisions
-    );
-    let _ = writeln!(o, "Snapshots    {}", r.snapshots.len());
-    for s in &r.snapshots {
-        let views: Vec<String> = s.views.iter().map(|(f, n)| format!("{f} ×{n}")).collect();
+}
+
+fn snapshots(o: &mut String, snapshots: &[report::SnapshotLine]) {
+    let _ = writeln!(o, "Snapshots    {}", snapshots.len());
+    for s in snapshots {
         let _ = writeln!(
             o,
             "  {}  {}  {} new TU(s), {} player-facing file(s), views: {}",
@@ -211,14 +230,12 @@ fn human(r: &Report) -> String {
             s.date,
             s.tus,
             s.files,
-            if views.is_empty() {
-                "none bound".to_string()
-            } else {
-                views.join(", ")
-            }
+            s.views_text().unwrap_or_else(|| "none bound".to_string())
         );
     }
-    let f = &r.feedback;
+}
+
+fn feedback(o: &mut String, f: &report::Feedback) {
     let _ = writeln!(
         o,
         "Feedback     {} score(s){}",
@@ -237,5 +254,4 @@ fn human(r: &Report) -> String {
     for (day, score, note) in &f.notes {
         let _ = writeln!(o, "  {day} {score}/5  {note}");
     }
-    o
 }
