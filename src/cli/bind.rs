@@ -44,7 +44,7 @@ pub(super) fn run(ctx: &Ctx, args: BindArgs) -> Result<Output, Error> {
     let mut stdout = format!(
         "bound {} ({}) into {}:\n",
         bound.tag,
-        &bound.commit[..10],
+        crate::ids::short(&bound.commit),
         args.out.display()
     );
     for o in &bound.outputs {

@@ -96,7 +96,7 @@ pub(super) fn run(ctx: &Ctx, args: ConflictArgs) -> Result<Output, Error> {
                 format!(
                     "opened {} — {} on hot\n{}",
                     o.conflict.id,
-                    &o.commit[..10],
+                    crate::ids::short(&o.commit),
                     human(&o.conflict)
                 )
             }
@@ -125,7 +125,7 @@ pub(super) fn run(ctx: &Ctx, args: ConflictArgs) -> Result<Output, Error> {
                 format!(
                     "settled {} — {} on hot\n{}",
                     id,
-                    &o.commit[..10],
+                    crate::ids::short(&o.commit),
                     human(&o.conflict)
                 )
             }

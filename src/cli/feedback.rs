@@ -29,7 +29,7 @@ pub(super) fn run(ctx: &Ctx, args: FeedbackArgs) -> Result<Output, Error> {
                 .as_ref()
                 .map(|m| format!(" on {m}"))
                 .unwrap_or_default(),
-            &r.commit[..10],
+            crate::ids::short(&r.commit),
             r.branch
         ),
     };

@@ -54,7 +54,7 @@ pub(super) fn run(ctx: &Ctx, args: ImportArgs) -> Result<Output, Error> {
             r.dir.display(),
             if r.created { " (a new studio)" } else { "" },
             r.tu,
-            &r.commit[..10]
+            crate::ids::short(&r.commit)
         );
         match (&s.start, r.created) {
             (Some(start), true) => o.push_str(&format!("start: {start}\n")),

@@ -75,7 +75,7 @@ pub(super) fn run(ctx: &Ctx, args: InitArgs) -> Result<Output, Error> {
                 },
                 made.hot,
                 made.cold,
-                &made.commit[..10],
+                crate::ids::short(&made.commit),
                 made.hot,
                 args.dir.display(),
             )

@@ -178,7 +178,7 @@ fn committed(ctx: &Ctx, c: &Committed, verb: &str) -> String {
         _ => format!(
             "{verb} {} — {} on hot\n{}",
             c.batch.id,
-            &c.commit[..10],
+            crate::ids::short(&c.commit),
             batch_human(&c.batch)
         ),
     }

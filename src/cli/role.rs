@@ -138,7 +138,12 @@ fn changed(ctx: &Ctx, c: &Changed) -> String {
     match ctx.format {
         Format::Json => json_line(c),
         Format::Human | Format::Github => {
-            let mut s = format!("{} is {} — {} on hot\n", c.role, c.state, &c.commit[..10]);
+            let mut s = format!(
+                "{} is {} — {} on hot\n",
+                c.role,
+                c.state,
+                crate::ids::short(&c.commit)
+            );
             for (tu, tag) in &c.deferred {
                 s.push_str(&format!("  {tu}: tagged {tag}\n"));
             }

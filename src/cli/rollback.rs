@@ -25,8 +25,8 @@ pub(super) fn run(ctx: &Ctx, args: RollbackArgs) -> Result<Output, Error> {
             "{}: hot now holds the tree of {} ({}) — commit {}\nnext: `showrunner gate submit --tu {}`, then `showrunner merge`\n",
             r.tu,
             r.snapshot,
-            &r.restored[..10],
-            &r.commit[..10],
+            crate::ids::short(&r.restored),
+            crate::ids::short(&r.commit),
             r.tu
         ),
     };

@@ -39,7 +39,7 @@ pub(super) fn run(ctx: &Ctx, args: TraceArgs) -> Result<Output, Error> {
                     l.date,
                     l.id,
                     l.state.name(),
-                    &l.commit[..10],
+                    crate::ids::short(&l.commit),
                     l.summary
                 )
             })
