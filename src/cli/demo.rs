@@ -136,6 +136,20 @@ pub(super) fn run(ctx: &Ctx, args: DemoArgs) -> Result<Output, Error> {
         "showrunner demo: a studio at work on the sample gamebook \"The Ninth Lamp\".\n\
          Every step below is a real showrunner command run in the demo studio.\n",
     );
+    let tu = open_tu(&dir, &mut log)?;
+    draft_through_the_gate(&dir, &tu, &mut log)?;
+    publish(&dir, &mut log)?;
+    epilogue(&dir, &mut log)?;
+    Ok(Output {
+        stdout: log,
+        stderr: String::new(),
+        code: 0,
+    })
+}
+
+/// Creates the studio, shows it, and opens a TU for the customer's request; returns the
+/// TU's id.
+fn open_tu(dir: &Path, log: &mut String) -> Result<String, Error> {
     let d = dir.display().to_string();
     let parent = dir.parent().unwrap_or(Path::new("."));
     perform(
@@ -145,21 +159,17 @@ pub(super) fn run(ctx: &Ctx, args: DemoArgs) -> Result<Output, Error> {
             &["init", &d, "--from-sample"],
             0,
         ),
-        &mut log,
+        log,
     )?;
-    perform(
-        &dir,
-        &step("Where the studio stands", &["status"], 0),
-        &mut log,
-    )?;
+    perform(dir, &step("Where the studio stands", &["status"], 0), log)?;
     let opened = perform(
-        &dir,
+        dir,
         &step(
             "The customer asks for a change; the Showrunner maps it to a loop and opens a TU",
             &["dispatch", REQUEST, "--open"],
             0,
         ),
-        &mut log,
+        log,
     )?;
     let tu = opened
         .stdout
@@ -168,25 +178,29 @@ pub(super) fn run(ctx: &Ctx, args: DemoArgs) -> Result<Output, Error> {
         .map(|id| id.trim().to_string())
         .ok_or_else(|| Error::Usage("demo: dispatch opened no TU".into()))?;
     perform(
-        &dir,
+        dir,
         &step("The TU starts; its roles wake", &["tu", "start", &tu], 0),
-        &mut log,
+        log,
     )?;
+    Ok(tu)
+}
 
+/// The writer's draft inside the TU: blocked by the Gatekeeper, fixed, then passed.
+fn draft_through_the_gate(dir: &Path, tu: &str, log: &mut String) -> Result<(), Error> {
     // The scene smith adds the choice, with a slip of the keyboard in its target.
     let choice = "  - label: \"Leave her to her digging\"\n    to: canal-market\n";
     edit(
-        &dir,
+        dir,
         "sections/mudbank.md",
         choice,
         &format!(
             "{choice}  - label: \"Follow the humming along the bank\"\n    to: marsh-chanel\n"
         ),
-        &mut log,
+        log,
         "The scene smith adds a choice (with a typo in its target)",
     )?;
     perform(
-        &dir,
+        dir,
         &step(
             "Commit the draft inside the TU",
             &[
@@ -200,27 +214,27 @@ pub(super) fn run(ctx: &Ctx, args: DemoArgs) -> Result<Output, Error> {
             ],
             0,
         ),
-        &mut log,
+        log,
     )?;
     perform(
-        &dir,
+        dir,
         &step(
             "Submit to the Gatekeeper: it blocks, and says how to fix it",
-            &["gate", "submit", "--tu", &tu],
+            &["gate", "submit", "--tu", tu],
             1,
         ),
-        &mut log,
+        log,
     )?;
     edit(
-        &dir,
+        dir,
         "sections/mudbank.md",
         "to: marsh-chanel",
         "to: marsh-channel",
-        &mut log,
+        log,
         "The remediation: point the choice at the section that exists",
     )?;
     perform(
-        &dir,
+        dir,
         &step(
             "Commit the fix",
             &[
@@ -232,52 +246,57 @@ pub(super) fn run(ctx: &Ctx, args: DemoArgs) -> Result<Output, Error> {
             ],
             0,
         ),
-        &mut log,
+        log,
     )?;
     perform(
-        &dir,
+        dir,
         &step(
             "Submit again: the gate passes",
-            &["gate", "submit", "--tu", &tu],
+            &["gate", "submit", "--tu", tu],
             0,
         ),
-        &mut log,
+        log,
     )?;
+    Ok(())
+}
+
+/// From the passed gate to the reader: merge, snapshot, bind, map, feedback, report.
+fn publish(dir: &Path, log: &mut String) -> Result<(), Error> {
     perform(
-        &dir,
+        dir,
         &step("Fast-forward cold to the checked commit", &["merge"], 0),
-        &mut log,
+        log,
     )?;
     let snap = perform(
-        &dir,
+        dir,
         &step(
             "Tag cold as a snapshot with a verifiable manifest",
             &["snapshot", "--format", "json"],
             0,
         ),
-        &mut log,
+        log,
     )?;
     let tag = json(&snap, "tag")?;
     perform(
-        &dir,
+        dir,
         &step(
             "Bind the snapshot into books",
             &["--format", "html,epub,twee,md", "bind", &tag, "-o", "dist"],
             0,
         ),
-        &mut log,
+        log,
     )?;
     perform(
-        &dir,
+        dir,
         &step(
             "The story map",
             &["--format", "svg", "graph", "-o", "dist/map.svg"],
             0,
         ),
-        &mut log,
+        log,
     )?;
     perform(
-        &dir,
+        dir,
         &step(
             "The customer reads the book and scores the milestone",
             &[
@@ -288,23 +307,28 @@ pub(super) fn run(ctx: &Ctx, args: DemoArgs) -> Result<Output, Error> {
             ],
             0,
         ),
-        &mut log,
+        log,
     )?;
     perform(
-        &dir,
+        dir,
         &step("Where the studio stands now", &["status"], 0),
-        &mut log,
+        log,
     )?;
     perform(
-        &dir,
+        dir,
         &step(
             "The Showrunner's report: throughput, cycle time, gates, rework, feedback",
             &["--format", "html", "report", "-o", "dist/report.html"],
             0,
         ),
-        &mut log,
+        log,
     )?;
+    Ok(())
+}
 
+/// Lists the files made in `dist/` and says how to open them.
+fn epilogue(dir: &Path, log: &mut String) -> Result<(), Error> {
+    let d = dir.display().to_string();
     let mut made: Vec<String> = std::fs::read_dir(dir.join("dist"))
         .map_err(|e| Error::Io {
             path: dir.join("dist"),
@@ -324,9 +348,5 @@ pub(super) fn run(ctx: &Ctx, args: DemoArgs) -> Result<Output, Error> {
         "\nOpen the book: a browser on {d}/dist/*.html, an e-reader on the .epub,\n\
          Twine (Library > Import) on the .twee; `git -C {d} log --graph --all` shows the trace.\n"
     ));
-    Ok(Output {
-        stdout: log,
-        stderr: String::new(),
-        code: 0,
-    })
+    Ok(())
 }
