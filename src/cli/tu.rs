@@ -6,10 +6,11 @@ use serde::Serialize;
 use super::{Ctx, Format, Output, json_pretty};
 use crate::app::conflict::{self, Conflict};
 use crate::app::questions::{self, Batch};
-use crate::app::{ActiveFrom, Checkpoint, Detail, OpenRequest, Recorded};
+use crate::app::{ActiveFrom, Checkpoint, Detail, OpenRequest, Recorded, Session};
 use crate::date;
 use crate::error::Error;
 use crate::trace::brief::Change;
+use crate::trace::ledger::TuRecord;
 use crate::trace::lifecycle::{Event, State};
 use crate::trace::trailers::Trailer;
 
@@ -152,35 +153,7 @@ pub(super) fn run(ctx: &Ctx, args: TuArgs) -> Result<Output, Error> {
             title,
             role,
             branch,
-        } => {
-            let o = ws.open(&OpenRequest {
-                loop_id: &loop_id,
-                title: &title,
-                role: role.as_deref(),
-                branch,
-                inputs: &[],
-            })?;
-            match ctx.format {
-                Format::Json => json_pretty(&o),
-                _ => {
-                    let mut s = format!("{}\n", o.id);
-                    let mut note = format!(
-                        "opened: brief {} on {} ({})",
-                        o.path,
-                        ws.config.hot,
-                        &o.commit[..10]
-                    );
-                    if let Some(b) = &o.branch {
-                        note.push_str(&format!(
-                            "; review branch {b}{}",
-                            if o.switched { " checked out" } else { "" }
-                        ));
-                    }
-                    s.push_str(&format!("{note}; now the active TU\n"));
-                    s
-                }
-            }
-        }
+        } => open(ctx, ws, &loop_id, &title, role.as_deref(), branch)?,
         TuCommand::Start { id } => recorded(ctx, ws.record(id.as_deref(), Event::Start, &[])?),
         TuCommand::Checkpoint {
             id,
@@ -206,13 +179,7 @@ pub(super) fn run(ctx: &Ctx, args: TuArgs) -> Result<Output, Error> {
             add,
             remove,
         } => {
-            let mut changes = Vec::new();
-            if let Some(t) = title {
-                changes.push(Change::Set("title".into(), t));
-            }
-            changes.extend(pairs(&set, Change::Set)?);
-            changes.extend(pairs(&add, Change::Add)?);
-            changes.extend(pairs(&remove, Change::Remove)?);
+            let changes = changes(title, &set, &add, &remove)?;
             recorded(ctx, ws.update(id.as_deref(), &changes)?)
         }
         TuCommand::Defer {
@@ -235,110 +202,190 @@ pub(super) fn run(ctx: &Ctx, args: TuArgs) -> Result<Output, Error> {
             ws.record(id.as_deref(), Event::Reject, &[("Reason", reason)])?,
         ),
         TuCommand::Close { id } => recorded(ctx, ws.record(id.as_deref(), Event::Close, &[])?),
-        TuCommand::List { state } => {
-            let state = match state {
-                Some(s) => Some(State::parse(&s).ok_or_else(|| {
-                    Error::Usage(format!(
-                        "`{s}` is not a TU state ({})",
-                        State::ALL
-                            .iter()
-                            .map(|s| s.name())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ))
-                })?),
-                None => None,
-            };
-            let list = ws.list(state)?;
-            match ctx.format {
-                Format::Json => json_pretty(&list),
-                _ if list.is_empty() => "no TUs\n".to_string(),
-                _ => {
-                    let w = list.iter().map(|s| s.state.name().len()).max().unwrap_or(0);
-                    list.iter()
-                        .map(|s| {
-                            format!(
-                                "{}  {:<w$}  {:<18}  {}\n",
-                                s.id,
-                                s.state.name(),
-                                s.loop_id,
-                                s.title
-                            )
-                        })
-                        .collect()
-                }
-            }
-        }
-        TuCommand::Show { id } => {
-            let asked: Vec<Batch> = questions::batches(ws)?
-                .into_iter()
-                .filter(|b| b.tu.as_deref() == Some(id.as_str()))
-                .collect();
-            let conflicts: Vec<Conflict> = conflict::list(ws)?
-                .into_iter()
-                .filter(|c| c.tu.as_deref() == Some(id.as_str()))
-                .collect();
-            show(ctx, &ws.show(&id)?, &asked, &conflicts)
-        }
-        TuCommand::Current => {
-            match ws.active() {
-                Some((id, from)) => {
-                    let from = match from {
-                        ActiveFrom::Branch => "branch",
-                        ActiveFrom::Recorded => "recorded",
-                    };
-                    match ctx.format {
-                        Format::Json => json_pretty(&IdJson {
-                            id: Some(id.as_str()),
-                            from: Some(from),
-                            body: None,
-                        }),
-                        _ => format!("{id}\n"),
-                    }
-                }
-                None => match ctx.format {
-                    Format::Json => json_pretty(&IdJson {
-                        id: None,
-                        from: None,
-                        body: None,
-                    }),
-                    _ => {
-                        return Ok(Output {
-                        stdout: String::new(),
-                        stderr: "no active TU (`showrunner tu switch <id>` or `showrunner tu open`)\n".into(),
-                        code: 1,
-                    });
-                    }
-                },
-            }
-        }
-        TuCommand::Switch { id } => {
-            let id = ws.switch(&id)?;
-            match ctx.format {
-                Format::Json => json_pretty(&IdJson {
-                    id: Some(id.as_str()),
-                    from: None,
-                    body: None,
-                }),
-                _ => format!("{id} is now the active TU\n"),
-            }
-        }
-        TuCommand::PrBody { id } => {
-            let body = ws.pr_body(&id)?;
-            match ctx.format {
-                Format::Json => json_pretty(&IdJson {
-                    id: Some(id.as_str()),
-                    from: None,
-                    body: Some(body.as_str()),
-                }),
-                _ => body,
-            }
-        }
+        TuCommand::List { state } => list(ctx, ws, state)?,
+        TuCommand::Show { id } => show(ctx, ws, &id)?,
+        TuCommand::Current => return current(ctx, ws),
+        TuCommand::Switch { id } => switch(ctx, ws, &id)?,
+        TuCommand::PrBody { id } => pr_body(ctx, ws, &id)?,
     };
     Ok(Output {
         stdout: out,
         stderr: String::new(),
         code: 0,
+    })
+}
+
+/// The brief edits of `tu update`: `--title`, then `--set`, `--add` and `--remove`.
+fn changes(
+    title: Option<String>,
+    set: &[String],
+    add: &[String],
+    remove: &[String],
+) -> Result<Vec<Change>, Error> {
+    let mut changes = Vec::new();
+    if let Some(t) = title {
+        changes.push(Change::Set("title".into(), t));
+    }
+    changes.extend(pairs(set, Change::Set)?);
+    changes.extend(pairs(add, Change::Add)?);
+    changes.extend(pairs(remove, Change::Remove)?);
+    Ok(changes)
+}
+
+/// `tu switch <id>`.
+fn switch(ctx: &Ctx, ws: &Session, id: &str) -> Result<String, Error> {
+    let id = ws.switch(id)?;
+    Ok(match ctx.format {
+        Format::Json => json_pretty(&IdJson {
+            id: Some(id.as_str()),
+            from: None,
+            body: None,
+        }),
+        _ => format!("{id} is now the active TU\n"),
+    })
+}
+
+/// `tu pr-body <id>`.
+fn pr_body(ctx: &Ctx, ws: &Session, id: &str) -> Result<String, Error> {
+    let body = ws.pr_body(id)?;
+    Ok(match ctx.format {
+        Format::Json => json_pretty(&IdJson {
+            id: Some(id),
+            from: None,
+            body: Some(body.as_str()),
+        }),
+        _ => body,
+    })
+}
+
+/// `tu open`.
+fn open(
+    ctx: &Ctx,
+    ws: &Session,
+    loop_id: &str,
+    title: &str,
+    role: Option<&str>,
+    branch: bool,
+) -> Result<String, Error> {
+    let o = ws.open(&OpenRequest {
+        loop_id,
+        title,
+        role,
+        branch,
+        inputs: &[],
+    })?;
+    Ok(match ctx.format {
+        Format::Json => json_pretty(&o),
+        _ => {
+            let mut s = format!("{}\n", o.id);
+            let mut note = format!(
+                "opened: brief {} on {} ({})",
+                o.path,
+                ws.config.hot,
+                crate::ids::short(&o.commit)
+            );
+            if let Some(b) = &o.branch {
+                note.push_str(&format!(
+                    "; review branch {b}{}",
+                    if o.switched { " checked out" } else { "" }
+                ));
+            }
+            s.push_str(&format!("{note}; now the active TU\n"));
+            s
+        }
+    })
+}
+
+/// `tu list [--state <state>]`.
+fn list(ctx: &Ctx, ws: &Session, state: Option<String>) -> Result<String, Error> {
+    let state = match state {
+        Some(s) => Some(State::parse(&s).ok_or_else(|| {
+            Error::Usage(format!(
+                "`{s}` is not a TU state ({})",
+                State::ALL
+                    .iter()
+                    .map(|s| s.name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        })?),
+        None => None,
+    };
+    let list = ws.list(state)?;
+    Ok(match ctx.format {
+        Format::Json => json_pretty(&list),
+        _ if list.is_empty() => "no TUs\n".to_string(),
+        _ => {
+            let w = list.iter().map(|s| s.state.name().len()).max().unwrap_or(0);
+            list.iter()
+                .map(|s| {
+                    format!(
+                        "{}  {:<w$}  {:<18}  {}\n",
+                        s.id,
+                        s.state.name(),
+                        s.loop_id,
+                        s.title
+                    )
+                })
+                .collect()
+        }
+    })
+}
+
+/// `tu current`: exit code 1 when no TU is active (human output).
+fn current(ctx: &Ctx, ws: &Session) -> Result<Output, Error> {
+    let out = match ws.active() {
+        Some((id, from)) => {
+            let from = match from {
+                ActiveFrom::Branch => "branch",
+                ActiveFrom::Recorded => "recorded",
+            };
+            match ctx.format {
+                Format::Json => json_pretty(&IdJson {
+                    id: Some(id.as_str()),
+                    from: Some(from),
+                    body: None,
+                }),
+                _ => format!("{id}\n"),
+            }
+        }
+        None => match ctx.format {
+            Format::Json => json_pretty(&IdJson {
+                id: None,
+                from: None,
+                body: None,
+            }),
+            _ => {
+                return Ok(Output {
+                    stdout: String::new(),
+                    stderr: "no active TU (`showrunner tu switch <id>` or `showrunner tu open`)\n"
+                        .into(),
+                    code: 1,
+                });
+            }
+        },
+    };
+    Ok(Output {
+        stdout: out,
+        stderr: String::new(),
+        code: 0,
+    })
+}
+
+/// `tu show <id>`: the TU with the question batches and conflicts recorded about it.
+fn show(ctx: &Ctx, ws: &Session, id: &str) -> Result<String, Error> {
+    let asked: Vec<Batch> = questions::batches(ws)?
+        .into_iter()
+        .filter(|b| b.tu.as_deref() == Some(id))
+        .collect();
+    let conflicts: Vec<Conflict> = conflict::list(ws)?
+        .into_iter()
+        .filter(|c| c.tu.as_deref() == Some(id))
+        .collect();
+    let d = ws.show(id)?;
+    Ok(match ctx.format {
+        Format::Json => show_json(&d, &asked, &conflicts),
+        _ => show_human(&d, &asked, &conflicts),
     })
 }
 
@@ -447,87 +494,91 @@ fn recorded(ctx: &Ctx, r: Recorded) -> String {
                 "{}: {} ({change}) — {} on {}\n",
                 r.id,
                 r.event,
-                &r.commit[..10],
+                crate::ids::short(&r.commit),
                 r.branch
             )
         }
     }
 }
 
-fn show(ctx: &Ctx, d: &Detail, asked: &[Batch], conflicts: &[Conflict]) -> String {
+/// `tu show --format json`.
+fn show_json(d: &Detail, asked: &[Batch], conflicts: &[Conflict]) -> String {
     let s = &d.summary;
-    if ctx.format == Format::Json {
-        let events = d.record.iter().flat_map(|r| r.events.iter());
-        let commits = d.record.iter().flat_map(|r| r.commits.iter());
-        return json_pretty(&ShowJson {
-            id: &s.id,
-            title: &s.title,
-            loop_id: &s.loop_id,
-            state: s.state,
-            branch: &d.branch,
-            brief: d.brief.as_ref().map(|(p, _)| p.as_str()),
-            events: events
-                .map(|e| EventJson {
-                    event: e.event,
-                    date: date::ymd(e.time, 0),
-                    commit: &e.commit,
-                    summary: &e.summary,
-                    author: &e.author,
-                    trailers: &e.trailers,
-                    refused: e.refused.as_deref(),
-                })
-                .collect(),
-            commits: commits
-                .map(|c| CommitJson {
-                    commit: &c.id,
-                    date: date::ymd(c.time, 0),
-                    summary: &c.summary,
-                    on_cold: c.on_cold,
-                })
-                .collect(),
-            files: &d.files,
-            blockers: d
-                .blockers
-                .iter()
-                .map(|(date, text, current)| BlockerJson {
-                    date,
-                    text,
-                    current: *current,
-                })
-                .collect(),
-            gates: d
-                .gates
-                .iter()
-                .map(|(date, decision, report)| GateJson {
-                    date,
-                    decision,
-                    report: report.as_deref(),
-                })
-                .collect(),
-            cold: ColdJson {
-                merged: s.state == State::ColdMerged,
-                commits_not_on_cold: d.not_on_cold,
-            },
-            questions: asked
-                .iter()
-                .map(|b| AskedJson {
-                    id: &b.id,
-                    status: if b.is_open() { "open" } else { "answered" },
-                    questions: b
-                        .questions
-                        .iter()
-                        .map(|q| AskedQuestionJson {
-                            id: &q.id,
-                            question: &q.question,
-                            answer: q.answer.as_deref(),
-                            recommendation: &q.recommendation,
-                        })
-                        .collect(),
-                })
-                .collect(),
-            conflicts,
-        });
-    }
+    let events = d.record.iter().flat_map(|r| r.events.iter());
+    let commits = d.record.iter().flat_map(|r| r.commits.iter());
+    json_pretty(&ShowJson {
+        id: &s.id,
+        title: &s.title,
+        loop_id: &s.loop_id,
+        state: s.state,
+        branch: &d.branch,
+        brief: d.brief.as_ref().map(|(p, _)| p.as_str()),
+        events: events
+            .map(|e| EventJson {
+                event: e.event,
+                date: date::ymd(e.time, 0),
+                commit: &e.commit,
+                summary: &e.summary,
+                author: &e.author,
+                trailers: &e.trailers,
+                refused: e.refused.as_deref(),
+            })
+            .collect(),
+        commits: commits
+            .map(|c| CommitJson {
+                commit: &c.id,
+                date: date::ymd(c.time, 0),
+                summary: &c.summary,
+                on_cold: c.on_cold,
+            })
+            .collect(),
+        files: &d.files,
+        blockers: d
+            .blockers
+            .iter()
+            .map(|(date, text, current)| BlockerJson {
+                date,
+                text,
+                current: *current,
+            })
+            .collect(),
+        gates: d
+            .gates
+            .iter()
+            .map(|(date, decision, report)| GateJson {
+                date,
+                decision,
+                report: report.as_deref(),
+            })
+            .collect(),
+        cold: ColdJson {
+            merged: s.state == State::ColdMerged,
+            commits_not_on_cold: d.not_on_cold,
+        },
+        questions: asked
+            .iter()
+            .map(|b| AskedJson {
+                id: &b.id,
+                status: if b.is_open() { "open" } else { "answered" },
+                questions: b
+                    .questions
+                    .iter()
+                    .map(|q| AskedQuestionJson {
+                        id: &q.id,
+                        question: &q.question,
+                        answer: q.answer.as_deref(),
+                        recommendation: &q.recommendation,
+                    })
+                    .collect(),
+            })
+            .collect(),
+        conflicts,
+    })
+}
+
+/// `tu show` for people.
+fn show_human(d: &Detail, asked: &[Batch], conflicts: &[Conflict]) -> String {
+    let s = &d.summary;
     let mut out = format!(
         "{} — {}\n",
         s.id,
@@ -556,34 +607,7 @@ fn show(ctx: &Ctx, d: &Detail, asked: &[Batch], conflicts: &[Conflict]) -> Strin
         }
     ));
     if let Some(rec) = &d.record {
-        out.push_str("\ntimeline:\n");
-        for e in &rec.events {
-            out.push_str(&format!(
-                "  {}  {:<10}  {}  {}\n",
-                date::ymd(e.time, 0),
-                e.event.name(),
-                &e.commit[..10],
-                e.summary
-            ));
-            for key in ["Step", "Blocker", "Next", "Reason", "Revisit", "Gate"] {
-                for v in e.values(key) {
-                    out.push_str(&format!("  {:>30}{}: {v}\n", "", key.to_lowercase()));
-                }
-            }
-            if let Some(why) = &e.refused {
-                out.push_str(&format!("  {:>30}(not applied: {why})\n", ""));
-            }
-        }
-        out.push_str(&format!("\ncommits ({}):\n", rec.commits.len()));
-        for c in &rec.commits {
-            out.push_str(&format!(
-                "  {}  {}  {}{}\n",
-                &c.id[..10],
-                date::ymd(c.time, 0),
-                c.summary,
-                if c.on_cold { "  [cold]" } else { "" }
-            ));
-        }
+        timeline_human(rec, &mut out);
     }
     if !d.files.is_empty() {
         out.push_str("\nfiles touched:\n");
@@ -629,4 +653,36 @@ fn show(ctx: &Ctx, d: &Detail, asked: &[Batch], conflicts: &[Conflict]) -> Strin
         }
     }
     out
+}
+
+/// The timeline and commits of a TU's record, as `tu show` prints them.
+fn timeline_human(rec: &TuRecord, out: &mut String) {
+    out.push_str("\ntimeline:\n");
+    for e in &rec.events {
+        out.push_str(&format!(
+            "  {}  {:<10}  {}  {}\n",
+            date::ymd(e.time, 0),
+            e.event.name(),
+            crate::ids::short(&e.commit),
+            e.summary
+        ));
+        for key in ["Step", "Blocker", "Next", "Reason", "Revisit", "Gate"] {
+            for v in e.values(key) {
+                out.push_str(&format!("  {:>30}{}: {v}\n", "", key.to_lowercase()));
+            }
+        }
+        if let Some(why) = &e.refused {
+            out.push_str(&format!("  {:>30}(not applied: {why})\n", ""));
+        }
+    }
+    out.push_str(&format!("\ncommits ({}):\n", rec.commits.len()));
+    for c in &rec.commits {
+        out.push_str(&format!(
+            "  {}  {}  {}{}\n",
+            crate::ids::short(&c.id),
+            date::ymd(c.time, 0),
+            c.summary,
+            if c.on_cold { "  [cold]" } else { "" }
+        ));
+    }
 }
