@@ -4,7 +4,7 @@ use clap::{Args, Subcommand};
 use serde::Serialize;
 
 use super::{Ctx, Format, Output, VerdictJson, json_pretty, report_output};
-use crate::app::submit;
+use crate::app::submit::{self, Submitted};
 use crate::error::Error;
 use crate::gate::{self, Bar, Options, codes};
 use crate::studio::{Source, Studio, Tree};
@@ -54,139 +54,152 @@ pub enum GateCommand {
 
 pub(super) fn run(ctx: &Ctx, args: GateArgs) -> Result<Output, Error> {
     match args.command {
-        GateCommand::Check { rev, bars, explain } => {
-            let ws = ctx.session()?;
-            let repo = &ws.repo;
-            let rev = match rev {
-                Some(r) => r,
-                None => ws.config.hot.clone(),
-            };
-            let tree = Tree::new(repo, &rev)?;
-            let loaded = Studio::load(&tree)?;
-            let mut opts = Options {
-                explain,
-                ..Options::default()
-            };
-            if !bars.is_empty() {
-                opts.bars = bars
-                    .iter()
-                    .map(|b| {
-                        Bar::parse(b)
-                            .filter(|b| *b != Bar::Traceability)
-                            .ok_or_else(|| {
-                                Error::Usage(format!(
-                                    "`{b}` is not a bar ({})",
-                                    gate::BARS
-                                        .iter()
-                                        .map(|b| b.name())
-                                        .collect::<Vec<_>>()
-                                        .join(", ")
-                                ))
-                            })
-                    })
-                    .collect::<Result<_, _>>()?;
-            }
-            let report = gate::check_with(&loaded, &opts);
-            Ok(report_output(
-                ctx,
-                &report,
-                &loaded,
-                &format!("gate check {}", tree.describe()),
-            ))
-        }
+        GateCommand::Check { rev, bars, explain } => check(ctx, rev, &bars, explain),
         GateCommand::Explain { code } => explain(ctx, code.as_deref()),
-        GateCommand::Show { id } => {
-            let ws = ctx.session()?;
-            let repo = &ws.repo;
-            let hot = ws.config.hot.clone();
-            let tip = repo.resolve_commit(&hot)?;
-            let path = format!("gate/{id}.yaml");
-            let bytes = repo.blob_at(&tip, &path)?.ok_or_else(|| {
-                Error::Usage(format!("no gate report {id} on {hot} (looked for {path})"))
-            })?;
-            let text = String::from_utf8_lossy(&bytes).into_owned();
-            let stdout = match ctx.format {
-                Format::Json => {
-                    let art =
-                        crate::artifact::parse(crate::artifact::Kind::GateReport, &path, &bytes)
-                            .map_err(|r| {
-                                Error::Usage(format!("{path}:{}: {}", r.line, r.message))
-                            })?;
-                    format!(
-                        "{}\n",
-                        serde_json::to_string_pretty(&art.data.to_json()).unwrap_or_default()
-                    )
-                }
-                _ => text,
-            };
-            Ok(Output {
-                stdout,
-                stderr: String::new(),
-                code: 0,
-            })
+        GateCommand::Show { id } => show(ctx, &id),
+        GateCommand::Submit { tu } => submit(ctx, tu.as_deref()),
+    }
+}
+
+/// `gate check`: the tree of `--rev` (default hot) through the chosen bars.
+fn check(ctx: &Ctx, rev: Option<String>, bars: &[String], explain: bool) -> Result<Output, Error> {
+    let ws = ctx.session()?;
+    let repo = &ws.repo;
+    let rev = match rev {
+        Some(r) => r,
+        None => ws.config.hot.clone(),
+    };
+    let tree = Tree::new(repo, &rev)?;
+    let loaded = Studio::load(&tree)?;
+    let mut opts = Options {
+        explain,
+        ..Options::default()
+    };
+    if !bars.is_empty() {
+        opts.bars = parse_bars(bars)?;
+    }
+    let report = gate::check_with(&loaded, &opts);
+    Ok(report_output(
+        ctx,
+        &report,
+        &loaded,
+        &format!("gate check {}", tree.describe()),
+    ))
+}
+
+/// The bars `--bars` names (traceability is not one to pick: it is `merge`'s).
+fn parse_bars(bars: &[String]) -> Result<Vec<Bar>, Error> {
+    bars.iter()
+        .map(|b| {
+            Bar::parse(b)
+                .filter(|b| *b != Bar::Traceability)
+                .ok_or_else(|| {
+                    Error::Usage(format!(
+                        "`{b}` is not a bar ({})",
+                        gate::BARS
+                            .iter()
+                            .map(|b| b.name())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ))
+                })
+        })
+        .collect()
+}
+
+/// `gate show <id>`: a committed report as written, or its data as JSON.
+fn show(ctx: &Ctx, id: &str) -> Result<Output, Error> {
+    let ws = ctx.session()?;
+    let repo = &ws.repo;
+    let hot = ws.config.hot.clone();
+    let tip = repo.resolve_commit(&hot)?;
+    let path = format!("gate/{id}.yaml");
+    let bytes = repo
+        .blob_at(&tip, &path)?
+        .ok_or_else(|| Error::Usage(format!("no gate report {id} on {hot} (looked for {path})")))?;
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let stdout = match ctx.format {
+        Format::Json => {
+            let art = crate::artifact::parse(crate::artifact::Kind::GateReport, &path, &bytes)
+                .map_err(|r| Error::Usage(format!("{path}:{}: {}", r.line, r.message)))?;
+            format!(
+                "{}\n",
+                serde_json::to_string_pretty(&art.data.to_json()).unwrap_or_default()
+            )
         }
-        GateCommand::Submit { tu } => {
-            let ws = ctx.session()?;
-            let s = submit::submit(ws, tu.as_deref())?;
-            let stdout = match ctx.format {
-                Format::Json => json_pretty(&SubmitJson {
-                    tu: &s.tu,
-                    report: &s.report_id,
-                    path: &s.report_path,
-                    checked: &s.checked,
-                    commit: &s.commit,
-                    branch: &s.branch,
-                    from: s.from,
-                    state: s.to,
-                    verdict: VerdictJson::from(&s.report),
-                }),
-                _ => {
-                    let decision = serde_json::to_value(s.report.decision)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_string))
-                        .unwrap_or_default();
-                    let mut out = format!(
-                        "{}: gatecheck {decision} — report {} ({}) on {}\n{}: {} → {}\n",
-                        s.tu,
-                        s.report_id,
-                        &s.commit[..10],
-                        s.branch,
-                        s.tu,
-                        s.from,
-                        s.to
-                    );
-                    let groups = s.report.remediation();
-                    if !groups.is_empty() {
-                        out.push_str("\nremediation:\n");
-                        for (owner, fs) in groups {
-                            out.push_str(&format!("  {owner} ({}):\n", fs.len()));
-                            for f in fs {
-                                let at = if f.line > 0 {
-                                    format!("{}:{}", f.path, f.line)
-                                } else {
-                                    f.path.clone()
-                                };
-                                out.push_str(&format!("    {at}  {}  {}\n", f.code, f.message));
-                                if !f.fix.is_empty() {
-                                    out.push_str(&format!("      fix: {}\n", f.fix));
-                                }
-                            }
-                        }
-                    }
-                    out
-                }
-            };
-            Ok(Output {
-                stdout,
-                stderr: String::new(),
-                code: if s.report.decision == gate::Decision::Block {
-                    1
+        _ => text,
+    };
+    Ok(Output {
+        stdout,
+        stderr: String::new(),
+        code: 0,
+    })
+}
+
+/// `gate submit`: exit 1 when the Gatekeeper blocks.
+fn submit(ctx: &Ctx, tu: Option<&str>) -> Result<Output, Error> {
+    let ws = ctx.session()?;
+    let s = submit::submit(ws, tu)?;
+    let stdout = match ctx.format {
+        Format::Json => json_pretty(&SubmitJson {
+            tu: &s.tu,
+            report: &s.report_id,
+            path: &s.report_path,
+            checked: &s.checked,
+            commit: &s.commit,
+            branch: &s.branch,
+            from: s.from,
+            state: s.to,
+            verdict: VerdictJson::from(&s.report),
+        }),
+        _ => submit_human(&s),
+    };
+    Ok(Output {
+        stdout,
+        stderr: String::new(),
+        code: if s.report.decision == gate::Decision::Block {
+            1
+        } else {
+            0
+        },
+    })
+}
+
+/// `gate submit` for people: the TU's move and the remediation by owner.
+fn submit_human(s: &Submitted) -> String {
+    let decision = serde_json::to_value(s.report.decision)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    let mut out = format!(
+        "{}: gatecheck {decision} — report {} ({}) on {}\n{}: {} → {}\n",
+        s.tu,
+        s.report_id,
+        crate::ids::short(&s.commit),
+        s.branch,
+        s.tu,
+        s.from,
+        s.to
+    );
+    let groups = s.report.remediation();
+    if !groups.is_empty() {
+        out.push_str("\nremediation:\n");
+        for (owner, fs) in groups {
+            out.push_str(&format!("  {owner} ({}):\n", fs.len()));
+            for f in fs {
+                let at = if f.line > 0 {
+                    format!("{}:{}", f.path, f.line)
                 } else {
-                    0
-                },
-            })
+                    f.path.clone()
+                };
+                out.push_str(&format!("    {at}  {}  {}\n", f.code, f.message));
+                if !f.fix.is_empty() {
+                    out.push_str(&format!("      fix: {}\n", f.fix));
+                }
+            }
         }
     }
+    out
 }
 
 /// `gate submit --format json`: the recorded report, the TU's move and the verdict.
