@@ -153,85 +153,111 @@ fn load(ctx: &Ctx, tag: &str) -> Result<Playable, Error> {
 
 pub(super) fn play(ctx: &Ctx, args: PlayArgs) -> Result<Output, Error> {
     let book = load(ctx, &args.tag)?;
-    let mut st = match &args.resume {
-        Some(p) => {
-            let path = ctx.base.join(p);
-            let text = std::fs::read_to_string(&path).map_err(|e| Error::Io {
-                path: path.clone(),
-                source: e,
-            })?;
-            let save: Save = serde_json::from_str(&text).map_err(|e| {
-                Error::Usage(format!(
-                    "{}:{}: not a saved game: {e}",
-                    path.display(),
-                    e.line()
-                ))
-            })?;
-            book.resume(&save)?
-        }
+    let st = match &args.resume {
+        Some(p) => resume(ctx, &book, p)?,
         None => book.begin(),
     };
     let header = format!("{} — snapshot {}\n", book.title, book.tag);
-    // Scripted: replay, then print the whole transcript.
-    if let Some(script) = &args.script {
-        let (name, text) = if script == "-" {
-            ("(standard input)".to_string(), super::intent::read_stdin()?)
-        } else {
-            let path = ctx.base.join(script);
-            let text = std::fs::read_to_string(&path).map_err(|e| Error::Io {
-                path: path.clone(),
-                source: e,
-            })?;
-            (script.clone(), text)
-        };
-        let mut out = header;
-        out.push_str(&screen(&book, &st, args.hide_closed));
-        for (i, line) in text.lines().enumerate() {
-            let line = line.split('#').next().unwrap_or("").trim();
-            if line.is_empty() {
-                continue;
-            }
-            let fail = |why: String, out: String| Output {
-                stdout: out,
-                stderr: format!("error: {name}:{}: {why}\n", i + 1),
-                code: 2,
-            };
-            if book.sections[st.at].terminal {
-                return Ok(fail(format!("`{line}`: the story has already ended"), out));
-            }
-            let Some(n) = parse_choice(&book, &st, line) else {
-                return Ok(fail(format!("`{line}` is not a choice here"), out));
-            };
-            let label = book.sections[st.at]
-                .choices
-                .get(n)
-                .map(|c| c.label.clone())
-                .unwrap_or_default();
-            if let Err(e) = book.take(&mut st, n) {
-                return Ok(fail(format!("`{line}`: {e}"), out));
-            }
-            out.push_str(&format!("\n> {label}\n"));
-            out.push_str(&screen(&book, &st, args.hide_closed));
-        }
-        if let Some(p) = &args.save {
-            out.push_str(&write_save(ctx, &book, &st, p)?);
-        }
-        return Ok(Output {
-            stdout: out,
-            stderr: String::new(),
-            code: 0,
-        });
+    match &args.script {
+        Some(script) => scripted(ctx, &args, &book, st, header, script),
+        None => interactive(ctx, &args, &book, st, &header),
     }
+}
+
+/// The state a saved game (`--resume <file>`) holds.
+fn resume(ctx: &Ctx, book: &Playable, p: &std::path::Path) -> Result<State, Error> {
+    let path = ctx.base.join(p);
+    let text = std::fs::read_to_string(&path).map_err(|e| Error::Io {
+        path: path.clone(),
+        source: e,
+    })?;
+    let save: Save = serde_json::from_str(&text).map_err(|e| {
+        Error::Usage(format!(
+            "{}:{}: not a saved game: {e}",
+            path.display(),
+            e.line()
+        ))
+    })?;
+    book.resume(&save)
+}
+
+/// `play --script`: replay the choices, then print the whole transcript (exit 2 at the
+/// first line that is not a choice there).
+fn scripted(
+    ctx: &Ctx,
+    args: &PlayArgs,
+    book: &Playable,
+    mut st: State,
+    header: String,
+    script: &str,
+) -> Result<Output, Error> {
+    let (name, text) = if script == "-" {
+        ("(standard input)".to_string(), super::intent::read_stdin()?)
+    } else {
+        let path = ctx.base.join(script);
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::Io {
+            path: path.clone(),
+            source: e,
+        })?;
+        (script.to_string(), text)
+    };
+    let mut out = header;
+    out.push_str(&screen(book, &st, args.hide_closed));
+    for (i, line) in text.lines().enumerate() {
+        let line = line.split('#').next().unwrap_or("").trim();
+        if line.is_empty() {
+            continue;
+        }
+        let fail = |why: String, out: String| Output {
+            stdout: out,
+            stderr: format!("error: {name}:{}: {why}\n", i + 1),
+            code: 2,
+        };
+        if book.sections[st.at].terminal {
+            return Ok(fail(format!("`{line}`: the story has already ended"), out));
+        }
+        let Some(n) = parse_choice(book, &st, line) else {
+            return Ok(fail(format!("`{line}` is not a choice here"), out));
+        };
+        let label = book.sections[st.at]
+            .choices
+            .get(n)
+            .map(|c| c.label.clone())
+            .unwrap_or_default();
+        if let Err(e) = book.take(&mut st, n) {
+            return Ok(fail(format!("`{line}`: {e}"), out));
+        }
+        out.push_str(&format!("\n> {label}\n"));
+        out.push_str(&screen(book, &st, args.hide_closed));
+    }
+    if let Some(p) = &args.save {
+        out.push_str(&write_save(ctx, book, &st, p)?);
+    }
+    Ok(Output {
+        stdout: out,
+        stderr: String::new(),
+        code: 0,
+    })
+}
+
+/// `play` at a terminal: a screen, a prompt, until the end or `quit`.
+fn interactive(
+    ctx: &Ctx,
+    args: &PlayArgs,
+    book: &Playable,
+    mut st: State,
+    header: &str,
+) -> Result<Output, Error> {
     let Some(console) = &ctx.console else {
         return Err(Error::Usage(
             "`play` needs a terminal, or `--script <file>` to replay choices".into(),
         ));
     };
     let mut con = console.borrow_mut();
-    con.write(&header);
+    con.write(header);
     con.write("(a number or a label to choose; `save`, `codewords`, `quit`)\n");
     loop {
-        con.write(&screen(&book, &st, args.hide_closed));
+        con.write(&screen(book, &st, args.hide_closed));
         if book.sections[st.at].terminal {
             break;
         }
@@ -263,13 +289,13 @@ pub(super) fn play(ctx: &Ctx, args: PlayArgs) -> Result<Output, Error> {
                     .unwrap_or_else(|| PathBuf::from(format!("{}.save.json", book.tag))),
                 p => PathBuf::from(p),
             };
-            match write_save(ctx, &book, &st, &target) {
+            match write_save(ctx, book, &st, &target) {
                 Ok(msg) => con.write(&format!("\n{msg}")),
                 Err(e) => con.write(&format!("\nerror: {e}\n")),
             }
             continue;
         }
-        match parse_choice(&book, &st, line) {
+        match parse_choice(book, &st, line) {
             Some(n) => {
                 if let Err(e) = book.take(&mut st, n) {
                     con.write(&format!("\n{e}\n"));
@@ -310,7 +336,10 @@ pub(super) fn playtest(ctx: &Ctx, args: PlaytestArgs) -> Result<Output, Error> {
     if args.record {
         let (id, commit) = crate::app::playtest::record(ws, &r, args.tu.as_deref())?;
         // JSON and HTML stay one document on stdout; the record goes to stderr there.
-        let line = format!("recorded playtests/{id}.yaml — {} on hot\n", &commit[..10]);
+        let line = format!(
+            "recorded playtests/{id}.yaml — {} on hot\n",
+            crate::ids::short(&commit)
+        );
         if format == "human" || args.out.is_some() {
             stdout.push_str(&line);
         } else {
