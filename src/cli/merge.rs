@@ -4,7 +4,7 @@ use clap::Args;
 use serde::Serialize;
 
 use super::{Ctx, Format, Output, VerdictJson, json_pretty};
-use crate::app::cold::{self, MergeOptions, Merged};
+use crate::app::cold::{self, MergeOptions, Merged, Verdict};
 use crate::error::Error;
 use crate::gate::render;
 
@@ -62,39 +62,8 @@ pub(super) fn run(ctx: &Ctx, args: MergeArgs) -> Result<Output, Error> {
     };
     let outcome = cold::merge(ws, &opts)?;
     Ok(match outcome {
-        Merged::UpToDate { at } => Output {
-            stdout: match ctx.format {
-                Format::Json => json_pretty(&UpToDateJson {
-                    merged: false,
-                    up_to_date: true,
-                    cold: &at,
-                }),
-                _ => format!("cold is already at {} — nothing to merge\n", &at[..10]),
-            },
-            stderr: String::new(),
-            code: 0,
-        },
-        Merged::Refused { verdict, why } => {
-            let stdout = match ctx.format {
-                Format::Json => json_pretty(&RefusedJson {
-                    merged: false,
-                    refused: &why,
-                    verdict: VerdictJson::from(&verdict.report),
-                }),
-                Format::Github => render::github(&verdict.report),
-                Format::Human => render::human(
-                    &verdict.report,
-                    &crate::gate::render::NoSource,
-                    "merge",
-                    ctx.color,
-                ),
-            };
-            Output {
-                stdout,
-                stderr: format!("error: merge refused: {why}; cold did not move\n"),
-                code: 1,
-            }
-        }
+        Merged::UpToDate { at } => up_to_date(ctx, &at),
+        Merged::Refused { verdict, why } => refused(ctx, &verdict, &why),
         Merged::Moved {
             from,
             to,
@@ -114,40 +83,15 @@ pub(super) fn run(ctx: &Ctx, args: MergeArgs) -> Result<Output, Error> {
                     cold_merged: &cold_merged,
                     next_loops: &next_loops,
                 }),
-                _ => {
-                    let mut out = String::new();
-                    if !verdict.report.findings.is_empty() {
-                        out.push_str(&render::human(
-                            &verdict.report,
-                            &crate::gate::render::NoSource,
-                            "merge",
-                            ctx.color,
-                        ));
-                        out.push('\n');
-                    }
-                    let verb = if dry_run {
-                        "would fast-forward"
-                    } else {
-                        "fast-forwarded"
-                    };
-                    out.push_str(&format!(
-                        "cold {verb} {} → {} ({} commit(s), gate {})\n",
-                        &from[..10],
-                        &to[..10],
-                        verdict.range.len(),
-                        serde_json::to_value(verdict.report.decision)
-                            .ok()
-                            .and_then(|v| v.as_str().map(str::to_string))
-                            .unwrap_or_default()
-                    ));
-                    if !cold_merged.is_empty() {
-                        out.push_str(&format!("cold-merged: {}\n", cold_merged.join(", ")));
-                    }
-                    if !next_loops.is_empty() {
-                        out.push_str(&format!("next loops: {}\n", next_loops.join(", ")));
-                    }
-                    out
-                }
+                _ => moved_human(
+                    ctx,
+                    &from,
+                    &to,
+                    &verdict,
+                    dry_run,
+                    &cold_merged,
+                    &next_loops,
+                ),
             };
             Output {
                 stdout,
@@ -156,4 +100,91 @@ pub(super) fn run(ctx: &Ctx, args: MergeArgs) -> Result<Output, Error> {
             }
         }
     })
+}
+
+/// Cold is already at the target: nothing to do.
+fn up_to_date(ctx: &Ctx, at: &str) -> Output {
+    Output {
+        stdout: match ctx.format {
+            Format::Json => json_pretty(&UpToDateJson {
+                merged: false,
+                up_to_date: true,
+                cold: at,
+            }),
+            _ => format!(
+                "cold is already at {} — nothing to merge\n",
+                crate::ids::short(at)
+            ),
+        },
+        stderr: String::new(),
+        code: 0,
+    }
+}
+
+/// The gatecheck or traceability refused: the report, and exit 1.
+fn refused(ctx: &Ctx, verdict: &Verdict, why: &str) -> Output {
+    let stdout = match ctx.format {
+        Format::Json => json_pretty(&RefusedJson {
+            merged: false,
+            refused: why,
+            verdict: VerdictJson::from(&verdict.report),
+        }),
+        Format::Github => render::github(&verdict.report),
+        Format::Human => render::human(
+            &verdict.report,
+            &crate::gate::render::NoSource,
+            "merge",
+            ctx.color,
+        ),
+    };
+    Output {
+        stdout,
+        stderr: format!("error: merge refused: {why}; cold did not move\n"),
+        code: 1,
+    }
+}
+
+/// Cold moved (or would move, in a dry run), for people: the findings, if any, then the
+/// move, the TUs it merged and the loops to run next.
+fn moved_human(
+    ctx: &Ctx,
+    from: &str,
+    to: &str,
+    verdict: &Verdict,
+    dry_run: bool,
+    cold_merged: &[String],
+    next_loops: &[String],
+) -> String {
+    let mut out = String::new();
+    if !verdict.report.findings.is_empty() {
+        out.push_str(&render::human(
+            &verdict.report,
+            &crate::gate::render::NoSource,
+            "merge",
+            ctx.color,
+        ));
+        out.push('\n');
+    }
+    let verb = if dry_run {
+        "would fast-forward"
+    } else {
+        "fast-forwarded"
+    };
+    out.push_str(&format!(
+        "cold {verb} {} → {} ({} commit(s), gate {})\n",
+        crate::ids::short(from),
+        crate::ids::short(to),
+        verdict.range.len(),
+        serde_json::to_value(verdict.report.decision)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    ));
+    if !cold_merged.is_empty() {
+        out.push_str(&format!("cold-merged: {}\n", cold_merged.join(", ")));
+    }
+    if !next_loops.is_empty() {
+        out.push_str(&format!("next loops: {}\n", next_loops.join(", ")));
+    }
+    out
 }
