@@ -206,6 +206,9 @@ pub fn judge(repo: &Repo, base: Option<&str>, new: &str, opts: &Options) -> Resu
 }
 
 /// The incremental judgement, or `None` when the change needs a full one.
+///
+/// Long by design (one of the few): a sequence of guards, each of which may fall back
+/// to a full check, read top to bottom in the order the memo's inputs are compared.
 fn incremental(
     repo: &Repo,
     base: &str,

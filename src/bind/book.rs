@@ -133,6 +133,10 @@ pub fn uuid_for(name: &str) -> String {
 impl Book {
     /// Builds the book from a snapshot's player-facing studio, with pictures from
     /// `assets` (path → bytes) when art is included.
+    ///
+    /// Long for now: sections, choices, art and the codex are gathered in one pass;
+    /// this book is to become a view of `story`'s model (one story model), which
+    /// will take most of it away.
     pub fn build(
         studio: &Studio,
         tag: &str,

@@ -33,6 +33,9 @@ fn err(e: impl std::fmt::Display) -> Error {
 }
 
 /// Renders the book; `time` is the snapshot tag's time (seconds since the epoch).
+///
+/// Long by design (one of the few): the package's parts in the order they are listed
+/// (metadata, cover, navigation, chapters, codex), each added to the one builder.
 pub fn render(
     book: &Book,
     time: i64,

@@ -576,6 +576,10 @@ const SPECIAL: [&str; 15] = [
 const NOT_STORY_TAGS: [&str; 5] = ["script", "stylesheet", "widget", "Twine.private", "codex"];
 
 /// Turns passages into a story.
+///
+/// Long by design (one of the few): a single pass over the passages in which ids, link
+/// targets, codeword macros and tags are mapped together; its steps share that pass's
+/// state, which a split would only thread through every call.
 pub fn story(passages: &[Passage]) -> Result<Story, TweeError> {
     let mut title = None;
     let mut data: Option<serde_json::Value> = None;

@@ -108,6 +108,10 @@ pub fn search(story: &Story) -> Reach {
 }
 
 /// Runs the gated search with an explicit state budget.
+///
+/// Long by design (one of the few): the search's hot loop, on the path the
+/// 10,000-section benchmark times; a split would pass the worklist, the dominance
+/// tables and the budget through every call.
 pub fn search_with_budget(story: &Story, budget: usize) -> Reach {
     let n = story.sections.len();
     let mut reach = Reach {
