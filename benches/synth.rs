@@ -171,10 +171,20 @@ pub fn write_repo(dir: &Path, n: usize, seed: u64) -> String {
     let commit = repo
         .commit_files(None, &files, "Synthetic studio\n", &who)
         .expect("commit");
-    repo.cas_ref("refs/heads/hot", &commit, None, "synthetic")
-        .expect("hot");
-    repo.cas_ref("refs/heads/cold", &commit, None, "synthetic")
-        .expect("cold");
+    repo.cas_ref(
+        "refs/heads/hot",
+        &commit,
+        showrunner::ids::Expect::Absent,
+        "synthetic",
+    )
+    .expect("hot");
+    repo.cas_ref(
+        "refs/heads/cold",
+        &commit,
+        showrunner::ids::Expect::Absent,
+        "synthetic",
+    )
+    .expect("cold");
     let paths: Vec<String> = files.into_iter().map(|(p, _)| p).collect();
     repo.checkout_branch_with("refs/heads/hot", &paths)
         .expect("checkout");

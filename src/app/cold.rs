@@ -10,6 +10,7 @@ use crate::error::Error;
 use crate::gate::context::finding;
 use crate::gate::{self, Bar, Decision, Finding, Report};
 use crate::git::Repo;
+use crate::ids::Expect;
 use crate::studio::{RequireTu, Studio};
 use crate::trace::ledger::Ledger;
 use crate::trace::lifecycle::{Event, State};
@@ -47,7 +48,7 @@ pub fn check_update(repo: &Repo, old: Option<&str>, new: &str) -> Result<Verdict
     let (mut report, studio) = judge_tree(repo, old, new)?;
     let hide: Vec<String> = old.map(|o| vec![o.to_string()]).unwrap_or_default();
     let range = history::range(repo, &[new.to_string()], &hide)?;
-    let ledger = History::read_at(repo, vec![new.to_string()], old.map(str::to_string))?.ledger();
+    let ledger = History::read_at(repo, vec![new.to_string()], old.map(str::to_string))?.ledger;
     let (mut findings, tus) = commit_findings(repo, &range, &ledger, &studio)?;
     findings.extend(tu_findings(&tus, &ledger));
     let mut all = report.findings.clone();
@@ -364,7 +365,7 @@ pub fn merge(ws: &Session, opts: &MergeOptions) -> Result<Merged, Error> {
         repo.cas_ref(
             &cold_ref,
             &target,
-            Some(&old),
+            Expect::At(&old),
             &format!(
                 "showrunner merge: fast-forward {} to {} ({how})",
                 ws.config.cold,

@@ -23,8 +23,7 @@ pub struct Commit {
     pub time: i64,
     /// Author name.
     pub author: String,
-    /// The message: whole in a [`range`]; in a [`History`] only when it may carry a
-    /// trailer the studio reads (else empty).
+    /// The whole message.
     pub message: String,
     /// The message's trailers.
     pub trailers: Vec<Trailer>,
@@ -32,11 +31,7 @@ pub struct Commit {
 
 impl Commit {
     fn from_info(c: CommitInfo) -> Commit {
-        let trailers = if c.message.is_empty() {
-            Vec::new()
-        } else {
-            trailers::parse(&c.message)
-        };
+        let trailers = trailers::parse(&c.message);
         Commit {
             id: c.id,
             parents: c.parents,
@@ -72,12 +67,59 @@ fn studio_trailers(message: &str) -> bool {
             .any(|k| message.contains(k))
 }
 
-/// Every commit reachable from the studio's branches, parents before children.
+/// A commit of the studio's history that carries a trailer the studio reads.
+#[derive(Clone, Debug)]
+pub struct Record {
+    /// Full hex id.
+    pub id: String,
+    /// Position in the walk (parents before children), counting every commit.
+    pub seq: usize,
+    /// Committer time (seconds since the epoch).
+    pub time: i64,
+    /// Author name.
+    pub author: String,
+    /// The message's first line.
+    pub summary: String,
+    /// The message's trailers.
+    pub trailers: Vec<Trailer>,
+}
+
+impl Record {
+    /// The first value of a trailer key (any case).
+    pub fn first(&self, key: &str) -> Option<&str> {
+        trailers::first(&self.trailers, key)
+    }
+
+    /// Every value of a trailer key (any case), in order.
+    pub fn values<'a>(&'a self, key: &str) -> impl Iterator<Item = &'a str> {
+        trailers::values(&self.trailers, key)
+    }
+}
+
+/// Trailer keys whose commits a [`History`] keeps as [`Record`]s (the ledger's own are
+/// folded as the walk goes).
+const SIGNALS: [&str; 6] = [
+    "Feedback",
+    "Decision",
+    "Question",
+    "Role-Event",
+    "Conflict",
+    "Conflict-Event",
+];
+
+/// Every commit reachable from the studio's branches, read in one walk, parents before
+/// children: the TU ledger folded from it, the commits with the other trailers the
+/// studio reads (feedback, decisions, roster and conflict events) as [`Record`]s, and
+/// the times that bound it.
 pub struct History {
-    /// The commits in walk order (a deterministic topological order).
-    pub commits: Vec<Commit>,
+    /// The TU ledger replayed from every commit.
+    pub ledger: Ledger,
+    /// The commits with feedback, decision, roster or conflict trailers, in walk order
+    /// (a deterministic topological order).
+    pub commits: Vec<Record>,
+    /// The first and last commit times of the whole history.
+    pub span: Option<(i64, i64)>,
     not_on_cold: HashSet<String>,
-    off_hot: HashSet<String>,
 }
 
 impl History {
@@ -89,21 +131,7 @@ impl History {
             tips.push(tip);
         }
         let cold_tip = repo.ref_target(&RefName::branch(cold))?;
-        let mut h = History::read_at(repo, tips, cold_tip.clone())?;
-        // What is not on hot: commits only on `tu/*` or only on cold.
-        let others: Vec<String> = repo
-            .branches("tu/")?
-            .into_iter()
-            .map(|(_, t)| t)
-            .chain(cold_tip)
-            .collect();
-        if !others.is_empty() {
-            h.off_hot = repo
-                .rev_list(&others, hot_tip.as_slice())?
-                .into_iter()
-                .collect();
-        }
-        Ok(h)
+        History::read_at(repo, tips, cold_tip)
     }
 
     /// Walks everything reachable from `tips` and from `cold_tip`; a commit is "on
@@ -121,16 +149,49 @@ impl History {
             tips.push(c.clone());
         }
         let mut commits = Vec::new();
+        let mut span: Option<(i64, i64)> = None;
+        let mut ledger = Ledger::default();
+        let mut seq = 0;
         if !tips.is_empty() {
             repo.walk(&tips, &[], &studio_trailers, &mut |c| {
-                commits.push(Commit::from_info(c));
+                seq += 1;
+                span = Some(span.map_or((c.time, c.time), |(a, b)| (a.min(c.time), b.max(c.time))));
+                if c.message.is_empty() {
+                    return true;
+                }
+                let trailers = trailers::parse(&c.message);
+                if trailers.is_empty() {
+                    return true;
+                }
+                let summary = c.message.lines().next().unwrap_or("");
+                // The ledger folds as the walk goes; only what other readers use is kept.
+                ledger.add(&Seen {
+                    commit: &c.id,
+                    time: c.time,
+                    author: &c.author,
+                    summary,
+                    trailers: &trailers,
+                    seq,
+                    on_cold: !not_on_cold.contains(&c.id),
+                });
+                if trailers.iter().any(|t| SIGNALS.iter().any(|k| t.is(k))) {
+                    commits.push(Record {
+                        summary: summary.to_string(),
+                        id: c.id,
+                        seq,
+                        time: c.time,
+                        author: c.author,
+                        trailers,
+                    });
+                }
                 true
             })?;
         }
         Ok(History {
             commits,
+            span,
+            ledger,
             not_on_cold,
-            off_hot: HashSet::new(),
         })
     }
 
@@ -138,31 +199,24 @@ impl History {
     pub fn on_cold(&self, id: &str) -> bool {
         !self.not_on_cold.contains(id)
     }
+}
 
-    /// Whether hot reaches a commit (for a history read from the studio's branches).
-    pub fn on_hot(&self, id: &str) -> bool {
-        !self.off_hot.contains(id)
+/// The commits of the `tu/*` branches and cold that hot does not reach.
+pub fn off_hot(repo: &Repo, hot: &str, cold: &str) -> Result<HashSet<String>, Error> {
+    let hot_tip = repo.ref_target(&RefName::branch(hot))?;
+    let others: Vec<String> = repo
+        .branches("tu/")?
+        .into_iter()
+        .map(|(_, t)| t)
+        .chain(repo.ref_target(&RefName::branch(cold))?)
+        .collect();
+    if others.is_empty() {
+        return Ok(HashSet::new());
     }
-
-    /// The TU ledger replayed from these commits.
-    pub fn ledger(&self) -> Ledger {
-        let mut ledger = Ledger::default();
-        for (i, c) in self.commits.iter().enumerate() {
-            if c.message.is_empty() || c.first("TU").is_none() {
-                continue;
-            }
-            ledger.add(&Seen {
-                commit: &c.id,
-                time: c.time,
-                author: &c.author,
-                summary: c.summary(),
-                trailers: &c.trailers,
-                seq: i + 1,
-                on_cold: self.on_cold(&c.id),
-            });
-        }
-        ledger
-    }
+    Ok(repo
+        .rev_list(&others, hot_tip.as_slice())?
+        .into_iter()
+        .collect())
 }
 
 /// The commits reachable from `tips` and not from `hide`, parents before children,

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::date;
 use crate::error::Error;
 use crate::git::Repo;
-use crate::ids::RefName;
+use crate::ids::{Expect, RefName};
 
 /// A CI system `init --ci` can write a workflow for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -307,11 +307,11 @@ fn write_studio(
     }
     let log = "showrunner init: open the studio";
     let hot = RefName::branch("hot");
-    if let Err(e) = repo.cas_ref(&hot, &commit, None, log) {
+    if let Err(e) = repo.cas_ref(&hot, &commit, Expect::Absent, log) {
         undo_files(&written);
         return Err(e.into());
     }
-    if let Err(e) = repo.cas_ref(&RefName::branch("cold"), &commit, None, log) {
+    if let Err(e) = repo.cas_ref(&RefName::branch("cold"), &commit, Expect::Absent, log) {
         let _ = repo.delete_ref_if(&hot, &commit);
         undo_files(&written);
         return Err(e.into());

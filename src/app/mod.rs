@@ -43,7 +43,16 @@ pub use tu::{
 struct Read {
     key: String,
     history: Rc<History>,
-    ledger: Rc<Ledger>,
+}
+
+/// The ledger of a session's history (shared, read once).
+pub struct LedgerOf(Rc<History>);
+
+impl std::ops::Deref for LedgerOf {
+    type Target = Ledger;
+    fn deref(&self) -> &Ledger {
+        &self.0.ledger
+    }
 }
 
 /// One command's view of a studio's repository.
@@ -128,32 +137,26 @@ impl Session {
     /// tips stay where they were (a write of this session moves a tip, and the next
     /// call walks again).
     pub fn history(&self) -> Result<Rc<History>, Error> {
-        Ok(self.read()?.0)
-    }
-
-    /// The TU ledger replayed from [`Session::history`].
-    pub fn ledger(&self) -> Result<Rc<Ledger>, Error> {
-        Ok(self.read()?.1)
-    }
-
-    fn read(&self) -> Result<(Rc<History>, Rc<Ledger>), Error> {
         let key = self.tips_key()?;
         if let Some(r) = self.read.borrow().as_ref()
             && r.key == key
         {
-            return Ok((Rc::clone(&r.history), Rc::clone(&r.ledger)));
+            return Ok(Rc::clone(&r.history));
         }
         let h = Rc::new(History::read(
             &self.repo,
             &self.config.hot,
             &self.config.cold,
         )?);
-        let l = Rc::new(h.ledger());
         *self.read.borrow_mut() = Some(Read {
             key,
             history: Rc::clone(&h),
-            ledger: Rc::clone(&l),
         });
-        Ok((h, l))
+        Ok(h)
+    }
+
+    /// The TU ledger replayed from [`Session::history`].
+    pub fn ledger(&self) -> Result<LedgerOf, Error> {
+        Ok(LedgerOf(self.history()?))
     }
 }

@@ -49,6 +49,7 @@ pub fn compute(ws: &Session, since: Option<&str>) -> Result<Report, Error> {
     let gate_bars = gate_bars(repo, &ledger)?;
     let history = ws.history()?;
     let signals = Signals::fold(
+        history.span,
         history
             .commits
             .iter()

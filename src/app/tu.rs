@@ -12,7 +12,7 @@ use crate::artifact::{self, Kind};
 use crate::date;
 use crate::error::Error;
 use crate::git::Identity;
-use crate::ids::RefName;
+use crate::ids::{Expect, RefName};
 use crate::roles;
 use crate::studio::playbook::{self, Playbook};
 use crate::trace::brief::{self, Change, NewBrief};
@@ -365,7 +365,7 @@ impl Session {
             self.repo.cas_ref(
                 &review,
                 &commit,
-                None,
+                Expect::Absent,
                 &format!("showrunner: review branch for {id}"),
             )?;
             if !self.repo.is_bare() && self.repo.head_branch().as_deref() == Some(hot_ref.as_str())

@@ -6,6 +6,7 @@ use std::path::Path;
 use git2::{ErrorCode, Oid, Signature, Time};
 
 use super::*;
+use crate::ids::Expect;
 
 /// libgit2 reports a held ref lock as `Locked`, or (for the loose-ref lock file) as a
 /// plain error saying it failed to lock.
@@ -173,7 +174,7 @@ impl Repo {
         self.cas_ref(
             &refname,
             &tag.to_string(),
-            None,
+            Expect::Absent,
             &format!("showrunner: snapshot {name}"),
         )?;
         Ok(tag.to_string())
@@ -219,7 +220,7 @@ impl Repo {
         self.cas_ref(
             branch_ref,
             &commit,
-            Some(expected_tip),
+            Expect::At(expected_tip),
             &format!("showrunner: {}", first_line(message)),
         )?;
         if self.checked_out(branch_ref) {
@@ -234,12 +235,12 @@ impl Repo {
     }
 
     /// Compare-and-swap of a ref: moves `name` to `new` only if it still holds `expected`
-    /// (`None`: only if it does not exist yet). A lost race is [`GitError::RefMoved`] or
+    /// ([`Expect::Absent`]: only if it does not exist yet). A lost race is [`GitError::RefMoved`] or
     /// [`GitError::RefExists`], and nothing changes.
-    pub fn cas_ref(&self, name: &str, new: &str, expected: Option<&str>, log: &str) -> Result<()> {
+    pub fn cas_ref(&self, name: &str, new: &str, expected: Expect<'_>, log: &str) -> Result<()> {
         let new_id = Oid::from_str(new)?;
         match expected {
-            None => match self.inner.reference(name, new_id, false, log) {
+            Expect::Absent => match self.inner.reference(name, new_id, false, log) {
                 Ok(_) => {
                     self.stamp_reflog(name, new_id, log);
                     Ok(())
@@ -253,7 +254,7 @@ impl Repo {
                 }),
                 Err(e) => Err(e.into()),
             },
-            Some(old) => {
+            Expect::At(old) => {
                 let old_id = Oid::from_str(old)?;
                 match self
                     .inner
@@ -340,7 +341,7 @@ impl Repo {
         self.cas_ref(
             branch_ref,
             &commit,
-            Some(expected_tip),
+            Expect::At(expected_tip),
             &format!("showrunner: {}", first_line(message)),
         )?;
         if checked_out {
@@ -451,7 +452,7 @@ impl Repo {
         self.cas_ref(
             branch_ref,
             &commit,
-            Some(expected_tip),
+            Expect::At(expected_tip),
             &format!("showrunner: {}", first_line(message)),
         )?;
         if let Some(mut index) = index {

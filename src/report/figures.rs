@@ -654,12 +654,15 @@ mod tests {
         let none: Vec<Trailer> = Vec::new();
         let l = Ledger::default();
         let mut i = inputs(&l);
-        i.signals = Signals::fold([
-            (t0, none.as_slice()),
-            (t0 + 2 * HOUR, wake.as_slice()),
-            (t0 + 5 * HOUR, sleep.as_slice()),
-            (t0 + 9 * HOUR, none.as_slice()),
-        ]);
+        i.signals = Signals::fold(
+            Some((t0, t0 + 9 * HOUR)),
+            [
+                (t0, none.as_slice()),
+                (t0 + 2 * HOUR, wake.as_slice()),
+                (t0 + 5 * HOUR, sleep.as_slice()),
+                (t0 + 9 * HOUR, none.as_slice()),
+            ],
+        );
         i.awake_now.insert("SR".to_string());
         let r = compute(&i, None);
         let by: BTreeMap<&str, &RoleUse> = r.roles.iter().map(|u| (u.role.as_str(), u)).collect();

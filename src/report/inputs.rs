@@ -113,14 +113,17 @@ pub struct Signals {
 }
 
 impl Signals {
-    /// Folds the commits of history, each as (time, trailers), in history order.
-    pub fn fold<'t>(commits: impl IntoIterator<Item = (i64, &'t [Trailer])>) -> Signals {
-        let mut out = Signals::default();
+    /// Folds the commits of history, each as (time, trailers), in history order; `span`
+    /// is the first and last commit times of the whole history.
+    pub fn fold<'t>(
+        span: Option<(i64, i64)>,
+        commits: impl IntoIterator<Item = (i64, &'t [Trailer])>,
+    ) -> Signals {
+        let mut out = Signals {
+            span,
+            ..Signals::default()
+        };
         for (time, found) in commits {
-            out.span = Some(match out.span {
-                None => (time, time),
-                Some((a, b)) => (a.min(time), b.max(time)),
-            });
             if !found.is_empty() {
                 out.add(time, found);
             }
