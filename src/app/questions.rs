@@ -10,16 +10,20 @@ use crate::orchestra::dispatch::Pick;
 use crate::studio::playbook::Playbook;
 use crate::trace::{brief, trailers};
 
-/// Open question batches on hot.
-pub fn open_batches(ws: &Session) -> Result<Vec<String>, Error> {
-    let repo = &ws.repo;
-    let Some(tip) = repo.ref_target(&ws.hot_ref())? else {
+/// The question batch files on hot (path, bytes); none when hot does not exist.
+fn batch_files(ws: &Session) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    let Some(tip) = ws.repo.ref_target(&ws.hot_ref())? else {
         return Ok(Vec::new());
     };
-    let mut out = Vec::new();
-    for (path, bytes) in repo.tree_files(&tip, &|p| {
+    Ok(ws.repo.tree_files(&tip, &|p| {
         p.starts_with("questions/") && p.ends_with(".yaml")
-    })? {
+    })?)
+}
+
+/// Open question batches on hot.
+pub fn open_batches(ws: &Session) -> Result<Vec<String>, Error> {
+    let mut out = Vec::new();
+    for (path, bytes) in batch_files(ws)? {
         if let Ok(a) = artifact::parse(Kind::Question, &path, &bytes)
             && a.data.str_at("status") == Some("open")
         {
@@ -240,14 +244,8 @@ impl Batch {
 /// Every question batch on hot, by id. A batch that does not parse is an error naming
 /// its file and line.
 pub fn batches(ws: &Session) -> Result<Vec<Batch>, Error> {
-    let repo = &ws.repo;
-    let Some(tip) = repo.ref_target(&ws.hot_ref())? else {
-        return Ok(Vec::new());
-    };
     let mut out = Vec::new();
-    for (path, bytes) in repo.tree_files(&tip, &|p| {
-        p.starts_with("questions/") && p.ends_with(".yaml")
-    })? {
+    for (path, bytes) in batch_files(ws)? {
         let a = artifact::parse(Kind::Question, &path, &bytes)
             .map_err(|e| Error::Usage(format!("{path}:{}: {}", e.line, e.message)))?;
         out.push(Batch::from_node(artifact::stem(&path), &a.data));
