@@ -15,6 +15,7 @@ pub mod init;
 pub mod loops;
 pub mod playtest;
 pub mod questions;
+pub mod read;
 pub mod report;
 pub mod roster;
 pub mod snapshot;

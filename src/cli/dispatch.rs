@@ -8,9 +8,8 @@ use serde::Serialize;
 use super::{Ctx, Format, Output, json_pretty};
 use crate::app::{OpenRequest, Session};
 use crate::app::{loops, questions};
-use crate::artifact::{self, Kind};
 use crate::error::Error;
-use crate::orchestra::dispatch::{self, Catalogue, Dispatch, Pick};
+use crate::orchestra::dispatch::{self, Dispatch, Pick};
 use crate::studio::playbook::{self, Playbook};
 
 /// Arguments of `dispatch`.
@@ -65,15 +64,12 @@ struct Opening {
     briefs: Vec<(String, String)>,
 }
 
-/// Files of a tree: path and bytes.
-type Files = Vec<(String, Vec<u8>)>;
-
 pub(super) fn run(ctx: &Ctx, args: DispatchArgs) -> Result<Output, Error> {
     if args.request.trim().is_empty() {
         return Err(Error::Usage("dispatch needs a request".into()));
     }
     let ws = ctx.session()?;
-    let (cat, studio_playbooks) = catalogue(ws)?;
+    let (cat, studio_playbooks) = crate::app::read::catalogue(ws)?;
     let playbooks = playbook::in_force(&studio_playbooks);
     let d = dispatch::dispatch(&args.request, &playbooks, &cat);
     let roles = roles(&d, &playbooks);
@@ -98,52 +94,6 @@ pub(super) fn run(ctx: &Ctx, args: DispatchArgs) -> Result<Output, Error> {
         stderr: String::new(),
         code: 0,
     })
-}
-
-/// What the request is matched against: the hot tree's sections, codex entries, hooks
-/// (with the loops triaged ones wait for) and snapshots; and the studio's own playbooks.
-fn catalogue(ws: &Session) -> Result<(Catalogue, Files), Error> {
-    let repo = &ws.repo;
-    let hot = repo.resolve_commit(&ws.config.hot)?;
-    let files = repo.tree_files(&hot, &|p| {
-        p.starts_with("sections/")
-            || p.starts_with("codex/")
-            || p.starts_with("hooks/")
-            || p.starts_with("playbooks/")
-    })?;
-    let mut cat = Catalogue::default();
-    let mut studio_playbooks = Vec::new();
-    for (path, bytes) in files {
-        let title = |k| {
-            artifact::parse(k, &path, &bytes)
-                .ok()
-                .and_then(|a| a.data.str_at("title").map(str::to_string))
-                .unwrap_or_default()
-        };
-        let id = artifact::stem(&path).to_string();
-        if path.starts_with("sections/") {
-            cat.sections.push((id, title(Kind::Section)));
-        } else if path.starts_with("codex/") {
-            cat.codex.push((id, title(Kind::Codex)));
-        } else if path.starts_with("hooks/") {
-            // A triaged hook waits for the loop its card names; a proposed one's
-            // `next_loop` is only a suggestion.
-            if let Ok(a) = artifact::parse(Kind::Hook, &path, &bytes)
-                && matches!(a.data.str_at("status"), Some("accepted" | "in-progress"))
-                && let Some(next) = a.data.str_at("next_loop")
-            {
-                cat.hook_loops.push((id.clone(), next.to_string()));
-            }
-            cat.hooks.push(id);
-        } else {
-            studio_playbooks.push((path, bytes));
-        }
-    }
-    cat.snapshots = crate::app::snapshot::list(repo)?
-        .into_iter()
-        .map(|s| s.name)
-        .collect();
-    Ok((cat, studio_playbooks))
 }
 
 /// Every role the chosen loops involve: accountable, responsible and woken.

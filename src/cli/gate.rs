@@ -7,7 +7,6 @@ use super::{Ctx, Format, Output, VerdictJson, json_pretty, report_output};
 use crate::app::submit::{self, Submitted};
 use crate::error::Error;
 use crate::gate::{self, Bar, Options, codes};
-use crate::studio::{Source, Studio, Tree};
 use crate::trace::lifecycle::State;
 
 /// Arguments of `gate`.
@@ -63,14 +62,7 @@ pub(super) fn run(ctx: &Ctx, args: GateArgs) -> Result<Output, Error> {
 
 /// `gate check`: the tree of `--rev` (default hot) through the chosen bars.
 fn check(ctx: &Ctx, rev: Option<String>, bars: &[String], explain: bool) -> Result<Output, Error> {
-    let ws = ctx.session()?;
-    let repo = &ws.repo;
-    let rev = match rev {
-        Some(r) => r,
-        None => ws.config.hot.clone(),
-    };
-    let tree = Tree::new(repo, &rev)?;
-    let loaded = Studio::load(&tree)?;
+    let (loaded, described) = crate::app::read::studio_at(ctx.session()?, rev.as_deref())?;
     let mut opts = Options {
         explain,
         ..Options::default()
@@ -83,7 +75,7 @@ fn check(ctx: &Ctx, rev: Option<String>, bars: &[String], explain: bool) -> Resu
         ctx,
         &report,
         &loaded,
-        &format!("gate check {}", tree.describe()),
+        &format!("gate check {described}"),
     ))
 }
 
@@ -109,14 +101,7 @@ fn parse_bars(bars: &[String]) -> Result<Vec<Bar>, Error> {
 
 /// `gate show <id>`: a committed report as written, or its data as JSON.
 fn show(ctx: &Ctx, id: &str) -> Result<Output, Error> {
-    let ws = ctx.session()?;
-    let repo = &ws.repo;
-    let hot = ws.config.hot.clone();
-    let tip = repo.resolve_commit(&hot)?;
-    let path = format!("gate/{id}.yaml");
-    let bytes = repo
-        .blob_at(&tip, &path)?
-        .ok_or_else(|| Error::Usage(format!("no gate report {id} on {hot} (looked for {path})")))?;
+    let (path, bytes) = crate::app::read::gate_report(ctx.session()?, id)?;
     let text = String::from_utf8_lossy(&bytes).into_owned();
     let stdout = match ctx.format {
         Format::Json => {

@@ -7,7 +7,6 @@ use clap::Args;
 use super::{Ctx, Output};
 use crate::error::Error;
 use crate::story::{Story, map, reach};
-use crate::studio::{Studio, Tree};
 
 /// Arguments of `graph` (its `--format` is mermaid, dot or svg; default mermaid).
 #[derive(Debug, Args)]
@@ -21,10 +20,7 @@ pub struct GraphArgs {
 }
 
 pub(super) fn run(ctx: &Ctx, args: GraphArgs) -> Result<Output, Error> {
-    let ws = ctx.session()?;
-    let repo = &ws.repo;
-    let rev = args.rev.unwrap_or_else(|| ws.config.hot.clone());
-    let studio = Studio::load(&Tree::new(repo, &rev)?)?;
+    let (studio, _) = crate::app::read::studio_at(ctx.session()?, args.rev.as_deref())?;
     let story = Story::build(&studio);
     let found = reach::search(&story);
     let text = match ctx.exports.as_deref().unwrap_or("mermaid") {
