@@ -134,9 +134,6 @@ impl Book {
     /// Builds the book from a snapshot's player-facing studio, with pictures from
     /// `assets` (path → bytes) when art is included.
     ///
-    /// Long for now: sections, choices, art and the codex are gathered in one pass;
-    /// this book is to become a view of `story`'s model (one story model), which
-    /// will take most of it away.
     pub fn build(
         studio: &Studio,
         tag: &str,
@@ -147,115 +144,15 @@ impl Book {
         include_art: bool,
     ) -> Book {
         let cfg = &studio.config;
-        let mut by_id: BTreeMap<String, Section> = BTreeMap::new();
-        for a in studio.artifacts.iter().filter(|a| a.kind == Kind::Section) {
-            let d = &a.data;
-            let flags = strings(d.get("flags"));
-            let section = Section {
-                id: artifact::stem(&a.path).to_string(),
-                title: d.str_at("title").unwrap_or("").to_string(),
-                prose: a
-                    .body
-                    .as_ref()
-                    .map(|b| b.text.trim().to_string())
-                    .unwrap_or_default(),
-                choices: d
-                    .get("choices")
-                    .and_then(Node::as_seq)
-                    .unwrap_or(&[])
-                    .iter()
-                    .map(|c| Choice {
-                        label: c.str_at("label").unwrap_or("").to_string(),
-                        to: c.str_at("to").unwrap_or("").to_string(),
-                        requires: strings(c.get("requires")),
-                        forbids: strings(c.get("forbids")),
-                        condition: c.str_at("condition").map(str::to_string),
-                    })
-                    .collect(),
-                sets: strings(d.get("sets")),
-                content_notes: strings(d.get("content_notes")),
-                terminal: flags.iter().any(|f| f == "terminal"),
-                flags,
-            };
-            by_id.insert(section.id.clone(), section);
-        }
-        // Reading order: the start, then breadth-first along the choices, then the rest.
-        let mut order: Vec<String> = Vec::new();
-        let mut seen: BTreeSet<String> = BTreeSet::new();
-        let mut queue: VecDeque<String> = VecDeque::new();
-        if by_id.contains_key(&cfg.start) {
-            queue.push_back(cfg.start.clone());
-            seen.insert(cfg.start.clone());
-        }
-        while let Some(id) = queue.pop_front() {
-            if let Some(s) = by_id.get(&id) {
-                for c in &s.choices {
-                    if by_id.contains_key(&c.to) && seen.insert(c.to.clone()) {
-                        queue.push_back(c.to.clone());
-                    }
-                }
-            }
-            order.push(id);
-        }
-        for id in by_id.keys() {
-            if !seen.contains(id) {
-                order.push(id.clone());
-            }
-        }
-        let sections: Vec<Section> = order
-            .into_iter()
-            .filter_map(|id| by_id.remove(&id))
-            .collect();
-        let mut codex: Vec<Entry> = if include_codex {
-            studio
-                .artifacts
-                .iter()
-                .filter(|a| a.kind == Kind::Codex)
-                .map(|a| Entry {
-                    id: artifact::stem(&a.path).to_string(),
-                    title: a.data.str_at("title").unwrap_or("").to_string(),
-                    body: a
-                        .body
-                        .as_ref()
-                        .map(|b| b.text.trim().to_string())
-                        .unwrap_or_default(),
-                    see_also: strings(a.data.get("see_also")),
-                })
-                .collect()
+        let sections = reading_order(sections_of(studio), &cfg.start);
+        let codex = if include_codex {
+            codex_of(studio)
         } else {
             Vec::new()
         };
-        codex.sort_by(|a, b| (a.title.to_lowercase(), &a.id).cmp(&(b.title.to_lowercase(), &b.id)));
-        let phrases = studio
-            .artifacts
-            .iter()
-            .filter(|a| a.kind == Kind::Codewords)
-            .flat_map(|a| {
-                a.data
-                    .get("codewords")
-                    .and_then(Node::as_map)
-                    .unwrap_or(&[])
-                    .iter()
-            })
-            .filter_map(|e| Some((e.key.clone(), e.value.str_at("phrase")?.to_string())))
-            .collect();
+        let phrases = phrases_of(studio);
         let pictures = if include_art {
-            studio
-                .artifacts
-                .iter()
-                .filter(|a| a.kind == Kind::Art && a.data.str_at("status") == Some("done"))
-                .filter_map(|a| {
-                    let asset = a.data.str_at("asset")?.to_string();
-                    Some(Picture {
-                        id: artifact::stem(&a.path).to_string(),
-                        section: a.data.str_at("section").unwrap_or("").to_string(),
-                        caption: a.data.str_at("caption").unwrap_or("").to_string(),
-                        alt: a.data.str_at("alt").unwrap_or("").to_string(),
-                        bytes: assets.get(&asset)?.clone(),
-                        asset,
-                    })
-                })
-                .collect()
+            pictures_of(studio, assets)
         } else {
             Vec::new()
         };
@@ -303,4 +200,129 @@ impl Book {
             .collect();
         (!phrases.is_empty()).then(|| phrases.join("; "))
     }
+}
+
+/// The snapshot's sections by id.
+fn sections_of(studio: &Studio) -> BTreeMap<String, Section> {
+    let mut by_id: BTreeMap<String, Section> = BTreeMap::new();
+    for a in studio.artifacts.iter().filter(|a| a.kind == Kind::Section) {
+        let d = &a.data;
+        let flags = strings(d.get("flags"));
+        let section = Section {
+            id: artifact::stem(&a.path).to_string(),
+            title: d.str_at("title").unwrap_or("").to_string(),
+            prose: a
+                .body
+                .as_ref()
+                .map(|b| b.text.trim().to_string())
+                .unwrap_or_default(),
+            choices: d
+                .get("choices")
+                .and_then(Node::as_seq)
+                .unwrap_or(&[])
+                .iter()
+                .map(|c| Choice {
+                    label: c.str_at("label").unwrap_or("").to_string(),
+                    to: c.str_at("to").unwrap_or("").to_string(),
+                    requires: strings(c.get("requires")),
+                    forbids: strings(c.get("forbids")),
+                    condition: c.str_at("condition").map(str::to_string),
+                })
+                .collect(),
+            sets: strings(d.get("sets")),
+            content_notes: strings(d.get("content_notes")),
+            terminal: flags.iter().any(|f| f == "terminal"),
+            flags,
+        };
+        by_id.insert(section.id.clone(), section);
+    }
+    by_id
+}
+
+/// Reading order: the start, then breadth-first along the choices, then the rest.
+fn reading_order(mut by_id: BTreeMap<String, Section>, start: &str) -> Vec<Section> {
+    let mut order: Vec<String> = Vec::new();
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut queue: VecDeque<String> = VecDeque::new();
+    if by_id.contains_key(start) {
+        queue.push_back(start.to_string());
+        seen.insert(start.to_string());
+    }
+    while let Some(id) = queue.pop_front() {
+        if let Some(s) = by_id.get(&id) {
+            for c in &s.choices {
+                if by_id.contains_key(&c.to) && seen.insert(c.to.clone()) {
+                    queue.push_back(c.to.clone());
+                }
+            }
+        }
+        order.push(id);
+    }
+    for id in by_id.keys() {
+        if !seen.contains(id) {
+            order.push(id.clone());
+        }
+    }
+    order
+        .into_iter()
+        .filter_map(|id| by_id.remove(&id))
+        .collect()
+}
+
+/// The codex entries, by title.
+fn codex_of(studio: &Studio) -> Vec<Entry> {
+    let mut codex: Vec<Entry> = studio
+        .artifacts
+        .iter()
+        .filter(|a| a.kind == Kind::Codex)
+        .map(|a| Entry {
+            id: artifact::stem(&a.path).to_string(),
+            title: a.data.str_at("title").unwrap_or("").to_string(),
+            body: a
+                .body
+                .as_ref()
+                .map(|b| b.text.trim().to_string())
+                .unwrap_or_default(),
+            see_also: strings(a.data.get("see_also")),
+        })
+        .collect();
+    codex.sort_by(|a, b| (a.title.to_lowercase(), &a.id).cmp(&(b.title.to_lowercase(), &b.id)));
+    codex
+}
+
+/// The reader-facing phrase of each codeword.
+fn phrases_of(studio: &Studio) -> BTreeMap<String, String> {
+    studio
+        .artifacts
+        .iter()
+        .filter(|a| a.kind == Kind::Codewords)
+        .flat_map(|a| {
+            a.data
+                .get("codewords")
+                .and_then(Node::as_map)
+                .unwrap_or(&[])
+                .iter()
+        })
+        .filter_map(|e| Some((e.key.clone(), e.value.str_at("phrase")?.to_string())))
+        .collect()
+}
+
+/// Finished art with its picture's bytes.
+fn pictures_of(studio: &Studio, assets: &BTreeMap<String, Vec<u8>>) -> Vec<Picture> {
+    studio
+        .artifacts
+        .iter()
+        .filter(|a| a.kind == Kind::Art && a.data.str_at("status") == Some("done"))
+        .filter_map(|a| {
+            let asset = a.data.str_at("asset")?.to_string();
+            Some(Picture {
+                id: artifact::stem(&a.path).to_string(),
+                section: a.data.str_at("section").unwrap_or("").to_string(),
+                caption: a.data.str_at("caption").unwrap_or("").to_string(),
+                alt: a.data.str_at("alt").unwrap_or("").to_string(),
+                bytes: assets.get(&asset)?.clone(),
+                asset,
+            })
+        })
+        .collect()
 }

@@ -3,9 +3,10 @@
 
 use super::Finding;
 use super::context::{Context, finding};
+use super::prose::Prose;
 use super::text::Patterns;
-use crate::artifact::Kind;
 use crate::artifact::node::Value;
+use crate::artifact::{Artifact, Kind};
 
 const WEAK_ALT_PREFIXES: [&str; 7] = [
     "image of",
@@ -79,11 +80,15 @@ fn weak_alt(alt: &str) -> Option<&'static str> {
 }
 
 /// Runs the bar.
-///
-/// Long for now: one block per surface the bar reads (art plans, prose links and
-/// headings, content notes), each to become its own function.
 pub fn run(cx: &Context<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
+    art_findings(cx, &mut out);
+    prose_findings(cx, &mut out);
+    out
+}
+
+/// Art plans: alt text present, not empty, not a file name or "image of …".
+fn art_findings(cx: &Context<'_>, out: &mut Vec<Finding>) {
     for a in cx.of(Kind::Art) {
         let d = &a.data;
         let decorative = matches!(
@@ -123,6 +128,59 @@ pub fn run(cx: &Context<'_>) -> Vec<Finding> {
             None => {}
         }
     }
+}
+
+/// A body's images (alt text present and meaningful) and links (text that says where it
+/// leads).
+fn image_and_link_findings(
+    a: &Artifact,
+    p: &Prose,
+    at: &dyn Fn(usize) -> u32,
+    out: &mut Vec<Finding>,
+) {
+    for img in &p.images {
+        if img.alt.trim().is_empty() {
+            out.push(finding(
+                "accessibility/missing-alt",
+                &a.path,
+                at(img.offset),
+                a.kind.owner(),
+                format!("image {} has no alt text", img.dest),
+                "write it as `![what the picture shows](path)`".into(),
+            ));
+        } else if let Some(why) = weak_alt(&img.alt) {
+            out.push(finding(
+                "accessibility/weak-alt",
+                &a.path,
+                at(img.offset),
+                a.kind.owner(),
+                format!("the alt text of {} {why}", img.dest),
+                "describe what matters in the picture directly".into(),
+            ));
+        }
+    }
+    for link in &p.links {
+        let text = link
+            .text
+            .trim()
+            .trim_end_matches(['.', '!', ':'])
+            .to_lowercase();
+        if VAGUE_LINKS.contains(&text.as_str()) || text.is_empty() {
+            out.push(finding(
+                "accessibility/vague-link-text",
+                &a.path,
+                at(link.offset),
+                a.kind.owner(),
+                format!("link text \"{}\" does not say where it leads", link.text),
+                "name the destination in the link text, e.g. [the Gannet](#gannet)".into(),
+            ));
+        }
+    }
+}
+
+/// Section and codex bodies: images' alt text, link text, heading levels, and content
+/// notes for sensitive material.
+fn prose_findings(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let sensitive = Patterns::new(
         &SENSITIVE
             .iter()
@@ -148,44 +206,7 @@ pub fn run(cx: &Context<'_>) -> Vec<Finding> {
             continue;
         };
         let at = |offset: usize| super::text::line_at(&body.text, body.line, offset);
-        for img in &p.images {
-            if img.alt.trim().is_empty() {
-                out.push(finding(
-                    "accessibility/missing-alt",
-                    &a.path,
-                    at(img.offset),
-                    a.kind.owner(),
-                    format!("image {} has no alt text", img.dest),
-                    "write it as `![what the picture shows](path)`".into(),
-                ));
-            } else if let Some(why) = weak_alt(&img.alt) {
-                out.push(finding(
-                    "accessibility/weak-alt",
-                    &a.path,
-                    at(img.offset),
-                    a.kind.owner(),
-                    format!("the alt text of {} {why}", img.dest),
-                    "describe what matters in the picture directly".into(),
-                ));
-            }
-        }
-        for link in &p.links {
-            let text = link
-                .text
-                .trim()
-                .trim_end_matches(['.', '!', ':'])
-                .to_lowercase();
-            if VAGUE_LINKS.contains(&text.as_str()) || text.is_empty() {
-                out.push(finding(
-                    "accessibility/vague-link-text",
-                    &a.path,
-                    at(link.offset),
-                    a.kind.owner(),
-                    format!("link text \"{}\" does not say where it leads", link.text),
-                    "name the destination in the link text, e.g. [the Gannet](#gannet)".into(),
-                ));
-            }
-        }
+        image_and_link_findings(a, p, &at, out);
         let mut prev = 2u8;
         for h in &p.headings {
             if h.level > prev + 1 {
@@ -224,5 +245,4 @@ pub fn run(cx: &Context<'_>) -> Vec<Finding> {
             ));
         }
     }
-    out
 }

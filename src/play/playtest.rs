@@ -106,9 +106,6 @@ pub struct Report {
 }
 
 /// Plays `opts.runs` seeded random playthroughs.
-///
-/// Long for now: the runs and the tallies they feed (coverage, endings, stuck runs,
-/// notes) share one loop; splitting the tallies from the loop is the next step.
 pub fn run(book: &Playable, opts: &Options) -> Report {
     let n = book.sections.len();
     let mut section_runs = vec![0usize; n];
@@ -173,6 +170,37 @@ pub fn run(book: &Playable, opts: &Options) -> Report {
         })
         .collect();
     let never_reached: Vec<String> = (0..n).filter(|&i| section_runs[i] == 0).map(id).collect();
+    let endings = endings_of(book, endings);
+    let stuck = stuck_of(book, stuck);
+    let notes = notes_of(book, &stuck, &section_runs, &choice_offered);
+    let choices: usize = choice_runs.iter().map(Vec::len).sum();
+    let choices_taken = choice_runs.iter().flatten().filter(|&&c| c > 0).count();
+    Report {
+        tag: book.tag.clone(),
+        runs: opts.runs,
+        seed: opts.seed,
+        max_steps: opts.max_steps,
+        sections: n,
+        sections_reached: n - never_reached.len(),
+        choices,
+        choices_taken,
+        coverage,
+        never_reached,
+        endings,
+        stuck,
+        cut_short,
+        mean_steps: if opts.runs == 0 {
+            0.0
+        } else {
+            (steps_total as f64 / opts.runs as f64 * 100.0).round() / 100.0
+        },
+        notes,
+    }
+}
+
+/// Endings reached, most often first.
+fn endings_of(book: &Playable, endings: BTreeMap<usize, usize>) -> Vec<Reached> {
+    let id = |i: usize| book.sections[i].id.clone();
     let mut endings: Vec<Reached> = endings
         .into_iter()
         .map(|(i, runs)| Reached {
@@ -181,6 +209,12 @@ pub fn run(book: &Playable, opts: &Options) -> Report {
         })
         .collect();
     endings.sort_by(|a, b| b.runs.cmp(&a.runs).then_with(|| a.section.cmp(&b.section)));
+    endings
+}
+
+/// Stuck places with the route of their first stuck run, most often first.
+fn stuck_of(book: &Playable, stuck: BTreeMap<usize, (usize, Vec<(usize, usize)>)>) -> Vec<Stuck> {
+    let id = |i: usize| book.sections[i].id.clone();
     let mut stuck: Vec<Stuck> = stuck
         .into_iter()
         .map(|(i, (runs, path))| Stuck {
@@ -194,8 +228,20 @@ pub fn run(book: &Playable, opts: &Options) -> Report {
         .collect();
     stuck.sort_by(|a, b| b.runs.cmp(&a.runs).then_with(|| a.section.cmp(&b.section)));
 
+    stuck
+}
+
+/// Notes for the Narration Dry-Run: stuck runs and dangling choices (nav-bug), gates
+/// never open where their section was visited (gate-friction), sibling choices that
+/// read alike (choice-ambiguity).
+fn notes_of(
+    book: &Playable,
+    stuck: &[Stuck],
+    section_runs: &[usize],
+    choice_offered: &[Vec<usize>],
+) -> Vec<Note> {
     let mut notes = Vec::new();
-    for s in &stuck {
+    for s in stuck {
         notes.push(Note {
             tag: "nav-bug",
             section: s.section.clone(),
@@ -244,29 +290,7 @@ pub fn run(book: &Playable, opts: &Options) -> Report {
             });
         }
     }
-    let choices: usize = choice_runs.iter().map(Vec::len).sum();
-    let choices_taken = choice_runs.iter().flatten().filter(|&&c| c > 0).count();
-    Report {
-        tag: book.tag.clone(),
-        runs: opts.runs,
-        seed: opts.seed,
-        max_steps: opts.max_steps,
-        sections: n,
-        sections_reached: n - never_reached.len(),
-        choices,
-        choices_taken,
-        coverage,
-        never_reached,
-        endings,
-        stuck,
-        cut_short,
-        mean_steps: if opts.runs == 0 {
-            0.0
-        } else {
-            (steps_total as f64 / opts.runs as f64 * 100.0).round() / 100.0
-        },
-        notes,
-    }
+    notes
 }
 
 /// The report as text.
