@@ -28,11 +28,6 @@ impl RefName {
         RefName(format!("refs/heads/tu/{id}"))
     }
 
-    /// `refs/tags/<name>`.
-    pub fn tag(name: &str) -> RefName {
-        RefName(format!("refs/tags/{name}"))
-    }
-
     /// A ref name as git spells it in full.
     pub fn full(name: &str) -> RefName {
         RefName(name.to_string())
@@ -49,11 +44,6 @@ impl RefName {
             .strip_prefix("refs/heads/")
             .or_else(|| self.0.strip_prefix("refs/tags/"))
             .unwrap_or(&self.0)
-    }
-
-    /// The branch name, when this is a branch.
-    pub fn branch_name(&self) -> Option<&str> {
-        self.0.strip_prefix("refs/heads/")
     }
 }
 
@@ -109,21 +99,6 @@ pub enum Expect<'a> {
     At(&'a str),
 }
 
-impl<'a> Expect<'a> {
-    /// From the optional old value the ref was read at.
-    pub fn from_option(old: Option<&'a str>) -> Expect<'a> {
-        old.map_or(Expect::Absent, Expect::At)
-    }
-
-    /// The expected commit, if any.
-    pub fn commit(self) -> Option<&'a str> {
-        match self {
-            Expect::Absent => None,
-            Expect::At(c) => Some(c),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,10 +110,6 @@ mod tests {
         let b = RefName::branch("tu/TU-2026-11-26-LW01");
         assert_eq!(b.as_str(), "refs/heads/tu/TU-2026-11-26-LW01");
         assert_eq!(b.short(), "tu/TU-2026-11-26-LW01");
-        assert_eq!(b.branch_name(), Some("tu/TU-2026-11-26-LW01"));
-        assert_eq!(RefName::tag("cold-2026-11-26").short(), "cold-2026-11-26");
         assert_eq!(RefName::full("refs/notes/x").short(), "refs/notes/x");
-        assert_eq!(Expect::from_option(None), Expect::Absent);
-        assert_eq!(Expect::from_option(Some("c0ffee")).commit(), Some("c0ffee"));
     }
 }

@@ -42,11 +42,6 @@ impl Commit {
         }
     }
 
-    /// The first line of the message.
-    pub fn summary(&self) -> &str {
-        self.message.lines().next().unwrap_or("")
-    }
-
     /// The first value of a trailer key (any case).
     pub fn first(&self, key: &str) -> Option<&str> {
         trailers::first(&self.trailers, key)
@@ -88,11 +83,6 @@ impl Record {
     /// The first value of a trailer key (any case).
     pub fn first(&self, key: &str) -> Option<&str> {
         trailers::first(&self.trailers, key)
-    }
-
-    /// Every value of a trailer key (any case), in order.
-    pub fn values<'a>(&'a self, key: &str) -> impl Iterator<Item = &'a str> {
-        trailers::values(&self.trailers, key)
     }
 }
 

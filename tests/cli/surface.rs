@@ -289,21 +289,26 @@ fn a_tu_taken_to_cold_reads_the_same_at_every_step() {
     insta::assert_snapshot!("tu_pr_body", shows(&s, &r, 0));
 }
 
+/// Commits `text` as the studio's own `templates/<name>` on hot (the book's branch).
+fn commit_template(s: &Sandbox, name: &str, text: &str) {
+    let own = s.join(&format!("book/templates/{name}"));
+    std::fs::create_dir_all(own.parent().expect("folder")).expect("mkdir");
+    std::fs::write(&own, text).expect("write");
+    s.git("book", &["add", "templates"]);
+    s.git(
+        "book",
+        &["commit", "-q", "--no-verify", "-m", &format!("Own {name}")],
+    );
+}
+
 #[test]
 fn a_studio_words_its_pull_requests_with_its_own_template_on_hot() {
     let s = merged();
     let id = "TU-2026-11-26-SS01";
-    let own = s.join("book/templates/tu/pr-body.md");
-    std::fs::create_dir_all(own.parent().expect("folder")).expect("mkdir");
-    std::fs::write(
-        &own,
+    commit_template(
+        &s,
+        "tu/pr-body.md",
         "{{ id }} <{{ state }}>{% for f in files %} {{ f }}{% endfor %}\n",
-    )
-    .expect("write");
-    s.git("book", &["add", "templates"]);
-    s.git(
-        "book",
-        &["commit", "-q", "--no-verify", "-m", "Own PR body"],
     );
     let r = ok(book(&s, &["tu", "pr-body", id]));
     assert_eq!(
@@ -313,11 +318,7 @@ fn a_studio_words_its_pull_requests_with_its_own_template_on_hot() {
         ),
         "hot's template, and no HTML escaping in Markdown"
     );
-    std::fs::write(&own, "{{ id ").expect("write");
-    s.git(
-        "book",
-        &["commit", "-q", "--no-verify", "-am", "Broken PR body"],
-    );
+    commit_template(&s, "tu/pr-body.md", "{{ id ");
     let r = book(&s, &["tu", "pr-body", id]);
     assert_eq!(r.code, 2, "{r:?}");
     assert!(
@@ -948,13 +949,10 @@ fn refusals_name_the_problem_on_stderr_with_their_exit_code() {
 #[test]
 fn a_studio_lays_out_its_dashboard_with_its_own_template_on_hot() {
     let s = merged();
-    let own = s.join("book/templates/report/dashboard.html");
-    std::fs::create_dir_all(own.parent().expect("folder")).expect("mkdir");
-    std::fs::write(&own, "<p>{{ studio }} & hot {{ hot }}</p>\n").expect("write");
-    s.git("book", &["add", "templates"]);
-    s.git(
-        "book",
-        &["commit", "-q", "--no-verify", "-m", "Own dashboard"],
+    commit_template(
+        &s,
+        "report/dashboard.html",
+        "<p>{{ studio }} & hot {{ hot }}</p>\n",
     );
     let r = ok(book(&s, &["report", "--format", "html"]));
     assert_eq!(
@@ -962,11 +960,7 @@ fn a_studio_lays_out_its_dashboard_with_its_own_template_on_hot() {
         "<p>The Ninth Lamp & hot [ID]</p>\n",
         "hot's template replaces the embedded one"
     );
-    std::fs::write(&own, "{{ studio ").expect("write");
-    s.git(
-        "book",
-        &["commit", "-q", "--no-verify", "-am", "Broken dashboard"],
-    );
+    commit_template(&s, "report/dashboard.html", "{{ studio ");
     let r = book(&s, &["report", "--format", "html"]);
     assert_eq!(r.code, 2, "{r:?}");
     assert!(
