@@ -1,29 +1,42 @@
-//! Calendar arithmetic for `YYYY-MM-DD` dates (no time zones beyond a fixed offset).
+//! Calendar dates as `YYYY-MM-DD` text (chrono's proleptic Gregorian calendar), and the
+//! dated ids built from them.
 
-/// Days since 1970-01-01 of a proleptic Gregorian date.
-pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
+use chrono::{DateTime, Datelike as _, FixedOffset, NaiveDate, Offset as _, Utc, Weekday};
 
 /// The `YYYY-MM-DD` date of a Unix time seen at a UTC offset in minutes.
+///
+/// Times outside chrono's range (±262,000 years) read as the Unix epoch, and an offset
+/// of a day or more as UTC.
 pub fn ymd(secs: i64, offset_minutes: i32) -> String {
-    let days = (secs + i64::from(offset_minutes) * 60).div_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+    let zone = FixedOffset::east_opt(offset_minutes * 60).unwrap_or(Utc.fix());
+    let day = DateTime::from_timestamp(secs, 0)
+        .unwrap_or(DateTime::UNIX_EPOCH)
+        .with_timezone(&zone)
+        .date_naive();
+    show(day)
+}
+
+/// A date as `YYYY-MM-DD`.
+pub fn show(day: NaiveDate) -> String {
+    format!("{:04}-{:02}-{:02}", day.year(), day.month(), day.day())
+}
+
+/// The Unix time of midnight UTC on a `YYYY-MM-DD` date, when it is one (not `2026-02-30`).
+pub fn parse_day(s: &str) -> Option<i64> {
+    if s.len() != 10 {
+        return None;
+    }
+    let day = NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()?;
+    Some(day.and_hms_opt(0, 0, 0)?.and_utc().timestamp())
+}
+
+/// The Monday (UTC) of the week holding a Unix time, as days since 1970-01-01.
+pub fn monday(secs: i64) -> i64 {
+    let day = DateTime::from_timestamp(secs, 0)
+        .unwrap_or(DateTime::UNIX_EPOCH)
+        .date_naive();
+    let first = day.week(Weekday::Mon).first_day();
+    (first - DateTime::UNIX_EPOCH.date_naive()).num_days()
 }
 
 /// The next free dated id `<kind>-<date>-NN` (gate reports `GK`, question batches `Q`,
@@ -49,7 +62,13 @@ mod tests {
     #[test]
     fn round_trips_dates() {
         assert_eq!(ymd(1_764_158_400, 0), "2025-11-26");
-        assert_eq!(ymd(days_from_civil(2024, 2, 29) * 86_400, 0), "2024-02-29");
+        assert_eq!(ymd(1_764_158_400 - 12 * 3600, -60), "2025-11-25");
+        assert_eq!(
+            parse_day("2024-02-29").map(|t| ymd(t, 0)).as_deref(),
+            Some("2024-02-29")
+        );
+        assert_eq!(parse_day("2026-02-30"), None);
+        assert_eq!(parse_day("2026-2-3"), None);
         assert_eq!(ymd(-1, 0), "1969-12-31");
         let ids = [
             "Q-2026-11-26-01",

@@ -33,26 +33,14 @@ pub const DOCUMENTS: [(&str, &str); 4] = [
 pub enum Escape {
     /// tera's HTML escaping: `&`, `<`, `>`, `"` and `'`.
     Html,
-    /// `&`, `<`, `>` and `"` only, apostrophes kept as they are (the reports' escaping).
+    /// `&`, `<`, `>`, `"` and `'`, with `/` kept as it is (paths and addresses stay
+    /// readable in the reports).
     Markup,
 }
 
-/// `&`, `<`, `>` and `"` as entities; every other character as it is.
+/// `&`, `<`, `>`, `"` and `'` as entities; every other character (`/` too) as it is.
 fn escape_markup(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let mut from = 0;
-    for (i, b) in input.bytes().enumerate() {
-        let entity: &[u8] = match b {
-            b'&' => b"&amp;",
-            b'<' => b"&lt;",
-            b'>' => b"&gt;",
-            b'"' => b"&quot;",
-            _ => continue,
-        };
-        out.write_all(&input.as_bytes()[from..i])?;
-        out.write_all(entity)?;
-        from = i + 1;
-    }
-    out.write_all(&input.as_bytes()[from..])
+    pulldown_cmark_escape::escape_html(pulldown_cmark_escape::IoWriter(out), input)
 }
 
 /// A compiled set of templates from one folder of `templates/`.
@@ -160,12 +148,12 @@ mod tests {
     }
 
     #[test]
-    fn markup_escaping_keeps_apostrophes_and_escapes_the_rest() {
+    fn markup_escaping_keeps_slashes_and_escapes_the_rest() {
         let mut out = Vec::new();
         escape_markup("Tom's <b>&\"x\"</b>", &mut out).expect("write");
         assert_eq!(
             String::from_utf8(out).expect("utf-8"),
-            "Tom's &lt;b&gt;&amp;&quot;x&quot;&lt;/b&gt;"
+            "Tom&#39;s &lt;b&gt;&amp;&quot;x&quot;&lt;/b&gt;"
         );
     }
 }

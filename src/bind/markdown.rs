@@ -22,12 +22,8 @@ pub fn escape_html(markdown: &str) -> String {
             continue;
         }
         out.push_str(&markdown[at..r.start]);
-        out.push_str(
-            &markdown[r.clone()]
-                .replace('&', "&amp;")
-                .replace('<', "&lt;")
-                .replace('>', "&gt;"),
-        );
+        // Writing to a String cannot fail.
+        let _ = pulldown_cmark_escape::escape_html_body_text(&mut out, &markdown[r.clone()]);
         at = r.end;
     }
     out.push_str(&markdown[at..]);

@@ -4,18 +4,18 @@
 
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
-/// Escapes text for XML.
+/// Escapes text for an XML text node (`&`, `<`, `>`).
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
+    // Writing to a String cannot fail.
+    let _ = pulldown_cmark_escape::escape_html_body_text(&mut out, s);
+    out
+}
+
+/// Escapes text for a quoted XML attribute (`&`, `<`, `>`, `"` and `'`).
+pub fn escape_attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let _ = pulldown_cmark_escape::escape_html(&mut out, s);
     out
 }
 
@@ -55,8 +55,8 @@ pub fn prose(
                     match src {
                         Some(src) => out.push_str(&format!(
                             "<img src=\"{}\" alt=\"{}\"/>",
-                            escape(&src),
-                            escape(&alt)
+                            escape_attr(&src),
+                            escape_attr(&alt)
                         )),
                         None => out.push_str(&escape(&alt)),
                     }
@@ -99,7 +99,7 @@ pub fn prose(
                 };
                 match href {
                     Some(h) => {
-                        out.push_str(&format!("<a href=\"{}\">", escape(&h)));
+                        out.push_str(&format!("<a href=\"{}\">", escape_attr(&h)));
                         links.push(true);
                     }
                     None => links.push(false),

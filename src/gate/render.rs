@@ -30,12 +30,21 @@ impl Lines for NoSource {
     }
 }
 
+use anstyle::{AnsiColor, Style};
+
+const BOLD: Style = Style::new().bold();
+const RED: Style = AnsiColor::Red.on_default().bold();
+const YELLOW: Style = AnsiColor::Yellow.on_default().bold();
+const GREEN: Style = AnsiColor::Green.on_default().bold();
+const BLUE: Style = AnsiColor::Blue.on_default().bold();
+
+/// Whether to paint: rustc's colours when the terminal wants them, plain text otherwise.
 struct Paint(bool);
 
 impl Paint {
-    fn wrap(&self, code: &str, s: &str) -> String {
+    fn wrap(&self, style: Style, s: &str) -> String {
         if self.0 {
-            format!("\x1b[{code}m{s}\x1b[0m")
+            format!("{style}{s}{style:#}")
         } else {
             s.to_string()
         }
@@ -47,14 +56,14 @@ pub fn human(report: &Report, lines: &dyn Lines, what: &str, color: bool) -> Str
     let p = Paint(color);
     let mut out = String::new();
     for f in &report.findings {
-        let (label, code) = match f.severity {
-            Severity::Error => ("error", "1;31"),
-            Severity::Warning => ("warning", "1;33"),
+        let (label, style) = match f.severity {
+            Severity::Error => ("error", RED),
+            Severity::Warning => ("warning", YELLOW),
         };
         out.push_str(&format!(
             "{}{}\n",
-            p.wrap(code, &format!("{label}[{}]", f.code)),
-            p.wrap("1", &format!(": {}", f.message))
+            p.wrap(style, &format!("{label}[{}]", f.code)),
+            p.wrap(BOLD, &format!(": {}", f.message))
         ));
         let location = if f.line > 0 {
             format!("{}:{}", f.path, f.line)
@@ -68,13 +77,13 @@ pub fn human(report: &Report, lines: &dyn Lines, what: &str, color: bool) -> Str
             1
         };
         let pad = " ".repeat(width);
-        out.push_str(&format!("{pad}{} {location}\n", p.wrap("1;34", "-->")));
+        out.push_str(&format!("{pad}{} {location}\n", p.wrap(BLUE, "-->")));
         if let Some(text) = quoted {
-            let bar = p.wrap("1;34", "|");
+            let bar = p.wrap(BLUE, "|");
             out.push_str(&format!("{pad} {bar}\n"));
             out.push_str(&format!(
                 "{} {bar} {}\n",
-                p.wrap("1;34", &f.line.to_string()),
+                p.wrap(BLUE, &f.line.to_string()),
                 text.trim_end()
             ));
             out.push_str(&format!("{pad} {bar}\n"));
@@ -82,18 +91,18 @@ pub fn human(report: &Report, lines: &dyn Lines, what: &str, color: bool) -> Str
         if !f.fix.is_empty() {
             out.push_str(&format!(
                 "{pad} {} {}\n",
-                p.wrap("1;34", "="),
-                p.wrap("1", &format!("help: {}", f.fix))
+                p.wrap(BLUE, "="),
+                p.wrap(BOLD, &format!("help: {}", f.fix))
             ));
         }
         out.push_str(&format!(
             "{pad} {} owner: {}\n\n",
-            p.wrap("1;34", "="),
+            p.wrap(BLUE, "="),
             f.owner
         ));
     }
     if let Some(witnesses) = &report.witnesses {
-        out.push_str(&p.wrap("1", "witness routes:\n"));
+        out.push_str(&p.wrap(BOLD, "witness routes:\n"));
         for w in witnesses {
             let steps: Vec<String> = w
                 .path
@@ -145,9 +154,9 @@ fn summary(report: &Report, what: &str, p: &Paint) -> String {
         paths.len()
     };
     let decision = match report.decision {
-        Decision::Pass => p.wrap("1;32", "pass"),
-        Decision::Conditional => p.wrap("1;33", "conditional"),
-        Decision::Block => p.wrap("1;31", "block"),
+        Decision::Pass => p.wrap(GREEN, "pass"),
+        Decision::Conditional => p.wrap(YELLOW, "conditional"),
+        Decision::Block => p.wrap(RED, "block"),
     };
     let bars: Vec<String> = report
         .bars
@@ -222,4 +231,20 @@ pub fn github(report: &Report) -> String {
         out.push_str(&format!("::{level} {props}::{}\n", escape_data(&msg)));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paints_only_when_asked_and_always_resets() {
+        assert_eq!(Paint(false).wrap(RED, "block"), "block");
+        let painted = Paint(true).wrap(RED, "block");
+        assert!(
+            painted.starts_with('\u{1b}') && painted.contains("31m"),
+            "{painted:?}"
+        );
+        assert!(painted.ends_with("block\u{1b}[0m"), "{painted:?}");
+    }
 }

@@ -36,8 +36,10 @@ pub(super) fn now() -> (i64, i32) {
 }
 
 /// Parses git's date forms used in scripts: `@<secs> [+hhmm]`, `<secs> +hhmm`, and
-/// ISO 8601 `YYYY-MM-DD[T ]HH:MM:SS[Z|±hh:mm]`.
+/// ISO 8601 `YYYY-MM-DD[T ]HH:MM[:SS][Z|±hh:mm|±hhmm]` (a time without a zone is UTC; a
+/// date alone is its midnight).
 pub fn parse_git_date(s: &str) -> Option<(i64, i32)> {
+    use chrono::{DateTime, NaiveDate, NaiveDateTime};
     let s = s.trim();
     let mut parts = s.split_whitespace();
     let first = parts.next()?;
@@ -45,30 +47,24 @@ pub fn parse_git_date(s: &str) -> Option<(i64, i32)> {
         let offset = parts.next().and_then(parse_offset).unwrap_or(0);
         return Some((secs, offset));
     }
-    let (date, rest) = s.split_at(10.min(s.len()));
-    let mut d = date.split('-').map(|p| p.parse::<i64>().ok());
-    let (y, m, day) = (d.next()??, d.next()??, d.next()??);
-    let rest = rest.trim_start_matches(['T', ' ']);
-    let (clock, zone) = match rest.find(['Z', '+', '-']) {
-        Some(i) => (&rest[..i], &rest[i..]),
-        None => (rest, ""),
-    };
-    let mut c = clock.split(':').map(|p| p.parse::<i64>().ok());
-    let (hh, mm, ss) = (
-        c.next().flatten().unwrap_or(0),
-        c.next().flatten().unwrap_or(0),
-        c.next().flatten().unwrap_or(0),
-    );
-    let offset = if zone.is_empty() || zone == "Z" {
-        0
-    } else {
-        parse_offset(&zone.replace(':', ""))?
-    };
-    let days = crate::date::days_from_civil(y, m, day);
-    Some((
-        days * 86_400 + hh * 3600 + mm * 60 + ss - i64::from(offset) * 60,
-        offset,
-    ))
+    let iso = s.replacen(' ', "T", 1);
+    let iso = iso.trim_end_matches('Z');
+    for zoned in [
+        "%Y-%m-%dT%H:%M:%S%#z",
+        "%Y-%m-%dT%H:%M%#z",
+        "%Y-%m-%dT%H:%M:%S %#z",
+    ] {
+        if let Ok(t) = DateTime::parse_from_str(iso, zoned) {
+            return Some((t.timestamp(), t.offset().local_minus_utc() / 60));
+        }
+    }
+    for naive in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(iso, naive) {
+            return Some((t.and_utc().timestamp(), 0));
+        }
+    }
+    let day = NaiveDate::parse_from_str(iso, "%Y-%m-%d").ok()?;
+    Some((day.and_hms_opt(0, 0, 0)?.and_utc().timestamp(), 0))
 }
 
 pub(super) fn parse_offset(z: &str) -> Option<i32> {
@@ -484,5 +480,15 @@ mod tests {
             parse_git_date("2025-11-26T13:00:00+01:00"),
             Some((1_764_158_400, 60))
         );
+        assert_eq!(
+            parse_git_date("2025-11-26 07:00:00 -0500"),
+            Some((1_764_158_400, -300))
+        );
+        assert_eq!(parse_git_date("2025-11-26 12:00"), Some((1_764_158_400, 0)));
+        assert_eq!(
+            parse_git_date("2025-11-26"),
+            Some((1_764_158_400 - 12 * 3600, 0))
+        );
+        assert_eq!(parse_git_date("2025-13-26T12:00:00Z"), None);
     }
 }

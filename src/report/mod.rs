@@ -17,7 +17,6 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
-use crate::date;
 use crate::trace::ledger::{Ledger, TuRecord};
 use crate::trace::lifecycle::Event;
 use crate::trace::trailers;
@@ -299,29 +298,7 @@ pub(crate) fn round(x: f64, places: i32) -> f64 {
     (x * k).round() / k
 }
 
-/// The Monday (UTC) of the week holding a time, as days since the epoch.
-pub(crate) fn monday(secs: i64) -> i64 {
-    let days = secs.div_euclid(86_400);
-    // 1970-01-01 was a Thursday: Monday is 0 after adding 3.
-    days - (days + 3).rem_euclid(7)
-}
-
-/// Parses `YYYY-MM-DD` into the Unix time of its midnight (UTC).
-pub fn parse_day(s: &str) -> Option<i64> {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let y: i64 = s[..4].parse().ok()?;
-    let m: i64 = s[5..7].parse().ok()?;
-    let d: i64 = s[8..].parse().ok()?;
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return None;
-    }
-    let days = date::days_from_civil(y, m, d);
-    // Reject days that do not exist (2026-02-30).
-    (date::ymd(days * 86_400, 0) == s).then_some(days * 86_400)
-}
+pub(crate) use crate::date::{monday, parse_day};
 
 pub(crate) fn commits_by_role(
     r: &TuRecord,
@@ -367,7 +344,7 @@ mod tests {
     fn weeks_start_on_monday() {
         // 2026-11-26 is a Thursday; its Monday is 2026-11-23.
         let t = parse_day("2026-11-26").expect("date") + 13 * 3600;
-        assert_eq!(date::ymd(monday(t) * 86_400, 0), "2026-11-23");
+        assert_eq!(crate::date::ymd(monday(t) * 86_400, 0), "2026-11-23");
         let m = parse_day("2026-11-23").expect("date");
         assert_eq!(monday(m) * 86_400, m);
         assert_eq!(monday(m - 1) * 86_400, m - 7 * 86_400);

