@@ -13,7 +13,7 @@ use showrunner::app::Session;
 fn ledger(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("tempdir");
     let tus = history::write(dir.path(), 200_000);
-    let cache = dir.path().join(".git/showrunner/cache/tu-list.json");
+    let cache = dir.path().join(".git/showrunner/cache/history.bin");
     let run = |args: &[&str], program: &str| {
         let out = Command::new(program)
             .args(args)

@@ -1,11 +1,17 @@
 //! Reading history: the one place above `git/` that walks commits. The studio's
 //! [`History`] (every commit on hot, cold and `tu/*`, with the trailers the studio
 //! reads) is walked once per session and cached by tips; the ledger, conflicts and the
-//! report's signals derive from it. A [`range`] is read whole for the checks of a move
-//! (merge, hooks) and for a snapshot's TUs.
+//! report's signals derive from it, and it is kept on disk between commands ([`Cache`]).
+//! A [`range`] is read whole for the checks of a move (merge, hooks) and for a snapshot's
+//! TUs.
 
 use std::collections::{HashMap, HashSet};
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
 
+use serde::{Deserialize, Serialize};
+
+use super::Summary;
 use crate::error::Error;
 use crate::git::{CommitInfo, Repo};
 use crate::ids::RefName;
@@ -63,7 +69,7 @@ fn studio_trailers(message: &str) -> bool {
 }
 
 /// A commit of the studio's history that carries a trailer the studio reads.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Record {
     /// Full hex id.
     pub id: String,
@@ -101,6 +107,7 @@ const SIGNALS: [&str; 6] = [
 /// children: the TU ledger folded from it, the commits with the other trailers the
 /// studio reads (feedback, decisions, roster and conflict events) as [`Record`]s, and
 /// the times that bound it.
+#[derive(Serialize, Deserialize)]
 pub struct History {
     /// The TU ledger replayed from every commit.
     pub ledger: Ledger,
@@ -191,6 +198,98 @@ impl History {
     }
 }
 
+/// The history kept between commands: one file, `.git/showrunner/cache/history.bin`,
+/// holding the [`History`] and the `tu list` derived from it, for one key (the build, the
+/// branch names and every tip, [`super::Session::tips_key`]). Any moved tip misses and
+/// the next reader walks again; a file that cannot be read or decoded is a miss too.
+///
+/// The file is a little-endian `u32` length, a postcard [`Head`] of that length (the
+/// key and the list, so `tu list` reads only the head), then the postcard history.
+/// Writes go to a temporary file renamed into place: readers never see half a cache.
+pub struct Cache {
+    path: PathBuf,
+}
+
+/// The front of the cache file.
+#[derive(Serialize, Deserialize)]
+struct Head {
+    key: String,
+    list: Option<Vec<Summary>>,
+}
+
+impl Cache {
+    /// The cache of the repository whose git directory is `git_dir`.
+    pub fn at(git_dir: &Path) -> Cache {
+        Cache {
+            path: git_dir.join("showrunner").join("cache").join("history.bin"),
+        }
+    }
+
+    fn head(bytes: &[u8]) -> Option<(Head, &[u8])> {
+        let len = u32::from_le_bytes(bytes.get(..4)?.try_into().ok()?) as usize;
+        let head: Head = postcard::from_bytes(bytes.get(4..4 + len)?).ok()?;
+        Some((head, bytes.get(4 + len..)?))
+    }
+
+    /// The history cached for `key`, if that is what the file holds.
+    pub fn history(&self, key: &str) -> Option<History> {
+        let bytes = std::fs::read(&self.path).ok()?;
+        let (head, body) = Cache::head(&bytes)?;
+        if head.key != key {
+            return None;
+        }
+        postcard::from_bytes(body).ok()
+    }
+
+    /// The TU list cached for `key`, reading only the file's head.
+    pub fn list(&self, key: &str) -> Option<Vec<Summary>> {
+        let mut file = std::fs::File::open(&self.path).ok()?;
+        let mut len = [0u8; 4];
+        file.read_exact(&mut len).ok()?;
+        let len = u64::from(u32::from_le_bytes(len));
+        if len + 4 > file.metadata().ok()?.len() {
+            return None;
+        }
+        let mut head = vec![0u8; usize::try_from(len).ok()?];
+        file.read_exact(&mut head).ok()?;
+        let head: Head = postcard::from_bytes(&head).ok()?;
+        if head.key != key {
+            return None;
+        }
+        head.list
+    }
+
+    /// Keeps `history` (and the list derived from it) for `key`. Best effort: a cache
+    /// that cannot be written is simply not there next time.
+    pub fn store(&self, key: &str, history: &History, list: Option<&[Summary]>) {
+        let head = Head {
+            key: key.to_string(),
+            list: list.map(<[Summary]>::to_vec),
+        };
+        let (Ok(head), Ok(body)) = (postcard::to_stdvec(&head), postcard::to_stdvec(history))
+        else {
+            return;
+        };
+        let Ok(len) = u32::try_from(head.len()) else {
+            return;
+        };
+        let mut bytes = Vec::with_capacity(4 + head.len() + body.len());
+        bytes.extend_from_slice(&len.to_le_bytes());
+        bytes.extend_from_slice(&head);
+        bytes.extend_from_slice(&body);
+        let Some(dir) = self.path.parent() else {
+            return;
+        };
+        if std::fs::create_dir_all(dir).is_err() {
+            return;
+        }
+        let tmp = dir.join(format!("history.{}.tmp", std::process::id()));
+        if std::fs::write(&tmp, bytes).is_err() || std::fs::rename(&tmp, &self.path).is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+    }
+}
+
 /// The commits of the `tu/*` branches and cold that hot does not reach.
 pub fn off_hot(repo: &Repo, hot: &str, cold: &str) -> Result<HashSet<String>, Error> {
     let hot_tip = repo.ref_target(&RefName::branch(hot))?;
@@ -260,4 +359,62 @@ pub fn arrivals(
         hidden.push(commit.to_string());
     }
     Ok(at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::trace::lifecycle::State;
+
+    fn history() -> History {
+        History {
+            ledger: Ledger::default(),
+            commits: vec![Record {
+                id: "c0ffee".into(),
+                seq: 1,
+                time: 7,
+                author: "Ada".into(),
+                summary: "Decide".into(),
+                trailers: vec![Trailer {
+                    key: "Decision".into(),
+                    value: "yes".into(),
+                }],
+            }],
+            span: Some((7, 7)),
+            not_on_cold: ["c0ffee".to_string()].into_iter().collect(),
+        }
+    }
+
+    #[test]
+    fn the_cache_answers_only_for_its_key_and_ignores_damage() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cache = Cache::at(dir.path());
+        assert!(cache.history("k").is_none(), "nothing cached yet");
+        cache.store("k", &history(), None);
+        let back = cache.history("k").expect("cached");
+        assert_eq!(back.commits[0].trailers[0].value, "yes");
+        assert!(!back.on_cold("c0ffee"));
+        assert!(cache.history("other tips").is_none());
+        assert!(cache.list("k").is_none(), "no list stored with the history");
+        let list = vec![Summary {
+            id: "TU-1".into(),
+            title: "T".into(),
+            loop_id: "scene_forge".into(),
+            state: State::Stabilizing,
+            commits: 2,
+            updated: Some("2026-12-05".into()),
+        }];
+        cache.store("k", &history(), Some(&list));
+        assert_eq!(cache.list("k"), Some(list));
+        assert!(
+            cache.history("k").is_some(),
+            "the history stays behind the list"
+        );
+        let path = dir.path().join("showrunner/cache/history.bin");
+        let bytes = std::fs::read(&path).expect("file");
+        std::fs::write(&path, &bytes[..bytes.len() - 3]).expect("truncate");
+        assert!(cache.history("k").is_none(), "a truncated body is a miss");
+        std::fs::write(&path, [255, 255, 255, 255, 1]).expect("garbage");
+        assert!(cache.list("k").is_none() && cache.history("k").is_none());
+    }
 }

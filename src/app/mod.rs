@@ -134,23 +134,37 @@ impl Session {
             .transpose()
     }
 
-    /// The studio's history (hot, cold and `tu/*`), walked once per session while the
+    /// The studio's history (hot, cold and `tu/*`): read once per session while the
     /// tips stay where they were (a write of this session moves a tip, and the next
-    /// call walks again).
+    /// call reads again), from the on-disk [`history::Cache`] when it holds these tips,
+    /// else walked and cached.
     pub fn history(&self) -> Result<Rc<History>, Error> {
         let key = self.tips_key()?;
+        self.history_at(&key, true)
+    }
+
+    /// [`Session::history`] for a key already computed; `store`: whether a walk writes
+    /// the on-disk cache (the TU list writes it itself, with the list).
+    fn history_at(&self, key: &str, store: bool) -> Result<Rc<History>, Error> {
         if let Some(r) = self.read.borrow().as_ref()
             && r.key == key
         {
             return Ok(Rc::clone(&r.history));
         }
-        let h = Rc::new(History::read(
-            &self.repo,
-            &self.config.hot,
-            &self.config.cold,
-        )?);
+        let cache = history::Cache::at(self.repo.git_dir());
+        let h = match cache.history(key) {
+            Some(h) => h,
+            None => {
+                let h = History::read(&self.repo, &self.config.hot, &self.config.cold)?;
+                if store {
+                    cache.store(key, &h, None);
+                }
+                h
+            }
+        };
+        let h = Rc::new(h);
         *self.read.borrow_mut() = Some(Read {
-            key,
+            key: key.to_string(),
             history: Rc::clone(&h),
         });
         Ok(h)

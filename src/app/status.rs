@@ -156,7 +156,7 @@ pub fn status(ws: &Session) -> Result<Status, Error> {
         .collect();
 
     let mut open: BTreeMap<State, Vec<Summary>> = BTreeMap::new();
-    for s in ws.list_with(Some(&ledger), None)? {
+    for s in ws.list(None)? {
         if OPEN_STATES.contains(&s.state) {
             open.entry(s.state).or_default().push(s);
         }

@@ -94,7 +94,7 @@ pub struct Checkpoint {
 }
 
 /// One line of `tu list`.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     /// TU id.
     pub id: String,
@@ -633,36 +633,21 @@ impl Session {
 
     /// Every TU, optionally only those in one state, sorted by id.
     ///
-    /// The list is a pure function of the branch tips (hot, cold, `tu/*`), so it is
-    /// cached under the git directory keyed by those tips; any moved tip recomputes it.
+    /// The list is a pure function of the branch tips (hot, cold, `tu/*`), so it is kept
+    /// in the history cache under those tips ([`super::history::Cache`]); any moved tip
+    /// recomputes it.
     pub fn list(&self, state: Option<State>) -> Result<Vec<Summary>, Error> {
-        self.list_with(None, state)
-    }
-
-    /// Like [`Session::list`], replaying from a ledger the caller already has (one
-    /// walk of history instead of two) when the list is not cached.
-    pub fn list_with(
-        &self,
-        ledger: Option<&Ledger>,
-        state: Option<State>,
-    ) -> Result<Vec<Summary>, Error> {
         let key = self.tips_key()?;
-        let all = match self.read_list_cache(&key) {
+        let cache = super::history::Cache::at(self.repo.git_dir());
+        let all = match cache.list(&key) {
             Some(cached) => cached,
             None => {
-                let owned;
-                let ledger = match ledger {
-                    Some(l) => l,
-                    None => {
-                        owned = self.ledger()?;
-                        &owned
-                    }
-                };
+                let history = self.history_at(&key, false)?;
                 let mut all = Vec::new();
-                for id in self.known(ledger)? {
-                    all.push(self.summary(&id, ledger)?);
+                for id in self.known(&history.ledger)? {
+                    all.push(self.summary(&id, &history.ledger)?);
                 }
-                self.write_list_cache(&key, &all);
+                cache.store(&key, &history, Some(&all));
                 all
             }
         };
@@ -672,12 +657,13 @@ impl Session {
             .collect())
     }
 
-    /// The cache key: the tool's version, the branch names and every tip the ledger
+    /// The cache key: the tool's version, the branch names and every tip the history
     /// depends on.
     pub(crate) fn tips_key(&self) -> Result<String, Error> {
-        // The replay rules live in this binary: a different build recomputes.
+        // The replay rules and the cache's format live in this binary: a different
+        // build recomputes.
         let mut key = format!(
-            "v2 showrunner={} hot={} cold={}",
+            "v3 showrunner={} hot={} cold={}",
             crate::app::verdicts::BUILD_ID,
             self.config.hot,
             self.config.cold
@@ -692,57 +678,6 @@ impl Session {
             key.push_str(&format!(" {name}={tip}"));
         }
         Ok(key)
-    }
-
-    fn list_cache_path(&self) -> PathBuf {
-        self.repo
-            .git_dir()
-            .join("showrunner")
-            .join("cache")
-            .join("tu-list.json")
-    }
-
-    fn read_list_cache(&self, key: &str) -> Option<Vec<Summary>> {
-        let text = std::fs::read_to_string(self.list_cache_path()).ok()?;
-        let v: serde_json::Value = serde_json::from_str(&text).ok()?;
-        if v.get("key")?.as_str()? != key {
-            return None;
-        }
-        v.get("tus")?
-            .as_array()?
-            .iter()
-            .map(|t| {
-                Some(Summary {
-                    id: t.get("id")?.as_str()?.to_string(),
-                    title: t.get("title")?.as_str()?.to_string(),
-                    loop_id: t.get("loop")?.as_str()?.to_string(),
-                    state: State::parse(t.get("state")?.as_str()?)?,
-                    commits: t.get("commits")?.as_u64()? as usize,
-                    updated: t.get("updated")?.as_str().map(str::to_string),
-                })
-            })
-            .collect()
-    }
-
-    /// Best effort: a cache that cannot be written is simply not there next time.
-    fn write_list_cache(&self, key: &str, all: &[Summary]) {
-        let path = self.list_cache_path();
-        let tus: Vec<serde_json::Value> = all
-            .iter()
-            .map(|s| {
-                serde_json::json!({"id": s.id, "title": s.title, "loop": s.loop_id, "state": s.state.name(),
-                                   "commits": s.commits, "updated": s.updated})
-            })
-            .collect();
-        let body = serde_json::json!({"key": key, "tus": tus}).to_string();
-        let Some(dir) = path.parent() else { return };
-        if std::fs::create_dir_all(dir).is_err() {
-            return;
-        }
-        let tmp = dir.join(format!("tu-list.{}.tmp", std::process::id()));
-        if std::fs::write(&tmp, body).is_ok() && std::fs::rename(&tmp, &path).is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
     }
 
     /// The whole story of one TU.

@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use serde::{Deserialize, Serialize};
+
 use super::lifecycle::{self, Event, Position, State};
 use super::trailers::{self, Trailer};
 
@@ -36,7 +38,7 @@ pub struct Seen<'a> {
 }
 
 /// One `TU-Event:` commit.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventRecord {
     /// The commit.
     pub commit: String,
@@ -62,7 +64,7 @@ impl EventRecord {
 }
 
 /// One commit that carries a TU's trailer.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TuCommit {
     /// The commit.
     pub id: String,
@@ -78,7 +80,7 @@ pub struct TuCommit {
 }
 
 /// Everything history says about one TU.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TuRecord {
     /// The TU id.
     pub id: String,
@@ -123,7 +125,7 @@ impl TuRecord {
 }
 
 /// The replayed history of every TU.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ledger {
     /// TUs by id.
     pub tus: BTreeMap<String, TuRecord>,

@@ -7,7 +7,7 @@
 use std::fmt;
 
 /// A `TU-Event:` value.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Event {
     /// The brief is written; the TU exists.
@@ -78,7 +78,9 @@ impl fmt::Display for Event {
 }
 
 /// Where a TU is in its life.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum State {
     /// Opened, not started.
@@ -152,7 +154,7 @@ pub fn allowed(state: State) -> Vec<Event> {
 }
 
 /// A TU's replayable position: its state and, while deferred, where it was before.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Position {
     /// The current state.
     pub state: State,

@@ -8,7 +8,7 @@
 //! least a quarter of its lines are trailers; trailing comment and blank lines are ignored.
 
 /// One trailer, key and value as git prints them with `--parse` (value unfolded).
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Trailer {
     /// The key, as written (case kept; compare with [`Trailer::is`]).
     pub key: String,

@@ -701,7 +701,7 @@ fn the_list_cache_follows_the_branch_tips_and_survives_corruption() {
     ));
     let first = ok(tu(&s, &["list", "--format", "json"])).json();
     assert_eq!(first[1]["state"], "hot-proposed");
-    let cache = s.join("book/.git/showrunner/cache/tu-list.json");
+    let cache = s.join("book/.git/showrunner/cache/history.bin");
     assert!(cache.exists(), "tu list leaves a cache");
     ok(tu(&s, &["start"]));
     let second = ok(tu(&s, &["list", "--format", "json"])).json();
@@ -709,7 +709,7 @@ fn the_list_cache_follows_the_branch_tips_and_survives_corruption() {
         second[1]["state"], "stabilizing",
         "a moved tip invalidates the cache"
     );
-    std::fs::write(&cache, "{not json").expect("corrupt");
+    std::fs::write(&cache, "{not postcard").expect("corrupt");
     let third = ok(tu(&s, &["list", "--format", "json"])).json();
     assert_eq!(third, second, "a corrupt cache is ignored and rebuilt");
     // A cache whose key matches but whose content was tampered with is only trusted by key:
