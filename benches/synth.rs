@@ -188,5 +188,5 @@ pub fn write_repo(dir: &Path, n: usize, seed: u64) -> String {
     let paths: Vec<String> = files.into_iter().map(|(p, _)| p).collect();
     repo.checkout_branch_with("refs/heads/hot", &paths)
         .expect("checkout");
-    commit
+    commit.into()
 }

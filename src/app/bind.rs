@@ -69,7 +69,7 @@ pub fn book_of(ws: &Session, tag: &str) -> Result<Book, Error> {
     let files = repo.tree_files(&snap.commit, &player_facing)?;
     let studio = Studio::from_files(files);
     let date = match repo.tag_time(tag)? {
-        Some((secs, offset)) => date::ymd(secs, offset),
+        Some(when) => date::ymd(when.time, when.offset),
         None => String::new(),
     };
     Ok(Book::build(
@@ -119,7 +119,7 @@ pub fn bind(ws: &Session, tag: &str, opts: &Options, out_dir: &Path) -> Result<B
     )?)?)
     .decision;
     let (time, date) = match repo.tag_time(tag)? {
-        Some((secs, offset)) => (secs, date::ymd(secs, offset)),
+        Some(when) => (when.time, date::ymd(when.time, when.offset)),
         None => (0, String::new()),
     };
     let cover: Option<(String, Vec<u8>)> = studio

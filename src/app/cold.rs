@@ -10,6 +10,7 @@ use crate::error::Error;
 use crate::gate::context::finding;
 use crate::gate::{self, Bar, Decision, Finding, Report};
 use crate::git::Repo;
+use crate::ids::CommitId;
 use crate::ids::Expect;
 use crate::studio::{RequireTu, Studio};
 use crate::trace::ledger::Ledger;
@@ -22,7 +23,7 @@ pub struct Verdict {
     /// The gatecheck of the new tree, with the traceability bar added.
     pub report: Report,
     /// Commits in the range, oldest first.
-    pub range: Vec<String>,
+    pub range: Vec<CommitId>,
     /// TUs with commits in the range.
     pub tus: BTreeSet<String>,
     /// Whether the studio allows merging on a conditional verdict.
@@ -46,9 +47,9 @@ fn forge_merge_tu(message: &str) -> Option<String> {
 pub fn check_update(repo: &Repo, old: Option<&str>, new: &str) -> Result<Verdict, Error> {
     refuse_divergence(repo, old, new)?;
     let (mut report, studio) = judge_tree(repo, old, new)?;
-    let hide: Vec<String> = old.map(|o| vec![o.to_string()]).unwrap_or_default();
-    let range = history::range(repo, &[new.to_string()], &hide)?;
-    let ledger = History::read_at(repo, vec![new.to_string()], old.map(str::to_string))?.ledger;
+    let hide: Vec<&str> = old.into_iter().collect();
+    let range = history::range(repo, &[new], &hide)?;
+    let ledger = History::read_at(repo, vec![CommitId::new(new)], old.map(CommitId::new))?.ledger;
     let (mut findings, tus) = commit_findings(repo, &range, &ledger, &studio)?;
     findings.extend(tu_findings(&tus, &ledger));
     let mut all = report.findings.clone();
@@ -252,7 +253,7 @@ pub enum Merged {
     /// Cold already points at the target.
     UpToDate {
         /// The commit.
-        at: String,
+        at: CommitId,
     },
     /// Refused by the gatecheck or traceability (block, or conditional not accepted).
     Refused {
@@ -264,9 +265,9 @@ pub enum Merged {
     /// Checked and (unless a dry run) moved.
     Moved {
         /// Cold before.
-        from: String,
+        from: CommitId,
         /// Cold after.
-        to: String,
+        to: CommitId,
         /// The verdict.
         verdict: Box<Verdict>,
         /// Whether this was a dry run (nothing moved).
@@ -333,7 +334,7 @@ pub fn merge(ws: &Session, opts: &MergeOptions) -> Result<Merged, Error> {
         }
         _ => {}
     }
-    let in_range: BTreeSet<&String> = verdict.range.iter().collect();
+    let in_range: BTreeSet<&CommitId> = verdict.range.iter().collect();
     let mut cold_merged = Vec::new();
     for tu in &verdict.tus {
         let Some(rec) = verdict.ledger.get(tu) else {
@@ -400,9 +401,9 @@ pub struct RolledBack {
     /// The snapshot restored.
     pub snapshot: String,
     /// The snapshot's commit.
-    pub restored: String,
+    pub restored: CommitId,
     /// The new commit on hot.
-    pub commit: String,
+    pub commit: CommitId,
 }
 
 /// Folders whose history a rollback keeps: process records, not canon.

@@ -10,6 +10,7 @@ use crate::app::Session;
 use crate::artifact::node::Node;
 use crate::date;
 use crate::error::Error;
+use crate::ids::CommitId;
 use crate::roles;
 use crate::trace::trailers;
 
@@ -233,7 +234,7 @@ pub struct Opened {
     /// The conflict.
     pub conflict: Conflict,
     /// The commit on hot.
-    pub commit: String,
+    pub commit: CommitId,
 }
 
 /// Opens a conflict: the table names who decides, or the customer is asked.

@@ -3,6 +3,7 @@
 
 use crate::app::Session;
 use crate::error::Error;
+use crate::ids::CommitId;
 use crate::trace::trailers;
 
 /// A recorded signal.
@@ -13,7 +14,7 @@ pub struct Recorded {
     /// The snapshot it is about, when there is one.
     pub milestone: Option<String>,
     /// The commit on hot.
-    pub commit: String,
+    pub commit: CommitId,
     /// The hot branch.
     pub branch: String,
 }

@@ -14,17 +14,17 @@ use serde::{Deserialize, Serialize};
 use super::Summary;
 use crate::error::Error;
 use crate::git::{CommitInfo, Repo};
-use crate::ids::RefName;
+use crate::ids::{CommitId, NO_COMMITS, RefName};
 use crate::trace::ledger::{Ledger, Seen, might_name_a_tu};
 use crate::trace::trailers::{self, Trailer};
 
 /// One commit as the studio reads it.
 #[derive(Clone, Debug)]
 pub struct Commit {
-    /// Full hex id.
-    pub id: String,
+    /// Its id.
+    pub id: CommitId,
     /// Parent ids, first parent first.
-    pub parents: Vec<String>,
+    pub parents: Vec<CommitId>,
     /// Committer time (seconds since the epoch).
     pub time: i64,
     /// Author name.
@@ -71,8 +71,8 @@ fn studio_trailers(message: &str) -> bool {
 /// A commit of the studio's history that carries a trailer the studio reads.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Record {
-    /// Full hex id.
-    pub id: String,
+    /// Its id.
+    pub id: CommitId,
     /// Position in the walk (parents before children), counting every commit.
     pub seq: usize,
     /// Committer time (seconds since the epoch).
@@ -116,17 +116,15 @@ pub struct History {
     pub commits: Vec<Record>,
     /// The first and last commit times of the whole history.
     pub span: Option<(i64, i64)>,
-    not_on_cold: HashSet<String>,
+    not_on_cold: HashSet<CommitId>,
 }
 
 impl History {
     /// Walks hot, the `tu/*` branches and cold (those that exist).
     pub fn read(repo: &Repo, hot: &str, cold: &str) -> Result<History, Error> {
         let hot_tip = repo.ref_target(&RefName::branch(hot))?;
-        let mut tips: Vec<String> = hot_tip.iter().cloned().collect();
-        for (_, tip) in repo.branches("tu/")? {
-            tips.push(tip);
-        }
+        let mut tips: Vec<CommitId> = hot_tip.into_iter().collect();
+        tips.extend(repo.branches("tu/")?.into_iter().map(|b| b.tip));
         let cold_tip = repo.ref_target(&RefName::branch(cold))?;
         History::read_at(repo, tips, cold_tip)
     }
@@ -135,10 +133,10 @@ impl History {
     /// cold" when `cold_tip` reaches it.
     pub fn read_at(
         repo: &Repo,
-        mut tips: Vec<String>,
-        cold_tip: Option<String>,
+        mut tips: Vec<CommitId>,
+        cold_tip: Option<CommitId>,
     ) -> Result<History, Error> {
-        let not_on_cold: HashSet<String> = repo
+        let not_on_cold: HashSet<CommitId> = repo
             .rev_list(&tips, cold_tip.as_slice())?
             .into_iter()
             .collect();
@@ -150,7 +148,7 @@ impl History {
         let mut ledger = Ledger::default();
         let mut seq = 0;
         if !tips.is_empty() {
-            repo.walk(&tips, &[], &studio_trailers, &mut |c| {
+            repo.walk(&tips, NO_COMMITS, &studio_trailers, &mut |c| {
                 seq += 1;
                 span = Some(span.map_or((c.time, c.time), |(a, b)| (a.min(c.time), b.max(c.time))));
                 if c.message.is_empty() {
@@ -169,7 +167,7 @@ impl History {
                     summary,
                     trailers: &trailers,
                     seq,
-                    on_cold: !not_on_cold.contains(&c.id),
+                    on_cold: !not_on_cold.contains(c.id.as_str()),
                 });
                 if trailers.iter().any(|t| SIGNALS.iter().any(|k| t.is(k))) {
                     commits.push(Record {
@@ -291,12 +289,12 @@ impl Cache {
 }
 
 /// The commits of the `tu/*` branches and cold that hot does not reach.
-pub fn off_hot(repo: &Repo, hot: &str, cold: &str) -> Result<HashSet<String>, Error> {
+pub fn off_hot(repo: &Repo, hot: &str, cold: &str) -> Result<HashSet<CommitId>, Error> {
     let hot_tip = repo.ref_target(&RefName::branch(hot))?;
-    let others: Vec<String> = repo
+    let others: Vec<CommitId> = repo
         .branches("tu/")?
         .into_iter()
-        .map(|(_, t)| t)
+        .map(|b| b.tip)
         .chain(repo.ref_target(&RefName::branch(cold))?)
         .collect();
     if others.is_empty() {
@@ -310,7 +308,11 @@ pub fn off_hot(repo: &Repo, hot: &str, cold: &str) -> Result<HashSet<String>, Er
 
 /// The commits reachable from `tips` and not from `hide`, parents before children,
 /// every message whole.
-pub fn range(repo: &Repo, tips: &[String], hide: &[String]) -> Result<Vec<Commit>, Error> {
+pub fn range(
+    repo: &Repo,
+    tips: &[impl AsRef<str>],
+    hide: &[impl AsRef<str>],
+) -> Result<Vec<Commit>, Error> {
     let mut out = Vec::new();
     repo.walk(tips, hide, &|_| true, &mut |c| {
         out.push(Commit::from_info(c));
@@ -321,7 +323,11 @@ pub fn range(repo: &Repo, tips: &[String], hide: &[String]) -> Result<Vec<Commit
 
 /// Ids of the commits reachable from `tips` and not from `hide`, newest first (like
 /// `git rev-list`: for counting and listing, without reading messages).
-pub fn ids(repo: &Repo, tips: &[String], hide: &[String]) -> Result<Vec<String>, Error> {
+pub fn ids(
+    repo: &Repo,
+    tips: &[impl AsRef<str>],
+    hide: &[impl AsRef<str>],
+) -> Result<Vec<CommitId>, Error> {
     Ok(repo.rev_list(tips, hide)?)
 }
 
@@ -332,31 +338,31 @@ pub fn arrivals(
     repo: &Repo,
     cold_ref: &str,
     snapshots: &[(&str, i64)],
-) -> Result<HashMap<String, (i64, &'static str)>, Error> {
-    let mut at: HashMap<String, (i64, &'static str)> = HashMap::new();
+) -> Result<HashMap<CommitId, (i64, &'static str)>, Error> {
+    let mut at: HashMap<CommitId, (i64, &'static str)> = HashMap::new();
     let log = repo.reflog(cold_ref)?;
-    let mut seen: Vec<String> = Vec::new();
-    for (i, (tip, time)) in log.iter().enumerate() {
-        if !repo.has_commit(tip) {
+    let mut seen: Vec<CommitId> = Vec::new();
+    for (i, entry) in log.iter().enumerate() {
+        if !repo.has_commit(&entry.commit) {
             continue;
         }
-        let fresh = repo.rev_list(std::slice::from_ref(tip), &seen)?;
+        let fresh = repo.rev_list(std::slice::from_ref(&entry.commit), &seen)?;
         if i > 0 {
             for c in fresh {
-                at.entry(c).or_insert((*time, "reflog"));
+                at.entry(c).or_insert((entry.time, "reflog"));
             }
         }
-        seen.push(tip.clone());
+        seen.push(entry.commit.clone());
     }
-    let mut hidden: Vec<String> = Vec::new();
+    let mut hidden: Vec<&str> = Vec::new();
     for (commit, time) in snapshots {
         if !repo.has_commit(commit) {
             continue;
         }
-        for c in repo.rev_list(&[commit.to_string()], &hidden)? {
+        for c in repo.rev_list(&[commit], &hidden)? {
             at.entry(c).or_insert((*time, "snapshot"));
         }
-        hidden.push(commit.to_string());
+        hidden.push(commit);
     }
     Ok(at)
 }
@@ -370,7 +376,7 @@ mod tests {
         History {
             ledger: Ledger::default(),
             commits: vec![Record {
-                id: "c0ffee".into(),
+                id: CommitId::new("c0ffee"),
                 seq: 1,
                 time: 7,
                 author: "Ada".into(),
@@ -381,7 +387,7 @@ mod tests {
                 }],
             }],
             span: Some((7, 7)),
-            not_on_cold: ["c0ffee".to_string()].into_iter().collect(),
+            not_on_cold: [CommitId::new("c0ffee")].into_iter().collect(),
         }
     }
 

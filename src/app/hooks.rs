@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::app::Session;
 use crate::error::Error;
 use crate::git::Repo;
+use crate::ids::CommitId;
 use crate::ids::RefName;
 use crate::studio::RequireTu;
 use crate::trace::trailers;
@@ -252,7 +253,7 @@ pub fn reference_transaction(ws: &Session, state: &str, input: &str) -> Result<(
         let current = if is_zero(old) {
             repo.ref_target(&cold_ref)?
         } else {
-            Some(old.to_string())
+            Some(CommitId::new(old))
         };
         guard_cold(repo, current.as_deref(), new, &format!("update of {name}"))?;
     }
@@ -276,7 +277,7 @@ pub fn pre_push(ws: &Session, input: &str) -> Result<(), Error> {
             repo.ref_target(&cold_ref)?
                 .filter(|c| !is_zero(local) && repo.is_ancestor(c, local).unwrap_or(false))
         } else if repo.has_commit(remote) {
-            Some(remote.to_string())
+            Some(CommitId::new(remote))
         } else {
             return Err(Error::State {
                 message: format!(

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use super::init;
 use super::{OpenRequest, Session};
 use crate::error::Error;
+use crate::ids::CommitId;
 use crate::import::{record, studio_toml, twee};
 use crate::trace::trailers;
 
@@ -20,7 +21,7 @@ pub struct Imported {
     /// The TU that records it.
     pub tu: String,
     /// The commit on hot with the sections.
-    pub commit: String,
+    pub commit: CommitId,
     /// The story as read, with everything kept but not mapped (its fields inlined).
     #[serde(flatten)]
     pub story: twee::Story,

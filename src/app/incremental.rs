@@ -22,6 +22,7 @@ use crate::artifact::{self, Kind, Place};
 use crate::error::Error;
 use crate::gate::{BARS, Finding, Options, Report, run_bars, schema, verdict};
 use crate::git::Repo;
+use crate::ids::TreeId;
 use crate::story::{self, Story};
 use crate::studio::{Studio, Tree, sha256_hex};
 
@@ -37,7 +38,7 @@ struct Memo {
     /// The build that judged it (bars change with the build).
     build: String,
     /// The tree judged.
-    tree: String,
+    tree: TreeId,
     /// Every finding of every bar before waivers, as JSON (findings leave absent fields
     /// out, which a compact encoding could not read back).
     findings: String,

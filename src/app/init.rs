@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::date;
 use crate::error::Error;
 use crate::git::Repo;
+use crate::ids::CommitId;
 use crate::ids::{Expect, RefName};
 
 /// A CI system `init --ci` can write a workflow for.
@@ -21,7 +22,7 @@ pub struct Initialized {
     /// The studio folder.
     pub dir: PathBuf,
     /// The first studio commit (where `hot` and `cold` point).
-    pub commit: String,
+    pub commit: CommitId,
     /// The files written, sorted.
     pub files: Vec<String>,
     /// Whether a new git repository was created.

@@ -8,6 +8,7 @@ use super::roster;
 use crate::app::{OpenRequest, Opened, Session};
 use crate::artifact::{self, Kind, Place};
 use crate::error::Error;
+use crate::ids::CommitId;
 use crate::studio::playbook::{Deliverable, Playbook, Step};
 use crate::trace::lifecycle::State;
 
@@ -17,7 +18,7 @@ pub struct Run {
     /// The TU.
     pub opened: Opened,
     /// Roles woken for it (they were dormant), and the roster commit.
-    pub woken: Option<(Vec<&'static str>, String)>,
+    pub woken: Option<(Vec<&'static str>, CommitId)>,
 }
 
 /// Looks a loop up, with a suggestion when it is misspelled.

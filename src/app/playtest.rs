@@ -6,6 +6,7 @@ use crate::artifact::Kind;
 use crate::artifact::yaml::quote;
 use crate::date;
 use crate::error::Error;
+use crate::ids::CommitId;
 use crate::play::playtest::Report;
 use crate::trace::{brief, trailers};
 
@@ -70,7 +71,7 @@ pub fn render(r: &Report, id: &str, tu: &str, day: &str) -> String {
 
 /// Records a playtest for a TU (default: the active one): the notes file on hot, in a
 /// commit carrying the TU's trailer. Returns the notes' id and the commit.
-pub fn record(ws: &Session, r: &Report, tu: Option<&str>) -> Result<(String, String), Error> {
+pub fn record(ws: &Session, r: &Report, tu: Option<&str>) -> Result<(String, CommitId), Error> {
     let repo = &ws.repo;
     let tu = match tu {
         Some(t) => t.to_string(),

@@ -6,6 +6,7 @@ use crate::artifact::yaml::quote;
 use crate::artifact::{self, Kind};
 use crate::date;
 use crate::error::Error;
+use crate::ids::CommitId;
 use crate::orchestra::dispatch::Pick;
 use crate::studio::playbook::Playbook;
 use crate::trace::{brief, trailers};
@@ -294,7 +295,7 @@ pub struct Committed {
     /// The batch.
     pub batch: Batch,
     /// The commit on hot.
-    pub commit: String,
+    pub commit: CommitId,
 }
 
 /// Asks a batch: validated against the question schema, committed on hot with a

@@ -83,7 +83,7 @@ pub fn compute(ws: &Session, since: Option<&str>) -> Result<Report, Error> {
 fn tagged(repo: &Repo) -> Result<Vec<Tagged>, Error> {
     let mut out = Vec::new();
     for snapshot in snapshot::list(repo)? {
-        let time = repo.tag_time(&snapshot.name)?.map_or(0, |(t, _)| t);
+        let time = repo.tag_time(&snapshot.name)?.map_or(0, |w| w.time);
         let views = crate::app::bind::views_of(repo, &snapshot.commit)?
             .into_iter()
             .map(|(_, format)| format)

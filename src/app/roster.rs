@@ -12,6 +12,7 @@ use crate::artifact::{self, Kind};
 use crate::date;
 use crate::error::Error;
 use crate::git::Repo;
+use crate::ids::CommitId;
 use crate::roles::{self, NEVER_DORMANT, ROLES};
 use crate::trace::brief::{self, Change};
 use crate::trace::lifecycle::State;
@@ -59,7 +60,7 @@ pub struct Changed {
     /// The new state.
     pub state: &'static str,
     /// The commit on hot.
-    pub commit: String,
+    pub commit: CommitId,
     /// Open TUs whose brief got the role's deferral tag: (TU, tag), as `{"tu", "tag"}`.
     #[serde(serialize_with = "deferred_json")]
     pub deferred: Vec<(String, String)>,
@@ -440,7 +441,7 @@ pub fn wake_for(
     tu: &str,
     needed: &[String],
     reason: &str,
-) -> Result<Option<(Vec<&'static str>, String)>, Error> {
+) -> Result<Option<(Vec<&'static str>, CommitId)>, Error> {
     let repo = &ws.repo;
     let (hot, tip) = ws.hot_tip()?;
     let mut entries = read(repo, &tip)?;

@@ -10,7 +10,8 @@ use crate::artifact;
 use crate::date;
 use crate::error::Error;
 use crate::gate::{self, Decision, Report};
-use crate::git::Repo;
+use crate::git::{Repo, Tag};
+use crate::ids::CommitId;
 use crate::studio::player_facing;
 use crate::studio::{Studio, Tree, sha256_hex};
 use crate::trace::snapshot::{Entry, MARK, Snapshot, parse};
@@ -29,9 +30,14 @@ fn manifest(repo: &Repo, commit: &str) -> Result<Vec<Entry>, Error> {
 }
 
 /// Snapshot tags whose commits cold reaches, newest last.
-fn on_cold(repo: &Repo, cold: &str) -> Result<Vec<(String, String)>, Error> {
+fn on_cold(repo: &Repo, cold: &str) -> Result<Vec<(String, CommitId)>, Error> {
     let mut out = Vec::new();
-    for (name, commit, message) in repo.tags()? {
+    for Tag {
+        name,
+        commit,
+        message,
+    } in repo.tags()?
+    {
         let marked = message
             .as_deref()
             .is_some_and(|m| trailers::first(&trailers::parse(m), MARK).is_some());
@@ -43,8 +49,8 @@ fn on_cold(repo: &Repo, cold: &str) -> Result<Vec<(String, String)>, Error> {
 }
 
 /// The latest snapshot on cold: the one no other snapshot on cold descends from.
-fn latest(repo: &Repo, tags: &[(String, String)]) -> Result<Option<(String, String)>, Error> {
-    let mut best: Option<(String, String)> = None;
+fn latest(repo: &Repo, tags: &[(String, CommitId)]) -> Result<Option<(String, CommitId)>, Error> {
+    let mut best: Option<(String, CommitId)> = None;
     for (name, commit) in tags {
         best = match best {
             None => Some((name.clone(), commit.clone())),
@@ -86,7 +92,7 @@ pub fn create(ws: &Session, name: Option<&str>, note: Option<&str>) -> Result<Ou
         return Ok(Outcome::Refused(Box::new(report)));
     }
     let who = repo.identity();
-    let existing: BTreeSet<String> = repo.tags()?.into_iter().map(|(n, _, _)| n).collect();
+    let existing: BTreeSet<String> = repo.tags()?.into_iter().map(|t| t.name).collect();
     let name = match name {
         Some(n) => n.to_string(),
         None => {
@@ -105,7 +111,7 @@ pub fn create(ws: &Session, name: Option<&str>, note: Option<&str>) -> Result<Ou
     };
     let earlier = on_cold(repo, &cold)?;
     let previous = latest(repo, &earlier)?;
-    let hide: Vec<String> = previous.iter().map(|(_, c)| c.clone()).collect();
+    let hide: Vec<CommitId> = previous.iter().map(|(_, c)| c.clone()).collect();
     let mut ids: BTreeSet<String> = BTreeSet::new();
     for c in super::history::range(repo, std::slice::from_ref(&cold), &hide)? {
         ids.extend(c.values("TU").map(str::to_string));
@@ -163,10 +169,10 @@ pub fn list(repo: &Repo) -> Result<Vec<Snapshot>, Error> {
     Ok(repo
         .tags()?
         .into_iter()
-        .filter_map(|(name, commit, message)| {
-            let m = message?;
+        .filter_map(|t| {
+            let m = t.message?;
             trailers::first(&trailers::parse(&m), MARK)?;
-            Some(parse(&name, &commit, &m))
+            Some(parse(&t.name, &t.commit, &m))
         })
         .collect())
 }
@@ -175,7 +181,7 @@ pub fn list(repo: &Repo) -> Result<Vec<Snapshot>, Error> {
 pub fn newest(repo: &Repo) -> Result<Option<Snapshot>, Error> {
     let mut best: Option<(i64, Snapshot)> = None;
     for s in list(repo)? {
-        let t = repo.tag_time(&s.name)?.map_or(0, |(t, _)| t);
+        let t = repo.tag_time(&s.name)?.map_or(0, |w| w.time);
         if best.as_ref().is_none_or(|(bt, _)| t >= *bt) {
             best = Some((t, s));
         }
@@ -203,10 +209,12 @@ impl Verification {
 
 /// A snapshot and the verification of its manifest against its tree.
 pub fn show(repo: &Repo, name: &str) -> Result<(Snapshot, Verification), Error> {
-    let (_, commit, message) = repo
+    let Tag {
+        commit, message, ..
+    } = repo
         .tags()?
         .into_iter()
-        .find(|(n, _, _)| n == name)
+        .find(|t| t.name == name)
         .ok_or_else(|| Error::Usage(format!("no tag named `{name}`")))?;
     let message = message
         .filter(|m| trailers::first(&trailers::parse(m), MARK).is_some())

@@ -9,6 +9,7 @@ use crate::artifact::{self, Kind};
 use crate::date;
 use crate::error::Error;
 use crate::git::Repo;
+use crate::ids::CommitId;
 use crate::ids::RefName;
 use crate::trace::ledger::Ledger;
 use crate::trace::lifecycle::State;
@@ -26,7 +27,7 @@ pub struct GateDecision {
     /// Its date (UTC).
     pub date: String,
     /// The commit that recorded it.
-    pub commit: String,
+    pub commit: CommitId,
 }
 
 /// What `status` shows.
@@ -137,7 +138,7 @@ pub fn status(ws: &Session) -> Result<Status, Error> {
     let cold = ws.config.cold.clone();
     let hot_tip = repo.ref_target(&RefName::branch(&hot))?;
     let cold_tip = repo.ref_target(&RefName::branch(&cold))?;
-    let ahead_of = |a: &Option<String>, b: &Option<String>| -> Result<Vec<String>, Error> {
+    let ahead_of = |a: &Option<CommitId>, b: &Option<CommitId>| -> Result<Vec<CommitId>, Error> {
         match a {
             None => Ok(Vec::new()),
             Some(a) => super::history::ids(repo, std::slice::from_ref(a), b.as_slice()),
@@ -147,7 +148,7 @@ pub fn status(ws: &Session) -> Result<Status, Error> {
     let behind = ahead_of(&cold_tip, &hot_tip)?.len();
 
     let ledger = ws.ledger()?;
-    let pending: BTreeSet<&str> = ahead.iter().map(String::as_str).collect();
+    let pending: BTreeSet<&str> = ahead.iter().map(CommitId::as_str).collect();
     let tus_ahead: Vec<String> = ledger
         .tus
         .values()

@@ -7,6 +7,7 @@ use crate::date;
 use crate::error::Error;
 use crate::gate::report_file::{self, Meta};
 use crate::gate::{Decision, Report};
+use crate::ids::CommitId;
 use crate::studio::{Studio, Tree};
 use crate::trace::lifecycle::{Event, State};
 use crate::trace::trailers;
@@ -21,9 +22,9 @@ pub struct Submitted {
     /// The report's path.
     pub report_path: String,
     /// The checked commit.
-    pub checked: String,
+    pub checked: CommitId,
     /// The commit that records the report.
-    pub commit: String,
+    pub commit: CommitId,
     /// The branch (short name).
     pub branch: String,
     /// The verdict.

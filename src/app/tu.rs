@@ -12,6 +12,7 @@ use crate::artifact::{self, Kind};
 use crate::date;
 use crate::error::Error;
 use crate::git::Identity;
+use crate::ids::CommitId;
 use crate::ids::{Expect, RefName};
 use crate::roles;
 use crate::studio::playbook::{self, Playbook};
@@ -50,7 +51,7 @@ pub struct Opened {
     /// The new TU id.
     pub id: String,
     /// The commit on hot that holds the brief.
-    pub commit: String,
+    pub commit: CommitId,
     /// The brief's path.
     pub path: String,
     /// The review branch, when made.
@@ -73,7 +74,7 @@ pub struct Recorded {
     #[serde(rename = "state")]
     pub to: State,
     /// The new commit.
-    pub commit: String,
+    pub commit: CommitId,
     /// The branch it went on (short name).
     pub branch: String,
 }
@@ -140,7 +141,7 @@ pub struct Lineage {
     /// Its state.
     pub state: State,
     /// The commit that changed the file.
-    pub commit: String,
+    pub commit: CommitId,
     /// Its date.
     pub date: String,
     /// Its first line.
@@ -158,13 +159,13 @@ fn unknown(id: &str, known: &BTreeSet<String>) -> Error {
 
 impl Session {
     /// The hot branch's ref and tip commit (an error naming the branch when it is missing).
-    pub fn hot_tip(&self) -> Result<(RefName, String), Error> {
+    pub fn hot_tip(&self) -> Result<(RefName, CommitId), Error> {
         let hot = self.hot_ref();
         let tip = self.tip(&hot)?;
         Ok((hot, tip))
     }
 
-    pub(crate) fn tip(&self, branch_ref: &str) -> Result<String, Error> {
+    pub(crate) fn tip(&self, branch_ref: &str) -> Result<CommitId, Error> {
         self.repo.ref_target(branch_ref)?.ok_or_else(|| {
             Error::Git(crate::git::GitError::RevNotFound {
                 rev: short(branch_ref),
@@ -194,8 +195,8 @@ impl Session {
     fn known(&self, ledger: &Ledger) -> Result<BTreeSet<String>, Error> {
         let mut ids: BTreeSet<String> = ledger.tus.keys().cloned().collect();
         ids.extend(self.briefs_on_hot()?);
-        for (name, _) in self.repo.branches("tu/")? {
-            ids.insert(short(&name).trim_start_matches("tu/").to_string());
+        for b in self.repo.branches("tu/")? {
+            ids.insert(short(&b.name).trim_start_matches("tu/").to_string());
         }
         Ok(ids)
     }
@@ -671,11 +672,14 @@ impl Session {
         for r in [self.hot_ref(), self.cold_ref()] {
             key.push_str(&format!(
                 " {r}={}",
-                self.repo.ref_target(&r)?.unwrap_or_default()
+                self.repo
+                    .ref_target(&r)?
+                    .map(String::from)
+                    .unwrap_or_default()
             ));
         }
-        for (name, tip) in self.repo.branches("tu/")? {
-            key.push_str(&format!(" {name}={tip}"));
+        for b in self.repo.branches("tu/")? {
+            key.push_str(&format!(" {}={}", b.name, b.tip));
         }
         Ok(key)
     }

@@ -14,6 +14,7 @@ pub mod xhtml;
 
 use crate::error::Error;
 use crate::gate::{self, Decision};
+use crate::ids::CommitId;
 use crate::trace::snapshot::Snapshot;
 use book::Book;
 
@@ -108,7 +109,7 @@ pub struct Bound {
     /// The snapshot.
     pub tag: String,
     /// Its commit.
-    pub commit: String,
+    pub commit: CommitId,
     /// The view files, then the view log.
     pub outputs: Vec<Output>,
 }

@@ -4,14 +4,24 @@
 use git2::{ErrorCode, Oid};
 
 use super::*;
+use crate::ids::CommitId;
+
+/// One entry of a ref's reflog: the commit it moved to, and when.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReflogEntry {
+    /// The commit the ref pointed at after the move.
+    pub commit: CommitId,
+    /// The committer time of the move.
+    pub time: i64,
+}
 
 /// One commit as the ledger sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CommitInfo {
-    /// Full hex id.
-    pub id: String,
+    /// Its id.
+    pub id: CommitId,
     /// Parent ids, first parent first.
-    pub parents: Vec<String>,
+    pub parents: Vec<CommitId>,
     /// Committer time (seconds since the epoch).
     pub time: i64,
     /// Author name.
@@ -29,7 +39,7 @@ pub(super) fn parse_commit(id: Oid, data: &[u8], keep: &dyn Fn(&str) -> bool) ->
         .map(|i| i + 2)
         .unwrap_or(data.len());
     let mut info = CommitInfo {
-        id: id.to_string(),
+        id: CommitId::new(id.to_string()),
         parents: Vec::new(),
         time: 0,
         author: String::new(),
@@ -38,7 +48,7 @@ pub(super) fn parse_commit(id: Oid, data: &[u8], keep: &dyn Fn(&str) -> bool) ->
     for line in data[..split].split(|b| *b == b'\n') {
         if let Some(p) = line.strip_prefix(b"parent ") {
             info.parents
-                .push(String::from_utf8_lossy(p).trim().to_string());
+                .push(CommitId::new(String::from_utf8_lossy(p).trim()));
         } else if let Some(a) = line.strip_prefix(b"author ") {
             let name = a.split(|b| *b == b'<').next().unwrap_or(b"");
             info.author = String::from_utf8_lossy(name).trim().to_string();
@@ -77,8 +87,8 @@ impl Repo {
     /// Messages `keep` rejects are dropped at once (the visitor sees them empty).
     pub fn walk(
         &self,
-        tips: &[String],
-        hide: &[String],
+        tips: &[impl AsRef<str>],
+        hide: &[impl AsRef<str>],
         keep: &dyn Fn(&str) -> bool,
         visit: &mut dyn FnMut(CommitInfo) -> bool,
     ) -> Result<()> {
@@ -89,10 +99,10 @@ impl Repo {
         } else {
             let mut w = self.inner.revwalk()?;
             for t in tips {
-                w.push(Oid::from_str(t)?)?;
+                w.push(Oid::from_str(t.as_ref())?)?;
             }
             for h in hide {
-                w.hide(Oid::from_str(h)?)?;
+                w.hide(Oid::from_str(h.as_ref())?)?;
             }
             Some(w.collect::<std::result::Result<_, _>>()?)
         };
@@ -118,7 +128,7 @@ impl Repo {
             Ok((parents, infos.len() - 1))
         };
         for tip in tips {
-            let oid = Oid::from_str(tip)?;
+            let oid = Oid::from_str(tip.as_ref())?;
             if outside(&oid) || !seen.insert(oid) {
                 continue;
             }
@@ -154,29 +164,39 @@ impl Repo {
     }
 
     /// Ids of commits reachable from `tips` but not from `hide` (like `git rev-list`).
-    pub fn rev_list(&self, tips: &[String], hide: &[String]) -> Result<Vec<String>> {
+    pub fn rev_list(
+        &self,
+        tips: &[impl AsRef<str>],
+        hide: &[impl AsRef<str>],
+    ) -> Result<Vec<CommitId>> {
         let mut walk = self.inner.revwalk()?;
         for t in tips {
-            walk.push(Oid::from_str(t)?)?;
+            walk.push(Oid::from_str(t.as_ref())?)?;
         }
         for h in hide {
-            walk.hide(Oid::from_str(h)?)?;
+            walk.hide(Oid::from_str(h.as_ref())?)?;
         }
-        walk.map(|o| o.map(|o| o.to_string()).map_err(GitError::from))
-            .collect()
+        walk.map(|o| {
+            o.map(|o| CommitId::new(o.to_string()))
+                .map_err(GitError::from)
+        })
+        .collect()
     }
 
-    /// The reflog of a ref, oldest entry first: (new commit, time). Empty when the ref
-    /// has no reflog (a bare repository without `core.logAllRefUpdates`).
-    pub fn reflog(&self, name: &str) -> Result<Vec<(String, i64)>> {
+    /// The reflog of a ref, oldest entry first. Empty when the ref has no reflog (a bare
+    /// repository without `core.logAllRefUpdates`).
+    pub fn reflog(&self, name: &str) -> Result<Vec<ReflogEntry>> {
         let log = match self.inner.reflog(name) {
             Ok(l) => l,
             Err(e) if e.code() == ErrorCode::NotFound => return Ok(Vec::new()),
             Err(e) => return Err(e.into()),
         };
-        let mut out: Vec<(String, i64)> = log
+        let mut out: Vec<ReflogEntry> = log
             .iter()
-            .map(|e| (e.id_new().to_string(), e.committer().when().seconds()))
+            .map(|e| ReflogEntry {
+                commit: CommitId::new(e.id_new().to_string()),
+                time: e.committer().when().seconds(),
+            })
             .collect();
         out.reverse();
         Ok(out)

@@ -16,8 +16,8 @@ pub mod read;
 pub mod worktree;
 pub mod write;
 
-pub use history::CommitInfo;
-pub use read::TreeChange;
+pub use history::{CommitInfo, ReflogEntry};
+pub use read::{Branch, Tag, TreeChange, When};
 pub use write::parse_git_date;
 
 /// What can go wrong talking to git.

@@ -6,6 +6,36 @@ use std::path::Path;
 use git2::{ErrorCode, Oid};
 
 use super::*;
+use crate::ids::{CommitId, TreeId};
+
+/// A branch and the commit it points at.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Branch {
+    /// Its full ref name (`refs/heads/…`).
+    pub name: String,
+    /// The commit it points at.
+    pub tip: CommitId,
+}
+
+/// A tag, the commit it points at and, when annotated, its message.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Tag {
+    /// Its name (without `refs/tags/`).
+    pub name: String,
+    /// The commit it points at.
+    pub commit: CommitId,
+    /// The annotation's message (`None`: a lightweight tag).
+    pub message: Option<String>,
+}
+
+/// A moment as git records it: seconds since the epoch and the UTC offset in minutes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct When {
+    /// Seconds since the epoch.
+    pub time: i64,
+    /// Offset from UTC, in minutes.
+    pub offset: i32,
+}
 
 /// One file that differs between two trees.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -22,28 +52,29 @@ pub struct TreeChange {
 
 impl Repo {
     /// Resolves a revision (branch, tag, hex id, `HEAD~2`…) to a commit id.
-    pub fn resolve_commit(&self, rev: &str) -> Result<String> {
+    pub fn resolve_commit(&self, rev: &str) -> Result<CommitId> {
         let not_found = || GitError::RevNotFound {
             rev: rev.to_string(),
         };
         let obj = self.inner.revparse_single(rev).map_err(|_| not_found())?;
         let commit = obj.peel_to_commit().map_err(|_| not_found())?;
-        Ok(commit.id().to_string())
+        Ok(CommitId::new(commit.id().to_string()))
     }
 
     /// The tree id of a commit.
-    pub fn tree_id(&self, commit: &str) -> Result<String> {
-        Ok(self
-            .inner
-            .find_commit(Oid::from_str(commit)?)?
-            .tree_id()
-            .to_string())
+    pub fn tree_id(&self, commit: &str) -> Result<TreeId> {
+        Ok(TreeId::new(
+            self.inner
+                .find_commit(Oid::from_str(commit)?)?
+                .tree_id()
+                .to_string(),
+        ))
     }
 
     /// The commit a full ref name points at, if the ref exists.
-    pub fn ref_target(&self, name: &str) -> Result<Option<String>> {
+    pub fn ref_target(&self, name: &str) -> Result<Option<CommitId>> {
         match self.inner.find_reference(name) {
-            Ok(r) => Ok(Some(r.peel_to_commit()?.id().to_string())),
+            Ok(r) => Ok(Some(CommitId::new(r.peel_to_commit()?.id().to_string()))),
             Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
             Err(e) => Err(e.into()),
         }
@@ -186,8 +217,8 @@ impl Repo {
         Ok(out)
     }
 
-    /// Every tag as `(name, commit it points at, annotation message if annotated)`, sorted.
-    pub fn tags(&self) -> Result<Vec<(String, String, Option<String>)>> {
+    /// Every tag that points at a commit, sorted by name.
+    pub fn tags(&self) -> Result<Vec<Tag>> {
         let mut out = Vec::new();
         for r in self.inner.references_glob("refs/tags/*")? {
             let r = r?;
@@ -200,32 +231,38 @@ impl Repo {
                 t.message_bytes()
                     .map(|m| String::from_utf8_lossy(m).into_owned())
             });
-            out.push((name, commit.id().to_string(), message));
+            out.push(Tag {
+                name,
+                commit: CommitId::new(commit.id().to_string()),
+                message,
+            });
         }
         out.sort();
         Ok(out)
     }
 
-    /// The tagger's time of an annotated tag (seconds, offset minutes).
-    pub fn tag_time(&self, tag: &str) -> Result<Option<(i64, i32)>> {
+    /// The tagger's time of an annotated tag.
+    pub fn tag_time(&self, tag: &str) -> Result<Option<When>> {
         let r = match self.inner.find_reference(&format!("refs/tags/{tag}")) {
             Ok(r) => r,
             Err(e) if e.code() == ErrorCode::NotFound => return Ok(None),
             Err(e) => return Err(e.into()),
         };
         Ok(r.peel_to_tag().ok().and_then(|t| {
-            t.tagger()
-                .map(|s| (s.when().seconds(), s.when().offset_minutes()))
+            t.tagger().map(|s| When {
+                time: s.when().seconds(),
+                offset: s.when().offset_minutes(),
+            })
         }))
     }
 
     /// The commit a tag points at (annotated or lightweight), if the tag exists.
-    pub fn tag_target(&self, tag: &str) -> Result<Option<String>> {
+    pub fn tag_target(&self, tag: &str) -> Result<Option<CommitId>> {
         self.ref_target(&format!("refs/tags/{tag}"))
     }
 
-    /// Branches under `refs/heads/<prefix>`, as `(full ref name, commit id)`, sorted.
-    pub fn branches(&self, prefix: &str) -> Result<Vec<(String, String)>> {
+    /// Branches under `refs/heads/<prefix>`, sorted by name.
+    pub fn branches(&self, prefix: &str) -> Result<Vec<Branch>> {
         let mut out = Vec::new();
         for r in self
             .inner
@@ -233,7 +270,10 @@ impl Repo {
         {
             let r = r?;
             if let (Ok(name), Ok(c)) = (r.name(), r.peel_to_commit()) {
-                out.push((name.to_string(), c.id().to_string()));
+                out.push(Branch {
+                    name: name.to_string(),
+                    tip: CommitId::new(c.id().to_string()),
+                });
             }
         }
         out.sort();
@@ -241,9 +281,9 @@ impl Repo {
     }
 
     /// The commit `HEAD` resolves to, or `None` on an unborn branch.
-    pub fn head_commit(&self) -> Result<Option<String>> {
+    pub fn head_commit(&self) -> Result<Option<CommitId>> {
         match self.inner.head() {
-            Ok(h) => Ok(Some(h.peel_to_commit()?.id().to_string())),
+            Ok(h) => Ok(Some(CommitId::new(h.peel_to_commit()?.id().to_string()))),
             Err(e) if matches!(e.code(), ErrorCode::UnbornBranch | ErrorCode::NotFound) => Ok(None),
             Err(e) => Err(e.into()),
         }

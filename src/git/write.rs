@@ -6,7 +6,7 @@ use std::path::Path;
 use git2::{ErrorCode, Oid, Signature, Time};
 
 use super::*;
-use crate::ids::Expect;
+use crate::ids::{CommitId, Expect};
 
 /// libgit2 reports a held ref lock as `Locked`, or (for the loose-ref lock file) as a
 /// plain error saying it failed to lock.
@@ -110,7 +110,7 @@ impl Repo {
         files: &[(String, Vec<u8>)],
         message: &str,
         who: &Identity,
-    ) -> Result<String> {
+    ) -> Result<CommitId> {
         let repo = &self.inner;
         let mut index = git2::Index::new()?;
         let parent_commit = match parent {
@@ -142,9 +142,10 @@ impl Repo {
         let tree = repo.find_tree(tree_id)?;
         let sig = signature(who)?;
         let parents: Vec<&git2::Commit<'_>> = parent_commit.iter().collect();
-        Ok(repo
-            .commit(None, &sig, &sig, message, &tree, &parents)?
-            .to_string())
+        Ok(CommitId::new(
+            repo.commit(None, &sig, &sig, message, &tree, &parents)?
+                .to_string(),
+        ))
     }
 
     /// Creates an annotated tag `name` on `commit` (the ref must not exist yet: a
@@ -188,7 +189,7 @@ impl Repo {
         keep: &[&str],
         message: &str,
         who: &Identity,
-    ) -> Result<String> {
+    ) -> Result<CommitId> {
         let repo = &self.inner;
         let tip = repo.find_commit(Oid::from_str(expected_tip)?)?;
         let source = repo.find_commit(Oid::from_str(from)?)?;
@@ -210,9 +211,10 @@ impl Repo {
         }
         let tree = repo.find_tree(index.write_tree_to(repo)?)?;
         let sig = signature(who)?;
-        let commit = repo
-            .commit(None, &sig, &sig, message, &tree, &[&tip])?
-            .to_string();
+        let commit = CommitId::new(
+            repo.commit(None, &sig, &sig, message, &tree, &[&tip])?
+                .to_string(),
+        );
         self.cas_ref(
             branch_ref,
             &commit,
@@ -246,7 +248,7 @@ impl Repo {
                 }),
                 Err(e) if e.code() == ErrorCode::Exists => Err(GitError::RefExists {
                     name: name.to_string(),
-                    at: self.ref_target(name)?.unwrap_or_default(),
+                    at: self.ref_target(name)?.map(String::from).unwrap_or_default(),
                 }),
                 Err(e) => Err(e.into()),
             },
@@ -267,7 +269,9 @@ impl Repo {
                         Err(GitError::RefMoved {
                             name: name.to_string(),
                             expected: old.to_string(),
-                            actual: self.ref_target(name)?.unwrap_or_else(|| "(deleted)".into()),
+                            actual: self
+                                .ref_target(name)?
+                                .map_or_else(|| "(deleted)".into(), String::from),
                         })
                     }
                     Err(e) => Err(e.into()),
@@ -328,7 +332,7 @@ impl Repo {
         files: &[(String, Vec<u8>)],
         message: &str,
         who: &Identity,
-    ) -> Result<String> {
+    ) -> Result<CommitId> {
         let checked_out = self.checked_out(branch_ref);
         if checked_out {
             self.ensure_clean(expected_tip, files.iter().map(|(p, _)| p.as_str()))?;
@@ -425,7 +429,7 @@ impl Repo {
         message: &str,
         who: &Identity,
         all: bool,
-    ) -> Result<String> {
+    ) -> Result<CommitId> {
         let repo = &self.inner;
         let parent = repo.find_commit(Oid::from_str(expected_tip)?)?;
         let sig = signature(who)?;
@@ -442,9 +446,10 @@ impl Repo {
         } else {
             (parent.tree()?, None)
         };
-        let commit = repo
-            .commit(None, &sig, &sig, message, &tree, &[&parent])?
-            .to_string();
+        let commit = CommitId::new(
+            repo.commit(None, &sig, &sig, message, &tree, &[&parent])?
+                .to_string(),
+        );
         self.cas_ref(
             branch_ref,
             &commit,

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use super::inputs::{HookCard, Inputs, Signals, Since, Tagged};
 use super::*;
 use crate::date;
+use crate::ids::CommitId;
 use crate::trace::ledger::{EventRecord, Ledger, TuRecord};
 use crate::trace::lifecycle::{Event, State};
 use crate::trace::trailers;
@@ -60,7 +61,7 @@ struct Finish {
     at: Option<i64>,
 }
 
-fn finish(r: &TuRecord, arrivals: &HashMap<String, (i64, &'static str)>) -> Finish {
+fn finish(r: &TuRecord, arrivals: &HashMap<CommitId, (i64, &'static str)>) -> Finish {
     let mut unmeasured = false;
     let merged = if r.all_on_cold() {
         let times: Option<Vec<(i64, &'static str)>> = r
@@ -622,7 +623,8 @@ mod tests {
         ]);
         let mut i = inputs(&l);
         for (c, h) in [("c1", 30), ("c2", 30), ("c3", 36)] {
-            i.arrivals.insert(c.to_string(), (t0 + h * HOUR, "reflog"));
+            i.arrivals
+                .insert(CommitId::new(c), (t0 + h * HOUR, "reflog"));
         }
         let r = compute(&i, None);
         assert_eq!((r.tus.opened, r.tus.finished), (2, 1));

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::{Report, hours};
 use crate::error::Error;
+use crate::ids::CommitId;
 
 /// The dashboard's template, under `templates/`; a studio may have its own on hot.
 pub const TEMPLATE: &str = "report/dashboard.html";
@@ -675,7 +676,7 @@ fn satisfaction<'a>(r: &'a Report, data: &'a ChartData<'a>) -> Option<Satisfacti
 /// Renders the dashboard with the embedded template, or with `own` (a studio's own
 /// `templates/report/dashboard.html`) when given.
 pub fn render(r: &Report, studio: &str, own: Option<&str>) -> Result<String, Error> {
-    let short = |c: &Option<String>| c.as_deref().map_or("—", crate::ids::short).to_string();
+    let short = |c: &Option<CommitId>| c.as_ref().map_or("—", CommitId::short).to_string();
     let data = ChartData::of(r);
     let page = Dashboard {
         studio,

@@ -6,6 +6,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use super::parse_day;
+use crate::ids::CommitId;
 use crate::trace::ledger::Ledger;
 use crate::trace::snapshot::Snapshot;
 use crate::trace::trailers::{self, Trailer};
@@ -13,9 +14,9 @@ use crate::trace::trailers::{self, Trailer};
 /// Everything [`super::compute`] needs, read once.
 pub struct Inputs<'a> {
     /// The hot tip, when hot exists.
-    pub hot: Option<String>,
+    pub hot: Option<CommitId>,
     /// The cold tip, when cold exists.
-    pub cold: Option<String>,
+    pub cold: Option<CommitId>,
     /// The replayed TUs.
     pub ledger: &'a Ledger,
     /// What history's trailers say besides the ledger.
@@ -24,7 +25,7 @@ pub struct Inputs<'a> {
     pub snapshots: Vec<Tagged>,
     /// When each commit first reached cold, and where that moment comes from
     /// (`reflog` or `snapshot`).
-    pub arrivals: HashMap<String, (i64, &'static str)>,
+    pub arrivals: HashMap<CommitId, (i64, &'static str)>,
     /// The bars of committed gate reports.
     pub gate_bars: GateBars,
     /// Hook cards on hot, in path order.
@@ -37,7 +38,7 @@ pub struct Inputs<'a> {
 
 /// The bars of committed gate reports: (commit, report id) → (bar, status) in the
 /// report's order.
-pub type GateBars = HashMap<(String, String), Vec<(String, String)>>;
+pub type GateBars = HashMap<(CommitId, String), Vec<(String, String)>>;
 
 /// A snapshot tag with its time and the views bound from it.
 pub struct Tagged {

@@ -17,6 +17,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
+use crate::ids::CommitId;
 use crate::trace::ledger::{Ledger, TuRecord};
 use crate::trace::lifecycle::Event;
 use crate::trace::trailers;
@@ -27,9 +28,9 @@ pub struct Report {
     /// The first day counted (`YYYY-MM-DD`), when the report is limited.
     pub since: Option<String>,
     /// The hot and cold tips the report was computed from.
-    pub hot: Option<String>,
+    pub hot: Option<CommitId>,
     /// See `hot`.
-    pub cold: Option<String>,
+    pub cold: Option<CommitId>,
     /// TU throughput and cycle time.
     pub tus: Tus,
     /// Gate decisions recorded by `gate submit`.

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use crate::artifact::{self, Artifact, Kind, Place, Rejected};
 use crate::error::Error;
 use crate::git::Repo;
+use crate::ids::CommitId;
 pub use config::{Config, RequireTu};
 
 /// Where a studio's files come from.
@@ -34,7 +35,7 @@ fn wanted(path: &str) -> bool {
 pub struct Tree<'r> {
     repo: &'r Repo,
     rev: String,
-    commit: String,
+    commit: CommitId,
 }
 
 impl<'r> Tree<'r> {

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::lifecycle::{self, Event, Position, State};
 use super::trailers::{self, Trailer};
+use crate::ids::CommitId;
 
 /// A cheap pre-filter: whether any line starts like a `TU:` trailer (any case).
 pub fn might_name_a_tu(message: &str) -> bool {
@@ -41,7 +42,7 @@ pub struct Seen<'a> {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventRecord {
     /// The commit.
-    pub commit: String,
+    pub commit: CommitId,
     /// Committer time.
     pub time: i64,
     /// The event.
@@ -67,7 +68,7 @@ impl EventRecord {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TuCommit {
     /// The commit.
-    pub id: String,
+    pub id: CommitId,
     /// Committer time.
     pub time: i64,
     /// First line of the message.
@@ -91,7 +92,7 @@ pub struct TuRecord {
     /// The replayed position (`None`: a brief without an `open` event).
     pub position: Option<Position>,
     /// Commits that carry the TU's trailer after it reached a terminal state.
-    pub late: Vec<String>,
+    pub late: Vec<CommitId>,
 }
 
 impl TuRecord {
@@ -159,10 +160,10 @@ impl Ledger {
                 late: Vec::new(),
             });
             if rec.position.is_some_and(|p| p.state.is_terminal()) {
-                rec.late.push(commit.to_string());
+                rec.late.push(CommitId::new(commit));
             }
             rec.commits.push(TuCommit {
-                id: commit.to_string(),
+                id: CommitId::new(commit),
                 time,
                 summary: summary.to_string(),
                 on_cold,
@@ -177,7 +178,7 @@ impl Ledger {
                     Err(illegal) => Some(illegal.to_string()),
                 };
                 rec.events.push(EventRecord {
-                    commit: commit.to_string(),
+                    commit: CommitId::new(commit),
                     time,
                     event,
                     summary: summary.to_string(),

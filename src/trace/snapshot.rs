@@ -2,6 +2,7 @@
 //! player-facing files (path, SHA-256, size), the TUs merged since the previous
 //! snapshot — and how it reads back. Making and verifying tags is `app::snapshot`'s.
 
+use crate::ids::CommitId;
 use crate::trace::trailers;
 
 /// The trailer that marks a tag as a showrunner snapshot.
@@ -24,7 +25,7 @@ pub struct Snapshot {
     /// The tag name.
     pub name: String,
     /// The cold commit it tags.
-    pub commit: String,
+    pub commit: CommitId,
     /// The player-facing files.
     pub files: Vec<Entry>,
     /// TUs merged since the previous snapshot: (id, title).
@@ -72,7 +73,7 @@ pub fn parse(name: &str, commit: &str, message: &str) -> Snapshot {
     }
     Snapshot {
         name: name.to_string(),
-        commit: commit.to_string(),
+        commit: CommitId::new(commit),
         files,
         tus,
         previous: trailers::first(&found, "Previous").map(str::to_string),
