@@ -3,6 +3,9 @@
 //! The library does the work and returns values; it never prints and never exits.
 //! `src/main.rs` and [`cli`] turn its results into output and exit codes.
 
+/// The tool and version that writes reports and books (`showrunner 0.1.0`).
+pub const TOOL: &str = concat!("showrunner ", env!("CARGO_PKG_VERSION"));
+
 pub mod app;
 pub mod artifact;
 pub mod bind;

@@ -70,6 +70,7 @@ pub fn submit(ws: &Session, tu: Option<&str>) -> Result<Submitted, Error> {
             tree: &repo.tree_id(&tip)?,
             date: &today,
             tu: Some(&id),
+            tool: crate::TOOL,
         },
     );
     let problems =

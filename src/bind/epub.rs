@@ -73,7 +73,7 @@ pub fn render(
     if !book.license.is_empty() {
         b.set_license(book.license.clone());
     }
-    b.set_generator(crate::gate::report_file::tool());
+    b.set_generator(crate::TOOL);
     let when = chrono::DateTime::from_timestamp(time, 0).unwrap_or_default();
     b.set_modified_date(when);
     b.set_publication_date(when);

@@ -97,7 +97,7 @@ pub fn render(book: &Book, templates: &Templates) -> Result<String, Error> {
     );
     cx.insert("sections", &sections);
     cx.insert("codex", &codex);
-    cx.insert("tool", &crate::gate::report_file::tool());
+    cx.insert("tool", crate::TOOL);
     templates.render("book.html", &cx)
 }
 

@@ -13,7 +13,7 @@ pub mod twee;
 pub mod xhtml;
 
 use crate::error::Error;
-use crate::gate::{self, Decision};
+use crate::gate::Decision;
 use crate::ids::CommitId;
 use crate::trace::snapshot::Snapshot;
 use book::Book;
@@ -200,7 +200,7 @@ pub fn view_log(
     ));
     log.push_str(&format!(
         "tool: {}\n",
-        crate::artifact::yaml::quote(&gate::report_file::tool())
+        crate::artifact::yaml::quote(crate::TOOL)
     ));
     log.push_str("outputs:\n");
     for o in outputs {

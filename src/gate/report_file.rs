@@ -15,11 +15,8 @@ pub struct Meta<'a> {
     pub date: &'a str,
     /// The TU submitted.
     pub tu: Option<&'a str>,
-}
-
-/// The tool that writes reports.
-pub fn tool() -> String {
-    format!("showrunner {}", env!("CARGO_PKG_VERSION"))
+    /// The tool and version writing it ([`crate::TOOL`]).
+    pub tool: &'a str,
 }
 
 /// Renders a report as YAML, byte-identical for the same inputs.
@@ -33,7 +30,7 @@ pub fn render(report: &Report, meta: &Meta<'_>) -> String {
         out.push_str(&format!("tu: {tu}\n"));
     }
     out.push_str("gatekeeper: gatekeeper\n");
-    out.push_str(&format!("tool: {}\n", quote(&tool())));
+    out.push_str(&format!("tool: {}\n", quote(meta.tool)));
     let decision = serde_json::to_value(report.decision)
         .ok()
         .and_then(|v| v.as_str().map(str::to_string))
