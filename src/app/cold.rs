@@ -47,9 +47,11 @@ fn forge_merge_tu(message: &str) -> Option<String> {
 pub fn check_update(repo: &Repo, old: Option<&str>, new: &str) -> Result<Verdict, Error> {
     refuse_divergence(repo, old, new)?;
     let (mut report, studio) = judge_tree(repo, old, new)?;
-    let hide: Vec<&str> = old.into_iter().collect();
-    let range = history::range(repo, &[new], &hide)?;
-    let ledger = History::read_at(repo, vec![CommitId::new(new)], old.map(CommitId::new))?.ledger;
+    // One walk: the ledger of everything `new` and `old` reach, and the range `old`
+    // does not.
+    let (history, range) =
+        History::read_with_range(repo, vec![CommitId::new(new)], old.map(CommitId::new))?;
+    let ledger = history.ledger;
     let (mut findings, tus) = commit_findings(repo, &range, &ledger, &studio)?;
     findings.extend(tu_findings(&tus, &ledger));
     let mut all = report.findings.clone();

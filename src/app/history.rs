@@ -133,8 +133,30 @@ impl History {
     /// cold" when `cold_tip` reaches it.
     pub fn read_at(
         repo: &Repo,
+        tips: Vec<CommitId>,
+        cold_tip: Option<CommitId>,
+    ) -> Result<History, Error> {
+        History::walk(repo, tips, cold_tip, None)
+    }
+
+    /// [`History::read_at`] that also returns, whole, the commits `cold_tip` does not
+    /// reach (the range a move of cold would add, parents before children, as
+    /// [`range`] gives it): one walk for both, as the checks of a move need.
+    pub fn read_with_range(
+        repo: &Repo,
+        tips: Vec<CommitId>,
+        cold_tip: Option<CommitId>,
+    ) -> Result<(History, Vec<Commit>), Error> {
+        let mut range = Vec::new();
+        let history = History::walk(repo, tips, cold_tip, Some(&mut range))?;
+        Ok((history, range))
+    }
+
+    fn walk(
+        repo: &Repo,
         mut tips: Vec<CommitId>,
         cold_tip: Option<CommitId>,
+        mut range: Option<&mut Vec<Commit>>,
     ) -> Result<History, Error> {
         let not_on_cold: HashSet<CommitId> = repo
             .rev_list(&tips, cold_tip.as_slice())?
@@ -147,10 +169,22 @@ impl History {
         let mut span: Option<(i64, i64)> = None;
         let mut ledger = Ledger::default();
         let mut seq = 0;
+        // With a range to return, every message is read (the range's are kept whole).
+        let keep: &dyn Fn(&str) -> bool = if range.is_some() {
+            &|_| true
+        } else {
+            &studio_trailers
+        };
         if !tips.is_empty() {
-            repo.walk(&tips, NO_COMMITS, &studio_trailers, &mut |c| {
+            repo.walk(&tips, NO_COMMITS, keep, &mut |c| {
                 seq += 1;
                 span = Some(span.map_or((c.time, c.time), |(a, b)| (a.min(c.time), b.max(c.time))));
+                let on_cold = !not_on_cold.contains(c.id.as_str());
+                if let Some(range) = range.as_deref_mut()
+                    && !on_cold
+                {
+                    range.push(Commit::from_info(c.clone()));
+                }
                 if c.message.is_empty() {
                     return true;
                 }
@@ -167,7 +201,7 @@ impl History {
                     summary,
                     trailers: &trailers,
                     seq,
-                    on_cold: !not_on_cold.contains(c.id.as_str()),
+                    on_cold,
                 });
                 if trailers.iter().any(|t| SIGNALS.iter().any(|k| t.is(k))) {
                     commits.push(Record {
