@@ -12,7 +12,6 @@ use crate::bind::templates::Templates;
 use crate::bind::{self, Bound, Options, Output};
 use crate::date;
 use crate::error::Error;
-use crate::gate;
 use crate::git::Repo;
 use crate::studio::{Studio, player_facing, sha256_hex};
 use crate::trace::snapshot::Snapshot;
@@ -113,11 +112,8 @@ pub fn bind(ws: &Session, tag: &str, opts: &Options, out_dir: &Path) -> Result<B
         .collect();
     let studio = Studio::from_files(files);
     // The gate decision is about the whole snapshot tree, not just what readers see.
-    let decision = gate::check(&Studio::load(&crate::studio::Tree::new(
-        repo,
-        &snap.commit,
-    )?)?)
-    .decision;
+    // Read back when the snapshot (or a merge) judged this tree today.
+    let decision = super::verdicts::full_check(repo, &snap.commit)?.decision;
     let (time, date) = match repo.tag_time(tag)? {
         Some(when) => (when.time, date::ymd(when.time, when.offset)),
         None => (0, String::new()),

@@ -9,7 +9,7 @@ use crate::app::Session;
 use crate::artifact;
 use crate::date;
 use crate::error::Error;
-use crate::gate::{self, Decision, Report};
+use crate::gate::{Decision, Report};
 use crate::git::{Repo, Tag};
 use crate::ids::CommitId;
 use crate::studio::player_facing;
@@ -87,7 +87,8 @@ pub fn create(ws: &Session, name: Option<&str>, note: Option<&str>) -> Result<Ou
         })
     })?;
     let studio = Studio::load(&Tree::new(repo, &cold)?)?;
-    let report = gate::check(&studio);
+    // Remembered by tree, so binding the snapshot reads this verdict back.
+    let report = super::verdicts::full_check_of(repo, &cold, &studio)?;
     if report.decision == Decision::Block {
         return Ok(Outcome::Refused(Box::new(report)));
     }

@@ -7,9 +7,10 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use crate::gate::{Bar, Report};
+use crate::error::Error;
+use crate::gate::{self, Bar, Report};
 use crate::git::Repo;
-use crate::studio::sha256_hex;
+use crate::studio::{Studio, Tree, sha256_hex};
 
 include!(concat!(env!("OUT_DIR"), "/build_id.rs"));
 
@@ -59,6 +60,33 @@ pub fn store(repo: &Repo, key: &str, report: &Report) {
         return;
     }
     prune(&d, "json", KEEP);
+}
+
+/// The full gatecheck of a commit's tree (every bar): read back when this tree was
+/// judged today by this build, else computed from the tree and remembered.
+pub fn full_check(repo: &Repo, commit: &str) -> Result<Report, Error> {
+    remembered(repo, commit, || {
+        Ok(gate::check(&Studio::load(&Tree::new(repo, commit)?)?))
+    })
+}
+
+/// [`full_check`] of a commit whose studio the caller has loaded already.
+pub fn full_check_of(repo: &Repo, commit: &str, studio: &Studio) -> Result<Report, Error> {
+    remembered(repo, commit, || Ok(gate::check(studio)))
+}
+
+fn remembered(
+    repo: &Repo,
+    commit: &str,
+    judge: impl FnOnce() -> Result<Report, Error>,
+) -> Result<Report, Error> {
+    let key = key(&repo.tree_id(commit)?, &gate::today(), &gate::BARS);
+    if let Some(report) = load(repo, &key) {
+        return Ok(report);
+    }
+    let report = judge()?;
+    store(repo, &key, &report);
+    Ok(report)
 }
 
 /// Keeps the `keep` newest files with extension `ext` in `d` (best effort).
