@@ -157,9 +157,8 @@ pub fn list(ws: &Session) -> Result<Vec<Conflict>, Error> {
         return Ok(Vec::new());
     }
     let history = ws.history()?;
-    let off_hot = super::history::off_hot(&ws.repo, &ws.config.hot, &ws.config.cold)?;
     let mut by_id: BTreeMap<String, Conflict> = BTreeMap::new();
-    for c in history.commits.iter().filter(|c| !off_hot.contains(&c.id)) {
+    for c in history.commits.iter().filter(|c| history.on_hot(c)) {
         let t = &c.trailers;
         let (Some(id), Some(event)) = (
             trailers::first(t, "Conflict"),

@@ -117,16 +117,25 @@ pub struct History {
     /// The first and last commit times of the whole history.
     pub span: Option<(i64, i64)>,
     not_on_cold: HashSet<CommitId>,
+    /// The walk position of the first tip (hot, in [`History::read`]): the walk is
+    /// depth-first, parents first, so the commits at or before it are exactly those
+    /// the first tip reaches.
+    first_tip_seq: Option<usize>,
 }
 
 impl History {
     /// Walks hot, the `tu/*` branches and cold (those that exist).
     pub fn read(repo: &Repo, hot: &str, cold: &str) -> Result<History, Error> {
         let hot_tip = repo.ref_target(&RefName::branch(hot))?;
+        let hot_tip_missing = hot_tip.is_none();
         let mut tips: Vec<CommitId> = hot_tip.into_iter().collect();
         tips.extend(repo.branches("tu/")?.into_iter().map(|b| b.tip));
         let cold_tip = repo.ref_target(&RefName::branch(cold))?;
-        History::read_at(repo, tips, cold_tip)
+        let mut history = History::read_at(repo, tips, cold_tip)?;
+        if hot_tip_missing {
+            history.first_tip_seq = None;
+        }
+        Ok(history)
     }
 
     /// Walks everything reachable from `tips` and from `cold_tip`; a commit is "on
@@ -169,6 +178,8 @@ impl History {
         let mut span: Option<(i64, i64)> = None;
         let mut ledger = Ledger::default();
         let mut seq = 0;
+        let first_tip = tips.first().cloned();
+        let mut first_tip_seq = None;
         // With a range to return, every message is read (the range's are kept whole).
         let keep: &dyn Fn(&str) -> bool = if range.is_some() {
             &|_| true
@@ -178,6 +189,9 @@ impl History {
         if !tips.is_empty() {
             repo.walk(&tips, NO_COMMITS, keep, &mut |c| {
                 seq += 1;
+                if first_tip.as_ref() == Some(&c.id) {
+                    first_tip_seq = Some(seq);
+                }
                 span = Some(span.map_or((c.time, c.time), |(a, b)| (a.min(c.time), b.max(c.time))));
                 let on_cold = !not_on_cold.contains(c.id.as_str());
                 if let Some(range) = range.as_deref_mut()
@@ -221,12 +235,18 @@ impl History {
             span,
             ledger,
             not_on_cold,
+            first_tip_seq,
         })
     }
 
     /// Whether cold reaches a commit.
     pub fn on_cold(&self, id: &str) -> bool {
         !self.not_on_cold.contains(id)
+    }
+
+    /// Whether hot reaches a kept record (false when there is no hot).
+    pub fn on_hot(&self, r: &Record) -> bool {
+        self.first_tip_seq.is_some_and(|last| r.seq <= last)
     }
 }
 
@@ -322,24 +342,6 @@ impl Cache {
     }
 }
 
-/// The commits of the `tu/*` branches and cold that hot does not reach.
-pub fn off_hot(repo: &Repo, hot: &str, cold: &str) -> Result<HashSet<CommitId>, Error> {
-    let hot_tip = repo.ref_target(&RefName::branch(hot))?;
-    let others: Vec<CommitId> = repo
-        .branches("tu/")?
-        .into_iter()
-        .map(|b| b.tip)
-        .chain(repo.ref_target(&RefName::branch(cold))?)
-        .collect();
-    if others.is_empty() {
-        return Ok(HashSet::new());
-    }
-    Ok(repo
-        .rev_list(&others, hot_tip.as_slice())?
-        .into_iter()
-        .collect())
-}
-
 /// The commits reachable from `tips` and not from `hide`, parents before children,
 /// every message whole.
 pub fn range(
@@ -422,6 +424,7 @@ mod tests {
             }],
             span: Some((7, 7)),
             not_on_cold: [CommitId::new("c0ffee")].into_iter().collect(),
+            first_tip_seq: Some(1),
         }
     }
 

@@ -267,3 +267,28 @@ fn bad_conflicts_are_refused_and_a_studio_table_overrides_the_default() {
     assert_eq!(r.code, 2, "{r:?}");
     assert!(r.stderr.contains("authority.yaml:2"), "{}", r.stderr);
 }
+
+#[test]
+fn conflicts_recorded_only_off_hot_are_not_listed_until_hot_has_them() {
+    let (s, _tu) = studio_with_tu();
+    // A conflict recorded on a review branch that hot does not reach yet.
+    s.git("book", &["branch", "tu/TU-2026-11-26-XX01", "hot"]);
+    s.git("book", &["checkout", "-q", "tu/TU-2026-11-26-XX01"]);
+    s.git(
+        "book",
+        &[
+            "commit",
+            "-q",
+            "--allow-empty",
+            "--no-verify",
+            "-m",
+            "Record a conflict\n\nConflict: C-2026-11-26-09\nConflict-Event: open\nConflict-Role: plotwright\nTopic: side branch",
+        ],
+    );
+    s.git("book", &["checkout", "-q", "hot"]);
+    let list = ok(sr(&s, &["--format", "json", "conflict", "list"])).json();
+    assert_eq!(list, serde_json::json!([]), "off hot: {list}");
+    s.git("book", &["merge", "-q", "--ff-only", "tu/TU-2026-11-26-XX01"]);
+    let list = ok(sr(&s, &["--format", "json", "conflict", "list"])).json();
+    assert_eq!(list[0]["id"], "C-2026-11-26-09", "{list}");
+}
