@@ -182,12 +182,12 @@ impl Session {
         let Some(tip) = self.repo.ref_target(&self.hot_ref())? else {
             return Ok(Vec::new());
         };
-        let files = self
+        let paths = self
             .repo
-            .tree_files(&tip, &|p| p.starts_with("tus/") && p.ends_with(".yaml"))?;
-        Ok(files
-            .into_iter()
-            .map(|(p, _)| artifact::stem(&p).to_string())
+            .tree_paths(&tip, &|p| p.starts_with("tus/") && p.ends_with(".yaml"))?;
+        Ok(paths
+            .iter()
+            .map(|p| artifact::stem(p).to_string())
             .collect())
     }
 

@@ -89,14 +89,24 @@ impl Repo {
         self.tree_files_outside(commit, want, &[])
     }
 
-    /// [`Repo::tree_files`] without descending into the top-level folders `skip` names
-    /// (the incremental gatecheck reads `sections/` only where it changed).
-    pub fn tree_files_outside(
+    /// The paths of the blobs in a commit's tree that `want` accepts, sorted, without
+    /// reading their contents.
+    pub fn tree_paths(&self, commit: &str, want: &dyn Fn(&str) -> bool) -> Result<Vec<String>> {
+        Ok(self
+            .tree_blobs(commit, want, &[])?
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect())
+    }
+
+    /// (path, blob id) of the regular files `want` accepts, outside the top-level
+    /// folders `skip`, sorted by path.
+    fn tree_blobs(
         &self,
         commit: &str,
         want: &dyn Fn(&str) -> bool,
         skip: &[&str],
-    ) -> Result<Vec<(String, Vec<u8>)>> {
+    ) -> Result<Vec<(String, Oid)>> {
         let oid = Oid::from_str(commit)?;
         let tree = self.inner.find_commit(oid)?.tree()?;
         let mut wanted: Vec<(String, Oid)> = Vec::new();
@@ -118,6 +128,18 @@ impl Repo {
             git2::TreeWalkResult::Ok
         })?;
         wanted.sort();
+        Ok(wanted)
+    }
+
+    /// [`Repo::tree_files`] without descending into the top-level folders `skip` names
+    /// (the incremental gatecheck reads `sections/` only where it changed).
+    pub fn tree_files_outside(
+        &self,
+        commit: &str,
+        want: &dyn Fn(&str) -> bool,
+        skip: &[&str],
+    ) -> Result<Vec<(String, Vec<u8>)>> {
+        let wanted = self.tree_blobs(commit, want, skip)?;
         let mut out = Vec::with_capacity(wanted.len());
         for (path, id) in wanted {
             let blob = self.inner.find_blob(id)?;

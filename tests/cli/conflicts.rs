@@ -288,7 +288,10 @@ fn conflicts_recorded_only_off_hot_are_not_listed_until_hot_has_them() {
     s.git("book", &["checkout", "-q", "hot"]);
     let list = ok(sr(&s, &["--format", "json", "conflict", "list"])).json();
     assert_eq!(list, serde_json::json!([]), "off hot: {list}");
-    s.git("book", &["merge", "-q", "--ff-only", "tu/TU-2026-11-26-XX01"]);
+    s.git(
+        "book",
+        &["merge", "-q", "--ff-only", "tu/TU-2026-11-26-XX01"],
+    );
     let list = ok(sr(&s, &["--format", "json", "conflict", "list"])).json();
     assert_eq!(list[0]["id"], "C-2026-11-26-09", "{list}");
 }
