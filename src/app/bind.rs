@@ -7,12 +7,13 @@ use std::path::{Path, PathBuf};
 
 use super::Session;
 use super::snapshot;
-use crate::bind::book::Book;
+use crate::bind::book::{Book, Stamp};
 use crate::bind::templates::Templates;
 use crate::bind::{self, Bound, Options, Output};
 use crate::date;
 use crate::error::Error;
 use crate::git::Repo;
+use crate::story::Story;
 use crate::studio::{Studio, player_facing, sha256_hex};
 use crate::trace::snapshot::Snapshot;
 
@@ -71,11 +72,16 @@ pub fn book_of(ws: &Session, tag: &str) -> Result<Book, Error> {
         Some(when) => date::ymd(when.time, when.offset),
         None => String::new(),
     };
+    let story = Story::build(&studio);
+    let stamp = Stamp {
+        tag,
+        commit: &snap.commit,
+        date: &date,
+    };
     Ok(Book::build(
         &studio,
-        tag,
-        &snap.commit,
-        &date,
+        story,
+        stamp,
         false,
         &BTreeMap::new(),
         false,
@@ -104,16 +110,16 @@ pub fn views_of(repo: &Repo, commit: &str) -> Result<Vec<(String, String)>, Erro
 pub fn bind(ws: &Session, tag: &str, opts: &Options, out_dir: &Path) -> Result<Bound, Error> {
     let repo = &ws.repo;
     let snap = snapshot_on_cold(ws, tag)?;
-    let files = repo.tree_files(&snap.commit, &player_facing)?;
-    let assets: BTreeMap<String, Vec<u8>> = files
-        .iter()
-        .filter(|(p, _)| p.starts_with("assets/"))
-        .map(|(p, b)| (p.clone(), b.clone()))
+    // The snapshot's tree is parsed once: the gate decision is about all of it, the
+    // book reads its player-facing kinds, and both use the one story graph.
+    let studio = Studio::load(&crate::studio::Tree::new(repo, &snap.commit)?)?;
+    let assets: BTreeMap<String, Vec<u8>> = repo
+        .tree_files(&snap.commit, &|p| p.starts_with("assets/"))?
+        .into_iter()
         .collect();
-    let studio = Studio::from_files(files);
-    // The gate decision is about the whole snapshot tree, not just what readers see.
     // Read back when the snapshot (or a merge) judged this tree today.
-    let decision = super::verdicts::full_check(repo, &snap.commit)?.decision;
+    let decision = super::verdicts::full_check_of(repo, &snap.commit, &studio)?.decision;
+    let story = Story::build(&studio);
     let (time, date) = match repo.tag_time(tag)? {
         Some(when) => (when.time, date::ymd(when.time, when.offset)),
         None => (0, String::new()),
@@ -124,15 +130,12 @@ pub fn bind(ws: &Session, tag: &str, opts: &Options, out_dir: &Path) -> Result<B
         .find(|a| a.kind == crate::artifact::Kind::Studio)
         .and_then(|a| a.data.get("studio").and_then(|t| t.str_at("cover")))
         .and_then(|c| assets.get(c).map(|b| (c.to_string(), b.clone())));
-    let book = Book::build(
-        &studio,
+    let stamp = Stamp {
         tag,
-        &snap.commit,
-        &date,
-        opts.codex,
-        &assets,
-        opts.art,
-    );
+        commit: &snap.commit,
+        date: &date,
+    };
+    let book = Book::build(&studio, story, stamp, opts.codex, &assets, opts.art);
 
     // A studio may restyle the views with its own templates, read from the snapshot.
     let mut overrides = BTreeMap::new();

@@ -1,46 +1,23 @@
-//! The book as readers get it: built from a snapshot's tree, player-facing kinds only,
-//! in reading order. Every renderer works from this one model.
+//! The book as readers get it: a snapshot's story graph in reading order, each section
+//! with its prose, plus what is the book's own (codex, pictures, codeword phrases).
+//! Sections and choices are `story`'s values, not read again from front matter; every
+//! renderer works from this one model.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use crate::artifact::node::{Node, Value};
 use crate::artifact::{self, Kind};
+use crate::story::{self, Story};
 use crate::studio::Studio;
 
-/// A choice as printed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Choice {
-    /// The label.
-    pub label: String,
-    /// Target section id.
-    pub to: String,
-    /// Codewords required (never shown to readers).
-    pub requires: Vec<String>,
-    /// Codewords forbidden (never shown to readers).
-    pub forbids: Vec<String>,
-    /// The reader-facing condition, when gated.
-    pub condition: Option<String>,
-}
-
-/// A section as printed.
+/// A section as printed: the story's section (id, title, flags, codewords, content
+/// notes, choices) with its prose.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Section {
-    /// Anchor id (file stem).
-    pub id: String,
-    /// Title.
-    pub title: String,
+    /// The section as the story graph holds it.
+    pub story: story::Section,
     /// Prose (Markdown).
     pub prose: String,
-    /// Choices.
-    pub choices: Vec<Choice>,
-    /// Codewords gained on arrival.
-    pub sets: Vec<String>,
-    /// Content notes.
-    pub content_notes: Vec<String>,
-    /// An ending.
-    pub terminal: bool,
-    /// Flags as written (hub, loop, keystone, terminal).
-    pub flags: Vec<String>,
 }
 
 /// A glossary entry.
@@ -71,6 +48,17 @@ pub struct Picture {
     pub asset: String,
     /// The file.
     pub bytes: Vec<u8>,
+}
+
+/// Which snapshot a book is bound from.
+#[derive(Clone, Copy, Debug)]
+pub struct Stamp<'a> {
+    /// The snapshot tag.
+    pub tag: &'a str,
+    /// Its commit.
+    pub commit: &'a str,
+    /// The tag's date (`YYYY-MM-DD`).
+    pub date: &'a str,
 }
 
 /// The whole book.
@@ -131,20 +119,19 @@ pub fn uuid_for(name: &str) -> String {
 }
 
 impl Book {
-    /// Builds the book from a snapshot's player-facing studio, with pictures from
-    /// `assets` (path → bytes) when art is included.
-    ///
+    /// Builds the book from a snapshot's studio and the story graph built from it, with
+    /// pictures from `assets` (path → bytes) when art is included. Only player-facing
+    /// kinds are read.
     pub fn build(
         studio: &Studio,
-        tag: &str,
-        commit: &str,
-        date: &str,
+        story: Story,
+        stamp: Stamp<'_>,
         include_codex: bool,
         assets: &BTreeMap<String, Vec<u8>>,
         include_art: bool,
     ) -> Book {
         let cfg = &studio.config;
-        let sections = reading_order(sections_of(studio), &cfg.start);
+        let sections = reading_order(studio, story, &cfg.start);
         let codex = if include_codex {
             codex_of(studio)
         } else {
@@ -158,7 +145,7 @@ impl Book {
         };
         let content_notes: BTreeSet<String> = sections
             .iter()
-            .flat_map(|s| s.content_notes.iter().cloned())
+            .flat_map(|s| s.story.content_notes.iter().cloned())
             .collect();
         Book {
             title: cfg.title.clone(),
@@ -166,14 +153,14 @@ impl Book {
             language: cfg.language.clone(),
             license: cfg.license.clone(),
             start: cfg.start.clone(),
-            tag: tag.to_string(),
-            commit: commit.to_string(),
-            date: date.to_string(),
+            tag: stamp.tag.to_string(),
+            commit: stamp.commit.to_string(),
+            date: stamp.date.to_string(),
             ifid: uuid_for(&format!(
                 "showrunner-ifid:{}\u{1f}{}",
                 cfg.title, cfg.author
             )),
-            section_ids: sections.iter().map(|s| s.id.clone()).collect(),
+            section_ids: sections.iter().map(|s| s.story.id.clone()).collect(),
             sections,
             codex,
             phrases,
@@ -189,83 +176,52 @@ impl Book {
 
     /// The reader-facing text of a gated choice: its condition, else the phrases of its
     /// codewords. Never a codeword id.
-    pub fn condition_of(&self, c: &Choice) -> Option<String> {
+    pub fn condition_of(&self, c: &story::Choice) -> Option<String> {
         if let Some(t) = c.condition.as_ref().filter(|t| !t.trim().is_empty()) {
             return Some(t.trim().to_string());
         }
         let phrases: Vec<&str> = c
             .requires
             .iter()
-            .filter_map(|w| self.phrases.get(w).map(String::as_str))
+            .filter_map(|w| self.phrases.get(&w.id).map(String::as_str))
             .collect();
         (!phrases.is_empty()).then(|| phrases.join("; "))
     }
 }
 
-/// The snapshot's sections by id.
-fn sections_of(studio: &Studio) -> BTreeMap<String, Section> {
-    let mut by_id: BTreeMap<String, Section> = BTreeMap::new();
-    for a in studio.artifacts.iter().filter(|a| a.kind == Kind::Section) {
-        let d = &a.data;
-        let flags = strings(d.get("flags"));
-        let section = Section {
-            id: artifact::stem(&a.path).to_string(),
-            title: d.str_at("title").unwrap_or("").to_string(),
-            prose: a
-                .body
-                .as_ref()
-                .map(|b| b.text.trim().to_string())
-                .unwrap_or_default(),
-            choices: d
-                .get("choices")
-                .and_then(Node::as_seq)
-                .unwrap_or(&[])
-                .iter()
-                .map(|c| Choice {
-                    label: c.str_at("label").unwrap_or("").to_string(),
-                    to: c.str_at("to").unwrap_or("").to_string(),
-                    requires: strings(c.get("requires")),
-                    forbids: strings(c.get("forbids")),
-                    condition: c.str_at("condition").map(str::to_string),
-                })
-                .collect(),
-            sets: strings(d.get("sets")),
-            content_notes: strings(d.get("content_notes")),
-            terminal: flags.iter().any(|f| f == "terminal"),
-            flags,
-        };
-        by_id.insert(section.id.clone(), section);
+/// The story's sections in reading order: the start, then breadth-first along the
+/// choices, then the rest by id; each with its prose.
+fn reading_order(studio: &Studio, story: Story, start: &str) -> Vec<Section> {
+    let mut order: Vec<usize> = Vec::with_capacity(story.sections.len());
+    let mut seen = vec![false; story.sections.len()];
+    let mut queue: VecDeque<usize> = VecDeque::new();
+    if let Some(&s) = story.by_id.get(start) {
+        queue.push_back(s);
+        seen[s] = true;
     }
-    by_id
-}
-
-/// Reading order: the start, then breadth-first along the choices, then the rest.
-fn reading_order(mut by_id: BTreeMap<String, Section>, start: &str) -> Vec<Section> {
-    let mut order: Vec<String> = Vec::new();
-    let mut seen: BTreeSet<String> = BTreeSet::new();
-    let mut queue: VecDeque<String> = VecDeque::new();
-    if by_id.contains_key(start) {
-        queue.push_back(start.to_string());
-        seen.insert(start.to_string());
-    }
-    while let Some(id) = queue.pop_front() {
-        if let Some(s) = by_id.get(&id) {
-            for c in &s.choices {
-                if by_id.contains_key(&c.to) && seen.insert(c.to.clone()) {
-                    queue.push_back(c.to.clone());
-                }
+    while let Some(i) = queue.pop_front() {
+        for t in story.sections[i].choices.iter().filter_map(|c| c.target) {
+            if !seen[t] {
+                seen[t] = true;
+                queue.push_back(t);
             }
         }
-        order.push(id);
+        order.push(i);
     }
-    for id in by_id.keys() {
-        if !seen.contains(id) {
-            order.push(id.clone());
-        }
-    }
+    order.extend(story.by_id.values().filter(|&&i| !seen[i]));
+    let mut sections: Vec<Option<story::Section>> = story.sections.into_iter().map(Some).collect();
     order
         .into_iter()
-        .filter_map(|id| by_id.remove(&id))
+        .filter_map(|i| sections[i].take())
+        .map(|s| Section {
+            prose: studio
+                .artifacts
+                .get(s.artifact)
+                .and_then(|a| a.body.as_ref())
+                .map(|b| b.text.trim().to_string())
+                .unwrap_or_default(),
+            story: s,
+        })
         .collect()
 }
 

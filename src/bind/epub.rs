@@ -139,7 +139,7 @@ pub fn render(
         &book
             .sections
             .first()
-            .map(|f| format!("{}#{}", file_of(&f.id), f.id)),
+            .map(|f| format!("{}#{}", file_of(&f.story.id), f.story.id)),
     );
     let xhtml = templates.render("epub-title.xhtml", &cx)?;
     b.add_content(
@@ -152,10 +152,11 @@ pub fn render(
         let pictures: Vec<serde_json::Value> = book
             .pictures
             .iter()
-            .filter(|p| p.section == s.id)
+            .filter(|p| p.section == s.story.id)
             .filter_map(|p| Some(serde_json::json!({"src": image(&p.asset)?, "alt": p.alt, "caption": p.caption})))
             .collect();
         let choices: Vec<serde_json::Value> = s
+            .story
             .choices
             .iter()
             .map(|c| {
@@ -171,12 +172,13 @@ pub fn render(
         cx.insert(
             "s",
             &serde_json::json!({
-                "id": s.id, "title": s.title, "content_notes": s.content_notes, "pictures": pictures,
+                "id": s.story.id, "title": s.story.title, "content_notes": s.story.content_notes, "pictures": pictures,
                 "prose": prose(&s.prose, &anchor, &image), "choices": choices,
             }),
         );
         let xhtml = templates.render("epub-section.xhtml", &cx)?;
-        let mut content = EpubContent::new(file_of(&s.id), xhtml.as_bytes()).title(s.title.clone());
+        let mut content =
+            EpubContent::new(file_of(&s.story.id), xhtml.as_bytes()).title(s.story.title.clone());
         if i == 0 {
             content = content.reftype(ReferenceType::Text);
         }

@@ -14,6 +14,7 @@ use serde_json::json;
 use super::book::Book;
 use super::templates::Templates;
 use crate::error::Error;
+use crate::story::Mention;
 
 /// Markdown prose to sanitised HTML.
 pub fn prose(markdown: &str) -> String {
@@ -30,18 +31,19 @@ pub fn render(book: &Book, templates: &Templates) -> Result<String, Error> {
     // Codewords travel as opaque tokens (c1, c2, …): the page never carries their ids.
     let mut tokens: BTreeMap<&str, String> = BTreeMap::new();
     for s in &book.sections {
-        for w in s.sets.iter().chain(
-            s.choices
+        for w in s.story.sets.iter().chain(
+            s.story
+                .choices
                 .iter()
                 .flat_map(|c| c.requires.iter().chain(&c.forbids)),
         ) {
             let next = format!("c{}", tokens.len() + 1);
-            tokens.entry(w.as_str()).or_insert(next);
+            tokens.entry(w.id.as_str()).or_insert(next);
         }
     }
-    let tok = |ws: &[String]| {
+    let tok = |ws: &[Mention]| {
         ws.iter()
-            .filter_map(|w| tokens.get(w.as_str()).cloned())
+            .filter_map(|w| tokens.get(w.id.as_str()).cloned())
             .collect::<Vec<_>>()
             .join(" ")
     };
@@ -50,17 +52,17 @@ pub fn render(book: &Book, templates: &Templates) -> Result<String, Error> {
         .iter()
         .map(|s| {
             json!({
-                "id": s.id,
-                "title": s.title,
+                "id": s.story.id,
+                "title": s.story.title,
                 "prose": prose(&s.prose),
-                "sets": tok(&s.sets),
-                "content_notes": s.content_notes,
-                "pictures": book.pictures.iter().filter(|p| p.section == s.id).map(|p| json!({
+                "sets": tok(&s.story.sets),
+                "content_notes": s.story.content_notes,
+                "pictures": book.pictures.iter().filter(|p| p.section == s.story.id).map(|p| json!({
                     "src": format!("data:{};base64,{}", super::mime(&p.asset), base64::engine::general_purpose::STANDARD.encode(&p.bytes)),
                     "alt": p.alt,
                     "caption": p.caption,
                 })).collect::<Vec<_>>(),
-                "choices": s.choices.iter().map(|c| {
+                "choices": s.story.choices.iter().map(|c| {
                     let gated = !c.requires.is_empty() || !c.forbids.is_empty();
                     json!({
                         "label": c.label,

@@ -68,7 +68,7 @@ pub fn render(book: &Book) -> String {
             &book
                 .sections
                 .first()
-                .map(|s| s.title.clone())
+                .map(|s| s.story.title.clone())
                 .unwrap_or_default()
         ),
         book.start
@@ -77,16 +77,16 @@ pub fn render(book: &Book) -> String {
         o.push_str("---\n\n");
         o.push_str(&format!(
             "<a id=\"{}\"></a>\n\n## {}\n\n",
-            s.id,
-            text(&s.title)
+            s.story.id,
+            text(&s.story.title)
         ));
-        if !s.content_notes.is_empty() {
+        if !s.story.content_notes.is_empty() {
             o.push_str(&format!(
                 "> Content notes: {}\n\n",
-                text(&s.content_notes.join(", "))
+                text(&s.story.content_notes.join(", "))
             ));
         }
-        for p in book.pictures.iter().filter(|p| p.section == s.id) {
+        for p in book.pictures.iter().filter(|p| p.section == s.story.id) {
             o.push_str(&format!(
                 "![{}]({})\n\n*{}*\n\n",
                 text(&p.alt),
@@ -98,10 +98,10 @@ pub fn render(book: &Book) -> String {
             o.push_str(&escape_html(&s.prose));
             o.push_str("\n\n");
         }
-        if s.choices.is_empty() {
+        if s.story.choices.is_empty() {
             o.push_str("*The end.*\n\n");
         }
-        for c in &s.choices {
+        for c in &s.story.choices {
             match book
                 .condition_of(c)
                 .filter(|_| !c.requires.is_empty() || !c.forbids.is_empty())
@@ -115,7 +115,7 @@ pub fn render(book: &Book) -> String {
                 None => o.push_str(&format!("- [{}](#{})\n", text(&c.label), c.to)),
             }
         }
-        if !s.choices.is_empty() {
+        if !s.story.choices.is_empty() {
             o.push('\n');
         }
     }

@@ -113,16 +113,18 @@ pub fn render(book: &Book) -> String {
         ":: StoryData\n{}\n\n",
         serde_json::to_string_pretty(&data).unwrap_or_default()
     ));
-    let mut codewords: Vec<&String> = book
+    let mut codewords: Vec<&str> = book
         .sections
         .iter()
         .flat_map(|s| {
-            s.sets.iter().chain(
-                s.choices
+            s.story.sets.iter().chain(
+                s.story
+                    .choices
                     .iter()
                     .flat_map(|c| c.requires.iter().chain(&c.forbids)),
             )
         })
+        .map(|w| w.id.as_str())
         .collect();
     codewords.sort();
     codewords.dedup();
@@ -132,12 +134,13 @@ pub fn render(book: &Book) -> String {
     }
     o.push('\n');
     for (i, s) in book.sections.iter().enumerate() {
-        let tags = if s.flags.is_empty() {
+        let tags = if s.story.flag_names.is_empty() {
             String::new()
         } else {
             format!(
                 " [{}]",
-                s.flags
+                s.story
+                    .flag_names
                     .iter()
                     .map(|f| name(f))
                     .collect::<Vec<_>>()
@@ -149,30 +152,30 @@ pub fn render(book: &Book) -> String {
             100 + (i % 10) * 150,
             100 + (i / 10) * 150
         );
-        o.push_str(&format!(":: {}{tags} {pos}\n", name(&s.id)));
-        for w in &s.sets {
-            o.push_str(&format!("<<set {} to true>>", variable(w)));
+        o.push_str(&format!(":: {}{tags} {pos}\n", name(&s.story.id)));
+        for w in &s.story.sets {
+            o.push_str(&format!("<<set {} to true>>", variable(&w.id)));
         }
-        if !s.sets.is_empty() {
+        if !s.story.sets.is_empty() {
             o.push('\n');
         }
-        o.push_str(&format!("!! {}\n\n", verbatim(&s.title)));
+        o.push_str(&format!("!! {}\n\n", verbatim(&s.story.title)));
         if !s.prose.is_empty() {
             o.push_str(&prose(book, &s.prose));
             o.push_str("\n\n");
         }
-        if s.terminal && s.choices.is_empty() {
+        if s.story.flags.terminal && s.story.choices.is_empty() {
             o.push_str("//The end.//\n");
         }
-        for c in &s.choices {
+        for c in &s.story.choices {
             let label = c.label.replace(['[', ']', '|'], "");
             let link = format!("[[{label}|{}]]", c.to);
             if c.requires.is_empty() && c.forbids.is_empty() {
                 o.push_str(&format!("* {link}\n"));
                 continue;
             }
-            let mut test: Vec<String> = c.requires.iter().map(|w| variable(w)).collect();
-            test.extend(c.forbids.iter().map(|w| format!("not {}", variable(w))));
+            let mut test: Vec<String> = c.requires.iter().map(|w| variable(&w.id)).collect();
+            test.extend(c.forbids.iter().map(|w| format!("not {}", variable(&w.id))));
             let cond = book.condition_of(c).unwrap_or_default();
             o.push_str(&format!(
                 "* <<if {}>>{link}<<else>>//{}// — {}<</if>>\n",

@@ -2,9 +2,10 @@
 //! section, its codewords, the choices open under the codewords held — for the terminal
 //! player (`play`) and for seeded random playtests (`playtest`).
 //!
-//! The book is compiled once into indices (sections, choices, codewords as bits), so a
-//! step costs a few word operations and ten thousand playthroughs of a ten-thousand-
-//! section book take well under a second.
+//! The book (the story's sections in reading order, with their prose) is compiled once
+//! into a view of indices (sections, choices, codewords as bits), so a step costs a few
+//! word operations and ten thousand playthroughs of a ten-thousand-section book take
+//! well under a second.
 
 pub mod playtest;
 
@@ -14,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::bind::book::Book;
 use crate::error::Error;
+use crate::story::Mention;
 
 /// A choice compiled for play.
 #[derive(Clone, Debug)]
@@ -130,18 +132,19 @@ impl Playable {
             .sections
             .iter()
             .enumerate()
-            .map(|(i, s)| (s.id.as_str(), i))
+            .map(|(i, s)| (s.story.id.as_str(), i))
             .collect();
         let mut words: BTreeSet<&str> = BTreeSet::new();
         for s in &book.sections {
-            words.extend(s.sets.iter().map(String::as_str));
-            for c in &s.choices {
-                words.extend(c.requires.iter().chain(&c.forbids).map(String::as_str));
+            words.extend(s.story.sets.iter().map(|w| w.id.as_str()));
+            for c in &s.story.choices {
+                words.extend(c.requires.iter().chain(&c.forbids).map(|w| w.id.as_str()));
             }
         }
         let codewords: Vec<String> = words.iter().map(|w| w.to_string()).collect();
         let bit: BTreeMap<&str, usize> = words.iter().enumerate().map(|(i, w)| (*w, i)).collect();
-        let bits = |ids: &[String]| -> Vec<usize> { ids.iter().map(|w| bit[w.as_str()]).collect() };
+        let bits =
+            |ids: &[Mention]| -> Vec<usize> { ids.iter().map(|w| bit[w.id.as_str()]).collect() };
         let start = *index.get(book.start.as_str()).ok_or_else(|| {
             Error::Usage(format!(
                 "{}: the start section `{}` is not in the book",
@@ -152,12 +155,13 @@ impl Playable {
             .sections
             .iter()
             .map(|s| Section {
-                id: s.id.clone(),
-                title: s.title.clone(),
+                id: s.story.id.clone(),
+                title: s.story.title.clone(),
                 prose: s.prose.clone(),
-                terminal: s.terminal,
-                sets: bits(&s.sets),
+                terminal: s.story.flags.terminal,
+                sets: bits(&s.story.sets),
                 choices: s
+                    .story
                     .choices
                     .iter()
                     .map(|c| Choice {

@@ -89,6 +89,9 @@ pub struct Section {
     pub flags: Flags,
     /// Line of `flags:` (the id line when absent).
     pub flags_line: u32,
+    /// The flags as written, in order, unknown ones included (the Twee view tags its
+    /// passages with them).
+    pub flag_names: Vec<String>,
     /// Codewords gained on arrival.
     pub sets: Vec<Mention>,
     /// Declared content notes.
@@ -177,9 +180,13 @@ impl Story {
 pub(crate) fn section(a: &Artifact, ai: usize) -> Section {
     let d = &a.data;
     let id_line = line_of(d, "id").unwrap_or(d.line);
+    let flag_names: Vec<String> = strings_with_lines(d.get("flags"))
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
     let mut flags = Flags::default();
-    for f in strings_with_lines(d.get("flags")) {
-        match f.id.as_str() {
+    for f in &flag_names {
+        match f.as_str() {
             "hub" => flags.hub = true,
             "loop" => flags.loop_ = true,
             "keystone" => flags.keystone = true,
@@ -215,6 +222,7 @@ pub(crate) fn section(a: &Artifact, ai: usize) -> Section {
         title_line: line_of(d, "title").unwrap_or(id_line),
         flags,
         flags_line: line_of(d, "flags").unwrap_or(id_line),
+        flag_names,
         sets: strings_with_lines(d.get("sets")),
         content_notes: strings_with_lines(d.get("content_notes"))
             .into_iter()

@@ -331,6 +331,7 @@ mod tests {
                 title_line: 1,
                 flags: Flags::default(),
                 flags_line: 1,
+                flag_names: vec![],
                 sets: sets
                     .iter()
                     .map(|s| Mention {

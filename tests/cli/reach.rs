@@ -30,6 +30,7 @@ fn build(spec: &Spec) -> Story {
             title_line: 1,
             flags: Flags::default(),
             flags_line: 1,
+            flag_names: vec![],
             sets: sets.iter().map(|c| mention(*c)).collect(),
             content_notes: vec![],
             choices: choices
