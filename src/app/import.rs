@@ -48,7 +48,7 @@ pub fn twee(
     let files: Vec<(String, Vec<u8>)> = story
         .sections
         .iter()
-        .map(|s| (format!("sections/{}.md", s.id), s.render().into_bytes()))
+        .map(|s| (s.story.path.clone(), s.render().into_bytes()))
         .collect();
     let created = !into.join("studio.toml").exists();
     if created {

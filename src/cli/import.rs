@@ -50,7 +50,10 @@ pub(super) fn run(ctx: &Ctx, args: ImportArgs) -> Result<Output, Error> {
         let mut o = format!(
             "imported {} section(s), {} choice(s) from {name} into {}{} — {} ({})\n",
             s.sections.len(),
-            s.sections.iter().map(|x| x.choices.len()).sum::<usize>(),
+            s.sections
+                .iter()
+                .map(|x| x.story.choices.len())
+                .sum::<usize>(),
             r.dir.display(),
             if r.created { " (a new studio)" } else { "" },
             r.tu,
@@ -69,15 +72,15 @@ pub(super) fn run(ctx: &Ctx, args: ImportArgs) -> Result<Output, Error> {
         for x in s.sections.iter().filter(|x| !x.other_tags.is_empty()) {
             o.push_str(&format!(
                 "tags kept as x-twee-tags in {}: {}\n",
-                x.id,
+                x.story.id,
                 x.other_tags.join(", ")
             ));
         }
-        let gated: Vec<&crate::import::twee::Choice> = s
+        let gated: Vec<&crate::story::Choice> = s
             .sections
             .iter()
-            .flat_map(|x| &x.choices)
-            .filter(|c| !c.requires.is_empty() || !c.forbids.is_empty())
+            .flat_map(|x| &x.story.choices)
+            .filter(|c| c.gated())
             .collect();
         let codewords = s.codewords();
         if !codewords.is_empty() {

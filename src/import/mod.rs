@@ -1,6 +1,6 @@
-//! Imports from other tools: a Twee 3 story (Twine 2, Tweego) read into sections, and
-//! the record of what was kept but not mapped. Writing them into a studio inside a TU
-//! is `app::import`'s.
+//! Imports from other tools: a Twee 3 story (Twine 2, Tweego) read into the story
+//! model's sections (written through `story::write`), and the record of what was kept
+//! but not mapped. Writing them into a studio inside a TU is `app::import`'s.
 
 pub mod twee;
 
@@ -33,7 +33,7 @@ pub fn record(story: &twee::Story, file: &str) -> String {
         story
             .sections
             .iter()
-            .map(|s| s.choices.len())
+            .map(|s| s.story.choices.len())
             .sum::<usize>()
     );
     if let Some(f) = &story.format {

@@ -7,12 +7,16 @@
 //! text its reader-facing condition. What has no meaning for showrunner — other story
 //! format macros, script and stylesheet passages, unknown tags — is kept (in the prose,
 //! or in the report) and listed, never dropped.
+//!
+//! Sections and choices are `story`'s values; the section files are written through
+//! [`crate::story::write::front_matter`].
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 use crate::artifact::yaml::quote;
+use crate::story::{self, Mention};
 
 /// A passage as read.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,78 +40,26 @@ pub struct Link {
     pub target: String,
 }
 
-/// A choice ready to write.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Choice {
-    /// What the reader sees.
-    pub label: String,
-    /// The target section id.
-    pub to: String,
-    /// Codewords the reader must hold.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub requires: Vec<String>,
-    /// Codewords the reader must not hold.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub forbids: Vec<String>,
-    /// What the reader is told when it is closed (a gate's `<<else>>` text).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub condition: Option<String>,
-}
-
-/// A section ready to write.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// A section ready to write: the story model's section (id, title, flags, sets,
+/// choices) with what only an import has.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Section {
-    /// Its id (the slug of the passage name).
-    pub id: String,
+    /// The section, as the story model holds it (lines 0: it is made, not read).
+    pub story: story::Section,
     /// The passage it came from.
     pub passage: String,
-    /// Its title.
-    pub title: String,
-    /// Flags from tags (and `terminal` for a passage without links).
-    pub flags: Vec<String>,
-    /// Codewords gained on arrival (`<<set $v to true>>`).
-    pub sets: Vec<String>,
-    /// Choices.
-    pub choices: Vec<Choice>,
     /// Tags with no showrunner meaning, kept as `x-twee-tags`.
-    #[serde(rename = "tags_kept")]
     pub other_tags: Vec<String>,
     /// The prose (Markdown), links on lines of their own removed, inline ones kept as text
     /// (not in the import's JSON: it is in the section files).
-    #[serde(skip)]
     pub prose: String,
 }
 
 impl Section {
-    /// The section file (`sections/<id>.md`).
+    /// The section file (`sections/<id>.md`): the story model's front matter, the kept
+    /// tags, the prose.
     pub fn render(&self) -> String {
-        let mut o = format!("---\nid: {}\ntitle: {}\n", self.id, quote(&self.title));
-        if !self.flags.is_empty() {
-            o.push_str(&format!("flags: [{}]\n", self.flags.join(", ")));
-        }
-        let list = |ids: &[String]| ids.iter().map(|i| quote(i)).collect::<Vec<_>>().join(", ");
-        if !self.sets.is_empty() {
-            o.push_str(&format!("sets: [{}]\n", list(&self.sets)));
-        }
-        if !self.choices.is_empty() {
-            o.push_str("choices:\n");
-            for c in &self.choices {
-                o.push_str(&format!(
-                    "  - label: {}\n    to: {}\n",
-                    quote(&c.label),
-                    quote(&c.to)
-                ));
-                if !c.requires.is_empty() {
-                    o.push_str(&format!("    requires: [{}]\n", list(&c.requires)));
-                }
-                if !c.forbids.is_empty() {
-                    o.push_str(&format!("    forbids: [{}]\n", list(&c.forbids)));
-                }
-                if let Some(cond) = &c.condition {
-                    o.push_str(&format!("    condition: {}\n", quote(cond)));
-                }
-            }
-        }
+        let mut o = format!("---\n{}", story::write::front_matter(&self.story));
         if !self.other_tags.is_empty() {
             let tags: Vec<String> = self.other_tags.iter().map(|t| quote(t)).collect();
             o.push_str(&format!("x-twee-tags: [{}]\n", tags.join(", ")));
@@ -118,6 +70,58 @@ impl Section {
             o.push('\n');
         }
         o
+    }
+}
+
+/// The import's JSON of a section: its id, passage, title, flags, sets, choices (label,
+/// to, and the gate when there is one) and the tags kept.
+impl Serialize for Section {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Choice<'a> {
+            label: &'a str,
+            to: &'a str,
+            #[serde(skip_serializing_if = "Vec::is_empty")]
+            requires: Vec<&'a str>,
+            #[serde(skip_serializing_if = "Vec::is_empty")]
+            forbids: Vec<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            condition: Option<&'a str>,
+        }
+        #[derive(Serialize)]
+        struct Out<'a> {
+            id: &'a str,
+            passage: &'a str,
+            title: &'a str,
+            flags: &'a [String],
+            sets: Vec<&'a str>,
+            choices: Vec<Choice<'a>>,
+            tags_kept: &'a [String],
+        }
+        fn ids(ms: &[Mention]) -> Vec<&str> {
+            ms.iter().map(|m| m.id.as_str()).collect()
+        }
+        let s = &self.story;
+        Out {
+            id: &s.id,
+            passage: &self.passage,
+            title: &s.title,
+            flags: &s.flag_names,
+            sets: ids(&s.sets),
+            choices: s
+                .choices
+                .iter()
+                .map(|c| Choice {
+                    label: &c.label,
+                    to: &c.to,
+                    requires: ids(&c.requires),
+                    forbids: ids(&c.forbids),
+                    condition: c.condition.as_deref(),
+                })
+                .collect(),
+            tags_kept: &self.other_tags,
+        }
+        .serialize(ser)
     }
 }
 
@@ -163,12 +167,13 @@ impl Story {
             .iter()
             .flat_map(|s| {
                 let tests = s
+                    .story
                     .choices
                     .iter()
                     .flat_map(|c| c.requires.iter().chain(&c.forbids));
-                s.sets.iter().chain(tests)
+                s.story.sets.iter().chain(tests)
             })
-            .map(String::as_str)
+            .map(|m| m.id.as_str())
             .collect();
         out.sort_unstable();
         out.dedup();
@@ -645,7 +650,7 @@ pub fn story(passages: &[Passage]) -> Result<Story, TweeError> {
         let lines: Vec<&str> = p.text.lines().collect();
         let mut title_text = p.name.clone();
         let mut sets: Vec<String> = Vec::new();
-        let mut choices: Vec<Choice> = Vec::new();
+        let mut choices: Vec<story::Choice> = Vec::new();
         let mut prose: Vec<String> = Vec::new();
         // Open `<<if>>`/`<<unless>>` blocks on lines of their own: the gate each puts on
         // the links inside, `None` when it is kept as a macro instead.
@@ -711,13 +716,17 @@ pub fn story(passages: &[Passage]) -> Result<Story, TweeError> {
                 if l.label.is_empty() {
                     l.label = l.target.clone();
                 }
-                choices.push(Choice {
-                    label: l.label,
-                    to: id_of(&l.target),
-                    requires: gate.requires,
-                    forbids: gate.forbids,
+                let made = |ids: Vec<String>| -> Vec<Mention> {
+                    ids.iter().map(|w| Mention::made(w)).collect()
+                };
+                choices.push(story::Choice::made(
+                    choices.len(),
+                    l.label,
+                    id_of(&l.target),
+                    made(gate.requires),
+                    made(gate.forbids),
                     condition,
-                });
+                ));
                 if let Some(s) = setter {
                     macros.push(Kept {
                         passage: p.name.clone(),
@@ -795,13 +804,10 @@ pub fn story(passages: &[Passage]) -> Result<Story, TweeError> {
         if choices.is_empty() && !flags.iter().any(|f| f == "terminal") {
             flags.push("terminal".into());
         }
+        let sets = sets.iter().map(|w| Mention::made(w)).collect();
         sections.push(Section {
-            id: id_of(&p.name),
+            story: story::Section::made(id_of(&p.name), title_text, flags, sets, choices),
             passage: p.name.clone(),
-            title: title_text,
-            flags,
-            sets,
-            choices,
             other_tags,
             prose,
         });
@@ -901,20 +907,24 @@ mod tests {
              <<unless $seen>>\n[[Look|Yard]]\n<</unless>>\n\n\
              :: Hall\nEnd.\n:: Porch\nEnd.\n:: Cellar\nEnd.\n:: Ferry\nEnd.\n:: Yard\nEnd.\n",
         );
-        assert_eq!(s.title, "The Porch");
-        assert_eq!(s.sets, vec!["has-key"]);
-        let v = |x: &[&str]| x.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        let c = |label: &str, to: &str, requires: &[&str], forbids: &[&str], cond: Option<&str>| {
-            Choice {
-                label: label.into(),
-                to: to.into(),
-                requires: v(requires),
-                forbids: v(forbids),
-                condition: cond.map(str::to_string),
-            }
-        };
+        assert_eq!(s.story.title, "The Porch");
+        assert_eq!(s.story.sets, vec![Mention::made("has-key")]);
+        let v = |x: &[&str]| x.iter().map(|w| Mention::made(w)).collect::<Vec<_>>();
+        let mut index = 0;
+        let mut c =
+            |label: &str, to: &str, requires: &[&str], forbids: &[&str], cond: Option<&str>| {
+                index += 1;
+                story::Choice::made(
+                    index - 1,
+                    label.into(),
+                    to.into(),
+                    v(requires),
+                    v(forbids),
+                    cond.map(str::to_string),
+                )
+            };
         assert_eq!(
-            s.choices,
+            s.story.choices,
             vec![
                 c("Open the door", "hall", &["has-key"], &[], None),
                 c("Knock", "porch", &[], &["has-key"], None),

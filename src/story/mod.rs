@@ -1,12 +1,15 @@
 //! The story graph: sections, choices and codewords, built once from a loaded studio,
-//! with reachability ignoring gates and under the codeword gates.
+//! with reachability ignoring gates and under the codeword gates. It is the one model of
+//! a section with its choices: the binder's book embeds these sections, the player
+//! compiles them, and the Twee importer makes them and writes them through [`write`].
 //!
-//! Every value keeps the line it came from, so the bars can point at `path:line`
-//! without looking at the files again.
+//! Every value read from a file keeps the line it came from, so the bars can point at
+//! `path:line` without looking at the files again.
 
 pub mod graph;
 pub mod map;
 pub mod reach;
+pub mod write;
 
 use std::collections::BTreeMap;
 
@@ -25,6 +28,16 @@ pub struct Mention {
     pub line: u32,
 }
 
+impl Mention {
+    /// A mention the tool makes rather than reads (an import): no file line, so 0.
+    pub fn made(id: &str) -> Mention {
+        Mention {
+            id: id.to_string(),
+            line: 0,
+        }
+    }
+}
+
 /// The section flags of DESIGN §2.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Flags {
@@ -36,6 +49,24 @@ pub struct Flags {
     pub keystone: bool,
     /// An ending.
     pub terminal: bool,
+}
+
+impl Flags {
+    /// The flags named in a `flags:` list; names that are not flags are ignored here
+    /// (the schema bar reports them).
+    pub fn from_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Flags {
+        let mut flags = Flags::default();
+        for f in names {
+            match f {
+                "hub" => flags.hub = true,
+                "loop" => flags.loop_ = true,
+                "keystone" => flags.keystone = true,
+                "terminal" => flags.terminal = true,
+                _ => {}
+            }
+        }
+        flags
+    }
 }
 
 /// One choice of a section.
@@ -66,6 +97,31 @@ pub struct Choice {
 }
 
 impl Choice {
+    /// A choice the tool makes rather than reads (an import): the `index`th of its
+    /// section, its target unresolved, every line 0.
+    pub fn made(
+        index: usize,
+        label: String,
+        to: String,
+        requires: Vec<Mention>,
+        forbids: Vec<Mention>,
+        condition: Option<String>,
+    ) -> Choice {
+        Choice {
+            index,
+            label,
+            to,
+            target: None,
+            requires,
+            forbids,
+            condition,
+            line: 0,
+            label_line: 0,
+            to_line: 0,
+            condition_line: 0,
+        }
+    }
+
     /// Whether a gate is attached.
     pub fn gated(&self) -> bool {
         !self.requires.is_empty() || !self.forbids.is_empty()
@@ -100,6 +156,34 @@ pub struct Section {
     pub choices: Vec<Choice>,
     /// Index of the artifact in [`Studio::artifacts`].
     pub artifact: usize,
+}
+
+impl Section {
+    /// A section the tool makes rather than reads (an import), to be written to
+    /// `sections/<id>.md` by [`write::front_matter`]: every line 0, no artifact (0), no
+    /// content notes.
+    pub fn made(
+        id: String,
+        title: String,
+        flag_names: Vec<String>,
+        sets: Vec<Mention>,
+        choices: Vec<Choice>,
+    ) -> Section {
+        Section {
+            path: format!("sections/{id}.md"),
+            id,
+            id_line: 0,
+            title,
+            title_line: 0,
+            flags: Flags::from_names(flag_names.iter().map(String::as_str)),
+            flags_line: 0,
+            flag_names,
+            sets,
+            content_notes: Vec::new(),
+            choices,
+            artifact: 0,
+        }
+    }
 }
 
 /// The story graph of a studio.
@@ -184,16 +268,7 @@ pub(crate) fn section(a: &Artifact, ai: usize) -> Section {
         .into_iter()
         .map(|m| m.id)
         .collect();
-    let mut flags = Flags::default();
-    for f in &flag_names {
-        match f.as_str() {
-            "hub" => flags.hub = true,
-            "loop" => flags.loop_ = true,
-            "keystone" => flags.keystone = true,
-            "terminal" => flags.terminal = true,
-            _ => {}
-        }
-    }
+    let flags = Flags::from_names(flag_names.iter().map(String::as_str));
     let choices = d
         .get("choices")
         .and_then(Node::as_seq)
