@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 
 use serde::Serialize;
 
-use crate::error::Error;
+use crate::error::{Error, TemplateError};
 
 /// The names whose values are escaped for markup.
 const AUTOESCAPED: [&str; 4] = [".html", ".xhtml", ".xml", ".svg"];
@@ -71,30 +71,36 @@ impl Templates {
                 Some(own) => (own.as_str(), whose),
                 None => (text, "the embedded"),
             };
-            tera.add_raw_template(name, text).map_err(|e| {
-                Error::Usage(format!(
-                    "{whose} template {folder}{name} does not compile: {e}"
-                ))
-            })?;
+            tera.add_raw_template(name, text)
+                .map_err(|source| TemplateError::Compile {
+                    whose: whose.to_string(),
+                    folder,
+                    name: name.to_string(),
+                    source: Box::new(source),
+                })?;
         }
         Ok(Templates { tera, folder })
     }
 
     /// Renders one template.
     pub fn render(&self, name: &str, cx: &tera::Context) -> Result<String, Error> {
-        self.tera
-            .render(name, cx)
-            .map_err(|e| Error::Usage(format!("rendering {}{name} failed: {e}", self.folder)))
+        self.tera.render(name, cx).map_err(|source| {
+            TemplateError::Render {
+                folder: self.folder,
+                name: name.to_string(),
+                source: Box::new(source),
+            }
+            .into()
+        })
     }
 
     /// Renders one template with a serialisable value as its context (its fields
     /// become the template's variables).
     pub fn render_value<T: Serialize>(&self, name: &str, value: &T) -> Result<String, Error> {
-        let cx = tera::Context::from_serialize(value).map_err(|e| {
-            Error::Usage(format!(
-                "the context of {}{name} does not serialise: {e}",
-                self.folder
-            ))
+        let cx = tera::Context::from_serialize(value).map_err(|source| TemplateError::Context {
+            folder: self.folder,
+            name: name.to_string(),
+            source: Box::new(source),
         })?;
         self.render(name, &cx)
     }
@@ -133,7 +139,7 @@ pub fn document<T: Serialize>(
         }
         None => match &*EMBEDDED {
             Ok(t) => t.render_value(name, value),
-            Err(e) => Err(Error::Usage(e.clone())),
+            Err(e) => Err(TemplateError::Embedded { message: e.clone() }.into()),
         },
     }
 }

@@ -11,7 +11,7 @@ use crate::bind::book::{Book, Stamp};
 use crate::bind::templates::Templates;
 use crate::bind::{self, Bound, Options, Output};
 use crate::date;
-use crate::error::Error;
+use crate::error::{Error, InputError, SnapshotError};
 use crate::git::Repo;
 use crate::story::Story;
 use crate::studio::{Studio, player_facing, sha256_hex};
@@ -42,21 +42,22 @@ fn write(dir: &Path, file: &str, bytes: &[u8]) -> Result<Output, Error> {
 pub fn snapshot_on_cold(ws: &Session, tag: &str) -> Result<Snapshot, Error> {
     let repo = &ws.repo;
     let cold_ref = ws.cold_ref();
-    let not_snapshot = |why: String| {
-        Error::State {
-        message: why,
-        hint: Some("use a snapshot of cold: `showrunner snapshot list`, or make one with `showrunner snapshot`".into()),
-    }
-    };
     let snap = snapshot::list(repo)?
         .into_iter()
         .find(|s| s.name == tag)
-        .ok_or_else(|| not_snapshot(format!("`{tag}` is not a snapshot tag")))?;
+        .ok_or_else(|| SnapshotError::NotASnapshot {
+            tag: tag.to_string(),
+        })?;
     let cold = repo
         .ref_target(&cold_ref)?
-        .ok_or_else(|| not_snapshot(format!("there is no `{}` branch", ws.config.cold)))?;
+        .ok_or_else(|| SnapshotError::NoCold {
+            branch: ws.config.cold.clone(),
+        })?;
     if !repo.is_ancestor(&snap.commit, &cold)? {
-        return Err(not_snapshot(format!("snapshot `{tag}` is not on cold")));
+        return Err(SnapshotError::OffCold {
+            tag: tag.to_string(),
+        }
+        .into());
     }
     Ok(snap)
 }
@@ -140,8 +141,10 @@ pub fn bind(ws: &Session, tag: &str, opts: &Options, out_dir: &Path) -> Result<B
     // A studio may restyle the views with its own templates, read from the snapshot.
     let mut overrides = BTreeMap::new();
     for (path, bytes) in repo.tree_files(&snap.commit, &|p| p.starts_with("templates/bind/"))? {
-        let text =
-            String::from_utf8(bytes).map_err(|_| Error::Usage(format!("{path} is not UTF-8")))?;
+        let text = String::from_utf8(bytes).map_err(|_| InputError::NotUtf8 {
+            path: path.clone(),
+            on: None,
+        })?;
         overrides.insert(path.trim_start_matches("templates/bind/").to_string(), text);
     }
     let templates = Templates::load(&overrides)?;

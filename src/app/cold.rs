@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use super::Session;
 use super::history::{self, History};
-use crate::error::Error;
+use crate::error::{ColdError, Error};
 use crate::gate::context::finding;
 use crate::gate::{self, Bar, Decision, Finding, Report};
 use crate::git::Repo;
@@ -77,25 +77,12 @@ fn refuse_divergence(repo: &Repo, old: Option<&str>, new: &str) -> Result<(), Er
     };
     if !repo.is_ancestor(old, new)? {
         let diverging = history::ids(repo, &[old.to_string()], &[new.to_string()])?;
-        let shown: Vec<String> = diverging
-            .iter()
-            .take(5)
-            .map(|c| crate::ids::short(c).to_string())
-            .collect();
-        return Err(Error::State {
-            message: format!(
-                "cold ({}) is not an ancestor of {}: {} commit(s) on cold are not in the target ({}{})",
-                crate::ids::short(old),
-                crate::ids::short(new),
-                diverging.len(),
-                shown.join(", "),
-                if diverging.len() > 5 { ", …" } else { "" }
-            ),
-            hint: Some(
-                "cold only moves forward: merge cold into hot first, gatecheck, then merge again"
-                    .into(),
-            ),
-        });
+        return Err(ColdError::NotForward {
+            old: old.to_string(),
+            new: new.to_string(),
+            diverging,
+        }
+        .into());
     }
     Ok(())
 }
@@ -304,17 +291,12 @@ pub fn merge(ws: &Session, opts: &MergeOptions) -> Result<Merged, Error> {
         })
     })?;
     if let Some(place) = repo.checked_out_in(&cold_ref)? {
-        return Err(Error::State {
-            message: format!(
-                "`{}` is checked out in {}; cold is never moved under a work tree",
-                ws.config.cold,
-                place.display()
-            ),
-            hint: Some(format!(
-                "switch that work tree to `{}` first",
-                ws.config.hot
-            )),
-        });
+        return Err(ColdError::CheckedOut {
+            cold: ws.config.cold.clone(),
+            place,
+            hot: ws.config.hot.clone(),
+        }
+        .into());
     }
     if old == target {
         return Ok(Merged::UpToDate { at: old });
@@ -416,37 +398,29 @@ const PROCESS: [&str; 3] = ["tus/", "gate/", "questions/"];
 pub fn rollback(ws: &Session, snapshot: &str, reason: &str) -> Result<RolledBack, Error> {
     let repo = &ws.repo;
     if reason.trim().is_empty() {
-        return Err(Error::Usage(
-            "a rollback needs a reason (`--reason`)".into(),
-        ));
+        return Err(ColdError::NoReason.into());
     }
     let cold_ref = ws.cold_ref();
     let hot_ref = ws.hot_ref();
-    let restored = repo.tag_target(snapshot)?.ok_or_else(|| Error::State {
-        message: format!("`{snapshot}` is not a snapshot tag"),
-        hint: Some("`git tag --list 'cold-*'` lists the snapshots".into()),
-    })?;
+    let restored = repo
+        .tag_target(snapshot)?
+        .ok_or_else(|| ColdError::NotASnapshot {
+            tag: snapshot.to_string(),
+        })?;
     let cold = repo.ref_target(&cold_ref)?.ok_or_else(|| {
         Error::Git(crate::git::GitError::RevNotFound {
             rev: ws.config.cold.clone(),
         })
     })?;
     if !repo.is_ancestor(&restored, &cold)? {
-        return Err(Error::State {
-            message: format!(
-                "snapshot `{snapshot}` ({}) is not on cold",
-                crate::ids::short(&restored)
-            ),
-            hint: Some("only snapshots of cold can be restored".into()),
-        });
+        return Err(ColdError::SnapshotOffCold {
+            tag: snapshot.to_string(),
+            commit: restored,
+        }
+        .into());
     }
     if repo.head_branch().as_deref() == Some(hot_ref.as_str()) && !repo.is_clean()? {
-        return Err(Error::State {
-            message:
-                "the work tree has uncommitted changes; a rollback rewrites the checked-out tree"
-                    .into(),
-            hint: Some("commit or stash them first; nothing was changed".into()),
-        });
+        return Err(ColdError::DirtyWorkTree.into());
     }
     let opened = ws.open(&crate::app::OpenRequest {
         loop_id: "remediation",

@@ -9,7 +9,7 @@ use super::questions::{self, Asking, Choice, Question};
 use crate::app::Session;
 use crate::artifact::node::Node;
 use crate::date;
-use crate::error::Error;
+use crate::error::{ConflictError, Error, InputError, TuError};
 use crate::ids::CommitId;
 use crate::roles;
 use crate::trace::trailers;
@@ -40,9 +40,15 @@ pub struct Table {
 impl Table {
     /// Parses a table; errors name the file and line.
     pub fn parse(name: &str, text: &str) -> Result<Table, Error> {
-        let doc = crate::artifact::yaml::parse(text)
-            .map_err(|e| Error::Usage(format!("{name}:{}: {}", e.line, e.message)))?;
-        let bad = |line: u32, what: &str| Error::Usage(format!("{name}:{line}: {what}"));
+        let doc = crate::artifact::yaml::parse(text).map_err(|source| InputError::Yaml {
+            path: name.to_string(),
+            source,
+        })?;
+        let bad = |line: u32, what: &str| InputError::Line {
+            path: name.to_string(),
+            line,
+            message: what.to_string(),
+        };
         let mut rules = Vec::new();
         for r in doc.get("rules").and_then(Node::as_seq).unwrap_or(&[]) {
             let topic = r
@@ -71,7 +77,7 @@ impl Table {
             });
         }
         if rules.is_empty() {
-            return Err(bad(doc.line, "the table needs `rules:`"));
+            return Err(bad(doc.line, "the table needs `rules:`").into());
         }
         let mediator = doc
             .str_at("mediator")
@@ -247,7 +253,7 @@ pub fn open(
     let repo = &ws.repo;
     let topic = topic.trim();
     if topic.is_empty() || topic.contains('\n') {
-        return Err(Error::Usage("the topic must be one non-empty line".into()));
+        return Err(ConflictError::BadTopic.into());
     }
     let roles_in = parties_of(parties)?;
     refuse_ended_tu(ws, tu)?;
@@ -255,15 +261,11 @@ pub fn open(
     if let Some(k) = kind
         && !table.rules.iter().any(|r| r.topic == k)
     {
-        return Err(Error::Usage(format!(
-            "`{k}` is not a topic of the authority table; topics: {}",
-            table
-                .rules
-                .iter()
-                .map(|r| r.topic.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )));
+        return Err(ConflictError::UnknownKind {
+            kind: k.to_string(),
+            topics: table.rules.iter().map(|r| r.topic.clone()).collect(),
+        }
+        .into());
     }
     let rule = table.rule_for(kind, topic);
     let decides = rule.and_then(|r| r.decides.clone());
@@ -311,20 +313,14 @@ pub fn open(
 fn parties_of(parties: &[String]) -> Result<Vec<String>, Error> {
     let mut roles_in: Vec<String> = Vec::new();
     for p in parties {
-        let r = roles::canonical(p.trim()).ok_or_else(|| {
-            Error::Usage(format!(
-                "`{p}` is not a role (an id like `plotwright` or a code like `PW`)"
-            ))
-        })?;
+        let r = roles::canonical(p.trim())
+            .ok_or_else(|| ConflictError::UnknownParty { name: p.clone() })?;
         if !roles_in.iter().any(|x| x == r) {
             roles_in.push(r.to_string());
         }
     }
     if roles_in.len() < 2 {
-        return Err(Error::Usage(
-            "a conflict is between at least two different roles (`--roles lore_weaver,plotwright`)"
-                .into(),
-        ));
+        return Err(ConflictError::TooFewParties.into());
     }
     Ok(roles_in)
 }
@@ -336,12 +332,16 @@ fn refuse_ended_tu(ws: &Session, tu: Option<&str>) -> Result<(), Error> {
             .ledger()?
             .get(t)
             .map(|r| r.state())
-            .ok_or_else(|| Error::NotFound(format!("no TU named `{t}` in this studio")))?;
+            .ok_or_else(|| TuError::Unknown {
+                id: t.to_string(),
+                did_you_mean: None,
+            })?;
         if state.is_terminal() {
-            return Err(Error::State {
-                message: format!("{t} is {state}: its conflicts are over"),
-                hint: None,
-            });
+            return Err(ConflictError::TuEnded {
+                tu: t.to_string(),
+                state: state.to_string(),
+            }
+            .into());
         }
     }
     Ok(())
@@ -435,53 +435,44 @@ pub fn resolve(ws: &Session, id: &str, by: &str, decision: &str) -> Result<Opene
     let repo = &ws.repo;
     let decision = decision.trim();
     if decision.is_empty() || decision.contains('\n') {
-        return Err(Error::Usage(
-            "the decision must be one non-empty line".into(),
-        ));
+        return Err(ConflictError::BadDecision.into());
     }
-    let by =
-        roles::canonical(by.trim()).ok_or_else(|| Error::Usage(format!("`{by}` is not a role")))?;
+    let by = roles::canonical(by.trim()).ok_or_else(|| ConflictError::UnknownDecider {
+        name: by.to_string(),
+    })?;
     let all = list(ws)?;
     let c = all
         .iter()
         .find(|c| c.id == id)
-        .ok_or_else(|| Error::NotFound(format!("no conflict `{id}` on hot")))?;
+        .ok_or_else(|| ConflictError::Unknown { id: id.to_string() })?;
     match c.status.as_str() {
         "resolved" => {
-            return Err(Error::State {
-                message: format!(
-                    "{id} is already resolved by {}: {}",
-                    c.resolved_by.as_deref().unwrap_or("?"),
-                    c.resolution.as_deref().unwrap_or("")
-                ),
-                hint: None,
-            });
+            return Err(ConflictError::AlreadyResolved {
+                id: id.to_string(),
+                by: c.resolved_by.clone(),
+                resolution: c.resolution.clone(),
+            }
+            .into());
         }
         "escalated" => {
-            return Err(Error::State {
-                message: format!(
-                    "{id} was escalated to the customer: it is settled by answering {}",
-                    c.question.as_deref().unwrap_or("its question")
-                ),
-                hint: c
-                    .question
-                    .as_ref()
-                    .map(|q| format!("showrunner answer {q} settle <key>")),
-            });
+            return Err(ConflictError::Escalated {
+                id: id.to_string(),
+                question: c.question.clone(),
+            }
+            .into());
         }
         _ => {}
     }
     let table = table(ws)?;
     let decider = c.decides.as_deref().unwrap_or(&table.mediator);
     if by != decider && by != table.mediator {
-        return Err(Error::State {
-            message: format!(
-                "{by} cannot settle {id}: the authority table gives {} the word on {}",
-                decider,
-                c.kind.as_deref().unwrap_or("it")
-            ),
-            hint: Some(format!("`--by {decider}`")),
-        });
+        return Err(ConflictError::NotTheDecider {
+            by: by.to_string(),
+            id: id.to_string(),
+            decider: decider.to_string(),
+            kind: c.kind.clone(),
+        }
+        .into());
     }
     let (hot, tip) = ws.hot_tip()?;
     let mut t: Vec<(&str, &str)> = vec![

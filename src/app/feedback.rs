@@ -2,7 +2,7 @@
 //! `Feedback:` trailers, tied to the newest snapshot (the milestone it judges).
 
 use crate::app::Session;
-use crate::error::Error;
+use crate::error::{Error, FeedbackError};
 use crate::ids::CommitId;
 use crate::trace::trailers;
 
@@ -24,13 +24,11 @@ pub struct Recorded {
 pub fn record(ws: &Session, score: u8, note: Option<&str>) -> Result<Recorded, Error> {
     let repo = &ws.repo;
     if !(1..=5).contains(&score) {
-        return Err(Error::Usage(format!(
-            "feedback is a score from 1 to 5, not {score}"
-        )));
+        return Err(FeedbackError::BadScore { score }.into());
     }
     let note = note.map(str::trim).filter(|n| !n.is_empty());
     if note.is_some_and(|n| n.contains('\n')) {
-        return Err(Error::Usage("the feedback note must be one line".into()));
+        return Err(FeedbackError::NoteNotOneLine.into());
     }
     let (hot, tip) = ws.hot_tip()?;
     let milestone = crate::app::snapshot::newest(repo)?.map(|s| s.name);

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::app::Session;
-use crate::error::Error;
+use crate::error::{Blocking, Error, HookError, SetupError, TuError};
 use crate::git::Repo;
 use crate::ids::CommitId;
 use crate::ids::RefName;
@@ -69,19 +69,16 @@ pub fn install(ws: &Session, exe: &Path, server: bool) -> Result<Vec<Installed>,
             && !existing.contains(MARK)
         {
             if chained_path.exists() {
-                return Err(Error::Refused(format!(
-                    "{} exists and so does {}; move one of them away first",
-                    path.display(),
-                    chained_path.display()
-                )));
+                return Err(SetupError::HookAndChained {
+                    hook: path,
+                    chained: chained_path,
+                }
+                .into());
             }
             std::fs::rename(&path, &chained_path).map_err(|e| io(&path, e))?;
             chained = Some(chained_path);
         } else if path.exists() && std::fs::read(&path).is_err() {
-            return Err(Error::Refused(format!(
-                "{} exists and cannot be read",
-                path.display()
-            )));
+            return Err(SetupError::HookUnreadable { hook: path }.into());
         }
         let tmp = dir.join(format!(".{hook}.showrunner-tmp"));
         std::fs::write(&tmp, stub(hook, exe, &cold)).map_err(|e| io(&tmp, e))?;
@@ -156,13 +153,7 @@ pub fn commit_msg(ws: &Session, message_file: &Path) -> Result<Stamp, Error> {
         None => "no active TU".to_string(),
     };
     match ws.config.require_tu {
-        RequireTu::Error => Err(Error::State {
-            message: format!("commit refused: {why}, and this studio requires every commit on hot to name a TU"),
-            hint: Some(
-                "open one with `showrunner tu open --loop <loop> --title <title>`, or pick one with `showrunner tu switch <id>`"
-                    .into(),
-            ),
-        }),
+        RequireTu::Error => Err(TuError::Untraced { why }.into()),
         RequireTu::Warn => Ok(Stamp::Untraced { warn: true, why }),
         RequireTu::Off => Ok(Stamp::Untraced { warn: false, why }),
     }
@@ -176,45 +167,33 @@ fn is_zero(id: &str) -> bool {
 
 /// Why a hook refuses: the blocking findings of a verdict, as text for git to relay.
 fn refusal(what: &str, report: &crate::gate::Report) -> Error {
-    let mut msg = format!("{what} refused by the Gatekeeper:");
-    for f in report
-        .findings
-        .iter()
-        .filter(|f| f.severity == crate::gate::Severity::Error)
-    {
-        let at = if f.line > 0 {
-            format!("{}:{}", f.path, f.line)
-        } else {
-            f.path.clone()
-        };
-        msg.push_str(&format!("\n  {} {at}: {}", f.code, f.message));
+    let blocking = |f: &crate::gate::Finding| Blocking {
+        code: f.code.clone(),
+        path: f.path.clone(),
+        line: f.line,
+        message: f.message.clone(),
+    };
+    HookError::GateRefused {
+        what: what.to_string(),
+        errors: report
+            .findings
+            .iter()
+            .filter(|f| f.severity == crate::gate::Severity::Error)
+            .map(blocking)
+            .collect(),
+        conditional: (report.decision == crate::gate::Decision::Conditional)
+            .then(|| report.findings.iter().map(blocking).collect()),
     }
-    if report.decision == crate::gate::Decision::Conditional {
-        msg.push_str("\n  (conditional verdict, and [policy] allow_conditional is off)");
-        for f in &report.findings {
-            let at = if f.line > 0 {
-                format!("{}:{}", f.path, f.line)
-            } else {
-                f.path.clone()
-            };
-            msg.push_str(&format!("\n  {} {at}: {}", f.code, f.message));
-        }
-    }
-    Error::State {
-        message: msg,
-        hint: Some("fix on hot, `showrunner gate submit`, then `showrunner merge`".into()),
-    }
+    .into()
 }
 
 /// Checks one proposed move of cold (`old` None: cold is being created).
 fn guard_cold(repo: &Repo, old: Option<&str>, new: &str, what: &str) -> Result<(), Error> {
     if is_zero(new) {
-        return Err(Error::State {
-            message: format!("{what} refused: cold is never deleted"),
-            hint: Some(
-                "cold holds the shippable canon; move it forward with `showrunner merge`".into(),
-            ),
-        });
+        return Err(HookError::ColdDeleted {
+            what: what.to_string(),
+        }
+        .into());
     }
     let verdict = crate::app::cold::check_update(repo, old, new)?;
     match verdict.report.decision {
@@ -279,13 +258,11 @@ pub fn pre_push(ws: &Session, input: &str) -> Result<(), Error> {
         } else if repo.has_commit(remote) {
             Some(CommitId::new(remote))
         } else {
-            return Err(Error::State {
-                message: format!(
-                    "push to {remote_ref} refused: the remote's cold ({}) is not here",
-                    crate::ids::short(remote)
-                ),
-                hint: Some("fetch first, so the fast-forward can be checked".into()),
-            });
+            return Err(HookError::RemoteUnknown {
+                target: remote_ref.to_string(),
+                remote: remote.to_string(),
+            }
+            .into());
         };
         guard_cold(
             repo,
@@ -341,17 +318,11 @@ pub fn pre_receive(ws: &Session, input: &str) -> Result<(), Error> {
                 }
             }
             if !untraced.is_empty() {
-                return Err(Error::State {
-                    message: format!(
-                        "push to {name} refused: {} commit(s) name no TU (require_tu = \"error\"):\n  {}",
-                        untraced.len(),
-                        untraced.join("\n  ")
-                    ),
-                    hint: Some(
-                        "amend them with `TU: <id>` trailers (the commit-msg hook adds them)"
-                            .into(),
-                    ),
-                });
+                return Err(TuError::UntracedPush {
+                    target: name.to_string(),
+                    commits: untraced,
+                }
+                .into());
             }
         }
     }

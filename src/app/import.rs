@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::init;
 use super::{OpenRequest, Session};
-use crate::error::Error;
+use crate::error::{Error, InputError, SetupError};
 use crate::ids::CommitId;
 use crate::import::{record, studio_toml, twee};
 use crate::trace::trailers;
@@ -40,10 +40,16 @@ pub fn twee(
     into: &Path,
     hooks_exe: Option<&Path>,
 ) -> Result<Imported, Error> {
-    let bad = |e: twee::TweeError| Error::Usage(format!("{file}:{}: {}", e.line, e.message));
+    let bad = |error: twee::TweeError| InputError::Twee {
+        path: file.to_string(),
+        error,
+    };
     let story = twee::story(&twee::passages(text).map_err(bad)?).map_err(bad)?;
     if story.sections.is_empty() {
-        return Err(Error::Usage(format!("{file}: no story passages to import")));
+        return Err(SetupError::NothingToImport {
+            file: file.to_string(),
+        }
+        .into());
     }
     let files: Vec<(String, Vec<u8>)> = story
         .sections
@@ -86,10 +92,10 @@ pub fn twee(
             .filter(|p| repo.blob_at(&tip, p).ok().flatten().is_some())
             .collect();
         if !clashes.is_empty() {
-            return Err(Error::Refused(format!(
-                "the studio already has {}; nothing was imported",
-                clashes.join(", ")
-            )));
+            return Err(SetupError::ImportClash {
+                files: clashes.iter().map(|c| c.to_string()).collect(),
+            }
+            .into());
         }
     }
     let title = story.title.clone().unwrap_or_else(|| file.to_string());

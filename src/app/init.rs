@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::date;
-use crate::error::Error;
+use crate::error::{Error, SetupError};
 use crate::git::Repo;
 use crate::ids::CommitId;
 use crate::ids::{Expect, RefName};
@@ -207,16 +207,16 @@ fn create(
 /// already has `hot` or `cold`.
 fn refuse_to_overwrite(dir: &Path) -> Result<(), Error> {
     if dir.join("studio.toml").exists() {
-        return Err(Error::Refused(format!(
-            "{} already holds a studio (studio.toml exists); nothing was changed",
-            dir.display()
-        )));
+        return Err(SetupError::AlreadyAStudio {
+            dir: dir.to_path_buf(),
+        }
+        .into());
     }
     if dir.exists() && !dir.is_dir() {
-        return Err(Error::Refused(format!(
-            "{} exists and is not a folder",
-            dir.display()
-        )));
+        return Err(SetupError::NotAFolder {
+            dir: dir.to_path_buf(),
+        }
+        .into());
     }
     if let Ok(repo) = Repo::discover(dir)
         && repo.workdir().and_then(|w| std::fs::canonicalize(w).ok())
@@ -224,10 +224,10 @@ fn refuse_to_overwrite(dir: &Path) -> Result<(), Error> {
     {
         for b in [RefName::branch("hot"), RefName::branch("cold")] {
             if repo.ref_target(&b)?.is_some() {
-                return Err(Error::Refused(format!(
-                    "the repository already has a `{}` branch; nothing was changed",
-                    b.short()
-                )));
+                return Err(SetupError::BranchExists {
+                    branch: b.short().to_string(),
+                }
+                .into());
             }
         }
     }
@@ -248,11 +248,11 @@ fn refuse_collisions(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<(), Erro
         .filter(|p| dir.join(p).exists())
         .collect();
     if !collisions.is_empty() {
-        return Err(Error::Refused(format!(
-            "{} already has {}; nothing was changed",
-            dir.display(),
-            collisions.join(", ")
-        )));
+        return Err(SetupError::WouldOverwrite {
+            dir: dir.to_path_buf(),
+            files: collisions.iter().map(|c| c.to_string()).collect(),
+        }
+        .into());
     }
 
     Ok(())

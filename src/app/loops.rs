@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use super::roster;
 use crate::app::{OpenRequest, Opened, Session};
 use crate::artifact::{self, Kind, Place};
-use crate::error::Error;
+use crate::error::{Error, LoopError};
 use crate::ids::CommitId;
 use crate::studio::playbook::{Deliverable, Playbook, Step};
 use crate::trace::lifecycle::State;
@@ -28,12 +28,11 @@ pub fn find<'a>(
 ) -> Result<&'a Playbook, Error> {
     playbooks.get(id).ok_or_else(|| {
         let ids: Vec<String> = playbooks.keys().cloned().collect();
-        let mut msg = format!("no loop `{id}`");
-        if let Some(s) = crate::schema::suggest(id, &ids) {
-            msg.push_str(&format!(" (did you mean `{s}`?)"));
+        LoopError::Unknown {
+            id: id.to_string(),
+            did_you_mean: crate::schema::suggest(id, &ids).map(|s| s.to_string()),
         }
-        msg.push_str("; `showrunner loop list` shows them");
-        Error::NotFound(msg)
+        .into()
     })
 }
 
@@ -60,26 +59,22 @@ pub fn run(
     let p = find(&playbooks, loop_id)?;
     for (k, _) in params {
         if !p.parameters.iter().any(|q| &q.name == k) {
-            return Err(Error::Usage(format!(
-                "{loop_id} takes no parameter `{k}`; it takes: {}",
-                if p.parameters.is_empty() {
-                    "none".to_string()
-                } else {
-                    p.parameters
-                        .iter()
-                        .map(|q| q.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                }
-            )));
+            return Err(LoopError::UnknownParam {
+                loop_id: loop_id.to_string(),
+                param: k.clone(),
+                takes: p.parameters.iter().map(|q| q.name.clone()).collect(),
+            }
+            .into());
         }
     }
     for q in p.parameters.iter().filter(|q| q.required) {
         if !params.iter().any(|(k, _)| k == &q.name) {
-            return Err(Error::Usage(format!(
-                "{loop_id} needs `--param {}=…` ({})",
-                q.name, q.description
-            )));
+            return Err(LoopError::MissingParam {
+                loop_id: loop_id.to_string(),
+                param: q.name.clone(),
+                description: q.description.clone(),
+            }
+            .into());
         }
     }
     let inputs: Vec<String> = params.iter().map(|(k, v)| format!("{k}: {v}")).collect();
@@ -200,10 +195,7 @@ fn deliverables_json<S: serde::Serializer>(
 pub fn status(ws: &Session, tu: Option<&str>) -> Result<Status, Error> {
     let id = match tu {
         Some(t) => t.to_string(),
-        None => ws
-            .active()
-            .map(|(id, _)| id)
-            .ok_or_else(|| Error::Usage("no active TU: name one (`loop status <TU-ID>`)".into()))?,
+        None => ws.active().map(|(id, _)| id).ok_or(LoopError::NoActiveTu)?,
     };
     let d = ws.show(&id)?;
     let playbooks = ws.playbooks()?;

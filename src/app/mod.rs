@@ -29,7 +29,7 @@ use std::path::Path;
 use std::rc::Rc;
 
 use crate::artifact::{self, Kind};
-use crate::error::Error;
+use crate::error::{Error, InputError};
 use crate::git::Repo;
 use crate::ids::RefName;
 use crate::studio::Config;
@@ -128,8 +128,13 @@ impl Session {
         self.repo
             .blob_at(&hot, &format!("templates/{name}"))?
             .map(|b| {
-                String::from_utf8(b)
-                    .map_err(|_| Error::Usage(format!("templates/{name} on hot is not UTF-8")))
+                String::from_utf8(b).map_err(|_| {
+                    InputError::NotUtf8 {
+                        path: format!("templates/{name}"),
+                        on: Some("hot".into()),
+                    }
+                    .into()
+                })
             })
             .transpose()
     }

@@ -5,7 +5,7 @@ use crate::app::Session;
 use crate::artifact::Kind;
 use crate::artifact::yaml::quote;
 use crate::date;
-use crate::error::Error;
+use crate::error::{Error, PlaytestError};
 use crate::ids::CommitId;
 use crate::play::playtest::Report;
 use crate::trace::{brief, trailers};
@@ -75,20 +75,15 @@ pub fn record(ws: &Session, r: &Report, tu: Option<&str>) -> Result<(String, Com
     let repo = &ws.repo;
     let tu = match tu {
         Some(t) => t.to_string(),
-        None => ws.active().map(|(id, _)| id).ok_or_else(|| {
-            Error::Usage(
-                "`--record` needs the Narration Dry-Run TU: `--tu <id>`, or make it the active one"
-                    .into(),
-            )
-        })?,
+        None => ws
+            .active()
+            .map(|(id, _)| id)
+            .ok_or_else(|| Error::from(PlaytestError::NoTu))?,
     };
     match ws.open_for_commits(&tu)? {
         Ok(()) => {}
         Err(why) => {
-            return Err(Error::State {
-                message: why,
-                hint: Some("`showrunner loop run narration_dry_run` opens a dry-run TU".into()),
-            });
+            return Err(PlaytestError::TuClosed { reason: why }.into());
         }
     }
     let (hot, tip) = ws.hot_tip()?;
@@ -104,10 +99,7 @@ pub fn record(ws: &Session, r: &Report, tu: Option<&str>) -> Result<(String, Com
     let text = render(r, &id, &tu, &today);
     let problems = brief::validate_as(Kind::PlaytestNotes, &path, &text);
     if !problems.is_empty() {
-        return Err(Error::Usage(format!(
-            "internal: the playtest notes would not be valid:\n{}",
-            problems.join("\n")
-        )));
+        return Err(PlaytestError::InvalidNotes { problems }.into());
     }
     let message = trailers::append(
         &format!(

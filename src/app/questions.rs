@@ -5,7 +5,7 @@ use crate::app::Session;
 use crate::artifact::yaml::quote;
 use crate::artifact::{self, Kind};
 use crate::date;
-use crate::error::Error;
+use crate::error::{Error, InputError, QuestionError, TuError};
 use crate::ids::CommitId;
 use crate::orchestra::dispatch::Pick;
 use crate::studio::playbook::Playbook;
@@ -247,8 +247,7 @@ impl Batch {
 pub fn batches(ws: &Session) -> Result<Vec<Batch>, Error> {
     let mut out = Vec::new();
     for (path, bytes) in batch_files(ws)? {
-        let a = artifact::parse(Kind::Question, &path, &bytes)
-            .map_err(|e| Error::Usage(format!("{path}:{}: {}", e.line, e.message)))?;
+        let a = artifact::parse(Kind::Question, &path, &bytes).map_err(InputError::Rejected)?;
         out.push(Batch::from_node(artifact::stem(&path), &a.data));
     }
     Ok(out)
@@ -269,8 +268,10 @@ impl Asking {
     /// Reads a batch written by hand: YAML with `questions` (and optional `tu`,
     /// `asked_by`); a parse error names the file and line.
     pub fn from_yaml(name: &str, text: &str) -> Result<Asking, Error> {
-        let doc = crate::artifact::yaml::parse(text)
-            .map_err(|e| Error::Usage(format!("{name}:{}: {}", e.line, e.message)))?;
+        let doc = crate::artifact::yaml::parse(text).map_err(|source| InputError::Yaml {
+            path: name.to_string(),
+            source,
+        })?;
         let b = Batch::from_node("", &doc);
         Ok(Asking {
             asked_by: doc.str_at("asked_by").map(str::to_string),
@@ -310,25 +311,16 @@ pub fn ask(ws: &Session, asking: &Asking) -> Result<Committed, Error> {
         .map(|b| b.id.as_str())
         .collect();
     if open.len() as u32 >= ws.config.questions_max_open {
-        return Err(Error::State {
-            message: format!(
-                "the attention budget is spent: {} question batch(es) open (questions_max_open = {}): {}",
-                open.len(),
-                ws.config.questions_max_open,
-                open.join(", ")
-            ),
-            hint: Some(
-                "wait for answers (`showrunner questions`), or ask these questions together in one batch later"
-                    .into(),
-            ),
-        });
+        return Err(QuestionError::BudgetSpent {
+            open: open.iter().map(|b| b.to_string()).collect(),
+            max: ws.config.questions_max_open,
+        }
+        .into());
     }
     if let Some(tu) = &asking.tu
         && ws.ledger()?.get(tu).is_none()
     {
-        return Err(Error::NotFound(format!(
-            "no TU named `{tu}` in this studio (`showrunner tu list` shows them)"
-        )));
+        return Err(TuError::UnknownSeeList { id: tu.clone() }.into());
     }
     let (hot, tip) = ws.hot_tip()?;
     let who = repo.identity();
@@ -346,26 +338,19 @@ pub fn ask(ws: &Session, asking: &Asking) -> Result<Committed, Error> {
     };
     for q in &batch.questions {
         if !q.options.iter().any(|o| o.key == q.recommendation) {
-            return Err(Error::Usage(format!(
-                "question `{}`: the recommendation `{}` is not one of its options ({})",
-                q.id,
-                q.recommendation,
-                q.options
-                    .iter()
-                    .map(|o| o.key.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )));
+            return Err(QuestionError::BadRecommendation {
+                question: q.id.clone(),
+                recommendation: q.recommendation.clone(),
+                options: q.options.iter().map(|o| o.key.clone()).collect(),
+            }
+            .into());
         }
     }
     let text = batch.render();
     let path = format!("questions/{}.yaml", batch.id);
     let problems = brief::validate_as(Kind::Question, &path, &text);
     if !problems.is_empty() {
-        return Err(Error::Usage(format!(
-            "the question batch is not valid:\n{}",
-            problems.join("\n")
-        )));
+        return Err(QuestionError::InvalidBatch { problems }.into());
     }
     let subject = match batch.questions.as_slice() {
         [one] => format!("Ask {}: {}", batch.id, one.question),
@@ -392,46 +377,47 @@ pub fn answer(
 ) -> Result<Committed, Error> {
     let repo = &ws.repo;
     let all = batches(ws)?;
-    let mut batch = all
-        .into_iter()
-        .find(|b| b.id == batch_id)
-        .ok_or_else(|| Error::NotFound(format!("no question batch `{batch_id}` on hot")))?;
+    let mut batch =
+        all.into_iter()
+            .find(|b| b.id == batch_id)
+            .ok_or_else(|| QuestionError::UnknownBatch {
+                batch: batch_id.to_string(),
+            })?;
     let note = note.map(str::trim).filter(|n| !n.is_empty());
     if note.is_some_and(|n| n.contains('\n')) {
-        return Err(Error::Usage("the note must be one line".into()));
+        return Err(QuestionError::NoteNotOneLine.into());
     }
     let ids: Vec<String> = batch.questions.iter().map(|q| q.id.clone()).collect();
     let q = batch
         .questions
         .iter_mut()
         .find(|q| q.id == question)
-        .ok_or_else(|| {
-            Error::NotFound(format!(
-                "{batch_id} has no question `{question}` (it asks: {})",
-                ids.join(", ")
-            ))
+        .ok_or_else(|| QuestionError::UnknownQuestion {
+            batch: batch_id.to_string(),
+            question: question.to_string(),
+            asks: ids,
         })?;
     if let Some(a) = &q.answer {
-        return Err(Error::State {
-            message: format!(
-                "{batch_id} `{question}` was already answered `{a}`{}",
-                q.answered
-                    .as_ref()
-                    .map(|d| format!(" on {d}"))
-                    .unwrap_or_default()
-            ),
-            hint: Some("ask a new question to revisit a decision".into()),
-        });
+        return Err(QuestionError::AlreadyAnswered {
+            batch: batch_id.to_string(),
+            question: question.to_string(),
+            answer: a.clone(),
+            on: q.answered.clone(),
+        }
+        .into());
     }
     if !q.options.iter().any(|o| o.key == key) {
-        return Err(Error::Usage(format!(
-            "`{key}` is not an option of {batch_id} `{question}`; options: {}",
-            q.options
+        return Err(QuestionError::BadKey {
+            key: key.to_string(),
+            batch: batch_id.to_string(),
+            question: question.to_string(),
+            options: q
+                .options
                 .iter()
-                .map(|o| format!("{} ({})", o.key, o.label))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )));
+                .map(|o| (o.key.clone(), o.label.clone()))
+                .collect(),
+        }
+        .into());
     }
     let who = repo.identity();
     let today = date::ymd(who.time, who.offset);

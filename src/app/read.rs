@@ -3,7 +3,7 @@
 
 use super::Session;
 use crate::artifact::{self, Kind};
-use crate::error::Error;
+use crate::error::{Error, GateError};
 use crate::orchestra::dispatch::Catalogue;
 use crate::studio::{Source, Studio, Tree};
 
@@ -26,7 +26,11 @@ pub fn gate_report(ws: &Session, id: &str) -> Result<(String, Vec<u8>), Error> {
     let bytes = ws
         .repo
         .blob_at(&tip, &path)?
-        .ok_or_else(|| Error::Usage(format!("no gate report {id} on {hot} (looked for {path})")))?;
+        .ok_or_else(|| GateError::NoReport {
+            id: id.to_string(),
+            branch: hot.clone(),
+            path: path.clone(),
+        })?;
     Ok((path, bytes))
 }
 

@@ -12,7 +12,7 @@ use super::history;
 use super::snapshot;
 use crate::artifact::node::Value;
 use crate::artifact::{self, Kind};
-use crate::error::Error;
+use crate::error::{Error, ReportError};
 use crate::git::Repo;
 use crate::report::{
     self, GateBars, HookCard, Inputs, QuestionBatch, Report, Signals, Since, Tagged,
@@ -26,10 +26,9 @@ use crate::trace::trailers;
 pub fn compute(ws: &Session, since: Option<&str>) -> Result<Report, Error> {
     let since = match since {
         None => None,
-        Some(s) => Some(
-            Since::parse(s)
-                .ok_or_else(|| Error::Usage(format!("`--since {s}` is not a date (YYYY-MM-DD)")))?,
-        ),
+        Some(s) => Some(Since::parse(s).ok_or_else(|| ReportError::BadSince {
+            value: s.to_string(),
+        })?),
     };
     let repo = &ws.repo;
     let cold_ref = ws.cold_ref();

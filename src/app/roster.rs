@@ -10,7 +10,7 @@ use crate::artifact::node::{Node, Value};
 use crate::artifact::yaml::quote;
 use crate::artifact::{self, Kind};
 use crate::date;
-use crate::error::Error;
+use crate::error::{Error, RosterError, TuError};
 use crate::git::Repo;
 use crate::ids::CommitId;
 use crate::roles::{self, NEVER_DORMANT, ROLES};
@@ -91,14 +91,10 @@ pub fn deferral_tag(role: &str) -> Option<&'static str> {
 
 fn role_arg(name: &str) -> Result<&'static str, Error> {
     roles::canonical(name.trim()).ok_or_else(|| {
-        Error::Usage(format!(
-            "`{name}` is not a role; roles: {}",
-            ROLES
-                .iter()
-                .map(|(id, code, _)| format!("{id} ({code})"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))
+        RosterError::UnknownRole {
+            name: name.to_string(),
+        }
+        .into()
     })
 }
 
@@ -109,12 +105,12 @@ fn read(repo: &Repo, tip: &str) -> Result<BTreeMap<&'static str, Entry>, Error> 
     let Some(bytes) = repo.blob_at(tip, "roles.yaml")? else {
         return Ok(out);
     };
-    let a = artifact::parse(Kind::Roster, "roles.yaml", &bytes).map_err(|e| {
-        Error::Usage(format!(
-            "roles.yaml:{}: {} (fix the roster before changing it)",
-            e.line, e.message
-        ))
-    })?;
+    let a =
+        artifact::parse(Kind::Roster, "roles.yaml", &bytes).map_err(|e| RosterError::Broken {
+            path: e.path,
+            line: e.line,
+            message: e.message,
+        })?;
     for e in a.data.get("roles").and_then(Node::as_map).unwrap_or(&[]) {
         let Some(role) = roles::canonical(&e.key) else {
             continue;
@@ -276,16 +272,16 @@ pub fn wake(ws: &Session, role: &str, tu: &str, reason: &str) -> Result<Changed,
     let role = role_arg(role)?;
     let reason = one_line(reason, "reason")?;
     let ledger = ws.ledger()?;
-    let state = ledger.get(tu).map(|r| r.state()).ok_or_else(|| {
-        Error::NotFound(format!(
-            "no TU named `{tu}` in this studio (`showrunner tu list` shows them)"
-        ))
-    })?;
+    let state = ledger
+        .get(tu)
+        .map(|r| r.state())
+        .ok_or_else(|| TuError::UnknownSeeList { id: tu.to_string() })?;
     if state.is_terminal() {
-        return Err(Error::State {
-            message: format!("{tu} is {state}: a finished TU wakes no one"),
-            hint: Some("open a new TU for the work".into()),
-        });
+        return Err(RosterError::TuFinished {
+            tu: tu.to_string(),
+            state: state.to_string(),
+        }
+        .into());
     }
     let (_, tip) = ws.hot_tip()?;
     let entries = read(repo, &tip)?;
@@ -294,19 +290,18 @@ pub fn wake(ws: &Session, role: &str, tu: &str, reason: &str) -> Result<Changed,
         .cloned()
         .unwrap_or_else(|| default_entry(role));
     if current.state == "awake" {
-        return Err(Error::State {
-            message: format!(
-                "{role} is already awake{} ({})",
-                since(&current),
-                current.reason
-            ),
-            hint: None,
-        });
+        return Err(RosterError::Already {
+            role: role.to_string(),
+            state: "awake",
+            entry: Some((current.since, current.reason)),
+        }
+        .into());
     }
     let (_, commit) =
-        wake_for(ws, tu, &[role.to_string()], &reason)?.ok_or_else(|| Error::State {
-            message: format!("{role} is already awake"),
-            hint: None,
+        wake_for(ws, tu, &[role.to_string()], &reason)?.ok_or_else(|| RosterError::Already {
+            role: role.to_string(),
+            state: "awake",
+            entry: None,
         })?;
     Ok(Changed {
         role,
@@ -316,20 +311,10 @@ pub fn wake(ws: &Session, role: &str, tu: &str, reason: &str) -> Result<Changed,
     })
 }
 
-fn since(e: &Entry) -> String {
-    if e.since.is_empty() {
-        String::new()
-    } else {
-        format!(" since {}", e.since)
-    }
-}
-
-fn one_line(text: &str, what: &str) -> Result<String, Error> {
+fn one_line(text: &str, what: &'static str) -> Result<String, Error> {
     let t = text.trim();
     if t.is_empty() || t.contains('\n') {
-        return Err(Error::Usage(format!(
-            "the {what} must be one non-empty line"
-        )));
+        return Err(RosterError::NotOneLine { what }.into());
     }
     Ok(t.to_string())
 }
@@ -351,10 +336,10 @@ pub fn dormant(
         .map(|r| one_line(r, "re-wake condition"))
         .transpose()?;
     if NEVER_DORMANT.contains(&role) {
-        return Err(Error::State {
-            message: format!("{role} can never be dormant: the studio cannot run without it"),
-            hint: None,
-        });
+        return Err(RosterError::NeverDormant {
+            role: role.to_string(),
+        }
+        .into());
     }
     let (hot, tip) = ws.hot_tip()?;
     let mut entries = read(repo, &tip)?;
@@ -363,14 +348,12 @@ pub fn dormant(
         .cloned()
         .unwrap_or_else(|| default_entry(role));
     if current.state == "dormant" {
-        return Err(Error::State {
-            message: format!(
-                "{role} is already dormant{} ({})",
-                since(&current),
-                current.reason
-            ),
-            hint: None,
-        });
+        return Err(RosterError::Already {
+            role: role.to_string(),
+            state: "dormant",
+            entry: Some((current.since, current.reason)),
+        }
+        .into());
     }
     let briefs = open_briefs(repo, ws, &tip)?;
     let responsible: Vec<&str> = briefs
@@ -379,13 +362,11 @@ pub fn dormant(
         .map(|b| b.0.as_str())
         .collect();
     if !responsible.is_empty() && !force {
-        return Err(Error::State {
-            message: format!(
-                "{role} is responsible in open TU(s) {}; putting it to sleep would strand that work",
-                responsible.join(", ")
-            ),
-            hint: Some("finish or defer those TUs first, or pass `--force`".into()),
-        });
+        return Err(RosterError::Responsible {
+            role: role.to_string(),
+            tus: responsible.iter().map(|t| t.to_string()).collect(),
+        }
+        .into());
     }
     let who = repo.identity();
     entries.insert(
@@ -413,7 +394,10 @@ pub fn dormant(
                 continue;
             }
             let edited = brief::edit(text, &[Change::Add("deferrals".into(), tag.into())])
-                .map_err(|e| Error::Usage(format!("{path}: {e}")))?;
+                .map_err(|reason| TuError::BadEdit {
+                    path: path.clone(),
+                    reason,
+                })?;
             files.push((path.clone(), edited.into_bytes()));
             deferred.push((id.clone(), tag.to_string()));
         }

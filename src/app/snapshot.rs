@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use crate::app::Session;
 use crate::artifact;
 use crate::date;
-use crate::error::Error;
+use crate::error::{Error, SnapshotError};
 use crate::gate::{Decision, Report};
 use crate::git::{Repo, Tag};
 use crate::ids::CommitId;
@@ -216,10 +216,15 @@ pub fn show(repo: &Repo, name: &str) -> Result<(Snapshot, Verification), Error> 
         .tags()?
         .into_iter()
         .find(|t| t.name == name)
-        .ok_or_else(|| Error::Usage(format!("no tag named `{name}`")))?;
+        .ok_or_else(|| SnapshotError::NoTag {
+            name: name.to_string(),
+        })?;
     let message = message
         .filter(|m| trailers::first(&trailers::parse(m), MARK).is_some())
-        .ok_or_else(|| Error::Usage(format!("`{name}` is not a snapshot (no `{MARK}` trailer)")))?;
+        .ok_or_else(|| SnapshotError::NotMarked {
+            name: name.to_string(),
+            trailer: MARK,
+        })?;
     let snap = parse(name, &commit, &message);
     let actual = manifest(repo, &commit)?;
     let mut v = Verification::default();

@@ -4,7 +4,7 @@
 use crate::app::{Session, short};
 use crate::artifact;
 use crate::date;
-use crate::error::Error;
+use crate::error::{Error, GateError};
 use crate::gate::report_file::{self, Meta};
 use crate::gate::{Decision, Report};
 use crate::ids::CommitId;
@@ -76,10 +76,7 @@ pub fn submit(ws: &Session, tu: Option<&str>) -> Result<Submitted, Error> {
     let problems =
         crate::trace::brief::validate_as(artifact::Kind::GateReport, &report_path, &text);
     if !problems.is_empty() {
-        return Err(Error::Usage(format!(
-            "internal: the report would not be valid:\n{}",
-            problems.join("\n")
-        )));
+        return Err(GateError::InvalidReport { problems }.into());
     }
     let mut t = ws.trailers_for(&ledger, &id, Event::Submit);
     t.push(("Gate".into(), decision.into()));

@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::Session;
 use crate::artifact::{self, Kind};
 use crate::date;
-use crate::error::Error;
+use crate::error::{Error, InputError, TuError};
 use crate::git::Identity;
 use crate::ids::CommitId;
 use crate::ids::{Expect, RefName};
@@ -150,11 +150,11 @@ pub struct Lineage {
 
 fn unknown(id: &str, known: &BTreeSet<String>) -> Error {
     let candidates: Vec<String> = known.iter().cloned().collect();
-    let mut msg = format!("no TU named `{id}` in this studio");
-    if let Some(s) = crate::schema::suggest(id, &candidates) {
-        msg.push_str(&format!(" (did you mean `{s}`?)"));
+    TuError::Unknown {
+        id: id.to_string(),
+        did_you_mean: crate::schema::suggest(id, &candidates).map(|s| s.to_string()),
     }
-    Error::NotFound(msg)
+    .into()
 }
 
 impl Session {
@@ -229,12 +229,7 @@ impl Session {
     pub(crate) fn resolve(&self, id: Option<&str>, ledger: &Ledger) -> Result<String, Error> {
         let id = match id {
             Some(i) => i.to_string(),
-            None => self.active().map(|(i, _)| i).ok_or_else(|| {
-                Error::Usage(
-                    "no active TU: name one, or make one active with `showrunner tu switch <id>` (or open one with `showrunner tu open`)"
-                        .into(),
-                )
-            })?,
+            None => self.active().map(|(i, _)| i).ok_or(TuError::NoActive)?,
         };
         let known = self.known(ledger)?;
         if !known.contains(&id) {
@@ -274,7 +269,7 @@ impl Session {
         req: &OpenRequest<'_>,
     ) -> Result<(String, String, String, String), Error> {
         if req.title.trim().is_empty() {
-            return Err(Error::Usage("a TU needs a title (`--title`)".into()));
+            return Err(TuError::NoTitle.into());
         }
         let loop_ok = req
             .loop_id
@@ -286,18 +281,16 @@ impl Session {
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
         if !loop_ok {
-            return Err(Error::Usage(format!(
-                "`{}` is not a loop id (snake_case, like `lore_deepening`)",
-                req.loop_id
-            )));
+            return Err(TuError::BadLoopId {
+                loop_id: req.loop_id.to_string(),
+            }
+            .into());
         }
         let playbooks = self.playbooks()?;
         let playbook = playbooks.get(req.loop_id);
         let role = match req.role {
-            Some(r) => roles::canonical(r).ok_or_else(|| {
-                Error::Usage(format!(
-                    "`{r}` is not a role (use an id like `lore_weaver` or a code like `LW`)"
-                ))
+            Some(r) => roles::canonical(r).ok_or_else(|| TuError::UnknownRole {
+                name: r.to_string(),
             })?,
             None => playbook
                 .and_then(|p| p.raci.responsible.first())
@@ -322,10 +315,7 @@ impl Session {
         });
         let problems = brief::validate(&path, &text);
         if !problems.is_empty() {
-            return Err(Error::Usage(format!(
-                "the brief would not be valid:\n{}",
-                problems.join("\n")
-            )));
+            return Err(TuError::InvalidBrief { problems }.into());
         }
         Ok((id, code.to_string(), path, text))
     }
@@ -402,17 +392,15 @@ impl Session {
             .map(TuRecord::state)
             .unwrap_or(State::HotProposed);
         if shown == State::ColdMerged {
-            return Err(Error::State {
-                message: format!("{id} is cold-merged and takes no further events"),
-                hint: Some("open a new TU for further work".into()),
-            });
+            return Err(TuError::ColdMerged { id: id.to_string() }.into());
         }
         match lifecycle::apply(Some(pos), event, gate) {
             Ok(next) => Ok((shown, next)),
-            Err(illegal) => Err(Error::State {
-                message: format!("{id}: {illegal}"),
-                hint: Some(format!("`showrunner tu show {id}` tells its history")),
-            }),
+            Err(illegal) => Err(TuError::Illegal {
+                id: id.to_string(),
+                source: Box::new(illegal),
+            }
+            .into()),
         }
     }
 
@@ -486,25 +474,15 @@ impl Session {
         let (from, next) = self.check_move(&ledger, &id, Event::Checkpoint, None)?;
         let branch = self.branch_for(&id)?;
         if self.repo.is_bare() && cp.all {
-            return Err(Error::Usage(
-                "`-a` needs a work tree; this repository is bare".into(),
-            ));
+            return Err(TuError::BareRepo.into());
         }
         if !self.repo.is_bare() && self.repo.head_branch().as_deref() != Some(branch.as_str()) {
-            return Err(Error::State {
-                message: format!(
-                    "{id} works on `{}`, but HEAD is on `{}`",
-                    short(&branch),
-                    self.repo
-                        .head_branch()
-                        .map(|b| short(&b))
-                        .unwrap_or_else(|| "a detached commit".into())
-                ),
-                hint: Some(format!(
-                    "`git switch {}` first, so the checkpoint lands on the TU's branch",
-                    short(&branch)
-                )),
-            });
+            return Err(TuError::WrongBranch {
+                id: id.clone(),
+                branch: short(&branch),
+                head: self.repo.head_branch().map(|b| short(&b)),
+            }
+            .into());
         }
         let tip = self.tip(&branch)?;
         let mut t = self.trailers_for(&ledger, &id, Event::Checkpoint);
@@ -537,9 +515,7 @@ impl Session {
     /// Edits brief fields and commits the brief with `TU-Event: update`.
     pub fn update(&self, id: Option<&str>, changes: &[Change]) -> Result<Recorded, Error> {
         if changes.is_empty() {
-            return Err(Error::Usage(
-                "nothing to update: use --title, --set, --add or --remove".into(),
-            ));
+            return Err(TuError::NothingToUpdate.into());
         }
         let ledger = self.ledger()?;
         let id = self.resolve(id, &ledger)?;
@@ -547,19 +523,25 @@ impl Session {
         let branch = self.branch_for(&id)?;
         let tip = self.tip(&branch)?;
         let path = format!("tus/{id}.yaml");
-        let text = self.repo.blob_at(&tip, &path)?.ok_or_else(|| {
-            Error::Usage(format!("{id} has no brief at {path} on {}", short(&branch)))
+        let text = self
+            .repo
+            .blob_at(&tip, &path)?
+            .ok_or_else(|| TuError::NoBrief {
+                id: id.clone(),
+                path: path.clone(),
+                branch: short(&branch),
+            })?;
+        let text = String::from_utf8(text).map_err(|_| InputError::NotUtf8 {
+            path: path.clone(),
+            on: None,
         })?;
-        let text =
-            String::from_utf8(text).map_err(|_| Error::Usage(format!("{path} is not UTF-8")))?;
-        let edited =
-            brief::edit(&text, changes).map_err(|e| Error::Usage(format!("{path}: {e}")))?;
+        let edited = brief::edit(&text, changes).map_err(|reason| TuError::BadEdit {
+            path: path.clone(),
+            reason,
+        })?;
         let problems = brief::validate(&path, &edited);
         if !problems.is_empty() {
-            return Err(Error::Usage(format!(
-                "the edited brief would not be valid; nothing was changed:\n{}",
-                problems.join("\n")
-            )));
+            return Err(TuError::InvalidEdit { problems }.into());
         }
         let fields: BTreeSet<&str> = changes
             .iter()

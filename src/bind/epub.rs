@@ -12,7 +12,7 @@ use epub_builder::{
 use super::book::{Book, uuid_for};
 use super::templates::Templates;
 use super::xhtml::prose;
-use crate::error::Error;
+use crate::error::{BindError, Error};
 
 const CSS: &str = "body { font-family: serif; line-height: 1.5; margin: 0 5%; }\n\
 h1, h2, h3 { font-family: serif; line-height: 1.2; }\n\
@@ -28,8 +28,8 @@ fn file_of(id: &str) -> String {
     format!("s-{id}.xhtml")
 }
 
-fn err(e: impl std::fmt::Display) -> Error {
-    Error::Usage(format!("internal: building the EPUB failed: {e}"))
+fn err(e: epub_builder::Error) -> Error {
+    BindError::Epub(e).into()
 }
 
 /// Renders the book; `time` is the snapshot tag's time (seconds since the epoch).

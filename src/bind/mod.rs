@@ -12,7 +12,7 @@ pub mod templates;
 pub mod twee;
 pub mod xhtml;
 
-use crate::error::Error;
+use crate::error::{BindError, Error};
 use crate::gate::Decision;
 use crate::ids::CommitId;
 use crate::trace::snapshot::Snapshot;
@@ -42,9 +42,10 @@ impl View {
                 "twee" => View::Twee,
                 "md" | "markdown" => View::Md,
                 other => {
-                    return Err(Error::Usage(format!(
-                        "`{other}` is not a view (html, epub, twee, md)"
-                    )));
+                    return Err(BindError::UnknownView {
+                        name: other.to_string(),
+                    }
+                    .into());
                 }
             };
             if !out.contains(&v) {
@@ -52,9 +53,7 @@ impl View {
             }
         }
         if out.is_empty() {
-            return Err(Error::Usage(
-                "name at least one view: --format html,epub,twee,md".into(),
-            ));
+            return Err(BindError::NoView.into());
         }
         out.sort();
         Ok(out)

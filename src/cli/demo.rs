@@ -54,19 +54,13 @@ fn perform(dir: &Path, s: &Step<'_>, log: &mut String) -> Result<Output, Error> 
         }
     }
     if out.code != s.expect {
-        return Err(Error::State {
-            message: format!(
-                "demo step `showrunner {}` exited with {} (expected {}):\n{}{}",
-                shell_words(&s.args),
-                out.code,
-                s.expect,
-                out.stdout,
-                out.stderr
-            ),
-            hint: Some(format!(
-                "the studio is left in {} to inspect",
-                dir.display()
-            )),
+        return Err(Error::Demo {
+            command: shell_words(&s.args),
+            code: out.code,
+            expected: s.expect,
+            stdout: out.stdout,
+            stderr: out.stderr,
+            dir: dir.to_path_buf(),
         });
     }
     Ok(out)

@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use crate::bind::book::Book;
-use crate::error::Error;
+use crate::error::{Error, PlayError};
 use crate::story::Mention;
 
 /// A choice compiled for play.
@@ -125,6 +125,8 @@ impl std::fmt::Display for Refused {
     }
 }
 
+impl std::error::Error for Refused {}
+
 impl Playable {
     /// Compiles a bound book for play. A book without its start section cannot be played.
     pub fn new(book: &Book) -> Result<Playable, Error> {
@@ -146,10 +148,10 @@ impl Playable {
         let bits =
             |ids: &[Mention]| -> Vec<usize> { ids.iter().map(|w| bit[w.id.as_str()]).collect() };
         let start = *index.get(book.start.as_str()).ok_or_else(|| {
-            Error::Usage(format!(
-                "{}: the start section `{}` is not in the book",
-                book.tag, book.start
-            ))
+            Error::from(PlayError::NoStart {
+                tag: book.tag.clone(),
+                start: book.start.clone(),
+            })
         })?;
         let sections = book
             .sections
@@ -255,23 +257,27 @@ impl Playable {
     /// whose route no longer plays, is an error saying where it breaks.
     pub fn resume(&self, save: &Save) -> Result<State, Error> {
         if save.tag != self.tag {
-            return Err(Error::Usage(format!(
-                "the save is from snapshot `{}`, not `{}`",
-                save.tag, self.tag
-            )));
+            return Err(PlayError::OtherSnapshot {
+                saved: save.tag.clone(),
+                tag: self.tag.clone(),
+            }
+            .into());
         }
         let mut st = self.begin();
         for (i, step) in save.route.iter().enumerate() {
             if self.sections[st.at].id != step.section {
-                return Err(Error::Usage(format!(
-                    "the save's step {} is in `{}`, but the route is in `{}`",
-                    i + 1,
-                    step.section,
-                    self.sections[st.at].id
-                )));
+                return Err(PlayError::OffRoute {
+                    step: i + 1,
+                    saved: step.section.clone(),
+                    actual: self.sections[st.at].id.clone(),
+                }
+                .into());
             }
             self.take(&mut st, step.choice.saturating_sub(1))
-                .map_err(|e| Error::Usage(format!("the save's step {}: {e}", i + 1)))?;
+                .map_err(|e| PlayError::Refused {
+                    step: i + 1,
+                    source: Box::new(e),
+                })?;
         }
         Ok(st)
     }

@@ -185,6 +185,8 @@ impl fmt::Display for Illegal {
     }
 }
 
+impl std::error::Error for Illegal {}
+
 /// Applies one event. `gate` is the `Gate:` trailer of a submit (`block` keeps the TU
 /// stabilizing). `None` as the position means history has no `open` event for the TU.
 pub fn apply(pos: Option<Position>, event: Event, gate: Option<&str>) -> Result<Position, Illegal> {

@@ -1,0 +1,350 @@
+//! The library's error type and its classification into the exit codes of DESIGN §4.
+
+use std::path::PathBuf;
+
+use crate::git::GitError;
+
+mod cold;
+mod desk;
+mod files;
+mod tu;
+mod views;
+
+pub use cold::{Blocking, ColdError, GateError, HookError, SnapshotError};
+pub use desk::{ConflictError, FeedbackError, LoopError, QuestionError, RosterError};
+pub use files::{InputError, SetupError, TemplateError};
+pub use tu::TuError;
+pub use views::{BindError, PlayError, PlaytestError, ReportError};
+
+/// Why a command could not do its job (findings are not errors: they are results).
+///
+/// Each domain says what went wrong as data in its own type; this type gathers them,
+/// and [`Error::class`], [`Error::exit_code`] and [`Error::hint`] below are the one
+/// place they are classified.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Command-line arguments that make no sense (raised by `cli/` only).
+    #[error("{0}")]
+    Usage(String),
+    /// A demo step that did not exit as the script expects (`showrunner demo`).
+    #[error(
+        "demo step `showrunner {command}` exited with {code} (expected {expected}):\n{stdout}{stderr}"
+    )]
+    Demo {
+        /// The step's arguments, as a shell would take them.
+        command: String,
+        /// Its exit code.
+        code: i32,
+        /// The exit code the script expects.
+        expected: i32,
+        /// What it printed.
+        stdout: String,
+        /// What it complained.
+        stderr: String,
+        /// The demo studio, left in place.
+        dir: PathBuf,
+    },
+    /// No `studio.toml` where one was needed.
+    #[error("no studio found in {place} (no studio.toml)")]
+    NotAStudio {
+        /// The folder or revision looked at.
+        place: String,
+    },
+    /// A file that could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        source: std::io::Error,
+    },
+    /// Git said no.
+    #[error(transparent)]
+    Git(#[from] GitError),
+    /// A TU verb.
+    #[error(transparent)]
+    Tu(#[from] TuError),
+    /// A question batch or an answer.
+    #[error(transparent)]
+    Question(#[from] QuestionError),
+    /// A conflict.
+    #[error(transparent)]
+    Conflict(#[from] ConflictError),
+    /// The roster.
+    #[error(transparent)]
+    Roster(#[from] RosterError),
+    /// A loop.
+    #[error(transparent)]
+    Loop(#[from] LoopError),
+    /// Feedback.
+    #[error(transparent)]
+    Feedback(#[from] FeedbackError),
+    /// A move of cold.
+    #[error(transparent)]
+    Cold(#[from] ColdError),
+    /// A git hook's refusal.
+    #[error(transparent)]
+    Hook(#[from] HookError),
+    /// A snapshot.
+    #[error(transparent)]
+    Snapshot(#[from] SnapshotError),
+    /// A gate report.
+    #[error(transparent)]
+    Gate(#[from] GateError),
+    /// Input that does not parse.
+    #[error(transparent)]
+    Input(#[from] InputError),
+    /// A template.
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+    /// A write that would overwrite what it must not.
+    #[error(transparent)]
+    Setup(#[from] SetupError),
+    /// Binding.
+    #[error(transparent)]
+    Bind(#[from] BindError),
+    /// The player.
+    #[error(transparent)]
+    Play(#[from] PlayError),
+    /// A playtest.
+    #[error(transparent)]
+    Playtest(#[from] PlaytestError),
+    /// A report.
+    #[error(transparent)]
+    Report(#[from] ReportError),
+}
+
+/// What kind of failure an error is, for the edges that answer in codes of their own
+/// (the exit status, the protocol's error envelopes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorClass {
+    /// Bad arguments or unusable input.
+    Invalid,
+    /// A named thing (a TU, a revision) that does not exist.
+    NotFound,
+    /// A request the studio's state refuses (an illegal transition, a rule).
+    Rule,
+    /// A ref or file moved, locked or dirty under the command: try again.
+    Conflict,
+}
+
+impl ErrorClass {
+    /// The protocol's error code (`error` envelopes).
+    pub fn protocol_code(self) -> &'static str {
+        match self {
+            ErrorClass::Invalid => "validation_error",
+            ErrorClass::NotFound => "not_found",
+            ErrorClass::Rule => "business_rule_violation",
+            ErrorClass::Conflict => "conflict",
+        }
+    }
+}
+
+impl Error {
+    /// The error's class: the one place each typed error is classified.
+    pub fn class(&self) -> ErrorClass {
+        use ErrorClass::{Conflict, Invalid, NotFound, Rule};
+        match self {
+            Error::Usage(_) | Error::NotAStudio { .. } | Error::Io { .. } => Invalid,
+            Error::Demo { .. } => Rule,
+            Error::Git(e) => match e {
+                GitError::RevNotFound { .. } => NotFound,
+                GitError::RefMoved { .. }
+                | GitError::RefExists { .. }
+                | GitError::RefLocked { .. }
+                | GitError::Dirty { .. }
+                | GitError::Conflicts => Conflict,
+                GitError::NotARepo { .. } | GitError::Other(_) => Invalid,
+            },
+            Error::Tu(e) => match e {
+                TuError::Unknown { .. } | TuError::UnknownSeeList { .. } => NotFound,
+                TuError::ColdMerged { .. }
+                | TuError::Illegal { .. }
+                | TuError::WrongBranch { .. }
+                | TuError::Untraced { .. }
+                | TuError::UntracedPush { .. } => Rule,
+                TuError::NoActive
+                | TuError::NoTitle
+                | TuError::BadLoopId { .. }
+                | TuError::UnknownRole { .. }
+                | TuError::InvalidBrief { .. }
+                | TuError::BareRepo
+                | TuError::NothingToUpdate
+                | TuError::NoBrief { .. }
+                | TuError::BadEdit { .. }
+                | TuError::InvalidEdit { .. } => Invalid,
+            },
+            Error::Question(e) => match e {
+                QuestionError::UnknownBatch { .. } | QuestionError::UnknownQuestion { .. } => {
+                    NotFound
+                }
+                QuestionError::BudgetSpent { .. } | QuestionError::AlreadyAnswered { .. } => Rule,
+                QuestionError::BadRecommendation { .. }
+                | QuestionError::InvalidBatch { .. }
+                | QuestionError::NoteNotOneLine
+                | QuestionError::BadKey { .. } => Invalid,
+            },
+            Error::Conflict(e) => match e {
+                ConflictError::Unknown { .. } => NotFound,
+                ConflictError::TuEnded { .. }
+                | ConflictError::AlreadyResolved { .. }
+                | ConflictError::Escalated { .. }
+                | ConflictError::NotTheDecider { .. } => Rule,
+                ConflictError::BadTopic
+                | ConflictError::UnknownKind { .. }
+                | ConflictError::UnknownParty { .. }
+                | ConflictError::TooFewParties
+                | ConflictError::BadDecision
+                | ConflictError::UnknownDecider { .. } => Invalid,
+            },
+            Error::Roster(e) => match e {
+                RosterError::TuFinished { .. }
+                | RosterError::Already { .. }
+                | RosterError::NeverDormant { .. }
+                | RosterError::Responsible { .. } => Rule,
+                RosterError::UnknownRole { .. }
+                | RosterError::Broken { .. }
+                | RosterError::NotOneLine { .. } => Invalid,
+            },
+            Error::Loop(e) => match e {
+                LoopError::Unknown { .. } => NotFound,
+                LoopError::UnknownParam { .. }
+                | LoopError::MissingParam { .. }
+                | LoopError::NoActiveTu => Invalid,
+            },
+            Error::Cold(e) => match e {
+                ColdError::NoReason => Invalid,
+                ColdError::NotForward { .. }
+                | ColdError::CheckedOut { .. }
+                | ColdError::NotASnapshot { .. }
+                | ColdError::SnapshotOffCold { .. }
+                | ColdError::DirtyWorkTree => Rule,
+            },
+            Error::Hook(_) => Rule,
+            Error::Snapshot(e) => match e {
+                SnapshotError::NoTag { .. } | SnapshotError::NotMarked { .. } => Invalid,
+                SnapshotError::NotASnapshot { .. }
+                | SnapshotError::NoCold { .. }
+                | SnapshotError::OffCold { .. } => Rule,
+            },
+            Error::Playtest(e) => match e {
+                PlaytestError::TuClosed { .. } => Rule,
+                PlaytestError::NoTu | PlaytestError::InvalidNotes { .. } => Invalid,
+            },
+            Error::Feedback(_)
+            | Error::Gate(_)
+            | Error::Input(_)
+            | Error::Template(_)
+            | Error::Setup(_)
+            | Error::Bind(_)
+            | Error::Play(_)
+            | Error::Report(_) => Invalid,
+        }
+    }
+
+    /// The process exit code (DESIGN §4): 3 when the studio's or git's state refuses
+    /// (and for an unknown revision), 2 for bad usage, unusable input or an unknown name.
+    pub fn exit_code(&self) -> i32 {
+        match self.class() {
+            ErrorClass::Rule | ErrorClass::Conflict => 3,
+            _ if matches!(self, Error::Git(GitError::RevNotFound { .. })) => 3,
+            _ => 2,
+        }
+    }
+
+    /// Something a person can do about it, when there is something.
+    pub fn hint(&self) -> Option<String> {
+        let text = |s: &str| Some(s.to_string());
+        match self {
+            Error::NotAStudio { .. } => text(
+                "run `showrunner init <dir>` to create a studio, or `-C <dir>` to point at one",
+            ),
+            Error::Demo { dir, .. } => Some(format!(
+                "the studio is left in {} to inspect",
+                dir.display()
+            )),
+            Error::Git(GitError::RevNotFound { rev }) => Some(format!(
+                "check the branch name (`git branch --list`), or pass `--rev` a commit; `{rev}` is unknown"
+            )),
+            Error::Git(GitError::RefMoved { .. }) => {
+                text("someone else updated it; run the command again")
+            }
+            Error::Git(GitError::NotARepo { .. }) => {
+                text("run it inside a studio's git repository, or use `-C <dir>`")
+            }
+            Error::Git(GitError::RefLocked { name }) => Some(format!(
+                "nothing was changed; run the command again once the other one has finished (if none is running, one was killed holding the lock: remove `{name}.lock` in the git directory)"
+            )),
+            Error::Git(GitError::Dirty { .. }) => {
+                text("commit or stash your edits to that file first; nothing was changed")
+            }
+            Error::Git(GitError::Conflicts) => {
+                text("resolve the conflicts and stage the result first")
+            }
+            Error::Tu(TuError::ColdMerged { .. }) => text("open a new TU for further work"),
+            Error::Tu(TuError::Illegal { id, .. }) => {
+                Some(format!("`showrunner tu show {id}` tells its history"))
+            }
+            Error::Tu(TuError::WrongBranch { branch, .. }) => Some(format!(
+                "`git switch {branch}` first, so the checkpoint lands on the TU's branch"
+            )),
+            Error::Tu(TuError::Untraced { .. }) => text(
+                "open one with `showrunner tu open --loop <loop> --title <title>`, or pick one with `showrunner tu switch <id>`",
+            ),
+            Error::Tu(TuError::UntracedPush { .. }) => {
+                text("amend them with `TU: <id>` trailers (the commit-msg hook adds them)")
+            }
+            Error::Question(QuestionError::BudgetSpent { .. }) => text(
+                "wait for answers (`showrunner questions`), or ask these questions together in one batch later",
+            ),
+            Error::Question(QuestionError::AlreadyAnswered { .. }) => {
+                text("ask a new question to revisit a decision")
+            }
+            Error::Conflict(ConflictError::Escalated { question, .. }) => question
+                .as_ref()
+                .map(|q| format!("showrunner answer {q} settle <key>")),
+            Error::Conflict(ConflictError::NotTheDecider { decider, .. }) => {
+                Some(format!("`--by {decider}`"))
+            }
+            Error::Roster(RosterError::TuFinished { .. }) => text("open a new TU for the work"),
+            Error::Roster(RosterError::Responsible { .. }) => {
+                text("finish or defer those TUs first, or pass `--force`")
+            }
+            Error::Cold(ColdError::NotForward { .. }) => text(
+                "cold only moves forward: merge cold into hot first, gatecheck, then merge again",
+            ),
+            Error::Cold(ColdError::CheckedOut { hot, .. }) => {
+                Some(format!("switch that work tree to `{hot}` first"))
+            }
+            Error::Cold(ColdError::NotASnapshot { .. }) => {
+                text("`git tag --list 'cold-*'` lists the snapshots")
+            }
+            Error::Cold(ColdError::SnapshotOffCold { .. }) => {
+                text("only snapshots of cold can be restored")
+            }
+            Error::Cold(ColdError::DirtyWorkTree) => {
+                text("commit or stash them first; nothing was changed")
+            }
+            Error::Hook(HookError::GateRefused { .. }) => {
+                text("fix on hot, `showrunner gate submit`, then `showrunner merge`")
+            }
+            Error::Hook(HookError::ColdDeleted { .. }) => {
+                text("cold holds the shippable canon; move it forward with `showrunner merge`")
+            }
+            Error::Hook(HookError::RemoteUnknown { .. }) => {
+                text("fetch first, so the fast-forward can be checked")
+            }
+            Error::Snapshot(
+                SnapshotError::NotASnapshot { .. }
+                | SnapshotError::NoCold { .. }
+                | SnapshotError::OffCold { .. },
+            ) => text(
+                "use a snapshot of cold: `showrunner snapshot list`, or make one with `showrunner snapshot`",
+            ),
+            Error::Playtest(PlaytestError::TuClosed { .. }) => {
+                text("`showrunner loop run narration_dry_run` opens a dry-run TU")
+            }
+            _ => None,
+        }
+    }
+}

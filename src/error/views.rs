@@ -1,0 +1,89 @@
+//! What goes wrong making the studio's outputs: bound views, the player, playtests and
+//! reports.
+
+/// A book that could not be bound.
+#[derive(Debug, thiserror::Error)]
+pub enum BindError {
+    /// A view name the binder does not have.
+    #[error("`{name}` is not a view (html, epub, twee, md)")]
+    UnknownView {
+        /// The name as given.
+        name: String,
+    },
+    /// `--format` with no view.
+    #[error("name at least one view: --format html,epub,twee,md")]
+    NoView,
+    /// The EPUB builder failed (a bug or a resource limit, not the book).
+    #[error("internal: building the EPUB failed: {0}")]
+    Epub(#[source] epub_builder::Error),
+}
+
+/// A book or a save the player cannot play.
+#[derive(Debug, thiserror::Error)]
+pub enum PlayError {
+    /// The book's start section is not among its sections.
+    #[error("{tag}: the start section `{start}` is not in the book")]
+    NoStart {
+        /// The snapshot.
+        tag: String,
+        /// The start section named.
+        start: String,
+    },
+    /// A save made on another snapshot.
+    #[error("the save is from snapshot `{saved}`, not `{tag}`")]
+    OtherSnapshot {
+        /// The save's snapshot.
+        saved: String,
+        /// The snapshot played.
+        tag: String,
+    },
+    /// A save whose route leaves the book's sections.
+    #[error("the save's step {step} is in `{saved}`, but the route is in `{actual}`")]
+    OffRoute {
+        /// The step (1-based).
+        step: usize,
+        /// The section the save has.
+        saved: String,
+        /// The section the route reached.
+        actual: String,
+    },
+    /// A save's choice the book refuses.
+    #[error("the save's step {step}: {source}")]
+    Refused {
+        /// The step (1-based).
+        step: usize,
+        /// The player's refusal.
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+}
+
+/// A playtest that could not be recorded.
+#[derive(Debug, thiserror::Error)]
+pub enum PlaytestError {
+    /// `--record` with no TU and none active.
+    #[error("`--record` needs the Narration Dry-Run TU: `--tu <id>`, or make it the active one")]
+    NoTu,
+    /// The TU does not take commits.
+    #[error("{reason}")]
+    TuClosed {
+        /// Why (the TU's state, or that it does not exist).
+        reason: String,
+    },
+    /// The notes the tool wrote do not pass their schema (a bug).
+    #[error("internal: the playtest notes would not be valid:\n{}", problems.join("\n"))]
+    InvalidNotes {
+        /// The schema's findings, one a line.
+        problems: Vec<String>,
+    },
+}
+
+/// A report that could not be computed.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// `--since` that is not a date.
+    #[error("`--since {value}` is not a date (YYYY-MM-DD)")]
+    BadSince {
+        /// The value as given.
+        value: String,
+    },
+}
