@@ -106,7 +106,7 @@ fn show(ctx: &Ctx, id: &str) -> Result<Output, Error> {
     let stdout = match ctx.format {
         Format::Json => {
             let art = crate::artifact::parse(crate::artifact::Kind::GateReport, &path, &bytes)
-                .map_err(|r| Error::Usage(format!("{path}:{}: {}", r.line, r.message)))?;
+                .map_err(crate::error::InputError::Rejected)?;
             format!(
                 "{}\n",
                 serde_json::to_string_pretty(&art.data.to_json()).unwrap_or_default()

@@ -1,4 +1,6 @@
-//! The library's error type and its classification into the exit codes of DESIGN §4.
+//! The library's errors: a type per domain that says what went wrong as data and keeps
+//! its cause, gathered in [`Error`], and their one classification into the exit codes,
+//! protocol codes and hints of DESIGN §4.
 
 use std::path::PathBuf;
 
@@ -346,5 +348,206 @@ impl Error {
             }
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::artifact::yaml::YamlError;
+
+    fn classified(e: impl Into<Error>) -> (Error, ErrorClass, i32, Option<String>) {
+        let e = e.into();
+        let (class, code, hint) = (e.class(), e.exit_code(), e.hint());
+        (e, class, code, hint)
+    }
+
+    #[test]
+    fn an_unknown_tu_is_not_found_with_exit_2_and_its_suggestion_in_the_message() {
+        let (e, class, code, hint) = classified(TuError::Unknown {
+            id: "TU-2026-01-01-LW01".into(),
+            did_you_mean: Some("TU-2026-01-01-LW02".into()),
+        });
+        assert_eq!(
+            e.to_string(),
+            "no TU named `TU-2026-01-01-LW01` in this studio (did you mean `TU-2026-01-01-LW02`?)"
+        );
+        assert_eq!((class, code, hint), (ErrorClass::NotFound, 2, None));
+        assert_eq!(class.protocol_code(), "not_found");
+    }
+
+    #[test]
+    fn an_illegal_transition_is_a_rule_with_exit_3_keeping_its_source() {
+        let refusal = std::io::Error::other("cannot submit a TU that is hot-proposed");
+        let (e, class, code, hint) = classified(TuError::Illegal {
+            id: "TU-1".into(),
+            source: Box::new(refusal),
+        });
+        assert_eq!(
+            e.to_string(),
+            "TU-1: cannot submit a TU that is hot-proposed"
+        );
+        assert_eq!((class, code), (ErrorClass::Rule, 3));
+        assert_eq!(
+            hint.as_deref(),
+            Some("`showrunner tu show TU-1` tells its history")
+        );
+        let Error::Tu(inner) = &e else {
+            panic!("not a TU error: {e:?}")
+        };
+        let source = std::error::Error::source(inner).map(ToString::to_string);
+        assert_eq!(
+            source.as_deref(),
+            Some("cannot submit a TU that is hot-proposed")
+        );
+        assert_eq!(class.protocol_code(), "business_rule_violation");
+    }
+
+    #[test]
+    fn a_bad_answer_key_is_invalid_input_listing_the_options() {
+        let (e, class, code, hint) = classified(QuestionError::BadKey {
+            key: "c".into(),
+            batch: "Q-2026-01-01-01".into(),
+            question: "q1".into(),
+            options: vec![("a".into(), "Yes".into()), ("b".into(), "No".into())],
+        });
+        assert_eq!(
+            e.to_string(),
+            "`c` is not an option of Q-2026-01-01-01 `q1`; options: a (Yes), b (No)"
+        );
+        assert_eq!((class, code, hint), (ErrorClass::Invalid, 2, None));
+        assert_eq!(class.protocol_code(), "validation_error");
+    }
+
+    #[test]
+    fn an_escalated_conflict_hints_at_its_question_only_when_it_has_one() {
+        let with = Error::from(ConflictError::Escalated {
+            id: "C-1".into(),
+            question: Some("Q-1".into()),
+        });
+        assert_eq!(
+            with.hint().as_deref(),
+            Some("showrunner answer Q-1 settle <key>")
+        );
+        let without = Error::from(ConflictError::Escalated {
+            id: "C-1".into(),
+            question: None,
+        });
+        assert_eq!(
+            without.to_string(),
+            "C-1 was escalated to the customer: it is settled by answering its question"
+        );
+        assert_eq!(without.hint(), None);
+        assert_eq!(
+            (without.class(), without.exit_code()),
+            (ErrorClass::Rule, 3)
+        );
+    }
+
+    #[test]
+    fn a_role_already_awake_says_since_when_and_why_when_the_roster_knows() {
+        let known = Error::from(RosterError::Already {
+            role: "lore_weaver".into(),
+            state: "awake",
+            entry: Some(("2026-01-02".into(), "canon work".into())),
+        });
+        assert_eq!(
+            known.to_string(),
+            "lore_weaver is already awake since 2026-01-02 (canon work)"
+        );
+        let undated = Error::from(RosterError::Already {
+            role: "lore_weaver".into(),
+            state: "dormant",
+            entry: Some((String::new(), "default".into())),
+        });
+        assert_eq!(
+            undated.to_string(),
+            "lore_weaver is already dormant (default)"
+        );
+        let bare = Error::from(RosterError::Already {
+            role: "lore_weaver".into(),
+            state: "awake",
+            entry: None,
+        });
+        assert_eq!(bare.to_string(), "lore_weaver is already awake");
+        assert_eq!((bare.class(), bare.exit_code()), (ErrorClass::Rule, 3));
+    }
+
+    #[test]
+    fn bad_yaml_names_file_and_line_and_keeps_the_parser_error() {
+        let (e, class, code, _) = classified(InputError::Yaml {
+            path: "questions/new.yaml".into(),
+            source: YamlError {
+                line: 7,
+                message: "unexpected end of mapping".into(),
+            },
+        });
+        assert_eq!(
+            e.to_string(),
+            "questions/new.yaml:7: unexpected end of mapping"
+        );
+        assert_eq!((class, code), (ErrorClass::Invalid, 2));
+        let Error::Input(inner) = &e else {
+            panic!("not an input error: {e:?}")
+        };
+        let source = std::error::Error::source(inner)
+            .and_then(|s| s.downcast_ref::<YamlError>())
+            .map(|y| y.line);
+        assert_eq!(source, Some(7));
+    }
+
+    #[test]
+    fn a_gate_refusal_lists_blocking_findings_and_for_conditional_all_of_them() {
+        let f = |code: &str, line: u32| Blocking {
+            code: code.into(),
+            path: "sections/a.md".into(),
+            line,
+            message: "broken".into(),
+        };
+        let (e, class, code, hint) = classified(HookError::GateRefused {
+            what: "push to refs/heads/cold".into(),
+            errors: vec![f("E1", 3)],
+            conditional: Some(vec![f("E1", 3), f("W2", 0)]),
+        });
+        assert_eq!(
+            e.to_string(),
+            "push to refs/heads/cold refused by the Gatekeeper:\n  E1 sections/a.md:3: broken\n  (conditional verdict, and [policy] allow_conditional is off)\n  E1 sections/a.md:3: broken\n  W2 sections/a.md: broken"
+        );
+        assert_eq!((class, code), (ErrorClass::Rule, 3));
+        assert_eq!(
+            hint.as_deref(),
+            Some("fix on hot, `showrunner gate submit`, then `showrunner merge`")
+        );
+    }
+
+    #[test]
+    fn git_refusals_keep_their_classes_and_exit_codes() {
+        let (_, class, code, hint) = classified(GitError::RevNotFound { rev: "hto".into() });
+        assert_eq!((class, code), (ErrorClass::NotFound, 3));
+        assert!(hint.is_some_and(|h| h.contains("`hto` is unknown")));
+        let (_, class, code, _) = classified(GitError::RefMoved {
+            name: "refs/heads/hot".into(),
+            expected: "a".into(),
+            actual: "b".into(),
+        });
+        assert_eq!((class, code), (ErrorClass::Conflict, 3));
+        assert_eq!(class.protocol_code(), "conflict");
+        let (_, class, code, _) = classified(GitError::Other("boom".into()));
+        assert_eq!((class, code), (ErrorClass::Invalid, 2));
+    }
+
+    #[test]
+    fn overwrites_and_usage_are_invalid_with_exit_2() {
+        let (e, class, code, hint) = classified(SetupError::WouldOverwrite {
+            dir: PathBuf::from("/tmp/s"),
+            files: vec!["studio.toml".into(), "roles.yaml".into()],
+        });
+        assert_eq!(
+            e.to_string(),
+            "/tmp/s already has studio.toml, roles.yaml; nothing was changed"
+        );
+        assert_eq!((class, code, hint), (ErrorClass::Invalid, 2, None));
+        let usage = Error::Usage("`--format x` is not an output format".into());
+        assert_eq!((usage.class(), usage.exit_code()), (ErrorClass::Invalid, 2));
     }
 }
