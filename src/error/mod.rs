@@ -156,7 +156,7 @@ impl Error {
                 | GitError::RefLocked { .. }
                 | GitError::Dirty { .. }
                 | GitError::Conflicts => Conflict,
-                GitError::NotARepo { .. } | GitError::Other(_) => Invalid,
+                GitError::NotARepo { .. } | GitError::Lib(_) | GitError::Other(_) => Invalid,
             },
             Error::Tu(e) => match e {
                 TuError::Unknown { .. } | TuError::UnknownSeeList { .. } => NotFound,
@@ -534,6 +534,22 @@ mod tests {
         assert_eq!(class.protocol_code(), "conflict");
         let (_, class, code, _) = classified(GitError::Other("boom".into()));
         assert_eq!((class, code), (ErrorClass::Invalid, 2));
+    }
+
+    #[test]
+    fn a_libgit2_error_renders_its_message_and_keeps_its_code() {
+        let lib = git2::Error::new(
+            git2::ErrorCode::Locked,
+            git2::ErrorClass::Reference,
+            "failed to lock file",
+        );
+        let e = Error::from(GitError::from(lib));
+        assert_eq!(e.to_string(), "git: failed to lock file");
+        assert_eq!((e.class(), e.exit_code()), (ErrorClass::Invalid, 2));
+        let code = std::error::Error::source(&e)
+            .and_then(|s| s.downcast_ref::<git2::Error>())
+            .map(git2::Error::code);
+        assert_eq!(code, Some(git2::ErrorCode::Locked));
     }
 
     #[test]

@@ -68,15 +68,12 @@ pub enum GitError {
     /// The index has unresolved conflicts.
     #[error("the index has unresolved merge conflicts")]
     Conflicts,
-    /// Anything else libgit2 reports.
+    /// Anything else libgit2 reports, kept whole (its class and code say what failed).
+    #[error("git: {}", .0.message())]
+    Lib(#[from] git2::Error),
+    /// Anything else this module refuses (an object of the wrong kind, no work tree, …).
     #[error("git: {0}")]
     Other(String),
-}
-
-impl From<git2::Error> for GitError {
-    fn from(e: git2::Error) -> Self {
-        GitError::Other(e.message().to_string())
-    }
 }
 
 type Result<T> = std::result::Result<T, GitError>;
