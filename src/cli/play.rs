@@ -171,13 +171,8 @@ fn resume(ctx: &Ctx, book: &Playable, p: &std::path::Path) -> Result<State, Erro
         path: path.clone(),
         source: e,
     })?;
-    let save: Save = serde_json::from_str(&text).map_err(|e| {
-        Error::Usage(format!(
-            "{}:{}: not a saved game: {e}",
-            path.display(),
-            e.line()
-        ))
-    })?;
+    let save: Save = serde_json::from_str(&text)
+        .map_err(|source| crate::error::PlayError::NotASave { path, source })?;
     book.resume(&save)
 }
 

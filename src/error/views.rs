@@ -47,6 +47,14 @@ pub enum PlayError {
         /// The section the route reached.
         actual: String,
     },
+    /// A `--resume` file that is not a saved game.
+    #[error("{}:{}: not a saved game: {source}", path.display(), source.line())]
+    NotASave {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The JSON reader's error, with its line.
+        source: serde_json::Error,
+    },
     /// A save's choice the book refuses.
     #[error("the save's step {step}: {source}")]
     Refused {
