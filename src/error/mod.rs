@@ -147,9 +147,9 @@ impl Error {
     pub fn class(&self) -> ErrorClass {
         use ErrorClass::{Conflict, Invalid, NotFound, Rule};
         match self {
-            Error::Usage(_) | Error::NotAStudio { .. } | Error::Io { .. } => Invalid,
-            Error::Demo { .. } => Rule,
-            Error::Git(e) => match e {
+            Self::Usage(_) | Self::NotAStudio { .. } | Self::Io { .. } => Invalid,
+            Self::Demo { .. } => Rule,
+            Self::Git(e) => match e {
                 GitError::RevNotFound { .. } => NotFound,
                 GitError::RefMoved { .. }
                 | GitError::RefExists { .. }
@@ -158,7 +158,7 @@ impl Error {
                 | GitError::Conflicts => Conflict,
                 GitError::NotARepo { .. } | GitError::Lib(_) | GitError::Other(_) => Invalid,
             },
-            Error::Tu(e) => match e {
+            Self::Tu(e) => match e {
                 TuError::Unknown { .. } | TuError::UnknownSeeList { .. } => NotFound,
                 TuError::ColdMerged { .. }
                 | TuError::Illegal { .. }
@@ -176,7 +176,7 @@ impl Error {
                 | TuError::BadEdit { .. }
                 | TuError::InvalidEdit { .. } => Invalid,
             },
-            Error::Question(e) => match e {
+            Self::Question(e) => match e {
                 QuestionError::UnknownBatch { .. } | QuestionError::UnknownQuestion { .. } => {
                     NotFound
                 }
@@ -186,7 +186,7 @@ impl Error {
                 | QuestionError::NoteNotOneLine
                 | QuestionError::BadKey { .. } => Invalid,
             },
-            Error::Conflict(e) => match e {
+            Self::Conflict(e) => match e {
                 ConflictError::Unknown { .. } => NotFound,
                 ConflictError::TuEnded { .. }
                 | ConflictError::AlreadyResolved { .. }
@@ -199,7 +199,7 @@ impl Error {
                 | ConflictError::BadDecision
                 | ConflictError::UnknownDecider { .. } => Invalid,
             },
-            Error::Roster(e) => match e {
+            Self::Roster(e) => match e {
                 RosterError::TuFinished { .. }
                 | RosterError::Already { .. }
                 | RosterError::NeverDormant { .. }
@@ -208,13 +208,13 @@ impl Error {
                 | RosterError::Broken { .. }
                 | RosterError::NotOneLine { .. } => Invalid,
             },
-            Error::Loop(e) => match e {
+            Self::Loop(e) => match e {
                 LoopError::Unknown { .. } => NotFound,
                 LoopError::UnknownParam { .. }
                 | LoopError::MissingParam { .. }
                 | LoopError::NoActiveTu => Invalid,
             },
-            Error::Cold(e) => match e {
+            Self::Cold(e) => match e {
                 ColdError::NoReason => Invalid,
                 ColdError::NotForward { .. }
                 | ColdError::CheckedOut { .. }
@@ -222,25 +222,25 @@ impl Error {
                 | ColdError::SnapshotOffCold { .. }
                 | ColdError::DirtyWorkTree => Rule,
             },
-            Error::Hook(_) => Rule,
-            Error::Snapshot(e) => match e {
+            Self::Hook(_) => Rule,
+            Self::Snapshot(e) => match e {
                 SnapshotError::NoTag { .. } | SnapshotError::NotMarked { .. } => Invalid,
                 SnapshotError::NotASnapshot { .. }
                 | SnapshotError::NoCold { .. }
                 | SnapshotError::OffCold { .. } => Rule,
             },
-            Error::Playtest(e) => match e {
+            Self::Playtest(e) => match e {
                 PlaytestError::TuClosed { .. } => Rule,
                 PlaytestError::NoTu | PlaytestError::InvalidNotes { .. } => Invalid,
             },
-            Error::Feedback(_)
-            | Error::Gate(_)
-            | Error::Input(_)
-            | Error::Template(_)
-            | Error::Setup(_)
-            | Error::Bind(_)
-            | Error::Play(_)
-            | Error::Report(_) => Invalid,
+            Self::Feedback(_)
+            | Self::Gate(_)
+            | Self::Input(_)
+            | Self::Template(_)
+            | Self::Setup(_)
+            | Self::Bind(_)
+            | Self::Play(_)
+            | Self::Report(_) => Invalid,
         }
     }
 
@@ -249,7 +249,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self.class() {
             ErrorClass::Rule | ErrorClass::Conflict => 3,
-            _ if matches!(self, Error::Git(GitError::RevNotFound { .. })) => 3,
+            _ if matches!(self, Self::Git(GitError::RevNotFound { .. })) => 3,
             _ => 2,
         }
     }
@@ -258,92 +258,92 @@ impl Error {
     pub fn hint(&self) -> Option<String> {
         let text = |s: &str| Some(s.to_string());
         match self {
-            Error::NotAStudio { .. } => text(
+            Self::NotAStudio { .. } => text(
                 "run `showrunner init <dir>` to create a studio, or `-C <dir>` to point at one",
             ),
-            Error::Demo { dir, .. } => Some(format!(
+            Self::Demo { dir, .. } => Some(format!(
                 "the studio is left in {} to inspect",
                 dir.display()
             )),
-            Error::Git(GitError::RevNotFound { rev }) => Some(format!(
+            Self::Git(GitError::RevNotFound { rev }) => Some(format!(
                 "check the branch name (`git branch --list`), or pass `--rev` a commit; `{rev}` is unknown"
             )),
-            Error::Git(GitError::RefMoved { .. }) => {
+            Self::Git(GitError::RefMoved { .. }) => {
                 text("someone else updated it; run the command again")
             }
-            Error::Git(GitError::NotARepo { .. }) => {
+            Self::Git(GitError::NotARepo { .. }) => {
                 text("run it inside a studio's git repository, or use `-C <dir>`")
             }
-            Error::Git(GitError::RefLocked { name }) => Some(format!(
+            Self::Git(GitError::RefLocked { name }) => Some(format!(
                 "nothing was changed; run the command again once the other one has finished (if none is running, one was killed holding the lock: remove `{name}.lock` in the git directory)"
             )),
-            Error::Git(GitError::Dirty { .. }) => {
+            Self::Git(GitError::Dirty { .. }) => {
                 text("commit or stash your edits to that file first; nothing was changed")
             }
-            Error::Git(GitError::Conflicts) => {
+            Self::Git(GitError::Conflicts) => {
                 text("resolve the conflicts and stage the result first")
             }
-            Error::Tu(TuError::ColdMerged { .. }) => text("open a new TU for further work"),
-            Error::Tu(TuError::Illegal { id, .. }) => {
+            Self::Tu(TuError::ColdMerged { .. }) => text("open a new TU for further work"),
+            Self::Tu(TuError::Illegal { id, .. }) => {
                 Some(format!("`showrunner tu show {id}` tells its history"))
             }
-            Error::Tu(TuError::WrongBranch { branch, .. }) => Some(format!(
+            Self::Tu(TuError::WrongBranch { branch, .. }) => Some(format!(
                 "`git switch {branch}` first, so the checkpoint lands on the TU's branch"
             )),
-            Error::Tu(TuError::Untraced { .. }) => text(
+            Self::Tu(TuError::Untraced { .. }) => text(
                 "open one with `showrunner tu open --loop <loop> --title <title>`, or pick one with `showrunner tu switch <id>`",
             ),
-            Error::Tu(TuError::UntracedPush { .. }) => {
+            Self::Tu(TuError::UntracedPush { .. }) => {
                 text("amend them with `TU: <id>` trailers (the commit-msg hook adds them)")
             }
-            Error::Question(QuestionError::BudgetSpent { .. }) => text(
+            Self::Question(QuestionError::BudgetSpent { .. }) => text(
                 "wait for answers (`showrunner questions`), or ask these questions together in one batch later",
             ),
-            Error::Question(QuestionError::AlreadyAnswered { .. }) => {
+            Self::Question(QuestionError::AlreadyAnswered { .. }) => {
                 text("ask a new question to revisit a decision")
             }
-            Error::Conflict(ConflictError::Escalated { question, .. }) => question
+            Self::Conflict(ConflictError::Escalated { question, .. }) => question
                 .as_ref()
                 .map(|q| format!("showrunner answer {q} settle <key>")),
-            Error::Conflict(ConflictError::NotTheDecider { decider, .. }) => {
+            Self::Conflict(ConflictError::NotTheDecider { decider, .. }) => {
                 Some(format!("`--by {decider}`"))
             }
-            Error::Roster(RosterError::TuFinished { .. }) => text("open a new TU for the work"),
-            Error::Roster(RosterError::Responsible { .. }) => {
+            Self::Roster(RosterError::TuFinished { .. }) => text("open a new TU for the work"),
+            Self::Roster(RosterError::Responsible { .. }) => {
                 text("finish or defer those TUs first, or pass `--force`")
             }
-            Error::Cold(ColdError::NotForward { .. }) => text(
+            Self::Cold(ColdError::NotForward { .. }) => text(
                 "cold only moves forward: merge cold into hot first, gatecheck, then merge again",
             ),
-            Error::Cold(ColdError::CheckedOut { hot, .. }) => {
+            Self::Cold(ColdError::CheckedOut { hot, .. }) => {
                 Some(format!("switch that work tree to `{hot}` first"))
             }
-            Error::Cold(ColdError::NotASnapshot { .. }) => {
+            Self::Cold(ColdError::NotASnapshot { .. }) => {
                 text("`git tag --list 'cold-*'` lists the snapshots")
             }
-            Error::Cold(ColdError::SnapshotOffCold { .. }) => {
+            Self::Cold(ColdError::SnapshotOffCold { .. }) => {
                 text("only snapshots of cold can be restored")
             }
-            Error::Cold(ColdError::DirtyWorkTree) => {
+            Self::Cold(ColdError::DirtyWorkTree) => {
                 text("commit or stash them first; nothing was changed")
             }
-            Error::Hook(HookError::GateRefused { .. }) => {
+            Self::Hook(HookError::GateRefused { .. }) => {
                 text("fix on hot, `showrunner gate submit`, then `showrunner merge`")
             }
-            Error::Hook(HookError::ColdDeleted { .. }) => {
+            Self::Hook(HookError::ColdDeleted { .. }) => {
                 text("cold holds the shippable canon; move it forward with `showrunner merge`")
             }
-            Error::Hook(HookError::RemoteUnknown { .. }) => {
+            Self::Hook(HookError::RemoteUnknown { .. }) => {
                 text("fetch first, so the fast-forward can be checked")
             }
-            Error::Snapshot(
+            Self::Snapshot(
                 SnapshotError::NotASnapshot { .. }
                 | SnapshotError::NoCold { .. }
                 | SnapshotError::OffCold { .. },
             ) => text(
                 "use a snapshot of cold: `showrunner snapshot list`, or make one with `showrunner snapshot`",
             ),
-            Error::Playtest(PlaytestError::TuClosed { .. }) => {
+            Self::Playtest(PlaytestError::TuClosed { .. }) => {
                 text("`showrunner loop run narration_dry_run` opens a dry-run TU")
             }
             _ => None,
@@ -553,7 +553,7 @@ mod tests {
     }
 
     #[test]
-    fn overwrites_and_usage_are_invalid_with_exit_2() {
+    fn an_overwrite_is_invalid_with_exit_2_and_names_the_files() {
         let (e, class, code, hint) = classified(SetupError::WouldOverwrite {
             dir: PathBuf::from("/tmp/s"),
             files: vec!["studio.toml".into(), "roles.yaml".into()],
@@ -563,7 +563,5 @@ mod tests {
             "/tmp/s already has studio.toml, roles.yaml; nothing was changed"
         );
         assert_eq!((class, code, hint), (ErrorClass::Invalid, 2, None));
-        let usage = Error::Usage("`--format x` is not an output format".into());
-        assert_eq!((usage.class(), usage.exit_code()), (ErrorClass::Invalid, 2));
     }
 }
