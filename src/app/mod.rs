@@ -6,6 +6,7 @@
 pub mod bind;
 pub mod cold;
 pub mod conflict;
+pub mod dispatch;
 pub mod feedback;
 pub mod history;
 pub mod hooks;

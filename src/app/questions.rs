@@ -299,6 +299,51 @@ pub struct Committed {
     pub commit: CommitId,
 }
 
+/// A batch as JSON (`questions --format json`): its status, open or answered, spelled
+/// out before the questions.
+impl serde::Serialize for Batch {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(serde::Serialize)]
+        struct View<'a> {
+            id: &'a str,
+            asked: &'a str,
+            asked_by: &'a str,
+            tu: Option<&'a str>,
+            status: &'static str,
+            answered: Option<&'a str>,
+            questions: &'a [Question],
+        }
+        View {
+            id: &self.id,
+            asked: &self.asked,
+            asked_by: &self.asked_by,
+            tu: self.tu.as_deref(),
+            status: if self.is_open() { "open" } else { "answered" },
+            answered: self.answered.as_deref(),
+            questions: &self.questions,
+        }
+        .serialize(s)
+    }
+}
+
+/// `ask` and `answer --format json` (the `human.question` and `human.response`
+/// replies): the batch's fields, then the commit.
+impl serde::Serialize for Committed {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(serde::Serialize)]
+        struct View<'a> {
+            #[serde(flatten)]
+            batch: &'a Batch,
+            commit: &'a str,
+        }
+        View {
+            batch: &self.batch,
+            commit: &self.commit,
+        }
+        .serialize(s)
+    }
+}
+
 /// Asks a batch: validated against the question schema, committed on hot with a
 /// `Question:` trailer. Refused when the attention budget is spent (the open batches
 /// are named, so the question can join one of them instead).

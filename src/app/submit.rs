@@ -35,6 +35,38 @@ pub struct Submitted {
     pub to: State,
 }
 
+/// `gate submit --format json` (and the `gate.submit` reply): the recorded report, the
+/// TU's move and the verdict.
+impl serde::Serialize for Submitted {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(serde::Serialize)]
+        struct View<'a> {
+            tu: &'a str,
+            report: &'a str,
+            path: &'a str,
+            checked: &'a str,
+            commit: &'a str,
+            branch: &'a str,
+            from: State,
+            state: State,
+            #[serde(flatten)]
+            verdict: crate::gate::VerdictView<'a>,
+        }
+        View {
+            tu: &self.tu,
+            report: &self.report_id,
+            path: &self.report_path,
+            checked: &self.checked,
+            commit: &self.commit,
+            branch: &self.branch,
+            from: self.from,
+            state: self.to,
+            verdict: (&self.report).into(),
+        }
+        .serialize(s)
+    }
+}
+
 /// Submits a TU to the Gatekeeper.
 pub fn submit(ws: &Session, tu: Option<&str>) -> Result<Submitted, Error> {
     let repo = &ws.repo;

@@ -3,11 +3,10 @@
 use clap::{Args, Subcommand};
 use serde::Serialize;
 
-use super::{Ctx, Format, Output, VerdictJson, json_pretty, report_output};
+use super::{Ctx, Format, Output, json_pretty, report_output};
 use crate::app::submit::{self, Submitted};
 use crate::error::Error;
 use crate::gate::{self, Bar, Options, codes};
-use crate::trace::lifecycle::State;
 
 /// Arguments of `gate`.
 #[derive(Debug, Args)]
@@ -126,17 +125,7 @@ fn submit(ctx: &Ctx, tu: Option<&str>) -> Result<Output, Error> {
     let ws = ctx.session()?;
     let s = submit::submit(ws, tu)?;
     let stdout = match ctx.format {
-        Format::Json => json_pretty(&SubmitJson {
-            tu: &s.tu,
-            report: &s.report_id,
-            path: &s.report_path,
-            checked: &s.checked,
-            commit: &s.commit,
-            branch: &s.branch,
-            from: s.from,
-            state: s.to,
-            verdict: VerdictJson::from(&s.report),
-        }),
+        Format::Json => json_pretty(&s),
         _ => submit_human(&s),
     };
     Ok(Output {
@@ -185,21 +174,6 @@ fn submit_human(s: &Submitted) -> String {
         }
     }
     out
-}
-
-/// `gate submit --format json`: the recorded report, the TU's move and the verdict.
-#[derive(Serialize)]
-struct SubmitJson<'a> {
-    tu: &'a str,
-    report: &'a str,
-    path: &'a str,
-    checked: &'a str,
-    commit: &'a str,
-    branch: &'a str,
-    from: State,
-    state: State,
-    #[serde(flatten)]
-    verdict: VerdictJson<'a>,
 }
 
 /// A code in `gate explain --format json` without a code: no explanation.

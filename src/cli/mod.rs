@@ -365,26 +365,8 @@ pub fn failure(e: &Error) -> Output {
     }
 }
 
-/// A gate verdict inside another command's JSON (`gate submit`, `merge`): the decision,
-/// the bars, the findings and the waived ones (no witness routes).
-#[derive(serde::Serialize)]
-pub(crate) struct VerdictJson<'a> {
-    decision: crate::gate::Decision,
-    bars: &'a [crate::gate::BarResult],
-    findings: &'a [crate::gate::Finding],
-    waived: &'a [crate::gate::waivers::Waived],
-}
-
-impl<'a> From<&'a crate::gate::Report> for VerdictJson<'a> {
-    fn from(r: &'a crate::gate::Report) -> Self {
-        VerdictJson {
-            decision: r.decision,
-            bars: &r.bars,
-            findings: &r.findings,
-            waived: &r.waived,
-        }
-    }
-}
+/// A gate verdict inside another command's JSON (`gate submit`, `merge`).
+pub(crate) use crate::gate::VerdictView as VerdictJson;
 
 /// Renders a gate report in the chosen format with the exit code of DESIGN §4.
 pub(crate) fn report_output(

@@ -1,9 +1,8 @@
 //! `showrunner ask`, `questions` and `answer`: batched human questions.
 
 use clap::Args;
-use serde::Serialize;
 
-use super::{Ctx, Format, Output, WithCommit, json_line};
+use super::{Ctx, Format, Output, json_line};
 use crate::app::questions::{self, Asking, Batch, Choice, Committed, Question};
 use crate::error::Error;
 
@@ -108,32 +107,6 @@ fn asking(ctx: &Ctx, args: AskArgs) -> Result<Asking, Error> {
     })
 }
 
-/// A batch as JSON: its status (open or answered) spelled out before the questions.
-#[derive(Serialize)]
-struct BatchJson<'a> {
-    id: &'a str,
-    asked: &'a str,
-    asked_by: &'a str,
-    tu: Option<&'a str>,
-    status: &'static str,
-    answered: Option<&'a str>,
-    questions: &'a [Question],
-}
-
-impl<'a> From<&'a Batch> for BatchJson<'a> {
-    fn from(b: &'a Batch) -> Self {
-        BatchJson {
-            id: &b.id,
-            asked: &b.asked,
-            asked_by: &b.asked_by,
-            tu: b.tu.as_deref(),
-            status: if b.is_open() { "open" } else { "answered" },
-            answered: b.answered.as_deref(),
-            questions: &b.questions,
-        }
-    }
-}
-
 /// A batch for people: each question, its options, the recommendation or the answer.
 pub(super) fn batch_human(b: &Batch) -> String {
     let mut s = format!(
@@ -171,10 +144,7 @@ pub(super) fn batch_human(b: &Batch) -> String {
 
 fn committed(ctx: &Ctx, c: &Committed, verb: &str) -> String {
     match ctx.format {
-        Format::Json => json_line(&WithCommit {
-            value: BatchJson::from(&c.batch),
-            commit: &c.commit,
-        }),
+        Format::Json => json_line(c),
         _ => format!(
             "{verb} {} — {} on hot\n{}",
             c.batch.id,
@@ -202,7 +172,7 @@ pub(super) fn list(ctx: &Ctx, args: QuestionsArgs) -> Result<Output, Error> {
         .filter(|b| args.all || b.is_open())
         .collect();
     let stdout = match ctx.format {
-        Format::Json => json_line(&shown.iter().map(BatchJson::from).collect::<Vec<_>>()),
+        Format::Json => json_line(&shown),
         _ if shown.is_empty() => {
             if args.all {
                 "no question batches\n".into()

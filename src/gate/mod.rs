@@ -161,6 +161,31 @@ pub struct Report {
     pub witnesses: Option<Vec<WitnessOut>>,
 }
 
+/// A verdict inside another command's JSON (`gate submit`, `merge`): the decision, the
+/// bars, the findings and the waived ones (no witness routes).
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct VerdictView<'a> {
+    /// Pass, conditional or block.
+    pub decision: Decision,
+    /// The bars evaluated.
+    pub bars: &'a [BarResult],
+    /// The findings that count.
+    pub findings: &'a [Finding],
+    /// The findings waived.
+    pub waived: &'a [waivers::Waived],
+}
+
+impl<'a> From<&'a Report> for VerdictView<'a> {
+    fn from(r: &'a Report) -> Self {
+        VerdictView {
+            decision: r.decision,
+            bars: &r.bars,
+            findings: &r.findings,
+            waived: &r.waived,
+        }
+    }
+}
+
 /// A witness route as reported: the keystone and the choices taken from the start.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WitnessOut {
