@@ -31,7 +31,7 @@ pub enum ImportCommand {
 pub(super) fn run(ctx: &Ctx, args: ImportArgs) -> Result<Output, Error> {
     let ImportCommand::Twee { file, into } = args.command;
     let text = if file == "-" {
-        super::intent::read_stdin()?
+        super::read_stdin()?
     } else {
         let path = ctx.base.join(&file);
         std::fs::read_to_string(&path).map_err(|e| Error::Io { path, source: e })?

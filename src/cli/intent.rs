@@ -1,16 +1,22 @@
 //! `showrunner intent`: protocol envelopes for AI agents. Each request line is validated
-//! against the envelope schema, carried out by the very command a person would run, and
-//! answered with one `ack` (the command's JSON) or `error` envelope line.
+//! against the envelope schema, its payload read into typed arguments, and carried out
+//! by the `app` workflow the matching command calls, on one session for the whole batch
+//! (or conversation); answered with one `ack` (the command's JSON result) or `error`
+//! envelope line.
 
-use std::io::Read as _;
 use std::path::PathBuf;
 use std::sync::LazyLock;
 
-use clap::{Args, Parser};
-use serde_json::{Value, json};
+use clap::Args;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
-use super::{Cli, Ctx, Output, Terminal};
+use super::{Ctx, Output, json_line, read_stdin};
+use crate::app::questions::{self, Asking, Choice, Question};
+use crate::app::{Checkpoint, OpenRequest, Session, dispatch, roster, submit};
 use crate::error::Error;
+use crate::gate::Decision;
+use crate::trace::lifecycle::Event;
 
 /// The protocol version this binary speaks.
 pub const PROTOCOL: &str = "showrunner/1";
@@ -32,144 +38,296 @@ pub struct IntentArgs {
     pub file: Option<PathBuf>,
 }
 
-fn error_envelope(in_reply_to: Option<&str>, code: &str, message: &str) -> Value {
-    json!({
-        "protocol": PROTOCOL,
-        "type": "error",
-        "in_reply_to": in_reply_to,
-        "payload": {"code": code, "message": message},
-    })
+/// A request's action and its arguments: the envelope's `type` and `payload`, read into
+/// the typed arguments of the `app` workflow that answers it. Payload values are data:
+/// a title or an id beginning with `-` is a title or an id.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "type", content = "payload")]
+enum Action {
+    /// `dispatch "<request>" [--open]`.
+    #[serde(rename = "customer.intent.dispatch")]
+    Dispatch(DispatchPayload),
+    /// `tu open`.
+    #[serde(rename = "tu.open")]
+    TuOpen(TuOpenPayload),
+    /// `tu checkpoint`.
+    #[serde(rename = "tu.checkpoint")]
+    TuCheckpoint(TuCheckpointPayload),
+    /// `tu close`.
+    #[serde(rename = "tu.close")]
+    TuClose(TuPayload),
+    /// `gate submit`.
+    #[serde(rename = "gate.submit")]
+    GateSubmit(TuPayload),
+    /// `role wake`.
+    #[serde(rename = "role.wake")]
+    RoleWake(RoleWakePayload),
+    /// `role dormant`.
+    #[serde(rename = "role.dormant")]
+    RoleDormant(RoleDormantPayload),
+    /// `ask` with a batch.
+    #[serde(rename = "human.question")]
+    HumanQuestion(QuestionPayload),
+    /// `answer`.
+    #[serde(rename = "human.response")]
+    HumanResponse(ResponsePayload),
 }
 
-fn strings(v: &Value, key: &str) -> Vec<String> {
-    v[key]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|s| s.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
+/// `customer.intent.dispatch`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DispatchPayload {
+    request: String,
+    #[serde(default)]
+    open: bool,
 }
 
-/// A `human.question` payload as the batch `ask --file -` reads.
-#[derive(serde::Serialize)]
-struct AskBatch<'a> {
-    questions: &'a Value,
-    #[serde(skip_serializing_if = "Option::is_none")]
+/// `tu.open`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TuOpenPayload {
+    #[serde(rename = "loop")]
+    loop_id: String,
+    title: String,
+    role: Option<String>,
+}
+
+/// `tu.checkpoint`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TuCheckpointPayload {
+    tu: Option<String>,
+    message: String,
+    #[serde(default)]
+    steps: Vec<String>,
+    #[serde(default)]
+    blockers: Vec<String>,
+    #[serde(default)]
+    next: Vec<String>,
+    #[serde(default)]
+    all: bool,
+}
+
+/// `tu.close` and `gate.submit`: a TU, or the active one.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TuPayload {
     tu: Option<String>,
 }
 
-/// The command line an envelope stands for, and standard input for it (a question batch).
-fn command_line(kind: &str, p: &Value) -> (Vec<String>, Option<String>) {
-    let s = |k: &str| p[k].as_str().map(str::to_string);
-    let mut a: Vec<String> = Vec::new();
-    let mut push = |items: &[&str]| a.extend(items.iter().map(|i| i.to_string()));
-    let mut stdin = None;
-    match kind {
-        "customer.intent.dispatch" => {
-            push(&["dispatch", &s("request").unwrap_or_default()]);
-            if p["open"].as_bool() == Some(true) {
-                push(&["--open"]);
-            }
-        }
-        "tu.open" => {
-            push(&["tu", "open", "--loop", &s("loop").unwrap_or_default()]);
-            push(&["--title", &s("title").unwrap_or_default()]);
-            if let Some(r) = s("role") {
-                push(&["--role", &r]);
-            }
-        }
-        "tu.checkpoint" => {
-            push(&["tu", "checkpoint", "-m", &s("message").unwrap_or_default()]);
-            for step in strings(p, "steps") {
-                push(&["--step", &step]);
-            }
-            for b in strings(p, "blockers") {
-                push(&["--blocker", &b]);
-            }
-            for n in strings(p, "next") {
-                push(&["--next", &n]);
-            }
-            if p["all"].as_bool() == Some(true) {
-                push(&["-a"]);
-            }
-            if let Some(t) = s("tu") {
-                push(&["--", &t]);
-            }
-        }
-        "tu.close" | "gate.submit" => {
-            if kind == "tu.close" {
-                push(&["tu", "close"]);
-                if let Some(t) = s("tu") {
-                    push(&[&t]);
-                }
-            } else {
-                push(&["gate", "submit"]);
-                if let Some(t) = s("tu") {
-                    push(&["--tu", &t]);
-                }
-            }
-        }
-        "role.wake" => push(&[
-            "role",
-            "wake",
-            &s("role").unwrap_or_default(),
-            "--tu",
-            &s("tu").unwrap_or_default(),
-            "--reason",
-            &s("reason").unwrap_or_default(),
-        ]),
-        "role.dormant" => {
-            push(&[
-                "role",
-                "dormant",
-                &s("role").unwrap_or_default(),
-                "--reason",
-                &s("reason").unwrap_or_default(),
-            ]);
-            if let Some(w) = s("rewake") {
-                push(&["--rewake", &w]);
-            }
-            if p["force"].as_bool() == Some(true) {
-                push(&["--force"]);
-            }
-        }
-        "human.question" => {
-            // The batch travels as JSON, which is YAML: the same reader as `ask --file`.
-            let batch = AskBatch {
-                questions: &p["questions"],
-                tu: s("tu"),
-            };
-            stdin = Some(serde_json::to_string(&batch).unwrap_or_default());
-            push(&["ask", "--file", "-"]);
-        }
-        "human.response" => {
-            push(&[
-                "answer",
-                &s("batch").unwrap_or_default(),
-                &s("question").unwrap_or_default(),
-                &s("answer").unwrap_or_default(),
-            ]);
-            if let Some(n) = s("note") {
-                push(&["--note", &n]);
-            }
-        }
-        _ => {}
-    }
-    (a, stdin)
+/// `role.wake`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RoleWakePayload {
+    role: String,
+    tu: String,
+    reason: String,
 }
 
-/// Answers one envelope line.
-fn answer(ctx: &Ctx, line: &str) -> Value {
+/// `role.dormant`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RoleDormantPayload {
+    role: String,
+    reason: String,
+    rewake: Option<String>,
+    #[serde(default)]
+    force: bool,
+}
+
+/// `human.question`: a batch as `ask --file` reads it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QuestionPayload {
+    tu: Option<String>,
+    questions: Vec<QuestionIn>,
+}
+
+/// One question of a `human.question` batch. Like a batch file, a missing field is
+/// empty (the question schema then says what is missing) and other fields are ignored.
+#[derive(Debug, Deserialize)]
+struct QuestionIn {
+    #[serde(default)]
+    id: String,
+    #[serde(default)]
+    context: String,
+    #[serde(default)]
+    question: String,
+    #[serde(default)]
+    options: Vec<OptionIn>,
+    #[serde(default)]
+    recommendation: String,
+}
+
+/// An option of a question.
+#[derive(Debug, Deserialize)]
+struct OptionIn {
+    #[serde(default)]
+    key: String,
+    #[serde(default)]
+    label: String,
+    #[serde(default)]
+    impact: String,
+}
+
+/// `human.response`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ResponsePayload {
+    batch: String,
+    question: String,
+    answer: String,
+    note: Option<String>,
+}
+
+impl QuestionPayload {
+    /// The batch to ask.
+    fn asking(self) -> Asking {
+        Asking {
+            asked_by: None,
+            tu: self.tu,
+            questions: self
+                .questions
+                .into_iter()
+                .map(|q| Question {
+                    id: q.id,
+                    context: q.context,
+                    question: q.question,
+                    options: q
+                        .options
+                        .into_iter()
+                        .map(|o| Choice {
+                            key: o.key,
+                            label: o.label,
+                            impact: o.impact,
+                        })
+                        .collect(),
+                    recommendation: q.recommendation,
+                    answer: None,
+                    answered: None,
+                    note: None,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A reply envelope.
+#[derive(Serialize)]
+struct Reply<'a, P> {
+    protocol: &'static str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    in_reply_to: Option<&'a str>,
+    payload: P,
+}
+
+/// An `ack`'s payload: the action, the exit code its command has, and its JSON result.
+#[derive(Serialize)]
+struct Ack<'a, T> {
+    action: &'a str,
+    exit_code: i32,
+    result: T,
+}
+
+/// An `error`'s payload.
+#[derive(Serialize)]
+struct Refusal<'a> {
+    code: &'a str,
+    message: &'a str,
+}
+
+/// An `error` envelope line.
+fn error_line(in_reply_to: Option<&str>, code: &str, message: &str) -> String {
+    json_line(&Reply {
+        protocol: PROTOCOL,
+        kind: "error",
+        in_reply_to,
+        payload: Refusal { code, message },
+    })
+}
+
+/// The request being answered: its id and action.
+struct Request<'a> {
+    id: Option<&'a str>,
+    action: &'a str,
+}
+
+impl Request<'_> {
+    /// The `ack` envelope line with a command's exit code and JSON result.
+    fn ack<T: Serialize>(&self, exit_code: i32, result: &T) -> String {
+        json_line(&Reply {
+            protocol: PROTOCOL,
+            kind: "ack",
+            in_reply_to: self.id,
+            payload: Ack {
+                action: self.action,
+                exit_code,
+                result,
+            },
+        })
+    }
+}
+
+/// Carries out an action on the batch's session: its `ack` line (the command's JSON
+/// result, and exit code 1 when the Gatekeeper blocks, as `gate submit` exits).
+fn act(ws: &Session, to: &Request<'_>, action: Action) -> Result<String, Error> {
+    Ok(match action {
+        Action::Dispatch(p) => to.ack(0, &dispatch::dispatch(ws, &p.request, p.open)?),
+        Action::TuOpen(p) => to.ack(
+            0,
+            &ws.open(&OpenRequest {
+                loop_id: &p.loop_id,
+                title: &p.title,
+                role: p.role.as_deref(),
+                branch: false,
+                inputs: &[],
+            })?,
+        ),
+        Action::TuCheckpoint(p) => {
+            let cp = Checkpoint {
+                summary: Some(p.message),
+                steps: p.steps,
+                blockers: p.blockers,
+                next: p.next,
+                all: p.all,
+            };
+            to.ack(0, &ws.checkpoint(p.tu.as_deref(), &cp)?)
+        }
+        Action::TuClose(p) => to.ack(0, &ws.record(p.tu.as_deref(), Event::Close, &[])?),
+        Action::GateSubmit(p) => {
+            let s = submit::submit(ws, p.tu.as_deref())?;
+            to.ack(i32::from(s.report.decision == Decision::Block), &s)
+        }
+        Action::RoleWake(p) => to.ack(0, &roster::wake(ws, &p.role, &p.tu, &p.reason)?),
+        Action::RoleDormant(p) => to.ack(
+            0,
+            &roster::dormant(ws, &p.role, &p.reason, p.rewake.as_deref(), p.force)?,
+        ),
+        Action::HumanQuestion(p) => to.ack(0, &questions::ask(ws, &p.asking())?),
+        Action::HumanResponse(p) => to.ack(
+            0,
+            &questions::answer(ws, &p.batch, &p.question, &p.answer, p.note.as_deref())?,
+        ),
+    })
+}
+
+/// Answers one envelope line: the reply line, and whether it is an `error`.
+fn answer(ctx: &Ctx, line: &str) -> (String, bool) {
     let request: Value = match serde_json::from_str(line) {
         Ok(v) => v,
-        Err(e) => return error_envelope(None, "validation_error", &format!("not JSON: {e}")),
+        Err(e) => {
+            return (
+                error_line(None, "validation_error", &format!("not JSON: {e}")),
+                true,
+            );
+        }
     };
-    let id = request["id"].as_str().map(str::to_string);
+    let id = request["id"].as_str();
+    let invalid = |message: &str| (error_line(id, "validation_error", message), true);
     let validator = match &*VALIDATOR {
         Ok(v) => v,
-        Err(e) => return error_envelope(id.as_deref(), "validation_error", e),
+        Err(e) => return invalid(e),
     };
     let problems: Vec<String> = validator
         .iter_errors(&request)
@@ -179,74 +337,26 @@ fn answer(ctx: &Ctx, line: &str) -> Value {
         })
         .collect();
     if !problems.is_empty() {
-        return error_envelope(id.as_deref(), "validation_error", &problems.join("; "));
+        return invalid(&problems.join("; "));
     }
-    let kind = request["type"].as_str().unwrap_or_default();
-    let (args, stdin) = command_line(kind, &request["payload"]);
-    let mut argv: Vec<String> = vec!["showrunner".into(), "--format".into(), "json".into()];
-    argv.push("-C".into());
-    argv.push(ctx.base.display().to_string());
-    argv.extend(args);
-    let cli = match Cli::try_parse_from(&argv) {
-        Ok(c) => c,
-        Err(e) => {
-            let first = e.to_string();
-            let first = first
-                .lines()
-                .next()
-                .unwrap_or("")
-                .trim_start_matches("error: ");
-            return error_envelope(id.as_deref(), "validation_error", first);
-        }
+    let to = Request {
+        id,
+        action: request["type"].as_str().unwrap_or_default(),
     };
-    let ran = match stdin {
-        Some(text) => with_stdin(&text, || super::execute(cli, Terminal::default(), None)),
-        None => super::execute(cli, Terminal::default(), None),
+    let action = match Action::deserialize(&request) {
+        Ok(a) => a,
+        Err(e) => return invalid(&format!("/payload: {e}")),
     };
-    match ran {
-        Ok(out) => {
-            let body: Value = serde_json::from_str(out.stdout.trim())
-                .unwrap_or_else(|_| json!({"text": out.stdout}));
-            json!({
-                "protocol": PROTOCOL,
-                "type": "ack",
-                "in_reply_to": id,
-                "payload": {"action": kind, "exit_code": out.code, "result": body},
-            })
-        }
+    match ctx.session().and_then(|ws| act(ws, &to, action)) {
+        Ok(reply) => (reply, false),
         Err(e) => {
             let mut msg = e.to_string();
             if let Some(h) = e.hint() {
                 msg.push_str(&format!(" ({h})"));
             }
-            error_envelope(id.as_deref(), e.class().protocol_code(), &msg)
+            (error_line(id, e.class().protocol_code(), &msg), true)
         }
     }
-}
-
-thread_local! {
-    static STDIN: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
-}
-
-/// Runs `f` with `text` as what `ask --file -` reads instead of the process's stdin
-/// (which is the envelope stream itself).
-fn with_stdin<T>(text: &str, f: impl FnOnce() -> T) -> T {
-    STDIN.with(|s| *s.borrow_mut() = Some(text.to_string()));
-    let out = f();
-    STDIN.with(|s| *s.borrow_mut() = None);
-    out
-}
-
-/// Standard input for a command: the envelope's batch inside `intent`, else the process's.
-pub(super) fn read_stdin() -> Result<String, Error> {
-    if let Some(text) = STDIN.with(|s| s.borrow().clone()) {
-        return Ok(text);
-    }
-    let mut s = String::new();
-    std::io::stdin()
-        .read_to_string(&mut s)
-        .map_err(|e| Error::Usage(format!("standard input: {e}")))?;
-    Ok(s)
 }
 
 pub(super) fn run(ctx: &Ctx, args: IntentArgs) -> Result<Output, Error> {
@@ -262,9 +372,9 @@ pub(super) fn run(ctx: &Ctx, args: IntentArgs) -> Result<Output, Error> {
             if line.trim().is_empty() {
                 continue;
             }
-            let reply = answer(ctx, &line);
-            failed |= reply["type"] == "error";
-            console.borrow_mut().write(&format!("{reply}\n"));
+            let (reply, refused) = answer(ctx, &line);
+            failed |= refused;
+            console.borrow_mut().write(&reply);
         }
         return Ok(Output {
             code: i32::from(failed),
@@ -281,10 +391,9 @@ pub(super) fn run(ctx: &Ctx, args: IntentArgs) -> Result<Output, Error> {
     let mut stdout = String::new();
     let mut failed = false;
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
-        let reply = answer(ctx, line);
-        failed |= reply["type"] == "error";
-        stdout.push_str(&reply.to_string());
-        stdout.push('\n');
+        let (reply, refused) = answer(ctx, line);
+        failed |= refused;
+        stdout.push_str(&reply);
     }
     Ok(Output {
         stdout,

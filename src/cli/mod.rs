@@ -212,8 +212,7 @@ pub fn run_interactive(cli: Cli, term: Terminal, console: Box<dyn Console>) -> O
     execute(cli, term, Some(console)).unwrap_or_else(|e| failure(&e))
 }
 
-/// Runs a parsed command line, keeping a failure as the typed error (what `intent`
-/// classifies into its error envelopes).
+/// Runs a parsed command line, keeping a failure as the typed error.
 pub(crate) fn execute(
     cli: Cli,
     term: Terminal,
@@ -315,6 +314,17 @@ pub(crate) struct WithCommit<'a, T> {
     pub value: T,
     /// The commit.
     pub commit: &'a str,
+}
+
+/// The process's standard input, whole (`ask --file -`, `play --script -`, `import twee -`,
+/// `intent`).
+pub(crate) fn read_stdin() -> Result<String, Error> {
+    use std::io::Read as _;
+    let mut s = String::new();
+    std::io::stdin()
+        .read_to_string(&mut s)
+        .map_err(|e| Error::Usage(format!("standard input: {e}")))?;
+    Ok(s)
 }
 
 /// A document for standard output, or written whole to `out` (relative to `-C`) with a

@@ -187,7 +187,7 @@ fn scripted(
     script: &str,
 ) -> Result<Output, Error> {
     let (name, text) = if script == "-" {
-        ("(standard input)".to_string(), super::intent::read_stdin()?)
+        ("(standard input)".to_string(), super::read_stdin()?)
     } else {
         let path = ctx.base.join(script);
         let text = std::fs::read_to_string(&path).map_err(|e| Error::Io {

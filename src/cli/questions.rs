@@ -57,7 +57,7 @@ pub struct AnswerArgs {
 fn asking(ctx: &Ctx, args: AskArgs) -> Result<Asking, Error> {
     if let Some(file) = &args.file {
         let text = if file == "-" {
-            super::intent::read_stdin()?
+            super::read_stdin()?
         } else {
             let path = ctx.base.join(file);
             std::fs::read_to_string(&path).map_err(|e| Error::Io { path, source: e })?

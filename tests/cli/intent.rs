@@ -277,3 +277,61 @@ fn an_agent_can_converse_reply_by_reply() {
         "one error envelope"
     );
 }
+
+#[test]
+fn payload_values_are_data_never_options() {
+    let s = Sandbox::new();
+    ok(s.run(&["init", "book", "--from-sample"]));
+    ok(s.run(&["init", "other", "--from-sample"]));
+    // The other studio has an active TU that `tu close` could finish.
+    ok(s.run_in(
+        "other",
+        &[
+            "tu",
+            "open",
+            "--loop",
+            "scene_forge",
+            "--title",
+            "Not yours",
+        ],
+    ));
+    ok(s.run_in("other", &["tu", "checkpoint", "-m", "Work in progress"]));
+    let other_hot = s.git("other", &["rev-parse", "hot"]);
+    let other_refs = s.git("other", &["for-each-ref"]);
+
+    let elsewhere = format!("-C{}", s.join("other").display());
+    let (replies, code) = send(
+        &s,
+        &[
+            env("d1", "tu.close", serde_json::json!({"tu": elsewhere})),
+            env(
+                "d2",
+                "tu.open",
+                serde_json::json!({"loop": "scene_forge", "title": "-x"}),
+            ),
+            env("d3", "gate.submit", serde_json::json!({"tu": "--help"})),
+        ],
+    );
+    assert_eq!(code, 1, "{replies:#?}");
+    assert_eq!(replies.len(), 3, "{replies:#?}");
+    assert_eq!(replies[0]["type"], "error", "{}", replies[0]);
+    assert_eq!(replies[0]["payload"]["code"], "not_found", "{}", replies[0]);
+    assert!(
+        replies[0]["payload"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains(&format!("no TU named `{elsewhere}`"))),
+        "the id is named as given: {}",
+        replies[0]
+    );
+    assert_eq!(replies[1]["type"], "ack", "{}", replies[1]);
+    let opened = replies[1]["payload"]["result"]["id"]
+        .as_str()
+        .expect("the TU's id")
+        .to_string();
+    let shown = ok(s.run_in("book", &["--format", "json", "tu", "show", &opened])).json();
+    assert_eq!(shown["title"], "-x", "{shown}");
+    assert_eq!(replies[2]["payload"]["code"], "not_found", "{}", replies[2]);
+
+    assert_eq!(s.git("other", &["rev-parse", "hot"]), other_hot);
+    assert_eq!(s.git("other", &["for-each-ref"]), other_refs);
+}
