@@ -38,7 +38,7 @@ use crate::trace::ledger::Ledger;
 use history::History;
 
 pub use tu::{
-    ActiveFrom, Checkpoint, Detail, Lineage, OpenRequest, Opened, Recorded, Summary, short,
+    ActiveFrom, Checkpoint, Detail, Lineage, OpenRequest, Opened, Recorded, Shown, Summary, short,
 };
 
 /// What a session read of history, and the tips it read it at.

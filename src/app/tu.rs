@@ -133,6 +133,17 @@ pub struct Detail {
     pub branch: String,
 }
 
+/// `tu show`: a TU's story with what the desk recorded about it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Shown {
+    /// The TU's story.
+    pub detail: Detail,
+    /// The question batches asked for it.
+    pub questions: Vec<super::questions::Batch>,
+    /// The conflicts opened about it.
+    pub conflicts: Vec<super::conflict::Conflict>,
+}
+
 /// A TU that touched a file.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Lineage {
@@ -716,6 +727,24 @@ impl Session {
             blockers,
             gates,
             branch: short(&branch),
+        })
+    }
+
+    /// The whole story of one TU with the question batches and conflicts that name it
+    /// (`tu show`).
+    pub fn show_with_desk(&self, id: &str) -> Result<Shown, Error> {
+        let questions = super::questions::batches(self)?
+            .into_iter()
+            .filter(|b| b.tu.as_deref() == Some(id))
+            .collect();
+        let conflicts = super::conflict::list(self)?
+            .into_iter()
+            .filter(|c| c.tu.as_deref() == Some(id))
+            .collect();
+        Ok(Shown {
+            detail: self.show(id)?,
+            questions,
+            conflicts,
         })
     }
 

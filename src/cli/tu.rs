@@ -4,9 +4,8 @@ use clap::{Args, Subcommand};
 use serde::Serialize;
 
 use super::{Ctx, Format, Output, json_pretty};
-use crate::app::conflict::{self, Conflict};
-use crate::app::questions::{self, Batch};
-use crate::app::{ActiveFrom, Checkpoint, Detail, OpenRequest, Recorded, Session};
+use crate::app::conflict::Conflict;
+use crate::app::{ActiveFrom, Checkpoint, OpenRequest, Recorded, Session, Shown};
 use crate::date;
 use crate::error::Error;
 use crate::trace::brief::Change;
@@ -374,18 +373,10 @@ fn current(ctx: &Ctx, ws: &Session) -> Result<Output, Error> {
 
 /// `tu show <id>`: the TU with the question batches and conflicts recorded about it.
 fn show(ctx: &Ctx, ws: &Session, id: &str) -> Result<String, Error> {
-    let asked: Vec<Batch> = questions::batches(ws)?
-        .into_iter()
-        .filter(|b| b.tu.as_deref() == Some(id))
-        .collect();
-    let conflicts: Vec<Conflict> = conflict::list(ws)?
-        .into_iter()
-        .filter(|c| c.tu.as_deref() == Some(id))
-        .collect();
-    let d = ws.show(id)?;
+    let shown = ws.show_with_desk(id)?;
     Ok(match ctx.format {
-        Format::Json => show_json(&d, &asked, &conflicts),
-        _ => show_human(&d, &asked, &conflicts),
+        Format::Json => show_json(&shown),
+        _ => show_human(&shown),
     })
 }
 
@@ -502,7 +493,12 @@ fn recorded(ctx: &Ctx, r: Recorded) -> String {
 }
 
 /// `tu show --format json`.
-fn show_json(d: &Detail, asked: &[Batch], conflicts: &[Conflict]) -> String {
+fn show_json(shown: &Shown) -> String {
+    let Shown {
+        detail: d,
+        questions: asked,
+        conflicts,
+    } = shown;
     let s = &d.summary;
     let events = d.record.iter().flat_map(|r| r.events.iter());
     let commits = d.record.iter().flat_map(|r| r.commits.iter());
@@ -577,7 +573,12 @@ fn show_json(d: &Detail, asked: &[Batch], conflicts: &[Conflict]) -> String {
 }
 
 /// `tu show` for people.
-fn show_human(d: &Detail, asked: &[Batch], conflicts: &[Conflict]) -> String {
+fn show_human(shown: &Shown) -> String {
+    let Shown {
+        detail: d,
+        questions: asked,
+        conflicts,
+    } = shown;
     let s = &d.summary;
     let mut out = format!(
         "{} — {}\n",
