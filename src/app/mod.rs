@@ -14,6 +14,7 @@ pub mod import;
 pub mod incremental;
 pub mod init;
 pub mod loops;
+pub mod play;
 pub mod playtest;
 pub mod questions;
 pub mod read;

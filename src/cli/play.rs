@@ -7,6 +7,7 @@ use clap::Args;
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 use super::{Ctx, Output};
+use crate::app;
 use crate::error::Error;
 use crate::play::{Playable, Save, State, playtest};
 
@@ -127,18 +128,6 @@ fn screen(book: &Playable, st: &State, hide_closed: bool) -> String {
     o
 }
 
-/// Reads a choice as typed: its number, or its label (case-insensitive).
-fn parse_choice(book: &Playable, st: &State, text: &str) -> Option<usize> {
-    let t = text.trim();
-    if let Ok(n) = t.parse::<usize>() {
-        return n.checked_sub(1);
-    }
-    book.sections[st.at]
-        .choices
-        .iter()
-        .position(|c| c.label.trim().eq_ignore_ascii_case(t))
-}
-
 fn write_save(ctx: &Ctx, book: &Playable, st: &State, path: &PathBuf) -> Result<String, Error> {
     let path = ctx.base.join(path);
     let text = serde_json::to_string_pretty(&book.save(st)).unwrap_or_default() + "\n";
@@ -146,13 +135,8 @@ fn write_save(ctx: &Ctx, book: &Playable, st: &State, path: &PathBuf) -> Result<
     Ok(format!("saved to {}\n", path.display()))
 }
 
-fn load(ctx: &Ctx, tag: &str) -> Result<Playable, Error> {
-    let ws = ctx.session()?;
-    Playable::new(&crate::app::bind::book_of(ws, tag)?)
-}
-
 pub(super) fn play(ctx: &Ctx, args: PlayArgs) -> Result<Output, Error> {
-    let book = load(ctx, &args.tag)?;
+    let book = app::play::playable(ctx.session()?, &args.tag)?;
     let st = match &args.resume {
         Some(p) => resume(ctx, &book, p)?,
         None => book.begin(),
@@ -182,7 +166,7 @@ fn scripted(
     ctx: &Ctx,
     args: &PlayArgs,
     book: &Playable,
-    mut st: State,
+    start: State,
     header: String,
     script: &str,
 ) -> Result<Output, Error> {
@@ -196,37 +180,23 @@ fn scripted(
         })?;
         (script.to_string(), text)
     };
+    let replay = app::play::replay(book, &start, &text);
     let mut out = header;
-    out.push_str(&screen(book, &st, args.hide_closed));
-    for (i, line) in text.lines().enumerate() {
-        let line = line.split('#').next().unwrap_or("").trim();
-        if line.is_empty() {
-            continue;
-        }
-        let fail = |why: String, out: String| Output {
+    out.push_str(&screen(book, &start, args.hide_closed));
+    for t in &replay.taken {
+        out.push_str(&format!("\n> {}\n", t.label));
+        out.push_str(&screen(book, &t.state, args.hide_closed));
+    }
+    if let Some(stop) = replay.stopped {
+        return Ok(Output {
             stdout: out,
-            stderr: format!("error: {name}:{}: {why}\n", i + 1),
+            stderr: format!("error: {name}:{}: {}\n", stop.line, stop.why),
             code: 2,
-        };
-        if book.sections[st.at].terminal {
-            return Ok(fail(format!("`{line}`: the story has already ended"), out));
-        }
-        let Some(n) = parse_choice(book, &st, line) else {
-            return Ok(fail(format!("`{line}` is not a choice here"), out));
-        };
-        let label = book.sections[st.at]
-            .choices
-            .get(n)
-            .map(|c| c.label.clone())
-            .unwrap_or_default();
-        if let Err(e) = book.take(&mut st, n) {
-            return Ok(fail(format!("`{line}`: {e}"), out));
-        }
-        out.push_str(&format!("\n> {label}\n"));
-        out.push_str(&screen(book, &st, args.hide_closed));
+        });
     }
     if let Some(p) = &args.save {
-        out.push_str(&write_save(ctx, book, &st, p)?);
+        let end = replay.taken.last().map_or(&start, |t| &t.state);
+        out.push_str(&write_save(ctx, book, end, p)?);
     }
     Ok(Output {
         stdout: out,
@@ -290,7 +260,7 @@ fn interactive(
             }
             continue;
         }
-        match parse_choice(book, &st, line) {
+        match app::play::choice_at(book, &st, line) {
             Some(n) => {
                 if let Err(e) = book.take(&mut st, n) {
                     con.write(&format!("\n{e}\n"));
@@ -313,7 +283,7 @@ pub(super) fn playtest(ctx: &Ctx, args: PlaytestArgs) -> Result<Output, Error> {
         return Err(Error::Usage("`--random` needs at least one run".into()));
     }
     let ws = ctx.session()?;
-    let book = Playable::new(&crate::app::bind::book_of(ws, &args.tag)?)?;
+    let book = app::play::playable(ws, &args.tag)?;
     let r = playtest::run(
         &book,
         &playtest::Options {
