@@ -401,3 +401,59 @@ pub(super) fn run(ctx: &Ctx, args: IntentArgs) -> Result<Output, Error> {
         code: i32::from(failed),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The action of an envelope whose type is `kind` and payload the JSON `payload`.
+    fn action(kind: &str, payload: &str) -> Result<Action, serde_json::Error> {
+        let envelope = format!(
+            r#"{{"protocol": "{PROTOCOL}", "id": "t1", "type": "{kind}", "payload": {payload}}}"#
+        );
+        Action::deserialize(&serde_json::from_str::<Value>(&envelope)?)
+    }
+
+    #[test]
+    fn a_title_or_id_beginning_with_a_dash_is_read_as_data() {
+        let a = action(
+            "tu.open",
+            r#"{"loop": "scene_forge", "title": "-x", "role": "--help"}"#,
+        );
+        assert!(
+            matches!(&a, Ok(Action::TuOpen(p)) if p.title == "-x" && p.role.as_deref() == Some("--help")),
+            "{a:?}"
+        );
+        let a = action("tu.close", r#"{"tu": "-C/elsewhere"}"#);
+        assert!(
+            matches!(&a, Ok(Action::TuClose(p)) if p.tu.as_deref() == Some("-C/elsewhere")),
+            "{a:?}"
+        );
+    }
+
+    #[test]
+    fn a_question_item_reads_like_a_batch_file() {
+        let a = action(
+            "human.question",
+            r#"{"tu": "TU-1", "questions": [
+                {"id": "q", "question": "Which?", "options": [{"key": "a"}], "answer": "a"}
+            ]}"#,
+        );
+        let Ok(Action::HumanQuestion(p)) = a else {
+            panic!("{a:?}")
+        };
+        let asking = p.asking();
+        assert_eq!(asking.tu.as_deref(), Some("TU-1"));
+        let q = &asking.questions[0];
+        assert_eq!((q.id.as_str(), q.context.as_str()), ("q", ""));
+        assert_eq!(q.options[0].label, "", "missing fields are empty");
+        assert_eq!(q.answer, None, "an answer in the request is not taken");
+    }
+
+    #[test]
+    fn a_value_of_the_wrong_type_is_refused_by_name() {
+        let e = action("human.question", r#"{"questions": [{"id": 3}]}"#)
+            .expect_err("a number where the id goes");
+        assert!(e.to_string().contains("invalid type: integer `3`"), "{e}");
+    }
+}
