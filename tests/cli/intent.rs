@@ -335,3 +335,124 @@ fn payload_values_are_data_never_options() {
     assert_eq!(s.git("other", &["rev-parse", "hot"]), other_hot);
     assert_eq!(s.git("other", &["for-each-ref"]), other_refs);
 }
+
+#[test]
+fn an_ack_carries_what_the_command_prints_with_format_json() {
+    // The same steps in two identical studios: by command in one, by envelopes of one
+    // batch in the other (fixed dates and author, so the commits are the same).
+    let (cli, agent) = (Sandbox::new(), Sandbox::new());
+    for s in [&cli, &agent] {
+        ok(s.run(&["init", "book", "--from-sample"]));
+    }
+    let tu = "TU-2026-11-26-SS01";
+    let batch = r#"{"questions": [{"id": "hum", "context": "The lamp or the marsh?", "question": "What hums?", "options": [{"key": "lamp", "label": "The lamp", "impact": "Ties in the keystone"}, {"key": "marsh", "label": "The marsh", "impact": "A new mystery"}], "recommendation": "lamp"}]}"#;
+    std::fs::write(cli.join("book/batch.yaml"), batch).expect("batch");
+    let steps: Vec<(Vec<&str>, &str, serde_json::Value)> = vec![
+        (
+            vec![
+                "dispatch",
+                "Can you flesh out why the Wick Guild boils marsh mud into oil?",
+            ],
+            "customer.intent.dispatch",
+            serde_json::json!({"request": "Can you flesh out why the Wick Guild boils marsh mud into oil?"}),
+        ),
+        (
+            vec![
+                "tu",
+                "open",
+                "--loop",
+                "scene_forge",
+                "--title",
+                "The vault",
+            ],
+            "tu.open",
+            serde_json::json!({"loop": "scene_forge", "title": "The vault"}),
+        ),
+        (
+            vec![
+                "tu",
+                "checkpoint",
+                "-m",
+                "Draft",
+                "--step",
+                "draft",
+                "--next",
+                "ask",
+            ],
+            "tu.checkpoint",
+            serde_json::json!({"message": "Draft", "steps": ["draft"], "next": ["ask"]}),
+        ),
+        (
+            vec!["role", "wake", "PN", "--tu", tu, "--reason", "narrate it"],
+            "role.wake",
+            serde_json::json!({"role": "PN", "tu": tu, "reason": "narrate it"}),
+        ),
+        (
+            vec![
+                "role",
+                "dormant",
+                "PN",
+                "--reason",
+                "read",
+                "--rewake",
+                "a new scene",
+                "--force",
+            ],
+            "role.dormant",
+            serde_json::json!({"role": "PN", "reason": "read", "rewake": "a new scene", "force": true}),
+        ),
+        (
+            vec!["ask", "--file", "batch.yaml"],
+            "human.question",
+            serde_json::from_str(batch).expect("batch JSON"),
+        ),
+        (
+            vec![
+                "answer",
+                "Q-2026-11-26-01",
+                "hum",
+                "lamp",
+                "--note",
+                "the keystone",
+            ],
+            "human.response",
+            serde_json::json!({"batch": "Q-2026-11-26-01", "question": "hum", "answer": "lamp", "note": "the keystone"}),
+        ),
+        (
+            vec!["gate", "submit", "--tu", tu],
+            "gate.submit",
+            serde_json::json!({"tu": tu}),
+        ),
+        (
+            vec!["tu", "close", tu],
+            "tu.close",
+            serde_json::json!({"tu": tu}),
+        ),
+    ];
+    let mut envelopes = String::new();
+    for (i, (_, kind, payload)) in steps.iter().enumerate() {
+        envelopes.push_str(&env(&format!("m{i}"), kind, payload.clone()).to_string());
+        envelopes.push('\n');
+    }
+    std::fs::write(agent.join("book/run.jsonl"), envelopes).expect("envelopes");
+    let replies = agent.run_in("book", &["intent", "run.jsonl"]);
+    let replies: Vec<serde_json::Value> = replies
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON reply line"))
+        .collect();
+    assert_eq!(replies.len(), steps.len(), "{replies:#?}");
+    for ((args, kind, _), reply) in steps.iter().zip(&replies) {
+        let mut argv = vec!["--format", "json"];
+        argv.extend(args);
+        let r = cli.run_in("book", &argv);
+        assert!(r.code <= 1, "{args:?}: {r:?}");
+        assert_eq!(reply["type"], "ack", "{kind}: {reply}");
+        assert_eq!(reply["payload"]["exit_code"], r.code, "{kind}: {reply}");
+        assert_eq!(
+            reply["payload"]["result"].to_string(),
+            r.json().to_string(),
+            "{kind}: the reply's result is the command's JSON, field for field in order"
+        );
+    }
+}
