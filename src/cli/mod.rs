@@ -192,7 +192,7 @@ pub(crate) struct Ctx {
 
 impl Ctx {
     /// The studio repository containing `-C` (or the current folder), opened once per
-    /// command.
+    /// command (for `intent`, once for the whole batch or conversation).
     pub fn session(&self) -> Result<&Session, Error> {
         if let Some(s) = self.session.get() {
             return Ok(s);
@@ -213,11 +213,7 @@ pub fn run_interactive(cli: Cli, term: Terminal, console: Box<dyn Console>) -> O
 }
 
 /// Runs a parsed command line, keeping a failure as the typed error.
-pub(crate) fn execute(
-    cli: Cli,
-    term: Terminal,
-    console: Option<Box<dyn Console>>,
-) -> Result<Output, Error> {
+fn execute(cli: Cli, term: Terminal, console: Option<Box<dyn Console>>) -> Result<Output, Error> {
     let base = match &cli.chdir {
         Some(d) => d.clone(),
         None => PathBuf::from("."),
