@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::app::{OpenRequest, Session, loops, questions};
-use crate::error::Error;
+use crate::error::{Error, LoopError};
 use crate::orchestra::dispatch::{self, Dispatch};
 use crate::studio::playbook::{self, Playbook};
 
@@ -34,7 +34,7 @@ pub struct Dispatched {
 /// ambiguous: a question batch asks which loop is meant.
 pub fn dispatch(ws: &Session, request: &str, open: bool) -> Result<Dispatched, Error> {
     if request.trim().is_empty() {
-        return Err(Error::Usage("dispatch needs a request".into()));
+        return Err(LoopError::EmptyRequest.into());
     }
     let (cat, studio_playbooks) = crate::app::read::catalogue(ws)?;
     let playbooks = playbook::in_force(&studio_playbooks);

@@ -261,6 +261,9 @@ pub enum LoopError {
     /// `loop status` with no id and no active TU.
     #[error("no active TU: name one (`loop status <TU-ID>`)")]
     NoActiveTu,
+    /// `dispatch` with a request of nothing but white space.
+    #[error("dispatch needs a request")]
+    EmptyRequest,
 }
 
 /// Feedback that could not be recorded.

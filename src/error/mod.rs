@@ -212,7 +212,8 @@ impl Error {
                 LoopError::Unknown { .. } => NotFound,
                 LoopError::UnknownParam { .. }
                 | LoopError::MissingParam { .. }
-                | LoopError::NoActiveTu => Invalid,
+                | LoopError::NoActiveTu
+                | LoopError::EmptyRequest => Invalid,
             },
             Self::Cold(e) => match e {
                 ColdError::NoReason => Invalid,
