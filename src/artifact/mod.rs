@@ -4,6 +4,7 @@
 //! Markdown body) or a [`Rejected`] file with the line that stopped it. It knows nothing
 //! about git or the file system; sources hand it bytes.
 
+pub mod de;
 pub mod markdown;
 pub mod node;
 pub mod toml;

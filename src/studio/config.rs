@@ -1,6 +1,7 @@
 //! `studio.toml` as typed settings, with the documented defaults.
 
-use crate::artifact::node::{Node, Value};
+use crate::artifact::de;
+use crate::artifact::node::Node;
 
 /// How strictly commits must name a TU (`[policy] require_tu`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,67 +57,130 @@ impl Default for Config {
     }
 }
 
+/// `studio.toml` as written: every table and key optional, a value of the wrong type
+/// read as absent (the schema bar reports it).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct File {
+    #[serde(deserialize_with = "de::lenient")]
+    studio: StudioTable,
+    #[serde(deserialize_with = "de::lenient")]
+    branches: BranchesTable,
+    #[serde(deserialize_with = "de::lenient")]
+    policy: PolicyTable,
+}
+
+/// `[studio]`.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct StudioTable {
+    #[serde(deserialize_with = "de::lenient")]
+    title: Option<String>,
+    #[serde(deserialize_with = "de::lenient")]
+    author: Option<String>,
+    #[serde(deserialize_with = "de::lenient")]
+    language: Option<String>,
+    #[serde(deserialize_with = "de::lenient")]
+    license: Option<String>,
+    #[serde(deserialize_with = "de::lenient")]
+    start: Option<String>,
+}
+
+/// `[branches]`.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct BranchesTable {
+    #[serde(deserialize_with = "de::lenient")]
+    hot: Option<String>,
+    #[serde(deserialize_with = "de::lenient")]
+    cold: Option<String>,
+}
+
+/// `[policy]`.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct PolicyTable {
+    #[serde(deserialize_with = "de::lenient")]
+    require_tu: Option<RequireTuValue>,
+    #[serde(deserialize_with = "de::lenient")]
+    allow_conditional: Option<bool>,
+    #[serde(deserialize_with = "de::lenient")]
+    questions_max_open: Option<u32>,
+}
+
+/// `require_tu` as written: a flag or one of the words `off`, `warn`, `error`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(untagged)]
+enum RequireTuValue {
+    Flag(bool),
+    Word(String),
+}
+
 impl Config {
     /// Reads settings from a parsed `studio.toml`, leaving defaults where a value is
     /// missing or of the wrong type (the schema bar reports those).
     pub fn from_node(node: &Node) -> Config {
-        let mut c = Config::default();
-        let text = |table: &str, key: &str| {
-            node.get(table)
-                .and_then(|t| t.str_at(key))
-                .map(str::to_string)
-        };
-        let flag = |table: &str, key: &str| match node
-            .get(table)
-            .and_then(|t| t.get(key))
-            .map(|n| &n.value)
-        {
-            Some(Value::Bool(b)) => Some(*b),
-            _ => None,
-        };
-        if let Some(v) = text("studio", "title") {
-            c.title = v;
+        let file: File = de::from_node(node).unwrap_or_default();
+        let defaults = Config::default();
+        let s = file.studio;
+        let non_empty = |v: Option<String>| v.filter(|v| !v.is_empty());
+        Config {
+            title: s.title.unwrap_or(defaults.title),
+            author: s.author.unwrap_or(defaults.author),
+            language: s.language.unwrap_or(defaults.language),
+            license: s.license.unwrap_or(defaults.license),
+            start: s.start.unwrap_or(defaults.start),
+            hot: non_empty(file.branches.hot).unwrap_or(defaults.hot),
+            cold: non_empty(file.branches.cold).unwrap_or(defaults.cold),
+            require_tu: match file.policy.require_tu {
+                Some(RequireTuValue::Flag(false)) => RequireTu::Off,
+                Some(RequireTuValue::Word(w)) if w == "off" => RequireTu::Off,
+                Some(RequireTuValue::Word(w)) if w == "error" => RequireTu::Error,
+                _ => defaults.require_tu,
+            },
+            allow_conditional: file
+                .policy
+                .allow_conditional
+                .unwrap_or(defaults.allow_conditional),
+            questions_max_open: file
+                .policy
+                .questions_max_open
+                .filter(|n| *n > 0)
+                .unwrap_or(defaults.questions_max_open),
         }
-        if let Some(v) = text("studio", "author") {
-            c.author = v;
-        }
-        if let Some(v) = text("studio", "language") {
-            c.language = v;
-        }
-        if let Some(v) = text("studio", "license") {
-            c.license = v;
-        }
-        if let Some(v) = text("studio", "start") {
-            c.start = v;
-        }
-        if let Some(v) = text("branches", "hot").filter(|v| !v.is_empty()) {
-            c.hot = v;
-        }
-        if let Some(v) = text("branches", "cold").filter(|v| !v.is_empty()) {
-            c.cold = v;
-        }
-        match node
-            .get("policy")
-            .and_then(|t| t.get("require_tu"))
-            .map(|n| &n.value)
-        {
-            Some(Value::Bool(false)) => c.require_tu = RequireTu::Off,
-            Some(Value::Str(s)) if s == "off" => c.require_tu = RequireTu::Off,
-            Some(Value::Str(s)) if s == "error" => c.require_tu = RequireTu::Error,
-            _ => {}
-        }
-        if let Some(v) = flag("policy", "allow_conditional") {
-            c.allow_conditional = v;
-        }
-        if let Some(Value::Int(n)) = node
-            .get("policy")
-            .and_then(|t| t.get("questions_max_open"))
-            .map(|n| &n.value)
-            && let Ok(n) = u32::try_from(*n)
-            && n > 0
-        {
-            c.questions_max_open = n;
-        }
-        c
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(toml: &str) -> Config {
+        Config::from_node(&crate::artifact::toml::parse(toml).expect("parses"))
+    }
+
+    #[test]
+    fn settings_of_the_wrong_type_keep_their_defaults() {
+        let c = read(
+            "[studio]\ntitle = 3\nlanguage = \"fr\"\n[branches]\nhot = \"\"\ncold = \"frozen\"\n[policy]\nrequire_tu = \"error\"\nallow_conditional = \"yes\"\nquestions_max_open = -2\n",
+        );
+        assert_eq!(c.title, "");
+        assert_eq!(c.language, "fr");
+        assert_eq!((c.hot.as_str(), c.cold.as_str()), ("hot", "frozen"));
+        assert_eq!(c.require_tu, RequireTu::Error);
+        assert!(!c.allow_conditional);
+        assert_eq!(c.questions_max_open, 5);
+        assert_eq!(read("studio = 1\n"), Config::default());
+    }
+
+    #[test]
+    fn require_tu_reads_flags_and_words() {
+        let policy = |v: &str| read(&format!("[policy]\nrequire_tu = {v}\n")).require_tu;
+        assert_eq!(policy("false"), RequireTu::Off);
+        assert_eq!(policy("\"off\""), RequireTu::Off);
+        assert_eq!(policy("true"), RequireTu::Warn);
+        assert_eq!(policy("\"warn\""), RequireTu::Warn);
+        assert_eq!(policy("\"error\""), RequireTu::Error);
+        assert_eq!(policy("7"), RequireTu::Warn);
     }
 }

@@ -3,184 +3,163 @@
 
 use std::collections::BTreeMap;
 
-use crate::artifact::node::{Node, Value};
+use serde::Deserialize;
+
+use crate::artifact::de;
+use crate::artifact::node::Node;
 use crate::artifact::{self, Kind};
 
 include!(concat!(env!("OUT_DIR"), "/playbooks.rs"));
 
 /// A playbook's RACI.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, Deserialize)]
 pub struct Raci {
-    /// Accountable role id.
+    /// Accountable role id (default `showrunner`).
+    #[serde(default = "default_accountable", deserialize_with = "accountable")]
     pub accountable: String,
     /// Responsible role ids.
+    #[serde(default, deserialize_with = "de::strings")]
     pub responsible: Vec<String>,
     /// Consulted role ids.
+    #[serde(default, deserialize_with = "de::strings")]
     pub consulted: Vec<String>,
     /// Informed role ids.
+    #[serde(default, deserialize_with = "de::strings")]
     pub informed: Vec<String>,
 }
 
+impl Default for Raci {
+    fn default() -> Self {
+        Raci {
+            accountable: default_accountable(),
+            responsible: Vec::new(),
+            consulted: Vec::new(),
+            informed: Vec::new(),
+        }
+    }
+}
+
+/// `raci.accountable`: a string, else the default.
+fn accountable<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let v: Option<String> = de::lenient(d)?;
+    Ok(v.unwrap_or_else(default_accountable))
+}
+
 /// One deliverable of a loop.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, Deserialize)]
 pub struct Deliverable {
     /// Artifact kind (`section`, `canon`, …).
     pub kind: String,
     /// How many at least.
+    #[serde(default, deserialize_with = "de::lenient")]
     pub min: Option<i64>,
     /// What it is.
+    #[serde(default, deserialize_with = "de::lenient")]
     pub description: Option<String>,
 }
 
 /// One step of a loop.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, Deserialize)]
 pub struct Step {
     /// Step id (`draft_canon`).
     pub id: String,
     /// The role that does it.
+    #[serde(default, deserialize_with = "de::lenient")]
     pub role: String,
     /// What it produces.
+    #[serde(default, deserialize_with = "de::lenient")]
     pub produces: String,
     /// A step a run may skip.
+    #[serde(default, deserialize_with = "de::lenient")]
     pub optional: bool,
 }
 
 /// A parameter a run takes (`loop run --param name=value`).
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, Deserialize)]
 pub struct Parameter {
     /// Its name.
     pub name: String,
-    /// How dispatch extracts it from a request (section, codex, hook, text, …).
+    /// How dispatch extracts it from a request (section, codex, hook, text, …; default
+    /// `text`).
+    #[serde(default = "default_extractor", deserialize_with = "extractor")]
     pub extractor: String,
     /// Whether a run needs it.
+    #[serde(default, deserialize_with = "de::lenient")]
     pub required: bool,
     /// What it is.
+    #[serde(default, deserialize_with = "de::lenient")]
     pub description: String,
 }
 
+/// `parameters[].extractor`: a string, else the default.
+fn extractor<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let v: Option<String> = de::lenient(d)?;
+    Ok(v.unwrap_or_else(default_extractor))
+}
+
 /// A loop playbook, as far as the TU ledger needs it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 pub struct Playbook {
     /// Loop id (`lore_deepening`).
     pub id: String,
     /// Display name.
+    #[serde(default, deserialize_with = "de::lenient")]
     pub name: String,
     /// Who is accountable, responsible, consulted, informed.
+    #[serde(default, deserialize_with = "de::lenient")]
     pub raci: Raci,
     /// Ordered steps.
+    #[serde(default, deserialize_with = "de::items")]
     pub steps: Vec<Step>,
     /// What a run must produce.
+    #[serde(default, deserialize_with = "de::items")]
     pub deliverables: Vec<Deliverable>,
     /// Quality bars the loop presses.
+    #[serde(default, deserialize_with = "de::strings")]
     pub bars: Vec<String>,
     /// Optional roles it needs awake.
+    #[serde(default, deserialize_with = "de::strings")]
     pub wakes: Vec<String>,
     /// Loops that naturally come next.
+    #[serde(default, deserialize_with = "de::strings")]
     pub hands_off_to: Vec<String>,
     /// Loops that must come first when both are requested together.
+    #[serde(default, deserialize_with = "de::strings")]
     pub follows: Vec<String>,
     /// Phrases customers use for this loop.
+    #[serde(default, deserialize_with = "de::strings")]
     pub triggers: Vec<String>,
     /// What the loop is for.
+    #[serde(default, deserialize_with = "de::lenient")]
     pub purpose: String,
     /// Words pointing to this loop (weighed less than a whole trigger).
+    #[serde(default, deserialize_with = "de::strings")]
     pub keywords: Vec<String>,
     /// discovery, production, quality or export.
+    #[serde(default, deserialize_with = "de::lenient")]
     pub category: String,
     /// What must be true when a run is done.
+    #[serde(default, deserialize_with = "de::strings")]
     pub exit_criteria: Vec<String>,
     /// What a run takes.
+    #[serde(default, deserialize_with = "de::items")]
     pub parameters: Vec<Parameter>,
 }
 
-fn strings(n: Option<&Node>) -> Vec<String> {
-    match n.map(|n| &n.value) {
-        Some(Value::Seq(items)) => items
-            .iter()
-            .filter_map(|i| i.as_str().map(str::to_string))
-            .collect(),
-        Some(Value::Str(s)) => vec![s.clone()],
-        _ => Vec::new(),
+impl Playbook {
+    /// Reads a playbook from its parsed YAML (lenient: the schema bar judges validity);
+    /// `None` when it has no string `id`.
+    pub fn from_node(node: &Node) -> Option<Playbook> {
+        de::from_node(node).ok()
     }
 }
 
-impl Playbook {
-    /// Reads a playbook from its parsed YAML (lenient: the schema bar judges validity).
-    pub fn from_node(node: &Node) -> Option<Playbook> {
-        let raci = node.get("raci");
-        Some(Playbook {
-            id: node.str_at("id")?.to_string(),
-            name: node.str_at("name").unwrap_or_default().to_string(),
-            raci: Raci {
-                accountable: raci
-                    .and_then(|r| r.str_at("accountable"))
-                    .unwrap_or("showrunner")
-                    .to_string(),
-                responsible: strings(raci.and_then(|r| r.get("responsible"))),
-                consulted: strings(raci.and_then(|r| r.get("consulted"))),
-                informed: strings(raci.and_then(|r| r.get("informed"))),
-            },
-            steps: node
-                .get("steps")
-                .and_then(Node::as_seq)
-                .unwrap_or(&[])
-                .iter()
-                .filter_map(|s| {
-                    Some(Step {
-                        id: s.str_at("id")?.to_string(),
-                        role: s.str_at("role").unwrap_or_default().to_string(),
-                        produces: s.str_at("produces").unwrap_or_default().to_string(),
-                        optional: matches!(
-                            s.get("optional").map(|o| &o.value),
-                            Some(Value::Bool(true))
-                        ),
-                    })
-                })
-                .collect(),
-            deliverables: node
-                .get("deliverables")
-                .and_then(Node::as_seq)
-                .unwrap_or(&[])
-                .iter()
-                .filter_map(|d| {
-                    Some(Deliverable {
-                        kind: d.str_at("kind")?.to_string(),
-                        min: match d.get("min").map(|m| &m.value) {
-                            Some(Value::Int(i)) => Some(*i),
-                            _ => None,
-                        },
-                        description: d.str_at("description").map(str::to_string),
-                    })
-                })
-                .collect(),
-            bars: strings(node.get("bars")),
-            wakes: strings(node.get("wakes")),
-            hands_off_to: strings(node.get("hands_off_to")),
-            follows: strings(node.get("follows")),
-            triggers: strings(node.get("triggers")),
-            purpose: node.str_at("purpose").unwrap_or_default().to_string(),
-            keywords: strings(node.get("keywords")),
-            category: node.str_at("category").unwrap_or_default().to_string(),
-            exit_criteria: strings(node.get("exit_criteria")),
-            parameters: node
-                .get("parameters")
-                .and_then(Node::as_seq)
-                .unwrap_or(&[])
-                .iter()
-                .filter_map(|p| {
-                    Some(Parameter {
-                        name: p.str_at("name")?.to_string(),
-                        extractor: p.str_at("extractor").unwrap_or("text").to_string(),
-                        required: matches!(
-                            p.get("required").map(|r| &r.value),
-                            Some(Value::Bool(true))
-                        ),
-                        description: p.str_at("description").unwrap_or_default().to_string(),
-                    })
-                })
-                .collect(),
-        })
-    }
+fn default_accountable() -> String {
+    "showrunner".into()
+}
+
+fn default_extractor() -> String {
+    "text".into()
 }
 
 /// The embedded playbooks by id.
@@ -205,4 +184,40 @@ pub fn in_force(studio_playbooks: &[(String, Vec<u8>)]) -> BTreeMap<String, Play
         }
     }
     all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(yaml: &str) -> Option<Playbook> {
+        Playbook::from_node(&crate::artifact::yaml::parse(yaml).expect("parses"))
+    }
+
+    #[test]
+    fn a_playbook_reads_what_it_can_and_needs_only_an_id() {
+        assert_eq!(read("name: No id\n"), None);
+        let p = read(
+            "id: x\nname: 3\nraci: {accountable: [a], responsible: lore_weaver}\nsteps:\n  - {id: s, optional: true}\n  - {role: r}\ndeliverables:\n  - {kind: canon, min: many}\nparameters:\n  - {name: topic}\nbars: [integrity, 4]\n",
+        )
+        .expect("has an id");
+        assert_eq!(p.name, "");
+        assert_eq!(p.raci.accountable, "showrunner");
+        assert_eq!(p.raci.responsible, ["lore_weaver"]);
+        assert_eq!(p.steps.len(), 1);
+        assert!(p.steps[0].optional);
+        assert_eq!(p.deliverables[0].min, None);
+        assert_eq!(p.parameters[0].extractor, "text");
+        assert_eq!(p.bars, ["integrity"]);
+    }
+
+    #[test]
+    fn every_embedded_playbook_reads_with_its_steps() {
+        let all = embedded();
+        assert_eq!(all.len(), EMBEDDED.len());
+        assert!(
+            all.values()
+                .all(|p| !p.steps.is_empty() && !p.name.is_empty())
+        );
+    }
 }
