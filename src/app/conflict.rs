@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 
 use super::questions::{self, Asking, Choice, Question};
 use crate::app::Session;
-use crate::artifact::node::Node;
+use serde::Deserialize;
+
+use crate::artifact::de::{self, Lenient, Spanned};
 use crate::date;
 use crate::error::{ConflictError, Error, InputError, TuError};
 use crate::ids::CommitId;
@@ -26,6 +28,28 @@ pub struct Rule {
     pub words: Vec<String>,
     /// The role whose word settles it; `None`: the customer decides (escalate).
     pub decides: Option<String>,
+}
+
+/// `authority.yaml` as written; a mistyped field reads as absent.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct TableFile {
+    #[serde(deserialize_with = "de::lenient")]
+    rules: Vec<Spanned<Lenient<RuleFile>>>,
+    #[serde(deserialize_with = "de::lenient")]
+    mediator: Option<String>,
+}
+
+/// One rule as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RuleFile {
+    #[serde(deserialize_with = "de::lenient")]
+    topic: Option<String>,
+    #[serde(deserialize_with = "de::lenient")]
+    decides: Option<String>,
+    #[serde(deserialize_with = "de::items")]
+    words: Vec<String>,
 }
 
 /// The authority table.
@@ -49,38 +73,34 @@ impl Table {
             line,
             message: what.to_string(),
         };
+        let file: TableFile = de::from_node(&doc).unwrap_or_default();
         let mut rules = Vec::new();
-        for r in doc.get("rules").and_then(Node::as_seq).unwrap_or(&[]) {
-            let topic = r
-                .str_at("topic")
-                .ok_or_else(|| bad(r.line, "a rule needs `topic`"))?
-                .to_string();
-            let decides = match r.str_at("decides") {
+        for Spanned {
+            line,
+            value: Lenient(r),
+        } in file.rules
+        {
+            let topic = r.topic.ok_or_else(|| bad(line, "a rule needs `topic`"))?;
+            let decides = match r.decides.as_deref() {
                 None | Some("customer") => None,
                 Some(role) => Some(
                     roles::canonical(role)
-                        .ok_or_else(|| bad(r.line, &format!("`{role}` is not a role")))?
+                        .ok_or_else(|| bad(line, &format!("`{role}` is not a role")))?
                         .to_string(),
                 ),
             };
-            let words = match r.get("words").and_then(Node::as_seq) {
-                Some(w) => w
-                    .iter()
-                    .filter_map(|n| n.as_str().map(str::to_lowercase))
-                    .collect(),
-                None => Vec::new(),
-            };
             rules.push(Rule {
                 topic,
-                words,
+                words: r.words.iter().map(|w| w.to_lowercase()).collect(),
                 decides,
             });
         }
         if rules.is_empty() {
             return Err(bad(doc.line, "the table needs `rules:`").into());
         }
-        let mediator = doc
-            .str_at("mediator")
+        let mediator = file
+            .mediator
+            .as_deref()
             .and_then(roles::canonical)
             .unwrap_or("showrunner")
             .to_string();

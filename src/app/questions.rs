@@ -2,8 +2,11 @@
 //! (`questions/Q-YYYY-MM-DD-NN.yaml`), within the studio's attention budget.
 
 use crate::app::Session;
+use serde::{Deserialize, Serialize};
+
+use crate::artifact::node::Node;
 use crate::artifact::yaml::quote;
-use crate::artifact::{self, Kind};
+use crate::artifact::{self, Kind, de};
 use crate::date;
 use crate::error::{Error, InputError, QuestionError, TuError};
 use crate::ids::CommitId;
@@ -26,7 +29,7 @@ pub fn open_batches(ws: &Session) -> Result<Vec<String>, Error> {
     let mut out = Vec::new();
     for (path, bytes) in batch_files(ws)? {
         if let Ok(a) = artifact::parse(Kind::Question, &path, &bytes)
-            && a.data.str_at("status") == Some("open")
+            && BatchFile::from_node(&a.data).status.as_deref() == Some("open")
         {
             out.push(artifact::stem(&path).to_string());
         }
@@ -104,36 +107,77 @@ pub fn ask_which_loop(
     Ok(Some(asked.batch.id))
 }
 
-/// One option of a question.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+/// One option of a question (read leniently: a missing or mistyped field is empty).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Choice {
     /// The key an answer names (`a`).
+    #[serde(deserialize_with = "de::lenient")]
     pub key: String,
     /// The option in a line.
+    #[serde(deserialize_with = "de::lenient")]
     pub label: String,
     /// What choosing it implies.
+    #[serde(deserialize_with = "de::lenient")]
     pub impact: String,
 }
 
-/// One question of a batch.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+/// One question of a batch (read leniently: a missing or mistyped field is empty).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Question {
     /// Its id within the batch (a slug).
+    #[serde(deserialize_with = "de::lenient")]
     pub id: String,
     /// What the answerer needs to know.
+    #[serde(deserialize_with = "de::lenient")]
     pub context: String,
     /// The question.
+    #[serde(deserialize_with = "de::lenient")]
     pub question: String,
     /// Two to four options.
+    #[serde(deserialize_with = "de::items_or_default")]
     pub options: Vec<Choice>,
     /// The recommended key.
+    #[serde(deserialize_with = "de::lenient")]
     pub recommendation: String,
     /// The key chosen, once answered.
+    #[serde(deserialize_with = "de::lenient")]
     pub answer: Option<String>,
     /// When it was answered.
+    #[serde(deserialize_with = "de::lenient")]
     pub answered: Option<String>,
-    /// The answerer's note.
+    /// The answerer's note (`x-note` in the file).
+    #[serde(rename(deserialize = "x-note"), deserialize_with = "de::lenient")]
     pub note: Option<String>,
+}
+
+/// A batch file as written (`questions/<Q-ID>.yaml`); every field optional, a mistyped
+/// one read as absent (the schema bar reports it).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct BatchFile {
+    #[serde(deserialize_with = "de::lenient")]
+    id: Option<String>,
+    #[serde(deserialize_with = "de::lenient")]
+    asked: String,
+    #[serde(deserialize_with = "de::lenient")]
+    asked_by: Option<String>,
+    #[serde(deserialize_with = "de::lenient")]
+    status: Option<String>,
+    #[serde(deserialize_with = "de::lenient")]
+    tu: Option<String>,
+    #[serde(deserialize_with = "de::lenient")]
+    answered: Option<String>,
+    #[serde(deserialize_with = "de::items_or_default")]
+    questions: Vec<Question>,
+}
+
+impl BatchFile {
+    /// Reads a parsed batch; a document that is not a mapping reads as an empty batch.
+    fn from_node(node: &Node) -> BatchFile {
+        de::from_node(node).unwrap_or_default()
+    }
 }
 
 /// A question batch (`questions/<Q-ID>.yaml`).
@@ -159,41 +203,14 @@ impl Batch {
         self.questions.iter().any(|q| q.answer.is_none())
     }
 
-    fn from_node(id: &str, d: &crate::artifact::node::Node) -> Batch {
-        use crate::artifact::node::Node;
-        let s = |n: &Node, k: &str| n.str_at(k).map(str::to_string);
+    fn from_file(id: &str, f: BatchFile) -> Batch {
         Batch {
-            id: s(d, "id").unwrap_or_else(|| id.to_string()),
-            asked: s(d, "asked").unwrap_or_default(),
-            asked_by: s(d, "asked_by").unwrap_or_else(|| "showrunner".into()),
-            tu: s(d, "tu"),
-            answered: s(d, "answered"),
-            questions: d
-                .get("questions")
-                .and_then(Node::as_seq)
-                .unwrap_or(&[])
-                .iter()
-                .map(|q| Question {
-                    id: s(q, "id").unwrap_or_default(),
-                    context: s(q, "context").unwrap_or_default(),
-                    question: s(q, "question").unwrap_or_default(),
-                    recommendation: s(q, "recommendation").unwrap_or_default(),
-                    answer: s(q, "answer"),
-                    answered: s(q, "answered"),
-                    note: s(q, "x-note"),
-                    options: q
-                        .get("options")
-                        .and_then(Node::as_seq)
-                        .unwrap_or(&[])
-                        .iter()
-                        .map(|o| Choice {
-                            key: s(o, "key").unwrap_or_default(),
-                            label: s(o, "label").unwrap_or_default(),
-                            impact: s(o, "impact").unwrap_or_default(),
-                        })
-                        .collect(),
-                })
-                .collect(),
+            id: f.id.unwrap_or_else(|| id.to_string()),
+            asked: f.asked,
+            asked_by: f.asked_by.unwrap_or_else(|| "showrunner".into()),
+            tu: f.tu,
+            answered: f.answered,
+            questions: f.questions,
         }
     }
 
@@ -248,7 +265,10 @@ pub fn batches(ws: &Session) -> Result<Vec<Batch>, Error> {
     let mut out = Vec::new();
     for (path, bytes) in batch_files(ws)? {
         let a = artifact::parse(Kind::Question, &path, &bytes).map_err(InputError::Rejected)?;
-        out.push(Batch::from_node(artifact::stem(&path), &a.data));
+        out.push(Batch::from_file(
+            artifact::stem(&path),
+            BatchFile::from_node(&a.data),
+        ));
     }
     Ok(out)
 }
@@ -272,9 +292,9 @@ impl Asking {
             path: name.to_string(),
             source,
         })?;
-        let b = Batch::from_node("", &doc);
+        let b = BatchFile::from_node(&doc);
         Ok(Asking {
-            asked_by: doc.str_at("asked_by").map(str::to_string),
+            asked_by: b.asked_by,
             tu: b.tu,
             questions: b
                 .questions

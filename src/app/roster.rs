@@ -6,7 +6,9 @@
 use std::collections::BTreeMap;
 
 use crate::app::Session;
-use crate::artifact::node::{Node, Value};
+use serde::Deserialize;
+
+use crate::artifact::de::{self, Lenient};
 use crate::artifact::yaml::quote;
 use crate::artifact::{self, Kind};
 use crate::date;
@@ -14,7 +16,7 @@ use crate::error::{Error, RosterError, TuError};
 use crate::git::Repo;
 use crate::ids::CommitId;
 use crate::roles::{self, NEVER_DORMANT, ROLES};
-use crate::trace::brief::{self, Change};
+use crate::trace::brief::{self, Brief, Change, Named};
 use crate::trace::lifecycle::State;
 use crate::trace::trailers;
 
@@ -111,23 +113,48 @@ fn read(repo: &Repo, tip: &str) -> Result<BTreeMap<&'static str, Entry>, Error> 
             line: e.line,
             message: e.message,
         })?;
-    for e in a.data.get("roles").and_then(Node::as_map).unwrap_or(&[]) {
-        let Some(role) = roles::canonical(&e.key) else {
+    let file: RosterFile = de::from_node(&a.data).unwrap_or_default();
+    for (name, Lenient(v)) in file.roles {
+        let Some(role) = roles::canonical(&name) else {
             continue;
         };
-        let v = &e.value;
         out.insert(
             role,
             Entry {
-                state: v.str_at("state").unwrap_or("awake").to_string(),
-                since: v.str_at("since").unwrap_or("").to_string(),
-                reason: v.str_at("reason").unwrap_or("").to_string(),
-                tu: v.str_at("tu").map(str::to_string),
-                rewake_when: v.str_at("rewake_when").map(str::to_string),
+                state: v.state.unwrap_or_else(|| "awake".into()),
+                since: v.since,
+                reason: v.reason,
+                tu: v.tu,
+                rewake_when: v.rewake_when,
             },
         );
     }
     Ok(out)
+}
+
+/// `roles.yaml` as written: role entries in document order (of two keys naming the same
+/// role, the later wins); a mistyped field reads as absent.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RosterFile {
+    #[serde(deserialize_with = "de::entries")]
+    roles: Vec<(String, Lenient<EntryFile>)>,
+}
+
+/// One role's entry as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct EntryFile {
+    #[serde(deserialize_with = "de::lenient")]
+    state: Option<String>,
+    #[serde(deserialize_with = "de::lenient")]
+    since: String,
+    #[serde(deserialize_with = "de::lenient")]
+    reason: String,
+    #[serde(deserialize_with = "de::lenient")]
+    tu: Option<String>,
+    #[serde(deserialize_with = "de::lenient")]
+    rewake_when: Option<String>,
 }
 
 fn default_entry(role: &str) -> Entry {
@@ -168,28 +195,22 @@ fn render(entries: &BTreeMap<&'static str, Entry>) -> String {
 
 /// Whether a brief names a role in one of its role fields; `responsible` limits it to
 /// `responsible_r`.
-fn names(brief: &Node, role: &str, responsible: bool) -> bool {
-    let fields: &[&str] = if responsible {
-        &["responsible_r"]
+fn names(brief: &Brief, role: &str, responsible: bool) -> bool {
+    let fields: &[&Named] = if responsible {
+        &[&brief.responsible_r]
     } else {
         &[
-            "owner_a",
-            "responsible_r",
-            "consulted_c",
-            "informed_i",
-            "awake",
+            &brief.owner_a,
+            &brief.responsible_r,
+            &brief.consulted_c,
+            &brief.informed_i,
+            &brief.awake,
         ]
     };
-    fields.iter().any(|f| {
-        let Some(n) = brief.get(f) else {
-            return false;
-        };
-        let one = |n: &Node| n.as_str().and_then(roles::canonical) == Some(role);
-        match &n.value {
-            Value::Seq(items) => items.iter().any(one),
-            _ => one(n),
-        }
-    })
+    fields
+        .iter()
+        .flat_map(|f| f.all())
+        .any(|n| roles::canonical(n) == Some(role))
 }
 
 const OPEN: [State; 4] = [
@@ -199,12 +220,12 @@ const OPEN: [State; 4] = [
     State::Deferred,
 ];
 
-/// Open TUs with their brief on hot: (id, path, text, parsed).
+/// Open TUs with their brief on hot: (id, path, text, read).
 fn open_briefs(
     repo: &Repo,
     ws: &Session,
     tip: &str,
-) -> Result<Vec<(String, String, String, Node)>, Error> {
+) -> Result<Vec<(String, String, String, Brief)>, Error> {
     let mut out = Vec::new();
     for s in ws.list(None)? {
         if !OPEN.contains(&s.state) {
@@ -216,7 +237,7 @@ fn open_briefs(
         };
         let text = String::from_utf8_lossy(&bytes).into_owned();
         if let Ok(a) = artifact::parse(Kind::Tu, &path, &bytes) {
-            out.push((s.id, path, text, a.data));
+            out.push((s.id, path, text, Brief::from_node(&a.data)));
         }
     }
     Ok(out)
@@ -382,15 +403,11 @@ pub fn dormant(
     let mut files = vec![("roles.yaml".to_string(), render(&entries).into_bytes())];
     let mut deferred = Vec::new();
     if let Some(tag) = deferral_tag(role) {
-        for (id, path, text, node) in &briefs {
-            if !names(node, role, false) {
+        for (id, path, text, read) in &briefs {
+            if !names(read, role, false) {
                 continue;
             }
-            let already = node
-                .get("deferrals")
-                .and_then(Node::as_seq)
-                .is_some_and(|s| s.iter().any(|n| n.as_str() == Some(tag)));
-            if already {
+            if read.deferrals.iter().any(|d| d == tag) {
                 continue;
             }
             let edited = brief::edit(text, &[Change::Add("deferrals".into(), tag.into())])

@@ -11,6 +11,7 @@ use crate::error::Error;
 use crate::git::Repo;
 use crate::ids::CommitId;
 use crate::ids::RefName;
+use crate::trace::brief::{Brief, Named};
 use crate::trace::ledger::Ledger;
 use crate::trace::lifecycle::State;
 use crate::trace::trailers;
@@ -261,9 +262,15 @@ fn working_roles(
             let Ok(brief) = artifact::parse(Kind::Tu, &path, &bytes) else {
                 continue;
             };
-            let mut names: Vec<&str> = brief.data.str_at("owner_a").into_iter().collect();
-            if let Some(items) = brief.data.get("responsible_r").and_then(|n| n.as_seq()) {
-                names.extend(items.iter().filter_map(|n| n.as_str()));
+            // The accountable role when written as one, the responsible ones when
+            // written as a list.
+            let read = Brief::from_node(&brief.data);
+            let mut names: Vec<&str> = Vec::new();
+            if let Named::One(owner) = &read.owner_a {
+                names.push(owner);
+            }
+            if let Named::Many(responsible) = &read.responsible_r {
+                names.extend(responsible.iter().map(String::as_str));
             }
             for name in names {
                 let tus = roles.entry(name.to_string()).or_default();

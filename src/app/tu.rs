@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use super::Session;
+use crate::artifact::de::Lenient;
 use crate::artifact::{self, Kind};
 use crate::date;
 use crate::error::{Error, InputError, TuError};
@@ -16,7 +17,7 @@ use crate::ids::CommitId;
 use crate::ids::{Expect, RefName};
 use crate::roles;
 use crate::studio::playbook::{self, Playbook};
-use crate::trace::brief::{self, Change, NewBrief};
+use crate::trace::brief::{self, Brief, BriefDeliverable, Change, NewBrief};
 use crate::trace::id::{self, TuId};
 use crate::trace::ledger::{Ledger, TuRecord};
 use crate::trace::lifecycle::{self, Event, Position, State};
@@ -600,23 +601,18 @@ impl Session {
     fn summary(&self, id: &str, ledger: &Ledger) -> Result<Summary, Error> {
         let rec = ledger.get(id);
         let brief = self.brief_on(&self.branch_for(id)?, id)?;
-        let node = brief
+        let read = brief
             .as_ref()
             .and_then(|(p, t)| artifact::parse(Kind::Tu, p, t.as_bytes()).ok())
-            .map(|a| a.data);
+            .map(|a| Brief::from_node(&a.data))
+            .unwrap_or_default();
         Ok(Summary {
             id: id.to_string(),
-            title: node
-                .as_ref()
-                .and_then(|n| n.str_at("title"))
-                .unwrap_or("")
-                .to_string(),
-            loop_id: node
-                .as_ref()
-                .and_then(|n| n.str_at("loop"))
-                .or_else(|| rec.and_then(|r| r.opened_with("Loop")))
-                .unwrap_or("")
-                .to_string(),
+            title: read.title.unwrap_or_default(),
+            loop_id: read
+                .loop_id
+                .or_else(|| rec.and_then(|r| r.opened_with("Loop")).map(str::to_string))
+                .unwrap_or_default(),
             state: rec.map(TuRecord::state).unwrap_or(State::HotProposed),
             commits: rec.map(|r| r.commits.len()).unwrap_or(0),
             updated: rec
@@ -900,47 +896,33 @@ struct PrBody<'a> {
 /// What a pull request tells of a brief: its RACI and deliverables.
 fn pr_brief(text: &str) -> Option<PrBrief> {
     crate::artifact::yaml::parse(text).ok().map(|node| {
-        let people = |k: &str| match node.get(k).map(|n| &n.value) {
-            Some(crate::artifact::node::Value::Seq(items)) => items
-                .iter()
-                .filter_map(|i| i.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-            Some(crate::artifact::node::Value::Str(v)) => v.clone(),
-            _ => String::new(),
-        };
+        let read = Brief::from_node(&node);
         let raci = [
-            ("Accountable", "owner_a"),
-            ("Responsible", "responsible_r"),
-            ("Consulted", "consulted_c"),
-            ("Informed", "informed_i"),
+            ("Accountable", &read.owner_a),
+            ("Responsible", &read.responsible_r),
+            ("Consulted", &read.consulted_c),
+            ("Informed", &read.informed_i),
         ]
         .into_iter()
-        .map(|(label, key)| PrRaci {
+        .map(|(label, named)| PrRaci {
             label,
-            roles: people(key),
+            roles: named.all().join(", "),
         })
         .filter(|r| !r.roles.is_empty())
         .collect();
-        let deliverables = node
-            .get("deliverables")
-            .and_then(|n| n.as_seq())
-            .map(|items| {
-                items
-                    .iter()
-                    .map(|i| match i.as_str() {
-                        Some(t) => t.to_string(),
-                        None => {
-                            let kind = i.str_at("kind").unwrap_or("?");
-                            let desc = i
-                                .str_at("description")
-                                .map(|d| format!(" — {d}"))
-                                .unwrap_or_default();
-                            format!("{kind}{desc}")
-                        }
-                    })
-                    .collect()
-            });
+        let deliverables = read.deliverables.map(|items| {
+            items
+                .into_iter()
+                .map(|Lenient(item)| match item {
+                    BriefDeliverable::Text(t) => t,
+                    BriefDeliverable::Spec { kind, description } => format!(
+                        "{}{}",
+                        kind.as_deref().unwrap_or("?"),
+                        description.map(|d| format!(" — {d}")).unwrap_or_default()
+                    ),
+                })
+                .collect()
+        });
         PrBrief { raci, deliverables }
     })
 }

@@ -117,8 +117,63 @@ where
     D: Deserializer<'de>,
     T: Deserialize<'de> + Default,
 {
+    Lenient::deserialize(deserializer).map(|l| l.0)
+}
+
+/// A value read as [`lenient`] reads a field, for where a type rather than a
+/// `deserialize_with` is wanted (a list's items, a map's values).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Lenient<T>(pub T);
+
+impl<'de, T: Deserialize<'de> + Default> Deserialize<'de> for Lenient<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(Lenient(
+            deserializer
+                .deserialize_newtype_struct("Lenient", Attempt::<T>(PhantomData))?
+                .unwrap_or_default(),
+        ))
+    }
+}
+
+/// `deserialize_with` for a mapping read as its entries in document order (so that of
+/// two keys naming the same thing the later wins, as a walk would have it); a value that
+/// is not a mapping reads as no entries.
+pub fn entries<'de, D, T>(deserializer: D) -> Result<Vec<(String, T)>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    struct EntriesVisitor<T>(PhantomData<T>);
+
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for EntriesVisitor<T> {
+        type Value = Vec<(String, T)>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a mapping")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some(entry) = map.next_entry::<String, T>()? {
+                out.push(entry);
+            }
+            Ok(out)
+        }
+    }
+
+    struct Entries<T>(Vec<(String, T)>);
+
+    impl<'de, T: Deserialize<'de>> Deserialize<'de> for Entries<T> {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserializer
+                .deserialize_map(EntriesVisitor(PhantomData))
+                .map(Entries)
+        }
+    }
+
     Ok(deserializer
-        .deserialize_newtype_struct("Lenient", Attempt::<T>(PhantomData))?
+        .deserialize_newtype_struct("Entries", Attempt::<Entries<T>>(PhantomData))?
+        .map(|e| e.0)
         .unwrap_or_default())
 }
 
@@ -133,6 +188,20 @@ where
         .deserialize_newtype_struct("Items", Attempt::<Items<T>>(PhantomData))?
         .map(|i| i.0)
         .unwrap_or_default())
+}
+
+/// `deserialize_with` for a list whose unreadable items read as their default (and which
+/// is empty when the value is not a list at all).
+pub fn items_or_default<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    let read: Vec<Maybe<T>> = items(deserializer)?;
+    Ok(read
+        .into_iter()
+        .map(|Maybe(item)| item.unwrap_or_default())
+        .collect())
 }
 
 /// `deserialize_with` for a list of strings that may also be written as one string;
@@ -277,7 +346,11 @@ impl<'de> Deserializer<'de> for NodeDe<'de> {
         if name == SPANNED && fields == [SPANNED_LINE, SPANNED_VALUE] {
             return visitor.visit_map(SpannedAccess { de: self, step: 0 });
         }
-        self.deserialize_any(visitor)
+        // A struct is read from a mapping only, never from a sequence by position.
+        match self.node.value {
+            Value::Seq(_) => Err(de::Error::invalid_type(de::Unexpected::Seq, &visitor)),
+            _ => self.deserialize_any(visitor),
+        }
     }
 
     fn deserialize_enum<V: Visitor<'de>>(
@@ -451,6 +524,30 @@ mod tests {
                 }
             ]
         );
+        let each: Vec<Vec<String>> = {
+            #[derive(Deserialize)]
+            struct Rows(#[serde(deserialize_with = "items_or_default")] Vec<Vec<String>>);
+            let doc = yaml::parse("[[a], 3, [b]]\n").expect("parses");
+            from_node::<Rows>(&doc).expect("reads").0
+        };
+        assert_eq!(each, [vec!["a".to_string()], vec![], vec!["b".to_string()]]);
+        #[derive(Deserialize)]
+        struct Roles {
+            #[serde(deserialize_with = "entries")]
+            roles: Vec<(String, Lenient<Option<String>>)>,
+        }
+        let doc = yaml::parse("roles: {b: x, a: [1], b: z}\n");
+        assert!(doc.is_err(), "duplicate keys stop at the parser");
+        let doc = yaml::parse("roles: {b: x, a: [1], c: z}\n").expect("parses");
+        let roles = from_node::<Roles>(&doc).expect("reads").roles;
+        assert_eq!(
+            roles,
+            [
+                ("b".to_string(), Lenient(Some("x".to_string()))),
+                ("a".to_string(), Lenient(None)),
+                ("c".to_string(), Lenient(Some("z".to_string())))
+            ]
+        );
         let solo = yaml::parse("tags: solo\n").expect("parses");
         let one: Plan<'_> = from_node(&solo).expect("reads");
         assert_eq!(one.tags, ["solo"]);
@@ -482,6 +579,8 @@ mod tests {
         }
         let err = from_node::<Strict>(&doc).expect_err("a list is not an id");
         assert_eq!(err.line, 3, "{err:?}");
+        let by_position = from_node::<Step>(&yaml::parse("[s1, true]\n").expect("parses"));
+        assert!(by_position.is_err(), "a struct is not read from a list");
         let missing = from_node::<Step>(&yaml::parse("\n\noptional: true\n").expect("parses"))
             .expect_err("no id");
         assert!(

@@ -1,10 +1,171 @@
 //! TU briefs (`tus/<TU-ID>.yaml`): writing a new one from a playbook, and editing fields
 //! of an existing one while keeping its order and comments.
 
+use serde::Deserialize;
+
+use crate::artifact::de::{self, Lenient};
 use crate::artifact::node::{Node, Value};
 use crate::artifact::yaml;
 use crate::artifact::{self, Kind};
 use crate::studio::playbook::Playbook;
+
+/// A brief as the workflows read it: every field optional, a mistyped one read as absent
+/// (the schema bar reports it).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct Brief {
+    /// Title.
+    #[serde(deserialize_with = "de::lenient")]
+    pub title: Option<String>,
+    /// Loop id.
+    #[serde(rename = "loop", deserialize_with = "de::lenient")]
+    pub loop_id: Option<String>,
+    /// The accountable role.
+    #[serde(deserialize_with = "de::lenient")]
+    pub owner_a: Named,
+    /// The responsible roles.
+    #[serde(deserialize_with = "de::lenient")]
+    pub responsible_r: Named,
+    /// The consulted roles.
+    #[serde(deserialize_with = "de::lenient")]
+    pub consulted_c: Named,
+    /// The informed roles.
+    #[serde(deserialize_with = "de::lenient")]
+    pub informed_i: Named,
+    /// Optional roles woken for it.
+    #[serde(deserialize_with = "de::lenient")]
+    pub awake: Named,
+    /// Deferral tags (`deferred:art`, …), when written as a list.
+    #[serde(deserialize_with = "de::items")]
+    pub deferrals: Vec<String>,
+    /// What it must produce, when written as a list.
+    #[serde(deserialize_with = "de::lenient")]
+    pub deliverables: Option<Vec<Lenient<BriefDeliverable>>>,
+}
+
+impl Brief {
+    /// Reads a parsed brief; a document that is not a mapping reads as an empty brief.
+    pub fn from_node(node: &Node) -> Brief {
+        de::from_node(node).unwrap_or_default()
+    }
+}
+
+/// A role field as written: one role, or a list of them (items that are not text are
+/// left out).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Named {
+    /// Absent, or neither text nor a list.
+    #[default]
+    Nobody,
+    /// `owner_a: lore_weaver`.
+    One(String),
+    /// `responsible_r: [lore_weaver, codex_curator]`.
+    Many(Vec<String>),
+}
+
+impl Named {
+    /// Every name, however it was written.
+    pub fn all(&self) -> &[String] {
+        match self {
+            Named::Nobody => &[],
+            Named::One(one) => std::slice::from_ref(one),
+            Named::Many(many) => many,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Named {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct NamedVisitor;
+
+        impl<'de> serde::de::Visitor<'de> for NamedVisitor {
+            type Value = Named;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a role or a list of roles")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Named, E> {
+                Ok(Named::One(v.to_string()))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Named, A::Error> {
+                let mut names = Vec::new();
+                while let Some(Lenient(item)) = seq.next_element::<Lenient<Option<String>>>()? {
+                    names.extend(item);
+                }
+                Ok(Named::Many(names))
+            }
+        }
+
+        deserializer.deserialize_any(NamedVisitor)
+    }
+}
+
+/// One deliverable of a brief: a line of text, or a kind with a description.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BriefDeliverable {
+    /// `- two sections`.
+    Text(String),
+    /// `- {kind: section, description: …}`; an item that is neither reads as this, empty.
+    Spec {
+        /// The artifact kind.
+        kind: Option<String>,
+        /// What it is.
+        description: Option<String>,
+    },
+}
+
+impl<'de> Deserialize<'de> for BriefDeliverable {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Spec {
+            #[serde(default, deserialize_with = "de::lenient")]
+            kind: Option<String>,
+            #[serde(default, deserialize_with = "de::lenient")]
+            description: Option<String>,
+        }
+
+        struct DeliverableVisitor;
+
+        impl<'de> serde::de::Visitor<'de> for DeliverableVisitor {
+            type Value = BriefDeliverable;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a line of text or a mapping with `kind`")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<BriefDeliverable, E> {
+                Ok(BriefDeliverable::Text(v.to_string()))
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<BriefDeliverable, A::Error> {
+                let spec = Spec::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(BriefDeliverable::Spec {
+                    kind: spec.kind,
+                    description: spec.description,
+                })
+            }
+        }
+
+        deserializer.deserialize_any(DeliverableVisitor)
+    }
+}
+
+impl Default for BriefDeliverable {
+    fn default() -> Self {
+        BriefDeliverable::Spec {
+            kind: None,
+            description: None,
+        }
+    }
+}
 
 /// What a new brief says.
 pub struct NewBrief<'a> {
@@ -272,6 +433,35 @@ pub fn validate_as(kind: Kind, path: &str, text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_brief_reads_role_fields_as_one_or_many_and_deliverables_as_text_or_kind() {
+        let node = yaml::parse(
+            "title: T\nloop: 4\nowner_a: [lore_weaver]\nresponsible_r: codex_curator\ninformed_i: [a, 1, b]\ndeferrals: art\ndeliverables:\n  - two sections\n  - {kind: canon, description: the guild}\n  - 7\n",
+        )
+        .expect("parses");
+        let b = Brief::from_node(&node);
+        assert_eq!(b.title.as_deref(), Some("T"));
+        assert_eq!(b.loop_id, None, "a number is not a loop id");
+        assert_eq!(b.owner_a, Named::Many(vec!["lore_weaver".into()]));
+        assert_eq!(b.responsible_r, Named::One("codex_curator".into()));
+        assert_eq!(b.informed_i.all(), ["a", "b"]);
+        assert!(b.deferrals.is_empty(), "deferrals are a list");
+        let spec = |kind: Option<&str>, description: Option<&str>| {
+            Lenient(BriefDeliverable::Spec {
+                kind: kind.map(str::to_string),
+                description: description.map(str::to_string),
+            })
+        };
+        assert_eq!(
+            b.deliverables,
+            Some(vec![
+                Lenient(BriefDeliverable::Text("two sections".into())),
+                spec(Some("canon"), Some("the guild")),
+                spec(None, None),
+            ])
+        );
+    }
 
     const BRIEF: &str = "# a comment\nid: TU-2026-11-26-LW01\ntitle: Old\nloop: lore_deepening\nopened: \"2026-11-26\"\nowner_a: showrunner\n# who does it\nresponsible_r: [lore_weaver]\nrisks:\n  - guild timeline may clash\n# trailing comment\n";
 
