@@ -126,11 +126,10 @@ pub fn bind(ws: &Session, tag: &str, opts: &Options, out_dir: &Path) -> Result<B
         None => (0, String::new()),
     };
     let cover: Option<(String, Vec<u8>)> = studio
-        .artifacts
-        .iter()
-        .find(|a| a.kind == crate::artifact::Kind::Studio)
-        .and_then(|a| a.data.get("studio").and_then(|t| t.str_at("cover")))
-        .and_then(|c| assets.get(c).map(|b| (c.to_string(), b.clone())));
+        .config
+        .cover
+        .as_ref()
+        .and_then(|c| assets.get(c).map(|b| (c.clone(), b.clone())));
     let stamp = Stamp {
         tag,
         commit: &snap.commit,

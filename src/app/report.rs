@@ -7,10 +7,12 @@
 use std::collections::BTreeSet;
 use std::collections::hash_map::Entry;
 
+use serde::Deserialize;
+
 use super::Session;
 use super::history;
 use super::snapshot;
-use crate::artifact::node::Value;
+use crate::artifact::de;
 use crate::artifact::{self, Kind};
 use crate::error::{Error, ReportError};
 use crate::git::Repo;
@@ -129,13 +131,11 @@ fn on_hot(repo: &Repo, tip: &str) -> Result<(Vec<HookCard>, Vec<QuestionBatch>),
         let Ok(a) = artifact::parse(kind, &path, &bytes) else {
             continue;
         };
-        let status = a.data.str_at("status").unwrap_or("unknown").to_string();
+        let card: Card = de::from_node(&a.data).unwrap_or_default();
+        let status = card.status.unwrap_or_else(|| "unknown".into());
         let id = artifact::stem(&path).to_string();
         if kind == Kind::Hook {
-            let blocking = a
-                .data
-                .get("blocking")
-                .is_some_and(|n| matches!(n.value, Value::Bool(true)));
+            let blocking = card.blocking;
             hooks.push(HookCard {
                 id,
                 status,
@@ -157,16 +157,37 @@ fn report_bars(repo: &Repo, commit: &str, id: &str) -> Result<Vec<(String, Strin
     let Ok(a) = artifact::parse(Kind::GateReport, &path, &bytes) else {
         return Ok(Vec::new());
     };
-    Ok(a.data
-        .get("bars")
-        .and_then(|n| n.as_seq())
-        .unwrap_or(&[])
-        .iter()
-        .filter_map(|b| {
-            Some((
-                b.str_at("bar")?.to_string(),
-                b.str_at("status")?.to_string(),
-            ))
-        })
+    let written: ReportFile = de::from_node(&a.data).unwrap_or_default();
+    Ok(written
+        .bars
+        .into_iter()
+        .map(|b| (b.bar, b.status))
         .collect())
+}
+
+/// What the report reads of a hook card or a question batch: its status and whether it
+/// blocks; a mistyped field reads as absent.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Card {
+    #[serde(deserialize_with = "de::lenient")]
+    status: Option<String>,
+    #[serde(deserialize_with = "de::lenient")]
+    blocking: bool,
+}
+
+/// A committed gate report, as far as its bars go (a bar without a name or a status is
+/// left out).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ReportFile {
+    #[serde(deserialize_with = "de::items")]
+    bars: Vec<BarLine>,
+}
+
+/// One bar of a committed gate report.
+#[derive(Debug, Deserialize)]
+struct BarLine {
+    bar: String,
+    status: String,
 }

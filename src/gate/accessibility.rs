@@ -3,9 +3,9 @@
 
 use super::Finding;
 use super::context::{Context, finding};
+use super::plan::Plan;
 use super::prose::Prose;
 use super::text::Patterns;
-use crate::artifact::node::Value;
 use crate::artifact::{Artifact, Kind};
 
 const WEAK_ALT_PREFIXES: [&str; 7] = [
@@ -90,17 +90,14 @@ pub fn run(cx: &Context<'_>) -> Vec<Finding> {
 /// Art plans: alt text present, not empty, not a file name or "image of …".
 fn art_findings(cx: &Context<'_>, out: &mut Vec<Finding>) {
     for a in cx.of(Kind::Art) {
-        let d = &a.data;
-        let decorative = matches!(
-            d.get("decorative").map(|n| &n.value),
-            Some(Value::Bool(true))
-        );
-        let line = |k: &str| d.entry(k).map(|e| e.key_line).unwrap_or(d.line);
-        match d.str_at("alt") {
+        let plan = Plan::from_node(&a.data);
+        let decorative = plan.decorative;
+        let line = |key_line: u32| if key_line > 0 { key_line } else { a.data.line };
+        match plan.alt.value.0.as_deref() {
             None if !decorative => out.push(finding(
                 "accessibility/missing-alt",
                 &a.path,
-                line("id"),
+                line(plan.id.line),
                 a.kind.owner(),
                 "the art plan has no alt text".into(),
                 "add `alt:` describing what the picture shows, or `decorative: true` for pure ornament".into(),
@@ -108,7 +105,7 @@ fn art_findings(cx: &Context<'_>, out: &mut Vec<Finding>) {
             Some(alt) if alt.trim().is_empty() && !decorative => out.push(finding(
                 "accessibility/missing-alt",
                 &a.path,
-                line("alt"),
+                line(plan.alt.line),
                 a.kind.owner(),
                 "the alt text is empty".into(),
                 "describe what the picture shows".into(),
@@ -118,7 +115,7 @@ fn art_findings(cx: &Context<'_>, out: &mut Vec<Finding>) {
                     out.push(finding(
                         "accessibility/weak-alt",
                         &a.path,
-                        line("alt"),
+                        line(plan.alt.line),
                         a.kind.owner(),
                         format!("the alt text {why}"),
                         "describe what matters in the picture directly".into(),

@@ -3,44 +3,40 @@
 
 use super::Finding;
 use super::context::{Context, finding};
+use super::plan::Plan;
 use crate::artifact::Kind;
-use crate::artifact::node::Value;
 
 /// Runs the bar.
 pub fn run(cx: &Context<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     for a in cx.of(Kind::Art).chain(cx.of(Kind::Audio)) {
-        let d = &a.data;
+        let plan = Plan::from_node(&a.data);
         let owner = a.kind.owner();
-        let line = |key: &str| d.entry(key).map(|e| e.key_line).unwrap_or(d.line);
-        let done = d.str_at("status") == Some("done");
-        let deterministic = matches!(
-            d.get("deterministic").map(|n| &n.value),
-            Some(Value::Bool(true))
-        );
-        let has_params =
-            matches!(d.get("params").map(|n| &n.value), Some(Value::Map(m)) if !m.is_empty());
+        let line = |key_line: u32| if key_line > 0 { key_line } else { a.data.line };
+        let done = plan.status.value.0.as_deref() == Some("done");
+        let deterministic = plan.deterministic.value.0;
+        let has_params = !plan.params.is_empty();
         if deterministic && done && !has_params {
             out.push(finding(
                 "determinism/missing-params",
                 &a.path,
-                line("deterministic"),
+                line(plan.deterministic.line),
                 owner,
                 "a finished reproducible asset records no `params`".into(),
                 "add `params:` with everything needed to make it again (tool, version, settings)"
                     .into(),
             ));
         }
-        match d.str_at("asset") {
+        match plan.asset.value.0.as_deref() {
             Some(asset) => match cx.studio.assets.get(asset) {
                 Some(Some(actual)) => {
-                    if let Some(recorded) = d.str_at("sha256")
+                    if let Some(recorded) = plan.sha256.value.0.as_deref()
                         && !recorded.eq_ignore_ascii_case(actual)
                     {
                         out.push(finding(
                             "determinism/hash-mismatch",
                             &a.path,
-                            line("sha256"),
+                            line(plan.sha256.line),
                             owner,
                             format!("{asset} has SHA-256 {actual}, not the recorded {recorded}"),
                             "re-record `sha256` if the change is intended, or restore the file"
@@ -51,7 +47,7 @@ pub fn run(cx: &Context<'_>) -> Vec<Finding> {
                 _ => out.push(finding(
                     "determinism/missing-asset",
                     &a.path,
-                    line("asset"),
+                    line(plan.asset.line),
                     owner,
                     format!("asset {asset} is not in the tree"),
                     "commit the file under assets/, or fix the path".into(),
@@ -61,7 +57,7 @@ pub fn run(cx: &Context<'_>) -> Vec<Finding> {
                 out.push(finding(
                     "determinism/missing-asset",
                     &a.path,
-                    line("status"),
+                    line(plan.status.line),
                     owner,
                     "the plan is done but names no `asset`".into(),
                     "add `asset: assets/<file>` (and its `sha256`), or set the status back".into(),
@@ -92,7 +88,7 @@ pub fn run(cx: &Context<'_>) -> Vec<Finding> {
         }
     }
     if let Some(cfg) = cx.of(Kind::Studio).next()
-        && let Some(cover) = cfg.data.get("studio").and_then(|s| s.str_at("cover"))
+        && let Some(cover) = cx.studio.config.cover.as_deref()
         && !matches!(cx.studio.assets.get(cover), Some(Some(_)))
     {
         out.push(finding(

@@ -2,39 +2,53 @@
 
 use std::collections::BTreeMap;
 
+use serde::Deserialize;
+
 use super::Finding;
 use super::context::{Context, finding};
 use super::text::{Normalized, Patterns};
 use crate::artifact::Kind;
-use crate::artifact::node::{Node, Value};
+use crate::artifact::de;
 
 /// The default label length when style/style.yaml does not say.
 pub const DEFAULT_MAX_LABEL_WORDS: usize = 12;
 
+/// `style/style.yaml`, as far as the bar reads it; a mistyped field reads as absent.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct StyleFile {
+    #[serde(deserialize_with = "de::items")]
+    banned: Vec<Ban>,
+    #[serde(deserialize_with = "de::lenient")]
+    max_choice_label_words: Option<usize>,
+}
+
+/// A banned term and what to write instead.
+#[derive(Debug, Deserialize)]
+struct Ban {
+    term: String,
+    #[serde(default, deserialize_with = "de::lenient")]
+    prefer: Option<String>,
+}
+
 /// Runs the bar.
 pub fn run(cx: &Context<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
-    let style = cx.of(Kind::Style).next().map(|a| &a.data);
+    let style: StyleFile = cx
+        .of(Kind::Style)
+        .next()
+        .and_then(|a| de::from_node(&a.data).ok())
+        .unwrap_or_default();
     let banned: Vec<(String, Option<String>)> = style
-        .and_then(|s| s.get("banned"))
-        .and_then(Node::as_seq)
-        .unwrap_or(&[])
-        .iter()
-        .filter_map(|b| {
-            Some((
-                b.str_at("term")?.to_string(),
-                b.str_at("prefer").map(str::to_string),
-            ))
-        })
+        .banned
+        .into_iter()
+        .map(|b| (b.term, b.prefer))
         .filter(|(t, _)| !t.trim().is_empty())
         .collect();
-    let max_words = match style
-        .and_then(|s| s.get("max_choice_label_words"))
-        .map(|n| &n.value)
-    {
-        Some(Value::Int(n)) if *n > 0 => *n as usize,
-        _ => DEFAULT_MAX_LABEL_WORDS,
-    };
+    let max_words = style
+        .max_choice_label_words
+        .filter(|n| *n > 0)
+        .unwrap_or(DEFAULT_MAX_LABEL_WORDS);
     let patterns = Patterns::new(
         &banned
             .iter()

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::context::finding;
 use super::{Finding, codes};
-use crate::artifact::node::Node;
+use crate::artifact::de::{self, Lenient, Spanned};
 use crate::artifact::{Artifact, Kind};
 use crate::studio::Studio;
 
@@ -35,6 +35,31 @@ pub struct Waived {
     pub finding: Finding,
     /// The waiver that covers it.
     pub waiver: Waiver,
+}
+
+/// `waivers.yaml` as written: each item with its line, a mistyped field read as empty
+/// (the schema bar reports it; such a waiver is not applied).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct WaiversFile {
+    #[serde(deserialize_with = "de::lenient")]
+    waivers: Vec<Spanned<Lenient<WaiverFile>>>,
+}
+
+/// One waiver as written.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct WaiverFile {
+    #[serde(deserialize_with = "de::lenient")]
+    code: String,
+    #[serde(deserialize_with = "de::lenient")]
+    path: String,
+    #[serde(deserialize_with = "de::lenient")]
+    rationale: String,
+    #[serde(deserialize_with = "de::lenient")]
+    expires: String,
+    #[serde(deserialize_with = "de::lenient")]
+    granted_by: String,
 }
 
 struct Active {
@@ -76,26 +101,25 @@ fn load(studio: &Studio, today: &str) -> (Vec<Active>, Vec<Finding>) {
     else {
         return (active, problems);
     };
-    for item in file
-        .data
-        .get("waivers")
-        .and_then(Node::as_seq)
-        .unwrap_or(&[])
+    let written: WaiversFile = de::from_node(&file.data).unwrap_or_default();
+    for Spanned {
+        line,
+        value: Lenient(item),
+    } in written.waivers
     {
-        let text = |k: &str| item.str_at(k).unwrap_or("").to_string();
         let w = Waiver {
-            code: text("code"),
-            path: text("path"),
-            rationale: text("rationale"),
-            expires: text("expires"),
-            granted_by: text("granted_by"),
-            line: item.line,
+            code: item.code,
+            path: item.path,
+            rationale: item.rationale,
+            expires: item.expires,
+            granted_by: item.granted_by,
+            line,
         };
         let bad = |why: String| {
             finding(
                 "integrity/bad-waiver",
                 &file.path,
-                item.line,
+                line,
                 "gatekeeper",
                 why,
                 "fix the waiver or remove it".into(),
@@ -127,7 +151,7 @@ fn load(studio: &Studio, today: &str) -> (Vec<Active>, Vec<Finding>) {
             problems.push(finding(
                 "integrity/expired-waiver",
                 &file.path,
-                item.line,
+                line,
                 "gatekeeper",
                 format!(
                     "the waiver of `{}` on `{}` expired on {}",

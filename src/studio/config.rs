@@ -28,6 +28,8 @@ pub struct Config {
     pub license: String,
     /// `[studio] start`: the id of the first section.
     pub start: String,
+    /// `[studio] cover`: the cover image under `assets/`, if the studio names one.
+    pub cover: Option<String>,
     /// `[branches] hot`, default `hot`.
     pub hot: String,
     /// `[branches] cold`, default `cold`.
@@ -48,6 +50,7 @@ impl Default for Config {
             language: "en".into(),
             license: String::new(),
             start: String::new(),
+            cover: None,
             hot: "hot".into(),
             cold: "cold".into(),
             require_tu: RequireTu::Warn,
@@ -84,6 +87,8 @@ struct StudioTable {
     license: Option<String>,
     #[serde(deserialize_with = "de::lenient")]
     start: Option<String>,
+    #[serde(deserialize_with = "de::lenient")]
+    cover: Option<String>,
 }
 
 /// `[branches]`.
@@ -130,6 +135,7 @@ impl Config {
             language: s.language.unwrap_or(defaults.language),
             license: s.license.unwrap_or(defaults.license),
             start: s.start.unwrap_or(defaults.start),
+            cover: s.cover,
             hot: non_empty(file.branches.hot).unwrap_or(defaults.hot),
             cold: non_empty(file.branches.cold).unwrap_or(defaults.cold),
             require_tu: match file.policy.require_tu {
@@ -166,6 +172,7 @@ mod tests {
         );
         assert_eq!(c.title, "");
         assert_eq!(c.language, "fr");
+        assert_eq!(c.cover, None);
         assert_eq!((c.hot.as_str(), c.cold.as_str()), ("hot", "frozen"));
         assert_eq!(c.require_tu, RequireTu::Error);
         assert!(!c.allow_conditional);

@@ -197,11 +197,7 @@ impl Studio {
                         out.insert(p.to_string());
                     }
                 }
-                Kind::Studio => {
-                    if let Some(p) = a.data.get("studio").and_then(|s| s.str_at("cover")) {
-                        out.insert(p.to_string());
-                    }
-                }
+                Kind::Studio => out.extend(self.config.cover.clone()),
                 Kind::Section | Kind::Codex => {
                     // Images in prose: `![alt](assets/…)`.
                     if let Some(body) = &a.body {
