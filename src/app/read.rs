@@ -1,8 +1,10 @@
 //! Reads for commands that only look: a studio at a revision, a committed gate report,
 //! and what `dispatch` matches a request against.
 
+use serde::Deserialize;
+
 use super::Session;
-use crate::artifact::{self, Kind};
+use crate::artifact::{self, Kind, de};
 use crate::error::{Error, GateError};
 use crate::orchestra::dispatch::Catalogue;
 use crate::studio::{Source, Studio, Tree};
@@ -34,6 +36,19 @@ pub fn gate_report(ws: &Session, id: &str) -> Result<(String, Vec<u8>), Error> {
     Ok((path, bytes))
 }
 
+/// What the catalogue reads of a section, a codex entry or a hook card; a mistyped field
+/// reads as absent.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Listed {
+    #[serde(deserialize_with = "de::lenient")]
+    title: Option<String>,
+    #[serde(deserialize_with = "de::lenient")]
+    status: Option<String>,
+    #[serde(deserialize_with = "de::lenient")]
+    next_loop: Option<String>,
+}
+
 /// What the request is matched against: the hot tree's sections, codex entries, hooks
 /// (with the loops triaged ones wait for) and snapshots; and the studio's own playbooks.
 pub fn catalogue(ws: &Session) -> Result<(Catalogue, Files), Error> {
@@ -51,7 +66,8 @@ pub fn catalogue(ws: &Session) -> Result<(Catalogue, Files), Error> {
         let title = |k| {
             artifact::parse(k, &path, &bytes)
                 .ok()
-                .and_then(|a| a.data.str_at("title").map(str::to_string))
+                .and_then(|a| de::from_node::<Listed>(&a.data).ok())
+                .and_then(|l| l.title)
                 .unwrap_or_default()
         };
         let id = artifact::stem(&path).to_string();
@@ -63,10 +79,11 @@ pub fn catalogue(ws: &Session) -> Result<(Catalogue, Files), Error> {
             // A triaged hook waits for the loop its card names; a proposed one's
             // `next_loop` is only a suggestion.
             if let Ok(a) = artifact::parse(Kind::Hook, &path, &bytes)
-                && matches!(a.data.str_at("status"), Some("accepted" | "in-progress"))
-                && let Some(next) = a.data.str_at("next_loop")
+                && let Ok(card) = de::from_node::<Listed>(&a.data)
+                && matches!(card.status.as_deref(), Some("accepted" | "in-progress"))
+                && let Some(next) = card.next_loop
             {
-                cat.hook_loops.push((id.clone(), next.to_string()));
+                cat.hook_loops.push((id.clone(), next));
             }
             cat.hooks.push(id);
         } else {

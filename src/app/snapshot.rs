@@ -14,6 +14,7 @@ use crate::git::{Repo, Tag};
 use crate::ids::CommitId;
 use crate::studio::player_facing;
 use crate::studio::{Studio, Tree, sha256_hex};
+use crate::trace::brief::Brief;
 use crate::trace::snapshot::{Entry, MARK, Snapshot, parse};
 use crate::trace::trailers;
 
@@ -124,9 +125,8 @@ pub fn create(ws: &Session, name: Option<&str>, note: Option<&str>) -> Result<Ou
                 .artifacts
                 .iter()
                 .find(|a| a.kind == artifact::Kind::Tu && artifact::stem(&a.path) == id)
-                .and_then(|a| a.data.str_at("title"))
-                .unwrap_or("")
-                .to_string();
+                .and_then(|a| Brief::from_node(&a.data).title)
+                .unwrap_or_default();
             (id, title)
         })
         .collect();

@@ -3,10 +3,10 @@
 
 use super::Finding;
 use super::context::{Context, finding};
-use super::plan::Plan;
 use super::prose::Prose;
 use super::text::Patterns;
 use crate::artifact::{Artifact, Kind};
+use crate::studio::plan::Plan;
 
 const WEAK_ALT_PREFIXES: [&str; 7] = [
     "image of",

@@ -3,8 +3,8 @@
 
 use super::Finding;
 use super::context::{Context, finding};
-use super::plan::Plan;
 use crate::artifact::Kind;
+use crate::studio::plan::Plan;
 
 /// Runs the bar.
 pub fn run(cx: &Context<'_>) -> Vec<Finding> {

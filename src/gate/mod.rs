@@ -12,7 +12,6 @@ pub mod determinism;
 pub mod gateways;
 pub mod integrity;
 pub mod nonlinearity;
-pub mod plan;
 pub mod presentation;
 pub mod prose;
 pub mod reachability;

@@ -5,6 +5,7 @@
 //! [`Rejected`] files; judging any of it is the Gatekeeper's job, not this module's.
 
 pub mod config;
+pub mod plan;
 pub mod playbook;
 pub mod sample;
 
@@ -193,9 +194,7 @@ impl Studio {
         for a in &self.artifacts {
             match a.kind {
                 Kind::Art | Kind::Audio => {
-                    if let Some(p) = a.data.str_at("asset") {
-                        out.insert(p.to_string());
-                    }
+                    out.extend(plan::Plan::from_node(&a.data).asset.value.0);
                 }
                 Kind::Studio => out.extend(self.config.cover.clone()),
                 Kind::Section | Kind::Codex => {
