@@ -5,7 +5,7 @@ use crate::app::Session;
 use serde::{Deserialize, Serialize};
 
 use crate::artifact::node::Node;
-use crate::artifact::yaml::quote;
+use crate::artifact::yaml::{self, YamlError};
 use crate::artifact::{self, Kind, de};
 use crate::date;
 use crate::error::{Error, InputError, QuestionError, TuError};
@@ -215,48 +215,72 @@ impl Batch {
     }
 
     /// The batch as YAML, byte-identical for the same batch.
-    pub fn render(&self) -> String {
-        let mut t = String::from("# A question batch for the customer, written by showrunner.\n");
-        t.push_str(&format!("id: {}\n", self.id));
-        t.push_str(&format!("asked: \"{}\"\n", self.asked));
-        t.push_str(&format!("asked_by: {}\n", quote(&self.asked_by)));
-        t.push_str(&format!(
-            "status: {}\n",
-            if self.is_open() { "open" } else { "answered" }
-        ));
-        if let Some(tu) = &self.tu {
-            t.push_str(&format!("tu: {tu}\n"));
-        }
-        if let Some(a) = &self.answered {
-            t.push_str(&format!("answered: \"{a}\"\n"));
-        }
-        t.push_str("questions:\n");
-        for q in &self.questions {
-            t.push_str(&format!("  - id: {}\n", quote(&q.id)));
-            t.push_str(&format!("    context: {}\n", quote(&q.context)));
-            t.push_str(&format!("    question: {}\n", quote(&q.question)));
-            t.push_str("    options:\n");
-            for o in &q.options {
-                t.push_str(&format!("      - key: {}\n", quote(&o.key)));
-                t.push_str(&format!("        label: {}\n", quote(&o.label)));
-                t.push_str(&format!("        impact: {}\n", quote(&o.impact)));
-            }
-            t.push_str(&format!(
-                "    recommendation: {}\n",
-                quote(&q.recommendation)
-            ));
-            if let Some(a) = &q.answer {
-                t.push_str(&format!("    answer: {}\n", quote(a)));
-            }
-            if let Some(a) = &q.answered {
-                t.push_str(&format!("    answered: \"{a}\"\n"));
-            }
-            if let Some(n) = &q.note {
-                t.push_str(&format!("    x-note: {}\n", quote(n)));
-            }
-        }
-        t
+    pub fn render(&self) -> Result<String, YamlError> {
+        let file = BatchOut {
+            id: &self.id,
+            asked: &self.asked,
+            asked_by: &self.asked_by,
+            status: if self.is_open() { "open" } else { "answered" },
+            tu: self.tu.as_deref(),
+            answered: self.answered.as_deref(),
+            questions: non_empty(
+                self.questions
+                    .iter()
+                    .map(|q| QuestionOut {
+                        id: &q.id,
+                        context: &q.context,
+                        question: &q.question,
+                        options: non_empty(q.options.iter().collect()),
+                        recommendation: &q.recommendation,
+                        answer: q.answer.as_deref(),
+                        answered: q.answered.as_deref(),
+                        note: q.note.as_deref(),
+                    })
+                    .collect(),
+            ),
+        };
+        Ok(format!(
+            "# A question batch for the customer, written by showrunner.\n{}",
+            yaml::to_string(&file)?
+        ))
     }
+}
+
+/// A batch as its file is written, in the file's order.
+#[derive(Serialize)]
+struct BatchOut<'a> {
+    id: &'a str,
+    asked: &'a str,
+    asked_by: &'a str,
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tu: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    answered: Option<&'a str>,
+    questions: Option<Vec<QuestionOut<'a>>>,
+}
+
+/// A question as its file is written.
+#[derive(Serialize)]
+struct QuestionOut<'a> {
+    id: &'a str,
+    context: &'a str,
+    question: &'a str,
+    options: Option<Vec<&'a Choice>>,
+    recommendation: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    answer: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    answered: Option<&'a str>,
+    #[serde(rename = "x-note", skip_serializing_if = "Option::is_none")]
+    note: Option<&'a str>,
+}
+
+/// An empty list is written as `null`, as the batch writer always has: such a batch
+/// (no questions, a question without options) never validates, and the schema's
+/// complaint about it stays word for word what it was.
+fn non_empty<T>(items: Vec<T>) -> Option<Vec<T>> {
+    (!items.is_empty()).then_some(items)
 }
 
 /// Every question batch on hot, by id. A batch that does not parse is an error naming
@@ -411,8 +435,11 @@ pub fn ask(ws: &Session, asking: &Asking) -> Result<Committed, Error> {
             .into());
         }
     }
-    let text = batch.render();
     let path = format!("questions/{}.yaml", batch.id);
+    let text = batch.render().map_err(|e| Error::Io {
+        path: path.clone().into(),
+        source: std::io::Error::other(e),
+    })?;
     let problems = brief::validate_as(Kind::Question, &path, &text);
     if !problems.is_empty() {
         return Err(QuestionError::InvalidBatch { problems }.into());
@@ -494,7 +521,10 @@ pub fn answer(
     }
     let (hot, tip) = ws.hot_tip()?;
     let path = format!("questions/{batch_id}.yaml");
-    let text = batch.render();
+    let text = batch.render().map_err(|e| Error::Io {
+        path: path.clone().into(),
+        source: std::io::Error::other(e),
+    })?;
     let decision = format!("{question}={key}");
     let mut t: Vec<(&str, &str)> = vec![("Question", batch_id), ("Decision", &decision)];
     if let Some(n) = note {
@@ -504,4 +534,71 @@ pub fn answer(
     let commit =
         repo.commit_tool_files(&hot, &tip, &[(path, text.into_bytes())], &message, &who)?;
     Ok(Committed { batch, commit })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn choice(key: &str, label: &str, impact: &str) -> Choice {
+        Choice {
+            key: key.into(),
+            label: label.into(),
+            impact: impact.into(),
+        }
+    }
+
+    #[test]
+    fn a_batch_is_written_as_it_always_was_and_reads_back_the_same() {
+        let batch = Batch {
+            id: "Q-2026-11-26-01".into(),
+            asked: "2026-11-26".into(),
+            asked_by: "showrunner".into(),
+            tu: Some("TU-2026-11-26-SR01".into()),
+            answered: Some("2026-11-27".into()),
+            questions: vec![Question {
+                id: "keeper-fate".into(),
+                context: "Canon: he drowns".into(),
+                question: "Does he live?".into(),
+                options: vec![
+                    choice("a", "He lives", "Act 3: new scene"),
+                    choice("b", "He drowns", "No change"),
+                ],
+                recommendation: "a".into(),
+                answer: Some("b".into()),
+                answered: Some("2026-11-27".into()),
+                note: Some("keep canon".into()),
+            }],
+        };
+        let text = batch.render().expect("writes");
+        assert_eq!(
+            text,
+            "# A question batch for the customer, written by showrunner.
+id: Q-2026-11-26-01
+asked: \"2026-11-26\"
+asked_by: showrunner
+status: answered
+tu: TU-2026-11-26-SR01
+answered: \"2026-11-27\"
+questions:
+  - id: keeper-fate
+    context: \"Canon: he drowns\"
+    question: \"Does he live?\"
+    options:
+      - key: a
+        label: He lives
+        impact: \"Act 3: new scene\"
+      - key: b
+        label: He drowns
+        impact: No change
+    recommendation: a
+    answer: b
+    answered: \"2026-11-27\"
+    x-note: keep canon
+"
+        );
+        let node = yaml::parse(&text).expect("parses");
+        let back = Batch::from_file("other", BatchFile::from_node(&node));
+        assert_eq!(back, batch);
+    }
 }

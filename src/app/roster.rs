@@ -6,10 +6,10 @@
 use std::collections::BTreeMap;
 
 use crate::app::Session;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::artifact::de::{self, Lenient};
-use crate::artifact::yaml::quote;
+use crate::artifact::yaml::{self, YamlError};
 use crate::artifact::{self, Kind};
 use crate::date;
 use crate::error::{Error, RosterError, TuError};
@@ -169,28 +169,66 @@ fn default_entry(role: &str) -> Entry {
 }
 
 /// Renders the roster: every role listed, in the order of DESIGN §2.
-fn render(entries: &BTreeMap<&'static str, Entry>) -> String {
-    let mut out = String::from(
-        "# Who is awake in this studio, and why. Changed by `showrunner role wake/dormant`.\nroles:\n",
-    );
-    for (role, _, _) in ROLES {
-        let e = entries
-            .get(role)
-            .cloned()
-            .unwrap_or_else(|| default_entry(role));
-        out.push_str(&format!("  {role}:\n    state: {}\n", e.state));
-        if !e.since.is_empty() {
-            out.push_str(&format!("    since: \"{}\"\n", e.since));
-        }
-        out.push_str(&format!("    reason: {}\n", quote(&e.reason)));
-        if let Some(tu) = &e.tu {
-            out.push_str(&format!("    tu: {tu}\n"));
-        }
-        if let Some(w) = &e.rewake_when {
-            out.push_str(&format!("    rewake_when: {}\n", quote(w)));
-        }
-    }
-    out
+fn render(entries: &BTreeMap<&'static str, Entry>) -> Result<String, YamlError> {
+    let roles: Vec<(&str, Entry)> = ROLES
+        .iter()
+        .map(|(role, _, _)| {
+            let e = entries
+                .get(role)
+                .cloned()
+                .unwrap_or_else(|| default_entry(role));
+            (*role, e)
+        })
+        .collect();
+    let file = RosterOut {
+        roles: roles
+            .iter()
+            .map(|(role, e)| {
+                (
+                    *role,
+                    EntryOut {
+                        state: &e.state,
+                        since: Some(e.since.as_str()).filter(|s| !s.is_empty()),
+                        reason: &e.reason,
+                        tu: e.tu.as_deref(),
+                        rewake_when: e.rewake_when.as_deref(),
+                    },
+                )
+            })
+            .collect(),
+    };
+    Ok(format!(
+        "# Who is awake in this studio, and why. Changed by `showrunner role wake/dormant`.\n{}",
+        yaml::to_string(&file)?
+    ))
+}
+
+/// `roles.yaml` as written: every role, in the order of DESIGN §2.
+#[derive(Serialize)]
+struct RosterOut<'a> {
+    #[serde(serialize_with = "in_order")]
+    roles: Vec<(&'a str, EntryOut<'a>)>,
+}
+
+/// One role's entry as written.
+#[derive(Serialize)]
+struct EntryOut<'a> {
+    state: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    since: Option<&'a str>,
+    reason: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tu: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rewake_when: Option<&'a str>,
+}
+
+/// Pairs written as a mapping, in their order.
+fn in_order<S: serde::Serializer>(
+    pairs: &[(&str, EntryOut<'_>)],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_map(pairs.iter().map(|(k, v)| (k, v)))
 }
 
 /// Whether a brief names a role in one of its role fields; `responsible` limits it to
@@ -400,7 +438,11 @@ pub fn dormant(
             rewake_when: rewake.clone(),
         },
     );
-    let mut files = vec![("roles.yaml".to_string(), render(&entries).into_bytes())];
+    let roster = render(&entries).map_err(|e| Error::Io {
+        path: "roles.yaml".into(),
+        source: std::io::Error::other(e),
+    })?;
+    let mut files = vec![("roles.yaml".to_string(), roster.into_bytes())];
     let mut deferred = Vec::new();
     if let Some(tag) = deferral_tag(role) {
         for (id, path, text, read) in &briefs {
@@ -482,7 +524,11 @@ pub fn wake_for(
         &format!("Wake {} for {tu}: {reason}\n", woken.join(", ")),
         &t,
     );
-    let files = vec![("roles.yaml".to_string(), render(&entries).into_bytes())];
+    let roster = render(&entries).map_err(|e| Error::Io {
+        path: "roles.yaml".into(),
+        source: std::io::Error::other(e),
+    })?;
+    let files = vec![("roles.yaml".to_string(), roster.into_bytes())];
     let commit = repo.commit_tool_files(&hot, &tip, &files, &message, &who)?;
     Ok(Some((woken, commit)))
 }
@@ -507,4 +553,57 @@ pub fn awake(ws: &Session) -> Result<Vec<&'static str>, Error> {
                 == "awake"
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_roster_is_written_as_it_always_was_and_reads_back_the_same() {
+        let mut entries = BTreeMap::new();
+        entries.insert(
+            "researcher",
+            Entry {
+                state: "awake".into(),
+                since: "2026-11-26".into(),
+                reason: "the guild's dates: check them".into(),
+                tu: Some("TU-2026-11-26-SR01".into()),
+                rewake_when: Some("a hook needs facts".into()),
+            },
+        );
+        let text = render(&entries).expect("writes");
+        let expected_head =
+            "# Who is awake in this studio, and why. Changed by `showrunner role wake/dormant`.
+roles:
+  showrunner:
+    state: awake
+    reason: the studio's default
+  gatekeeper:
+";
+        assert!(text.starts_with(expected_head), "{text}");
+        assert!(
+            text.contains(
+                "  researcher:
+    state: awake
+    since: \"2026-11-26\"
+    reason: \"the guild's dates: check them\"
+    tu: TU-2026-11-26-SR01
+    rewake_when: a hook needs facts
+  art_director:
+    state: dormant
+"
+            ),
+            "{text}"
+        );
+        let role_lines = text
+            .lines()
+            .filter(|l| l.starts_with("  ") && !l.starts_with("   "));
+        assert_eq!(role_lines.count(), ROLES.len());
+        let node = crate::artifact::yaml::parse(&text).expect("parses");
+        let file: RosterFile = de::from_node(&node).expect("reads");
+        assert_eq!(file.roles.len(), ROLES.len());
+        assert_eq!(file.roles[7].0, "researcher");
+        assert_eq!(file.roles[7].1.0.tu.as_deref(), Some("TU-2026-11-26-SR01"));
+    }
 }

@@ -7,6 +7,7 @@
 use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::Value as Json;
 use serde_saphyr::options::{AliasLimits, DuplicateKeyPolicy};
 use serde_saphyr::{Budget, Spanned};
 
@@ -98,6 +99,88 @@ pub fn quote(s: &str) -> String {
         s.to_string()
     } else {
         serde_json::to_string(s).unwrap_or_else(|_| format!("\"{s}\""))
+    }
+}
+
+/// Writes a value as block-style YAML, the way showrunner writes its files: a mapping one
+/// key a line in field order, a list one `- ` item a line (a mapping item starting on the
+/// dash's line), nested values indented by two, strings through [`quote`], empty lists and
+/// mappings as `[]` and `{}`.
+pub fn to_string<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, YamlError> {
+    let value = serde_json::to_value(value).map_err(|e| YamlError {
+        line: 0,
+        message: format!("cannot be written as YAML: {e}"),
+    })?;
+    let mut out = String::new();
+    match &value {
+        Json::Object(map) if !map.is_empty() => write_map(&mut out, map, 0),
+        Json::Array(items) if !items.is_empty() => write_seq(&mut out, items, 0),
+        other => {
+            out.push_str(&scalar(other));
+            out.push('\n');
+        }
+    }
+    Ok(out)
+}
+
+/// A value that fits on its key's (or dash's) line.
+fn scalar(value: &Json) -> String {
+    match value {
+        Json::Null => "null".into(),
+        Json::Bool(b) => b.to_string(),
+        Json::Number(n) => n.to_string(),
+        Json::String(s) => quote(s),
+        Json::Array(_) => "[]".into(),
+        Json::Object(_) => "{}".into(),
+    }
+}
+
+fn write_map(out: &mut String, map: &serde_json::Map<String, Json>, indent: usize) {
+    for (key, value) in map {
+        out.push_str(&" ".repeat(indent));
+        out.push_str(&quote(key));
+        out.push(':');
+        match value {
+            Json::Object(m) if !m.is_empty() => {
+                out.push('\n');
+                write_map(out, m, indent + 2);
+            }
+            Json::Array(items) if !items.is_empty() => {
+                out.push('\n');
+                write_seq(out, items, indent + 2);
+            }
+            other => {
+                out.push(' ');
+                out.push_str(&scalar(other));
+                out.push('\n');
+            }
+        }
+    }
+}
+
+fn write_seq(out: &mut String, items: &[Json], indent: usize) {
+    let pad = " ".repeat(indent);
+    for item in items {
+        match item {
+            Json::Object(m) if !m.is_empty() => {
+                let mut inner = String::new();
+                write_map(&mut inner, m, indent + 2);
+                out.push_str(&pad);
+                out.push_str("- ");
+                out.push_str(inner.get(indent + 2..).unwrap_or_default());
+            }
+            Json::Array(nested) if !nested.is_empty() => {
+                out.push_str(&pad);
+                out.push_str("-\n");
+                write_seq(out, nested, indent + 2);
+            }
+            other => {
+                out.push_str(&pad);
+                out.push_str("- ");
+                out.push_str(&scalar(other));
+                out.push('\n');
+            }
+        }
     }
 }
 
@@ -319,6 +402,36 @@ mod tests {
             let doc = parse(&format!("v: {}\n", quote(s))).expect("parses");
             assert_eq!(doc.str_at("v"), Some(s), "{s} as {}", quote(s));
         }
+    }
+
+    #[test]
+    fn written_yaml_reads_back_as_the_same_value() {
+        #[derive(serde::Serialize)]
+        struct Doc {
+            id: &'static str,
+            when: &'static str,
+            count: u32,
+            tags: Vec<&'static str>,
+            empty: Vec<u8>,
+            items: Vec<std::collections::BTreeMap<&'static str, &'static str>>,
+            nested: std::collections::BTreeMap<&'static str, Vec<Vec<&'static str>>>,
+        }
+        let doc = Doc {
+            id: "Q-2026-11-26-01",
+            when: "2026-11-26",
+            count: 3,
+            tags: vec!["a b", "x: y"],
+            empty: vec![],
+            items: vec![[("k", "a"), ("label", "yes")].into_iter().collect()],
+            nested: [("grid", vec![vec!["1"], vec![]])].into_iter().collect(),
+        };
+        let text = to_string(&doc).expect("writes");
+        assert_eq!(
+            text,
+            "id: Q-2026-11-26-01\nwhen: \"2026-11-26\"\ncount: 3\ntags:\n  - a b\n  - \"x: y\"\nempty: []\nitems:\n  - k: a\n    label: \"yes\"\nnested:\n  grid:\n    -\n      - \"1\"\n    - []\n"
+        );
+        let back = parse(&text).expect("parses");
+        assert_eq!(back.to_json(), serde_json::to_value(&doc).expect("json"));
     }
 
     #[test]
