@@ -1,8 +1,9 @@
 //! Artifacts: the kinds of file a studio holds, where each lives, and how each is parsed.
 //!
 //! This module turns bytes at a path into an [`Artifact`] (a line-carrying tree plus the
-//! Markdown body) or a [`Rejected`] file with the line that stopped it. It knows nothing
-//! about git or the file system; sources hand it bytes.
+//! Markdown body) or a [`Rejected`] file with the line that stopped it; [`de`] reads a
+//! parsed tree into `Deserialize` types, keeping lines. It knows nothing about git or the
+//! file system; sources hand it bytes.
 
 pub mod de;
 pub mod markdown;

@@ -3,7 +3,10 @@
 
 use std::collections::BTreeMap;
 
+use serde::Deserialize;
+
 use super::{Finding, Severity};
+use crate::artifact::de::{self, Lenient};
 use crate::artifact::node::Node;
 use crate::artifact::{self, Artifact, Kind};
 use crate::schema::{self, Schemas};
@@ -234,13 +237,45 @@ fn duplicate_ids(studio: &Studio, others: &[IdEntry<'_>], out: &mut Vec<Finding>
     }
 }
 
+/// What [`question_refs`] reads of a batch: its questions in order (an item that is not
+/// a mapping reads as an empty question, so indices match the file).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct BatchRefs {
+    #[serde(deserialize_with = "de::lenient")]
+    questions: Option<Vec<Lenient<QuestionRefs>>>,
+}
+
+/// The ids and keys of one question.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct QuestionRefs {
+    #[serde(deserialize_with = "de::lenient")]
+    id: Option<String>,
+    #[serde(deserialize_with = "de::items")]
+    options: Vec<OptionKey>,
+    #[serde(deserialize_with = "de::lenient")]
+    recommendation: Option<String>,
+    #[serde(deserialize_with = "de::lenient")]
+    default: Option<String>,
+    #[serde(deserialize_with = "de::lenient")]
+    answer: Option<String>,
+}
+
+/// An option's key (an option without a text key is left out).
+#[derive(Debug, Deserialize)]
+struct OptionKey {
+    key: String,
+}
+
 fn question_refs(a: &Artifact, out: &mut Vec<Finding>) {
-    let Some(questions) = a.data.get("questions").and_then(Node::as_seq) else {
+    let batch: BatchRefs = de::from_node(&a.data).unwrap_or_default();
+    let Some(questions) = batch.questions else {
         return;
     };
     let mut ids: BTreeMap<&str, usize> = BTreeMap::new();
-    for (qi, q) in questions.iter().enumerate() {
-        if let Some(id) = q.str_at("id")
+    for (qi, Lenient(q)) in questions.iter().enumerate() {
+        if let Some(id) = q.id.as_deref()
             && let Some(prev) = ids.insert(id, qi)
         {
             let pointer = format!("/questions/{qi}/id");
@@ -256,11 +291,7 @@ fn question_refs(a: &Artifact, out: &mut Vec<Finding>) {
             f.pointer = Some(pointer);
             out.push(f);
         }
-        let keys: Vec<&str> = q
-            .get("options")
-            .and_then(Node::as_seq)
-            .map(|opts| opts.iter().filter_map(|o| o.str_at("key")).collect())
-            .unwrap_or_default();
+        let keys: Vec<&str> = q.options.iter().map(|o| o.key.as_str()).collect();
         let mut seen_keys: Vec<&str> = Vec::new();
         for (oi, k) in keys.iter().enumerate() {
             if seen_keys.contains(k) {
@@ -282,8 +313,12 @@ fn question_refs(a: &Artifact, out: &mut Vec<Finding>) {
         if keys.is_empty() {
             continue;
         }
-        for field in ["recommendation", "default", "answer"] {
-            if let Some(v) = q.str_at(field)
+        for (field, v) in [
+            ("recommendation", &q.recommendation),
+            ("default", &q.default),
+            ("answer", &q.answer),
+        ] {
+            if let Some(v) = v.as_deref()
                 && !keys.contains(&v)
             {
                 let pointer = format!("/questions/{qi}/{field}");
