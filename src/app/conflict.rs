@@ -5,10 +5,10 @@
 
 use std::collections::BTreeMap;
 
-use super::questions::{self, Asking, Choice, Question};
-use crate::app::Session;
 use serde::Deserialize;
 
+use super::questions::{self, Asking, Choice, Question};
+use crate::app::Session;
 use crate::artifact::de::{self, Lenient, Spanned};
 use crate::date;
 use crate::error::{ConflictError, Error, InputError, TuError};

@@ -1,9 +1,9 @@
 //! Human questions: the Showrunner's batched escalations to the customer
 //! (`questions/Q-YYYY-MM-DD-NN.yaml`), within the studio's attention budget.
 
-use crate::app::Session;
 use serde::{Deserialize, Serialize};
 
+use crate::app::Session;
 use crate::artifact::node::Node;
 use crate::artifact::yaml::{self, YamlError};
 use crate::artifact::{self, Kind, de};

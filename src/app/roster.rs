@@ -5,9 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::app::Session;
 use serde::{Deserialize, Serialize};
 
+use crate::app::Session;
 use crate::artifact::de::{self, Lenient};
 use crate::artifact::yaml::{self, YamlError};
 use crate::artifact::{self, Kind};

@@ -3,8 +3,9 @@
 //! Settings, playbooks, briefs, question batches and plans are `#[derive(Deserialize)]`
 //! types read with [`from_node`], straight from the tree (no copy into another value).
 //! An error carries the line of the value it is about; [`Spanned`] keeps a value's line
-//! for findings; [`lenient`], [`items`] and [`strings`] keep the readers as forgiving as
-//! the schema bar expects (it reports what is wrong; the readers take what they can).
+//! for findings; [`lenient`] / [`Lenient`], [`items`], [`items_or_default`], [`strings`]
+//! and [`entries`] keep the readers as forgiving as the hand-written walks they replace:
+//! the schema bar reports what is wrong, the readers take what they can.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -214,7 +215,8 @@ pub fn strings<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>
 }
 
 /// Reads a `T` from the deserializer a newtype hands over, and turns its failure into
-/// `None` instead of an error.
+/// `None` instead of an error. It relies on the deserializer handing itself over as the
+/// newtype's content, which [`from_node`]'s does (as serde_json's and most others do).
 struct Attempt<T>(PhantomData<T>);
 
 impl<'de, T: Deserialize<'de>> Visitor<'de> for Attempt<T> {
