@@ -40,9 +40,10 @@ pub fn twee(
     into: &Path,
     hooks_exe: Option<&Path>,
 ) -> Result<Imported, Error> {
-    let bad = |error: twee::TweeError| InputError::Twee {
+    let bad = |e: twee::TweeError| InputError::Twee {
         path: file.to_string(),
-        error,
+        line: e.line,
+        message: e.message,
     };
     let story = twee::story(&twee::passages(text).map_err(bad)?).map_err(bad)?;
     if story.sections.is_empty() {

@@ -5,7 +5,6 @@ use std::path::PathBuf;
 
 use crate::artifact::Rejected;
 use crate::artifact::yaml::YamlError;
-use crate::import::twee::TweeError;
 
 /// A file (or a text handed in as one) that cannot be used, named with its line.
 #[derive(Debug, thiserror::Error)]
@@ -32,12 +31,14 @@ pub enum InputError {
         message: String,
     },
     /// Twee that cannot be imported.
-    #[error("{path}:{}: {}", error.line, error.message)]
+    #[error("{path}:{line}: {message}")]
     Twee {
         /// The file.
         path: String,
-        /// The importer's complaint, with its line.
-        error: TweeError,
+        /// The 1-based line the importer complains about.
+        line: usize,
+        /// What is wrong.
+        message: String,
     },
     /// A text file that is not UTF-8.
     #[error("{path}{} is not UTF-8", on.as_ref().map(|r| format!(" on {r}")).unwrap_or_default())]
