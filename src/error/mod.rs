@@ -144,6 +144,10 @@ impl ErrorClass {
 
 impl Error {
     /// The error's class: the one place each typed error is classified.
+    ///
+    /// Long by design (one of the few): one arm per domain, each naming every variant
+    /// of its type without a wildcard, so a new variant does not compile until someone
+    /// decides its class.
     pub fn class(&self) -> ErrorClass {
         use ErrorClass::{Conflict, Invalid, NotFound, Rule};
         match self {
