@@ -1,7 +1,10 @@
 //! Gate reports as committed files (`gate/<GK-ID>.yaml`): rendering and ids.
 
-use super::{Report, Status};
-use crate::artifact::yaml::quote;
+use serde::Serialize;
+
+use super::waivers::Waived;
+use super::{Decision, Finding, Report, Status};
+use crate::artifact::yaml;
 
 /// What the report file records besides the verdict.
 pub struct Meta<'a> {
@@ -19,81 +22,58 @@ pub struct Meta<'a> {
     pub tool: &'a str,
 }
 
-/// Renders a report as YAML, byte-identical for the same inputs.
+/// The file as written: the meta, the verdict, then the findings and what was waived,
+/// in the order the schema lists them.
+#[derive(Serialize)]
+struct File<'a> {
+    id: &'a str,
+    rev: &'a str,
+    tree: &'a str,
+    date: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tu: Option<&'a str>,
+    gatekeeper: &'a str,
+    tool: &'a str,
+    decision: Decision,
+    bars: Vec<BarLine<'a>>,
+    findings: &'a [Finding],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    waived: &'a [Waived],
+}
+
+#[derive(Serialize)]
+struct BarLine<'a> {
+    bar: &'a str,
+    status: Status,
+}
+
+/// Renders a report as YAML (block style, through [`yaml::to_string`]), byte-identical
+/// for the same inputs.
 pub fn render(report: &Report, meta: &Meta<'_>) -> String {
-    let mut out = String::from("# Gatecheck report, written by `showrunner gate submit`.\n");
-    out.push_str(&format!("id: {}\n", meta.id));
-    out.push_str(&format!("rev: {}\n", meta.rev));
-    out.push_str(&format!("tree: {}\n", meta.tree));
-    out.push_str(&format!("date: \"{}\"\n", meta.date));
-    if let Some(tu) = meta.tu {
-        out.push_str(&format!("tu: {tu}\n"));
-    }
-    out.push_str("gatekeeper: gatekeeper\n");
-    out.push_str(&format!("tool: {}\n", quote(meta.tool)));
-    let decision = serde_json::to_value(report.decision)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default();
-    out.push_str(&format!("decision: {decision}\n"));
-    out.push_str("bars:\n");
-    for b in &report.bars {
-        let status = match b.status {
-            Status::Green => "green",
-            Status::Yellow => "yellow",
-            Status::Red => "red",
-        };
-        out.push_str(&format!(
-            "  - {{bar: {}, status: {status}}}\n",
-            b.bar.name()
-        ));
-    }
-    let finding = |out: &mut String, f: &super::Finding, indent: &str| {
-        out.push_str(&format!("{indent}- code: {}\n", f.code));
-        let pad = format!("{indent}  ");
-        let sev = if f.severity == super::Severity::Error {
-            "error"
-        } else {
-            "warning"
-        };
-        out.push_str(&format!("{pad}severity: {sev}\n"));
-        out.push_str(&format!("{pad}path: {}\n", quote(&f.path)));
-        out.push_str(&format!("{pad}line: {}\n", f.line));
-        out.push_str(&format!("{pad}message: {}\n", quote(&f.message)));
-        out.push_str(&format!("{pad}owner: {}\n", f.owner));
-        out.push_str(&format!("{pad}fix: {}\n", quote(&f.fix)));
-        if let Some(p) = &f.pointer {
-            out.push_str(&format!("{pad}pointer: {}\n", quote(p)));
-        }
+    let file = File {
+        id: meta.id,
+        rev: meta.rev,
+        tree: meta.tree,
+        date: meta.date,
+        tu: meta.tu,
+        gatekeeper: "gatekeeper",
+        tool: meta.tool,
+        decision: report.decision,
+        bars: report
+            .bars
+            .iter()
+            .map(|b| BarLine {
+                bar: b.bar.name(),
+                status: b.status,
+            })
+            .collect(),
+        findings: &report.findings,
+        waived: &report.waived,
     };
-    if report.findings.is_empty() {
-        out.push_str("findings: []\n");
-    } else {
-        out.push_str("findings:\n");
-        for f in &report.findings {
-            finding(&mut out, f, "  ");
-        }
-    }
-    if !report.waived.is_empty() {
-        out.push_str("waived:\n");
-        for w in &report.waived {
-            out.push_str("  - finding:\n");
-            finding(&mut out, &w.finding, "      ");
-            out.push_str("    waiver:\n");
-            out.push_str(&format!("      code: {}\n", quote(&w.waiver.code)));
-            out.push_str(&format!("      path: {}\n", quote(&w.waiver.path)));
-            out.push_str(&format!(
-                "      rationale: {}\n",
-                quote(&w.waiver.rationale)
-            ));
-            out.push_str(&format!("      expires: \"{}\"\n", w.waiver.expires));
-            out.push_str(&format!(
-                "      granted_by: {}\n",
-                quote(&w.waiver.granted_by)
-            ));
-            out.push_str(&format!("      line: {}\n", w.waiver.line));
-        }
-    }
+    let mut out = String::from("# Gatecheck report, written by `showrunner gate submit`.\n");
+    // Strings, numbers and enums only: nothing here can fail to serialise (and `gate
+    // submit` validates the text against the schema before committing it).
+    out.push_str(&yaml::to_string(&file).unwrap_or_default());
     out
 }
 
