@@ -107,14 +107,30 @@ pub fn quote(s: &str) -> String {
 /// dash's line), nested values indented by two, strings through [`quote`], empty lists and
 /// mappings as `[]` and `{}`.
 pub fn to_string<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, YamlError> {
+    to_string_with(value, Style::default())
+}
+
+/// How [`to_string_with`] lays lists out.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Style {
+    /// A mapping's list of scalars on its key's line, `key: [a, b]` (the briefs'
+    /// hand-edited layout); lists of mappings stay in block style.
+    pub flow_scalar_lists: bool,
+}
+
+/// [`to_string`] in a given [`Style`].
+pub fn to_string_with<T: serde::Serialize + ?Sized>(
+    value: &T,
+    style: Style,
+) -> Result<String, YamlError> {
     let value = serde_json::to_value(value).map_err(|e| YamlError {
         line: 0,
         message: format!("cannot be written as YAML: {e}"),
     })?;
     let mut out = String::new();
     match &value {
-        Json::Object(map) if !map.is_empty() => write_map(&mut out, map, 0),
-        Json::Array(items) if !items.is_empty() => write_seq(&mut out, items, 0),
+        Json::Object(map) if !map.is_empty() => write_map(&mut out, map, 0, style),
+        Json::Array(items) if !items.is_empty() => write_seq(&mut out, items, 0, style),
         other => {
             out.push_str(&scalar(other));
             out.push('\n');
@@ -135,7 +151,7 @@ fn scalar(value: &Json) -> String {
     }
 }
 
-fn write_map(out: &mut String, map: &serde_json::Map<String, Json>, indent: usize) {
+fn write_map(out: &mut String, map: &serde_json::Map<String, Json>, indent: usize, style: Style) {
     for (key, value) in map {
         out.push_str(&" ".repeat(indent));
         out.push_str(&quote(key));
@@ -143,11 +159,20 @@ fn write_map(out: &mut String, map: &serde_json::Map<String, Json>, indent: usiz
         match value {
             Json::Object(m) if !m.is_empty() => {
                 out.push('\n');
-                write_map(out, m, indent + 2);
+                write_map(out, m, indent + 2, style);
+            }
+            Json::Array(items)
+                if style.flow_scalar_lists
+                    && items
+                        .iter()
+                        .all(|i| !matches!(i, Json::Object(_) | Json::Array(_))) =>
+            {
+                let items: Vec<String> = items.iter().map(scalar).collect();
+                out.push_str(&format!(" [{}]\n", items.join(", ")));
             }
             Json::Array(items) if !items.is_empty() => {
                 out.push('\n');
-                write_seq(out, items, indent + 2);
+                write_seq(out, items, indent + 2, style);
             }
             other => {
                 out.push(' ');
@@ -158,13 +183,13 @@ fn write_map(out: &mut String, map: &serde_json::Map<String, Json>, indent: usiz
     }
 }
 
-fn write_seq(out: &mut String, items: &[Json], indent: usize) {
+fn write_seq(out: &mut String, items: &[Json], indent: usize, style: Style) {
     let pad = " ".repeat(indent);
     for item in items {
         match item {
             Json::Object(m) if !m.is_empty() => {
                 let mut inner = String::new();
-                write_map(&mut inner, m, indent + 2);
+                write_map(&mut inner, m, indent + 2, style);
                 out.push_str(&pad);
                 out.push_str("- ");
                 out.push_str(inner.get(indent + 2..).unwrap_or_default());
@@ -172,7 +197,7 @@ fn write_seq(out: &mut String, items: &[Json], indent: usize) {
             Json::Array(nested) if !nested.is_empty() => {
                 out.push_str(&pad);
                 out.push_str("-\n");
-                write_seq(out, nested, indent + 2);
+                write_seq(out, nested, indent + 2, style);
             }
             other => {
                 out.push_str(&pad);

@@ -1,7 +1,7 @@
 //! TU briefs (`tus/<TU-ID>.yaml`): writing a new one from a playbook, and editing fields
 //! of an existing one while keeping its order and comments.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::artifact::de::{self, Lenient};
 use crate::artifact::node::{Node, Value};
@@ -185,67 +185,87 @@ pub struct NewBrief<'a> {
     pub inputs: &'a [String],
 }
 
-fn list(items: &[String]) -> String {
-    format!(
-        "[{}]",
-        items
-            .iter()
-            .map(|i| yaml::quote(i))
-            .collect::<Vec<_>>()
-            .join(", ")
-    )
+/// A new brief as written: the fields in the schema's order, lists on one line.
+#[derive(Serialize)]
+struct File<'a> {
+    id: &'a str,
+    title: &'a str,
+    #[serde(rename = "loop")]
+    loop_id: &'a str,
+    opened: &'a str,
+    owner_a: &'a str,
+    responsible_r: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    consulted_c: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    informed_i: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    awake: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    deliverables: Vec<DeliverableLine<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    bars: Vec<&'a str>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    inputs: &'a [String],
+}
+
+#[derive(Serialize)]
+struct DeliverableLine<'a> {
+    kind: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    count: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+}
+
+fn strs(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
 }
 
 /// Renders a new brief, RACI and deliverables taken from the playbook when there is one.
 pub fn render(b: &NewBrief<'_>) -> String {
+    let mut file = File {
+        id: b.id,
+        title: b.title,
+        loop_id: b.loop_id,
+        opened: b.opened,
+        owner_a: "showrunner",
+        responsible_r: vec![b.role],
+        consulted_c: Vec::new(),
+        informed_i: Vec::new(),
+        awake: Vec::new(),
+        deliverables: Vec::new(),
+        bars: Vec::new(),
+        inputs: b.inputs,
+    };
+    if let Some(p) = b.playbook {
+        file.owner_a = &p.raci.accountable;
+        if !p.raci.responsible.is_empty() {
+            file.responsible_r = strs(&p.raci.responsible);
+        }
+        file.consulted_c = strs(&p.raci.consulted);
+        file.informed_i = strs(&p.raci.informed);
+        file.awake = strs(&p.wakes);
+        file.deliverables = p
+            .deliverables
+            .iter()
+            .map(|d| DeliverableLine {
+                kind: &d.kind,
+                count: d.min,
+                description: d.description.as_deref(),
+            })
+            .collect();
+        file.bars = strs(&p.bars);
+    }
     let mut out = String::from(
         "# Trace Unit brief. The TU's state is derived from git history\n# (`showrunner tu show`), never written here.\n",
     );
-    out.push_str(&format!("id: {}\n", b.id));
-    out.push_str(&format!("title: {}\n", yaml::quote(b.title)));
-    out.push_str(&format!("loop: {}\n", b.loop_id));
-    out.push_str(&format!("opened: \"{}\"\n", b.opened));
-    match b.playbook {
-        Some(p) => {
-            out.push_str(&format!("owner_a: {}\n", p.raci.accountable));
-            let mut responsible = p.raci.responsible.clone();
-            if responsible.is_empty() {
-                responsible.push(b.role.to_string());
-            }
-            out.push_str(&format!("responsible_r: {}\n", list(&responsible)));
-            if !p.raci.consulted.is_empty() {
-                out.push_str(&format!("consulted_c: {}\n", list(&p.raci.consulted)));
-            }
-            if !p.raci.informed.is_empty() {
-                out.push_str(&format!("informed_i: {}\n", list(&p.raci.informed)));
-            }
-            if !p.wakes.is_empty() {
-                out.push_str(&format!("awake: {}\n", list(&p.wakes)));
-            }
-            if !p.deliverables.is_empty() {
-                out.push_str("deliverables:\n");
-                for d in &p.deliverables {
-                    out.push_str(&format!("  - kind: {}\n", yaml::quote(&d.kind)));
-                    if let Some(min) = d.min {
-                        out.push_str(&format!("    count: {min}\n"));
-                    }
-                    if let Some(desc) = &d.description {
-                        out.push_str(&format!("    description: {}\n", yaml::quote(desc)));
-                    }
-                }
-            }
-            if !p.bars.is_empty() {
-                out.push_str(&format!("bars: {}\n", list(&p.bars)));
-            }
-        }
-        None => {
-            out.push_str("owner_a: showrunner\n");
-            out.push_str(&format!("responsible_r: [{}]\n", b.role));
-        }
-    }
-    if !b.inputs.is_empty() {
-        out.push_str(&format!("inputs: {}\n", list(b.inputs)));
-    }
+    let style = yaml::Style {
+        flow_scalar_lists: true,
+    };
+    // Strings and numbers only: nothing here can fail to serialise (and the brief is
+    // validated against its schema before it is committed).
+    out.push_str(&yaml::to_string_with(&file, style).unwrap_or_default());
     out
 }
 
