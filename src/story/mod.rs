@@ -242,13 +242,15 @@ impl Story {
             story.by_id.insert(id.to_string(), story.sections.len());
             story.sections.push(section);
         }
-        let by_id = story.by_id.clone();
-        for s in &mut story.sections {
+        let Story {
+            sections, by_id, ..
+        } = &mut story;
+        for s in sections {
             for c in &mut s.choices {
                 c.target = by_id.get(&c.to).copied();
             }
         }
-        story.start = by_id.get(&studio.config.start).copied();
+        story.start = story.by_id.get(&studio.config.start).copied();
         story
     }
 
