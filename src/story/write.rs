@@ -2,52 +2,69 @@
 //! story model, in the house style (flow lists, values quoted only where YAML needs it).
 //! It returns text; writing files is the caller's.
 
+use serde::Serialize;
+
 use super::{Mention, Section};
-use crate::artifact::yaml::quote;
+use crate::artifact::yaml;
+
+/// The front matter as written: `id`, `title`, then what is not empty.
+#[derive(Serialize)]
+struct Front<'a> {
+    id: &'a str,
+    title: &'a str,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    flags: &'a [String],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    sets: Vec<&'a str>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    content_notes: &'a [String],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    choices: Vec<ChoiceLines<'a>>,
+}
+
+#[derive(Serialize)]
+struct ChoiceLines<'a> {
+    label: &'a str,
+    to: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    requires: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    forbids: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    condition: Option<&'a str>,
+}
+
+fn ids(m: &[Mention]) -> Vec<&str> {
+    m.iter().map(|m| m.id.as_str()).collect()
+}
 
 /// The front matter's YAML lines (without the `---` fences): `id`, `title`, then
 /// `flags`, `sets`, `content_notes` and `choices` when not empty; a choice's `requires`,
-/// `forbids` and `condition` likewise.
+/// `forbids` and `condition` likewise. Lists of words sit on their key's line.
 pub fn front_matter(s: &Section) -> String {
-    let mut o = format!("id: {}\ntitle: {}\n", s.id, quote(&s.title));
-    if !s.flag_names.is_empty() {
-        o.push_str(&format!("flags: [{}]\n", s.flag_names.join(", ")));
-    }
-    if !s.sets.is_empty() {
-        o.push_str(&format!("sets: [{}]\n", list(&s.sets)));
-    }
-    if !s.content_notes.is_empty() {
-        let notes: Vec<String> = s.content_notes.iter().map(|n| quote(n)).collect();
-        o.push_str(&format!("content_notes: [{}]\n", notes.join(", ")));
-    }
-    if !s.choices.is_empty() {
-        o.push_str("choices:\n");
-        for c in &s.choices {
-            o.push_str(&format!(
-                "  - label: {}\n    to: {}\n",
-                quote(&c.label),
-                quote(&c.to)
-            ));
-            if !c.requires.is_empty() {
-                o.push_str(&format!("    requires: [{}]\n", list(&c.requires)));
-            }
-            if !c.forbids.is_empty() {
-                o.push_str(&format!("    forbids: [{}]\n", list(&c.forbids)));
-            }
-            if let Some(cond) = &c.condition {
-                o.push_str(&format!("    condition: {}\n", quote(cond)));
-            }
-        }
-    }
-    o
-}
-
-/// Codeword ids as a flow list's items.
-fn list(ids: &[Mention]) -> String {
-    ids.iter()
-        .map(|m| quote(&m.id))
-        .collect::<Vec<_>>()
-        .join(", ")
+    let front = Front {
+        id: &s.id,
+        title: &s.title,
+        flags: &s.flag_names,
+        sets: ids(&s.sets),
+        content_notes: &s.content_notes,
+        choices: s
+            .choices
+            .iter()
+            .map(|c| ChoiceLines {
+                label: &c.label,
+                to: &c.to,
+                requires: ids(&c.requires),
+                forbids: ids(&c.forbids),
+                condition: c.condition.as_deref(),
+            })
+            .collect(),
+    };
+    let style = yaml::Style {
+        flow_scalar_lists: true,
+    };
+    // Strings only: nothing here can fail to serialise.
+    yaml::to_string_with(&front, style).unwrap_or_default()
 }
 
 #[cfg(test)]
