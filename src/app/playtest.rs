@@ -1,71 +1,82 @@
 //! Playtest notes as an artifact (`playtests/<PT-ID>.yaml`), committed on hot inside the
 //! Narration Dry-Run TU that asked for them.
 
+use serde::Serialize;
+
 use crate::app::Session;
 use crate::artifact::Kind;
-use crate::artifact::yaml::quote;
+use crate::artifact::yaml::{self, Flow};
 use crate::date;
 use crate::error::{Error, PlaytestError};
 use crate::ids::CommitId;
-use crate::play::playtest::Report;
+use crate::play::playtest::{Note, Reached, Report};
 use crate::trace::{brief, trailers};
+
+/// The notes as written.
+#[derive(Serialize)]
+struct Notes<'a> {
+    id: &'a str,
+    snapshot: &'a str,
+    tu: &'a str,
+    date: &'a str,
+    runs: usize,
+    seed: u64,
+    max_steps: usize,
+    sections: usize,
+    sections_reached: usize,
+    choices: usize,
+    choices_taken: usize,
+    cut_short: usize,
+    endings: Vec<Flow<&'a Reached>>,
+    never_reached: Flow<&'a [String]>,
+    stuck: Vec<StuckLines<'a>>,
+    notes: &'a [Note],
+}
+
+#[derive(Serialize)]
+struct StuckLines<'a> {
+    section: &'a str,
+    runs: usize,
+    route: Flow<Vec<String>>,
+}
 
 /// The notes as YAML, byte-identical for the same report, id, TU and date.
 pub fn render(r: &Report, id: &str, tu: &str, day: &str) -> String {
+    let notes = Notes {
+        id,
+        snapshot: &r.tag,
+        tu,
+        date: day,
+        runs: r.runs,
+        seed: r.seed,
+        max_steps: r.max_steps,
+        sections: r.sections,
+        sections_reached: r.sections_reached,
+        choices: r.choices,
+        choices_taken: r.choices_taken,
+        cut_short: r.cut_short,
+        endings: r.endings.iter().map(Flow).collect(),
+        never_reached: Flow(&r.never_reached),
+        stuck: r
+            .stuck
+            .iter()
+            .map(|s| StuckLines {
+                section: &s.section,
+                runs: s.runs,
+                route: Flow(
+                    s.route
+                        .iter()
+                        .map(|(sec, label)| format!("{sec} → {label}"))
+                        .collect(),
+                ),
+            })
+            .collect(),
+        notes: &r.notes,
+    };
     let mut o = String::from("# Playtest notes, written by `showrunner playtest --record`.\n");
-    o.push_str(&format!(
-        "id: {id}\nsnapshot: {}\ntu: {tu}\ndate: \"{day}\"\n",
-        quote(&r.tag)
-    ));
-    o.push_str(&format!(
-        "runs: {}\nseed: {}\nmax_steps: {}\nsections: {}\nsections_reached: {}\nchoices: {}\nchoices_taken: {}\ncut_short: {}\n",
-        r.runs, r.seed, r.max_steps, r.sections, r.sections_reached, r.choices, r.choices_taken, r.cut_short
-    ));
-    if r.endings.is_empty() {
-        o.push_str("endings: []\n");
-    } else {
-        o.push_str("endings:\n");
-        for e in &r.endings {
-            o.push_str(&format!(
-                "  - {{section: {}, runs: {}}}\n",
-                quote(&e.section),
-                e.runs
-            ));
-        }
-    }
-    let never: Vec<String> = r.never_reached.iter().map(|s| quote(s)).collect();
-    o.push_str(&format!("never_reached: [{}]\n", never.join(", ")));
-    if r.stuck.is_empty() {
-        o.push_str("stuck: []\n");
-    } else {
-        o.push_str("stuck:\n");
-        for s in &r.stuck {
-            let route: Vec<String> = s
-                .route
-                .iter()
-                .map(|(sec, label)| quote(&format!("{sec} → {label}")))
-                .collect();
-            o.push_str(&format!(
-                "  - section: {}\n    runs: {}\n    route: [{}]\n",
-                quote(&s.section),
-                s.runs,
-                route.join(", ")
-            ));
-        }
-    }
-    if r.notes.is_empty() {
-        o.push_str("notes: []\n");
-    } else {
-        o.push_str("notes:\n");
-        for n in &r.notes {
-            o.push_str(&format!(
-                "  - tag: {}\n    section: {}\n    message: {}\n",
-                n.tag,
-                quote(&n.section),
-                quote(&n.message)
-            ));
-        }
-    }
+    // Strings and numbers only: nothing here can fail to serialise (and the notes are
+    // validated against their schema before they are committed).
+    o.push_str(&yaml::to_string(&notes).unwrap_or_default());
     o
 }
 

@@ -105,38 +105,77 @@ pub fn quote(s: &str) -> String {
 /// Writes a value as block-style YAML, the way showrunner writes its files: a mapping one
 /// key a line in field order, a list one `- ` item a line (a mapping item starting on the
 /// dash's line), nested values indented by two, strings through [`quote`], empty lists and
-/// mappings as `[]` and `{}`.
+/// mappings as `[]` and `{}`; a value wrapped in [`Flow`] on one line.
 pub fn to_string<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, YamlError> {
-    to_string_with(value, Style::default())
-}
-
-/// How [`to_string_with`] lays lists out.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Style {
-    /// A mapping's list of scalars on its key's line, `key: [a, b]` (the briefs'
-    /// hand-edited layout); lists of mappings stay in block style.
-    pub flow_scalar_lists: bool,
-}
-
-/// [`to_string`] in a given [`Style`].
-pub fn to_string_with<T: serde::Serialize + ?Sized>(
-    value: &T,
-    style: Style,
-) -> Result<String, YamlError> {
     let value = serde_json::to_value(value).map_err(|e| YamlError {
         line: 0,
         message: format!("cannot be written as YAML: {e}"),
     })?;
     let mut out = String::new();
     match &value {
-        Json::Object(map) if !map.is_empty() => write_map(&mut out, map, 0, style),
-        Json::Array(items) if !items.is_empty() => write_seq(&mut out, items, 0, style),
+        Json::Object(map) if flowed(map).is_some() => {
+            out.push_str(&flow(&value));
+            out.push('\n');
+        }
+        Json::Object(map) if !map.is_empty() => write_map(&mut out, map, 0),
+        Json::Array(items) if !items.is_empty() => write_seq(&mut out, items, 0),
         other => {
             out.push_str(&scalar(other));
             out.push('\n');
         }
     }
     Ok(out)
+}
+
+/// The key that marks a [`Flow`] value on its way through `serde_json` (a key no
+/// document has: it starts with NUL).
+const FLOW: &str = "\u{0}flow";
+
+/// A value [`to_string`] writes in flow style on its key's (or dash's) line:
+/// `[a, b]`, `{file: x, size: 3}`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Flow<T>(pub T);
+
+impl<T: serde::Serialize> serde::Serialize for Flow<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(Some(1))?;
+        map.serialize_entry(FLOW, &self.0)?;
+        map.end()
+    }
+}
+
+impl<T> Flow<Vec<T>> {
+    /// Whether the list is empty (for `skip_serializing_if`).
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// The value inside a [`Flow`] marker.
+fn flowed(map: &serde_json::Map<String, Json>) -> Option<&Json> {
+    (map.len() == 1).then(|| map.get(FLOW)).flatten()
+}
+
+/// A value in flow style.
+fn flow(value: &Json) -> String {
+    match value {
+        Json::Object(map) => match flowed(map) {
+            Some(inner) => flow(inner),
+            None => {
+                let entries: Vec<String> = map
+                    .iter()
+                    .map(|(k, v)| format!("{}: {}", quote(k), flow(v)))
+                    .collect();
+                format!("{{{}}}", entries.join(", "))
+            }
+        },
+        Json::Array(items) => {
+            let items: Vec<String> = items.iter().map(flow).collect();
+            format!("[{}]", items.join(", "))
+        }
+        other => scalar(other),
+    }
 }
 
 /// A value that fits on its key's (or dash's) line.
@@ -151,28 +190,24 @@ fn scalar(value: &Json) -> String {
     }
 }
 
-fn write_map(out: &mut String, map: &serde_json::Map<String, Json>, indent: usize, style: Style) {
+fn write_map(out: &mut String, map: &serde_json::Map<String, Json>, indent: usize) {
     for (key, value) in map {
         out.push_str(&" ".repeat(indent));
         out.push_str(&quote(key));
         out.push(':');
         match value {
+            Json::Object(m) if flowed(m).is_some() => {
+                out.push(' ');
+                out.push_str(&flow(value));
+                out.push('\n');
+            }
             Json::Object(m) if !m.is_empty() => {
                 out.push('\n');
-                write_map(out, m, indent + 2, style);
-            }
-            Json::Array(items)
-                if style.flow_scalar_lists
-                    && items
-                        .iter()
-                        .all(|i| !matches!(i, Json::Object(_) | Json::Array(_))) =>
-            {
-                let items: Vec<String> = items.iter().map(scalar).collect();
-                out.push_str(&format!(" [{}]\n", items.join(", ")));
+                write_map(out, m, indent + 2);
             }
             Json::Array(items) if !items.is_empty() => {
                 out.push('\n');
-                write_seq(out, items, indent + 2, style);
+                write_seq(out, items, indent + 2);
             }
             other => {
                 out.push(' ');
@@ -183,13 +218,19 @@ fn write_map(out: &mut String, map: &serde_json::Map<String, Json>, indent: usiz
     }
 }
 
-fn write_seq(out: &mut String, items: &[Json], indent: usize, style: Style) {
+fn write_seq(out: &mut String, items: &[Json], indent: usize) {
     let pad = " ".repeat(indent);
     for item in items {
         match item {
+            Json::Object(m) if flowed(m).is_some() => {
+                out.push_str(&pad);
+                out.push_str("- ");
+                out.push_str(&flow(item));
+                out.push('\n');
+            }
             Json::Object(m) if !m.is_empty() => {
                 let mut inner = String::new();
-                write_map(&mut inner, m, indent + 2, style);
+                write_map(&mut inner, m, indent + 2);
                 out.push_str(&pad);
                 out.push_str("- ");
                 out.push_str(inner.get(indent + 2..).unwrap_or_default());
@@ -197,7 +238,7 @@ fn write_seq(out: &mut String, items: &[Json], indent: usize, style: Style) {
             Json::Array(nested) if !nested.is_empty() => {
                 out.push_str(&pad);
                 out.push_str("-\n");
-                write_seq(out, nested, indent + 2, style);
+                write_seq(out, nested, indent + 2);
             }
             other => {
                 out.push_str(&pad);
@@ -358,6 +399,40 @@ impl<'de> Deserialize<'de> for KeyText {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn flow_values_sit_on_their_line_and_the_rest_is_block() {
+        #[derive(serde::Serialize)]
+        struct Item {
+            file: &'static str,
+            size: u32,
+        }
+        #[derive(serde::Serialize)]
+        struct Doc {
+            tags: Flow<Vec<&'static str>>,
+            empty: Flow<Vec<&'static str>>,
+            items: Vec<Flow<Item>>,
+            nested: Vec<Item>,
+        }
+        let doc = Doc {
+            tags: Flow(vec!["a", "on", "x y"]),
+            empty: Flow(vec![]),
+            items: vec![Flow(Item {
+                file: "book.md",
+                size: 3,
+            })],
+            nested: vec![Item {
+                file: "b: c",
+                size: 4,
+            }],
+        };
+        assert_eq!(
+            to_string(&doc).expect("yaml"),
+            "tags: [a, \"on\", x y]\nempty: []\nitems:\n  - {file: book.md, size: 3}\nnested:\n  - file: \"b: c\"\n    size: 4\n"
+        );
+        let back = parse(&to_string(&doc).expect("yaml")).expect("parses");
+        assert_eq!(back.get("tags").and_then(Node::as_seq).map(<[_]>::len), Some(3));
+    }
+
     use super::*;
 
     #[test]

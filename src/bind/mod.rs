@@ -12,6 +12,7 @@ pub mod templates;
 pub mod twee;
 pub mod xhtml;
 
+use crate::artifact::yaml::Flow;
 use crate::error::{BindError, Error};
 use crate::gate::Decision;
 use crate::ids::CommitId;
@@ -92,7 +93,7 @@ pub struct Options {
 }
 
 /// One written file.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Output {
     /// File name inside the output folder.
     pub file: String,
@@ -147,6 +148,22 @@ pub fn render(
     Ok(rendered)
 }
 
+/// The view log as written.
+#[derive(serde::Serialize)]
+struct ViewLog<'a> {
+    tag: &'a str,
+    commit: &'a str,
+    date: &'a str,
+    title: &'a str,
+    formats: Flow<Vec<&'a str>>,
+    include: Flow<Vec<&'a str>>,
+    gate: Decision,
+    previous: Option<&'a str>,
+    tus_since_previous: Flow<Vec<&'a str>>,
+    tool: &'a str,
+    outputs: Vec<Flow<&'a Output>>,
+}
+
 /// The view log: the snapshot, the options, the gate's decision on the snapshot's
 /// tree, the TUs since the previous snapshot and every output with its SHA-256.
 pub fn view_log(
@@ -157,19 +174,6 @@ pub fn view_log(
     decision: Decision,
     outputs: &[Output],
 ) -> String {
-    let mut log = format!(
-        "# View log, written by `showrunner bind`.\ntag: {}\ncommit: {}\ndate: \"{date}\"\n",
-        snap.name, snap.commit
-    );
-    log.push_str(&format!("title: {}\n", crate::artifact::yaml::quote(title)));
-    log.push_str(&format!(
-        "formats: [{}]\n",
-        opts.views
-            .iter()
-            .map(|v| v.name())
-            .collect::<Vec<_>>()
-            .join(", ")
-    ));
     let mut include = Vec::new();
     if opts.art {
         include.push("art");
@@ -177,36 +181,21 @@ pub fn view_log(
     if opts.codex {
         include.push("codex");
     }
-    log.push_str(&format!("include: [{}]\n", include.join(", ")));
-    log.push_str(&format!(
-        "gate: {}\n",
-        serde_json::to_value(decision)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default()
-    ));
-    match &snap.previous {
-        Some(p) => log.push_str(&format!("previous: {p}\n")),
-        None => log.push_str("previous: null\n"),
-    }
-    log.push_str(&format!(
-        "tus_since_previous: [{}]\n",
-        snap.tus
-            .iter()
-            .map(|(id, _)| id.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    ));
-    log.push_str(&format!(
-        "tool: {}\n",
-        crate::artifact::yaml::quote(crate::TOOL)
-    ));
-    log.push_str("outputs:\n");
-    for o in outputs {
-        log.push_str(&format!(
-            "  - {{file: {}, sha256: {}, size: {}}}\n",
-            o.file, o.sha256, o.size
-        ));
-    }
-    log
+    let log = ViewLog {
+        tag: &snap.name,
+        commit: &snap.commit,
+        date,
+        title,
+        formats: Flow(opts.views.iter().map(|v| v.name()).collect()),
+        include: Flow(include),
+        gate: decision,
+        previous: snap.previous.as_deref(),
+        tus_since_previous: Flow(snap.tus.iter().map(|(id, _)| id.as_str()).collect()),
+        tool: crate::TOOL,
+        outputs: outputs.iter().map(Flow).collect(),
+    };
+    // Strings, numbers and enums only: nothing here can fail to serialise.
+    let mut text = String::from("# View log, written by `showrunner bind`.\n");
+    text.push_str(&crate::artifact::yaml::to_string(&log).unwrap_or_default());
+    text
 }

@@ -5,19 +5,19 @@
 use serde::Serialize;
 
 use super::{Mention, Section};
-use crate::artifact::yaml;
+use crate::artifact::yaml::{self, Flow};
 
 /// The front matter as written: `id`, `title`, then what is not empty.
 #[derive(Serialize)]
 struct Front<'a> {
     id: &'a str,
     title: &'a str,
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    flags: &'a [String],
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    sets: Vec<&'a str>,
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    content_notes: &'a [String],
+    #[serde(skip_serializing_if = "Flow::is_empty")]
+    flags: Flow<Vec<&'a str>>,
+    #[serde(skip_serializing_if = "Flow::is_empty")]
+    sets: Flow<Vec<&'a str>>,
+    #[serde(skip_serializing_if = "Flow::is_empty")]
+    content_notes: Flow<Vec<&'a str>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     choices: Vec<ChoiceLines<'a>>,
 }
@@ -26,16 +26,20 @@ struct Front<'a> {
 struct ChoiceLines<'a> {
     label: &'a str,
     to: &'a str,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    requires: Vec<&'a str>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    forbids: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Flow::is_empty")]
+    requires: Flow<Vec<&'a str>>,
+    #[serde(skip_serializing_if = "Flow::is_empty")]
+    forbids: Flow<Vec<&'a str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     condition: Option<&'a str>,
 }
 
-fn ids(m: &[Mention]) -> Vec<&str> {
-    m.iter().map(|m| m.id.as_str()).collect()
+fn ids(m: &[Mention]) -> Flow<Vec<&str>> {
+    Flow(m.iter().map(|m| m.id.as_str()).collect())
+}
+
+fn words(w: &[String]) -> Flow<Vec<&str>> {
+    Flow(w.iter().map(String::as_str).collect())
 }
 
 /// The front matter's YAML lines (without the `---` fences): `id`, `title`, then
@@ -45,9 +49,9 @@ pub fn front_matter(s: &Section) -> String {
     let front = Front {
         id: &s.id,
         title: &s.title,
-        flags: &s.flag_names,
+        flags: words(&s.flag_names),
         sets: ids(&s.sets),
-        content_notes: &s.content_notes,
+        content_notes: words(&s.content_notes),
         choices: s
             .choices
             .iter()
@@ -60,11 +64,8 @@ pub fn front_matter(s: &Section) -> String {
             })
             .collect(),
     };
-    let style = yaml::Style {
-        flow_scalar_lists: true,
-    };
     // Strings only: nothing here can fail to serialise.
-    yaml::to_string_with(&front, style).unwrap_or_default()
+    yaml::to_string(&front).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::artifact::de::{self, Lenient};
 use crate::artifact::node::{Node, Value};
-use crate::artifact::yaml;
+use crate::artifact::yaml::{self, Flow};
 use crate::artifact::{self, Kind};
 use crate::studio::playbook::Playbook;
 
@@ -194,19 +194,19 @@ struct File<'a> {
     loop_id: &'a str,
     opened: &'a str,
     owner_a: &'a str,
-    responsible_r: Vec<&'a str>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    consulted_c: Vec<&'a str>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    informed_i: Vec<&'a str>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    awake: Vec<&'a str>,
+    responsible_r: Flow<Vec<&'a str>>,
+    #[serde(skip_serializing_if = "Flow::is_empty")]
+    consulted_c: Flow<Vec<&'a str>>,
+    #[serde(skip_serializing_if = "Flow::is_empty")]
+    informed_i: Flow<Vec<&'a str>>,
+    #[serde(skip_serializing_if = "Flow::is_empty")]
+    awake: Flow<Vec<&'a str>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     deliverables: Vec<DeliverableLine<'a>>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    bars: Vec<&'a str>,
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    inputs: &'a [String],
+    #[serde(skip_serializing_if = "Flow::is_empty")]
+    bars: Flow<Vec<&'a str>>,
+    #[serde(skip_serializing_if = "Flow::is_empty")]
+    inputs: Flow<Vec<&'a str>>,
 }
 
 #[derive(Serialize)]
@@ -230,22 +230,22 @@ pub fn render(b: &NewBrief<'_>) -> String {
         loop_id: b.loop_id,
         opened: b.opened,
         owner_a: "showrunner",
-        responsible_r: vec![b.role],
-        consulted_c: Vec::new(),
-        informed_i: Vec::new(),
-        awake: Vec::new(),
+        responsible_r: Flow(vec![b.role]),
+        consulted_c: Flow(Vec::new()),
+        informed_i: Flow(Vec::new()),
+        awake: Flow(Vec::new()),
         deliverables: Vec::new(),
-        bars: Vec::new(),
-        inputs: b.inputs,
+        bars: Flow(Vec::new()),
+        inputs: Flow(strs(b.inputs)),
     };
     if let Some(p) = b.playbook {
         file.owner_a = &p.raci.accountable;
         if !p.raci.responsible.is_empty() {
-            file.responsible_r = strs(&p.raci.responsible);
+            file.responsible_r = Flow(strs(&p.raci.responsible));
         }
-        file.consulted_c = strs(&p.raci.consulted);
-        file.informed_i = strs(&p.raci.informed);
-        file.awake = strs(&p.wakes);
+        file.consulted_c = Flow(strs(&p.raci.consulted));
+        file.informed_i = Flow(strs(&p.raci.informed));
+        file.awake = Flow(strs(&p.wakes));
         file.deliverables = p
             .deliverables
             .iter()
@@ -255,17 +255,14 @@ pub fn render(b: &NewBrief<'_>) -> String {
                 description: d.description.as_deref(),
             })
             .collect();
-        file.bars = strs(&p.bars);
+        file.bars = Flow(strs(&p.bars));
     }
     let mut out = String::from(
         "# Trace Unit brief. The TU's state is derived from git history\n# (`showrunner tu show`), never written here.\n",
     );
-    let style = yaml::Style {
-        flow_scalar_lists: true,
-    };
     // Strings and numbers only: nothing here can fail to serialise (and the brief is
     // validated against its schema before it is committed).
-    out.push_str(&yaml::to_string_with(&file, style).unwrap_or_default());
+    out.push_str(&yaml::to_string(&file).unwrap_or_default());
     out
 }
 
