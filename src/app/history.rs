@@ -180,14 +180,14 @@ impl History {
         let mut seq = 0;
         let first_tip = tips.first().cloned();
         let mut first_tip_seq = None;
-        // With a range to return, every message is read (the range's are kept whole).
-        let keep: &dyn Fn(&str) -> bool = if range.is_some() {
-            &|_| true
-        } else {
-            &studio_trailers
+        // With a range to return, the range's messages are kept whole; elsewhere only
+        // those with trailers the studio reads.
+        let want_range = range.is_some();
+        let keep = |id: &str, message: &str| {
+            (want_range && not_on_cold.contains(id)) || studio_trailers(message)
         };
         if !tips.is_empty() {
-            repo.walk(&tips, NO_COMMITS, keep, &mut |c| {
+            repo.walk(&tips, NO_COMMITS, &keep, &mut |c| {
                 seq += 1;
                 if first_tip.as_ref() == Some(&c.id) {
                     first_tip_seq = Some(seq);
@@ -350,7 +350,7 @@ pub fn range(
     hide: &[impl AsRef<str>],
 ) -> Result<Vec<Commit>, Error> {
     let mut out = Vec::new();
-    repo.walk(tips, hide, &|_| true, &mut |c| {
+    repo.walk(tips, hide, &|_, _| true, &mut |c| {
         out.push(Commit::from_info(c));
         true
     })?;

@@ -32,7 +32,11 @@ pub struct CommitInfo {
 
 /// Parses a raw commit object: parents, committer time, author name and (when `keep`
 /// accepts it) the message. Works on bytes; only what is kept is allocated.
-pub(super) fn parse_commit(id: Oid, data: &[u8], keep: &dyn Fn(&str) -> bool) -> CommitInfo {
+pub(super) fn parse_commit(
+    id: Oid,
+    data: &[u8],
+    keep: &dyn Fn(&str, &str) -> bool,
+) -> CommitInfo {
     let split = data
         .windows(2)
         .position(|w| w == b"\n\n")
@@ -64,7 +68,7 @@ pub(super) fn parse_commit(id: Oid, data: &[u8], keep: &dyn Fn(&str) -> bool) ->
         }
     }
     let message = String::from_utf8_lossy(&data[split..]);
-    if keep(&message) {
+    if keep(&info.id, &message) {
         info.message = message.into_owned();
     }
     info
@@ -84,12 +88,13 @@ impl Repo {
     ///
     /// Each commit object is read from the object database exactly once and parsed here
     /// (header and message only), which is what keeps a 200,000-commit history fast.
-    /// Messages `keep` rejects are dropped at once (the visitor sees them empty).
+    /// Messages `keep` rejects (given the commit id and the message) are dropped at once
+    /// (the visitor sees them empty).
     pub fn walk(
         &self,
         tips: &[impl AsRef<str>],
         hide: &[impl AsRef<str>],
-        keep: &dyn Fn(&str) -> bool,
+        keep: &dyn Fn(&str, &str) -> bool,
         visit: &mut dyn FnMut(CommitInfo) -> bool,
     ) -> Result<()> {
         // With commits to hide, the range is computed by libgit2's revwalk (which stops at
