@@ -193,9 +193,10 @@ impl History {
                     first_tip_seq = Some(seq);
                 }
                 span = Some(span.map_or((c.time, c.time), |(a, b)| (a.min(c.time), b.max(c.time))));
-                let on_cold = !not_on_cold.contains(c.id.as_str());
+                // Looked up only for the commits that need it (the range, the ledger's).
+                let on_cold = || !not_on_cold.contains(c.id.as_str());
                 if let Some(range) = range.as_deref_mut()
-                    && !on_cold
+                    && !on_cold()
                 {
                     range.push(Commit::from_info(c.clone()));
                 }
@@ -215,7 +216,7 @@ impl History {
                     summary,
                     trailers: &trailers,
                     seq,
-                    on_cold,
+                    on_cold: on_cold(),
                 });
                 if trailers.iter().any(|t| SIGNALS.iter().any(|k| t.is(k))) {
                     commits.push(Record {
@@ -314,21 +315,17 @@ impl Cache {
     /// Keeps `history` (and the list derived from it) for `key`. Best effort: a cache
     /// that cannot be written is simply not there next time.
     pub fn store(&self, key: &str, history: &History, list: Option<&[Summary]>) {
+        use std::io::Write as _;
         let head = Head {
             key: key.to_string(),
             list: list.map(<[Summary]>::to_vec),
         };
-        let (Ok(head), Ok(body)) = (postcard::to_stdvec(&head), postcard::to_stdvec(history))
-        else {
+        let Ok(head) = postcard::to_stdvec(&head) else {
             return;
         };
         let Ok(len) = u32::try_from(head.len()) else {
             return;
         };
-        let mut bytes = Vec::with_capacity(4 + head.len() + body.len());
-        bytes.extend_from_slice(&len.to_le_bytes());
-        bytes.extend_from_slice(&head);
-        bytes.extend_from_slice(&body);
         let Some(dir) = self.path.parent() else {
             return;
         };
@@ -336,7 +333,15 @@ impl Cache {
             return;
         }
         let tmp = dir.join(format!("history.{}.tmp", std::process::id()));
-        if std::fs::write(&tmp, bytes).is_err() || std::fs::rename(&tmp, &self.path).is_err() {
+        // The history is encoded straight into the file: no copy of it in memory.
+        let written = std::fs::File::create(&tmp).ok().and_then(|file| {
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+            out.write_all(&len.to_le_bytes()).ok()?;
+            out.write_all(&head).ok()?;
+            let mut out = postcard::to_io(history, out).ok()?;
+            out.flush().ok()
+        });
+        if written.is_none() || std::fs::rename(&tmp, &self.path).is_err() {
             let _ = std::fs::remove_file(&tmp);
         }
     }

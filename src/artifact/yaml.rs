@@ -430,7 +430,10 @@ mod tests {
             "tags: [a, \"on\", x y]\nempty: []\nitems:\n  - {file: book.md, size: 3}\nnested:\n  - file: \"b: c\"\n    size: 4\n"
         );
         let back = parse(&to_string(&doc).expect("yaml")).expect("parses");
-        assert_eq!(back.get("tags").and_then(Node::as_seq).map(<[_]>::len), Some(3));
+        assert_eq!(
+            back.get("tags").and_then(Node::as_seq).map(<[_]>::len),
+            Some(3)
+        );
     }
 
     use super::*;

@@ -32,11 +32,7 @@ pub struct CommitInfo {
 
 /// Parses a raw commit object: parents, committer time, author name and (when `keep`
 /// accepts it) the message. Works on bytes; only what is kept is allocated.
-pub(super) fn parse_commit(
-    id: Oid,
-    data: &[u8],
-    keep: &dyn Fn(&str, &str) -> bool,
-) -> CommitInfo {
+pub(super) fn parse_commit(id: Oid, data: &[u8], keep: &dyn Fn(&str, &str) -> bool) -> CommitInfo {
     let split = data
         .windows(2)
         .position(|w| w == b"\n\n")
