@@ -312,9 +312,19 @@ impl Cache {
         head.list
     }
 
+    /// Keeps only the TU list for `key` (no history behind it: a reader of the history
+    /// misses and walks).
+    pub fn store_list(&self, key: &str, list: &[Summary]) {
+        self.write(key, None, Some(list));
+    }
+
     /// Keeps `history` (and the list derived from it) for `key`. Best effort: a cache
     /// that cannot be written is simply not there next time.
     pub fn store(&self, key: &str, history: &History, list: Option<&[Summary]>) {
+        self.write(key, Some(history), list);
+    }
+
+    fn write(&self, key: &str, history: Option<&History>, list: Option<&[Summary]>) {
         use std::io::Write as _;
         let head = Head {
             key: key.to_string(),
@@ -338,7 +348,10 @@ impl Cache {
             let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
             out.write_all(&len.to_le_bytes()).ok()?;
             out.write_all(&head).ok()?;
-            let mut out = postcard::to_io(history, out).ok()?;
+            let mut out = match history {
+                Some(h) => postcard::to_io(h, out).ok()?,
+                None => out,
+            };
             out.flush().ok()
         });
         if written.is_none() || std::fs::rename(&tmp, &self.path).is_err() {
@@ -452,6 +465,9 @@ mod tests {
             commits: 2,
             updated: Some("2026-12-05".into()),
         }];
+        cache.store_list("k", &list);
+        assert_eq!(cache.list("k").as_ref(), Some(&list));
+        assert!(cache.history("k").is_none(), "a list alone has no history behind it");
         cache.store("k", &history(), Some(&list));
         assert_eq!(cache.list("k"), Some(list));
         assert!(

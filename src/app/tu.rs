@@ -637,7 +637,15 @@ impl Session {
                 for id in self.known(&history.ledger)? {
                     all.push(self.summary(&id, &history.ledger)?);
                 }
-                cache.store(&key, &history, Some(&all));
+                // A history this command had to walk is not written out here: `tu list`
+                // stays as fast as the walk, and the next command that needs the
+                // history writes it (then, with the list already in the head, both
+                // are kept). One read from disk is kept together with the list.
+                if self.walked() {
+                    cache.store_list(&key, &all);
+                } else {
+                    cache.store(&key, &history, Some(&all));
+                }
                 all
             }
         };
