@@ -467,7 +467,10 @@ mod tests {
         }];
         cache.store_list("k", &list);
         assert_eq!(cache.list("k").as_ref(), Some(&list));
-        assert!(cache.history("k").is_none(), "a list alone has no history behind it");
+        assert!(
+            cache.history("k").is_none(),
+            "a list alone has no history behind it"
+        );
         cache.store("k", &history(), Some(&list));
         assert_eq!(cache.list("k"), Some(list));
         assert!(

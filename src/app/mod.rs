@@ -46,8 +46,8 @@ pub use tu::{
 struct Read {
     key: String,
     history: Rc<History>,
-    /// Whether this session walked it (rather than reading it from the disk cache).
-    walked: bool,
+    /// Whether the disk cache holds it (read from there, or written by this session).
+    on_disk: bool,
 }
 
 /// The ledger of a session's history (shared, read once).
@@ -161,28 +161,28 @@ impl Session {
             return Ok(Rc::clone(&r.history));
         }
         let cache = history::Cache::at(self.repo.git_dir());
-        let (h, walked) = match cache.history(key) {
-            Some(h) => (h, false),
+        let (h, on_disk) = match cache.history(key) {
+            Some(h) => (h, true),
             None => {
                 let h = History::read(&self.repo, &self.config.hot, &self.config.cold)?;
                 if store {
                     cache.store(key, &h, None);
                 }
-                (h, true)
+                (h, store)
             }
         };
         let h = Rc::new(h);
         *self.read.borrow_mut() = Some(Read {
             key: key.to_string(),
             history: Rc::clone(&h),
-            walked,
+            on_disk,
         });
         Ok(h)
     }
 
-    /// Whether the history this session holds was walked by it (not read from disk).
-    fn walked(&self) -> bool {
-        self.read.borrow().as_ref().is_some_and(|r| r.walked)
+    /// Whether the history this session holds is in the disk cache too.
+    fn history_on_disk(&self) -> bool {
+        self.read.borrow().as_ref().is_some_and(|r| r.on_disk)
     }
 
     /// The TU ledger replayed from [`Session::history`].

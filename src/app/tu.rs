@@ -637,14 +637,13 @@ impl Session {
                 for id in self.known(&history.ledger)? {
                     all.push(self.summary(&id, &history.ledger)?);
                 }
-                // A history this command had to walk is not written out here: `tu list`
-                // stays as fast as the walk, and the next command that needs the
-                // history writes it (then, with the list already in the head, both
-                // are kept). One read from disk is kept together with the list.
-                if self.walked() {
-                    cache.store_list(&key, &all);
-                } else {
+                // A history the disk cache holds is kept with the list; one only this
+                // command walked is not written out here (`tu list` stays as fast as
+                // the walk): the next command that reads the history writes it.
+                if self.history_on_disk() {
                     cache.store(&key, &history, Some(&all));
+                } else {
+                    cache.store_list(&key, &all);
                 }
                 all
             }
