@@ -5,7 +5,9 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use crate::artifact::node::{Node, Value};
+use serde::Deserialize;
+
+use crate::artifact::de::{self, Lenient};
 use crate::artifact::{self, Kind};
 use crate::story::{self, Story};
 use crate::studio::Studio;
@@ -94,17 +96,6 @@ pub struct Book {
     pub ifid: String,
     /// Section ids, for link checks.
     section_ids: BTreeSet<String>,
-}
-
-fn strings(n: Option<&Node>) -> Vec<String> {
-    match n.map(|n| &n.value) {
-        Some(Value::Seq(items)) => items
-            .iter()
-            .filter_map(|i| i.as_str().map(str::to_string))
-            .collect(),
-        Some(Value::Str(s)) => vec![s.clone()],
-        _ => Vec::new(),
-    }
 }
 
 /// The namespace of showrunner's UUID v5 identifiers.
@@ -225,21 +216,66 @@ fn reading_order(studio: &Studio, story: Story, start: &str) -> Vec<Section> {
         .collect()
 }
 
+/// A codex entry's front matter, as the book reads it (the schema bar has judged it;
+/// what does not read is left empty, as the views always have).
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct CodexFront {
+    #[serde(deserialize_with = "de::lenient")]
+    title: String,
+    #[serde(deserialize_with = "de::strings")]
+    see_also: Vec<String>,
+}
+
+/// `codewords.yaml`: each codeword's reader-facing phrase.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct CodewordsFile {
+    #[serde(deserialize_with = "de::entries")]
+    codewords: Vec<(String, Lenient<Codeword>)>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct Codeword {
+    #[serde(deserialize_with = "de::lenient")]
+    phrase: Option<String>,
+}
+
+/// An art plan, as the book reads it.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct ArtFront {
+    #[serde(deserialize_with = "de::lenient")]
+    status: Option<String>,
+    #[serde(deserialize_with = "de::lenient")]
+    asset: Option<String>,
+    #[serde(deserialize_with = "de::lenient")]
+    section: String,
+    #[serde(deserialize_with = "de::lenient")]
+    caption: String,
+    #[serde(deserialize_with = "de::lenient")]
+    alt: String,
+}
+
 /// The codex entries, by title.
 fn codex_of(studio: &Studio) -> Vec<Entry> {
     let mut codex: Vec<Entry> = studio
         .artifacts
         .iter()
         .filter(|a| a.kind == Kind::Codex)
-        .map(|a| Entry {
-            id: artifact::stem(&a.path).to_string(),
-            title: a.data.str_at("title").unwrap_or("").to_string(),
-            body: a
-                .body
-                .as_ref()
-                .map(|b| b.text.trim().to_string())
-                .unwrap_or_default(),
-            see_also: strings(a.data.get("see_also")),
+        .map(|a| {
+            let front: CodexFront = de::from_node(&a.data).unwrap_or_default();
+            Entry {
+                id: artifact::stem(&a.path).to_string(),
+                title: front.title,
+                body: a
+                    .body
+                    .as_ref()
+                    .map(|b| b.text.trim().to_string())
+                    .unwrap_or_default(),
+                see_also: front.see_also,
+            }
         })
         .collect();
     codex.sort_by(|a, b| (a.title.to_lowercase(), &a.id).cmp(&(b.title.to_lowercase(), &b.id)));
@@ -253,13 +289,11 @@ fn phrases_of(studio: &Studio) -> BTreeMap<String, String> {
         .iter()
         .filter(|a| a.kind == Kind::Codewords)
         .flat_map(|a| {
-            a.data
-                .get("codewords")
-                .and_then(Node::as_map)
-                .unwrap_or(&[])
-                .iter()
+            de::from_node::<CodewordsFile>(&a.data)
+                .unwrap_or_default()
+                .codewords
         })
-        .filter_map(|e| Some((e.key.clone(), e.value.str_at("phrase")?.to_string())))
+        .filter_map(|(id, Lenient(c))| Some((id, c.phrase?)))
         .collect()
 }
 
@@ -268,14 +302,18 @@ fn pictures_of(studio: &Studio, assets: &BTreeMap<String, Vec<u8>>) -> Vec<Pictu
     studio
         .artifacts
         .iter()
-        .filter(|a| a.kind == Kind::Art && a.data.str_at("status") == Some("done"))
+        .filter(|a| a.kind == Kind::Art)
         .filter_map(|a| {
-            let asset = a.data.str_at("asset")?.to_string();
+            let art: ArtFront = de::from_node(&a.data).unwrap_or_default();
+            if art.status.as_deref() != Some("done") {
+                return None;
+            }
+            let asset = art.asset?;
             Some(Picture {
                 id: artifact::stem(&a.path).to_string(),
-                section: a.data.str_at("section").unwrap_or("").to_string(),
-                caption: a.data.str_at("caption").unwrap_or("").to_string(),
-                alt: a.data.str_at("alt").unwrap_or("").to_string(),
+                section: art.section,
+                caption: art.caption,
+                alt: art.alt,
                 bytes: assets.get(&asset)?.clone(),
                 asset,
             })
