@@ -217,6 +217,11 @@ fn triples(input: &str) -> Vec<(&str, &str, &str)> {
 /// `reference-transaction` in state `prepared`: refuse an update of cold made through
 /// git itself (branch -f, update-ref, merge on cold, push to this repository) whose new
 /// commit fails the checks of `merge`. Every other state passes.
+///
+/// Git's housekeeping is not a move: `pack-refs` (and `gc`) first writes cold into
+/// `packed-refs` with the value it has, then prunes the loose file (`<old> 0…0`) while
+/// `packed-refs` already lists cold at that same `<old>`. A real deletion of a packed
+/// cold is a `packed-refs` transaction too, reported first as `0…0 0…0` and refused.
 pub fn reference_transaction(ws: &Session, state: &str, input: &str) -> Result<(), Error> {
     let repo = &ws.repo;
     if state != "prepared" {
@@ -234,6 +239,17 @@ pub fn reference_transaction(ws: &Session, state: &str, input: &str) -> Result<(
         } else {
             Some(CommitId::new(old))
         };
+        if current.as_deref() == Some(new) {
+            continue;
+        }
+        let pruned = !is_zero(old)
+            && is_zero(new)
+            && repo
+                .packed_ref(&cold_ref)
+                .is_some_and(|packed| packed == old);
+        if pruned {
+            continue;
+        }
         guard_cold(repo, current.as_deref(), new, &format!("update of {name}"))?;
     }
     Ok(())

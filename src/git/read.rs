@@ -302,6 +302,18 @@ impl Repo {
         Ok(out)
     }
 
+    /// The value `packed-refs` records for a full ref name, if it lists it (the files
+    /// backend's packed store; `None` when there is no such file or line).
+    pub fn packed_ref(&self, name: &str) -> Option<CommitId> {
+        let text = std::fs::read_to_string(self.inner.commondir().join("packed-refs")).ok()?;
+        text.lines()
+            .filter(|l| !l.starts_with('#') && !l.starts_with('^'))
+            .find_map(|l| {
+                let (id, refname) = l.split_once(' ')?;
+                (refname == name).then(|| CommitId::new(id))
+            })
+    }
+
     /// The commit `HEAD` resolves to, or `None` on an unborn branch.
     pub fn head_commit(&self) -> Result<Option<CommitId>> {
         match self.inner.head() {

@@ -799,3 +799,27 @@ fn remembered_verdicts_never_outlive_a_waiver_or_a_damaged_cache() {
     let (code, _) = day("1795694400");
     assert_eq!(code, 0);
 }
+
+#[test]
+fn git_housekeeping_passes_the_hooks_and_cold_still_cannot_be_deleted() {
+    let s = Sandbox::new();
+    sample(&s);
+    let cold = rev(&s, "cold");
+    // Packing refs rewrites cold into packed-refs and prunes its loose file: not a move.
+    s.git("book", &["pack-refs", "--all"]);
+    s.git("book", &["gc", "-q"]);
+    assert_eq!(rev(&s, "cold"), cold, "housekeeping kept cold");
+    // Deleting it for real is still refused, packed or loose, with or without its value.
+    s.git("book", &["pack-refs", "--all", "--no-prune"]);
+    for args in [
+        vec!["branch", "-D", "cold"],
+        vec!["update-ref", "-d", "refs/heads/cold", cold.as_str()],
+        vec!["update-ref", "-d", "refs/heads/cold"],
+    ] {
+        let r = s.git_status("book", &args);
+        assert_ne!(r.code, 0, "git {args:?} must be refused");
+        assert_eq!(rev(&s, "cold"), cold, "git {args:?} left cold alone");
+    }
+    s.git("book", &["gc", "-q", "--prune=now"]);
+    assert_eq!(rev(&s, "cold"), cold);
+}
