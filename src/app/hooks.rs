@@ -29,20 +29,33 @@ pub struct Installed {
     pub chained: Option<PathBuf>,
 }
 
+/// A hook's script. It finds the binary the way a person would expect: the path in
+/// `git config showrunner.path` when set, else `showrunner` on `PATH`, else the binary
+/// that installed it; when none is there it says so in one line, with the fix, and
+/// refuses (a guard that cannot run does not pass).
 fn stub(hook: &str, exe: &Path, cold: &str) -> String {
     let exe = exe.display().to_string().replace('\'', "'\\''");
     let head = format!("#!/bin/sh\n{MARK}: {hook} (reinstall with `showrunner hooks install`).\n");
+    let find = format!(
+        "sr=$(git config --get showrunner.path 2>/dev/null)\n\
+         if [ -z \"$sr\" ]; then sr=$(command -v showrunner 2>/dev/null); fi\n\
+         if [ -z \"$sr\" ] && [ -x '{exe}' ]; then sr='{exe}'; fi\n\
+         if [ -z \"$sr\" ] || [ ! -x \"$sr\" ]; then\n  \
+         echo \"showrunner's {hook} hook cannot run showrunner${{sr:+ at $sr}}: put it on PATH, or \\`git config showrunner.path <path-to-showrunner>\\`\" >&2\n  \
+         exit 1\n\
+         fi\n"
+    );
     let chain_args =
         "if [ -x \"$0.pre-showrunner\" ]; then exec \"$0.pre-showrunner\" \"$@\"; fi\n";
     let chain_stdin = "if [ -x \"$0.pre-showrunner\" ]; then printf '%s\\n' \"$input\" | \"$0.pre-showrunner\" \"$@\"; exit $?; fi\n";
     match hook {
-        "commit-msg" => format!("{head}'{exe}' hook {hook} \"$@\" || exit $?\n{chain_args}"),
+        "commit-msg" => format!("{head}{find}\"$sr\" hook {hook} \"$@\" || exit $?\n{chain_args}"),
         // Called for every ref update git makes: only cold's, in `prepared`, costs a process.
         "reference-transaction" => format!(
-            "{head}input=$(cat)\nif [ \"$1\" = prepared ]; then\n  case \"$input\" in\n    *\" refs/heads/{cold}\"*) printf '%s\\n' \"$input\" | '{exe}' hook {hook} \"$1\" || exit $? ;;\n  esac\nfi\n{chain_stdin}exit 0\n"
+            "{head}input=$(cat)\nif [ \"$1\" = prepared ]; then\n  case \"$input\" in\n    *\" refs/heads/{cold}\"*)\n{find}    printf '%s\\n' \"$input\" | \"$sr\" hook {hook} \"$1\" || exit $? ;;\n  esac\nfi\n{chain_stdin}exit 0\n"
         ),
         _ => format!(
-            "{head}input=$(cat)\nprintf '%s\\n' \"$input\" | '{exe}' hook {hook} \"$@\" || exit $?\n{chain_stdin}exit 0\n"
+            "{head}input=$(cat)\n{find}printf '%s\\n' \"$input\" | \"$sr\" hook {hook} \"$@\" || exit $?\n{chain_stdin}exit 0\n"
         ),
     }
 }

@@ -823,3 +823,51 @@ fn git_housekeeping_passes_the_hooks_and_cold_still_cannot_be_deleted() {
     s.git("book", &["gc", "-q", "--prune=now"]);
     assert_eq!(rev(&s, "cold"), cold);
 }
+
+#[test]
+fn hooks_find_showrunner_after_the_binary_that_installed_them_is_gone() {
+    let s = Sandbox::new();
+    sample(&s);
+    // Install the hooks from a copy of the binary, then take the copy away.
+    std::fs::create_dir_all(s.join("bin")).expect("bin");
+    let copy = s.join("bin/showrunner");
+    std::fs::copy(crate::harness::BIN, &copy).expect("copy");
+    let copy = copy.display().to_string();
+    ok(s.exec_env(&copy, "book", &[], &["hooks", "install"]));
+    std::fs::remove_file(&copy).expect("remove");
+    let no_showrunner = [("PATH", "/usr/bin:/bin")];
+    let commit = |env: &[(&str, &str)]| {
+        s.exec_env(
+            "git",
+            "book",
+            env,
+            &[
+                "commit",
+                "-q",
+                "--allow-empty",
+                "-m",
+                "Note\n\nTU: TU-2026-11-26-SS01",
+            ],
+        )
+    };
+    let r = commit(&no_showrunner);
+    assert_ne!(r.code, 0, "a hook that cannot run its guard does not pass");
+    assert!(
+        r.stderr.contains("cannot run showrunner")
+            && r.stderr.contains("git config showrunner.path"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.stderr.trim().lines().count(), 1, "one line: {}", r.stderr);
+    // The binary on PATH is found.
+    let dir = std::path::Path::new(crate::harness::BIN)
+        .parent()
+        .expect("dir")
+        .display()
+        .to_string();
+    let path = format!("{dir}:/usr/bin:/bin");
+    ok(commit(&[("PATH", path.as_str())]));
+    // So is the one git config names.
+    s.git("book", &["config", "showrunner.path", crate::harness::BIN]);
+    ok(commit(&no_showrunner));
+}

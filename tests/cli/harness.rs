@@ -83,6 +83,11 @@ impl Sandbox {
         }
     }
 
+    /// Runs any program in `cwd` with extra environment (a moved binary, a narrowed PATH).
+    pub fn exec_env(&self, program: &str, cwd: &str, env: &[(&str, &str)], args: &[&str]) -> Run {
+        self.exec(program, cwd, env, args)
+    }
+
     /// Runs showrunner in `cwd` (relative to the sandbox).
     pub fn run_in(&self, cwd: &str, args: &[&str]) -> Run {
         self.exec(BIN, cwd, &[], args)
