@@ -10,8 +10,7 @@ use crate::error::{ColdError, Error};
 use crate::gate::context::finding;
 use crate::gate::{self, Bar, Decision, Finding, Report};
 use crate::git::Repo;
-use crate::ids::CommitId;
-use crate::ids::Expect;
+use crate::ids::{CommitId, Expect, RefName};
 use crate::studio::{RequireTu, Studio};
 use crate::trace::ledger::Ledger;
 use crate::trace::lifecycle::{Event, State};
@@ -279,18 +278,70 @@ pub struct MergeOptions {
     pub accept_conditional: bool,
 }
 
-/// The Showrunner's authorised cold merge.
-pub fn merge(ws: &Session, opts: &MergeOptions) -> Result<Merged, Error> {
+/// Cold as a clone first sees it: no local branch, but `origin`'s. `merge` takes it from
+/// there (creating the local branch at that commit, unless it is a dry run) and says so.
+pub struct ColdFrom {
+    /// The remote-tracking ref it came from (`origin/cold`).
+    pub remote: String,
+    /// The commit.
+    pub at: CommitId,
+    /// Whether the local branch was created (not in a dry run).
+    pub created: bool,
+}
+
+/// The local cold, or — when there is none — `origin`'s, created locally unless
+/// `dry_run` (a compare-and-swap that expects no local cold).
+fn local_cold(ws: &Session, dry_run: bool) -> Result<(CommitId, Option<ColdFrom>), Error> {
+    let repo = &ws.repo;
+    let cold_ref = ws.cold_ref();
+    if let Some(c) = repo.ref_target(&cold_ref)? {
+        return Ok((c, None));
+    }
+    let remote = RefName::full(&format!("refs/remotes/origin/{}", ws.config.cold));
+    let Some(at) = repo.ref_target(&remote)? else {
+        return Err(Error::Git(crate::git::GitError::RevNotFound {
+            rev: ws.config.cold.clone(),
+        }));
+    };
+    if !dry_run {
+        repo.cas_ref(
+            &cold_ref,
+            &at,
+            Expect::Absent,
+            &format!(
+                "showrunner: {} from origin/{}",
+                ws.config.cold, ws.config.cold
+            ),
+        )?;
+    }
+    let from = ColdFrom {
+        remote: format!("origin/{}", ws.config.cold),
+        at: at.clone(),
+        created: !dry_run,
+    };
+    Ok((at, Some(from)))
+}
+
+/// The Showrunner's authorised cold merge, and where cold came from when the clone had
+/// none of its own.
+pub fn merge(ws: &Session, opts: &MergeOptions) -> Result<(Merged, Option<ColdFrom>), Error> {
     let repo = &ws.repo;
     let cold_ref = ws.cold_ref();
     let target_rev = opts.to.clone().unwrap_or_else(|| ws.config.hot.clone());
     let target = repo.resolve_commit(&target_rev)?;
-    let old = repo.ref_target(&cold_ref)?.ok_or_else(|| {
-        Error::Git(crate::git::GitError::RevNotFound {
-            rev: ws.config.cold.clone(),
-        })
-    })?;
-    if let Some(place) = repo.checked_out_in(&cold_ref)? {
+    let (old, from) = local_cold(ws, opts.dry_run)?;
+    Ok((merge_from(ws, opts, &cold_ref, old, target)?, from))
+}
+
+fn merge_from(
+    ws: &Session,
+    opts: &MergeOptions,
+    cold_ref: &RefName,
+    old: CommitId,
+    target: CommitId,
+) -> Result<Merged, Error> {
+    let repo = &ws.repo;
+    if let Some(place) = repo.checked_out_in(cold_ref)? {
         return Err(ColdError::CheckedOut {
             cold: ws.config.cold.clone(),
             place,
@@ -348,7 +399,7 @@ pub fn merge(ws: &Session, opts: &MergeOptions) -> Result<Merged, Error> {
             _ => "gate pass",
         };
         repo.cas_ref(
-            &cold_ref,
+            cold_ref,
             &target,
             Expect::At(&old),
             &format!(

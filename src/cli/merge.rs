@@ -60,8 +60,8 @@ pub(super) fn run(ctx: &Ctx, args: MergeArgs) -> Result<Output, Error> {
         dry_run: args.dry_run,
         accept_conditional: args.accept_conditional,
     };
-    let outcome = cold::merge(ws, &opts)?;
-    Ok(match outcome {
+    let (outcome, from) = cold::merge(ws, &opts)?;
+    let mut out = match outcome {
         Merged::UpToDate { at } => up_to_date(ctx, &at),
         Merged::Refused { verdict, why } => refused(ctx, &verdict, &why),
         Merged::Moved {
@@ -99,7 +99,27 @@ pub(super) fn run(ctx: &Ctx, args: MergeArgs) -> Result<Output, Error> {
                 code: 0,
             }
         }
-    })
+    };
+    // A clone without a cold of its own: said once, when it is taken from the remote.
+    if let Some(from) = from {
+        let note = if from.created {
+            format!(
+                "note: no local {cold}; created it from {} at {}\n",
+                from.remote,
+                from.at.short(),
+                cold = ws.config.cold
+            )
+        } else {
+            format!(
+                "note: no local {cold}; judged from {} at {} (dry run: not created)\n",
+                from.remote,
+                from.at.short(),
+                cold = ws.config.cold
+            )
+        };
+        out.stderr.insert_str(0, &note);
+    }
+    Ok(out)
 }
 
 /// Cold is already at the target: nothing to do.

@@ -871,3 +871,32 @@ fn hooks_find_showrunner_after_the_binary_that_installed_them_is_gone() {
     s.git("book", &["config", "showrunner.path", crate::harness::BIN]);
     ok(commit(&no_showrunner));
 }
+
+#[test]
+fn a_fresh_clone_merges_taking_cold_from_origin_once() {
+    let s = Sandbox::new();
+    sample(&s);
+    let cold = rev(&s, "cold");
+    s.git("", &["clone", "-q", "book", "clone"]);
+    let local =
+        |s: &Sandbox| s.git_status("clone", &["rev-parse", "--verify", "-q", "refs/heads/cold"]);
+    assert_ne!(local(&s).code, 0, "a clone has no local cold");
+    // A dry run judges from origin/cold and creates nothing.
+    let dry = ok(s.run_in("clone", &["merge", "--dry-run"]));
+    assert!(
+        dry.stderr.contains("from origin/cold") && dry.stderr.contains("dry run: not created"),
+        "{}",
+        dry.stderr
+    );
+    assert_ne!(local(&s).code, 0, "a dry run writes nothing");
+    let r = ok(s.run_in("clone", &["merge"]));
+    assert!(
+        r.stderr.contains("created it from origin/cold"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(local(&s).stdout.trim(), cold, "cold is origin's");
+    // Said once: the next merge has its own cold.
+    let again = ok(s.run_in("clone", &["merge"]));
+    assert!(!again.stderr.contains("origin/cold"), "{}", again.stderr);
+}
