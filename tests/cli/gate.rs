@@ -368,3 +368,39 @@ fn the_story_map_marks_gates_kinds_and_unreachable_sections() {
     let mermaid = ok(k.run_in("studio", &["graph"])).stdout;
     assert!(marks_unreachable(&mermaid), "{mermaid}");
 }
+
+#[test]
+fn a_submit_with_a_waived_finding_writes_a_report_its_schema_accepts() {
+    let s = Sandbox::new();
+    sample(&s);
+    ok(s.run_in(
+        "book",
+        &["tu", "open", "--loop", "scene_forge", "--title", "Waived"],
+    ));
+    ok(s.run_in("book", &["tu", "start"]));
+    let bell = s.join("book/sections/dusk-bell.md");
+    let text = std::fs::read_to_string(&bell).expect("read") + "\nTODO: finish\n";
+    std::fs::write(&bell, text).expect("write");
+    std::fs::write(
+        s.join("book/waivers.yaml"),
+        "waivers:\n  - code: \"presentation/draft-marker\"\n    path: \"sections/dusk-bell.md\"\n    rationale: \"the bell scene is rewritten next week\"\n    expires: \"2099-12-31\"\n    granted_by: gatekeeper\n",
+    )
+    .expect("waivers");
+    s.git("book", &["add", "-A"]);
+    s.git("book", &["commit", "-q", "-m", "A draft, waived"]);
+    let v = ok(s.run_in("book", &["gate", "submit", "--format", "json"])).json();
+    let report = v["report"].as_str().expect("report id").to_string();
+    let shown = ok(s.run_in("book", &["gate", "show", &report, "--format", "json"])).json();
+    assert_eq!(
+        shown["waived"][0]["finding"]["code"],
+        "presentation/draft-marker"
+    );
+    assert_eq!(shown["waived"][0]["waiver"]["granted_by"], "gatekeeper");
+    // The committed report passes its own schema: the gate says so of hot.
+    let check = ok(s.run_in(
+        "book",
+        &["gate", "check", "--bars", "schema", "--format", "json"],
+    ))
+    .json();
+    assert_eq!(check["findings"], serde_json::json!([]), "{check}");
+}
