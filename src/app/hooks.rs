@@ -317,14 +317,10 @@ pub fn pre_receive(ws: &Session, input: &str) -> Result<(), Error> {
             }
             continue;
         }
-        // The rules come from the pushed tree's studio.toml.
-        let config = repo
-            .blob_at(new, "studio.toml")?
-            .and_then(|b| {
-                crate::artifact::parse(crate::artifact::Kind::Studio, "studio.toml", &b).ok()
-            })
-            .map(|a| crate::studio::Config::from_node(&a.data))
-            .unwrap_or_default();
+        // The rules are the server's own (its `HEAD` before this push), never the pushed
+        // commit's: a push cannot rename cold or relax `require_tu` for itself. Tags
+        // and other refs are not branches the rules name.
+        let config = &ws.config;
         let old = (!is_zero(old)).then_some(old);
         if name == RefName::branch(&config.cold) {
             guard_cold(repo, old, new, &format!("push to {name}"))?;

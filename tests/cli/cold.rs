@@ -900,3 +900,61 @@ fn a_fresh_clone_merges_taking_cold_from_origin_once() {
     let again = ok(s.run_in("clone", &["merge"]));
     assert!(!again.stderr.contains("origin/cold"), "{}", again.stderr);
 }
+
+#[test]
+fn a_guarded_server_judges_a_push_by_its_own_rules_and_takes_annotated_tags() {
+    let s = Sandbox::new();
+    sample(&s);
+    let toml = std::fs::read_to_string(s.join("book/studio.toml"))
+        .expect("toml")
+        .replace("require_tu = true", "require_tu = \"error\"");
+    std::fs::write(s.join("book/studio.toml"), toml).expect("w");
+    s.git(
+        "book",
+        &[
+            "commit",
+            "-q",
+            "--no-verify",
+            "-am",
+            "Require TUs\n\nTU: TU-2026-11-01-SR01",
+        ],
+    );
+    s.git("", &["clone", "-q", "--bare", "book", "shared.git"]);
+    ok(s.run_in("shared.git", &["hooks", "install", "--server"]));
+    s.git("book", &["remote", "add", "shared", "../shared.git"]);
+    let server_cold = s.git("shared.git", &["rev-parse", "cold"]);
+    // One commit renames cold, relaxes require_tu and breaks a section, untraced.
+    let toml = std::fs::read_to_string(s.join("book/studio.toml"))
+        .expect("toml")
+        .replace("require_tu = \"error\"", "require_tu = \"off\"");
+    let toml = if toml.contains("[branches]") {
+        toml.replace("cold = \"cold\"", "cold = \"gold\"")
+    } else {
+        toml + "\n[branches]\ncold = \"gold\"\n"
+    };
+    std::fs::write(s.join("book/studio.toml"), toml).expect("w");
+    let bell = s.join("book/sections/dusk-bell.md");
+    std::fs::write(
+        &bell,
+        std::fs::read_to_string(&bell).expect("r") + "\nTODO: finish\n",
+    )
+    .expect("w");
+    s.git(
+        "book",
+        &["commit", "-q", "--no-verify", "-am", "relax the rules"],
+    );
+    let r = s.git_status("book", &["push", "--no-verify", "shared", "hot:cold"]);
+    assert_ne!(
+        r.code, 0,
+        "a renamed cold is still cold on the server: {}",
+        r.stderr
+    );
+    assert_eq!(s.git("shared.git", &["rev-parse", "cold"]), server_cold);
+    let r = s.git_status("book", &["push", "--no-verify", "shared", "hot"]);
+    assert_ne!(r.code, 0, "require_tu stays the server's: {}", r.stderr);
+    assert!(r.stderr.contains("name no TU"), "{}", r.stderr);
+    // An annotated tag on a commit the server has reaches it.
+    s.git("book", &["tag", "-a", "-m", "a tag", "v1", "hot~1"]);
+    let r = s.git_status("book", &["push", "--no-verify", "shared", "v1"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
