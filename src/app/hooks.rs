@@ -303,12 +303,50 @@ pub fn pre_push(ws: &Session, input: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// A pushed tag that is a snapshot (its annotation carries the snapshot trailer) must
+/// name a commit cold holds: a snapshot is a state of cold, never anything else.
+fn snapshot_on_cold(repo: &Repo, name: &str, new: &str, cold: Option<&str>) -> Result<(), Error> {
+    let Some(message) = repo.tag_object_message(new)? else {
+        return Ok(());
+    };
+    let parsed = trailers::parse(&message);
+    if trailers::first(&parsed, crate::trace::snapshot::MARK).is_none() {
+        return Ok(());
+    }
+    let commit = repo.resolve_commit(new)?;
+    let on_cold = match cold {
+        Some(c) => repo.is_ancestor(&commit, c)?,
+        None => false,
+    };
+    if on_cold {
+        Ok(())
+    } else {
+        Err(HookError::SnapshotOffCold {
+            tag: name.trim_start_matches("refs/tags/").to_string(),
+            commit,
+        }
+        .into())
+    }
+}
+
 /// `pre-receive` on a shared bare repository: cold updates get the checks of `merge`
 /// (objects read from the push's quarantine); with `require_tu = "error"`, every commit
 /// pushed to hot must carry a TU trailer.
 pub fn pre_receive(ws: &Session, input: &str) -> Result<(), Error> {
     let repo = &ws.repo;
-    for (old, new, name) in triples(input) {
+    let lines = triples(input);
+    // Cold as it will be if this push is accepted (its own update of cold, else as is).
+    let cold_ref = RefName::branch(&ws.config.cold);
+    let cold_after = match lines.iter().find(|(_, _, n)| *n == cold_ref) {
+        Some((_, new, _)) if !is_zero(new) => Some(CommitId::new(*new)),
+        Some(_) => None,
+        None => repo.ref_target(&cold_ref)?,
+    };
+    for &(old, new, name) in &lines {
+        if name.starts_with("refs/tags/") && !is_zero(new) {
+            snapshot_on_cold(repo, name, new, cold_after.as_deref())?;
+            continue;
+        }
         if is_zero(new) {
             // Deleting a branch: only cold is protected.
             let cold = ws.config.cold.clone();

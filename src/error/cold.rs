@@ -89,6 +89,17 @@ fn listed(findings: &[Blocking]) -> String {
 /// A git hook's refusal of a commit, a ref update or a push.
 #[derive(Debug, thiserror::Error)]
 pub enum HookError {
+    /// A pushed snapshot tag that names a commit cold does not hold.
+    #[error(
+        "push of snapshot `{tag}` refused: its commit {} is not on cold",
+        short(commit)
+    )]
+    SnapshotOffCold {
+        /// The tag.
+        tag: String,
+        /// The commit it names.
+        commit: CommitId,
+    },
     /// The Gatekeeper's verdict on the new cold does not let it move.
     #[error(
         "{what} refused by the Gatekeeper:{}{}",

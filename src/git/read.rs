@@ -302,6 +302,16 @@ impl Repo {
         Ok(out)
     }
 
+    /// The message of an annotated tag object given by its id (`None` for any other
+    /// object, a lightweight tag's commit for one).
+    pub fn tag_object_message(&self, id: &str) -> Result<Option<String>> {
+        let oid = Oid::from_str(id)?;
+        Ok(self.inner.find_tag(oid).ok().and_then(|t| {
+            t.message_bytes()
+                .map(|m| String::from_utf8_lossy(m).into_owned())
+        }))
+    }
+
     /// The value `packed-refs` records for a full ref name, if it lists it (the files
     /// backend's packed store; `None` when there is no such file or line).
     pub fn packed_ref(&self, name: &str) -> Option<CommitId> {

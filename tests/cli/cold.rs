@@ -958,3 +958,47 @@ fn a_guarded_server_judges_a_push_by_its_own_rules_and_takes_annotated_tags() {
     let r = s.git_status("book", &["push", "--no-verify", "shared", "v1"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
+
+#[test]
+fn a_guarded_server_takes_snapshot_tags_only_on_cold() {
+    let s = Sandbox::new();
+    sample(&s);
+    s.git("", &["clone", "-q", "--bare", "book", "shared.git"]);
+    ok(s.run_in("shared.git", &["hooks", "install", "--server"]));
+    s.git("book", &["remote", "add", "shared", "../shared.git"]);
+    let snap = ok(sr(&s, &["snapshot", "--format", "json"])).json();
+    let tag = snap["tag"].as_str().expect("tag").to_string();
+    let r = s.git_status("book", &["push", "--no-verify", "shared", &tag]);
+    assert_eq!(
+        r.code, 0,
+        "a snapshot of cold reaches the server: {}",
+        r.stderr
+    );
+    // A tag dressed as a snapshot on a commit cold does not hold is refused.
+    s.git(
+        "book",
+        &[
+            "commit",
+            "-q",
+            "--allow-empty",
+            "--no-verify",
+            "-m",
+            "Ahead\n\nTU: TU-2026-11-01-SR01",
+        ],
+    );
+    s.git("book", &["push", "-q", "--no-verify", "shared", "hot"]);
+    s.git(
+        "book",
+        &[
+            "tag",
+            "-a",
+            "-m",
+            "Fake\n\nShowrunner-Snapshot: 1",
+            "fake-1",
+            "hot",
+        ],
+    );
+    let r = s.git_status("book", &["push", "--no-verify", "shared", "fake-1"]);
+    assert_ne!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("not on cold"), "{}", r.stderr);
+}
