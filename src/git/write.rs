@@ -210,17 +210,7 @@ impl Repo {
             index.add(&e)?;
         }
         let tree = repo.find_tree(index.write_tree_to(repo)?)?;
-        let sig = signature(who)?;
-        let commit = CommitId::new(
-            repo.commit(None, &sig, &sig, message, &tree, &[&tip])?
-                .to_string(),
-        );
-        self.cas_ref(
-            branch_ref,
-            &commit,
-            Expect::At(expected_tip),
-            &format!("showrunner: {}", first_line(message)),
-        )?;
+        let commit = self.commit_onto(branch_ref, &tip, &tree, message, who)?;
         if self.checked_out(branch_ref) {
             let mut co = git2::build::CheckoutBuilder::new();
             co.force();
@@ -364,6 +354,31 @@ impl Repo {
         Ok(commit)
     }
 
+    /// Commits `tree` on `parent` (the tip `branch_ref` must still hold) and moves the
+    /// branch to it by compare-and-swap.
+    fn commit_onto(
+        &self,
+        branch_ref: &str,
+        parent: &git2::Commit<'_>,
+        tree: &git2::Tree<'_>,
+        message: &str,
+        who: &Identity,
+    ) -> Result<CommitId> {
+        let sig = signature(who)?;
+        let commit = CommitId::new(
+            self.inner
+                .commit(None, &sig, &sig, message, tree, &[parent])?
+                .to_string(),
+        );
+        self.cas_ref(
+            branch_ref,
+            &commit,
+            Expect::At(&parent.id().to_string()),
+            &format!("showrunner: {}", first_line(message)),
+        )?;
+        Ok(commit)
+    }
+
     /// Writes an index back without hiding work-tree edits from git.
     ///
     /// git compares file times in whole seconds: an entry recorded in the same second
@@ -432,7 +447,6 @@ impl Repo {
     ) -> Result<CommitId> {
         let repo = &self.inner;
         let parent = repo.find_commit(Oid::from_str(expected_tip)?)?;
-        let sig = signature(who)?;
         let (tree, index) = if self.checked_out(branch_ref) {
             let mut index = repo.index()?;
             if index.has_conflicts() {
@@ -446,16 +460,7 @@ impl Repo {
         } else {
             (parent.tree()?, None)
         };
-        let commit = CommitId::new(
-            repo.commit(None, &sig, &sig, message, &tree, &[&parent])?
-                .to_string(),
-        );
-        self.cas_ref(
-            branch_ref,
-            &commit,
-            Expect::At(expected_tip),
-            &format!("showrunner: {}", first_line(message)),
-        )?;
+        let commit = self.commit_onto(branch_ref, &parent, &tree, message, who)?;
         if let Some(mut index) = index {
             self.write_index(&mut index)?;
         }
