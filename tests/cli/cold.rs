@@ -38,6 +38,32 @@ fn submitted_change(s: &Sandbox, file: &str, append: &str) -> String {
     id
 }
 
+/// Sets `[policy] require_tu = "error"` in the studio, committed on hot.
+fn require_tus_on_hot(s: &Sandbox) {
+    let toml = std::fs::read_to_string(s.join("book/studio.toml"))
+        .expect("toml")
+        .replace("require_tu = true", "require_tu = \"error\"");
+    std::fs::write(s.join("book/studio.toml"), toml).expect("w");
+    s.git(
+        "book",
+        &[
+            "commit",
+            "-q",
+            "--no-verify",
+            "-am",
+            "Require TUs\n\nTU: TU-2026-11-01-SR01",
+        ],
+    );
+}
+
+/// A shared bare clone of the studio with the server hook, as the studio's remote
+/// `shared`.
+fn guarded_server(s: &Sandbox) {
+    s.git("", &["clone", "-q", "--bare", "book", "shared.git"]);
+    ok(s.run_in("shared.git", &["hooks", "install", "--server"]));
+    s.git("book", &["remote", "add", "shared", "../shared.git"]);
+}
+
 fn rev(s: &Sandbox, r: &str) -> String {
     s.git("book", &["rev-parse", r])
 }
@@ -435,9 +461,7 @@ fn once_cold_has_moved_hooks_judge_the_next_tree_from_its_memo() {
 fn a_shared_bare_repository_rejects_failing_pushes_to_cold_with_the_findings() {
     let s = Sandbox::new();
     sample(&s);
-    s.git("", &["clone", "-q", "--bare", "book", "shared.git"]);
-    ok(s.run_in("shared.git", &["hooks", "install", "--server"]));
-    s.git("book", &["remote", "add", "shared", "../shared.git"]);
+    guarded_server(&s);
     // Plain git push, skipping the local pre-push hook, so the server decides.
     let bell = s.join("book/sections/dusk-bell.md");
     std::fs::write(
@@ -497,23 +521,8 @@ fn the_local_pre_push_hook_refuses_a_failing_cold_before_it_leaves() {
 fn the_server_can_require_tus_on_hot() {
     let s = Sandbox::new();
     sample(&s);
-    let toml = std::fs::read_to_string(s.join("book/studio.toml"))
-        .expect("toml")
-        .replace("require_tu = true", "require_tu = \"error\"");
-    std::fs::write(s.join("book/studio.toml"), toml).expect("w");
-    s.git(
-        "book",
-        &[
-            "commit",
-            "-q",
-            "--no-verify",
-            "-am",
-            "Require TUs\n\nTU: TU-2026-11-01-SR01",
-        ],
-    );
-    s.git("", &["clone", "-q", "--bare", "book", "shared.git"]);
-    ok(s.run_in("shared.git", &["hooks", "install", "--server"]));
-    s.git("book", &["remote", "add", "shared", "../shared.git"]);
+    require_tus_on_hot(&s);
+    guarded_server(&s);
     s.git(
         "book",
         &[
@@ -905,23 +914,8 @@ fn a_fresh_clone_merges_taking_cold_from_origin_once() {
 fn a_guarded_server_judges_a_push_by_its_own_rules_and_takes_annotated_tags() {
     let s = Sandbox::new();
     sample(&s);
-    let toml = std::fs::read_to_string(s.join("book/studio.toml"))
-        .expect("toml")
-        .replace("require_tu = true", "require_tu = \"error\"");
-    std::fs::write(s.join("book/studio.toml"), toml).expect("w");
-    s.git(
-        "book",
-        &[
-            "commit",
-            "-q",
-            "--no-verify",
-            "-am",
-            "Require TUs\n\nTU: TU-2026-11-01-SR01",
-        ],
-    );
-    s.git("", &["clone", "-q", "--bare", "book", "shared.git"]);
-    ok(s.run_in("shared.git", &["hooks", "install", "--server"]));
-    s.git("book", &["remote", "add", "shared", "../shared.git"]);
+    require_tus_on_hot(&s);
+    guarded_server(&s);
     let server_cold = s.git("shared.git", &["rev-parse", "cold"]);
     // One commit renames cold, relaxes require_tu and breaks a section, untraced.
     let toml = std::fs::read_to_string(s.join("book/studio.toml"))
@@ -963,9 +957,7 @@ fn a_guarded_server_judges_a_push_by_its_own_rules_and_takes_annotated_tags() {
 fn a_guarded_server_takes_snapshot_tags_only_on_cold() {
     let s = Sandbox::new();
     sample(&s);
-    s.git("", &["clone", "-q", "--bare", "book", "shared.git"]);
-    ok(s.run_in("shared.git", &["hooks", "install", "--server"]));
-    s.git("book", &["remote", "add", "shared", "../shared.git"]);
+    guarded_server(&s);
     let snap = ok(sr(&s, &["snapshot", "--format", "json"])).json();
     let tag = snap["tag"].as_str().expect("tag").to_string();
     let r = s.git_status("book", &["push", "--no-verify", "shared", &tag]);
