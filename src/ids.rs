@@ -30,6 +30,14 @@ macro_rules! object_id {
                 $name(hex.into())
             }
 
+            /// An id from text that must be a full hex id (40 or 64 digits): what a
+            /// trailer value naming an object is read with.
+            pub fn parse(text: &str) -> Option<$name> {
+                let t = text.trim();
+                (matches!(t.len(), 40 | 64) && t.bytes().all(|b| b.is_ascii_hexdigit()))
+                    .then(|| $name(t.to_ascii_lowercase()))
+            }
+
             /// The full hex text.
             pub fn as_str(&self) -> &str {
                 &self.0

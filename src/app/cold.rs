@@ -27,11 +27,14 @@ pub struct Verdict {
     pub tus: BTreeSet<String>,
     /// Whether the studio allows merging on a conditional verdict.
     pub allow_conditional: bool,
+    /// Findings that already stood on cold's tree before the move: listed apart, not
+    /// counted against it.
+    pub pre_existing: Vec<Finding>,
     ledger: Ledger,
 }
 
 /// A forge's merge commit of a TU pull request names the branch: `…tu/TU-2026-11-26-LW01…`.
-fn forge_merge_tu(message: &str) -> Option<String> {
+pub(crate) fn forge_merge_tu(message: &str) -> Option<String> {
     let i = message.find("tu/TU-")?;
     let rest = &message[i + 3..];
     let end = rest
@@ -42,30 +45,78 @@ fn forge_merge_tu(message: &str) -> Option<String> {
 
 /// Checks moving cold from `old` (None: cold does not exist yet) to `new`: the range
 /// must be a fast-forward (else an error, exit 3), then traceability over `old..new`
-/// and the full gatecheck of `new`'s tree.
-pub fn check_update(repo: &Repo, old: Option<&str>, new: &str) -> Result<Verdict, Error> {
+/// and the full gatecheck of `new`'s tree. The ledger is replayed from what `new`
+/// reaches and from `also` (hot's tip, so a promotion commit's TU is known by its
+/// events, not by the trailer it carries).
+pub fn check_update(
+    repo: &Repo,
+    old: Option<&str>,
+    new: &str,
+    also: &[CommitId],
+) -> Result<Verdict, Error> {
     refuse_divergence(repo, old, new)?;
+    // One walk: the ledger of everything `new`, `also` and `old` reach, and the range
+    // `old` does not (narrowed to what `new` reaches when there are other tips).
+    let mut tips = vec![CommitId::new(new)];
+    tips.extend(also.iter().filter(|t| t.as_str() != new).cloned());
+    let (history, mut range) = History::read_with_range(repo, tips, old.map(CommitId::new))?;
+    if range.len() > 1 && !also.is_empty() {
+        let mine: std::collections::HashSet<CommitId> = history::ids(repo, &[new], old.as_slice())?
+            .into_iter()
+            .collect();
+        range.retain(|c| mine.contains(&c.id));
+    }
+    let mut verdict = judge(repo, old, new, &range, &history.ledger)?;
+    verdict.ledger = history.ledger;
+    Ok(verdict)
+}
+
+/// [`check_update`] for a promotion candidate, with the session's ledger.
+pub fn check_candidate(
+    repo: &Repo,
+    old: &str,
+    new: &str,
+    ledger: &Ledger,
+) -> Result<Verdict, Error> {
+    refuse_divergence(repo, Some(old), new)?;
+    let range = history::range(repo, &[new], &[old])?;
+    judge(repo, Some(old), new, &range, ledger)
+}
+
+/// The verdict on a move: the gatecheck of `new`'s tree with traceability of `range`
+/// added. When it blocks, the findings that already stand on `old`'s tree are set apart
+/// as pre-existing: a move is charged only with what it brings.
+fn judge(
+    repo: &Repo,
+    old: Option<&str>,
+    new: &str,
+    range: &[history::Commit],
+    ledger: &Ledger,
+) -> Result<Verdict, Error> {
     let (mut report, studio) = judge_tree(repo, old, new)?;
-    // One walk: the ledger of everything `new` and `old` reach, and the range `old`
-    // does not.
-    let (history, range) =
-        History::read_with_range(repo, vec![CommitId::new(new)], old.map(CommitId::new))?;
-    let ledger = history.ledger;
-    let (mut findings, tus) = commit_findings(repo, &range, &ledger, &studio)?;
-    findings.extend(tu_findings(&tus, &ledger));
+    let (mut findings, tus) = commit_findings(repo, range, ledger, &studio)?;
+    findings.extend(tu_findings(&tus, ledger));
     let mut all = report.findings.clone();
     all.extend(findings);
     let mut ran: Vec<Bar> = report.bars.iter().map(|b| b.bar).collect();
     ran.push(Bar::Traceability);
+    let mut pre_existing = Vec::new();
+    if let Some(old) = old
+        && all.iter().any(|f| f.severity == gate::Severity::Error)
+    {
+        let (before, _) = judge_tree(repo, None, old)?;
+        (pre_existing, all) = set_apart(all, &before);
+    }
     let waived = std::mem::take(&mut report.waived);
     report = Report::new(&ran, all);
     report.waived = waived;
     Ok(Verdict {
         report,
-        range: range.into_iter().map(|c| c.id).collect(),
+        range: range.iter().map(|c| c.id.clone()).collect(),
         tus,
         allow_conditional: studio.config.allow_conditional,
-        ledger,
+        pre_existing,
+        ledger: Ledger::default(),
     })
 }
 
@@ -84,6 +135,18 @@ fn refuse_divergence(repo: &Repo, old: Option<&str>, new: &str) -> Result<(), Er
         .into());
     }
     Ok(())
+}
+
+/// Splits `findings` into those that already stood in `before` (same code, file and
+/// message) and the rest: a move, or a TU's submission, is charged only with what it
+/// brings.
+pub fn set_apart(findings: Vec<Finding>, before: &Report) -> (Vec<Finding>, Vec<Finding>) {
+    findings.into_iter().partition(|f| {
+        before
+            .findings
+            .iter()
+            .any(|b| b.code == f.code && b.path == f.path && b.message == f.message)
+    })
 }
 
 /// The gatecheck of `new`'s tree, and the studio it was judged on.
@@ -250,6 +313,8 @@ pub enum Merged {
         /// Why, in a sentence.
         why: String,
     },
+    /// The queue ran (`merge` without `--to`): TUs promoted one by one.
+    Queue(Box<super::promote::Queue>),
     /// Checked and (unless a dry run) moved.
     Moved {
         /// Cold before.
@@ -270,8 +335,10 @@ pub enum Merged {
 /// Options of `merge`.
 #[derive(Clone, Debug, Default)]
 pub struct MergeOptions {
-    /// The target revision (default: the hot branch).
+    /// Move cold to this revision as a whole (without it: the promotion queue).
     pub to: Option<String>,
+    /// Promote this TU only.
+    pub tu: Option<String>,
     /// Check everything, move nothing.
     pub dry_run: bool,
     /// Accept a conditional verdict.
@@ -327,8 +394,20 @@ fn local_cold(ws: &Session, dry_run: bool) -> Result<(CommitId, Option<ColdFrom>
 pub fn merge(ws: &Session, opts: &MergeOptions) -> Result<(Merged, Option<ColdFrom>), Error> {
     let repo = &ws.repo;
     let cold_ref = ws.cold_ref();
-    let target_rev = opts.to.clone().unwrap_or_else(|| ws.config.hot.clone());
-    let target = repo.resolve_commit(&target_rev)?;
+    let Some(target_rev) = &opts.to else {
+        let (old, from) = local_cold(ws, opts.dry_run)?;
+        let queue = super::promote::run(
+            ws,
+            &super::promote::Options {
+                tu: opts.tu.clone(),
+                dry_run: opts.dry_run,
+                accept_conditional: opts.accept_conditional,
+            },
+            old,
+        )?;
+        return Ok((Merged::Queue(Box::new(queue)), from));
+    };
+    let target = repo.resolve_commit(target_rev)?;
     let (old, from) = local_cold(ws, opts.dry_run)?;
     Ok((merge_from(ws, opts, &cold_ref, old, target)?, from))
 }
@@ -352,7 +431,7 @@ fn merge_from(
     if old == target {
         return Ok(Merged::UpToDate { at: old });
     }
-    let verdict = check_update(repo, Some(&old), &target)?;
+    let verdict = check_update(repo, Some(&old), &target, &[])?;
     let accepted = opts.accept_conditional || verdict.allow_conditional;
     match verdict.report.decision {
         Decision::Block => {
@@ -507,11 +586,16 @@ pub fn rollback(ws: &Session, snapshot: &str, reason: &str) -> Result<RolledBack
     })
 }
 
+/// The trailer of the commit that brings hot up to date with cold after a promotion: a
+/// merge whose tree is hot's own, its second parent cold.
+pub const COLD_SYNC: &str = "Cold-Sync";
+
 /// Whether a commit is one of the desk's process records, traced by its own trailer
 /// rather than a TU: a question batch (`Question:`, touching only `questions/`), the
 /// customer's feedback (`Feedback:`) or a conflict record (`Conflict:`), both touching
-/// nothing, or a roster change
-/// (`Role-Event:`, touching only `roles.yaml` and TU briefs' deferral tags).
+/// nothing, a roster change (`Role-Event:`, touching only `roles.yaml` and TU briefs'
+/// deferral tags), or the merge that brings hot up to date with cold (`Cold-Sync:`,
+/// changing nothing on hot).
 pub fn process_record(
     repo: &Repo,
     commit: &str,
@@ -521,13 +605,14 @@ pub fn process_record(
     let feedback = trailers::first(found, "Feedback").is_some();
     let roster = trailers::first(found, "Role-Event").is_some();
     let conflict = trailers::first(found, "Conflict").is_some();
-    if !question && !feedback && !roster && !conflict {
+    let sync = trailers::first(found, COLD_SYNC).is_some();
+    if !question && !feedback && !roster && !conflict && !sync {
         return Ok(false);
     }
     let paths = repo.changed_paths(commit)?;
     Ok(
         (question && paths.iter().all(|p| p.starts_with("questions/")))
-            || ((feedback || conflict) && paths.is_empty())
+            || ((feedback || conflict || sync) && paths.is_empty())
             || (roster
                 && paths.iter().any(|p| p == "roles.yaml")
                 && paths

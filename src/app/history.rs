@@ -15,7 +15,7 @@ use super::Summary;
 use crate::error::Error;
 use crate::git::{CommitInfo, Repo};
 use crate::ids::{CommitId, NO_COMMITS, RefName};
-use crate::trace::ledger::{Ledger, Seen, might_name_a_tu};
+use crate::trace::ledger::{Ledger, PROMOTED_FROM, Seen, might_name_a_tu};
 use crate::trace::trailers::{self, Trailer};
 
 /// One commit as the studio reads it.
@@ -117,6 +117,8 @@ pub struct History {
     /// The first and last commit times of the whole history.
     pub span: Option<(i64, i64)>,
     not_on_cold: HashSet<CommitId>,
+    /// Commits whose change a promotion commit on cold carries (`Promoted-From`).
+    promoted: HashSet<CommitId>,
     /// The walk position of the first tip (hot, in [`History::read`]): the walk is
     /// depth-first, parents first, so the commits at or before it are exactly those
     /// the first tip reaches.
@@ -180,6 +182,7 @@ impl History {
         let mut seq = 0;
         let first_tip = tips.first().cloned();
         let mut first_tip_seq = None;
+        let mut promoted: HashSet<CommitId> = HashSet::new();
         // With a range to return, the range's messages are kept whole; elsewhere only
         // those with trailers the studio reads.
         let want_range = range.is_some();
@@ -208,6 +211,12 @@ impl History {
                     return true;
                 }
                 let summary = c.message.lines().next().unwrap_or("");
+                if on_cold() {
+                    promoted.extend(
+                        trailers::values(&trailers, PROMOTED_FROM)
+                            .filter_map(CommitId::parse),
+                    );
+                }
                 // The ledger folds as the walk goes; only what other readers use is kept.
                 ledger.add(&Seen {
                     commit: &c.id,
@@ -231,11 +240,13 @@ impl History {
                 true
             })?;
         }
+        ledger.mark_promoted(&promoted);
         Ok(History {
             commits,
             span,
             ledger,
             not_on_cold,
+            promoted,
             first_tip_seq,
         })
     }
@@ -243,6 +254,11 @@ impl History {
     /// Whether cold reaches a commit.
     pub fn on_cold(&self, id: &str) -> bool {
         !self.not_on_cold.contains(id)
+    }
+
+    /// Whether a promotion commit on cold carries this commit's change.
+    pub fn promoted(&self, id: &str) -> bool {
+        self.promoted.contains(id)
     }
 
     /// Whether hot reaches a kept record (false when there is no hot).

@@ -200,15 +200,41 @@ fn refusal(what: &str, report: &crate::gate::Report) -> Error {
     .into()
 }
 
-/// Checks one proposed move of cold (`old` None: cold is being created).
-fn guard_cold(repo: &Repo, old: Option<&str>, new: &str, what: &str) -> Result<(), Error> {
+/// Hot as the guard trusts it: its branch name, and its tip (after this push, on a
+/// server), when it exists.
+struct Hot<'a> {
+    name: &'a str,
+    tip: Option<CommitId>,
+}
+
+/// Checks one proposed move of cold (`old` None: cold is being created): never a
+/// deletion, never to a commit hot does not hold (a merge commit made on cold), then
+/// the checks of `merge`.
+fn guard_cold(
+    repo: &Repo,
+    old: Option<&str>,
+    new: &str,
+    what: &str,
+    hot: &Hot<'_>,
+) -> Result<(), Error> {
     if is_zero(new) {
         return Err(HookError::ColdDeleted {
             what: what.to_string(),
         }
         .into());
     }
-    let verdict = crate::app::cold::check_update(repo, old, new)?;
+    if let Some(tip) = &hot.tip
+        && !repo.is_ancestor(new, tip)?
+    {
+        return Err(HookError::OffHot {
+            what: what.to_string(),
+            new: new.to_string(),
+            hot: hot.name.to_string(),
+        }
+        .into());
+    }
+    let also: Vec<CommitId> = hot.tip.iter().cloned().collect();
+    let verdict = crate::app::cold::check_update(repo, old, new, &also)?;
     match verdict.report.decision {
         crate::gate::Decision::Pass => Ok(()),
         crate::gate::Decision::Conditional if verdict.allow_conditional => Ok(()),
@@ -263,7 +289,17 @@ pub fn reference_transaction(ws: &Session, state: &str, input: &str) -> Result<(
         if pruned {
             continue;
         }
-        guard_cold(repo, current.as_deref(), new, &format!("update of {name}"))?;
+        let hot = Hot {
+            name: &ws.config.hot,
+            tip: repo.ref_target(&ws.hot_ref())?,
+        };
+        guard_cold(
+            repo,
+            current.as_deref(),
+            new,
+            &format!("update of {name}"),
+            &hot,
+        )?;
     }
     Ok(())
 }
@@ -293,11 +329,25 @@ pub fn pre_push(ws: &Session, input: &str) -> Result<(), Error> {
             }
             .into());
         };
+        // The push's own hot when it carries one, else this repository's.
+        let hot_ref = ws.hot_ref();
+        let pushed_hot = input.lines().find_map(|l| {
+            let p: Vec<&str> = l.split_whitespace().collect();
+            (p.len() == 4 && p[2] == hot_ref && !is_zero(p[1])).then(|| CommitId::new(p[1]))
+        });
+        let hot = Hot {
+            name: &ws.config.hot,
+            tip: match pushed_hot {
+                Some(t) => Some(t),
+                None => repo.ref_target(&hot_ref)?,
+            },
+        };
         guard_cold(
             repo,
             old.as_deref(),
             local,
             &format!("push to {remote_ref}"),
+            &hot,
         )?;
     }
     Ok(())
@@ -342,6 +392,16 @@ pub fn pre_receive(ws: &Session, input: &str) -> Result<(), Error> {
         Some(_) => None,
         None => repo.ref_target(&cold_ref)?,
     };
+    // Hot likewise: what the push leaves it at.
+    let hot_ref = RefName::branch(&ws.config.hot);
+    let hot = Hot {
+        name: &ws.config.hot,
+        tip: match lines.iter().find(|(_, _, n)| *n == hot_ref) {
+            Some((_, new, _)) if !is_zero(new) => Some(CommitId::new(*new)),
+            Some(_) => None,
+            None => repo.ref_target(&hot_ref)?,
+        },
+    };
     for &(old, new, name) in &lines {
         if name.starts_with("refs/tags/") && !is_zero(new) {
             snapshot_on_cold(repo, name, new, cold_after.as_deref())?;
@@ -351,7 +411,7 @@ pub fn pre_receive(ws: &Session, input: &str) -> Result<(), Error> {
             // Deleting a branch: only cold is protected.
             let cold = ws.config.cold.clone();
             if name == RefName::branch(&cold) {
-                return guard_cold(repo, None, ZERO, &format!("push to {name}"));
+                return guard_cold(repo, None, ZERO, &format!("push to {name}"), &hot);
             }
             continue;
         }
@@ -361,7 +421,7 @@ pub fn pre_receive(ws: &Session, input: &str) -> Result<(), Error> {
         let config = &ws.config;
         let old = (!is_zero(old)).then_some(old);
         if name == RefName::branch(&config.cold) {
-            guard_cold(repo, old, new, &format!("push to {name}"))?;
+            guard_cold(repo, old, new, &format!("push to {name}"), &hot)?;
         } else if name == RefName::branch(&config.hot) && config.require_tu == RequireTu::Error {
             let hide: Vec<String> = old.map(|o| vec![o.to_string()]).unwrap_or_default();
             let mut untraced = Vec::new();

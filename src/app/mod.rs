@@ -16,6 +16,7 @@ pub mod init;
 pub mod loops;
 pub mod play;
 pub mod playtest;
+pub mod promote;
 pub mod questions;
 pub mod read;
 pub mod report;

@@ -77,7 +77,43 @@ pub fn submit(ws: &Session, tu: Option<&str>) -> Result<Submitted, Error> {
     let branch = ws.branch_for(&id)?;
     let tip = ws.tip(&branch)?;
     let studio = Studio::load(&Tree::new(repo, &tip)?)?;
-    let report = crate::gate::check(&studio);
+    // The TU is judged as the queue would promote it: cold plus its changes. Findings
+    // that already stand on cold are set apart, not charged to it.
+    let (report, tree, base, pre_existing) = match super::promote::candidate(ws, &id, &tip)? {
+        Ok(c) => {
+            let report = if c.commit == tip {
+                super::verdicts::full_check_of(repo, &tip, &studio)?
+            } else {
+                super::verdicts::full_check(repo, &c.commit)?
+            };
+            let tree = repo.tree_id(&c.commit)?;
+            match c.base {
+                Some(base) if report.decision == Decision::Block => {
+                    let before = super::verdicts::full_check(repo, &base)?;
+                    let ran: Vec<_> = report.bars.iter().map(|b| b.bar).collect();
+                    let (stood, rest) = super::cold::set_apart(report.findings, &before);
+                    let mut judged = Report::new(&ran, rest);
+                    judged.waived = report.waived;
+                    (judged, tree, Some(base), stood)
+                }
+                base => (report, tree, base, Vec::new()),
+            }
+        }
+        Err(reason) => {
+            let mut ran = crate::gate::BARS.to_vec();
+            ran.push(crate::gate::Bar::Traceability);
+            let finding = crate::gate::context::finding(
+                "traceability/does-not-apply",
+                &format!("tus/{id}.yaml"),
+                0,
+                "showrunner",
+                format!("{id} cannot be judged on cold: {reason}"),
+                "bring the work it builds on through the gate first, or redo the change on top of cold".into(),
+            );
+            let base = repo.ref_target(&ws.cold_ref())?;
+            (Report::new(&ran, vec![finding]), repo.tree_id(&tip)?, base, Vec::new())
+        }
+    };
     let decision = match report.decision {
         Decision::Pass => "pass",
         Decision::Conditional => "conditional",
@@ -99,9 +135,11 @@ pub fn submit(ws: &Session, tu: Option<&str>) -> Result<Submitted, Error> {
         &Meta {
             id: &report_id,
             rev: &tip,
-            tree: &repo.tree_id(&tip)?,
+            tree: &tree,
             date: &today,
             tu: Some(&id),
+            base: base.as_deref(),
+            pre_existing: &pre_existing,
             tool: crate::TOOL,
         },
     );

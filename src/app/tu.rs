@@ -271,7 +271,7 @@ impl Session {
         Ok(playbook::in_force(&studio))
     }
 
-    fn identity(&self) -> Identity {
+    pub(crate) fn identity(&self) -> Identity {
         self.repo.identity()
     }
 

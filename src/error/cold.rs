@@ -114,6 +114,20 @@ pub enum HookError {
         /// For a conditional verdict refused by policy, every finding.
         conditional: Option<Vec<Blocking>>,
     },
+    /// A move that would leave cold off hot (a merge commit made on cold, a commit
+    /// hot does not have).
+    #[error(
+        "{what} refused: {} is not on {hot}; cold only ever moves to commits hot already holds",
+        short(new)
+    )]
+    OffHot {
+        /// The move.
+        what: String,
+        /// The proposed commit.
+        new: String,
+        /// The hot branch.
+        hot: String,
+    },
     /// Deleting cold.
     #[error("{what} refused: cold is never deleted")]
     ColdDeleted {

@@ -335,6 +335,9 @@ impl Error {
             Self::Hook(HookError::GateRefused { .. }) => {
                 text("fix on hot, `showrunner gate submit`, then `showrunner merge`")
             }
+            Self::Hook(HookError::OffHot { .. }) => text(
+                "merge commits are never made on cold: commit on hot, submit, then `showrunner merge`",
+            ),
             Self::Hook(HookError::ColdDeleted { .. }) => {
                 text("cold holds the shippable canon; move it forward with `showrunner merge`")
             }

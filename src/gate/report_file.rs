@@ -18,6 +18,10 @@ pub struct Meta<'a> {
     pub date: &'a str,
     /// The TU submitted.
     pub tu: Option<&'a str>,
+    /// The cold commit the checked candidate was built on.
+    pub base: Option<&'a str>,
+    /// Findings that already stood on the base.
+    pub pre_existing: &'a [Finding],
     /// The tool and version writing it ([`crate::TOOL`]).
     pub tool: &'a str,
 }
@@ -29,6 +33,8 @@ struct File<'a> {
     id: &'a str,
     rev: &'a str,
     tree: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    base: Option<&'a str>,
     date: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     tu: Option<&'a str>,
@@ -39,6 +45,8 @@ struct File<'a> {
     findings: &'a [Finding],
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     waived: &'a [Waived],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pre_existing: &'a [Finding],
 }
 
 #[derive(Serialize)]
@@ -54,6 +62,7 @@ pub fn render(report: &Report, meta: &Meta<'_>) -> String {
         id: meta.id,
         rev: meta.rev,
         tree: meta.tree,
+        base: meta.base,
         date: meta.date,
         tu: meta.tu,
         gatekeeper: "gatekeeper",
@@ -69,6 +78,7 @@ pub fn render(report: &Report, meta: &Meta<'_>) -> String {
             .collect(),
         findings: &report.findings,
         waived: &report.waived,
+        pre_existing: meta.pre_existing,
     };
     let mut out = String::from("# Gatecheck report, written by `showrunner gate submit`.\n");
     // Strings, numbers and enums only: nothing here can fail to serialise (and `gate

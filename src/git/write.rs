@@ -6,7 +6,7 @@ use std::path::Path;
 use git2::{ErrorCode, Oid, Signature, Time};
 
 use super::*;
-use crate::ids::{CommitId, Expect};
+use crate::ids::{CommitId, Expect, TreeId};
 
 /// libgit2 reports a held ref lock as `Locked`, or (for the loose-ref lock file) as a
 /// plain error saying it failed to lock.
@@ -220,6 +220,63 @@ impl Repo {
             self.write_index(&mut real)?;
         }
         Ok(commit)
+    }
+
+    /// The tree `onto` becomes when `commit`'s change (against its first parent; the
+    /// empty tree for a root) is applied to it: a three-way merge of trees, what `git
+    /// cherry-pick` does, in the object store only. `Err` lists the paths that conflict.
+    pub fn replay_tree(
+        &self,
+        commit: &str,
+        onto: &str,
+    ) -> Result<std::result::Result<TreeId, Vec<String>>> {
+        let repo = &self.inner;
+        let c = repo.find_commit(Oid::from_str(commit)?)?;
+        let theirs = c.tree()?;
+        let base = match c.parents().next() {
+            Some(p) => p.tree()?,
+            None => repo.find_tree(repo.treebuilder(None)?.write()?)?,
+        };
+        if base.id().to_string() == onto {
+            return Ok(Ok(TreeId::new(theirs.id().to_string())));
+        }
+        let ours = repo.find_tree(Oid::from_str(onto)?)?;
+        let mut index = repo.merge_trees(&base, &ours, &theirs, None)?;
+        if index.has_conflicts() {
+            let mut paths: Vec<String> = index
+                .conflicts()?
+                .filter_map(|c| c.ok())
+                .filter_map(|c| c.our.or(c.their).or(c.ancestor))
+                .map(|e| String::from_utf8_lossy(&e.path).into_owned())
+                .collect();
+            paths.sort();
+            paths.dedup();
+            return Ok(Err(paths));
+        }
+        Ok(Ok(TreeId::new(index.write_tree_to(repo)?.to_string())))
+    }
+
+    /// Writes a commit object of `tree` with `parents` (first parent first), moving no
+    /// ref: the author and committer are `who`.
+    pub fn commit_tree(
+        &self,
+        tree: &str,
+        parents: &[&str],
+        message: &str,
+        who: &Identity,
+    ) -> Result<CommitId> {
+        let repo = &self.inner;
+        let sig = signature(who)?;
+        let tree = repo.find_tree(Oid::from_str(tree)?)?;
+        let parents = parents
+            .iter()
+            .map(|p| repo.find_commit(Oid::from_str(p)?))
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        let refs: Vec<&git2::Commit<'_>> = parents.iter().collect();
+        Ok(CommitId::new(
+            repo.commit(None, &sig, &sig, message, &tree, &refs)?
+                .to_string(),
+        ))
     }
 
     /// Compare-and-swap of a ref: moves `name` to `new` only if it still holds `expected`

@@ -9,6 +9,10 @@ use super::lifecycle::{self, Event, Position, State};
 use super::trailers::{self, Trailer};
 use crate::ids::CommitId;
 
+/// The trailer of a promotion commit naming each commit whose change it carries onto
+/// cold (one value per commit).
+pub const PROMOTED_FROM: &str = "Promoted-From";
+
 /// A cheap pre-filter: whether any line starts like a `TU:` trailer (any case).
 pub fn might_name_a_tu(message: &str) -> bool {
     message.lines().any(|l| {
@@ -146,7 +150,9 @@ impl Ledger {
             on_cold,
         } = *c;
         let ids: Vec<String> = trailers::values(found, "TU").map(str::to_string).collect();
-        if ids.is_empty() {
+        // A promotion commit carries its TU's changes onto cold; the commits it names
+        // with `Promoted-From` are the TU's, and [`Ledger::mark_promoted`] counts them.
+        if ids.is_empty() || trailers::first(found, PROMOTED_FROM).is_some() {
             return;
         }
         let event = trailers::first(found, "TU-Event").and_then(Event::parse);
@@ -186,6 +192,20 @@ impl Ledger {
                     trailers: found.to_vec(),
                     refused,
                 });
+            }
+        }
+    }
+
+    /// Counts the commits that promotion commits on cold name as theirs as on cold.
+    pub fn mark_promoted(&mut self, promoted: &std::collections::HashSet<CommitId>) {
+        if promoted.is_empty() {
+            return;
+        }
+        for rec in self.tus.values_mut() {
+            for c in &mut rec.commits {
+                if promoted.contains(&c.id) {
+                    c.on_cold = true;
+                }
             }
         }
     }

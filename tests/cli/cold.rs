@@ -994,3 +994,84 @@ fn a_guarded_server_takes_snapshot_tags_only_on_cold() {
     assert_ne!(r.code, 0, "{}", r.stderr);
     assert!(r.stderr.contains("not on cold"), "{}", r.stderr);
 }
+
+/// Opens a TU (on hot) and returns its id.
+fn open_tu(s: &Sandbox, title: &str) -> String {
+    ok(sr(
+        s,
+        &[
+            "tu", "open", "--loop", "scene_forge", "--title", title, "--format", "json",
+        ],
+    ))
+    .json()["id"]
+        .as_str()
+        .expect("id")
+        .to_string()
+}
+
+/// Appends a line to a studio file and commits it (the hook stamps the active TU).
+fn edit(s: &Sandbox, file: &str, append: &str, message: &str) {
+    let path = s.join("book").join(file);
+    let text = std::fs::read_to_string(&path).expect("read") + append;
+    std::fs::write(&path, text).expect("write");
+    s.git("book", &["commit", "-q", "-am", message]);
+}
+
+#[test]
+fn the_queue_promotes_a_submitted_tu_past_an_unfinished_broken_one() {
+    let s = Sandbox::new();
+    sample(&s);
+    let cold = rev(&s, "cold");
+    // TU A breaks a section and is left unfinished on hot.
+    let a = open_tu(&s, "Unfinished");
+    edit(&s, "sections/dusk-bell.md", "\nTODO: finish the bell\n", "half done");
+    // TU B, opened after A on the same hot, changes another section and submits: it is
+    // judged as cold plus B, so A's draft marker is not charged to it.
+    let b = open_tu(&s, "Finished");
+    edit(&s, "sections/chandlery.md", "\nA lamp gutters.\n", "lamp");
+    let sub = ok(sr(&s, &["gate", "submit", "--tu", &b, "--format", "json"])).json();
+    assert_eq!(sub["decision"], "pass", "{sub}");
+    let report = std::fs::read_to_string(s.join("book").join(sub["path"].as_str().expect("path")))
+        .expect("report");
+    assert!(report.contains(&format!("base: {cold}")), "{report}");
+    // The queue promotes B alone; A waits and blocks nobody.
+    let dry = ok(sr(&s, &["merge", "--dry-run", "--format", "json"])).json();
+    assert_eq!(dry["promoted"], serde_json::json!([b]), "{dry}");
+    assert_eq!(rev(&s, "cold"), cold, "a dry run moves nothing");
+    let m = ok(sr(&s, &["merge", "--format", "json"])).json();
+    assert_eq!(m["promoted"], serde_json::json!([b]), "{m}");
+    assert_eq!(m["skipped"], serde_json::json!([]));
+    assert_eq!(m["waiting"], serde_json::json!([a]));
+    assert_eq!(m["cold"].as_str(), Some(rev(&s, "cold").as_str()));
+    // Cold holds B's change, not A's; it fast-forwarded; hot contains it.
+    let on_cold = |path: &str| s.git("book", &["show", &format!("cold:{path}")]);
+    assert!(on_cold("sections/chandlery.md").contains("A lamp gutters."));
+    assert!(!on_cold("sections/dusk-bell.md").contains("TODO"));
+    s.git("book", &["merge-base", "--is-ancestor", &cold, "cold"]);
+    s.git("book", &["merge-base", "--is-ancestor", "cold", "hot"]);
+    let promotion = s.git("book", &["log", "-1", "--format=%B", "cold"]);
+    assert!(promotion.contains(&format!("TU: {b}")), "{promotion}");
+    // Cold's new tree passes the gate, and the ledger agrees on both TUs.
+    ok(sr(&s, &["gate", "check", "--rev", "cold"]));
+    let state = |id: &str| ok(sr(&s, &["tu", "show", id, "--format", "json"])).json()["state"].clone();
+    assert_eq!(state(&b), "cold-merged");
+    assert_eq!(state(&a), "hot-proposed");
+    // The work tree still holds A's unfinished edit (hot's tree did not change).
+    let bell = std::fs::read_to_string(s.join("book/sections/dusk-bell.md")).expect("bell");
+    assert!(bell.contains("TODO: finish the bell"));
+    // A finishes later and is promoted on top of B.
+    let fixed = bell.replace("TODO: finish the bell", "The bell is finished.");
+    std::fs::write(s.join("book/sections/dusk-bell.md"), fixed).expect("w");
+    s.git("book", &["switch", "-q", "hot"]);
+    ok(sr(&s, &["tu", "switch", &a]));
+    s.git("book", &["commit", "-q", "-am", "finished"]);
+    ok(sr(&s, &["gate", "submit", "--tu", &a]));
+    let m = ok(sr(&s, &["merge", "--format", "json"])).json();
+    assert_eq!(m["promoted"], serde_json::json!([a]), "{m}");
+    assert!(on_cold("sections/dusk-bell.md").contains("The bell is finished."));
+    assert!(on_cold("sections/chandlery.md").contains("A lamp gutters."));
+    assert_eq!(state(&a), "cold-merged");
+    assert_eq!(state(&b), "cold-merged");
+    s.git("book", &["merge-base", "--is-ancestor", "cold", "hot"]);
+    s.git("book", &["fsck", "--strict"]);
+}
