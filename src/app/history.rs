@@ -458,6 +458,7 @@ mod tests {
             }],
             span: Some((7, 7)),
             not_on_cold: [CommitId::new("c0ffee")].into_iter().collect(),
+            promoted: HashSet::new(),
             first_tip_seq: Some(1),
         }
     }

@@ -223,6 +223,13 @@ fn guard_cold(
         }
         .into());
     }
+    let also: Vec<CommitId> = hot.tip.iter().cloned().collect();
+    let verdict = crate::app::cold::check_update(repo, old, new, &also)?;
+    match verdict.report.decision {
+        crate::gate::Decision::Pass => {}
+        crate::gate::Decision::Conditional if verdict.allow_conditional => {}
+        _ => return Err(refusal(what, &verdict.report)),
+    }
     if let Some(tip) = &hot.tip
         && !repo.is_ancestor(new, tip)?
     {
@@ -233,13 +240,7 @@ fn guard_cold(
         }
         .into());
     }
-    let also: Vec<CommitId> = hot.tip.iter().cloned().collect();
-    let verdict = crate::app::cold::check_update(repo, old, new, &also)?;
-    match verdict.report.decision {
-        crate::gate::Decision::Pass => Ok(()),
-        crate::gate::Decision::Conditional if verdict.allow_conditional => Ok(()),
-        _ => Err(refusal(what, &verdict.report)),
-    }
+    Ok(())
 }
 
 /// Lines of `<a> <b> <c>` (hook stdin), skipping blanks.

@@ -85,6 +85,11 @@ pub struct Queue {
     pub skipped: Vec<Skipped>,
     /// TUs with work on hot that are not in the queue (not submitted), for the summary.
     pub waiting: Vec<String>,
+    /// Process records (question batches, feedback, roster changes) cold took with no
+    /// TU after them: hot's own commits, fast-forwarded to.
+    pub records: Vec<CommitId>,
+    /// Commits on hot that name no TU and are no process record: never promoted.
+    pub untraced: Vec<(CommitId, String)>,
     /// The commit that brought hot up to date, when one was needed.
     pub hot_sync: Option<CommitId>,
     /// Whether nothing was written.
@@ -273,6 +278,45 @@ pub fn run(ws: &Session, opts: &Options, from: CommitId) -> Result<Queue, Error>
             Step::Refused(s) => skipped.push(s),
         }
     }
+    // Process records with nothing unpromoted before them go too, when cold can
+    // fast-forward to hot's own commit (they name no TU a promotion commit could carry).
+    let mut records = Vec::new();
+    let stop = (0..units.len())
+        .find(|&i| !applied[i] && !units[i].record)
+        .unwrap_or(units.len());
+    if opts.tu.is_none()
+        && let Some(last) = (0..stop).rev().find(|&i| !applied[i])
+    {
+        let tip = &units[last].commit.id;
+        if repo.is_ancestor(&at, tip)? {
+            let verdict = cold::check_candidate(repo, &at, tip, ledger)?;
+            if verdict.report.decision == Decision::Pass {
+                records = (0..=last)
+                    .filter(|&i| !applied[i])
+                    .map(|i| units[i].commit.id.clone())
+                    .collect();
+                for a in applied.iter_mut().take(last + 1) {
+                    *a = true;
+                }
+                promoted.push(Promoted {
+                    tu: String::new(),
+                    commit: tip.clone(),
+                    same_commit: true,
+                    verdict: Box::new(verdict),
+                });
+                at = tip.clone();
+            }
+        }
+    }
+    let untraced: Vec<(CommitId, String)> = units
+        .iter()
+        .enumerate()
+        .filter(|(i, u)| !applied[*i] && !u.record && u.tus.is_empty())
+        .map(|(_, u)| {
+            let subject = u.commit.message.lines().next().unwrap_or("").to_string();
+            (u.commit.id.clone(), subject)
+        })
+        .collect();
     let mut hot_sync = None;
     if !opts.dry_run {
         // Back to stabilizing, with the findings: what failed or no longer applies.
@@ -311,15 +355,19 @@ pub fn run(ws: &Session, opts: &Options, from: CommitId) -> Result<Queue, Error>
                     Decision::Conditional => "gate conditional, accepted",
                     _ => "gate pass",
                 };
+                let what = if p.tu.is_empty() {
+                    "process records"
+                } else {
+                    p.tu.as_str()
+                };
                 repo.cas_ref(
                     &cold_ref,
                     &p.commit,
                     Expect::At(&before),
                     &format!(
-                        "showrunner merge: fast-forward {} to {}, promoting {} ({how})",
+                        "showrunner merge: fast-forward {} to {}, promoting {what} ({how})",
                         ws.config.cold,
                         p.commit.short(),
-                        p.tu
                     ),
                 )?;
                 before = p.commit.clone();
@@ -343,7 +391,10 @@ pub fn run(ws: &Session, opts: &Options, from: CommitId) -> Result<Queue, Error>
         }
     }
     waiting.retain(|t| !skipped.iter().any(|s| &s.tu == t));
+    promoted.retain(|p| !p.tu.is_empty());
     Ok(Queue {
+        records,
+        untraced,
         from,
         cold: at,
         promoted,

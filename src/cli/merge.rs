@@ -140,6 +140,13 @@ struct PromotedJson<'a> {
     pre_existing: &'a [crate::gate::Finding],
 }
 
+/// A commit the queue leaves on hot because it names no TU.
+#[derive(Serialize)]
+struct UntracedJson<'a> {
+    commit: &'a str,
+    subject: &'a str,
+}
+
 /// `merge --format json` for the queue.
 #[derive(Serialize)]
 struct QueueJson<'a> {
@@ -150,6 +157,8 @@ struct QueueJson<'a> {
     promoted: Vec<&'a str>,
     skipped: &'a [Skipped],
     waiting: &'a [String],
+    records: &'a [crate::ids::CommitId],
+    untraced: Vec<UntracedJson<'a>>,
     hot_sync: Option<&'a str>,
     details: Vec<PromotedJson<'a>>,
     cold_merged: Vec<&'a str>,
@@ -169,6 +178,12 @@ fn queue(ctx: &Ctx, q: &Queue, hot: &str) -> Output {
             promoted: promoted.clone(),
             skipped: &q.skipped,
             waiting: &q.waiting,
+            records: &q.records,
+            untraced: q
+                .untraced
+                .iter()
+                .map(|(commit, subject)| UntracedJson { commit, subject })
+                .collect(),
             hot_sync: q.hot_sync.as_deref(),
             details: q
                 .promoted
@@ -241,7 +256,14 @@ fn queue_human(ctx: &Ctx, q: &Queue, hot: &str) -> String {
             out.push_str(&format!("  {} is back in {state}\n", s.tu));
         }
     }
-    if q.promoted.is_empty() && q.skipped.is_empty() {
+    if !q.records.is_empty() {
+        out.push_str(&format!(
+            "{} {} process record(s) (questions, feedback, roster)\n",
+            if q.dry_run { "would take" } else { "took" },
+            q.records.len()
+        ));
+    }
+    if q.promoted.is_empty() && q.skipped.is_empty() && q.records.is_empty() {
         out.push_str(&format!(
             "cold is already at {} — nothing to promote\n",
             q.from.short()
@@ -266,6 +288,12 @@ fn queue_human(ctx: &Ctx, q: &Queue, hot: &str) -> String {
         out.push_str(&format!(
             "waiting on {hot}, not submitted: {}\n",
             q.waiting.join(", ")
+        ));
+    }
+    for (commit, subject) in &q.untraced {
+        out.push_str(&format!(
+            "left on {hot}, untraced: {} {subject}\n",
+            commit.short()
         ));
     }
     if !q.next_loops.is_empty() {

@@ -336,7 +336,7 @@ impl Error {
                 text("fix on hot, `showrunner gate submit`, then `showrunner merge`")
             }
             Self::Hook(HookError::OffHot { .. }) => text(
-                "merge commits are never made on cold: commit on hot, submit, then `showrunner merge`",
+                "push hot with it (`git push <remote> hot cold`); cold never takes what hot lacks, such as a merge commit made on cold",
             ),
             Self::Hook(HookError::ColdDeleted { .. }) => {
                 text("cold holds the shippable canon; move it forward with `showrunner merge`")

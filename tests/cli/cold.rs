@@ -173,7 +173,13 @@ fn merge_refuses_untraced_unsubmitted_rejected_and_deferred_work() {
         ],
     );
     let before = rev(&s, "cold");
-    let r = sr(&s, &["merge", "--format", "json"]);
+    // The queue has nothing to promote: none of it is submitted, and it blocks nobody.
+    let q = ok(sr(&s, &["merge", "--format", "json"])).json();
+    assert_eq!(q["promoted"], serde_json::json!([]), "{q}");
+    assert_eq!(q["waiting"].as_array().map(Vec::len), Some(4), "{q}");
+    assert_eq!(q["untraced"].as_array().map(Vec::len), Some(1), "{q}");
+    // Moving cold to hot as a whole is refused, naming each.
+    let r = sr(&s, &["merge", "--to", "hot", "--format", "json"]);
     assert_eq!(r.code, 1, "{r:?}");
     assert!(r.stderr.contains("merge refused"), "{}", r.stderr);
     let v = r.json();
@@ -219,7 +225,7 @@ fn a_commit_after_a_tu_closed_is_a_traceability_finding() {
             &format!("late\n\nTU: {id}"),
         ],
     );
-    let v = sr(&s, &["merge", "--format", "json"]).json();
+    let v = sr(&s, &["merge", "--to", "hot", "--format", "json"]).json();
     let codes: Vec<&str> = v["findings"]
         .as_array()
         .expect("findings")
@@ -282,7 +288,7 @@ fn forge_merges_and_squashes_of_tu_branches_count_as_traced() {
             &format!("tu/{id}"),
         ],
     );
-    let v = sr(&s, &["merge", "--dry-run", "--format", "json"]).json();
+    let v = sr(&s, &["merge", "--to", "hot", "--dry-run", "--format", "json"]).json();
     let untraced: Vec<&serde_json::Value> = v["findings"]
         .as_array()
         .expect("findings")
@@ -293,6 +299,13 @@ fn forge_merges_and_squashes_of_tu_branches_count_as_traced() {
         untraced.is_empty(),
         "the forge's merge commit counts as traced: {untraced:?}"
     );
+    // The queue promotes the pull request's TU through its merge commit; the unrelated
+    // TU (no brief, never submitted) waits.
+    let q = ok(sr(&s, &["merge", "--format", "json"])).json();
+    assert_eq!(q["promoted"], serde_json::json!([id]), "{q}");
+    assert!(s.git("book", &["show", "cold:sections/dusk-bell.md"]).contains("A gull."));
+    let shown = ok(sr(&s, &["tu", "show", &id, "--format", "json"])).json();
+    assert_eq!(shown["state"], "cold-merged", "{shown}");
 }
 
 #[test]
@@ -485,7 +498,11 @@ fn a_shared_bare_repository_rejects_failing_pushes_to_cold_with_the_findings() {
     );
     s.git("book", &["reset", "-q", "--hard", "hot~1"]);
     submitted_change(&s, "sections/dusk-bell.md", "\nFine.\n");
+    // Cold alone cannot take what the server's hot lacks; with hot it can.
     let r = s.git_status("book", &["push", "--no-verify", "shared", "hot:cold"]);
+    assert_ne!(r.code, 0, "{r:?}");
+    assert!(r.stderr.contains("is not on hot"), "{}", r.stderr);
+    let r = s.git_status("book", &["push", "--no-verify", "shared", "hot", "hot:cold"]);
     assert_eq!(r.code, 0, "{r:?}");
     assert_eq!(s.git("shared.git", &["rev-parse", "cold"]), rev(&s, "hot"));
     s.git("shared.git", &["fsck", "--strict"]);
@@ -771,7 +788,7 @@ fn remembered_verdicts_never_outlive_a_waiver_or_a_damaged_cache() {
         let r = s.run_env(
             "studio",
             &[("SOURCE_DATE_EPOCH", secs)],
-            &["merge", "--dry-run", "--format", "json"],
+            &["merge", "--to", "hot", "--dry-run", "--format", "json"],
         );
         (r.code, r.json())
     };

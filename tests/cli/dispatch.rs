@@ -93,7 +93,7 @@ fn an_ambiguous_request_becomes_a_committed_question_not_a_guess() {
     );
     // A question batch commit is a traced process record: merge does not flag it.
     let merge = s
-        .run_in("book", &["merge", "--dry-run", "--format", "json"])
+        .run_in("book", &["merge", "--to", "hot", "--dry-run", "--format", "json"])
         .json();
     let untraced = merge["findings"]
         .as_array()
@@ -337,8 +337,12 @@ fn feedback_is_recorded_on_hot_against_the_newest_snapshot_and_merges_as_traced(
         &["commit", "-q", "-am", "Sneak a change in\n\nFeedback: 5"],
     );
     let cold = s.git("book", &["rev-parse", "cold"]);
-    let r = s.run_in("book", &["merge"]);
+    let r = s.run_in("book", &["merge", "--to", "hot"]);
     assert_eq!(r.code, 1, "{r:?}");
     assert!(r.stdout.contains("traceability/untraced-commit"), "{r:?}");
+    // The queue leaves it on hot and says so.
+    let q = ok(s.run_in("book", &["merge", "--format", "json"])).json();
+    assert_eq!(q["promoted"], serde_json::json!([]), "{q}");
+    assert_eq!(q["untraced"].as_array().map(Vec::len), Some(1), "{q}");
     assert_eq!(s.git("book", &["rev-parse", "cold"]), cold);
 }

@@ -241,8 +241,10 @@ fn a_tu_taken_to_cold_reads_the_same_at_every_step() {
         ],
     );
     insta::assert_snapshot!("tu_checkpoint_human", shows(&s, &r, 0));
-    let r = book(&s, &["merge"]);
+    let r = book(&s, &["merge", "--to", "hot"]);
     insta::assert_snapshot!("merge_refused_not_submitted", shows(&s, &r, 1));
+    let r = book(&s, &["merge"]);
+    insta::assert_snapshot!("merge_queue_waiting", shows(&s, &r, 0));
     let r = book(&s, &["loop", "status"]);
     insta::assert_snapshot!("loop_status_human", shows(&s, &r, 0));
     let r = book(&s, &["loop", "status", id, "--format", "json"]);
