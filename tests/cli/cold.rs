@@ -1092,3 +1092,126 @@ fn the_queue_promotes_a_submitted_tu_past_an_unfinished_broken_one() {
     s.git("book", &["merge-base", "--is-ancestor", "cold", "hot"]);
     s.git("book", &["fsck", "--strict"]);
 }
+
+#[test]
+fn deferred_rejected_and_closed_unsubmitted_tus_block_no_promotion() {
+    let s = Sandbox::new();
+    sample(&s);
+    // The README's tour: a TU deferred, reactivated and closed without a submit.
+    let closed = open_tu(&s, "Closed early");
+    ok(sr(&s, &["tu", "start", &closed]));
+    edit(&s, "sections/dusk-bell.md", "\nA draft line.\n", "draft");
+    ok(sr(&s, &["tu", "defer", "--reason", "later", "--revisit", "spring"]));
+    ok(sr(&s, &["tu", "reactivate", &closed]));
+    ok(sr(&s, &["tu", "close", &closed]));
+    let rejected = open_tu(&s, "Rejected");
+    edit(&s, "sections/chandlery.md", "\nTODO: never\n", "never");
+    ok(sr(&s, &["tu", "reject", "--reason", "no"]));
+    let deferred = open_tu(&s, "Deferred");
+    ok(sr(&s, &["tu", "defer", "--reason", "later", "--revisit", "spring"]));
+    // A TU submitted after all three is promoted; they stay on hot.
+    let done = open_tu(&s, "Done");
+    edit(&s, "sections/canal-market.md", "\nGulls over the stalls.\n", "gulls");
+    ok(sr(&s, &["gate", "submit", "--tu", &done]));
+    let m = ok(sr(&s, &["merge", "--format", "json"])).json();
+    assert_eq!(m["promoted"], serde_json::json!([done]), "{m}");
+    let waiting: Vec<&str> = m["waiting"]
+        .as_array()
+        .expect("waiting")
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect();
+    for tu in [&closed, &rejected, &deferred] {
+        assert!(waiting.contains(&tu.as_str()), "{tu} waits: {m}");
+    }
+    let on_cold = |p: &str| s.git("book", &["show", &format!("cold:{p}")]);
+    assert!(on_cold("sections/canal-market.md").contains("Gulls over the stalls."));
+    assert!(!on_cold("sections/chandlery.md").contains("TODO"));
+    assert!(!on_cold("sections/dusk-bell.md").contains("A draft line."));
+    ok(sr(&s, &["gate", "check", "--rev", "cold"]));
+}
+
+#[test]
+fn a_tu_whose_candidate_fails_goes_back_to_stabilizing_and_the_others_go_on() {
+    let s = Sandbox::new();
+    sample(&s);
+    // A passes its submit, then breaks a section after it (still in the gate).
+    let a = open_tu(&s, "Breaks after submit");
+    edit(&s, "sections/dusk-bell.md", "\nFine at first.\n", "fine");
+    ok(sr(&s, &["gate", "submit", "--tu", &a]));
+    edit(&s, "sections/dusk-bell.md", "\nTODO: oops\n", "oops");
+    // B builds on a section A never touched and is submitted second.
+    let b = open_tu(&s, "Independent");
+    edit(&s, "sections/canal-market.md", "\nRain on the awnings.\n", "rain");
+    ok(sr(&s, &["gate", "submit", "--tu", &b]));
+    let r = sr(&s, &["merge", "--format", "json"]);
+    assert_eq!(r.code, 1, "a submitted TU was not promoted: {r:?}");
+    assert!(r.stderr.contains(&format!("{a} not promoted")), "{}", r.stderr);
+    let m = r.json();
+    assert_eq!(m["promoted"], serde_json::json!([b]), "{m}");
+    assert_eq!(m["skipped"][0]["tu"], a.as_str());
+    assert_eq!(m["skipped"][0]["back_to"], "stabilizing");
+    assert!(
+        m["skipped"][0]["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .any(|f| f["code"] == "presentation/draft-marker"),
+        "{m}"
+    );
+    let shown = ok(sr(&s, &["tu", "show", &a, "--format", "json"])).json();
+    assert_eq!(shown["state"], "stabilizing", "{shown}");
+    let on_cold = |p: &str| s.git("book", &["show", &format!("cold:{p}")]);
+    assert!(on_cold("sections/canal-market.md").contains("Rain on the awnings."));
+    assert!(!on_cold("sections/dusk-bell.md").contains("oops"));
+    s.git("book", &["merge-base", "--is-ancestor", "cold", "hot"]);
+}
+
+#[test]
+fn a_tu_that_builds_on_unpromoted_work_is_told_so_at_submit_and_in_the_queue() {
+    let s = Sandbox::new();
+    sample(&s);
+    let a = open_tu(&s, "First draft");
+    edit(&s, "sections/dusk-bell.md", "\nLine one.\n", "one");
+    // B edits the very lines A added: its change does not apply to cold without A.
+    let b = open_tu(&s, "Second draft");
+    let path = s.join("book/sections/dusk-bell.md");
+    let text = std::fs::read_to_string(&path).expect("r").replace("Line one.", "Line one, revised.");
+    std::fs::write(&path, text).expect("w");
+    s.git("book", &["commit", "-q", "-am", "revise"]);
+    let sub = sr(&s, &["gate", "submit", "--tu", &b, "--format", "json"]);
+    let v = sub.json();
+    assert_eq!(v["decision"], "block", "{v}");
+    let f = &v["findings"][0];
+    assert_eq!(f["code"], "traceability/does-not-apply");
+    assert!(
+        f["message"].as_str().is_some_and(|m| m.contains(&a)),
+        "names the work it builds on: {f}"
+    );
+    // Once A is through, B applies.
+    ok(sr(&s, &["gate", "submit", "--tu", &a]));
+    ok(sr(&s, &["merge"]));
+    ok(sr(&s, &["tu", "switch", &b]));
+    ok(sr(&s, &["gate", "submit", "--tu", &b]));
+    let m = ok(sr(&s, &["merge", "--format", "json"])).json();
+    assert_eq!(m["promoted"], serde_json::json!([b]), "{m}");
+    assert!(s.git("book", &["show", "cold:sections/dusk-bell.md"]).contains("Line one, revised."));
+}
+
+#[test]
+fn git_cannot_put_a_merge_commit_on_cold() {
+    let s = Sandbox::new();
+    sample(&s);
+    let id = submitted_change(&s, "sections/dusk-bell.md", "\nA passing line.\n");
+    let cold = rev(&s, "cold");
+    // A merge commit made on cold itself, traced, its tree passing: cold would leave hot.
+    let message = format!("Merge hot into cold\n\nTU: {id}");
+    let merge = s.git(
+        "book",
+        &["commit-tree", "hot^{tree}", "-p", "cold", "-p", "hot", "-m", &message],
+    );
+    let r = s.git_status("book", &["update-ref", "refs/heads/cold", &merge]);
+    assert_ne!(r.code, 0, "{r:?}");
+    assert!(r.stderr.contains("is not on hot"), "{}", r.stderr);
+    assert_eq!(rev(&s, "cold"), cold);
+}
