@@ -11,6 +11,9 @@ use crate::gate::context::finding;
 use crate::gate::{self, Bar, Decision, Finding, Report};
 use crate::git::Repo;
 use crate::ids::{CommitId, Expect, RefName};
+use std::sync::Arc;
+
+use crate::studio::rules::{Rules, is_rule_file};
 use crate::studio::{RequireTu, Studio};
 use crate::trace::ledger::Ledger;
 use crate::trace::lifecycle::{Event, State};
@@ -149,23 +152,37 @@ pub fn set_apart(findings: Vec<Finding>, before: &Report) -> (Vec<Finding>, Vec<
     })
 }
 
-/// The gatecheck of `new`'s tree, and the studio it was judged on.
+/// The rules in a commit's tree (branch names, policy, waivers, schema overrides,
+/// waiver authority): what a move from that commit is judged by.
+pub fn rules_of(repo: &Repo, commit: &str) -> Result<Arc<Rules>, Error> {
+    Ok(Rules::from_files(repo.tree_files(commit, &is_rule_file)?))
+}
+
+/// The gatecheck of `new`'s tree under the rules of `old` (the base; `new`'s own when
+/// cold is being created), and the studio it was judged on.
 fn judge_tree(repo: &Repo, old: Option<&str>, new: &str) -> Result<(Report, Studio), Error> {
-    // The verdict on this exact tree, when the gate has judged it before (a submit, a
-    // merge whose own reference-transaction hook asks again, a pre-push after a merge);
-    // then only the settings and TU briefs are read.
-    let key = super::verdicts::key(&repo.tree_id(new)?, &gate::today(), &gate::BARS);
+    let rules = rules_of(repo, old.unwrap_or(new))?;
+    // The verdict on this exact tree under these rules, when the gate has judged it
+    // before (a submit, a merge whose own reference-transaction hook asks again, a
+    // pre-push after a merge); then only the settings and TU briefs are read.
+    let judged = format!("{}:{}", repo.tree_id(new)?, rules.digest);
+    let key = super::verdicts::key(&judged, &gate::today(), &gate::BARS);
     Ok(match super::verdicts::load(repo, &key) {
-        Some(report) => (
-            report,
-            Studio::from_files(
+        Some(report) => {
+            let mut studio = Studio::from_files(
                 repo.tree_files(new, &|p| p == "studio.toml" || p.starts_with("tus/"))?,
-            ),
-        ),
+            );
+            studio.under(rules);
+            (report, studio)
+        }
         // Else judged from what changed since `old`'s tree, when the gate has judged
         // that and the change allows it; in full otherwise.
         None => {
-            let judged = super::incremental::judge(repo, old, new, &gate::Options::default())?;
+            let opts = gate::Options {
+                rules: Some(rules),
+                ..gate::Options::default()
+            };
+            let judged = super::incremental::judge(repo, old, new, &opts)?;
             super::verdicts::store(repo, &key, &judged.report);
             (judged.report, judged.studio)
         }

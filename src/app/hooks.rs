@@ -66,7 +66,20 @@ fn stub(hook: &str, exe: &Path, cold: &str) -> String {
 pub fn install(ws: &Session, exe: &Path, server: bool) -> Result<Vec<Installed>, Error> {
     let repo = &ws.repo;
     let dir = repo.hooks_dir();
-    let cold = ws.config.cold.clone();
+    // The branch names the guards watch: recorded at the first install (a later edit
+    // of `studio.toml`, committed or not, cannot move them; `git config showrunner.cold`
+    // can).
+    let recorded = |key: &str, now: &str| -> Result<String, Error> {
+        match repo.config_value(key).filter(|v| !v.is_empty()) {
+            Some(v) => Ok(v),
+            None => {
+                repo.set_config(key, now)?;
+                Ok(now.to_string())
+            }
+        }
+    };
+    recorded("showrunner.hot", &ws.config.hot)?;
+    let cold = recorded("showrunner.cold", &ws.config.cold)?;
     let hooks: &[&str] = if server { &SERVER_HOOKS } else { &HOOKS };
     let io = |p: &Path, e: std::io::Error| Error::Io {
         path: p.to_path_buf(),

@@ -172,7 +172,10 @@ pub fn judge(repo: &Repo, base: Option<&str>, new: &str, opts: &Options) -> Resu
             incremental: true,
         });
     }
-    let studio = Studio::load(&Tree::new(repo, new)?)?;
+    let mut studio = Studio::load(&Tree::new(repo, new)?)?;
+    if let Some(rules) = &opts.rules {
+        studio.under(rules.clone());
+    }
     let run = run_bars(&studio, None, &[], opts);
     let findings = run.findings.clone();
     let report = verdict(&studio, opts, run.findings, run.witnesses);
@@ -246,7 +249,7 @@ fn incremental(
     if changed.len() > MAX_CHANGED {
         return Ok(None);
     }
-    let wanted = |p: &str| !matches!(artifact::classify(p), Place::Ignored);
+    let wanted = |p: &str| crate::studio::wanted(p);
     let mut files = repo.tree_files_outside(new, &wanted, &["sections"])?;
     for (path, id) in &changed {
         files.push((path.clone(), repo.blob(id)?));
@@ -258,6 +261,9 @@ fn incremental(
     let mut thin = Studio::from_files(files);
     if thin.rejected.iter().any(|r| r.kind == Kind::Section) {
         return Ok(None);
+    }
+    if let Some(rules) = &opts.rules {
+        thin.under(rules.clone());
     }
     // What an unchanged section's own findings read must be what they were read against.
     if context_digest(&thin) != memo.context {

@@ -43,6 +43,22 @@ pub use tu::{
     ActiveFrom, Checkpoint, Detail, Lineage, OpenRequest, Opened, Recorded, Shown, Summary, short,
 };
 
+/// Settings from `studio.toml`'s bytes, when they parse.
+fn config_of(bytes: Vec<u8>) -> Option<Config> {
+    artifact::parse(Kind::Studio, "studio.toml", &bytes)
+        .ok()
+        .map(|a| Config::from_node(&a.data))
+}
+
+/// Settings from the `studio.toml` committed at `HEAD`.
+fn committed_config(repo: &Repo) -> Option<Config> {
+    let head = repo.head_commit().ok().flatten()?;
+    repo.blob_at(&head, "studio.toml")
+        .ok()
+        .flatten()
+        .and_then(config_of)
+}
+
 /// What a session read of history, and the tips it read it at.
 struct Read {
     key: String,
@@ -84,29 +100,38 @@ impl Session {
             Ok(r) => r,
             Err(_) => Repo::discover(dir)?,
         };
-        Ok(Session::new(repo))
+        Ok(Session::for_guard(repo))
     }
 
     /// A session over an open repository. The settings come from the work tree's
     /// `studio.toml`, else the one in `HEAD`'s tree, else the defaults.
     pub fn new(repo: Repo) -> Session {
-        let from_bytes = |b: Vec<u8>| {
-            artifact::parse(Kind::Studio, "studio.toml", &b)
-                .ok()
-                .map(|a| Config::from_node(&a.data))
-        };
         let config = repo
             .workdir()
             .and_then(|w| std::fs::read(w.join("studio.toml")).ok())
-            .and_then(from_bytes)
-            .or_else(|| {
-                let head = repo.head_commit().ok().flatten()?;
-                repo.blob_at(&head, "studio.toml")
-                    .ok()
-                    .flatten()
-                    .and_then(from_bytes)
-            })
+            .and_then(config_of)
+            .or_else(|| committed_config(&repo))
             .unwrap_or_default();
+        Session {
+            repo,
+            config,
+            read: RefCell::new(None),
+        }
+    }
+
+    /// The session of a guard (a hook judging a move of cold): never the work tree's
+    /// settings, which an uncommitted edit could turn. The branch names are those
+    /// `hooks install` recorded in the repository's git config (`showrunner.hot`,
+    /// `showrunner.cold`), else `HEAD`'s committed `studio.toml`'s; the rest of the
+    /// rules come from cold itself when the move is judged.
+    pub fn for_guard(repo: Repo) -> Session {
+        let mut config = committed_config(&repo).unwrap_or_default();
+        if let Some(hot) = repo.config_value("showrunner.hot").filter(|v| !v.is_empty()) {
+            config.hot = hot;
+        }
+        if let Some(cold) = repo.config_value("showrunner.cold").filter(|v| !v.is_empty()) {
+            config.cold = cold;
+        }
         Session {
             repo,
             config,

@@ -81,10 +81,14 @@ pub fn submit(ws: &Session, tu: Option<&str>) -> Result<Submitted, Error> {
     // that already stand on cold are set apart, not charged to it.
     let (report, tree, base, pre_existing) = match super::promote::candidate(ws, &id, &tip)? {
         Ok(c) => {
-            let report = if c.commit == tip {
-                super::verdicts::full_check_of(repo, &tip, &studio)?
-            } else {
-                super::verdicts::full_check(repo, &c.commit)?
+            // Under cold's rules, as the queue will judge it.
+            let report = match &c.base {
+                Some(base) => super::verdicts::full_check_under(
+                    repo,
+                    &c.commit,
+                    super::cold::rules_of(repo, base)?,
+                )?,
+                None => super::verdicts::full_check_of(repo, &tip, &studio)?,
             };
             let tree = repo.tree_id(&c.commit)?;
             match c.base {

@@ -70,6 +70,24 @@ pub fn full_check(repo: &Repo, commit: &str) -> Result<Report, Error> {
     })
 }
 
+/// [`full_check`] under a base's rules (a submission judged as its promotion will be).
+pub fn full_check_under(
+    repo: &Repo,
+    commit: &str,
+    rules: std::sync::Arc<crate::studio::rules::Rules>,
+) -> Result<Report, Error> {
+    let judged = format!("{}:{}", repo.tree_id(commit)?, rules.digest);
+    let key = key(&judged, &gate::today(), &gate::BARS);
+    if let Some(report) = load(repo, &key) {
+        return Ok(report);
+    }
+    let mut studio = Studio::load(&Tree::new(repo, commit)?)?;
+    studio.under(rules);
+    let report = gate::check(&studio);
+    store(repo, &key, &report);
+    Ok(report)
+}
+
 /// [`full_check`] of a commit whose studio the caller has loaded already.
 pub fn full_check_of(repo: &Repo, commit: &str, studio: &Studio) -> Result<Report, Error> {
     remembered(repo, commit, || Ok(gate::check(studio)))

@@ -79,6 +79,11 @@ pub(super) fn install(ctx: &Ctx, args: HooksArgs) -> Result<Output, Error> {
     })
 }
 
+/// The session a local guard judges in (never the work tree's settings).
+fn guard(ctx: &Ctx) -> Result<Session, Error> {
+    Ok(Session::for_guard(crate::git::Repo::discover(&ctx.base)?))
+}
+
 fn stdin() -> Result<String, Error> {
     let mut input = String::new();
     std::io::Read::read_to_string(&mut std::io::stdin(), &mut input).map_err(|e| Error::Io {
@@ -90,9 +95,9 @@ fn stdin() -> Result<String, Error> {
 
 pub(super) fn run(ctx: &Ctx, args: HookArgs) -> Result<Output, Error> {
     match args.hook {
-        HookName::PrePush { .. } => hooks::pre_push(ctx.session()?, &stdin()?)?,
+        HookName::PrePush { .. } => hooks::pre_push(&guard(ctx)?, &stdin()?)?,
         HookName::ReferenceTransaction { state } => {
-            hooks::reference_transaction(ctx.session()?, &state, &stdin()?)?
+            hooks::reference_transaction(&guard(ctx)?, &state, &stdin()?)?
         }
         HookName::PreReceive => {
             hooks::pre_receive(&Session::for_server_hook(&ctx.base)?, &stdin()?)?

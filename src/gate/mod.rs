@@ -316,6 +316,9 @@ pub struct Options {
     pub today: String,
     /// Add witness routes to the keystones.
     pub explain: bool,
+    /// The base's rules to judge under (a guard's, a promotion's): `None` judges a
+    /// studio by its own.
+    pub rules: Option<std::sync::Arc<crate::studio::rules::Rules>>,
 }
 
 impl Default for Options {
@@ -324,6 +327,7 @@ impl Default for Options {
             bars: BARS.to_vec(),
             today: today(),
             explain: false,
+            rules: None,
         }
     }
 }

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::context::finding;
 use super::{Finding, codes};
 use crate::artifact::de::{self, Lenient, Spanned};
-use crate::artifact::{Artifact, Kind};
+use crate::artifact::Artifact;
 use crate::studio::Studio;
 
 /// One waiver as written.
@@ -93,14 +93,44 @@ fn is_date(s: &str) -> bool {
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
+/// Days from `today` to `expires` (both `YYYY-MM-DD`).
+fn days_between(today: &str, expires: &str) -> Option<i64> {
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+    Some((day(expires)? - day(today)?).num_days())
+}
+
+/// Whether a path glob covers every file (`**`, `*` at any depth, …): tried on paths of
+/// every shape a studio has.
+fn catch_all(glob: &str) -> bool {
+    let Ok(g) = Glob::new(glob) else {
+        return false;
+    };
+    let m = g.compile_matcher();
+    ["studio.toml", "sections/a.md", "canon/x/y.yaml", "waivers.yaml"]
+        .iter()
+        .all(|p| m.is_match(p))
+}
+
+/// Whether a waiver's code pattern covers a code whose findings are errors.
+fn can_be_error(pattern: &str) -> bool {
+    codes::CODES
+        .iter()
+        .any(|c| matches_code(pattern, c.code) && c.severity == super::Severity::Error)
+}
+
 /// Reads the waivers in force on `today`; returns them and the findings about waivers.
 fn load(studio: &Studio, today: &str) -> (Vec<Active>, Vec<Finding>) {
     let mut active = Vec::new();
     let mut problems = Vec::new();
-    let Some(file): Option<&Artifact> = studio.artifacts.iter().find(|a| a.kind == Kind::Waivers)
-    else {
+    let Some(file): Option<&Artifact> = studio.waivers_file() else {
         return (active, problems);
     };
+    let may_waive: Vec<&str> = if studio.waive_roles.is_empty() {
+        vec![crate::studio::rules::DEFAULT_WAIVE]
+    } else {
+        studio.waive_roles.iter().map(String::as_str).collect()
+    };
+    let max_days = i64::from(studio.config.max_waiver_days);
     let written: WaiversFile = de::from_node(&file.data).unwrap_or_default();
     for Spanned {
         line,
@@ -137,16 +167,6 @@ fn load(studio: &Studio, today: &str) -> (Vec<Active>, Vec<Finding>) {
         if !is_date(&w.expires) || w.rationale.trim().is_empty() || w.granted_by.trim().is_empty() {
             continue;
         }
-        let matcher = match Glob::new(&w.path) {
-            Ok(g) => g.compile_matcher(),
-            Err(e) => {
-                problems.push(bad(format!(
-                    "waiver path `{}` is not a valid glob: {e}",
-                    w.path
-                )));
-                continue;
-            }
-        };
         if w.expires.as_str() < today {
             problems.push(finding(
                 "integrity/expired-waiver",
@@ -159,6 +179,44 @@ fn load(studio: &Studio, today: &str) -> (Vec<Active>, Vec<Finding>) {
                 ),
                 "fix what it covered, or renew it with a new date and rationale".into(),
             ));
+            continue;
+        }
+        let matcher = match Glob::new(&w.path) {
+            Ok(g) => g.compile_matcher(),
+            Err(e) => {
+                problems.push(bad(format!(
+                    "waiver path `{}` is not a valid glob: {e}",
+                    w.path
+                )));
+                continue;
+            }
+        };
+        // Authority: granted by a role the rules let waive, for no longer than they
+        // allow, naming the files it covers (an error is never waived everywhere).
+        let granter = crate::roles::canonical(w.granted_by.trim()).unwrap_or(w.granted_by.trim());
+        if !may_waive.iter().any(|r| crate::roles::canonical(r).unwrap_or(r) == granter) {
+            problems.push(bad(format!(
+                "waiver of `{}` is granted by `{}`, who may not grant waivers (allowed: {})",
+                w.code,
+                w.granted_by,
+                may_waive.join(", ")
+            )));
+            continue;
+        }
+        if let Some(days) = days_between(today, &w.expires)
+            && days > max_days
+        {
+            problems.push(bad(format!(
+                "waiver of `{}` runs {days} days, to {}; the policy allows at most {max_days} (`[policy] max_waiver_days`)",
+                w.code, w.expires
+            )));
+            continue;
+        }
+        if catch_all(&w.path) && can_be_error(&w.code) {
+            problems.push(bad(format!(
+                "waiver of `{}` names every file (`{}`); a waiver that can cover an error must name the files it covers",
+                w.code, w.path
+            )));
             continue;
         }
         active.push(Active { waiver: w, matcher });

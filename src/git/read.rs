@@ -71,6 +71,19 @@ impl Repo {
         ))
     }
 
+    /// A value of the repository's git configuration (`showrunner.cold`), if set.
+    pub fn config_value(&self, key: &str) -> Option<String> {
+        self.inner.config().ok()?.get_string(key).ok()
+    }
+
+    /// Sets a value in the repository's own git configuration (`.git/config`).
+    pub fn set_config(&self, key: &str, value: &str) -> Result<()> {
+        let config = self.inner.config()?;
+        let mut local = config.open_level(git2::ConfigLevel::Local)?;
+        local.set_str(key, value)?;
+        Ok(())
+    }
+
     /// The commit a full ref name points at, if the ref exists.
     pub fn ref_target(&self, name: &str) -> Result<Option<CommitId>> {
         match self.inner.find_reference(name) {

@@ -40,6 +40,8 @@ pub struct Config {
     pub allow_conditional: bool,
     /// `[policy] questions_max_open`, default 5: the human's attention budget.
     pub questions_max_open: u32,
+    /// `[policy] max_waiver_days`, default 30: the furthest ahead a waiver may expire.
+    pub max_waiver_days: u32,
 }
 
 impl Default for Config {
@@ -56,6 +58,7 @@ impl Default for Config {
             require_tu: RequireTu::Warn,
             allow_conditional: false,
             questions_max_open: 5,
+            max_waiver_days: 30,
         }
     }
 }
@@ -111,6 +114,8 @@ struct PolicyTable {
     allow_conditional: Option<bool>,
     #[serde(deserialize_with = "de::lenient")]
     questions_max_open: Option<u32>,
+    #[serde(deserialize_with = "de::lenient")]
+    max_waiver_days: Option<u32>,
 }
 
 /// `require_tu` as written: a flag or one of the words `off`, `warn`, `error`.
@@ -153,6 +158,10 @@ impl Config {
                 .questions_max_open
                 .filter(|n| *n > 0)
                 .unwrap_or(defaults.questions_max_open),
+            max_waiver_days: file
+                .policy
+                .max_waiver_days
+                .unwrap_or(defaults.max_waiver_days),
         }
     }
 }

@@ -7,6 +7,7 @@
 pub mod config;
 pub mod plan;
 pub mod playbook;
+pub mod rules;
 pub mod sample;
 
 use std::path::{Path, PathBuf};
@@ -27,9 +28,10 @@ pub trait Source {
     fn describe(&self) -> String;
 }
 
-/// Whether showrunner reads a path at all.
-fn wanted(path: &str) -> bool {
-    !matches!(artifact::classify(path), Place::Ignored)
+/// Whether showrunner reads a path at all: artifacts, and the authority table (for who
+/// may grant waivers).
+pub fn wanted(path: &str) -> bool {
+    path == "authority.yaml" || !matches!(artifact::classify(path), Place::Ignored)
 }
 
 /// The tree of one commit, read from git objects (works in a bare repository).
@@ -165,6 +167,11 @@ pub struct Studio {
     /// Assets the studio refers to (art and audio plans, the cover), with the SHA-256
     /// of the file, or `None` when it is missing.
     pub assets: std::collections::BTreeMap<String, Option<String>>,
+    /// Roles that may grant waivers (`waive:` in `authority.yaml`, default the
+    /// gatekeeper).
+    pub waive_roles: Vec<String>,
+    /// The base's rules this studio is judged under ([`Studio::under`]), if not its own.
+    pub rules: Option<std::sync::Arc<rules::Rules>>,
 }
 
 impl Studio {
@@ -219,6 +226,12 @@ impl Studio {
     pub fn from_files(files: Vec<(String, Vec<u8>)>) -> Studio {
         let mut studio = Studio::default();
         let mut to_parse: Vec<(Kind, String, Vec<u8>)> = Vec::new();
+        studio.waive_roles = rules::waive_roles(
+            files
+                .iter()
+                .find(|(p, _)| p == "authority.yaml")
+                .map(|(_, b)| b.as_slice()),
+        );
         for (path, bytes) in files {
             match artifact::classify(&path) {
                 Place::Artifact(kind) => to_parse.push((kind, path, bytes)),

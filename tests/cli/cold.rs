@@ -770,6 +770,12 @@ fn gate_check_works_in_a_shallow_clone_and_init_can_write_a_ci_workflow() {
 fn remembered_verdicts_never_outlive_a_waiver_or_a_damaged_cache() {
     let s = Sandbox::new();
     s.copy_fixture("minimal", "studio");
+    // The waiver is on cold (the rules a move is judged by), the draft marker on hot.
+    std::fs::write(
+        s.join("studio/waivers.yaml"),
+        "waivers:\n  - code: presentation/draft-marker\n    path: \"sections/*.md\"\n    rationale: the quay is being rewritten today\n    expires: \"2026-11-26\"\n    granted_by: gatekeeper\n",
+    )
+    .expect("waivers");
     s.commit_all("studio");
     s.git("studio", &["branch", "cold"]);
     let quay = std::fs::read_to_string(s.join("studio/sections/quay.md")).expect("quay");
@@ -778,11 +784,6 @@ fn remembered_verdicts_never_outlive_a_waiver_or_a_damaged_cache() {
         quay.replace("Rain drums", "TODO: rain drums"),
     )
     .expect("write");
-    std::fs::write(
-        s.join("studio/waivers.yaml"),
-        "waivers:\n  - code: presentation/draft-marker\n    path: \"sections/*.md\"\n    rationale: the quay is being rewritten today\n    expires: \"2026-11-26\"\n    granted_by: gatekeeper\n",
-    )
-    .expect("waivers");
     s.commit_all("studio");
     let day = |secs: &str| {
         let r = s.run_env(
@@ -1213,5 +1214,124 @@ fn git_cannot_put_a_merge_commit_on_cold() {
     let r = s.git_status("book", &["update-ref", "refs/heads/cold", &merge]);
     assert_ne!(r.code, 0, "{r:?}");
     assert!(r.stderr.contains("is not on hot"), "{}", r.stderr);
+    assert_eq!(rev(&s, "cold"), cold);
+}
+
+#[test]
+fn a_self_granted_blanket_waiver_with_hand_written_submit_trailers_moves_nothing() {
+    let s = Sandbox::new();
+    sample(&s);
+    let cold = rev(&s, "cold");
+    let tu = open_tu(&s, "Sneak");
+    // A broken choice, waived by the TU itself for every file until 2099 by a role that
+    // may not waive, and a hand-written "submit" that claims the gate passed.
+    let gate = s.join("book/sections/causeway-gate.md");
+    let text = std::fs::read_to_string(&gate).expect("read").replacen("to: guild-yard", "to: nowhere", 1);
+    std::fs::write(&gate, text).expect("write");
+    std::fs::write(
+        s.join("book/waivers.yaml"),
+        "waivers:\n  - code: \"integrity/*\"\n    path: \"**\"\n    rationale: trust me\n    expires: \"2099-12-31\"\n    granted_by: scene_smith\n",
+    )
+    .expect("waivers");
+    s.git("book", &["add", "-A"]);
+    let message = format!("Gatecheck {tu}: pass\n\nTU: {tu}\nTU-Event: submit\nGate: pass\nGate-Report: GK-2026-11-26-07");
+    s.git("book", &["commit", "-q", "--no-verify", "-m", &message]);
+    // The queue judges it under cold's rules (no waivers there): refused, back to work.
+    let r = sr(&s, &["merge", "--format", "json"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    let m = r.json();
+    assert_eq!(m["promoted"], serde_json::json!([]), "{m}");
+    assert!(
+        m["skipped"][0]["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .any(|f| f["code"] == "integrity/dangling-choice"),
+        "{m}"
+    );
+    // Moving cold by hand or as a whole branch: refused too.
+    let r = s.git_status("book", &["update-ref", "refs/heads/cold", "hot"]);
+    assert_ne!(r.code, 0, "{r:?}");
+    assert!(r.stderr.contains("integrity/dangling-choice"), "{}", r.stderr);
+    let r = sr(&s, &["merge", "--to", "hot"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert_eq!(rev(&s, "cold"), cold);
+    // Judged by its own rules the waiver still counts for nothing, and says why.
+    let v = sr(&s, &["gate", "check", "--rev", "hot", "--format", "json"]).json();
+    let bad: Vec<&str> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["code"] == "integrity/bad-waiver")
+        .filter_map(|f| f["message"].as_str())
+        .collect();
+    assert!(bad.iter().any(|m| m.contains("may not grant waivers")), "{bad:?}");
+    assert_eq!(v["decision"], "block");
+}
+
+#[test]
+fn waivers_count_only_within_the_policy_and_name_their_files() {
+    let s = Sandbox::new();
+    sample(&s);
+    let waiver = |path: &str, expires: &str, by: &str| {
+        std::fs::write(
+            s.join("book/waivers.yaml"),
+            format!("waivers:\n  - code: presentation/draft-marker\n    path: \"{path}\"\n    rationale: rewriting today\n    expires: \"{expires}\"\n    granted_by: {by}\n"),
+        )
+        .expect("waivers");
+    };
+    let bell = s.join("book/sections/dusk-bell.md");
+    std::fs::write(&bell, std::fs::read_to_string(&bell).expect("r") + "\nTODO: finish\n").expect("w");
+    let check = || {
+        let r = s.run_env("book", &[("SOURCE_DATE_EPOCH", "1795694400")], &["check", "--format", "json"]);
+        r.json()
+    };
+    let bad = |v: &serde_json::Value| -> Vec<String> {
+        v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["code"] == "integrity/bad-waiver")
+            .filter_map(|f| f["message"].as_str().map(str::to_string))
+            .collect()
+    };
+    // In force: the gatekeeper, one file, ten days.
+    waiver("sections/dusk-bell.md", "2026-12-06", "gatekeeper");
+    let v = check();
+    assert!(bad(&v).is_empty(), "{v}");
+    assert_eq!(v["waived"].as_array().map(Vec::len), Some(1), "{v}");
+    // Too long for the default policy (30 days).
+    waiver("sections/dusk-bell.md", "2027-06-01", "gatekeeper");
+    assert!(bad(&check()).iter().any(|m| m.contains("max_waiver_days")));
+    // Every file, for an error.
+    waiver("**", "2026-12-06", "gatekeeper");
+    assert!(bad(&check()).iter().any(|m| m.contains("names every file")));
+    // A role the authority table does not let waive; then one it does.
+    waiver("sections/dusk-bell.md", "2026-12-06", "style_lead");
+    assert!(bad(&check()).iter().any(|m| m.contains("may not grant waivers")));
+    std::fs::write(s.join("book/authority.yaml"), format!("{}\nwaive: [gatekeeper, style_lead]\n", std::fs::read_to_string(s.join("book/authority.yaml")).unwrap_or_default())).expect("w");
+    assert!(bad(&check()).is_empty());
+}
+
+#[test]
+fn an_uncommitted_or_committed_rename_of_cold_does_not_switch_the_local_guard_off() {
+    let s = Sandbox::new();
+    sample(&s);
+    let cold = rev(&s, "cold");
+    let bell = s.join("book/sections/dusk-bell.md");
+    std::fs::write(&bell, std::fs::read_to_string(&bell).expect("r") + "\nTODO: finish\n").expect("w");
+    s.git("book", &["commit", "-q", "--no-verify", "-am", "broken"]);
+    let toml = s.join("book/studio.toml");
+    let renamed = std::fs::read_to_string(&toml).expect("toml").replace("cold = \"cold\"", "cold = \"frozen\"");
+    assert!(renamed.contains("frozen"), "the sample names its branches");
+    std::fs::write(&toml, &renamed).expect("w");
+    // Uncommitted.
+    let r = s.git_status("book", &["update-ref", "refs/heads/cold", "hot"]);
+    assert_ne!(r.code, 0, "{r:?}");
+    assert!(r.stderr.contains("presentation/draft-marker"), "{}", r.stderr);
+    // Committed on hot.
+    s.git("book", &["commit", "-q", "--no-verify", "-am", "rename cold"]);
+    let r = s.git_status("book", &["update-ref", "refs/heads/cold", "hot"]);
+    assert_ne!(r.code, 0, "{r:?}");
     assert_eq!(rev(&s, "cold"), cold);
 }

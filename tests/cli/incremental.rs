@@ -299,7 +299,7 @@ fn edit(d: &mut Dice, root: &Path) -> Option<(String, String)> {
         }
         33 => {
             // Waive the presentation bar on sections, or stop waiving it.
-            let waiver = "waivers:\n  - code: presentation/*\n    path: \"sections/*\"\n    rationale: A fuzzed waiver.\n    expires: 2027-01-01\n    granted_by: gatekeeper\n";
+            let waiver = "waivers:\n  - code: presentation/*\n    path: \"sections/*\"\n    rationale: A fuzzed waiver.\n    expires: 2026-12-20\n    granted_by: gatekeeper\n";
             match read("waivers.yaml").contains("presentation/*") {
                 true => write("waivers.yaml", "waivers: []\n".into()),
                 false => write("waivers.yaml", waiver.into()),
@@ -726,7 +726,7 @@ fn common_changes_are_judged_incrementally_and_alike() {
         &|r| {
             std::fs::write(
                 r.join("waivers.yaml"),
-                "waivers:\n  - code: presentation/draft-marker\n    path: \"sections/*\"\n    rationale: Drafting.\n    expires: 2027-01-01\n    granted_by: gatekeeper\n",
+                "waivers:\n  - code: presentation/draft-marker\n    path: \"sections/*\"\n    rationale: Drafting.\n    expires: 2026-12-20\n    granted_by: gatekeeper\n",
             )
             .expect("write");
         },
