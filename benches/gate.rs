@@ -70,7 +70,10 @@ fn gatecheck(c: &mut Criterion) {
                 || {
                     let _ = std::fs::remove_dir_all(&remembered);
                 },
-                |()| showrunner::app::cold::check_update(&repo, Some(&old), &new).expect("verdict"),
+                |()| {
+                    showrunner::app::cold::check_update(&repo, Some(&old), &new, &[])
+                        .expect("verdict")
+                },
                 criterion::BatchSize::PerIteration,
             )
         },
@@ -78,14 +81,15 @@ fn gatecheck(c: &mut Criterion) {
     // Cold's own tree judged (as it was when cold moved there), the new tree never: the
     // incremental gatecheck from cold's memo.
     let _ = std::fs::remove_dir_all(&remembered);
-    showrunner::app::cold::check_update(&repo, None, &old).expect("verdict");
+    showrunner::app::cold::check_update(&repo, None, &old, &[]).expect("verdict");
     let verdicts = remembered.join("verdicts");
     // Each iteration forgets the verdicts (not the memos; untimed) and judges the move.
     let forget = || {
         let _ = std::fs::remove_dir_all(&verdicts);
     };
     let judge = |target: &str| {
-        let v = showrunner::app::cold::check_update(&repo, Some(&old), target).expect("verdict");
+        let v =
+            showrunner::app::cold::check_update(&repo, Some(&old), target, &[]).expect("verdict");
         // The bench commits are untraced; every bar of the gatecheck passes.
         assert!(
             v.report
@@ -129,10 +133,10 @@ fn gatecheck(c: &mut Criterion) {
             )
         },
     );
-    showrunner::app::cold::check_update(&repo, Some(&old), &new).expect("verdict");
+    showrunner::app::cold::check_update(&repo, Some(&old), &new, &[]).expect("verdict");
     group.bench_function(
         "hook decision: the same move again (a merge's own reference-transaction hook, a pre-push after it)",
-        |b| b.iter(|| showrunner::app::cold::check_update(&repo, Some(&old), &new).expect("verdict")),
+        |b| b.iter(|| showrunner::app::cold::check_update(&repo, Some(&old), &new, &[]).expect("verdict")),
     );
     group.finish();
 }

@@ -99,6 +99,11 @@ fn judge(
     let (mut report, studio) = judge_tree(repo, old, new)?;
     let (mut findings, tus) = commit_findings(repo, range, ledger, &studio)?;
     findings.extend(tu_findings(&tus, ledger));
+    if old.is_some()
+        && let Some(rules) = &studio.rules
+    {
+        findings.extend(signature_findings(repo, range, rules)?);
+    }
     let mut all = report.findings.clone();
     all.extend(findings);
     let mut ran: Vec<Bar> = report.bars.iter().map(|b| b.bar).collect();
@@ -277,6 +282,117 @@ fn commit_findings(
         }
     }
     Ok((findings, tus))
+}
+
+/// Where the base lists role keys, every rule change in the range (waivers, policy,
+/// the authority table, schema overrides, the keys) must be brought by a commit signed
+/// by a role with that authority: the range's own commit, or — for a promotion commit
+/// — one it carries whose tree holds exactly the same file.
+fn signature_findings(
+    repo: &Repo,
+    range: &[history::Commit],
+    rules: &Rules,
+) -> Result<Vec<Finding>, Error> {
+    let Some(keys) = &rules.allowed_signers else {
+        return Ok(Vec::new());
+    };
+    let file = repo
+        .git_dir()
+        .join("showrunner")
+        .join(format!("allowed_signers-{}", &rules.digest[..16]));
+    if !file.is_file() {
+        let io = |e: std::io::Error| Error::Io {
+            path: file.clone(),
+            source: e,
+        };
+        std::fs::create_dir_all(file.parent().unwrap_or(repo.git_dir())).map_err(io)?;
+        let tmp = file.with_extension(format!("tmp{}", std::process::id()));
+        std::fs::write(&tmp, keys).map_err(io)?;
+        std::fs::rename(&tmp, &file).map_err(io)?;
+    }
+    let mut out = Vec::new();
+    for c in range {
+        for path in repo.changed_paths(&c.id)? {
+            if !is_rule_file(&path) {
+                continue;
+            }
+            let (roles, what) = if path == "waivers.yaml" {
+                (&rules.waive_roles, "a waiver change")
+            } else if path == "studio.toml" && !policy_changed(repo, c, &path)? {
+                continue;
+            } else {
+                (&rules.policy_roles, "a rule change")
+            };
+            let want = repo.entry_id(&c.id, &path)?;
+            let mut carriers = vec![c.id.clone()];
+            carriers.extend(
+                c.values(crate::trace::ledger::PROMOTED_FROM)
+                    .filter_map(CommitId::parse),
+            );
+            let mut signed = false;
+            for k in &carriers {
+                if !repo.has_commit(k) || repo.entry_id(k, &path)? != want {
+                    continue;
+                }
+                if let Some(who) = repo.signer(k, &file)? {
+                    let role = crate::roles::canonical(&who).unwrap_or(&who).to_string();
+                    if roles
+                        .iter()
+                        .any(|r| crate::roles::canonical(r).unwrap_or(r) == role)
+                    {
+                        signed = true;
+                        break;
+                    }
+                }
+            }
+            if !signed {
+                out.push(finding(
+                    "traceability/unsigned-rule-change",
+                    &path,
+                    0,
+                    "showrunner",
+                    format!(
+                        "{what} in commit {} is not signed by a key of {} (allowed_signers)",
+                        crate::ids::short(&c.id),
+                        roles.join(" or ")
+                    ),
+                    "sign the commit that brings it (`git commit -S` with an SSH key allowed_signers gives that role)".into(),
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Whether a commit changes `studio.toml`'s rules (branch names or `[policy]`), not
+/// only the book's title or start.
+fn policy_changed(repo: &Repo, c: &history::Commit, path: &str) -> Result<bool, Error> {
+    let read = |commit: Option<&CommitId>| -> Result<crate::studio::Config, Error> {
+        let bytes = match commit {
+            Some(id) => repo.blob_at(id, path)?,
+            None => None,
+        };
+        Ok(bytes
+            .and_then(|b| crate::artifact::parse(crate::artifact::Kind::Studio, path, &b).ok())
+            .map(|a| crate::studio::Config::from_node(&a.data))
+            .unwrap_or_default())
+    };
+    let (before, after) = (read(c.parents.first())?, read(Some(&c.id))?);
+    Ok((
+        &before.hot,
+        &before.cold,
+        before.require_tu,
+        before.allow_conditional,
+        before.questions_max_open,
+        before.max_waiver_days,
+    ) != (
+        &after.hot,
+        &after.cold,
+        after.require_tu,
+        after.allow_conditional,
+        after.questions_max_open,
+        after.max_waiver_days,
+    ))
 }
 
 /// Each TU the range names must have been submitted and passed (or be in the gate), and

@@ -213,8 +213,7 @@ impl History {
                 let summary = c.message.lines().next().unwrap_or("");
                 if on_cold() {
                     promoted.extend(
-                        trailers::values(&trailers, PROMOTED_FROM)
-                            .filter_map(CommitId::parse),
+                        trailers::values(&trailers, PROMOTED_FROM).filter_map(CommitId::parse),
                     );
                 }
                 // The ledger folds as the walk goes; only what other readers use is kept.

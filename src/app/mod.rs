@@ -126,10 +126,16 @@ impl Session {
     /// rules come from cold itself when the move is judged.
     pub fn for_guard(repo: Repo) -> Session {
         let mut config = committed_config(&repo).unwrap_or_default();
-        if let Some(hot) = repo.config_value("showrunner.hot").filter(|v| !v.is_empty()) {
+        if let Some(hot) = repo
+            .config_value("showrunner.hot")
+            .filter(|v| !v.is_empty())
+        {
             config.hot = hot;
         }
-        if let Some(cold) = repo.config_value("showrunner.cold").filter(|v| !v.is_empty()) {
+        if let Some(cold) = repo
+            .config_value("showrunner.cold")
+            .filter(|v| !v.is_empty())
+        {
             config.cold = cold;
         }
         Session {

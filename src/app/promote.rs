@@ -172,7 +172,8 @@ fn submitted_at(rec: &TuRecord) -> Option<usize> {
     let submit = rec.events.iter().rev().find(|e| {
         e.event == Event::Submit
             && e.refused.is_none()
-            && trailers::first(&e.trailers, "Gate").is_some_and(|g| !g.eq_ignore_ascii_case("block"))
+            && trailers::first(&e.trailers, "Gate")
+                .is_some_and(|g| !g.eq_ignore_ascii_case("block"))
     })?;
     rec.commits
         .iter()
@@ -322,7 +323,8 @@ pub fn run(ws: &Session, opts: &Options, from: CommitId) -> Result<Queue, Error>
         // Back to stabilizing, with the findings: what failed or no longer applies.
         for s in &mut skipped {
             if s.back_to.is_some()
-                && ledger.get(&s.tu).and_then(|r| r.position).map(|p| p.state) == Some(State::Gatecheck)
+                && ledger.get(&s.tu).and_then(|r| r.position).map(|p| p.state)
+                    == Some(State::Gatecheck)
             {
                 ws.record(Some(&s.tu), Event::Rework, &[("Reason", rework_reason(s))])?;
             } else {
@@ -345,7 +347,10 @@ pub fn run(ws: &Session, opts: &Options, from: CommitId) -> Result<Queue, Error>
                     &hot_ref,
                     &sync,
                     Expect::At(&hot_now),
-                    &format!("showrunner merge: {} joins {}", ws.config.hot, ws.config.cold),
+                    &format!(
+                        "showrunner merge: {} joins {}",
+                        ws.config.hot, ws.config.cold
+                    ),
                 )?;
                 hot_sync = Some(sync);
             }
@@ -496,7 +501,11 @@ fn taken(units: &[Unit], applied: &[bool], tu: &str) -> Option<Vec<usize>> {
 /// first-parent line (with the process records before them), as the queue would build
 /// it — `tip` itself when that is the same tree. `Err` says why the changes do not apply
 /// to cold. Without a cold, `tip`.
-pub fn candidate(ws: &Session, tu: &str, tip: &CommitId) -> Result<Result<Candidate, String>, Error> {
+pub fn candidate(
+    ws: &Session,
+    tu: &str,
+    tip: &CommitId,
+) -> Result<Result<Candidate, String>, Error> {
     let repo = &ws.repo;
     let Some(cold) = repo.ref_target(&ws.cold_ref())? else {
         return Ok(Ok(Candidate {
@@ -610,10 +619,7 @@ fn promote_one(
         .map(|e| e.summary.clone())
         .unwrap_or_else(|| tu.to_string());
     let message = trailers::append(
-        &format!(
-            "Promote {tu} ({} commit(s))\n\n{title}\n",
-            carried.len()
-        ),
+        &format!("Promote {tu} ({} commit(s))\n\n{title}\n", carried.len()),
         &pairs,
     );
     let commit = repo.commit_tree(&tree, &[at], &message, &repo.identity())?;

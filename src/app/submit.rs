@@ -115,7 +115,12 @@ pub fn submit(ws: &Session, tu: Option<&str>) -> Result<Submitted, Error> {
                 "bring the work it builds on through the gate first, or redo the change on top of cold".into(),
             );
             let base = repo.ref_target(&ws.cold_ref())?;
-            (Report::new(&ran, vec![finding]), repo.tree_id(&tip)?, base, Vec::new())
+            (
+                Report::new(&ran, vec![finding]),
+                repo.tree_id(&tip)?,
+                base,
+                Vec::new(),
+            )
         }
     };
     let decision = match report.decision {

@@ -216,7 +216,11 @@ fn queue(ctx: &Ctx, q: &Queue, hot: &str) -> Output {
 
 fn queue_human(ctx: &Ctx, q: &Queue, hot: &str) -> String {
     let mut out = String::new();
-    let would = if q.dry_run { "would promote" } else { "promoted" };
+    let would = if q.dry_run {
+        "would promote"
+    } else {
+        "promoted"
+    };
     for p in &q.promoted {
         let decision = serde_json::to_value(p.verdict.report.decision)
             .ok()

@@ -121,6 +121,10 @@ codes! {
         "Reactivate and submit the TU first, or revert its commits on hot.";
     "traceability/after-close", E, "a commit carries the trailer of a TU that had already ended",
         "A closed or rejected TU takes no new commits. Open a new TU for the follow-up work and re-trailer the commit.";
+    "traceability/does-not-apply", E, "a TU's changes do not apply to cold on their own",
+        "A TU is judged and promoted as cold plus its own changes. Its commits conflict with cold without other work that is not promoted yet: bring that work through the gate first, or redo the change on top of cold.";
+    "traceability/unsigned-rule-change", E, "a rule change is not signed by a role with that authority",
+        "The studio lists role keys (`allowed_signers`): a change to waivers, policy, the authority table, schema overrides or the keys themselves counts only when the commit that brings it is signed (`git commit -S`, SSH) by a key of a role allowed to make it — `waive:` roles for waivers, `policy:` roles (default showrunner) for the rest.";
     "accessibility/missing-alt", E, "an image has no alt text",
         "Screen-reader users get nothing. Write `alt:` (or `decorative: true` for pure ornament); in prose, `![alt](path)`.";
     "accessibility/weak-alt", W, "alt text says little",

@@ -188,7 +188,8 @@ fn summary(report: &Report, what: &str, p: &Paint) -> String {
         )
     };
     format!(
-        "{what}: {decision} — {counts} (bars evaluated: {})\n",
+        "{what}: {decision} — {counts}, {} waived (bars evaluated: {})\n",
+        report.waived.len(),
         bars.join(", ")
     )
 }

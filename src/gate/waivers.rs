@@ -7,8 +7,8 @@ use serde::Serialize;
 
 use super::context::finding;
 use super::{Finding, codes};
-use crate::artifact::de::{self, Lenient, Spanned};
 use crate::artifact::Artifact;
+use crate::artifact::de::{self, Lenient, Spanned};
 use crate::studio::Studio;
 
 /// One waiver as written.
@@ -106,9 +106,14 @@ fn catch_all(glob: &str) -> bool {
         return false;
     };
     let m = g.compile_matcher();
-    ["studio.toml", "sections/a.md", "canon/x/y.yaml", "waivers.yaml"]
-        .iter()
-        .all(|p| m.is_match(p))
+    [
+        "studio.toml",
+        "sections/a.md",
+        "canon/x/y.yaml",
+        "waivers.yaml",
+    ]
+    .iter()
+    .all(|p| m.is_match(p))
 }
 
 /// Whether a waiver's code pattern covers a code whose findings are errors.
@@ -194,7 +199,10 @@ fn load(studio: &Studio, today: &str) -> (Vec<Active>, Vec<Finding>) {
         // Authority: granted by a role the rules let waive, for no longer than they
         // allow, naming the files it covers (an error is never waived everywhere).
         let granter = crate::roles::canonical(w.granted_by.trim()).unwrap_or(w.granted_by.trim());
-        if !may_waive.iter().any(|r| crate::roles::canonical(r).unwrap_or(r) == granter) {
+        if !may_waive
+            .iter()
+            .any(|r| crate::roles::canonical(r).unwrap_or(r) == granter)
+        {
             problems.push(bad(format!(
                 "waiver of `{}` is granted by `{}`, who may not grant waivers (allowed: {})",
                 w.code,

@@ -13,6 +13,7 @@ use git2::{ErrorCode, Oid, Repository, RepositoryInitOptions};
 pub mod history;
 pub mod notes;
 pub mod read;
+pub mod signature;
 pub mod worktree;
 pub mod write;
 

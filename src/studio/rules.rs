@@ -9,6 +9,12 @@ use std::sync::Arc;
 use super::{Config, Studio};
 use crate::artifact::{Artifact, Kind};
 
+/// The file of role keys.
+pub const ALLOWED_SIGNERS: &str = "allowed_signers";
+
+/// Who may change policy when the authority table does not say.
+pub const DEFAULT_POLICY: &str = "showrunner";
+
 /// Who may grant waivers when the authority table does not say.
 pub const DEFAULT_WAIVE: &str = "gatekeeper";
 
@@ -23,13 +29,22 @@ pub struct Rules {
     pub schema_overrides: Vec<(Kind, String, Vec<u8>)>,
     /// Roles its authority table lets grant waivers.
     pub waive_roles: Vec<String>,
+    /// Roles its authority table lets change policy, the table, schema overrides and
+    /// the keys (`policy:`, default the showrunner).
+    pub policy_roles: Vec<String>,
+    /// Its `allowed_signers` (role keys, as git's `gpg.ssh.allowedSignersFile` reads
+    /// them): when present, rule changes count only when signed.
+    pub allowed_signers: Option<Vec<u8>>,
     /// A digest of every rule file (for the keys of remembered verdicts).
     pub digest: String,
 }
 
 /// Whether a studio path holds a rule.
 pub fn is_rule_file(path: &str) -> bool {
-    matches!(path, "studio.toml" | "waivers.yaml" | "authority.yaml") || path.starts_with("schemas/")
+    matches!(
+        path,
+        "studio.toml" | "waivers.yaml" | "authority.yaml" | ALLOWED_SIGNERS
+    ) || path.starts_with("schemas/")
 }
 
 impl Rules {
@@ -45,6 +60,18 @@ impl Rules {
             all.extend_from_slice(b);
         }
         let digest = super::sha256_hex(&all);
+        let allowed_signers = files
+            .iter()
+            .find(|(p, _)| p == ALLOWED_SIGNERS)
+            .map(|(_, b)| b.clone());
+        let policy_roles = roles_for(
+            files
+                .iter()
+                .find(|(p, _)| p == "authority.yaml")
+                .map(|(_, b)| b.as_slice()),
+            |a| a.policy,
+            DEFAULT_POLICY,
+        );
         let studio = Studio::from_files(files);
         let waivers = studio.of_kind(Kind::Waivers).next().cloned();
         Arc::new(Rules {
@@ -52,28 +79,42 @@ impl Rules {
             config: studio.config,
             schema_overrides: studio.schema_overrides,
             waive_roles: studio.waive_roles,
+            policy_roles,
+            allowed_signers,
             digest,
         })
     }
 }
 
-/// `authority.yaml`'s `waive:` list (the rest of the table is the conflicts' business).
+/// `authority.yaml`'s `waive:` and `policy:` lists (the rest of the table is the
+/// conflicts' business).
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
-struct AuthorityWaive {
+struct AuthorityRoles {
     #[serde(deserialize_with = "crate::artifact::de::lenient")]
     waive: Option<Vec<String>>,
+    #[serde(deserialize_with = "crate::artifact::de::lenient")]
+    policy: Option<Vec<String>>,
 }
 
-/// The roles an `authority.yaml` lets grant waivers (the default when it does not say,
-/// or cannot be read).
-pub fn waive_roles(bytes: Option<&[u8]>) -> Vec<String> {
+/// One list of an `authority.yaml` (the default when it does not say, or cannot be
+/// read).
+fn roles_for(
+    bytes: Option<&[u8]>,
+    list: fn(AuthorityRoles) -> Option<Vec<String>>,
+    default: &str,
+) -> Vec<String> {
     bytes
         .and_then(|b| crate::artifact::yaml::parse(&String::from_utf8_lossy(b)).ok())
-        .and_then(|node| crate::artifact::de::from_node::<AuthorityWaive>(&node).ok())
-        .and_then(|a| a.waive)
+        .and_then(|node| crate::artifact::de::from_node::<AuthorityRoles>(&node).ok())
+        .and_then(list)
         .filter(|w| !w.is_empty())
-        .unwrap_or_else(|| vec![DEFAULT_WAIVE.to_string()])
+        .unwrap_or_else(|| vec![default.to_string()])
+}
+
+/// The roles an `authority.yaml` lets grant waivers.
+pub fn waive_roles(bytes: Option<&[u8]>) -> Vec<String> {
+    roles_for(bytes, |a| a.waive, DEFAULT_WAIVE)
 }
 
 impl Studio {

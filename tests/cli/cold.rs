@@ -288,7 +288,11 @@ fn forge_merges_and_squashes_of_tu_branches_count_as_traced() {
             &format!("tu/{id}"),
         ],
     );
-    let v = sr(&s, &["merge", "--to", "hot", "--dry-run", "--format", "json"]).json();
+    let v = sr(
+        &s,
+        &["merge", "--to", "hot", "--dry-run", "--format", "json"],
+    )
+    .json();
     let untraced: Vec<&serde_json::Value> = v["findings"]
         .as_array()
         .expect("findings")
@@ -303,7 +307,10 @@ fn forge_merges_and_squashes_of_tu_branches_count_as_traced() {
     // TU (no brief, never submitted) waits.
     let q = ok(sr(&s, &["merge", "--format", "json"])).json();
     assert_eq!(q["promoted"], serde_json::json!([id]), "{q}");
-    assert!(s.git("book", &["show", "cold:sections/dusk-bell.md"]).contains("A gull."));
+    assert!(
+        s.git("book", &["show", "cold:sections/dusk-bell.md"])
+            .contains("A gull.")
+    );
     let shown = ok(sr(&s, &["tu", "show", &id, "--format", "json"])).json();
     assert_eq!(shown["state"], "cold-merged", "{shown}");
 }
@@ -502,7 +509,10 @@ fn a_shared_bare_repository_rejects_failing_pushes_to_cold_with_the_findings() {
     let r = s.git_status("book", &["push", "--no-verify", "shared", "hot:cold"]);
     assert_ne!(r.code, 0, "{r:?}");
     assert!(r.stderr.contains("is not on hot"), "{}", r.stderr);
-    let r = s.git_status("book", &["push", "--no-verify", "shared", "hot", "hot:cold"]);
+    let r = s.git_status(
+        "book",
+        &["push", "--no-verify", "shared", "hot", "hot:cold"],
+    );
     assert_eq!(r.code, 0, "{r:?}");
     assert_eq!(s.git("shared.git", &["rev-parse", "cold"]), rev(&s, "hot"));
     s.git("shared.git", &["fsck", "--strict"]);
@@ -1018,7 +1028,14 @@ fn open_tu(s: &Sandbox, title: &str) -> String {
     ok(sr(
         s,
         &[
-            "tu", "open", "--loop", "scene_forge", "--title", title, "--format", "json",
+            "tu",
+            "open",
+            "--loop",
+            "scene_forge",
+            "--title",
+            title,
+            "--format",
+            "json",
         ],
     ))
     .json()["id"]
@@ -1042,7 +1059,12 @@ fn the_queue_promotes_a_submitted_tu_past_an_unfinished_broken_one() {
     let cold = rev(&s, "cold");
     // TU A breaks a section and is left unfinished on hot.
     let a = open_tu(&s, "Unfinished");
-    edit(&s, "sections/dusk-bell.md", "\nTODO: finish the bell\n", "half done");
+    edit(
+        &s,
+        "sections/dusk-bell.md",
+        "\nTODO: finish the bell\n",
+        "half done",
+    );
     // TU B, opened after A on the same hot, changes another section and submits: it is
     // judged as cold plus B, so A's draft marker is not charged to it.
     let b = open_tu(&s, "Finished");
@@ -1071,7 +1093,8 @@ fn the_queue_promotes_a_submitted_tu_past_an_unfinished_broken_one() {
     assert!(promotion.contains(&format!("TU: {b}")), "{promotion}");
     // Cold's new tree passes the gate, and the ledger agrees on both TUs.
     ok(sr(&s, &["gate", "check", "--rev", "cold"]));
-    let state = |id: &str| ok(sr(&s, &["tu", "show", id, "--format", "json"])).json()["state"].clone();
+    let state =
+        |id: &str| ok(sr(&s, &["tu", "show", id, "--format", "json"])).json()["state"].clone();
     assert_eq!(state(&b), "cold-merged");
     assert_eq!(state(&a), "hot-proposed");
     // The work tree still holds A's unfinished edit (hot's tree did not change).
@@ -1102,17 +1125,28 @@ fn deferred_rejected_and_closed_unsubmitted_tus_block_no_promotion() {
     let closed = open_tu(&s, "Closed early");
     ok(sr(&s, &["tu", "start", &closed]));
     edit(&s, "sections/dusk-bell.md", "\nA draft line.\n", "draft");
-    ok(sr(&s, &["tu", "defer", "--reason", "later", "--revisit", "spring"]));
+    ok(sr(
+        &s,
+        &["tu", "defer", "--reason", "later", "--revisit", "spring"],
+    ));
     ok(sr(&s, &["tu", "reactivate", &closed]));
     ok(sr(&s, &["tu", "close", &closed]));
     let rejected = open_tu(&s, "Rejected");
     edit(&s, "sections/chandlery.md", "\nTODO: never\n", "never");
     ok(sr(&s, &["tu", "reject", "--reason", "no"]));
     let deferred = open_tu(&s, "Deferred");
-    ok(sr(&s, &["tu", "defer", "--reason", "later", "--revisit", "spring"]));
+    ok(sr(
+        &s,
+        &["tu", "defer", "--reason", "later", "--revisit", "spring"],
+    ));
     // A TU submitted after all three is promoted; they stay on hot.
     let done = open_tu(&s, "Done");
-    edit(&s, "sections/canal-market.md", "\nGulls over the stalls.\n", "gulls");
+    edit(
+        &s,
+        "sections/canal-market.md",
+        "\nGulls over the stalls.\n",
+        "gulls",
+    );
     ok(sr(&s, &["gate", "submit", "--tu", &done]));
     let m = ok(sr(&s, &["merge", "--format", "json"])).json();
     assert_eq!(m["promoted"], serde_json::json!([done]), "{m}");
@@ -1143,11 +1177,20 @@ fn a_tu_whose_candidate_fails_goes_back_to_stabilizing_and_the_others_go_on() {
     edit(&s, "sections/dusk-bell.md", "\nTODO: oops\n", "oops");
     // B builds on a section A never touched and is submitted second.
     let b = open_tu(&s, "Independent");
-    edit(&s, "sections/canal-market.md", "\nRain on the awnings.\n", "rain");
+    edit(
+        &s,
+        "sections/canal-market.md",
+        "\nRain on the awnings.\n",
+        "rain",
+    );
     ok(sr(&s, &["gate", "submit", "--tu", &b]));
     let r = sr(&s, &["merge", "--format", "json"]);
     assert_eq!(r.code, 1, "a submitted TU was not promoted: {r:?}");
-    assert!(r.stderr.contains(&format!("{a} not promoted")), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!("{a} not promoted")),
+        "{}",
+        r.stderr
+    );
     let m = r.json();
     assert_eq!(m["promoted"], serde_json::json!([b]), "{m}");
     assert_eq!(m["skipped"][0]["tu"], a.as_str());
@@ -1177,7 +1220,9 @@ fn a_tu_that_builds_on_unpromoted_work_is_told_so_at_submit_and_in_the_queue() {
     // B edits the very lines A added: its change does not apply to cold without A.
     let b = open_tu(&s, "Second draft");
     let path = s.join("book/sections/dusk-bell.md");
-    let text = std::fs::read_to_string(&path).expect("r").replace("Line one.", "Line one, revised.");
+    let text = std::fs::read_to_string(&path)
+        .expect("r")
+        .replace("Line one.", "Line one, revised.");
     std::fs::write(&path, text).expect("w");
     s.git("book", &["commit", "-q", "-am", "revise"]);
     let sub = sr(&s, &["gate", "submit", "--tu", &b, "--format", "json"]);
@@ -1196,7 +1241,10 @@ fn a_tu_that_builds_on_unpromoted_work_is_told_so_at_submit_and_in_the_queue() {
     ok(sr(&s, &["gate", "submit", "--tu", &b]));
     let m = ok(sr(&s, &["merge", "--format", "json"])).json();
     assert_eq!(m["promoted"], serde_json::json!([b]), "{m}");
-    assert!(s.git("book", &["show", "cold:sections/dusk-bell.md"]).contains("Line one, revised."));
+    assert!(
+        s.git("book", &["show", "cold:sections/dusk-bell.md"])
+            .contains("Line one, revised.")
+    );
 }
 
 #[test]
@@ -1209,7 +1257,16 @@ fn git_cannot_put_a_merge_commit_on_cold() {
     let message = format!("Merge hot into cold\n\nTU: {id}");
     let merge = s.git(
         "book",
-        &["commit-tree", "hot^{tree}", "-p", "cold", "-p", "hot", "-m", &message],
+        &[
+            "commit-tree",
+            "hot^{tree}",
+            "-p",
+            "cold",
+            "-p",
+            "hot",
+            "-m",
+            &message,
+        ],
     );
     let r = s.git_status("book", &["update-ref", "refs/heads/cold", &merge]);
     assert_ne!(r.code, 0, "{r:?}");
@@ -1226,7 +1283,10 @@ fn a_self_granted_blanket_waiver_with_hand_written_submit_trailers_moves_nothing
     // A broken choice, waived by the TU itself for every file until 2099 by a role that
     // may not waive, and a hand-written "submit" that claims the gate passed.
     let gate = s.join("book/sections/causeway-gate.md");
-    let text = std::fs::read_to_string(&gate).expect("read").replacen("to: guild-yard", "to: nowhere", 1);
+    let text =
+        std::fs::read_to_string(&gate)
+            .expect("read")
+            .replacen("to: guild-yard", "to: nowhere", 1);
     std::fs::write(&gate, text).expect("write");
     std::fs::write(
         s.join("book/waivers.yaml"),
@@ -1234,7 +1294,9 @@ fn a_self_granted_blanket_waiver_with_hand_written_submit_trailers_moves_nothing
     )
     .expect("waivers");
     s.git("book", &["add", "-A"]);
-    let message = format!("Gatecheck {tu}: pass\n\nTU: {tu}\nTU-Event: submit\nGate: pass\nGate-Report: GK-2026-11-26-07");
+    let message = format!(
+        "Gatecheck {tu}: pass\n\nTU: {tu}\nTU-Event: submit\nGate: pass\nGate-Report: GK-2026-11-26-07"
+    );
     s.git("book", &["commit", "-q", "--no-verify", "-m", &message]);
     // The queue judges it under cold's rules (no waivers there): refused, back to work.
     let r = sr(&s, &["merge", "--format", "json"]);
@@ -1252,7 +1314,11 @@ fn a_self_granted_blanket_waiver_with_hand_written_submit_trailers_moves_nothing
     // Moving cold by hand or as a whole branch: refused too.
     let r = s.git_status("book", &["update-ref", "refs/heads/cold", "hot"]);
     assert_ne!(r.code, 0, "{r:?}");
-    assert!(r.stderr.contains("integrity/dangling-choice"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("integrity/dangling-choice"),
+        "{}",
+        r.stderr
+    );
     let r = sr(&s, &["merge", "--to", "hot"]);
     assert_eq!(r.code, 1, "{r:?}");
     assert_eq!(rev(&s, "cold"), cold);
@@ -1265,7 +1331,10 @@ fn a_self_granted_blanket_waiver_with_hand_written_submit_trailers_moves_nothing
         .filter(|f| f["code"] == "integrity/bad-waiver")
         .filter_map(|f| f["message"].as_str())
         .collect();
-    assert!(bad.iter().any(|m| m.contains("may not grant waivers")), "{bad:?}");
+    assert!(
+        bad.iter().any(|m| m.contains("may not grant waivers")),
+        "{bad:?}"
+    );
     assert_eq!(v["decision"], "block");
 }
 
@@ -1281,9 +1350,17 @@ fn waivers_count_only_within_the_policy_and_name_their_files() {
         .expect("waivers");
     };
     let bell = s.join("book/sections/dusk-bell.md");
-    std::fs::write(&bell, std::fs::read_to_string(&bell).expect("r") + "\nTODO: finish\n").expect("w");
+    std::fs::write(
+        &bell,
+        std::fs::read_to_string(&bell).expect("r") + "\nTODO: finish\n",
+    )
+    .expect("w");
     let check = || {
-        let r = s.run_env("book", &[("SOURCE_DATE_EPOCH", "1795694400")], &["check", "--format", "json"]);
+        let r = s.run_env(
+            "book",
+            &[("SOURCE_DATE_EPOCH", "1795694400")],
+            &["check", "--format", "json"],
+        );
         r.json()
     };
     let bad = |v: &serde_json::Value| -> Vec<String> {
@@ -1308,8 +1385,19 @@ fn waivers_count_only_within_the_policy_and_name_their_files() {
     assert!(bad(&check()).iter().any(|m| m.contains("names every file")));
     // A role the authority table does not let waive; then one it does.
     waiver("sections/dusk-bell.md", "2026-12-06", "style_lead");
-    assert!(bad(&check()).iter().any(|m| m.contains("may not grant waivers")));
-    std::fs::write(s.join("book/authority.yaml"), format!("{}\nwaive: [gatekeeper, style_lead]\n", std::fs::read_to_string(s.join("book/authority.yaml")).unwrap_or_default())).expect("w");
+    assert!(
+        bad(&check())
+            .iter()
+            .any(|m| m.contains("may not grant waivers"))
+    );
+    std::fs::write(
+        s.join("book/authority.yaml"),
+        format!(
+            "{}\nwaive: [gatekeeper, style_lead]\n",
+            std::fs::read_to_string(s.join("book/authority.yaml")).unwrap_or_default()
+        ),
+    )
+    .expect("w");
     assert!(bad(&check()).is_empty());
 }
 
@@ -1319,19 +1407,157 @@ fn an_uncommitted_or_committed_rename_of_cold_does_not_switch_the_local_guard_of
     sample(&s);
     let cold = rev(&s, "cold");
     let bell = s.join("book/sections/dusk-bell.md");
-    std::fs::write(&bell, std::fs::read_to_string(&bell).expect("r") + "\nTODO: finish\n").expect("w");
+    std::fs::write(
+        &bell,
+        std::fs::read_to_string(&bell).expect("r") + "\nTODO: finish\n",
+    )
+    .expect("w");
     s.git("book", &["commit", "-q", "--no-verify", "-am", "broken"]);
     let toml = s.join("book/studio.toml");
-    let renamed = std::fs::read_to_string(&toml).expect("toml").replace("cold = \"cold\"", "cold = \"frozen\"");
+    let renamed = std::fs::read_to_string(&toml)
+        .expect("toml")
+        .replace("cold = \"cold\"", "cold = \"frozen\"");
     assert!(renamed.contains("frozen"), "the sample names its branches");
     std::fs::write(&toml, &renamed).expect("w");
     // Uncommitted.
     let r = s.git_status("book", &["update-ref", "refs/heads/cold", "hot"]);
     assert_ne!(r.code, 0, "{r:?}");
-    assert!(r.stderr.contains("presentation/draft-marker"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("presentation/draft-marker"),
+        "{}",
+        r.stderr
+    );
     // Committed on hot.
-    s.git("book", &["commit", "-q", "--no-verify", "-am", "rename cold"]);
+    s.git(
+        "book",
+        &["commit", "-q", "--no-verify", "-am", "rename cold"],
+    );
     let r = s.git_status("book", &["update-ref", "refs/heads/cold", "hot"]);
     assert_ne!(r.code, 0, "{r:?}");
     assert_eq!(rev(&s, "cold"), cold);
+}
+
+#[test]
+fn with_role_keys_a_waiver_counts_only_when_its_role_signed_it() {
+    let s = Sandbox::new();
+    sample(&s);
+    let at = |args: &[&str]| s.run_env("book", &[("SOURCE_DATE_EPOCH", "1795694400")], args);
+    let key = |name: &str| {
+        let path = s.join(name);
+        let r = s.exec_env(
+            "ssh-keygen",
+            "",
+            &[],
+            &[
+                "-q",
+                "-t",
+                "ed25519",
+                "-N",
+                "",
+                "-C",
+                name,
+                "-f",
+                path.to_str().expect("utf-8"),
+            ],
+        );
+        assert_eq!(r.code, 0, "ssh-keygen: {r:?}");
+        let public = std::fs::read_to_string(path.with_extension("pub")).expect("public key");
+        (path, public.trim().to_string())
+    };
+    let (gk, gk_pub) = key("gk");
+    let (ss, ss_pub) = key("ss");
+    let signed = |k: &std::path::Path, args: &[&str]| {
+        let signing = format!("user.signingkey={}", k.display());
+        let mut all = vec![
+            "-c",
+            "gpg.format=ssh",
+            "-c",
+            signing.as_str(),
+            "commit",
+            "-q",
+            "-S",
+        ];
+        all.extend_from_slice(args);
+        s.git("book", &all);
+    };
+    // The keys reach cold through a TU (cold lists none yet, so nothing needs a signature).
+    ok(at(&[
+        "tu",
+        "open",
+        "--loop",
+        "scene_forge",
+        "--title",
+        "Role keys",
+    ]));
+    std::fs::write(
+        s.join("book/allowed_signers"),
+        format!("gatekeeper {gk_pub}\nscene_smith {ss_pub}\n"),
+    )
+    .expect("signers");
+    s.git("book", &["add", "allowed_signers"]);
+    s.git("book", &["commit", "-q", "-m", "Role keys"]);
+    ok(at(&["gate", "submit"]));
+    ok(at(&["merge"]));
+    assert!(
+        s.git("book", &["show", "cold:allowed_signers"])
+            .contains("gatekeeper")
+    );
+    // An unsigned waiver: refused.
+    let tu = ok(at(&[
+        "tu",
+        "open",
+        "--loop",
+        "scene_forge",
+        "--title",
+        "Waive",
+        "--format",
+        "json",
+    ]))
+    .json()["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    std::fs::write(
+        s.join("book/waivers.yaml"),
+        "waivers:\n  - code: presentation/draft-marker\n    path: sections/dusk-bell.md\n    rationale: rewriting\n    expires: \"2026-12-20\"\n    granted_by: gatekeeper\n",
+    )
+    .expect("waivers");
+    s.git("book", &["commit", "-q", "-am", "Waive the bell"]);
+    ok(at(&["gate", "submit", "--tu", &tu]));
+    let cold = rev(&s, "cold");
+    let codes = |r: &Run| -> Vec<String> {
+        r.json()["skipped"][0]["findings"]
+            .as_array()
+            .map(|f| {
+                f.iter()
+                    .filter_map(|f| f["code"].as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let r = at(&["merge", "--format", "json"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(
+        codes(&r).contains(&"traceability/unsigned-rule-change".to_string()),
+        "{r:?}"
+    );
+    // Signed, but by a role that may not waive: still refused.
+    signed(&ss, &["--allow-empty", "-m", "Signed by the scene smith"]);
+    ok(at(&["gate", "submit", "--tu", &tu]));
+    let r = at(&["merge", "--format", "json"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(
+        codes(&r).contains(&"traceability/unsigned-rule-change".to_string()),
+        "{r:?}"
+    );
+    assert_eq!(rev(&s, "cold"), cold);
+    // Signed by the gatekeeper's key: the waiver is promoted.
+    signed(&gk, &["--allow-empty", "-m", "Signed by the gatekeeper"]);
+    ok(at(&["gate", "submit", "--tu", &tu]));
+    let r = ok(at(&["merge", "--format", "json"])).json();
+    assert_eq!(r["promoted"], serde_json::json!([tu]), "{r}");
+    assert!(
+        s.git("book", &["show", "cold:waivers.yaml"])
+            .contains("rewriting")
+    );
 }

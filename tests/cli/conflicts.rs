@@ -170,7 +170,11 @@ fn what_the_table_cannot_settle_becomes_a_question_and_its_answer_settles_it() {
     assert_eq!(all[0]["resolution"], "Side with the plotwright");
 
     // Conflict and question commits are process records: nothing untraced on hot.
-    let dry = sr(&s, &["--format", "json", "merge", "--to", "hot", "--dry-run"]).json();
+    let dry = sr(
+        &s,
+        &["--format", "json", "merge", "--to", "hot", "--dry-run"],
+    )
+    .json();
     assert!(
         !dry["findings"]
             .as_array()

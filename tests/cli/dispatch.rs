@@ -93,7 +93,10 @@ fn an_ambiguous_request_becomes_a_committed_question_not_a_guess() {
     );
     // A question batch commit is a traced process record: merge does not flag it.
     let merge = s
-        .run_in("book", &["merge", "--to", "hot", "--dry-run", "--format", "json"])
+        .run_in(
+            "book",
+            &["merge", "--to", "hot", "--dry-run", "--format", "json"],
+        )
         .json();
     let untraced = merge["findings"]
         .as_array()

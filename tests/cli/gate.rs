@@ -302,6 +302,8 @@ fn every_registered_code_has_a_defect_fixture_or_a_test() {
         "traceability/rejected-tu",
         "traceability/deferred-tu",
         "traceability/after-close",
+        "traceability/does-not-apply",
+        "traceability/unsigned-rule-change",
     ];
     let missing: Vec<&str> = list
         .as_array()
@@ -376,7 +378,14 @@ fn a_submit_with_a_waived_finding_writes_a_report_its_schema_accepts() {
     // The gate's clock: 2026-11-26.
     let at = |args: &[&str]| s.run_env("book", &[("SOURCE_DATE_EPOCH", "1795694400")], args);
     // A waiver counts once it is on cold: its own TU brings it there first.
-    ok(at(&["tu", "open", "--loop", "scene_forge", "--title", "Waive the bell"]));
+    ok(at(&[
+        "tu",
+        "open",
+        "--loop",
+        "scene_forge",
+        "--title",
+        "Waive the bell",
+    ]));
     std::fs::write(
         s.join("book/waivers.yaml"),
         "waivers:\n  - code: \"presentation/draft-marker\"\n    path: \"sections/dusk-bell.md\"\n    rationale: \"the bell scene is rewritten next week\"\n    expires: \"2026-12-20\"\n    granted_by: gatekeeper\n",
@@ -385,7 +394,14 @@ fn a_submit_with_a_waived_finding_writes_a_report_its_schema_accepts() {
     s.git("book", &["commit", "-q", "-am", "Waive the bell draft"]);
     ok(at(&["gate", "submit"]));
     ok(at(&["merge"]));
-    ok(at(&["tu", "open", "--loop", "scene_forge", "--title", "Waived"]));
+    ok(at(&[
+        "tu",
+        "open",
+        "--loop",
+        "scene_forge",
+        "--title",
+        "Waived",
+    ]));
     ok(at(&["tu", "start"]));
     let bell = s.join("book/sections/dusk-bell.md");
     let text = std::fs::read_to_string(&bell).expect("read") + "\nTODO: finish\n";

@@ -128,7 +128,11 @@ fn a_question_is_asked_answered_and_shown_next_to_its_tu() {
     assert_eq!(shown["questions"][0]["questions"][0]["answer"], "a");
 
     // Question commits are process records, not untraced work; the report counts them.
-    let dry = sr(&s, &["--format", "json", "merge", "--to", "hot", "--dry-run"]).json();
+    let dry = sr(
+        &s,
+        &["--format", "json", "merge", "--to", "hot", "--dry-run"],
+    )
+    .json();
     let untraced = dry["findings"]
         .as_array()
         .expect("findings")

@@ -152,7 +152,11 @@ fn wake_and_dormant_commit_the_roster_and_tag_the_open_tus() {
     ok(sr(&s, &["gate", "check"]));
 
     // The dormant commit carries no TU and is still not untraced: it is a roster record.
-    let dry = sr(&s, &["--format", "json", "merge", "--to", "hot", "--dry-run"]).json();
+    let dry = sr(
+        &s,
+        &["--format", "json", "merge", "--to", "hot", "--dry-run"],
+    )
+    .json();
     let codes: Vec<&str> = dry["findings"]
         .as_array()
         .expect("findings")
