@@ -29,6 +29,10 @@ pub struct Submitted {
     pub branch: String,
     /// The verdict.
     pub report: Report,
+    /// The cold commit the judged candidate was built on.
+    pub base: Option<CommitId>,
+    /// Findings that already stood on cold: listed apart, not charged to the TU.
+    pub pre_existing: Vec<crate::gate::Finding>,
     /// State before.
     pub from: State,
     /// State after.
@@ -51,6 +55,10 @@ impl serde::Serialize for Submitted {
             state: State,
             #[serde(flatten)]
             verdict: crate::gate::VerdictView<'a>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            base: Option<&'a str>,
+            #[serde(skip_serializing_if = "<[_]>::is_empty")]
+            pre_existing: &'a [crate::gate::Finding],
         }
         View {
             tu: &self.tu,
@@ -62,6 +70,8 @@ impl serde::Serialize for Submitted {
             from: self.from,
             state: self.to,
             verdict: (&self.report).into(),
+            base: self.base.as_deref(),
+            pre_existing: &self.pre_existing,
         }
         .serialize(s)
     }
@@ -180,6 +190,8 @@ pub fn submit(ws: &Session, tu: Option<&str>) -> Result<Submitted, Error> {
         commit,
         branch: short(&branch),
         report,
+        base,
+        pre_existing,
         from,
         to: next.state,
     })

@@ -155,6 +155,23 @@ fn submit_human(s: &Submitted) -> String {
         s.from,
         s.to
     );
+    if let Some(base) = &s.base {
+        out.push_str(&format!(
+            "judged as cold ({}) plus {}'s changes\n",
+            base.short(),
+            s.tu
+        ));
+    }
+    if !s.pre_existing.is_empty() {
+        out.push_str(&format!(
+            "{} finding(s) already stood on cold, not charged to {}:\n",
+            s.pre_existing.len(),
+            s.tu
+        ));
+        for f in &s.pre_existing {
+            out.push_str(&format!("  {}  {}  {}\n", f.path, f.code, f.message));
+        }
+    }
     let groups = s.report.remediation();
     if !groups.is_empty() {
         out.push_str("\nremediation:\n");

@@ -1561,3 +1561,57 @@ fn with_role_keys_a_waiver_counts_only_when_its_role_signed_it() {
             .contains("rewriting")
     );
 }
+
+#[test]
+fn findings_that_already_stand_on_cold_are_listed_apart_and_charged_to_nobody() {
+    let s = Sandbox::new();
+    sample(&s);
+    // Cold carries a draft marker already (put there around the hooks, as an older
+    // build's rules might have let it through).
+    let bell = s.join("book/sections/dusk-bell.md");
+    std::fs::write(
+        &bell,
+        std::fs::read_to_string(&bell).expect("r") + "\nTODO: finish\n",
+    )
+    .expect("w");
+    s.git(
+        "book",
+        &[
+            "commit",
+            "-q",
+            "--no-verify",
+            "-am",
+            "Old draft\n\nTU: TU-2026-11-01-SR01",
+        ],
+    );
+    s.git(
+        "book",
+        &[
+            "-c",
+            "core.hooksPath=/nonexistent",
+            "update-ref",
+            "refs/heads/cold",
+            "hot",
+        ],
+    );
+    let b = open_tu(&s, "Unrelated");
+    edit(&s, "sections/chandlery.md", "\nA lamp gutters.\n", "lamp");
+    let sub = ok(sr(&s, &["gate", "submit", "--tu", &b, "--format", "json"])).json();
+    assert_eq!(sub["decision"], "pass", "{sub}");
+    assert_eq!(
+        sub["pre_existing"][0]["code"], "presentation/draft-marker",
+        "{sub}"
+    );
+    let human = ok(sr(
+        &s,
+        &["gate", "show", sub["report"].as_str().expect("report")],
+    ))
+    .stdout;
+    assert!(human.contains("pre_existing"), "{human}");
+    let m = ok(sr(&s, &["merge", "--format", "json"])).json();
+    assert_eq!(m["promoted"], serde_json::json!([b]), "{m}");
+    assert_eq!(
+        m["details"][0]["pre_existing"][0]["code"], "presentation/draft-marker",
+        "{m}"
+    );
+}
