@@ -71,7 +71,7 @@ fn gatecheck(c: &mut Criterion) {
                     let _ = std::fs::remove_dir_all(&remembered);
                 },
                 |()| {
-                    showrunner::app::cold::check_update(&repo, Some(&old), &new, &[])
+                    showrunner::app::cold::check_update(&repo, Some(&old), &new, &hot(&repo))
                         .expect("verdict")
                 },
                 criterion::BatchSize::PerIteration,
@@ -88,8 +88,8 @@ fn gatecheck(c: &mut Criterion) {
         let _ = std::fs::remove_dir_all(&verdicts);
     };
     let judge = |target: &str| {
-        let v =
-            showrunner::app::cold::check_update(&repo, Some(&old), target, &[]).expect("verdict");
+        let v = showrunner::app::cold::check_update(&repo, Some(&old), target, &hot(&repo))
+            .expect("verdict");
         // The bench commits are untraced; every bar of the gatecheck passes.
         assert!(
             v.report
@@ -133,12 +133,17 @@ fn gatecheck(c: &mut Criterion) {
             )
         },
     );
-    showrunner::app::cold::check_update(&repo, Some(&old), &new, &[]).expect("verdict");
+    showrunner::app::cold::check_update(&repo, Some(&old), &new, &hot(&repo)).expect("verdict");
     group.bench_function(
         "hook decision: the same move again (a merge's own reference-transaction hook, a pre-push after it)",
-        |b| b.iter(|| showrunner::app::cold::check_update(&repo, Some(&old), &new, &[]).expect("verdict")),
+        |b| b.iter(|| showrunner::app::cold::check_update(&repo, Some(&old), &new, &hot(&repo)).expect("verdict")),
     );
     group.finish();
+}
+
+/// Hot's tip, which a hook's decision also reads (the ledger of a promotion's TU).
+fn hot(repo: &showrunner::git::Repo) -> Vec<showrunner::ids::CommitId> {
+    vec![repo.resolve_commit("hot").expect("hot")]
 }
 
 criterion_group!(benches, gatecheck);

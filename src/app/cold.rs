@@ -108,9 +108,14 @@ fn judge(
     all.extend(findings);
     let mut ran: Vec<Bar> = report.bars.iter().map(|b| b.bar).collect();
     ran.push(Bar::Traceability);
+    // Only the tree's own findings can have stood before (traceability is about the
+    // range), and only a blocking one is worth judging the base for.
     let mut pre_existing = Vec::new();
     if let Some(old) = old
-        && all.iter().any(|f| f.severity == gate::Severity::Error)
+        && report
+            .findings
+            .iter()
+            .any(|f| f.severity == gate::Severity::Error)
     {
         let (before, _) = judge_tree(repo, None, old)?;
         (pre_existing, all) = set_apart(all, &before);
@@ -160,7 +165,11 @@ pub fn set_apart(findings: Vec<Finding>, before: &Report) -> (Vec<Finding>, Vec<
 /// The rules in a commit's tree (branch names, policy, waivers, schema overrides,
 /// waiver authority): what a move from that commit is judged by.
 pub fn rules_of(repo: &Repo, commit: &str) -> Result<Arc<Rules>, Error> {
-    Ok(Rules::from_files(repo.tree_files(commit, &is_rule_file)?))
+    Ok(Rules::from_files(repo.tree_files_within(
+        commit,
+        &is_rule_file,
+        &["schemas"],
+    )?))
 }
 
 /// The gatecheck of `new`'s tree under the rules of `old` (the base; `new`'s own when

@@ -120,13 +120,23 @@ impl Repo {
         want: &dyn Fn(&str) -> bool,
         skip: &[&str],
     ) -> Result<Vec<(String, Oid)>> {
+        self.tree_blobs_where(commit, want, &|top| !skip.contains(&top))
+    }
+
+    /// [`Repo::tree_blobs`] descending only into the top-level folders `descend` accepts.
+    fn tree_blobs_where(
+        &self,
+        commit: &str,
+        want: &dyn Fn(&str) -> bool,
+        descend: &dyn Fn(&str) -> bool,
+    ) -> Result<Vec<(String, Oid)>> {
         let oid = Oid::from_str(commit)?;
         let tree = self.inner.find_commit(oid)?.tree()?;
         let mut wanted: Vec<(String, Oid)> = Vec::new();
         tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
             if dir.is_empty()
                 && entry.kind() == Some(git2::ObjectType::Tree)
-                && entry.name().is_ok_and(|n| skip.contains(&n))
+                && entry.name().is_ok_and(|n| !descend(n))
             {
                 return git2::TreeWalkResult::Skip;
             }
@@ -153,6 +163,23 @@ impl Repo {
         skip: &[&str],
     ) -> Result<Vec<(String, Vec<u8>)>> {
         let wanted = self.tree_blobs(commit, want, skip)?;
+        let mut out = Vec::with_capacity(wanted.len());
+        for (path, id) in wanted {
+            let blob = self.inner.find_blob(id)?;
+            out.push((path, blob.content().to_vec()));
+        }
+        Ok(out)
+    }
+
+    /// [`Repo::tree_files`] of the files at the top of the tree and in the top-level
+    /// folders `within` (a few files of a large tree, without walking the rest).
+    pub fn tree_files_within(
+        &self,
+        commit: &str,
+        want: &dyn Fn(&str) -> bool,
+        within: &[&str],
+    ) -> Result<Vec<(String, Vec<u8>)>> {
+        let wanted = self.tree_blobs_where(commit, want, &|top| within.contains(&top))?;
         let mut out = Vec::with_capacity(wanted.len());
         for (path, id) in wanted {
             let blob = self.inner.find_blob(id)?;
