@@ -133,7 +133,7 @@ impl History {
         let mut tips: Vec<CommitId> = hot_tip.into_iter().collect();
         tips.extend(repo.branches("tu/")?.into_iter().map(|b| b.tip));
         let cold_tip = repo.ref_target(&RefName::branch(cold))?;
-        let mut history = History::read_at(repo, tips, cold_tip)?;
+        let mut history = History::walk(repo, tips, cold_tip, None, !hot_tip_missing)?;
         if hot_tip_missing {
             history.first_tip_seq = None;
         }
@@ -147,7 +147,7 @@ impl History {
         tips: Vec<CommitId>,
         cold_tip: Option<CommitId>,
     ) -> Result<History, Error> {
-        History::walk(repo, tips, cold_tip, None)
+        History::walk(repo, tips, cold_tip, None, false)
     }
 
     /// [`History::read_at`] that also returns, whole, the commits `cold_tip` does not
@@ -159,7 +159,7 @@ impl History {
         cold_tip: Option<CommitId>,
     ) -> Result<(History, Vec<Commit>), Error> {
         let mut range = Vec::new();
-        let history = History::walk(repo, tips, cold_tip, Some(&mut range))?;
+        let history = History::walk(repo, tips, cold_tip, Some(&mut range), false)?;
         Ok((history, range))
     }
 
@@ -168,6 +168,7 @@ impl History {
         mut tips: Vec<CommitId>,
         cold_tip: Option<CommitId>,
         mut range: Option<&mut Vec<Commit>>,
+        first_is_hot: bool,
     ) -> Result<History, Error> {
         let not_on_cold: HashSet<CommitId> = repo
             .rev_list(&tips, cold_tip.as_slice())?
@@ -225,6 +226,9 @@ impl History {
                     trailers: &trailers,
                     seq,
                     on_cold: on_cold(),
+                    // The walk is depth-first from the first tip, parents first: until
+                    // that tip is emitted, every commit is one it reaches.
+                    on_hot: first_is_hot && first_tip_seq.is_none_or(|f| f == seq),
                 });
                 if trailers.iter().any(|t| SIGNALS.iter().any(|k| t.is(k))) {
                     commits.push(Record {

@@ -349,36 +349,50 @@ impl Session {
                 ("Role", code),
             ],
         );
-        let commit = self.repo.commit_tool_files(
-            &hot_ref,
-            &tip,
-            &[(path.clone(), text.into_bytes())],
-            &message,
-            &who,
-        )?;
-        let mut opened = Opened {
-            id: id.clone(),
-            commit: commit.clone(),
-            path,
-            branch: None,
-            switched: false,
-        };
-        if req.branch {
+        let files = [(path.clone(), text.into_bytes())];
+        // With a review branch, nothing is written on hot: the brief is the branch's
+        // first commit, and reaches hot when the branch is merged.
+        let (branch, switched) = if req.branch {
             let review = RefName::review(&id);
             self.repo.cas_ref(
                 &review,
-                &commit,
+                &tip,
                 Expect::Absent,
                 &format!("showrunner: review branch for {id}"),
             )?;
-            if !self.repo.is_bare() && self.repo.head_branch().as_deref() == Some(hot_ref.as_str())
-            {
+            let switch = !self.repo.is_bare()
+                && self.repo.head_branch().as_deref() == Some(hot_ref.as_str());
+            if switch {
                 // Same commit, same tree: moving HEAD changes nothing on disk.
                 self.repo.set_head(&review)?;
-                opened.switched = true;
             }
-            opened.branch = Some(format!("tu/{id}"));
-        }
+            (review, switch)
+        } else {
+            (hot_ref.clone(), false)
+        };
+        let commit = match self
+            .repo
+            .commit_tool_files(&branch, &tip, &files, &message, &who)
+        {
+            Ok(c) => c,
+            Err(e) => {
+                // Leave no half-made branch behind.
+                if req.branch {
+                    if switched {
+                        let _ = self.repo.set_head(&hot_ref);
+                    }
+                    let _ = self.repo.delete_ref_if(&branch, &tip);
+                }
+                return Err(e.into());
+            }
+        };
+        let opened = Opened {
+            id: id.clone(),
+            commit: commit.clone(),
+            path,
+            branch: req.branch.then(|| format!("tu/{id}")),
+            switched,
+        };
         self.set_active(&id)?;
         Ok(opened)
     }

@@ -570,6 +570,7 @@ mod tests {
                 trailers: &found,
                 seq,
                 on_cold: *on_cold,
+                on_hot: true,
             });
         }
         ledger

@@ -40,6 +40,8 @@ pub struct Seen<'a> {
     pub seq: usize,
     /// Whether cold reaches it.
     pub on_cold: bool,
+    /// Whether hot reaches it.
+    pub on_hot: bool,
 }
 
 /// One `TU-Event:` commit.
@@ -79,6 +81,9 @@ pub struct TuCommit {
     pub summary: String,
     /// Whether it is reachable from cold.
     pub on_cold: bool,
+    /// Whether it is reachable from hot.
+    #[serde(default)]
+    pub on_hot: bool,
     /// Position in the topological walk (parents before children): orders commits
     /// whose timestamps are equal.
     pub seq: usize,
@@ -100,9 +105,18 @@ pub struct TuRecord {
 }
 
 impl TuRecord {
-    /// Whether every commit of the TU is reachable from cold.
+    /// Whether every commit of the TU is on cold (reachable from it, or carried there by
+    /// a promotion commit). Once some of its work has landed on hot or cold, only those
+    /// commits count: a review branch's originals, merged by a forge as a squash or a
+    /// rebase, are stand-ins for the copies on hot.
     pub fn all_on_cold(&self) -> bool {
-        !self.commits.is_empty() && self.commits.iter().all(|c| c.on_cold)
+        let landed = self.commits.iter().any(|c| c.on_hot || c.on_cold);
+        let mut counted = self
+            .commits
+            .iter()
+            .filter(|c| !landed || c.on_hot || c.on_cold)
+            .peekable();
+        counted.peek().is_some() && counted.all(|c| c.on_cold)
     }
 
     /// The state to show: the replayed state, or `cold-merged` once a submitted or
@@ -148,6 +162,7 @@ impl Ledger {
             trailers: found,
             seq,
             on_cold,
+            on_hot,
         } = *c;
         let ids: Vec<String> = trailers::values(found, "TU").map(str::to_string).collect();
         // A promotion commit carries its TU's changes onto cold; the commits it names
@@ -173,6 +188,7 @@ impl Ledger {
                 time,
                 summary: summary.to_string(),
                 on_cold,
+                on_hot,
                 seq,
             });
             if let Some(event) = event {

@@ -1615,3 +1615,83 @@ fn findings_that_already_stand_on_cold_are_listed_apart_and_charged_to_nobody() 
         "{m}"
     );
 }
+
+#[test]
+fn a_review_branch_writes_nothing_on_hot_and_a_squash_merge_reads_the_same_everywhere() {
+    let s = Sandbox::new();
+    sample(&s);
+    let hot = rev(&s, "hot");
+    let id = ok(sr(
+        &s,
+        &[
+            "tu",
+            "open",
+            "--loop",
+            "scene_forge",
+            "--title",
+            "Review me",
+            "--branch",
+            "--format",
+            "json",
+        ],
+    ))
+    .json()["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    assert_eq!(
+        rev(&s, "hot"),
+        hot,
+        "nothing on hot until the branch is merged"
+    );
+    assert!(
+        s.git("book", &["show", &format!("tu/{id}:tus/{id}.yaml")])
+            .contains(&id)
+    );
+    edit(
+        &s,
+        "sections/dusk-bell.md",
+        "\nA gull on the bell.\n",
+        "gull",
+    );
+    ok(sr(&s, &["gate", "submit"]));
+    // Nothing to promote while the work is only on the review branch.
+    let q = ok(sr(&s, &["merge", "--format", "json"])).json();
+    assert_eq!(q["promoted"], serde_json::json!([]), "{q}");
+    // The forge squash-merges the pull request into hot, keeping the TU's trailer.
+    s.git("book", &["switch", "-q", "hot"]);
+    s.git("book", &["merge", "-q", "--squash", &format!("tu/{id}")]);
+    s.git(
+        "book",
+        &[
+            "commit",
+            "-q",
+            "--no-verify",
+            "-m",
+            &format!("Review me (#12)\n\nTU: {id}"),
+        ],
+    );
+    let q = ok(sr(&s, &["merge", "--format", "json"])).json();
+    assert_eq!(q["promoted"], serde_json::json!([id]), "{q}");
+    assert!(
+        s.git("book", &["show", "cold:sections/dusk-bell.md"])
+            .contains("A gull on the bell.")
+    );
+    // One state everywhere, though the branch's own commits never reached cold.
+    let shown = ok(sr(&s, &["tu", "show", &id, "--format", "json"])).json();
+    assert_eq!(shown["state"], "cold-merged", "{shown}");
+    let listed = ok(sr(&s, &["tu", "list", "--format", "json"])).json();
+    let mine = listed
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|t| t["id"] == id.as_str())
+        .expect("listed");
+    assert_eq!(mine["state"], "cold-merged", "{mine}");
+    let again = ok(sr(&s, &["merge", "--format", "json"])).json();
+    assert_eq!(again["promoted"], serde_json::json!([]), "{again}");
+    assert!(
+        again["waiting"].as_array().is_some_and(|w| w.is_empty()),
+        "{again}"
+    );
+}

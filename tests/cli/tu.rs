@@ -677,9 +677,16 @@ fn open_with_branch_creates_and_checks_out_the_review_branch() {
         s.git("book", &["symbolic-ref", "HEAD"]),
         "refs/heads/tu/TU-2026-11-26-SS01"
     );
+    // The brief is the branch's first commit; hot is untouched until the branch merges.
     assert_eq!(
         s.git("book", &["rev-parse", "hot"]),
-        s.git("book", &["rev-parse", "tu/TU-2026-11-26-SS01"])
+        s.git("book", &["rev-parse", "tu/TU-2026-11-26-SS01~1"])
+    );
+    assert!(s.join("book/tus/TU-2026-11-26-SS01.yaml").is_file());
+    assert_eq!(
+        s.git("book", &["status", "--porcelain"]),
+        "",
+        "work tree and index agree"
     );
     ok(tu(&s, &["start"]));
     assert_ne!(
