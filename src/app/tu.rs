@@ -843,6 +843,11 @@ impl Session {
                 .map(|b| b.1.as_str())
                 .collect(),
             files: &d.files,
+            // Once on cold there is nothing left to judge.
+            candidate: match s.state {
+                State::ColdMerged => None,
+                _ => self.pr_candidate(id)?,
+            },
             gates: d
                 .gates
                 .iter()
@@ -856,6 +861,53 @@ impl Session {
         // A studio may word its pull requests its own way, with its own template on hot.
         let own = self.hot_template(TEMPLATE)?;
         crate::templates::document(TEMPLATE, &body, own.as_deref().map(|t| ("hot's", t)))
+    }
+}
+
+impl Session {
+    /// The TU's candidate as `merge` would judge it: cold plus its changes, under cold's
+    /// rules, and the story diff from cold to it. `None` without a cold.
+    fn pr_candidate(&self, id: &str) -> Result<Option<PrCandidate>, Error> {
+        let repo = &self.repo;
+        let Some(cold) = repo.ref_target(&self.cold_ref())? else {
+            return Ok(None);
+        };
+        let tip = self.tip(&self.branch_for(id)?)?;
+        let candidate = match super::promote::candidate(self, id, &tip)? {
+            Ok(c) => c,
+            Err(reason) => {
+                return Ok(Some(PrCandidate {
+                    decision: "does not apply".into(),
+                    reason: Some(reason),
+                    findings: Vec::new(),
+                    pre_existing: 0,
+                    story: Default::default(),
+                }));
+            }
+        };
+        let rules = super::cold::rules_of(repo, &cold)?;
+        let report = super::verdicts::full_check_under(repo, &candidate.commit, rules)?;
+        let before = super::verdicts::full_check(repo, &cold)?;
+        let (stood, counted) = super::cold::set_apart(report.findings.clone(), &before);
+        let story = |commit: &str| -> Result<crate::story::Story, Error> {
+            let studio = crate::studio::Studio::load(&crate::studio::Tree::new(repo, commit)?)?;
+            Ok(crate::story::Story::build(&studio))
+        };
+        let diff = crate::story::diff::diff(&story(&cold)?, &story(&candidate.commit)?);
+        let decision = serde_json::to_value(report.decision)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        Ok(Some(PrCandidate {
+            decision,
+            reason: None,
+            findings: counted
+                .iter()
+                .map(|f| format!("{} {}:{} {}", f.code, f.path, f.line, f.message))
+                .collect(),
+            pre_existing: stood.len(),
+            story: diff,
+        }))
     }
 }
 
@@ -911,7 +963,24 @@ struct PrBody<'a> {
     timeline: Option<Vec<PrLine>>,
     blockers: Vec<&'a str>,
     files: &'a [String],
+    candidate: Option<PrCandidate>,
     gates: Vec<PrGate<'a>>,
+}
+
+/// What a pull request tells of the TU's candidate (cold plus its changes): the verdict
+/// it would get now, and what it does to the story graph.
+#[derive(serde::Serialize)]
+struct PrCandidate {
+    /// `pass`, `conditional` or `block`; `does not apply` when the changes conflict.
+    decision: String,
+    /// Why the changes do not apply to cold, when they do not.
+    reason: Option<String>,
+    /// The findings that count, one line each.
+    findings: Vec<String>,
+    /// How many findings already stood on cold.
+    pre_existing: usize,
+    /// The story graph's changes.
+    story: crate::story::diff::StoryDiff,
 }
 
 /// What a pull request tells of a brief: its RACI and deliverables.

@@ -6,6 +6,7 @@
 //! Every value read from a file keeps the line it came from, so the bars can point at
 //! `path:line` without looking at the files again.
 
+pub mod diff;
 pub mod graph;
 pub mod map;
 pub mod reach;

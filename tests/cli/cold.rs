@@ -1695,3 +1695,52 @@ fn a_review_branch_writes_nothing_on_hot_and_a_squash_merge_reads_the_same_every
         "{again}"
     );
 }
+
+#[test]
+fn a_pull_request_body_carries_the_candidates_verdict_and_its_story_changes() {
+    let s = Sandbox::new();
+    sample(&s);
+    let id = ok(sr(
+        &s,
+        &[
+            "tu",
+            "open",
+            "--loop",
+            "scene_forge",
+            "--title",
+            "A side room",
+            "--branch",
+            "--format",
+            "json",
+        ],
+    ))
+    .json()["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    std::fs::write(
+        s.join("book/sections/side-room.md"),
+        "---\nid: side-room\ntitle: The Side Room\nflags: [terminal]\n---\nA quiet room where the story ends.\n",
+    )
+    .expect("side room");
+    let gate = s.join("book/sections/causeway-gate.md");
+    let text = std::fs::read_to_string(&gate).expect("read").replacen(
+        "choices:\n",
+        "choices:\n  - label: \"Slip into the side room\"\n    to: side-room\n    requires: [pell-wary]\n    condition: \"If the Warden already doubts you\"\n",
+        1,
+    );
+    std::fs::write(&gate, text).expect("write");
+    s.git("book", &["add", "-A"]);
+    s.git("book", &["commit", "-q", "-m", "A side room"]);
+    let body = ok(sr(&s, &["tu", "pr-body", &id])).stdout;
+    for line in [
+        "### Candidate (cold plus this TU)",
+        "**Gate, if promoted now:** pass",
+        "- section added: `side-room`",
+        "- choice added: causeway-gate → side-room \"Slip into the side room\"",
+        "- gate added: causeway-gate → side-room: requires pell-wary",
+        "- now reachable: `side-room`",
+    ] {
+        assert!(body.contains(line), "{line:?} in:\n{body}");
+    }
+}
