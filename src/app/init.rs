@@ -258,11 +258,22 @@ fn refuse_collisions(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<(), Erro
     Ok(())
 }
 
-/// Adds the GitHub Actions workflow that runs the gate on pushes and pull requests.
+/// Adds the GitHub Actions workflow: on pushes to cold the decision of `merge` and the
+/// server hook, on everything else the gatecheck of the exact commit.
 fn add_github_workflow(files: &mut Vec<(String, Vec<u8>)>) {
     let path = ".github/workflows/showrunner.yml".to_string();
+    let config = files
+        .iter()
+        .find(|(p, _)| p == "studio.toml")
+        .and_then(|(_, b)| {
+            crate::artifact::parse(crate::artifact::Kind::Studio, "studio.toml", b).ok()
+        })
+        .map(|a| crate::studio::Config::from_node(&a.data))
+        .unwrap_or_default();
     let text = include_str!("../../templates/ci/github.yml")
-        .replace("{version}", env!("CARGO_PKG_VERSION"));
+        .replace("{version}", env!("CARGO_PKG_VERSION"))
+        .replace("{hot}", &config.hot)
+        .replace("{cold}", &config.cold);
     files.push((path, text.into_bytes()));
     files.sort_by(|a, b| a.0.cmp(&b.0));
 }

@@ -1744,3 +1744,90 @@ fn a_pull_request_body_carries_the_candidates_verdict_and_its_story_changes() {
         assert!(body.contains(line), "{line:?} in:\n{body}");
     }
 }
+
+/// The shell of the generated workflow's judging step, as GitHub would run it.
+fn workflow_judge_script(workflow: &str) -> String {
+    let step = workflow
+        .split("- name: Judge the exact commit")
+        .nth(1)
+        .expect("a judging step");
+    let run = step.split("run: |\n").nth(1).expect("its script");
+    run.lines()
+        .take_while(|l| l.starts_with("          ") || l.is_empty())
+        .map(|l| l.get(10..).unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn the_github_workflow_judges_a_push_to_cold_as_merge_does() {
+    let s = Sandbox::new();
+    sample(&s);
+    // The workflow as `init --ci github` writes it for this studio's branch names.
+    ok(s.run(&["init", "ci-book", "--ci", "github"]));
+    let wf = std::fs::read_to_string(s.join("ci-book/.github/workflows/showrunner.yml"))
+        .expect("workflow");
+    let script = workflow_judge_script(&wf);
+    assert!(script.contains("showrunner hook pre-receive"), "{script}");
+    std::fs::write(s.join("judge.sh"), &script).expect("script");
+    let bin = std::path::Path::new(crate::harness::BIN)
+        .parent()
+        .expect("bin dir");
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let cold = rev(&s, "cold");
+    // A runner's checkout of a push to cold: a clone, detached at the pushed commit.
+    let judge = |new: &str| {
+        let _ = std::fs::remove_dir_all(s.join("runner"));
+        s.git("", &["clone", "-q", "book", "runner"]);
+        s.git("runner", &["checkout", "-q", "--detach", new]);
+        let script = s.join("judge.sh");
+        s.exec_env(
+            "bash",
+            "runner",
+            &[
+                ("PATH", path.as_str()),
+                ("GITHUB_EVENT_NAME", "push"),
+                ("GITHUB_REF", "refs/heads/cold"),
+                ("GITHUB_SHA", new),
+                ("BEFORE", cold.as_str()),
+            ],
+            &[script.to_str().expect("utf-8")],
+        )
+    };
+    // Untraced work, though its tree passes: refused, as merge --to would.
+    s.git(
+        "book",
+        &[
+            "commit",
+            "-q",
+            "--allow-empty",
+            "--no-verify",
+            "-m",
+            "untraced",
+        ],
+    );
+    let r = judge(&rev(&s, "hot"));
+    assert_ne!(r.code, 0, "{r:?}");
+    assert!(r.stderr.contains("traceability/untraced-commit"), "{r:?}");
+    // A failing tree: refused with its findings.
+    s.git("book", &["reset", "-q", "--hard", &cold]);
+    let bell = s.join("book/sections/dusk-bell.md");
+    std::fs::write(
+        &bell,
+        std::fs::read_to_string(&bell).expect("r") + "\nTODO: later\n",
+    )
+    .expect("w");
+    s.git("book", &["commit", "-q", "--no-verify", "-am", "draft"]);
+    let r = judge(&rev(&s, "hot"));
+    assert_ne!(r.code, 0, "{r:?}");
+    assert!(r.stderr.contains("presentation/draft-marker"), "{r:?}");
+    // Traced, submitted and passing: accepted.
+    s.git("book", &["reset", "-q", "--hard", &cold]);
+    submitted_change(&s, "sections/dusk-bell.md", "\nA fine line.\n");
+    let r = judge(&rev(&s, "hot"));
+    assert_eq!(r.code, 0, "{r:?}");
+}
