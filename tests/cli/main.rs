@@ -11,6 +11,7 @@ mod demo;
 mod dispatch;
 mod docs;
 mod gate;
+mod http;
 mod import;
 mod incremental;
 mod init;
