@@ -1831,3 +1831,43 @@ fn the_github_workflow_judges_a_push_to_cold_as_merge_does() {
     let r = judge(&rev(&s, "hot"));
     assert_eq!(r.code, 0, "{r:?}");
 }
+
+#[test]
+fn fetch_and_remote_prune_pass_the_hooks_and_install_upgrades_old_stubs() {
+    let s = Sandbox::new();
+    sample(&s);
+    s.git("", &["clone", "-q", "book", "clone"]);
+    ok(s.run_in("clone", &["hooks", "install"]));
+    // The origin's cold moves, and a review branch comes and goes: fetching and pruning
+    // move remote-tracking refs only, which no guard stops.
+    s.git("book", &["branch", "tu/TU-2026-11-26-SS09", "hot"]);
+    submitted_change(&s, "sections/dusk-bell.md", "\nFetched.\n");
+    ok(sr(&s, &["merge"]));
+    s.git("clone", &["fetch", "-q", "origin"]);
+    assert_eq!(
+        s.git("clone", &["rev-parse", "origin/cold"]),
+        rev(&s, "cold")
+    );
+    s.git("book", &["branch", "-D", "tu/TU-2026-11-26-SS09"]);
+    s.git("clone", &["remote", "prune", "origin"]);
+    s.git("clone", &["fetch", "-q", "--prune", "origin"]);
+    // An old stub (a hard-coded path to a binary long gone) is replaced on install.
+    let hook = s.join("clone/.git/hooks/pre-push");
+    let old = std::fs::read_to_string(&hook).expect("hook");
+    let mark = old.lines().nth(1).expect("mark line").to_string();
+    std::fs::write(
+        &hook,
+        format!("#!/bin/sh\n{mark}\nexec /nowhere/showrunner hook pre-push \"$@\"\n"),
+    )
+    .expect("w");
+    ok(s.run_in("clone", &["hooks", "install"]));
+    let new = std::fs::read_to_string(&hook).expect("hook");
+    assert!(
+        new.contains("showrunner.path") && !new.contains("/nowhere/"),
+        "{new}"
+    );
+    assert!(
+        !s.join("clone/.git/hooks/pre-push.pre-showrunner").exists(),
+        "an old stub is ours, not chained"
+    );
+}
