@@ -103,6 +103,7 @@ fn judge(
         && let Some(rules) = &studio.rules
     {
         findings.extend(signature_findings(repo, range, rules)?);
+        findings.extend(promotion_findings(repo, &tus, ledger, rules)?);
     }
     let mut all = report.findings.clone();
     all.extend(findings);
@@ -302,23 +303,9 @@ fn signature_findings(
     range: &[history::Commit],
     rules: &Rules,
 ) -> Result<Vec<Finding>, Error> {
-    let Some(keys) = &rules.allowed_signers else {
+    let Some(file) = signers_file(repo, rules)? else {
         return Ok(Vec::new());
     };
-    let file = repo
-        .git_dir()
-        .join("showrunner")
-        .join(format!("allowed_signers-{}", &rules.digest[..16]));
-    if !file.is_file() {
-        let io = |e: std::io::Error| Error::Io {
-            path: file.clone(),
-            source: e,
-        };
-        std::fs::create_dir_all(file.parent().unwrap_or(repo.git_dir())).map_err(io)?;
-        let tmp = file.with_extension(format!("tmp{}", std::process::id()));
-        std::fs::write(&tmp, keys).map_err(io)?;
-        std::fs::rename(&tmp, &file).map_err(io)?;
-    }
     let mut out = Vec::new();
     for c in range {
         for path in repo.changed_paths(&c.id)? {
@@ -343,15 +330,12 @@ fn signature_findings(
                 if !repo.has_commit(k) || repo.entry_id(k, &path)? != want {
                     continue;
                 }
-                if let Some(who) = repo.signer(k, &file)? {
-                    let role = crate::roles::canonical(&who).unwrap_or(&who).to_string();
-                    if roles
-                        .iter()
-                        .any(|r| crate::roles::canonical(r).unwrap_or(r) == role)
-                    {
-                        signed = true;
-                        break;
-                    }
+                if repo
+                    .signer(k, &file)?
+                    .is_some_and(|who| is_role(&who, roles))
+                {
+                    signed = true;
+                    break;
                 }
             }
             if !signed {
@@ -368,6 +352,82 @@ fn signature_findings(
                     "sign the commit that brings it (`git commit -S` with an SSH key allowed_signers gives that role)".into(),
                 ));
             }
+        }
+    }
+    Ok(out)
+}
+
+/// The allowed-signers file of a set of rules, written once under `.git/showrunner/`
+/// for git to read (`None` when the rules list no keys).
+fn signers_file(repo: &Repo, rules: &Rules) -> Result<Option<std::path::PathBuf>, Error> {
+    let Some(keys) = &rules.allowed_signers else {
+        return Ok(None);
+    };
+    let file = repo
+        .git_dir()
+        .join("showrunner")
+        .join(format!("allowed_signers-{}", &rules.digest[..16]));
+    if !file.is_file() {
+        let io = |e: std::io::Error| Error::Io {
+            path: file.clone(),
+            source: e,
+        };
+        std::fs::create_dir_all(file.parent().unwrap_or(repo.git_dir())).map_err(io)?;
+        let tmp = file.with_extension(format!("tmp{}", std::process::id()));
+        std::fs::write(&tmp, keys).map_err(io)?;
+        std::fs::rename(&tmp, &file).map_err(io)?;
+    }
+    Ok(Some(file))
+}
+
+/// Whether `who` (a principal of the keys file) is one of `roles`.
+fn is_role(who: &str, roles: &[String]) -> bool {
+    let who = crate::roles::canonical(who).unwrap_or(who);
+    roles
+        .iter()
+        .any(|r| crate::roles::canonical(r).unwrap_or(r) == who)
+}
+
+/// Where the base lists role keys, a TU is promoted only on a submit signed by a role
+/// that may promote (`promote:`, default the gatekeeper): its last accepted `gate
+/// submit` commit carries that role's good signature.
+fn promotion_findings(
+    repo: &Repo,
+    tus: &BTreeSet<String>,
+    ledger: &Ledger,
+    rules: &Rules,
+) -> Result<Vec<Finding>, Error> {
+    let Some(file) = signers_file(repo, rules)? else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for tu in tus {
+        let submit = ledger.get(tu).and_then(|r| {
+            r.events.iter().rev().find(|e| {
+                e.event == Event::Submit
+                    && e.refused.is_none()
+                    && trailers::first(&e.trailers, "Gate")
+                        .is_some_and(|g| !g.eq_ignore_ascii_case("block"))
+            })
+        });
+        let signed = match submit {
+            Some(e) => repo
+                .signer(&e.commit, &file)?
+                .is_some_and(|who| is_role(&who, &rules.promote_roles)),
+            None => false,
+        };
+        if !signed {
+            out.push(finding(
+                "traceability/unsigned-promotion",
+                &format!("tus/{tu}.yaml"),
+                0,
+                "gatekeeper",
+                format!(
+                    "{tu}'s submit is not signed by a key of {} (allowed_signers)",
+                    rules.promote_roles.join(" or ")
+                ),
+                "the gatekeeper submits it again from a clone that signs its commits (`commit.gpgsign`, `gpg.format = ssh`, `user.signingkey`)".into(),
+            ));
         }
     }
     Ok(out)

@@ -123,6 +123,8 @@ codes! {
         "A closed or rejected TU takes no new commits. Open a new TU for the follow-up work and re-trailer the commit.";
     "traceability/does-not-apply", E, "a TU's changes do not apply to cold on their own",
         "A TU is judged and promoted as cold plus its own changes. Its commits conflict with cold without other work that is not promoted yet: bring that work through the gate first, or redo the change on top of cold.";
+    "traceability/unsigned-promotion", E, "a TU's submit is not signed by a role that may promote",
+        "The studio lists role keys (`allowed_signers`): a TU reaches cold only on a `gate submit` commit signed by a key of a `promote:` role (default the gatekeeper). Submit it again from a clone that signs its commits (`commit.gpgsign = true`, `gpg.format = ssh`, `user.signingkey`).";
     "traceability/unsigned-rule-change", E, "a rule change is not signed by a role with that authority",
         "The studio lists role keys (`allowed_signers`): a change to waivers, policy, the authority table, schema overrides or the keys themselves counts only when the commit that brings it is signed (`git commit -S`, SSH) by a key of a role allowed to make it — `waive:` roles for waivers, `policy:` roles (default showrunner) for the rest.";
     "accessibility/missing-alt", E, "an image has no alt text",

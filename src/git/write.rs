@@ -143,7 +143,7 @@ impl Repo {
         let sig = signature(who)?;
         let parents: Vec<&git2::Commit<'_>> = parent_commit.iter().collect();
         Ok(CommitId::new(
-            repo.commit(None, &sig, &sig, message, &tree, &parents)?
+            self.write_commit(&sig, &sig, message, &tree, &parents)?
                 .to_string(),
         ))
     }
@@ -274,7 +274,7 @@ impl Repo {
             .collect::<std::result::Result<Vec<_>, _>>()?;
         let refs: Vec<&git2::Commit<'_>> = parents.iter().collect();
         Ok(CommitId::new(
-            repo.commit(None, &sig, &sig, message, &tree, &refs)?
+            self.write_commit(&sig, &sig, message, &tree, &refs)?
                 .to_string(),
         ))
     }
@@ -423,8 +423,7 @@ impl Repo {
     ) -> Result<CommitId> {
         let sig = signature(who)?;
         let commit = CommitId::new(
-            self.inner
-                .commit(None, &sig, &sig, message, tree, &[parent])?
+            self.write_commit(&sig, &sig, message, tree, &[parent])?
                 .to_string(),
         );
         self.cas_ref(

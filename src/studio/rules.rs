@@ -32,6 +32,9 @@ pub struct Rules {
     /// Roles its authority table lets change policy, the table, schema overrides and
     /// the keys (`policy:`, default the showrunner).
     pub policy_roles: Vec<String>,
+    /// Roles whose signed submit lets a TU be promoted when role keys are listed
+    /// (`promote:`, default the gatekeeper).
+    pub promote_roles: Vec<String>,
     /// Its `allowed_signers` (role keys, as git's `gpg.ssh.allowedSignersFile` reads
     /// them): when present, rule changes count only when signed.
     pub allowed_signers: Option<Vec<u8>>,
@@ -72,6 +75,14 @@ impl Rules {
             |a| a.policy,
             DEFAULT_POLICY,
         );
+        let promote_roles = roles_for(
+            files
+                .iter()
+                .find(|(p, _)| p == "authority.yaml")
+                .map(|(_, b)| b.as_slice()),
+            |a| a.promote,
+            DEFAULT_WAIVE,
+        );
         let studio = Studio::from_files(files);
         let waivers = studio.of_kind(Kind::Waivers).next().cloned();
         Arc::new(Rules {
@@ -80,6 +91,7 @@ impl Rules {
             schema_overrides: studio.schema_overrides,
             waive_roles: studio.waive_roles,
             policy_roles,
+            promote_roles,
             allowed_signers,
             digest,
         })
@@ -95,6 +107,8 @@ struct AuthorityRoles {
     waive: Option<Vec<String>>,
     #[serde(deserialize_with = "crate::artifact::de::lenient")]
     policy: Option<Vec<String>>,
+    #[serde(deserialize_with = "crate::artifact::de::lenient")]
+    promote: Option<Vec<String>>,
 }
 
 /// One list of an `authority.yaml` (the default when it does not say, or cannot be

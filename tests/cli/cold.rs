@@ -1551,9 +1551,27 @@ fn with_role_keys_a_waiver_counts_only_when_its_role_signed_it() {
         "{r:?}"
     );
     assert_eq!(rev(&s, "cold"), cold);
-    // Signed by the gatekeeper's key: the waiver is promoted.
+    // Nor is a submit that no promoting role signed.
+    assert!(
+        codes(&r).contains(&"traceability/unsigned-promotion".to_string()),
+        "{r:?}"
+    );
+    // Signed by the gatekeeper's key, and submitted from a repository that signs its
+    // commits with it (as git would): the waiver is promoted.
     signed(&gk, &["--allow-empty", "-m", "Signed by the gatekeeper"]);
+    s.git("book", &["config", "gpg.format", "ssh"]);
+    s.git(
+        "book",
+        &["config", "user.signingkey", gk.to_str().expect("utf-8")],
+    );
+    s.git("book", &["config", "commit.gpgsign", "true"]);
     ok(at(&["gate", "submit", "--tu", &tu]));
+    let submit = s.git("book", &["log", "-1", "--format=%H", "hot"]);
+    let raw = s.git("book", &["cat-file", "commit", &submit]);
+    assert!(
+        raw.contains("-----BEGIN SSH SIGNATURE-----"),
+        "the tool signed its submit: {raw}"
+    );
     let r = ok(at(&["merge", "--format", "json"])).json();
     assert_eq!(r["promoted"], serde_json::json!([tu]), "{r}");
     assert!(

@@ -304,6 +304,7 @@ fn every_registered_code_has_a_defect_fixture_or_a_test() {
         "traceability/after-close",
         "traceability/does-not-apply",
         "traceability/unsigned-rule-change",
+        "traceability/unsigned-promotion",
     ];
     let missing: Vec<&str> = list
         .as_array()
