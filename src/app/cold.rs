@@ -16,7 +16,7 @@ use std::sync::Arc;
 use crate::studio::rules::{Rules, is_rule_file};
 use crate::studio::{RequireTu, Studio};
 use crate::trace::ledger::Ledger;
-use crate::trace::lifecycle::{Event, State};
+use crate::trace::lifecycle::State;
 use crate::trace::{id::TuId, trailers};
 
 /// What checking a proposed update of cold found.
@@ -402,14 +402,7 @@ fn promotion_findings(
     };
     let mut out = Vec::new();
     for tu in tus {
-        let submit = ledger.get(tu).and_then(|r| {
-            r.events.iter().rev().find(|e| {
-                e.event == Event::Submit
-                    && e.refused.is_none()
-                    && trailers::first(&e.trailers, "Gate")
-                        .is_some_and(|g| !g.eq_ignore_ascii_case("block"))
-            })
-        });
+        let submit = ledger.get(tu).and_then(|r| r.accepted_submit());
         let signed = match submit {
             Some(e) => repo
                 .signer(&e.commit, &file)?
@@ -472,12 +465,7 @@ fn tu_findings(tus: &BTreeSet<String>, ledger: &Ledger) -> Vec<Finding> {
         let Some(rec) = ledger.get(tu) else { continue };
         let path = format!("tus/{tu}.yaml");
         let state = rec.position.map(|p| p.state).unwrap_or(State::HotProposed);
-        let submitted = rec.events.iter().any(|e| {
-            e.event == Event::Submit
-                && e.refused.is_none()
-                && trailers::first(&e.trailers, "Gate")
-                    .is_some_and(|g| !g.eq_ignore_ascii_case("block"))
-        });
+        let submitted = rec.accepted_submit().is_some();
         let (code, why) = match state {
             State::Rejected => ("traceability/rejected-tu", format!("{tu} was rejected")),
             State::Deferred => ("traceability/deferred-tu", format!("{tu} is deferred")),

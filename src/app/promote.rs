@@ -169,12 +169,7 @@ fn submitted_at(rec: &TuRecord) -> Option<usize> {
     if !matches!(state, State::Gatecheck | State::Closed) {
         return None;
     }
-    let submit = rec.events.iter().rev().find(|e| {
-        e.event == Event::Submit
-            && e.refused.is_none()
-            && trailers::first(&e.trailers, "Gate")
-                .is_some_and(|g| !g.eq_ignore_ascii_case("block"))
-    })?;
+    let submit = rec.accepted_submit()?;
     rec.commits
         .iter()
         .find(|c| c.id == submit.commit)

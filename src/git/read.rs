@@ -162,7 +162,11 @@ impl Repo {
         want: &dyn Fn(&str) -> bool,
         skip: &[&str],
     ) -> Result<Vec<(String, Vec<u8>)>> {
-        let wanted = self.tree_blobs(commit, want, skip)?;
+        self.read_blobs(self.tree_blobs(commit, want, skip)?)
+    }
+
+    /// The bytes of each (path, blob id).
+    fn read_blobs(&self, wanted: Vec<(String, Oid)>) -> Result<Vec<(String, Vec<u8>)>> {
         let mut out = Vec::with_capacity(wanted.len());
         for (path, id) in wanted {
             let blob = self.inner.find_blob(id)?;
@@ -179,13 +183,7 @@ impl Repo {
         want: &dyn Fn(&str) -> bool,
         within: &[&str],
     ) -> Result<Vec<(String, Vec<u8>)>> {
-        let wanted = self.tree_blobs_where(commit, want, &|top| within.contains(&top))?;
-        let mut out = Vec::with_capacity(wanted.len());
-        for (path, id) in wanted {
-            let blob = self.inner.find_blob(id)?;
-            out.push((path, blob.content().to_vec()));
-        }
-        Ok(out)
+        self.read_blobs(self.tree_blobs_where(commit, want, &|top| within.contains(&top))?)
     }
 
     /// The bytes of `path` in a commit's tree, if it is a blob there.

@@ -67,22 +67,12 @@ impl Rules {
             .iter()
             .find(|(p, _)| p == ALLOWED_SIGNERS)
             .map(|(_, b)| b.clone());
-        let policy_roles = roles_for(
-            files
-                .iter()
-                .find(|(p, _)| p == "authority.yaml")
-                .map(|(_, b)| b.as_slice()),
-            |a| a.policy,
-            DEFAULT_POLICY,
-        );
-        let promote_roles = roles_for(
-            files
-                .iter()
-                .find(|(p, _)| p == "authority.yaml")
-                .map(|(_, b)| b.as_slice()),
-            |a| a.promote,
-            DEFAULT_WAIVE,
-        );
+        let authority = files
+            .iter()
+            .find(|(p, _)| p == "authority.yaml")
+            .map(|(_, b)| b.as_slice());
+        let policy_roles = roles_for(authority, |a| a.policy, DEFAULT_POLICY);
+        let promote_roles = roles_for(authority, |a| a.promote, DEFAULT_WAIVE);
         let studio = Studio::from_files(files);
         let waivers = studio.of_kind(Kind::Waivers).next().cloned();
         Arc::new(Rules {

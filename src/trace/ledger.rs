@@ -129,6 +129,17 @@ impl TuRecord {
         }
     }
 
+    /// The last submit the gate did not block (and the replay accepted): what lets the
+    /// TU be promoted.
+    pub fn accepted_submit(&self) -> Option<&EventRecord> {
+        self.events.iter().rev().find(|e| {
+            e.event == Event::Submit
+                && e.refused.is_none()
+                && trailers::first(&e.trailers, "Gate")
+                    .is_some_and(|g| !g.eq_ignore_ascii_case("block"))
+        })
+    }
+
     /// The value of a trailer on the `open` event (`Loop`, `Role`).
     pub fn opened_with(&self, key: &str) -> Option<&str> {
         self.events

@@ -1889,3 +1889,47 @@ fn fetch_and_remote_prune_pass_the_hooks_and_install_upgrades_old_stubs() {
         "an old stub is ours, not chained"
     );
 }
+
+#[test]
+fn a_rebase_merged_pull_request_is_promoted_and_reads_cold_merged() {
+    let s = Sandbox::new();
+    sample(&s);
+    let id = ok(sr(
+        &s,
+        &[
+            "tu",
+            "open",
+            "--loop",
+            "scene_forge",
+            "--title",
+            "Rebased",
+            "--branch",
+            "--format",
+            "json",
+        ],
+    ))
+    .json()["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    edit(&s, "sections/dusk-bell.md", "\nA heron.\n", "heron");
+    ok(sr(&s, &["gate", "submit"]));
+    // Meanwhile hot moves on; the forge then rebases the branch's commits onto it.
+    s.git("book", &["switch", "-q", "hot"]);
+    let other = open_tu(&s, "Meanwhile");
+    edit(&s, "sections/canal-market.md", "\nRain.\n", "rain");
+    let _ = other;
+    s.git("book", &["cherry-pick", &format!("hot..tu/{id}")]);
+    let m = ok(sr(&s, &["merge", "--format", "json"])).json();
+    assert_eq!(m["promoted"], serde_json::json!([id]), "{m}");
+    assert!(
+        s.git("book", &["show", "cold:sections/dusk-bell.md"])
+            .contains("A heron.")
+    );
+    assert!(
+        !s.git("book", &["show", "cold:sections/canal-market.md"])
+            .contains("Rain.")
+    );
+    let shown = ok(sr(&s, &["tu", "show", &id, "--format", "json"])).json();
+    assert_eq!(shown["state"], "cold-merged", "{shown}");
+}
