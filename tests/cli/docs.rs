@@ -45,6 +45,7 @@ fn pipe(program: &str, args: &[&str], input: &str) -> (bool, String, String) {
 }
 
 #[test]
+#[ignore = "second tier: needs groff (.ci/run installs it and runs `cargo test -- --ignored`)"]
 fn the_man_page_is_well_formed_roff_listing_every_command() {
     let sb = Sandbox::new();
     let names = commands(&sb);
@@ -77,6 +78,24 @@ fn the_man_page_is_well_formed_roff_listing_every_command() {
             .stderr
             .contains("`nope` is not a showrunner command")
     );
+    assert!(unknown.stdout.is_empty());
+}
+
+#[test]
+fn the_man_page_names_every_command_and_refuses_an_unknown_one() {
+    let sb = Sandbox::new();
+    let page = sb.run(&["man"]);
+    assert_eq!(page.code, 0, "{}", page.stderr);
+    assert!(page.stdout.contains(".TH showrunner 1"), "{}", page.stdout);
+    for name in commands(&sb) {
+        assert!(
+            page.stdout.contains(&format!("showrunner\\-{name}"))
+                || page.stdout.contains(&format!("showrunner-{name}")),
+            "{name} missing from the man page"
+        );
+    }
+    let unknown = sb.run(&["man", "nope"]);
+    assert_eq!(unknown.code, 2, "{unknown:?}");
     assert!(unknown.stdout.is_empty());
 }
 

