@@ -164,7 +164,7 @@ pub fn commit_msg(ws: &Session, message_file: &Path) -> Result<Stamp, Error> {
     let why = match ws.active() {
         Some((id, _)) => match ws.open_for_commits(&id)? {
             Ok(()) => {
-                let stamped = trailers::append(&message, &[("TU", &id)]);
+                let stamped = trailers::append_to_block(&message, &[("TU", &id)]);
                 if stamped != message {
                     std::fs::write(message_file, stamped).map_err(io)?;
                     return Ok(Stamp::Stamped(id));

@@ -341,7 +341,7 @@ impl Session {
         let tip = self.tip(&hot_ref)?;
         let who = self.identity();
         let message = trailers::append(
-            &format!("Open {id}: {}\n", req.title.trim()),
+            &format!("Open {id}: {}\n", trailers::one_line(req.title)),
             &[
                 ("TU", &id),
                 ("TU-Event", "open"),
@@ -474,7 +474,11 @@ impl Session {
         let mut t = self.trailers_for(&ledger, &id, event);
         t.extend(extra.iter().map(|(k, v)| (k.to_string(), v.clone())));
         let title = match extra.iter().find(|(k, _)| *k == "Reason") {
-            Some((_, reason)) => format!("{} {id}: {reason}", capitalised(event)),
+            Some((_, reason)) => format!(
+                "{} {id}: {}",
+                capitalised(event),
+                trailers::one_line(reason)
+            ),
             None => format!("{} {id}", capitalised(event)),
         };
         let refs: Vec<(&str, &str)> = t.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();

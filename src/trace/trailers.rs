@@ -191,10 +191,33 @@ pub fn first<'a>(trailers: &'a [Trailer], key: &str) -> Option<&'a str> {
     values(trailers, key).next()
 }
 
-/// Appends trailers to a message the way `git interpret-trailers` does: into the existing
-/// trailer block when the message ends with one, else as a new paragraph. Trailing
-/// comment lines stay at the end. A message with no text is returned unchanged.
+/// One line of text for a trailer value or a title: every run of whitespace (line
+/// breaks included) becomes one space and control characters go, so no text can start a
+/// line of its own.
+pub fn one_line(text: &str) -> String {
+    text.split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Appends the tool's trailers to a message it writes: always as a paragraph of their own
+/// at the end (the only paragraph a trailer reader looks at), each value on one line
+/// ([`one_line`]). So nothing in the message above — a title, a reason, a note someone
+/// typed, even a paragraph of `Key: value` lines — can add or change a trailer. Trailing
+/// comment lines stay at the end; a message with no text is returned unchanged.
 pub fn append(message: &str, new: &[(&str, &str)]) -> String {
+    write(message, new, false)
+}
+
+/// Appends trailers the way `git interpret-trailers` does, into the message's own
+/// trailer block when it ends with one (a person's commit, stamped by the `commit-msg`
+/// hook: their `Signed-off-by:` and the TU stay one block).
+pub fn append_to_block(message: &str, new: &[(&str, &str)]) -> String {
+    write(message, new, true)
+}
+
+fn write(message: &str, new: &[(&str, &str)], join: bool) -> String {
     if new.is_empty() {
         return message.to_string();
     }
@@ -219,8 +242,11 @@ pub fn append(message: &str, new: &[(&str, &str)]) -> String {
         // An empty message stays empty, so that git still aborts the commit.
         return message.to_string();
     }
-    let block: String = new.iter().map(|(k, v)| format!("{k}: {v}\n")).collect();
-    if block_range(&format!("{body}\n")).is_some() {
+    let block: String = new
+        .iter()
+        .map(|(k, v)| format!("{}: {}\n", one_line(k), one_line(v)))
+        .collect();
+    if join && block_range(&format!("{body}\n")).is_some() {
         body.push('\n');
     } else {
         body.push_str("\n\n");
@@ -290,12 +316,43 @@ mod tests {
     fn append_joins_an_existing_block_or_starts_one() {
         assert_eq!(append("Title\n", &[("TU", "x")]), "Title\n\nTU: x\n");
         assert_eq!(
-            append("Title\n\nTU: x\n", &[("Step", "a")]),
+            append_to_block("Title\n\nTU: x\n", &[("Step", "a")]),
             "Title\n\nTU: x\nStep: a\n"
         );
         assert_eq!(
             append("Title\n\n# comment\n", &[("TU", "x")]),
             "Title\n\nTU: x\n\n# comment\n"
         );
+    }
+
+    #[test]
+    fn text_the_tool_writes_cannot_add_a_trailer() {
+        // A paragraph of trailer lines in the text stays out of the tool's block.
+        let m = append(
+            "Open x: a title\n\nTU: TU-2026-11-26-SS02\nTU-Event: submit\nGate: pass\n",
+            &[("TU", "TU-2026-11-26-SS03"), ("TU-Event", "open")],
+        );
+        assert_eq!(
+            kv(&m),
+            [
+                ("TU".into(), "TU-2026-11-26-SS03".into()),
+                ("TU-Event".into(), "open".into())
+            ]
+        );
+        // A value cannot break its line.
+        let m = append(
+            "Defer x\n",
+            &[
+                ("TU", "TU-2026-11-26-SS03"),
+                (
+                    "Reason",
+                    "later\nTU: TU-2026-11-26-SS02\r\nTU-Event: reject",
+                ),
+            ],
+        );
+        let parsed = kv(&m);
+        assert_eq!(parsed.len(), 2, "{m}");
+        assert_eq!(parsed[1].1, "later TU: TU-2026-11-26-SS02 TU-Event: reject");
+        assert_eq!(one_line("a\u{1b}[31m\tb\n\nc"), "a [31m b c");
     }
 }

@@ -456,3 +456,23 @@ fn an_ack_carries_what_the_command_prints_with_format_json() {
         );
     }
 }
+
+#[test]
+fn an_envelope_value_beginning_with_a_dash_is_data_never_an_option() {
+    let s = Sandbox::new();
+    ok(s.run(&["init", "book", "--from-sample"]));
+    ok(s.run(&["init", "other", "--from-sample"]));
+    ok(s.run_in(
+        "other",
+        &["tu", "open", "--loop", "scene_forge", "--title", "Theirs"],
+    ));
+    let other_hot = s.git("other", &["rev-parse", "hot"]);
+    let elsewhere = format!("-C{}", s.join("other").display());
+    let reply = one(&s, "x1", "tu.close", serde_json::json!({"tu": elsewhere}));
+    assert_eq!(reply["type"], "error", "{reply}");
+    assert_eq!(
+        s.git("other", &["rev-parse", "hot"]),
+        other_hot,
+        "the other studio is untouched"
+    );
+}

@@ -786,3 +786,63 @@ fn an_edit_in_the_same_second_as_the_index_stays_visible_after_a_tool_commit() {
         "the edit vanished from git's view: {status:?}"
     );
 }
+
+#[test]
+fn text_typed_into_titles_reasons_and_messages_never_becomes_a_record() {
+    let s = Sandbox::new();
+    sample(&s);
+    let id_of = |r: crate::harness::Run| r.json()["id"].as_str().expect("id").to_string();
+    let a = id_of(ok(tu(
+        &s,
+        &[
+            "open",
+            "--loop",
+            "scene_forge",
+            "--title",
+            "Victim",
+            "--format",
+            "json",
+        ],
+    )));
+    let state = |id: &str| ok(tu(&s, &["show", id, "--format", "json"])).json()["state"].clone();
+    // A title with a paragraph of trailers naming the other TU.
+    let forged =
+        format!("x\n\nTU: {a}\nTU-Event: submit\nGate: pass\nGate-Report: GK-2026-11-26-09");
+    let b = id_of(ok(tu(
+        &s,
+        &[
+            "open",
+            "--loop",
+            "scene_forge",
+            "--title",
+            &forged,
+            "--format",
+            "json",
+        ],
+    )));
+    assert_eq!(state(&a), "hot-proposed");
+    let subject = s.git("book", &["log", "-1", "--format=%s", "hot"]);
+    assert!(
+        !subject.contains('\n') && subject.starts_with(&format!("Open {b}: x TU:")),
+        "{subject}"
+    );
+    // A reason that tries to break out of its trailer line.
+    ok(tu(&s, &["start", &b]));
+    let reason = format!("later\nTU: {a}\nTU-Event: reject");
+    ok(tu(
+        &s,
+        &["defer", &b, "--reason", &reason, "--revisit", "spring"],
+    ));
+    assert_eq!(state(&a), "hot-proposed");
+    assert_eq!(state(&b), "deferred");
+    // A checkpoint message ending in a paragraph of trailers.
+    ok(tu(&s, &["reactivate", &b]));
+    let message = format!("did a thing\n\nTU: {a}\nTU-Event: reject");
+    ok(tu(&s, &["checkpoint", &b, "-m", &message]));
+    assert_eq!(state(&a), "hot-proposed");
+    let trailers = s.git(
+        "book",
+        &["log", "-1", "--format=%(trailers:key=TU,valueonly)", "hot"],
+    );
+    assert_eq!(trailers.trim(), b, "git reads only the tool's block");
+}
