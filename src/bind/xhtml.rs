@@ -4,18 +4,29 @@
 
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
+/// Text XML can hold: control characters other than tab and line breaks are dropped
+/// (the gate refuses them; a snapshot made before it did must still bind to valid XML).
+fn xml_chars(s: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+    if s.contains(bad) {
+        std::borrow::Cow::Owned(s.chars().filter(|c| !bad(*c)).collect())
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
 /// Escapes text for an XML text node (`&`, `<`, `>`).
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     // Writing to a String cannot fail.
-    let _ = pulldown_cmark_escape::escape_html_body_text(&mut out, s);
+    let _ = pulldown_cmark_escape::escape_html_body_text(&mut out, &xml_chars(s));
     out
 }
 
 /// Escapes text for a quoted XML attribute (`&`, `<`, `>`, `"` and `'`).
 pub fn escape_attr(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    let _ = pulldown_cmark_escape::escape_html(&mut out, s);
+    let _ = pulldown_cmark_escape::escape_html(&mut out, &xml_chars(s));
     out
 }
 
@@ -123,6 +134,12 @@ pub fn prose(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_never_reach_the_xml() {
+        assert_eq!(escape("a\u{0}b\u{1b}[2J\u{b}c\td"), "ab[2Jc\td");
+        assert_eq!(escape_attr("x\u{7f}\"y"), "x&quot;y");
+    }
 
     #[test]
     fn output_is_escaped_and_links_only_go_where_allowed() {

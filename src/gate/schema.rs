@@ -115,6 +115,7 @@ pub fn run_with(studio: &Studio, others: &[IdEntry<'_>]) -> Vec<Finding> {
             )),
         }
         stem_matches_id(a, &mut out);
+        control_characters(a, &mut out);
         match a.kind {
             Kind::Question => question_refs(a, &mut out),
             Kind::Roster => roster_duplicates(a, &mut out),
@@ -123,6 +124,34 @@ pub fn run_with(studio: &Studio, others: &[IdEntry<'_>]) -> Vec<Finding> {
     }
     duplicate_ids(studio, others, &mut out);
     out
+}
+
+/// Control characters (other than tab and line breaks) in a file: invisible in an
+/// editor, fatal in the EPUB's XML, and a way to move a terminal's cursor. One finding
+/// per line, for the first few lines that hold one.
+fn control_characters(a: &artifact::Artifact, out: &mut Vec<Finding>) {
+    let bad = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+    if !a.text.contains(bad) {
+        return;
+    }
+    for (i, line) in a
+        .text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.contains(bad))
+        .take(5)
+    {
+        let c = line.chars().find(|c| bad(*c)).unwrap_or('\0');
+        out.push(finding(
+            "control-character",
+            Severity::Error,
+            &a.path,
+            i as u32 + 1,
+            a.kind.owner(),
+            format!("control character U+{:04X} in the text", c as u32),
+            "delete it: only tabs and line breaks belong in a studio's text".into(),
+        ));
+    }
 }
 
 fn syntax_name(kind: Kind) -> &'static str {
