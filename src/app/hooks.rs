@@ -417,6 +417,16 @@ pub fn pre_receive(ws: &Session, input: &str) -> Result<(), Error> {
         },
     };
     for &(old, new, name) in &lines {
+        // A tag named like a branch of the studio would make `cold` ambiguous.
+        if let Some(tag) = name.strip_prefix("refs/tags/")
+            && !is_zero(new)
+            && (tag == ws.config.cold || tag == ws.config.hot)
+        {
+            return Err(HookError::TagNamedLikeBranch {
+                tag: tag.to_string(),
+            }
+            .into());
+        }
         if name.starts_with("refs/tags/") && !is_zero(new) {
             snapshot_on_cold(repo, name, new, cold_after.as_deref())?;
             continue;

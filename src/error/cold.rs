@@ -128,6 +128,12 @@ pub enum HookError {
         /// The hot branch.
         hot: String,
     },
+    /// A pushed tag with the name of one of the studio's branches.
+    #[error("push of tag `{tag}` refused: a tag may not share its name with a branch of the studio")]
+    TagNamedLikeBranch {
+        /// The tag.
+        tag: String,
+    },
     /// Deleting cold.
     #[error("{what} refused: cold is never deleted")]
     ColdDeleted {

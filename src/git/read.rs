@@ -56,6 +56,14 @@ impl Repo {
         let not_found = || GitError::RevNotFound {
             rev: rev.to_string(),
         };
+        // A branch wins over a tag of the same name (git would take the tag, with a
+        // warning): `cold` always means the branch.
+        if !rev.starts_with("refs/")
+            && let Ok(r) = self.inner.find_reference(&format!("refs/heads/{rev}"))
+            && let Ok(c) = r.peel_to_commit()
+        {
+            return Ok(CommitId::new(c.id().to_string()));
+        }
         let obj = self.inner.revparse_single(rev).map_err(|_| not_found())?;
         let commit = obj.peel_to_commit().map_err(|_| not_found())?;
         Ok(CommitId::new(commit.id().to_string()))

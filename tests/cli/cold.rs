@@ -1934,3 +1934,22 @@ fn a_rebase_merged_pull_request_is_promoted_and_reads_cold_merged() {
     let shown = ok(sr(&s, &["tu", "show", &id, "--format", "json"])).json();
     assert_eq!(shown["state"], "cold-merged", "{shown}");
 }
+
+#[test]
+fn a_tag_named_like_a_branch_neither_confuses_the_tool_nor_reaches_the_server() {
+    let s = Sandbox::new();
+    sample(&s);
+    guarded_server(&s);
+    // A tag `cold` on a failing commit.
+    let bell = s.join("book/sections/dusk-bell.md");
+    std::fs::write(&bell, std::fs::read_to_string(&bell).expect("r") + "\nTODO: finish\n").expect("w");
+    s.git("book", &["commit", "-q", "--no-verify", "-am", "broken"]);
+    s.git("book", &["tag", "cold", "hot"]);
+    // `--rev cold` is the branch, which passes.
+    let r = sr(&s, &["gate", "check", "--rev", "cold", "--format", "json"]);
+    assert_eq!(r.json()["decision"], "pass", "{r:?}");
+    // The server refuses the tag.
+    let r = s.git_status("book", &["push", "--no-verify", "shared", "refs/tags/cold"]);
+    assert_ne!(r.code, 0, "{r:?}");
+    assert!(r.stderr.contains("may not share its name with a branch"), "{}", r.stderr);
+}
