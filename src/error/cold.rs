@@ -129,7 +129,9 @@ pub enum HookError {
         hot: String,
     },
     /// A pushed tag with the name of one of the studio's branches.
-    #[error("push of tag `{tag}` refused: a tag may not share its name with a branch of the studio")]
+    #[error(
+        "push of tag `{tag}` refused: a tag may not share its name with a branch of the studio"
+    )]
     TagNamedLikeBranch {
         /// The tag.
         tag: String,

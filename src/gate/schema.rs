@@ -119,6 +119,7 @@ pub fn run_with(studio: &Studio, others: &[IdEntry<'_>]) -> Vec<Finding> {
         match a.kind {
             Kind::Question => question_refs(a, &mut out),
             Kind::Roster => roster_duplicates(a, &mut out),
+            Kind::Studio => branch_names(a, &mut out),
             _ => {}
         }
     }
@@ -368,6 +369,47 @@ fn question_refs(a: &Artifact, out: &mut Vec<Finding>) {
 }
 
 /// A role named twice in the roster, once by id and once by code.
+/// `[branches]`: names git accepts for branches, and two of them.
+fn branch_names(a: &Artifact, out: &mut Vec<Finding>) {
+    let Some(branches) = a.data.get("branches") else {
+        return;
+    };
+    let name = |key: &str| {
+        branches
+            .entry(key)
+            .and_then(|e| e.value.as_str().map(|v| (v.to_string(), e.key_line)))
+    };
+    let (hot, cold) = (name("hot"), name("cold"));
+    for (key, found) in [("hot", &hot), ("cold", &cold)] {
+        if let Some((value, line)) = found
+            && !crate::studio::config::valid_branch_name(value)
+        {
+            out.push(finding(
+                "invalid",
+                Severity::Error,
+                &a.path,
+                *line,
+                "showrunner",
+                format!("`[branches] {key} = \"{value}\"` is not a name git accepts for a branch"),
+                "use letters, digits, `-`, `_`, `.` and `/` (no spaces, `..`, `~^:?*[\\`, leading `-` or trailing `.lock`)".into(),
+            ));
+        }
+    }
+    if let (Some((h, _)), Some((c, line))) = (&hot, &cold)
+        && h == c
+    {
+        out.push(finding(
+            "invalid",
+            Severity::Error,
+            &a.path,
+            *line,
+            "showrunner",
+            format!("hot and cold are the same branch, `{c}`"),
+            "give cold a name of its own".into(),
+        ));
+    }
+}
+
 fn roster_duplicates(a: &Artifact, out: &mut Vec<Finding>) {
     let Some(entries) = a.data.get("roles").and_then(Node::as_map) else {
         return;
@@ -377,6 +419,19 @@ fn roster_duplicates(a: &Artifact, out: &mut Vec<Finding>) {
         let Some(role) = crate::roles::canonical(&e.key) else {
             continue;
         };
+        if crate::roles::NEVER_DORMANT.contains(&role)
+            && e.value.get("state").and_then(Node::as_str) == Some("dormant")
+        {
+            out.push(finding(
+                "invalid",
+                Severity::Error,
+                &a.path,
+                e.key_line,
+                "showrunner",
+                format!("`{role}` is dormant, but the studio cannot run without it"),
+                format!("set `{}` to `state: awake`", e.key),
+            ));
+        }
         if let Some(first) = seen.insert(role, &e.key) {
             out.push(finding(
                 "duplicate-id",

@@ -83,14 +83,9 @@ fn known_code(pattern: &str) -> bool {
     }
 }
 
+/// A `YYYY-MM-DD` that is a day of the calendar (not `2026-13-01`, not `9999-99-99`).
 fn is_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+    s.len() == 10 && chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
 }
 
 /// Days from `today` to `expires` (both `YYYY-MM-DD`).
@@ -164,6 +159,23 @@ fn load(studio: &Studio, today: &str) -> (Vec<Active>, Vec<Finding>) {
             problems.push(bad(format!(
                 "waiver names `{}`, which is not a finding code (`gate explain` lists them)",
                 w.code
+            )));
+            continue;
+        }
+        // A date of the right shape that is no day of the calendar passes the schema's
+        // pattern: it is said here, and the waiver is not applied.
+        let shaped = w.expires.len() == 10
+            && w.expires.bytes().enumerate().all(|(i, c)| {
+                if i == 4 || i == 7 {
+                    c == b'-'
+                } else {
+                    c.is_ascii_digit()
+                }
+            });
+        if shaped && !is_date(&w.expires) {
+            problems.push(bad(format!(
+                "waiver of `{}` expires on `{}`, which is not a day of the calendar",
+                w.code, w.expires
             )));
             continue;
         }

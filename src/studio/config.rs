@@ -126,6 +126,28 @@ enum RequireTuValue {
     Word(String),
 }
 
+/// Whether git accepts `name` as a branch name (`git check-ref-format --branch`'s
+/// rules, without the `@{-N}` shorthands).
+pub fn valid_branch_name(name: &str) -> bool {
+    !name.is_empty()
+        && name != "@"
+        && !name.starts_with('-')
+        && !name.starts_with('/')
+        && !name.ends_with('/')
+        && !name.ends_with('.')
+        && !name.contains("..")
+        && !name.contains("@{")
+        && !name.contains("//")
+        && !name.chars().any(|c| {
+            c.is_control()
+                || c.is_whitespace()
+                || matches!(c, '~' | '^' | ':' | '?' | '*' | '[' | '\\')
+        })
+        && name
+            .split('/')
+            .all(|part| !part.starts_with('.') && !part.ends_with(".lock"))
+}
+
 impl Config {
     /// Reads settings from a parsed `studio.toml`, leaving defaults where a value is
     /// missing or of the wrong type (the schema bar reports those).
@@ -172,6 +194,18 @@ mod tests {
 
     fn read(toml: &str) -> Config {
         Config::from_node(&crate::artifact::toml::parse(toml).expect("parses"))
+    }
+
+    #[test]
+    fn branch_names_follow_git() {
+        for ok in ["hot", "cold", "team/cold", "v1.0", "cold-2"] {
+            assert!(valid_branch_name(ok), "{ok}");
+        }
+        for bad in [
+            "", "-x", "a..b", "a b", "a~1", "x.lock", "a/", ".x", "a/.b", "@", "a@{1}", "a\u{1b}b",
+        ] {
+            assert!(!valid_branch_name(bad), "{bad:?}");
+        }
     }
 
     #[test]

@@ -1942,7 +1942,11 @@ fn a_tag_named_like_a_branch_neither_confuses_the_tool_nor_reaches_the_server() 
     guarded_server(&s);
     // A tag `cold` on a failing commit.
     let bell = s.join("book/sections/dusk-bell.md");
-    std::fs::write(&bell, std::fs::read_to_string(&bell).expect("r") + "\nTODO: finish\n").expect("w");
+    std::fs::write(
+        &bell,
+        std::fs::read_to_string(&bell).expect("r") + "\nTODO: finish\n",
+    )
+    .expect("w");
     s.git("book", &["commit", "-q", "--no-verify", "-am", "broken"]);
     s.git("book", &["tag", "cold", "hot"]);
     // `--rev cold` is the branch, which passes.
@@ -1951,5 +1955,9 @@ fn a_tag_named_like_a_branch_neither_confuses_the_tool_nor_reaches_the_server() 
     // The server refuses the tag.
     let r = s.git_status("book", &["push", "--no-verify", "shared", "refs/tags/cold"]);
     assert_ne!(r.code, 0, "{r:?}");
-    assert!(r.stderr.contains("may not share its name with a branch"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("may not share its name with a branch"),
+        "{}",
+        r.stderr
+    );
 }

@@ -424,3 +424,55 @@ fn a_submit_with_a_waived_finding_writes_a_report_its_schema_accepts() {
     .json();
     assert_eq!(check["findings"], serde_json::json!([]), "{check}");
 }
+
+#[test]
+fn values_are_checked_as_what_they_are() {
+    let s = Sandbox::new();
+    sample(&s);
+    let edit = |rel: &str, from: &str, to: &str| {
+        let p = s.join("book").join(rel);
+        let text = std::fs::read_to_string(&p).expect("read");
+        assert!(text.contains(from), "{rel} holds {from:?}");
+        std::fs::write(&p, text.replacen(from, to, 1)).expect("write");
+    };
+    edit("studio.toml", "cold = \"cold\"", "cold = \"hot\"");
+    edit(
+        "roles.yaml",
+        "  showrunner:\n    state: awake",
+        "  showrunner:\n    state: dormant",
+    );
+    std::fs::write(
+        s.join("book/waivers.yaml"),
+        "waivers:\n  - code: presentation/draft-marker\n    path: sections/dusk-bell.md\n    rationale: soon\n    expires: \"2026-13-01\"\n    granted_by: gatekeeper\n",
+    )
+    .expect("waivers");
+    let v = s.run_in("book", &["check", "--format", "json"]).json();
+    let messages: Vec<String> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| format!("{} {} {}", f["code"], f["path"], f["message"]))
+        .collect();
+    for want in [
+        "hot and cold are the same branch",
+        "`showrunner` is dormant",
+        "is not a day of the calendar",
+    ] {
+        assert!(
+            messages.iter().any(|m| m.contains(want)),
+            "{want} in {messages:#?}"
+        );
+    }
+    edit("studio.toml", "cold = \"hot\"", "cold = \"co..ld\"");
+    let v = s.run_in("book", &["check", "--format", "json"]).json();
+    assert!(
+        v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .any(|f| f["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("is not a name git accepts"))),
+        "{v}"
+    );
+}
