@@ -3,17 +3,22 @@
 use std::io::{BufRead, IsTerminal, Write};
 
 use clap::Parser;
-use showrunner::cli::{self, Cli, Command, Console, Terminal};
+use showrunner::cli::{self, Cli, Command, Console, NotUtf8, Terminal};
 
 /// The process's standard input and output, for `play` and `intent`.
 struct Stdio;
 
 impl Console for Stdio {
-    fn read_line(&mut self) -> Option<String> {
-        let mut line = String::new();
-        match std::io::stdin().lock().read_line(&mut line) {
+    fn read_line(&mut self) -> Option<Result<String, NotUtf8>> {
+        let mut bytes = Vec::new();
+        match std::io::stdin().lock().read_until(b'\n', &mut bytes) {
             Ok(0) | Err(_) => None,
-            Ok(_) => Some(line.trim_end_matches(['\n', '\r']).to_string()),
+            Ok(_) => {
+                while bytes.last().is_some_and(|b| matches!(b, b'\n' | b'\r')) {
+                    bytes.pop();
+                }
+                Some(String::from_utf8(bytes).map_err(|_| NotUtf8))
+            }
         }
     }
 

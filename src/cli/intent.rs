@@ -313,6 +313,18 @@ fn act(ws: &Session, to: &Request<'_>, action: Action) -> Result<String, Error> 
 }
 
 /// Answers one envelope line: the reply line, and whether it is an `error`.
+/// The error line for an input line that is not UTF-8 (the stream goes on).
+fn not_utf8(number: usize) -> (String, bool) {
+    (
+        error_line(
+            None,
+            "validation_error",
+            &format!("line {number} is not UTF-8 text; it was not read"),
+        ),
+        true,
+    )
+}
+
 fn answer(ctx: &Ctx, line: &str) -> (String, bool) {
     let request: Value = match serde_json::from_str(line) {
         Ok(v) => v,
@@ -366,13 +378,16 @@ pub(super) fn run(ctx: &Ctx, args: IntentArgs) -> Result<Output, Error> {
         && let Some(console) = &ctx.console
     {
         let mut failed = false;
+        let mut number = 0;
         loop {
             let line = console.borrow_mut().read_line();
             let Some(line) = line else { break };
-            if line.trim().is_empty() {
-                continue;
-            }
-            let (reply, refused) = answer(ctx, &line);
+            number += 1;
+            let (reply, refused) = match line {
+                Err(_) => not_utf8(number),
+                Ok(line) if line.trim().is_empty() => continue,
+                Ok(line) => answer(ctx, &line),
+            };
             failed |= refused;
             console.borrow_mut().write(&reply);
         }
@@ -381,17 +396,21 @@ pub(super) fn run(ctx: &Ctx, args: IntentArgs) -> Result<Output, Error> {
             ..Output::default()
         });
     }
-    let text = match &args.file {
+    let bytes = match &args.file {
         Some(p) if p.as_os_str() != "-" => {
             let path = ctx.base.join(p);
-            std::fs::read_to_string(&path).map_err(|e| Error::Io { path, source: e })?
+            std::fs::read(&path).map_err(|e| Error::Io { path, source: e })?
         }
-        _ => read_stdin()?,
+        _ => read_stdin()?.into_bytes(),
     };
     let mut stdout = String::new();
     let mut failed = false;
-    for line in text.lines().filter(|l| !l.trim().is_empty()) {
-        let (reply, refused) = answer(ctx, line);
+    for (i, raw) in bytes.split(|b| *b == b'\n').enumerate() {
+        let (reply, refused) = match std::str::from_utf8(raw) {
+            Err(_) => not_utf8(i + 1),
+            Ok(line) if line.trim().is_empty() => continue,
+            Ok(line) => answer(ctx, line.trim_end_matches('\r')),
+        };
         failed |= refused;
         stdout.push_str(&reply);
     }

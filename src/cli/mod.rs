@@ -171,11 +171,16 @@ pub struct Terminal {
 /// A conversation with the person at the terminal, for the commands that talk as they
 /// go (`play`). The binary provides it; the library only asks and tells through it.
 pub trait Console {
-    /// The next line typed (without its newline), or `None` at the end of input.
-    fn read_line(&mut self) -> Option<String>;
+    /// The next line typed (without its newline), or `None` at the end of input; a line
+    /// that is not UTF-8 is an `Err` (the conversation goes on).
+    fn read_line(&mut self) -> Option<Result<String, NotUtf8>>;
     /// Shows text at once.
     fn write(&mut self, text: &str);
 }
+
+/// A line of input that is not UTF-8 (its bytes are not kept).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NotUtf8;
 
 /// Shared context for command implementations.
 pub(crate) struct Ctx {

@@ -227,9 +227,16 @@ fn interactive(
             break;
         }
         con.write("> ");
-        let Some(line) = con.read_line() else {
-            con.write("\n");
-            break;
+        let line = match con.read_line() {
+            None => {
+                con.write("\n");
+                break;
+            }
+            Some(Err(_)) => {
+                con.write("that line is not UTF-8 text; type a number or a label\n");
+                continue;
+            }
+            Some(Ok(line)) => line,
         };
         let line = line.trim();
         match line {

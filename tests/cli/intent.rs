@@ -476,3 +476,49 @@ fn an_envelope_value_beginning_with_a_dash_is_data_never_an_option() {
         "the other studio is untouched"
     );
 }
+
+#[test]
+fn a_line_that_is_not_utf8_gets_an_error_line_and_the_stream_goes_on() {
+    let s = Sandbox::new();
+    ok(s.run(&["init", "book", "--from-sample"]));
+    let status = env("a", "status", serde_json::json!({})).to_string();
+    let mut input = Vec::new();
+    input.extend_from_slice(status.as_bytes());
+    input.extend_from_slice(b"\n{\"id\": \"b\", \xff\xfe}\n");
+    input.extend_from_slice(status.replace("\"a\"", "\"c\"").as_bytes());
+    input.push(b'\n');
+    let mut child = std::process::Command::new(BIN)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", s.join("home"))
+        .arg("intent")
+        .current_dir(s.join("book"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("intent");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(&input)
+        .expect("write");
+    let out = child.wait_with_output().expect("wait");
+    let replies: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON"))
+        .collect();
+    assert_eq!(replies.len(), 3, "{replies:?}");
+    assert_eq!(replies[1]["type"], "error", "{replies:?}");
+    assert!(
+        replies[1]["payload"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("line 2 is not UTF-8")),
+        "{replies:?}"
+    );
+    assert_eq!(
+        replies[2]["in_reply_to"], "c",
+        "the stream went on: {replies:?}"
+    );
+    assert_eq!(out.status.code(), Some(1));
+}
