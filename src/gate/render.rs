@@ -51,11 +51,36 @@ impl Paint {
     }
 }
 
+/// Text for a terminal: control characters (an escape sequence in a file name, a line
+/// break in a message) are shown as `\u{..}` instead of being acted on.
+pub fn visible(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains(|c: char| c.is_control()) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    std::borrow::Cow::Owned(
+        s.chars()
+            .map(|c| {
+                if c.is_control() {
+                    format!("\\u{{{:x}}}", c as u32)
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
+}
+
 /// Human output: one rustc-like block per finding, then a summary line.
 pub fn human(report: &Report, lines: &dyn Lines, what: &str, color: bool) -> String {
     let p = Paint(color);
     let mut out = String::new();
-    for f in &report.findings {
+    for raw in &report.findings {
+        // Paths and messages come from the studio: never raw control characters.
+        let f = &crate::gate::Finding {
+            path: visible(&raw.path).into_owned(),
+            message: visible(&raw.message).into_owned(),
+            ..raw.clone()
+        };
         let (label, style) = match f.severity {
             Severity::Error => ("error", RED),
             Severity::Warning => ("warning", YELLOW),
@@ -70,7 +95,9 @@ pub fn human(report: &Report, lines: &dyn Lines, what: &str, color: bool) -> Str
         } else {
             f.path.clone()
         };
-        let quoted = lines.line(&f.path, f.line);
+        let quoted = lines
+            .line(&raw.path, f.line)
+            .map(|t| visible(&t).into_owned());
         let width = if quoted.is_some() {
             f.line.to_string().len()
         } else {

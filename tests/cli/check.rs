@@ -176,3 +176,17 @@ fn symlinks_are_skipped_alike_in_the_tree_and_the_work_tree() {
     assert_eq!(tree.code, 0, "{}", tree.stdout);
     assert_eq!(tree.json()["findings"], work.json()["findings"]);
 }
+
+#[test]
+fn a_file_name_with_an_escape_sequence_reaches_the_terminal_escaped() {
+    let s = Sandbox::new();
+    s.copy_fixture("minimal", "book");
+    std::fs::write(
+        s.join("book/sections/\u{1b}[2Jtrap.md"),
+        "no front matter\n",
+    )
+    .expect("write");
+    let r = s.run_in("book", &["check"]);
+    assert!(!r.stdout.contains('\u{1b}'), "{:?}", r.stdout);
+    assert!(r.stdout.contains("\\u{1b}[2Jtrap.md"), "{}", r.stdout);
+}
