@@ -1,4 +1,5 @@
-//! The Markdown view: one file, readable on a forge. Raw HTML in prose is escaped.
+//! The Markdown view: one file, readable on a forge. Raw HTML in prose is escaped;
+//! a writer's HTML comments are left out.
 
 use pulldown_cmark::{Event, Parser};
 
@@ -6,10 +7,12 @@ use super::book::Book;
 
 /// Prose with any raw HTML escaped, so a forge shows it as text.
 pub fn escape_html(markdown: &str) -> String {
-    let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
+    // (range, whether it is a writer's comment, left out)
+    let mut ranges: Vec<(std::ops::Range<usize>, bool)> = Vec::new();
+    let mut comments = super::Comments::default();
     for (event, range) in Parser::new(markdown).into_offset_iter() {
-        if matches!(event, Event::Html(_) | Event::InlineHtml(_)) {
-            ranges.push(range);
+        if let Event::Html(h) | Event::InlineHtml(h) = &event {
+            ranges.push((range, comments.hides(h)));
         }
     }
     if ranges.is_empty() {
@@ -17,13 +20,15 @@ pub fn escape_html(markdown: &str) -> String {
     }
     let mut out = String::with_capacity(markdown.len() + 16);
     let mut at = 0;
-    for r in ranges {
+    for (r, comment) in ranges {
         if r.start < at {
             continue;
         }
         out.push_str(&markdown[at..r.start]);
-        // Writing to a String cannot fail.
-        let _ = pulldown_cmark_escape::escape_html_body_text(&mut out, &markdown[r.clone()]);
+        if !comment {
+            // Writing to a String cannot fail.
+            let _ = pulldown_cmark_escape::escape_html_body_text(&mut out, &markdown[r.clone()]);
+        }
         at = r.end;
     }
     out.push_str(&markdown[at..]);
@@ -151,6 +156,17 @@ mod tests {
     #[test]
     fn raw_html_in_prose_is_escaped() {
         let out = escape_html("A <script>alert(1)</script> and <img src=x onerror=alert(1)> here.");
+        let hidden = escape_html(
+            "Seen <!-- a note to self --> text.\n\n<!--\nA longer note,\nover lines.\n-->\n\nMore.\n",
+        );
+        assert!(
+            !hidden.contains("note") && !hidden.contains("over lines"),
+            "{hidden}"
+        );
+        assert!(
+            hidden.contains("Seen") && hidden.contains("More."),
+            "{hidden}"
+        );
         assert!(!out.contains("<script>") && !out.contains("<img"), "{out}");
         assert!(out.contains("&lt;script&gt;"));
     }

@@ -12,6 +12,30 @@ pub mod templates;
 pub mod twee;
 pub mod xhtml;
 
+/// HTML comments in prose, as a writer uses them: notes to themselves that no reader
+/// sees. Fed the raw HTML events of one piece of prose in order (a block comment comes
+/// one line at a time), it says which of them belong to a comment.
+#[derive(Default)]
+pub(crate) struct Comments {
+    open: bool,
+}
+
+impl Comments {
+    /// Whether this raw HTML is (part of) a comment, to leave out of a view.
+    pub(crate) fn hides(&mut self, html: &str) -> bool {
+        if self.open {
+            self.open = !html.contains("-->");
+            return true;
+        }
+        let t = html.trim_start();
+        if let Some(rest) = t.strip_prefix("<!--") {
+            self.open = !rest.contains("-->");
+            return true;
+        }
+        false
+    }
+}
+
 use crate::artifact::yaml::Flow;
 use crate::error::{BindError, Error};
 use crate::gate::Decision;

@@ -52,6 +52,7 @@ fn prose(book: &Book, md: &str) -> String {
     // Adjacent text events (the parser splits at `<`, `[`, …) are one run of text,
     // made verbatim as a whole.
     let mut run = String::new();
+    let mut comments = super::Comments::default();
     for event in Parser::new(md) {
         if (!matches!(event, Event::Text(_) | Event::Code(_)) || link.is_some()) && !run.is_empty()
         {
@@ -83,7 +84,9 @@ fn prose(book: &Book, md: &str) -> String {
                 None => run.push_str(&t),
             },
             Event::Html(h) | Event::InlineHtml(h) => {
-                out.push_str(&format!("\"\"\"{}\"\"\"", h.replace("\"\"\"", "")))
+                if !comments.hides(&h) {
+                    out.push_str(&format!("\"\"\"{}\"\"\"", h.replace("\"\"\"", "")))
+                }
             }
             Event::SoftBreak => out.push(' '),
             Event::HardBreak => out.push('\n'),

@@ -55,6 +55,7 @@ pub fn prose(
     let mut links: Vec<bool> = Vec::new();
     // An open image: (src, alt so far).
     let mut img: Option<(Option<String>, String)> = None;
+    let mut comments = super::Comments::default();
     for event in Parser::new(md) {
         if let Some((_, alt)) = &mut img {
             match event {
@@ -121,7 +122,11 @@ pub fn prose(
                 img = Some((image(&dest_url), String::new()))
             }
             Event::Text(t) => out.push_str(&escape(&t)),
-            Event::Html(t) | Event::InlineHtml(t) => out.push_str(&escape(&t)),
+            Event::Html(t) | Event::InlineHtml(t) => {
+                if !comments.hides(&t) {
+                    out.push_str(&escape(&t))
+                }
+            }
             Event::SoftBreak => out.push('\n'),
             Event::HardBreak => out.push_str("<br/>\n"),
             Event::Rule => out.push_str("<hr/>\n"),
@@ -134,6 +139,18 @@ pub fn prose(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_writers_html_comments_stay_out_of_the_book() {
+        let none = |_: &str| None;
+        let out = prose(
+            "Seen <!-- note to self --> text.\n\n<!--\nlonger\nnote\n-->\n\nMore.\n",
+            &none,
+            &none,
+        );
+        assert!(!out.contains("note") && !out.contains("longer"), "{out}");
+        assert!(out.contains("Seen") && out.contains("More."), "{out}");
+    }
 
     #[test]
     fn control_characters_never_reach_the_xml() {
