@@ -83,10 +83,8 @@ fn prose(book: &Book, md: &str) -> String {
                 Some((_, text)) => text.push_str(&t),
                 None => run.push_str(&t),
             },
-            Event::Html(h) | Event::InlineHtml(h) => {
-                if !comments.hides(&h) {
-                    out.push_str(&format!("\"\"\"{}\"\"\"", h.replace("\"\"\"", "")))
-                }
+            Event::Html(h) | Event::InlineHtml(h) if !comments.hides(&h) => {
+                out.push_str(&format!("\"\"\"{}\"\"\"", h.replace("\"\"\"", "")))
             }
             Event::SoftBreak => out.push(' '),
             Event::HardBreak => out.push('\n'),

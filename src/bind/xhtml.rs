@@ -122,10 +122,8 @@ pub fn prose(
                 img = Some((image(&dest_url), String::new()))
             }
             Event::Text(t) => out.push_str(&escape(&t)),
-            Event::Html(t) | Event::InlineHtml(t) => {
-                if !comments.hides(&t) {
-                    out.push_str(&escape(&t))
-                }
+            Event::Html(t) | Event::InlineHtml(t) if !comments.hides(&t) => {
+                out.push_str(&escape(&t))
             }
             Event::SoftBreak => out.push('\n'),
             Event::HardBreak => out.push_str("<br/>\n"),
