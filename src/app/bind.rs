@@ -119,7 +119,15 @@ pub fn bind(ws: &Session, tag: &str, opts: &Options, out_dir: &Path) -> Result<B
         .into_iter()
         .collect();
     // Read back when the snapshot (or a merge) judged this tree today.
-    let decision = super::verdicts::full_check_of(repo, &snap.commit, &studio)?.decision;
+    let report = super::verdicts::full_check_of(repo, &snap.commit, &studio)?;
+    let decision = report.decision;
+    if decision == crate::gate::Decision::Block {
+        return Err(SnapshotError::Failing {
+            tag: tag.to_string(),
+            errors: report.count(crate::gate::Severity::Error),
+        }
+        .into());
+    }
     let story = Story::build(&studio);
     let (time, date) = match repo.tag_time(tag)? {
         Some(when) => (when.time, date::ymd(when.time, when.offset)),
@@ -158,6 +166,20 @@ pub fn bind(ws: &Session, tag: &str, opts: &Options, out_dir: &Path) -> Result<B
         path: out_dir.to_path_buf(),
         source: e,
     })?;
+    // The view log is what says a folder holds a finished bind: the old one goes first
+    // and the new one is written last, so a bind cut short leaves no log that disagrees
+    // with the files beside it.
+    let log_path = out_dir.join("view-log.yaml");
+    match std::fs::remove_file(&log_path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => {
+            return Err(Error::Io {
+                path: log_path,
+                source: e,
+            });
+        }
+    }
     let mut outputs = Vec::new();
     for (v, bytes) in &rendered {
         outputs.push(write(out_dir, v.file(), bytes)?);

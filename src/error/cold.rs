@@ -190,6 +190,17 @@ pub enum SnapshotError {
         /// The tag.
         tag: String,
     },
+    /// Binding a snapshot whose tree does not pass the gatecheck (a commit on cold that
+    /// was never itself judged, tagged by hand).
+    #[error(
+        "snapshot `{tag}` does not pass the gatecheck ({errors} blocking finding(s)); it is not bound"
+    )]
+    Failing {
+        /// The tag.
+        tag: String,
+        /// How many findings block.
+        errors: usize,
+    },
 }
 
 /// A gate report that could not be written or read.

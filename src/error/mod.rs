@@ -232,7 +232,8 @@ impl Error {
                 SnapshotError::NoTag { .. } | SnapshotError::NotMarked { .. } => Invalid,
                 SnapshotError::NotASnapshot { .. }
                 | SnapshotError::NoCold { .. }
-                | SnapshotError::OffCold { .. } => Rule,
+                | SnapshotError::OffCold { .. }
+                | SnapshotError::Failing { .. } => Rule,
             },
             Self::Playtest(e) => match e {
                 PlaytestError::TuClosed { .. } => Rule,
@@ -344,6 +345,9 @@ impl Error {
             Self::Hook(HookError::RemoteUnknown { .. }) => {
                 text("fetch first, so the fast-forward can be checked")
             }
+            Self::Snapshot(SnapshotError::Failing { tag, .. }) => Some(format!(
+                "`showrunner gate check --rev {tag}` lists the findings; bind a snapshot `showrunner snapshot` made"
+            )),
             Self::Snapshot(
                 SnapshotError::NotASnapshot { .. }
                 | SnapshotError::NoCold { .. }

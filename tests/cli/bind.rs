@@ -707,3 +707,88 @@ fn the_twee_view_parses_and_compiles_like_a_twine_2_story() {
     );
     assert!(v["compiled"].as_u64().is_some_and(|n| n > 1000));
 }
+
+#[test]
+fn a_hand_tagged_snapshot_that_fails_the_gate_is_not_bound() {
+    let s = Sandbox::new();
+    ok(s.run(&["init", "book", "--from-sample"]));
+    // A failing commit on cold, got there around the hooks, then a passing one.
+    let bell = s.join("book/sections/dusk-bell.md");
+    let clean = std::fs::read_to_string(&bell).expect("r");
+    std::fs::write(&bell, format!("{clean}\nTODO: finish\n")).expect("w");
+    s.git("book", &["commit", "-q", "--no-verify", "-am", "draft"]);
+    let failing = s.git("book", &["rev-parse", "hot"]);
+    std::fs::write(&bell, &clean).expect("w");
+    s.git("book", &["commit", "-q", "--no-verify", "-am", "fixed"]);
+    s.git(
+        "book",
+        &[
+            "-c",
+            "core.hooksPath=/nonexistent",
+            "update-ref",
+            "refs/heads/cold",
+            "hot",
+        ],
+    );
+    // Its tag carries the snapshot mark, as if `snapshot` had made it.
+    s.git(
+        "book",
+        &[
+            "tag",
+            "-a",
+            "cold-forged",
+            "-m",
+            "Snapshot\n\nShowrunner-Snapshot: 1",
+            &failing,
+        ],
+    );
+    let r = s.run_in(
+        "book",
+        &["bind", "cold-forged", "--format", "md", "-o", "../out"],
+    );
+    assert_eq!(r.code, 3, "{r:?}");
+    assert!(
+        r.stderr.contains("does not pass the gatecheck"),
+        "{}",
+        r.stderr
+    );
+    assert!(!s.join("out/book.md").exists(), "nothing written");
+}
+
+#[test]
+fn a_bind_cut_short_leaves_no_view_log_that_disagrees_with_its_files() {
+    let s = Sandbox::new();
+    ok(s.run(&["init", "book", "--from-sample"]));
+    ok(s.run_in("book", &["snapshot"]));
+    ok(s.run_in(
+        "book",
+        &[
+            "bind",
+            "cold-2026-11-26",
+            "--format",
+            "md,twee",
+            "-o",
+            "../out",
+        ],
+    ));
+    assert!(s.join("out/view-log.yaml").is_file());
+    // The next bind fails part-way (a folder where one of its files goes).
+    std::fs::remove_file(s.join("out/book.twee")).expect("rm");
+    std::fs::create_dir(s.join("out/book.twee")).expect("a folder in the way");
+    let r = s.run_in(
+        "book",
+        &[
+            "bind",
+            "cold-2026-11-26",
+            "--format",
+            "md,twee",
+            "-o",
+            "../out",
+        ],
+    );
+    assert_ne!(r.code, 0, "{r:?}");
+    assert!(
+        !s.join("out/view-log.yaml").exists(),
+        "an unfinished folder has no view log"
+    );
+}
