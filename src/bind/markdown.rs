@@ -5,30 +5,90 @@ use pulldown_cmark::{Event, Parser};
 
 use super::book::Book;
 
-/// Prose with any raw HTML escaped, so a forge shows it as text.
+/// A link a reader may follow from the Markdown view: an in-book anchor, the web, mail.
+fn safe_link(dest: &str) -> bool {
+    let d = dest.trim().to_ascii_lowercase();
+    d.starts_with('#')
+        || d.starts_with("https://")
+        || d.starts_with("http://")
+        || d.starts_with("mailto:")
+}
+
+/// An image the Markdown view may show: a path inside the book (no scheme, not absolute,
+/// no `..`), or one on the web.
+fn safe_image(dest: &str) -> bool {
+    let d = dest.trim();
+    let lower = d.to_ascii_lowercase();
+    if lower.starts_with("https://") || lower.starts_with("http://") {
+        return true;
+    }
+    let before_path = d.split(['/', '?', '#']).next().unwrap_or("");
+    !d.is_empty()
+        && !before_path.contains(':')
+        && !d.starts_with(['/', '\\'])
+        && !d.split(['/', '\\']).any(|part| part == "..")
+}
+
+/// Prose made inert for the Markdown view: raw HTML escaped so a forge shows it as
+/// text, a writer's HTML comments left out, links that are not in-book anchors or
+/// web/mail addresses (`javascript:`, `data:`, `file:`, relative paths) reduced to their
+/// text, and images outside the book (`file:`, `data:`, absolute, `../`) to their alt
+/// text.
 pub fn escape_html(markdown: &str) -> String {
-    // (range, whether it is a writer's comment, left out)
-    let mut ranges: Vec<(std::ops::Range<usize>, bool)> = Vec::new();
+    use pulldown_cmark::{Tag, TagEnd};
+    // (range, replacement)
+    let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
     let mut comments = super::Comments::default();
+    // A link or image being reduced to its text: its range and the text so far.
+    let mut reducing: Option<(std::ops::Range<usize>, String)> = None;
     for (event, range) in Parser::new(markdown).into_offset_iter() {
-        if let Event::Html(h) | Event::InlineHtml(h) = &event {
-            ranges.push((range, comments.hides(h)));
+        if let Some((_, text_so_far)) = &mut reducing {
+            match &event {
+                Event::Text(t) | Event::Code(t) => text_so_far.push_str(t),
+                Event::End(TagEnd::Link | TagEnd::Image) => {
+                    if let Some((r, t)) = reducing.take() {
+                        edits.push((r, text(&t)));
+                    }
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match &event {
+            Event::Html(h) | Event::InlineHtml(h) => {
+                let shown = if comments.hides(h) {
+                    String::new()
+                } else {
+                    let mut out = String::new();
+                    // Writing to a String cannot fail.
+                    let _ = pulldown_cmark_escape::escape_html_body_text(
+                        &mut out,
+                        &markdown[range.clone()],
+                    );
+                    out
+                };
+                edits.push((range, shown));
+            }
+            Event::Start(Tag::Link { dest_url, .. }) if !safe_link(dest_url) => {
+                reducing = Some((range, String::new()));
+            }
+            Event::Start(Tag::Image { dest_url, .. }) if !safe_image(dest_url) => {
+                reducing = Some((range, String::new()));
+            }
+            _ => {}
         }
     }
-    if ranges.is_empty() {
+    if edits.is_empty() {
         return markdown.to_string();
     }
     let mut out = String::with_capacity(markdown.len() + 16);
     let mut at = 0;
-    for (r, comment) in ranges {
+    for (r, replacement) in edits {
         if r.start < at {
             continue;
         }
         out.push_str(&markdown[at..r.start]);
-        if !comment {
-            // Writing to a String cannot fail.
-            let _ = pulldown_cmark_escape::escape_html_body_text(&mut out, &markdown[r.clone()]);
-        }
+        out.push_str(&replacement);
         at = r.end;
     }
     out.push_str(&markdown[at..]);
@@ -169,5 +229,27 @@ mod tests {
         );
         assert!(!out.contains("<script>") && !out.contains("<img"), "{out}");
         assert!(out.contains("&lt;script&gt;"));
+    }
+
+    #[test]
+    fn links_and_images_that_leave_the_book_are_reduced_to_their_text() {
+        let out = escape_html(
+            "[Go](javascript:alert(1)) [data](data:text/html,x) [up](../secret.md) \
+             [in](#quay) [web](https://example.org) ![file](file:///etc/passwd) \
+             ![dots](../../x.png) ![ok](assets/map.png) <javascript:alert(2)>",
+        );
+        for gone in ["](javascript", "<javascript", "](data:", "](../", "](file:"] {
+            assert!(!out.contains(gone), "{gone} in {out}");
+        }
+        for kept in [
+            "Go",
+            "[in](#quay)",
+            "[web](https://example.org)",
+            "![ok](assets/map.png)",
+            "file",
+            "dots",
+        ] {
+            assert!(out.contains(kept), "{kept} in {out}");
+        }
     }
 }

@@ -22,15 +22,37 @@ pub fn variable(codeword: &str) -> String {
     format!("$cw_{body}")
 }
 
+/// Text SugarCube shows as it is: a run holding anything it could read as markup is
+/// wrapped in `"""…"""` (SugarCube's verbatim markup), after any `"""` of its own is
+/// broken up so the run cannot close the wrapping early.
 fn verbatim(s: &str) -> String {
     let risky = [
         "$", "_", "[[", "]]", "<<", ">>", "//", "''", "@@", "{{{", "<", "/*", "==", "^^", "~~",
     ];
-    if risky.iter().any(|r| s.contains(r)) && !s.contains("\"\"\"") {
+    let s = s.replace("\"\"\"", "\" \" \"");
+    if risky.iter().any(|r| s.contains(r)) {
         format!("\"\"\"{s}\"\"\"")
     } else {
-        s.replace("\"\"\"", "\" \" \"")
+        s
     }
+}
+
+/// A passage's text with every line that Twee would read as a passage header (`::`)
+/// escaped as the Twee 3 specification says (`\::`).
+fn no_headers(text: &str) -> String {
+    if !text.contains("::") {
+        return text.to_string();
+    }
+    text.split('\n')
+        .map(|l| {
+            if l.starts_with("::") {
+                format!("\\{l}")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Escapes a passage name or tag for a Twee 3 header.
@@ -97,7 +119,7 @@ fn prose(book: &Book, md: &str) -> String {
         }
     }
     out.push_str(&verbatim(&run));
-    out.trim_end().to_string()
+    no_headers(out.trim_end())
 }
 
 /// Renders the book as a Twee 3 story.
@@ -214,5 +236,18 @@ mod tests {
             "\"\"\"costs $5 and <<more>>\"\"\""
         );
         assert_eq!(verbatim("plain words"), "plain words");
+    }
+
+    #[test]
+    fn prose_cannot_close_its_verbatim_or_start_a_passage() {
+        // Its own `"""` cannot end the wrapping before the macro.
+        let v = verbatim("\"\"\"<<run alert(1)>>\"\"\"");
+        assert!(v.starts_with("\"\"\"") && v.ends_with("\"\"\""), "{v}");
+        assert_eq!(v.matches("\"\"\"").count(), 2, "{v}");
+        // A line that would begin a new passage is escaped.
+        assert_eq!(
+            no_headers("Text.\n:: Evil [script]\n<<run x>>"),
+            "Text.\n\\:: Evil [script]\n<<run x>>"
+        );
     }
 }
