@@ -51,6 +51,8 @@ codes! {
         "Body links `[text](#id)` must name a section or a codex entry. Fix the id or remove the link.";
     "integrity/dead-end", E, "a section has no choices and is not an ending",
         "A reader arriving here is stuck. Add choices, or mark the section `terminal` if it is an ending.";
+    "integrity/trap", E, "a reader can reach a section but never leave it for an ending",
+        "Every choice from here leads back into the same loop, even ignoring the gates: the reader is stuck for ever. Give the loop a choice that leads on toward an ending.";
     "integrity/missing-start", E, "the start section does not exist",
         "`[studio] start` in studio.toml must name an existing section.";
     "integrity/orphan-section", E, "a section cannot be reached from the start, even ignoring gates",

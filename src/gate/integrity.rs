@@ -102,9 +102,73 @@ pub fn run(cx: &Context<'_>) -> Vec<Finding> {
             ));
         }
     }
+    if whole {
+        traps(cx, &mut out);
+    }
     links(cx, &mut out);
     references(cx, &mut out);
     out
+}
+
+/// Sections a reader can reach but never leave for an ending: every route from them
+/// loops back among themselves (a section whose only choices return to it, or a ring
+/// of them), even ignoring the gates. A section escapes when some route leads to a
+/// section without choices (an ending, or a dead end reported on its own) or to a
+/// missing one (reported as dangling). One reverse search from those exits: linear.
+fn traps(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let story = &cx.story;
+    // A story with no ending at all is the reachability bar's `no-ending`, said once.
+    if !story.sections.iter().any(|s| s.flags.terminal) {
+        return;
+    }
+    let n = story.sections.len();
+    let mut into: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut escapes = vec![false; n];
+    let mut queue = Vec::new();
+    for (i, s) in story.sections.iter().enumerate() {
+        if s.choices.is_empty() || s.choices.iter().any(|c| c.target.is_none()) {
+            escapes[i] = true;
+            queue.push(i);
+        }
+        for c in &s.choices {
+            if let Some(t) = c.target {
+                into[t].push(i);
+            }
+        }
+    }
+    while let Some(i) = queue.pop() {
+        for &from in &into[i] {
+            if !escapes[from] {
+                escapes[from] = true;
+                queue.push(from);
+            }
+        }
+    }
+    for (i, s) in story.sections.iter().enumerate() {
+        if escapes[i] || !cx.reachable.get(i).copied().unwrap_or(false) {
+            continue;
+        }
+        let only_itself = s.choices.iter().all(|c| c.target == Some(i));
+        let message = if only_itself {
+            format!(
+                "every choice of `{}` leads back to it: a reader can never leave",
+                s.id
+            )
+        } else {
+            format!(
+                "no ending can be reached from `{}`: every route from it loops back without a way out",
+                s.id
+            )
+        };
+        out.push(finding(
+            "integrity/trap",
+            &s.path,
+            s.id_line,
+            "plotwright",
+            message,
+            "give the loop a choice that leads on toward an ending".into(),
+        ));
+    }
 }
 
 /// Body links `[text](#id)` in sections and codex entries must name a section or entry.
