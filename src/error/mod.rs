@@ -159,6 +159,7 @@ impl Error {
                 | GitError::RefExists { .. }
                 | GitError::RefLocked { .. }
                 | GitError::Dirty { .. }
+                | GitError::IndexLocked { .. }
                 | GitError::Conflicts => Conflict,
                 GitError::NotARepo { .. } | GitError::Lib(_) | GitError::Other(_) => Invalid,
             },
@@ -282,6 +283,10 @@ impl Error {
             }
             Self::Git(GitError::RefLocked { name }) => Some(format!(
                 "nothing was changed; run the command again once the other one has finished (if none is running, one was killed holding the lock: remove `{name}.lock` in the git directory)"
+            )),
+            Self::Git(GitError::IndexLocked { path }) => Some(format!(
+                "another git command is running, or one was killed: when none is running, `rm {}` and run this again (nothing was changed)",
+                path.display()
             )),
             Self::Git(GitError::Dirty { .. }) => {
                 text("commit or stash your edits to that file first; nothing was changed")

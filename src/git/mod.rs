@@ -66,6 +66,12 @@ pub enum GitError {
         /// Studio-relative path.
         path: String,
     },
+    /// Another git process holds the index's lock, or one that was killed left it.
+    #[error("the index is locked: {} exists", path.display())]
+    IndexLocked {
+        /// The lock file.
+        path: PathBuf,
+    },
     /// The index has unresolved conflicts.
     #[error("the index has unresolved merge conflicts")]
     Conflicts,

@@ -8,6 +8,15 @@ use git2::{ErrorCode, Oid, Signature, Time};
 use super::*;
 use crate::ids::{CommitId, Expect, TreeId};
 
+/// The guard [`Repo::index_guard`] holds; dropping it lets the next command in.
+struct IndexGuard(std::path::PathBuf);
+
+impl Drop for IndexGuard {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
 /// libgit2 reports a held ref lock as `Locked`, or (for the loose-ref lock file) as a
 /// plain error saying it failed to lock.
 pub(super) fn is_lock_error(e: &git2::Error) -> bool {
@@ -382,6 +391,7 @@ impl Repo {
     ) -> Result<CommitId> {
         let checked_out = self.checked_out(branch_ref);
         if checked_out {
+            self.ensure_index_unlocked()?;
             self.ensure_clean(expected_tip, files.iter().map(|(p, _)| p.as_str()))?;
         }
         let commit = self.commit_files(Some(expected_tip), files, message, who)?;
@@ -396,7 +406,12 @@ impl Repo {
                 .inner
                 .workdir()
                 .ok_or_else(|| GitError::Other("no work tree".into()))?;
+            // Read, change and write the index as one step among showrunner commands:
+            // two of them updating it at once would each write back what the other had
+            // not yet added, and a file hot holds would drop out of the index.
+            let _guard = self.index_guard()?;
             let mut index = self.inner.index()?;
+            index.read(true)?;
             for (path, bytes) in files {
                 let target = workdir.join(path);
                 if let Some(parent) = target.parent() {
@@ -409,6 +424,30 @@ impl Repo {
             self.write_index(&mut index)?;
         }
         Ok(commit)
+    }
+
+    /// Holds `.git/showrunner/index.guard` (made exclusively, removed on drop) while a
+    /// showrunner command reads, changes and writes the index; waits up to two seconds
+    /// for another to finish. git's own `index.lock` still guards each write.
+    fn index_guard(&self) -> Result<IndexGuard> {
+        let dir = self.inner.path().join("showrunner");
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| GitError::Other(format!("{}: {e}", dir.display())))?;
+        let path = dir.join("index.guard");
+        for _ in 0..200 {
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(_) => return Ok(IndexGuard(path)),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                Err(e) => return Err(GitError::Other(format!("{}: {e}", path.display()))),
+            }
+        }
+        Err(GitError::IndexLocked { path })
     }
 
     /// Commits `tree` on `parent` (the tip `branch_ref` must still hold) and moves the
@@ -458,7 +497,30 @@ impl Repo {
                 index.add(&e)?;
             }
         }
-        index.write()?;
+        index.write().map_err(|e| {
+            if is_lock_error(&e) {
+                GitError::IndexLocked {
+                    path: self.index_lock(),
+                }
+            } else {
+                e.into()
+            }
+        })?;
+        Ok(())
+    }
+
+    /// The index's lock file (`.git/index.lock`).
+    fn index_lock(&self) -> PathBuf {
+        self.inner.path().join("index.lock")
+    }
+
+    /// Refuses, before anything moves, when the index that a commit on the checked-out
+    /// branch must update is locked: a ref moved and an index left behind would disagree.
+    pub(super) fn ensure_index_unlocked(&self) -> Result<()> {
+        let path = self.index_lock();
+        if path.exists() {
+            return Err(GitError::IndexLocked { path });
+        }
         Ok(())
     }
 
