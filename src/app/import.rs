@@ -57,7 +57,78 @@ pub fn twee(
         .iter()
         .map(|s| (s.story.path.clone(), s.render().into_bytes()))
         .collect();
+    check_before_writing(file, text, &story, &files)?;
     let created = !into.join("studio.toml").exists();
+    let dir_existed = into.exists();
+    let result = write(file, &story, &files, into, created, hooks_exe);
+    if result.is_err() && created && !dir_existed {
+        // A studio the import began and could not finish is taken away again.
+        let _ = std::fs::remove_dir_all(into);
+    }
+    let (tu, commit) = result?;
+    Ok(Imported {
+        story,
+        dir: into.to_path_buf(),
+        created,
+        tu,
+        commit,
+    })
+}
+
+/// Everything that could stop the import once it has begun writing, checked before it
+/// writes anything: each section's file name fits the file system, and each section
+/// file reads back as a valid artifact. Errors name the Twee file and the passage.
+fn check_before_writing(
+    file: &str,
+    text: &str,
+    story: &twee::Story,
+    files: &[(String, Vec<u8>)],
+) -> Result<(), Error> {
+    let line_of = |passage: &str| {
+        text.lines()
+            .position(|l| {
+                l.strip_prefix("::")
+                    .is_some_and(|h| h.trim_start().starts_with(passage))
+            })
+            .map(|i| i + 1)
+            .unwrap_or(1)
+    };
+    for (s, (path, bytes)) in story.sections.iter().zip(files) {
+        let bad = |message: String| InputError::Twee {
+            path: file.to_string(),
+            line: line_of(&s.passage),
+            message,
+        };
+        let name = path.rsplit('/').next().unwrap_or(path);
+        if name.len() > 255 {
+            return Err(bad(format!(
+                "passage \"{}\" would be a file name of {} bytes (at most 255): rename the passage",
+                crate::trace::trailers::one_line(&s.passage),
+                name.len()
+            ))
+            .into());
+        }
+        if let Err(e) = crate::artifact::parse(crate::artifact::Kind::Section, path, bytes) {
+            return Err(bad(format!(
+                "passage \"{}\" does not make a valid section: {}",
+                crate::trace::trailers::one_line(&s.passage),
+                e.message
+            ))
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// The writing half of the import: the studio (when new), the TU and the commit.
+fn write(
+    file: &str,
+    story: &twee::Story,
+    files: &[(String, Vec<u8>)],
+    into: &Path,
+    created: bool,
+    hooks_exe: Option<&Path>,
+) -> Result<(String, CommitId), Error> {
     if created {
         let start = story.start.clone().unwrap_or_default();
         let title = story.title.clone();
@@ -99,7 +170,8 @@ pub fn twee(
             .into());
         }
     }
-    let title = story.title.clone().unwrap_or_else(|| file.to_string());
+    let title =
+        crate::trace::trailers::one_line(&story.title.clone().unwrap_or_else(|| file.to_string()));
     let opened = ws.open(&OpenRequest {
         loop_id: "scene_forge",
         title: &format!("Import \"{title}\" from Twee"),
@@ -112,7 +184,7 @@ pub fn twee(
         &format!(
             "Import {} section(s) from {file}\n\n{}",
             story.sections.len(),
-            record(&story, file)
+            record(story, file)
         ),
         &[
             ("TU", opened.id.as_str()),
@@ -120,12 +192,6 @@ pub fn twee(
             ("Step", "import"),
         ],
     );
-    let commit = repo.commit_tool_files(&hot, &tip, &files, &message, &repo.identity())?;
-    Ok(Imported {
-        story,
-        dir: into.to_path_buf(),
-        created,
-        tu: opened.id,
-        commit,
-    })
+    let commit = repo.commit_tool_files(&hot, &tip, files, &message, &repo.identity())?;
+    Ok((opened.id, commit))
 }

@@ -324,3 +324,28 @@ fn the_samples_twee_view_imports_back_with_its_codewords_gates_and_conditions() 
     );
     assert_eq!(after, before);
 }
+
+#[test]
+fn a_refused_import_writes_nothing_and_names_the_file() {
+    let s = Sandbox::new();
+    let long = "N".repeat(300);
+    let twee = format!(
+        ":: StoryTitle\nRefused\n\n:: Start\nBegin. [[On->{long}]]\n\n:: {long}\nThe end.\n"
+    );
+    std::fs::write(s.join("story.twee"), &twee).expect("twee");
+    // Into a new folder: no half-made studio is left.
+    let r = s.run(&["import", "twee", "story.twee", "--into", "fresh"]);
+    assert_ne!(r.code, 0, "{r:?}");
+    assert!(r.stderr.contains("story.twee:"), "{}", r.stderr);
+    assert!(!s.join("fresh").exists(), "no half-made studio");
+    // Into an existing studio: hot does not move.
+    ok(s.run(&["init", "book", "--from-sample"]));
+    let hot = s.git("book", &["rev-parse", "hot"]);
+    let r = s.run(&["import", "twee", "story.twee", "--into", "book"]);
+    assert_ne!(r.code, 0, "{r:?}");
+    assert_eq!(
+        s.git("book", &["rev-parse", "hot"]),
+        hot,
+        "nothing committed"
+    );
+}
