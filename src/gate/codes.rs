@@ -43,6 +43,8 @@ codes! {
         "Files in `schemas/` replace the built-in schema of their kind and must be valid draft 2020-12 JSON Schemas. Fix or delete the file.";
     "schema/control-character", E, "a control character in a file's text",
         "NUL, ESC, vertical tab and their kind are invisible in an editor, make an EPUB's XML unreadable and can drive a terminal. Only tabs and line breaks belong in a studio's text: delete the character at the line shown.";
+    "schema/not-a-file", E, "a symbolic link or submodule where artifacts are read",
+        "showrunner reads regular files only, from git's objects or the work tree alike; a link or submodule under an artifact folder would be skipped and its content silently missing. Commit the file itself.";
     "schema/unknown-file", W, "a file in an artifact folder is not an artifact",
         "It will be ignored by every command. Rename it to the kind's convention or move it out of the folder.";
     "integrity/dangling-choice", E, "a choice leads to a section that does not exist",

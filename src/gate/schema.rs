@@ -82,6 +82,19 @@ pub fn run_with(studio: &Studio, others: &[IdEntry<'_>]) -> Vec<Finding> {
         ));
     }
 
+    for path in &studio.not_files {
+        out.push(finding(
+            "not-a-file",
+            Severity::Error,
+            path,
+            0,
+            "showrunner",
+            "a symbolic link or submodule where artifacts are read: its content is never read"
+                .into(),
+            "commit the file itself in its place".into(),
+        ));
+    }
+
     for a in &studio.artifacts {
         match schemas.validate(a) {
             Ok(violations) => {

@@ -183,6 +183,27 @@ impl Repo {
         Ok(out)
     }
 
+    /// Entries of a commit's tree that are not regular files — symbolic links and
+    /// submodules — whose path `want` accepts, sorted.
+    pub fn tree_non_files(&self, commit: &str, want: &dyn Fn(&str) -> bool) -> Result<Vec<String>> {
+        let oid = Oid::from_str(commit)?;
+        let tree = self.inner.find_commit(oid)?.tree()?;
+        let mut out = Vec::new();
+        tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+            let link = entry.kind() == Some(git2::ObjectType::Blob) && entry.filemode() == 0o120000;
+            let submodule = entry.kind() == Some(git2::ObjectType::Commit);
+            if link || submodule {
+                let path = format!("{dir}{}", entry.name().unwrap_or(""));
+                if want(&path) {
+                    out.push(path);
+                }
+            }
+            git2::TreeWalkResult::Ok
+        })?;
+        out.sort();
+        Ok(out)
+    }
+
     /// [`Repo::tree_files`] of the files at the top of the tree and in the top-level
     /// folders `within` (a few files of a large tree, without walking the rest).
     pub fn tree_files_within(

@@ -26,6 +26,17 @@ pub trait Source {
     fn read(&self, path: &str) -> Result<Option<Vec<u8>>, Error>;
     /// A short human name for the source (`hot (3f2a1c9)`, `work tree`).
     fn describe(&self) -> String;
+    /// Paths where an artifact (or a folder of them) would be that are not regular
+    /// files: symbolic links, submodules. They are never read, and never silently.
+    fn not_files(&self) -> Result<Vec<String>, Error> {
+        Ok(Vec::new())
+    }
+}
+
+/// Whether a path that is not a regular file stands where showrunner reads: an
+/// artifact's path, or a folder of them.
+fn where_artifacts_are(path: &str) -> bool {
+    wanted(path) || wanted(&format!("{path}/x.md")) || wanted(&format!("{path}/x.yaml"))
 }
 
 /// Whether showrunner reads a path at all: artifacts, and the authority table (for who
@@ -62,6 +73,11 @@ impl Source for Tree<'_> {
     fn files(&self) -> Result<Vec<(String, Vec<u8>)>, Error> {
         Ok(self.repo.tree_files(&self.commit, &wanted)?)
     }
+    fn not_files(&self) -> Result<Vec<String>, Error> {
+        Ok(self
+            .repo
+            .tree_non_files(&self.commit, &where_artifacts_are)?)
+    }
     fn read(&self, path: &str) -> Result<Option<Vec<u8>>, Error> {
         Ok(self.repo.blob_at(&self.commit, path)?)
     }
@@ -77,6 +93,8 @@ impl Source for Tree<'_> {
 /// The files on disk under a studio root (what an editor or pre-commit sees).
 pub struct WorkDir {
     root: PathBuf,
+    /// Symbolic links met by the last walk ([`Source::not_files`]).
+    links: std::cell::RefCell<Vec<String>>,
 }
 
 impl WorkDir {
@@ -84,6 +102,7 @@ impl WorkDir {
     pub fn new(root: &Path) -> Self {
         WorkDir {
             root: root.to_path_buf(),
+            links: Default::default(),
         }
     }
 
@@ -113,6 +132,15 @@ impl Source for WorkDir {
                 ),
             })?;
             if !entry.file_type().is_file() {
+                if entry.file_type().is_symlink()
+                    && let Ok(rel) = entry.path().strip_prefix(&self.root)
+                    && let Some(rel) = rel.to_str()
+                {
+                    let rel = rel.replace('\\', "/");
+                    if where_artifacts_are(&rel) {
+                        self.links.borrow_mut().push(rel);
+                    }
+                }
                 continue;
             }
             let Ok(rel) = entry.path().strip_prefix(&self.root) else {
@@ -130,6 +158,11 @@ impl Source for WorkDir {
         }
         out.sort_by(|a, b| a.0.cmp(&b.0));
         Ok(out)
+    }
+    fn not_files(&self) -> Result<Vec<String>, Error> {
+        let mut links = self.links.borrow().clone();
+        links.sort();
+        Ok(links)
     }
     fn read(&self, path: &str) -> Result<Option<Vec<u8>>, Error> {
         let full = self.root.join(path);
@@ -170,6 +203,8 @@ pub struct Studio {
     /// Roles that may grant waivers (`waive:` in `authority.yaml`, default the
     /// gatekeeper).
     pub waive_roles: Vec<String>,
+    /// Paths where artifacts would be that are symbolic links or submodules, unread.
+    pub not_files: Vec<String>,
     /// The base's rules this studio is judged under ([`Studio::under`]), if not its own.
     pub rules: Option<std::sync::Arc<rules::Rules>>,
 }
@@ -185,6 +220,7 @@ impl Studio {
             });
         }
         let mut studio = Studio::from_files(files);
+        studio.not_files = source.not_files()?;
         for path in studio.asset_refs() {
             let hash = match safe_asset_path(&path) {
                 true => source.read(&path)?.map(|bytes| sha256_hex(&bytes)),

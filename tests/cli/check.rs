@@ -166,14 +166,15 @@ fn bad_usage_exits_2() {
 }
 
 #[test]
-fn symlinks_are_skipped_alike_in_the_tree_and_the_work_tree() {
+fn symlinks_are_reported_alike_in_the_tree_and_the_work_tree() {
     let s = Sandbox::new();
     minimal(&s);
     std::os::unix::fs::symlink("quay.md", s.join("studio/sections/alias.md")).expect("symlink");
     s.commit_all("studio");
     let tree = s.run_in("studio", &["gate", "check", "--format", "json"]);
     let work = s.run_in("studio", &["check", "--format", "json"]);
-    assert_eq!(tree.code, 0, "{}", tree.stdout);
+    assert_eq!(tree.code, 1, "{}", tree.stdout);
+    assert_eq!(tree.json()["findings"][0]["code"], "schema/not-a-file");
     assert_eq!(tree.json()["findings"], work.json()["findings"]);
 }
 
@@ -189,4 +190,29 @@ fn a_file_name_with_an_escape_sequence_reaches_the_terminal_escaped() {
     let r = s.run_in("book", &["check"]);
     assert!(!r.stdout.contains('\u{1b}'), "{:?}", r.stdout);
     assert!(r.stdout.contains("\\u{1b}[2Jtrap.md"), "{}", r.stdout);
+}
+
+#[test]
+fn a_symbolic_link_where_artifacts_are_read_is_a_finding_not_silence() {
+    let s = Sandbox::new();
+    s.copy_fixture("minimal", "book");
+    std::os::unix::fs::symlink("/etc/hostname", s.join("book/sections/elsewhere.md"))
+        .expect("link");
+    let codes = |r: &crate::harness::Run| -> Vec<String> {
+        r.json()["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["path"] == "sections/elsewhere.md")
+            .filter_map(|f| f["code"].as_str().map(str::to_string))
+            .collect()
+    };
+    let r = s.run_in("book", &["check", "--format", "json"]);
+    assert_eq!(codes(&r), ["schema/not-a-file"], "{r:?}");
+    s.commit_all("book");
+    let r = s.run_in(
+        "book",
+        &["gate", "check", "--rev", "HEAD", "--format", "json"],
+    );
+    assert_eq!(codes(&r), ["schema/not-a-file"], "{r:?}");
 }
