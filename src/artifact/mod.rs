@@ -328,6 +328,19 @@ pub fn parse(kind: Kind, path: &str, bytes: &[u8]) -> Result<Artifact, Rejected>
         message,
         text,
     };
+    // The budget comes first, before any copy of the bytes is made: a huge file costs
+    // its one read and no more.
+    if bytes.len() > MAX_ARTIFACT_BYTES {
+        return Err(reject(
+            1,
+            format!(
+                "file is {} bytes; artifacts larger than {} bytes are refused",
+                bytes.len(),
+                MAX_ARTIFACT_BYTES
+            ),
+            String::new(),
+        ));
+    }
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -373,6 +386,11 @@ pub fn parse(kind: Kind, path: &str, bytes: &[u8]) -> Result<Artifact, Rejected>
         Err((line, message)) => Err(reject(line, message, text)),
     }
 }
+
+/// The largest artifact file showrunner parses (bytes): a whole novel's prose fits in a
+/// fraction of it; YAML files have a smaller budget of their own
+/// ([`yaml::MAX_YAML_BYTES`]).
+pub const MAX_ARTIFACT_BYTES: usize = 8 * 1024 * 1024;
 
 /// Removes a byte-order mark and turns CRLF and lone CR line endings into LF.
 pub fn normalise(text: &str) -> String {

@@ -216,3 +216,25 @@ fn a_symbolic_link_where_artifacts_are_read_is_a_finding_not_silence() {
     );
     assert_eq!(codes(&r), ["schema/not-a-file"], "{r:?}");
 }
+
+#[test]
+fn an_oversized_section_is_refused_at_line_one_without_being_copied() {
+    let s = Sandbox::new();
+    s.copy_fixture("minimal", "book");
+    let path = s.join("book/sections/far-shore.md");
+    let head = std::fs::read_to_string(&path).expect("read");
+    let body = "The tide comes in. ".repeat(9 * 1024 * 1024 / 19 + 1);
+    std::fs::write(&path, format!("{head}\n{body}\n")).expect("write");
+    let r = s.run_in("book", &["check", "--format", "json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let f = &r.json()["findings"][0];
+    assert_eq!(f["code"], "schema/parse-error");
+    assert_eq!(f["path"], "sections/far-shore.md");
+    assert_eq!(f["line"], 1);
+    assert!(
+        f["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("artifacts larger than")),
+        "{f}"
+    );
+}
