@@ -381,6 +381,11 @@ impl Repo {
     /// When the branch is checked out, the index entries and work-tree files of those
     /// paths are updated and every other entry is left alone; the call refuses up front
     /// (changing nothing) if one of the files has local edits that would be lost.
+    ///
+    /// The work tree and index are written *before* the ref moves, under the index
+    /// guard: a kill before the move leaves the files staged (nothing lost; the next
+    /// commit takes them), a kill after it leaves everything agreeing, and a lost race
+    /// puts the paths back as the tip had them.
     pub fn commit_tool_files(
         &self,
         branch_ref: &str,
@@ -395,35 +400,77 @@ impl Repo {
             self.ensure_clean(expected_tip, files.iter().map(|(p, _)| p.as_str()))?;
         }
         let commit = self.commit_files(Some(expected_tip), files, message, who)?;
-        self.cas_ref(
-            branch_ref,
-            &commit,
-            Expect::At(expected_tip),
-            &format!("showrunner: {}", first_line(message)),
-        )?;
-        if checked_out {
-            let workdir = self
-                .inner
-                .workdir()
-                .ok_or_else(|| GitError::Other("no work tree".into()))?;
-            // Read, change and write the index as one step among showrunner commands:
-            // two of them updating it at once would each write back what the other had
-            // not yet added, and a file hot holds would drop out of the index.
-            let _guard = self.index_guard()?;
-            let mut index = self.inner.index()?;
-            index.read(true)?;
-            for (path, bytes) in files {
-                let target = workdir.join(path);
-                if let Some(parent) = target.parent() {
-                    std::fs::create_dir_all(parent).map_err(|e| GitError::Other(e.to_string()))?;
-                }
-                std::fs::write(&target, bytes)
-                    .map_err(|e| GitError::Other(format!("{path}: {e}")))?;
-                index.add_path(Path::new(path))?;
-            }
-            self.write_index(&mut index)?;
+        let log = format!("showrunner: {}", first_line(message));
+        if !checked_out {
+            self.cas_ref(branch_ref, &commit, Expect::At(expected_tip), &log)?;
+            return Ok(commit);
+        }
+        // Read, change and write the index as one step among showrunner commands: two
+        // of them updating it at once would each write back what the other had not yet
+        // added, and a file hot holds would drop out of the index.
+        let _guard = self.index_guard()?;
+        // Every showrunner commit on this branch stages under the guard: if the branch
+        // moved while this one waited, nothing is staged over the winner's files.
+        if let Some(now) = self.ref_target(branch_ref)?
+            && now != expected_tip
+        {
+            return Err(GitError::RefMoved {
+                name: branch_ref.to_string(),
+                expected: expected_tip.to_string(),
+                actual: now.to_string(),
+            });
+        }
+        let staged: Vec<(String, Option<Vec<u8>>)> = files
+            .iter()
+            .map(|(p, b)| (p.clone(), Some(b.clone())))
+            .collect();
+        self.put_files(&staged)?;
+        if let Err(e) = self.cas_ref(branch_ref, &commit, Expect::At(expected_tip), &log) {
+            // Put the paths back as the branch now has them (they matched its tip
+            // before; a plain git command may have moved it since).
+            let now = self
+                .ref_target(branch_ref)
+                .ok()
+                .flatten()
+                .map(|c| c.to_string())
+                .unwrap_or_else(|| expected_tip.to_string());
+            let back: Vec<(String, Option<Vec<u8>>)> = files
+                .iter()
+                .map(|(p, _)| (p.clone(), self.blob_at(&now, p).ok().flatten()))
+                .collect();
+            let _ = self.put_files(&back);
+            return Err(e);
         }
         Ok(commit)
+    }
+
+    /// Writes (`Some`) or removes (`None`) each path in the work tree and the index.
+    fn put_files(&self, files: &[(String, Option<Vec<u8>>)]) -> Result<()> {
+        let workdir = self
+            .inner
+            .workdir()
+            .ok_or_else(|| GitError::Other("no work tree".into()))?;
+        let mut index = self.inner.index()?;
+        index.read(true)?;
+        for (path, bytes) in files {
+            let target = workdir.join(path);
+            match bytes {
+                Some(bytes) => {
+                    if let Some(parent) = target.parent() {
+                        std::fs::create_dir_all(parent)
+                            .map_err(|e| GitError::Other(e.to_string()))?;
+                    }
+                    std::fs::write(&target, bytes)
+                        .map_err(|e| GitError::Other(format!("{path}: {e}")))?;
+                    index.add_path(Path::new(path))?;
+                }
+                None => {
+                    let _ = std::fs::remove_file(&target);
+                    let _ = index.remove_path(Path::new(path));
+                }
+            }
+        }
+        self.write_index(&mut index)
     }
 
     /// Holds `.git/showrunner/index.guard` (made exclusively, removed on drop) while a

@@ -931,3 +931,77 @@ fn concurrent_opens_lose_no_brief_from_hot_or_the_index() {
         "index and work tree agree with hot"
     );
 }
+
+#[test]
+fn a_lost_race_puts_the_work_tree_and_index_back() {
+    let s = Sandbox::new();
+    sample(&s);
+    let hot = s.git("book", &["rev-parse", "hot"]);
+    // Another process holds hot's lock: the compare-and-swap fails after the brief was
+    // staged, and the brief is taken back out.
+    std::fs::write(s.join("book/.git/refs/heads/hot.lock"), "").expect("lock");
+    let r = tu(
+        &s,
+        &[
+            "open",
+            "--loop",
+            "scene_forge",
+            "--title",
+            "Raced",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(r.code, 3, "{r:?}");
+    std::fs::remove_file(s.join("book/.git/refs/heads/hot.lock")).expect("unlock");
+    assert_eq!(s.git("book", &["rev-parse", "hot"]), hot);
+    assert_eq!(
+        s.git("book", &["status", "--porcelain"]),
+        "",
+        "nothing left staged or on disk"
+    );
+}
+
+#[test]
+fn a_kill_at_any_moment_loses_no_file_hot_holds() {
+    let s = Sandbox::new();
+    sample(&s);
+    for delay in [5u64, 15, 25, 35, 45, 60, 80, 110] {
+        let mut child = std::process::Command::new(crate::harness::BIN)
+            .args([
+                "tu",
+                "open",
+                "--loop",
+                "scene_forge",
+                "--title",
+                &format!("Killed at {delay} ms"),
+            ])
+            .current_dir(s.join("book"))
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HOME", s.join("home"))
+            .env("GIT_AUTHOR_NAME", "Ada")
+            .env("GIT_AUTHOR_EMAIL", "ada@example.invalid")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("tu open");
+        std::thread::sleep(std::time::Duration::from_millis(delay));
+        let _ = child.kill();
+        let _ = child.wait();
+        // Whatever moment it died at: no file of hot is missing from the index or the
+        // work tree (a staged brief whose commit never happened is kept, not lost).
+        let _ = std::fs::remove_file(s.join("book/.git/showrunner/index.guard"));
+        let _ = std::fs::remove_file(s.join("book/.git/index.lock"));
+        let staged = s.git("book", &["diff", "--cached", "--name-status", "hot"]);
+        assert!(
+            !staged.lines().any(|l| l.starts_with('D')),
+            "after {delay} ms: {staged}"
+        );
+        let unstaged = s.git("book", &["diff", "--name-status"]);
+        assert!(
+            !unstaged.lines().any(|l| l.starts_with('D')),
+            "after {delay} ms: {unstaged}"
+        );
+    }
+}
