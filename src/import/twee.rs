@@ -259,8 +259,24 @@ fn header(rest: &str, line: usize) -> Result<(String, Vec<String>), TweeError> {
     Ok((name, tags))
 }
 
+/// The largest Twee file the importer reads (bytes): far beyond any story written by
+/// hand, well short of what could exhaust memory.
+pub const MAX_TWEE_BYTES: usize = 32 * 1024 * 1024;
+
+/// The most passages one import makes sections of.
+pub const MAX_PASSAGES: usize = 100_000;
+
 /// Reads the passages of a Twee 3 file.
 pub fn passages(text: &str) -> Result<Vec<Passage>, TweeError> {
+    if text.len() > MAX_TWEE_BYTES {
+        return Err(TweeError {
+            line: 1,
+            message: format!(
+                "file is {} bytes; Twee larger than {MAX_TWEE_BYTES} bytes is refused",
+                text.len()
+            ),
+        });
+    }
     let mut out: Vec<Passage> = Vec::new();
     let mut body: Vec<&str> = Vec::new();
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -274,6 +290,14 @@ pub fn passages(text: &str) -> Result<Vec<Passage>, TweeError> {
         let line = line.trim_end_matches('\r');
         if let Some(rest) = line.strip_prefix("::") {
             flush(&mut out, &mut body);
+            if out.len() == MAX_PASSAGES {
+                return Err(TweeError {
+                    line: i + 1,
+                    message: format!(
+                        "more than {MAX_PASSAGES} passages; a larger story is refused"
+                    ),
+                });
+            }
             let (name, tags) = header(rest, i + 1)?;
             out.push(Passage {
                 name,
@@ -847,6 +871,17 @@ pub fn story(passages: &[Passage]) -> Result<Story, TweeError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn budgets_refuse_with_a_line() {
+        let many: String = (0..=MAX_PASSAGES)
+            .map(|i| format!(":: P{i}\nx\n"))
+            .collect();
+        let e = passages(&many).expect_err("too many passages");
+        assert_eq!(e.line, 2 * MAX_PASSAGES + 1);
+        let big = "x".repeat(MAX_TWEE_BYTES + 1);
+        assert_eq!(passages(&big).expect_err("too big").line, 1);
+    }
 
     #[test]
     fn links_in_their_three_forms() {

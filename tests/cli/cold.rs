@@ -1961,3 +1961,33 @@ fn a_tag_named_like_a_branch_neither_confuses_the_tool_nor_reaches_the_server() 
         r.stderr
     );
 }
+
+#[test]
+fn a_push_that_renames_cold_and_then_deletes_it_is_refused() {
+    let s = Sandbox::new();
+    sample(&s);
+    guarded_server(&s);
+    // First push: hot renames cold in its settings (the server's HEAD is hot).
+    let toml = s.join("book/studio.toml");
+    let text = std::fs::read_to_string(&toml)
+        .expect("toml")
+        .replace("cold = \"cold\"", "cold = \"frozen\"");
+    std::fs::write(&toml, text).expect("w");
+    s.git(
+        "book",
+        &[
+            "commit",
+            "-q",
+            "--no-verify",
+            "-am",
+            "Rename cold\n\nTU: TU-2026-11-01-SR01",
+        ],
+    );
+    let r = s.git_status("book", &["push", "--no-verify", "shared", "hot"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    // Second push: delete cold. The server still guards the cold it recorded.
+    let r = s.git_status("book", &["push", "--no-verify", "shared", ":cold"]);
+    assert_ne!(r.code, 0, "{r:?}");
+    assert!(r.stderr.contains("cold is never deleted"), "{}", r.stderr);
+    s.git("shared.git", &["rev-parse", "--verify", "cold"]);
+}
