@@ -280,7 +280,10 @@ impl Session {
         &self,
         req: &OpenRequest<'_>,
     ) -> Result<(String, String, String, String), Error> {
-        if req.title.trim().is_empty() {
+        // A title is one line of text: line breaks and control characters (an escape
+        // sequence meant for a terminal) do not survive into the brief or the list.
+        let title = trailers::one_line(req.title);
+        if title.is_empty() {
             return Err(TuError::NoTitle.into());
         }
         let loop_ok = req
@@ -318,7 +321,7 @@ impl Session {
         let path = format!("tus/{id}.yaml");
         let text = brief::render(&NewBrief {
             id: &id,
-            title: req.title.trim(),
+            title: &title,
             loop_id: req.loop_id,
             opened: &today,
             role,

@@ -1005,3 +1005,29 @@ fn a_kill_at_any_moment_loses_no_file_hot_holds() {
         );
     }
 }
+
+#[test]
+fn a_title_with_an_escape_sequence_is_one_plain_line_everywhere() {
+    let s = Sandbox::new();
+    sample(&s);
+    let id = ok(tu(
+        &s,
+        &[
+            "open",
+            "--loop",
+            "scene_forge",
+            "--title",
+            "Red \u{1b}[31malert\nsecond line",
+            "--format",
+            "json",
+        ],
+    ))
+    .json()["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let list = ok(tu(&s, &["list"])).stdout;
+    assert!(!list.contains('\u{1b}'), "{list:?}");
+    let brief = std::fs::read_to_string(s.join(&format!("book/tus/{id}.yaml"))).expect("brief");
+    assert!(brief.contains("Red [31malert second line"), "{brief}");
+}
