@@ -259,36 +259,114 @@ fn execute(cli: Cli, term: Terminal, console: Option<Box<dyn Console>>) -> Resul
         console: console.map(std::cell::RefCell::new),
         session: std::cell::OnceCell::new(),
     };
-    match cli.command {
-        Command::Init(args) => init::run(&ctx, args),
-        Command::Check(args) => check::run(&ctx, args),
-        Command::Gate(args) => gate::run(&ctx, args),
-        Command::Tu(args) => tu::run(&ctx, args),
-        Command::Merge(args) => merge::run(&ctx, args),
-        Command::Rollback(args) => rollback::run(&ctx, args),
-        Command::Snapshot(args) => snapshot::run(&ctx, args),
-        Command::Status(args) => status::run(&ctx, args),
-        Command::Bind(args) => bind::run(&ctx, args),
-        Command::Graph(args) => graph::run(&ctx, args),
-        Command::Report(args) => report::run(&ctx, args),
-        Command::Import(args) => import::run(&ctx, args),
-        Command::Play(args) => play::play(&ctx, args),
-        Command::Playtest(args) => play::playtest(&ctx, args),
-        Command::Dispatch(args) => dispatch::run(&ctx, args),
-        Command::Role(args) => role::run(&ctx, args),
-        Command::Conflict(args) => conflict::run(&ctx, args),
-        Command::Loop(args) => loops::run(&ctx, args),
-        Command::Ask(args) => questions::ask(&ctx, args),
-        Command::Questions(args) => questions::list(&ctx, args),
-        Command::Answer(args) => questions::answer(&ctx, args),
-        Command::Feedback(args) => feedback::run(&ctx, args),
-        Command::Trace(args) => trace::run(&ctx, args),
-        Command::Hooks(args) => hooks::install(&ctx, args),
-        Command::Hook(args) => hooks::run(&ctx, args),
-        Command::Demo(args) => demo::run(&ctx, args),
-        Command::Completions(args) => docs::completions(&ctx, args),
-        Command::Man(args) => docs::man(&ctx, args),
-        Command::Intent(args) => intent::run(&ctx, args),
+    // Text for people goes to a terminal: whatever a studio's files or history put into
+    // it, no control character reaches the terminal raw (documents and data do not pass
+    // through here: views, maps, reports, JSON, roff, shell scripts).
+    let for_people = format == Format::Human
+        && !matches!(
+            cli.command,
+            Command::Bind(_)
+                | Command::Graph(_)
+                | Command::Report(_)
+                | Command::Playtest(_)
+                | Command::Man(_)
+                | Command::Completions(_)
+                | Command::Hook(_)
+        );
+    let out = dispatch(&ctx, cli.command);
+    match out {
+        Ok(mut o) if for_people => {
+            o.stdout = terminal_safe(&o.stdout, color);
+            o.stderr = terminal_safe(&o.stderr, color);
+            Ok(o)
+        }
+        other => other,
+    }
+}
+
+/// Text with every control character but line breaks and tabs shown as `\u{..}`; with
+/// `colour`, the tool's own colour codes (SGR sequences, `ESC [ … m`) stay.
+pub fn terminal_safe(text: &str, colour: bool) -> String {
+    let risky = |c: char| c.is_control() && !matches!(c, '\n' | '\t');
+    if !text.contains(risky) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if c == '\u{1b}' && colour {
+            let sgr = rest[1..]
+                .strip_prefix('[')
+                .and_then(|r| {
+                    r.find(|ch: char| !(ch.is_ascii_digit() || ch == ';'))
+                        .map(|i| (r, i))
+                })
+                .filter(|(r, i)| r[*i..].starts_with('m'))
+                .map(|(_, i)| i + 3);
+            if let Some(len) = sgr {
+                out.push_str(&rest[..len]);
+                rest = &rest[len..];
+                continue;
+            }
+        }
+        if risky(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+#[cfg(test)]
+mod terminal_tests {
+    use super::terminal_safe;
+
+    #[test]
+    fn only_the_tools_own_colours_pass() {
+        assert_eq!(terminal_safe("a\u{1b}[2Jb\n", false), "a\\u{1b}[2Jb\n");
+        assert_eq!(
+            terminal_safe("\u{1b}[1;31merror\u{1b}[0m", true),
+            "\u{1b}[1;31merror\u{1b}[0m"
+        );
+        assert_eq!(terminal_safe("\u{1b}]0;x\u{7}", true), "\\u{1b}]0;x\\u{7}");
+        assert_eq!(terminal_safe("tab\tok", false), "tab\tok");
+    }
+}
+
+/// Runs the command.
+fn dispatch(ctx: &Ctx, command: Command) -> Result<Output, Error> {
+    match command {
+        Command::Init(args) => init::run(ctx, args),
+        Command::Check(args) => check::run(ctx, args),
+        Command::Gate(args) => gate::run(ctx, args),
+        Command::Tu(args) => tu::run(ctx, args),
+        Command::Merge(args) => merge::run(ctx, args),
+        Command::Rollback(args) => rollback::run(ctx, args),
+        Command::Snapshot(args) => snapshot::run(ctx, args),
+        Command::Status(args) => status::run(ctx, args),
+        Command::Bind(args) => bind::run(ctx, args),
+        Command::Graph(args) => graph::run(ctx, args),
+        Command::Report(args) => report::run(ctx, args),
+        Command::Import(args) => import::run(ctx, args),
+        Command::Play(args) => play::play(ctx, args),
+        Command::Playtest(args) => play::playtest(ctx, args),
+        Command::Dispatch(args) => dispatch::run(ctx, args),
+        Command::Role(args) => role::run(ctx, args),
+        Command::Conflict(args) => conflict::run(ctx, args),
+        Command::Loop(args) => loops::run(ctx, args),
+        Command::Ask(args) => questions::ask(ctx, args),
+        Command::Questions(args) => questions::list(ctx, args),
+        Command::Answer(args) => questions::answer(ctx, args),
+        Command::Feedback(args) => feedback::run(ctx, args),
+        Command::Trace(args) => trace::run(ctx, args),
+        Command::Hooks(args) => hooks::install(ctx, args),
+        Command::Hook(args) => hooks::run(ctx, args),
+        Command::Demo(args) => demo::run(ctx, args),
+        Command::Completions(args) => docs::completions(ctx, args),
+        Command::Man(args) => docs::man(ctx, args),
+        Command::Intent(args) => intent::run(ctx, args),
     }
 }
 
@@ -371,7 +449,7 @@ pub fn failure(e: &Error) -> Output {
     }
     Output {
         stdout: String::new(),
-        stderr,
+        stderr: terminal_safe(&stderr, false),
         code: e.exit_code(),
     }
 }

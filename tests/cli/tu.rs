@@ -1031,3 +1031,42 @@ fn a_title_with_an_escape_sequence_is_one_plain_line_everywhere() {
     let brief = std::fs::read_to_string(s.join(&format!("book/tus/{id}.yaml"))).expect("brief");
     assert!(brief.contains("Red [31malert second line"), "{brief}");
 }
+
+#[test]
+fn text_from_history_reaches_the_terminal_without_control_characters() {
+    let s = Sandbox::new();
+    sample(&s);
+    let id = ok(tu(
+        &s,
+        &[
+            "open",
+            "--loop",
+            "scene_forge",
+            "--title",
+            "Plain",
+            "--format",
+            "json",
+        ],
+    ))
+    .json()["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    ok(tu(
+        &s,
+        &[
+            "checkpoint",
+            &id,
+            "-m",
+            "wiped \u{1b}[2J\u{1b}]0;owned\u{7}",
+            "--blocker",
+            "x\u{1b}[1A",
+        ],
+    ));
+    let shown = ok(tu(&s, &["show", &id])).stdout;
+    assert!(
+        !shown.contains('\u{1b}') && !shown.contains('\u{7}'),
+        "{shown:?}"
+    );
+    assert!(shown.contains("\\u{1b}[2J"), "{shown}");
+}
