@@ -239,24 +239,7 @@ fn a_commit_after_a_tu_closed_is_a_traceability_finding() {
 fn forge_merges_and_squashes_of_tu_branches_count_as_traced() {
     let s = Sandbox::new();
     sample(&s);
-    let id = ok(sr(
-        &s,
-        &[
-            "tu",
-            "open",
-            "--loop",
-            "scene_forge",
-            "--title",
-            "Review",
-            "--branch",
-            "--format",
-            "json",
-        ],
-    ))
-    .json()["id"]
-        .as_str()
-        .expect("id")
-        .to_string();
+    let id = open_tu_with(&s, "Review", &["--branch"]);
     std::fs::write(
         s.join("book/sections/dusk-bell.md"),
         std::fs::read_to_string(s.join("book/sections/dusk-bell.md")).expect("r") + "\nA gull.\n",
@@ -1023,25 +1006,28 @@ fn a_guarded_server_takes_snapshot_tags_only_on_cold() {
     assert!(r.stderr.contains("not on cold"), "{}", r.stderr);
 }
 
-/// Opens a TU (on hot) and returns its id.
-fn open_tu(s: &Sandbox, title: &str) -> String {
-    ok(sr(
-        s,
-        &[
-            "tu",
-            "open",
-            "--loop",
-            "scene_forge",
-            "--title",
-            title,
-            "--format",
-            "json",
-        ],
-    ))
-    .json()["id"]
+/// Opens a TU with extra `tu open` arguments (`--branch`) and returns its id.
+fn open_tu_with(s: &Sandbox, title: &str, extra: &[&str]) -> String {
+    let mut args = vec![
+        "tu",
+        "open",
+        "--loop",
+        "scene_forge",
+        "--title",
+        title,
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    ok(sr(s, &args)).json()["id"]
         .as_str()
         .expect("id")
         .to_string()
+}
+
+/// Opens a TU (on hot) and returns its id.
+fn open_tu(s: &Sandbox, title: &str) -> String {
+    open_tu_with(s, title, &[])
 }
 
 /// Appends a line to a studio file and commits it (the hook stamps the active TU).
@@ -1640,24 +1626,7 @@ fn a_review_branch_writes_nothing_on_hot_and_a_squash_merge_reads_the_same_every
     let s = Sandbox::new();
     sample(&s);
     let hot = rev(&s, "hot");
-    let id = ok(sr(
-        &s,
-        &[
-            "tu",
-            "open",
-            "--loop",
-            "scene_forge",
-            "--title",
-            "Review me",
-            "--branch",
-            "--format",
-            "json",
-        ],
-    ))
-    .json()["id"]
-        .as_str()
-        .expect("id")
-        .to_string();
+    let id = open_tu_with(&s, "Review me", &["--branch"]);
     assert_eq!(
         rev(&s, "hot"),
         hot,
@@ -1719,24 +1688,7 @@ fn a_review_branch_writes_nothing_on_hot_and_a_squash_merge_reads_the_same_every
 fn a_pull_request_body_carries_the_candidates_verdict_and_its_story_changes() {
     let s = Sandbox::new();
     sample(&s);
-    let id = ok(sr(
-        &s,
-        &[
-            "tu",
-            "open",
-            "--loop",
-            "scene_forge",
-            "--title",
-            "A side room",
-            "--branch",
-            "--format",
-            "json",
-        ],
-    ))
-    .json()["id"]
-        .as_str()
-        .expect("id")
-        .to_string();
+    let id = open_tu_with(&s, "A side room", &["--branch"]);
     std::fs::write(
         s.join("book/sections/side-room.md"),
         "---\nid: side-room\ntitle: The Side Room\nflags: [terminal]\n---\nA quiet room where the story ends.\n",
@@ -1895,24 +1847,7 @@ fn fetch_and_remote_prune_pass_the_hooks_and_install_upgrades_old_stubs() {
 fn a_rebase_merged_pull_request_is_promoted_and_reads_cold_merged() {
     let s = Sandbox::new();
     sample(&s);
-    let id = ok(sr(
-        &s,
-        &[
-            "tu",
-            "open",
-            "--loop",
-            "scene_forge",
-            "--title",
-            "Rebased",
-            "--branch",
-            "--format",
-            "json",
-        ],
-    ))
-    .json()["id"]
-        .as_str()
-        .expect("id")
-        .to_string();
+    let id = open_tu_with(&s, "Rebased", &["--branch"]);
     edit(&s, "sections/dusk-bell.md", "\nA heron.\n", "heron");
     ok(sr(&s, &["gate", "submit"]));
     // Meanwhile hot moves on; the forge then rebases the branch's commits onto it.

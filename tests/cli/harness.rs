@@ -88,6 +88,19 @@ impl Sandbox {
         self.exec(program, cwd, env, args)
     }
 
+    /// Starts showrunner in `cwd`, hermetically, without waiting (its output piped): for
+    /// tests that race or kill it.
+    pub fn spawn_in(&self, cwd: &str, args: &[&str]) -> std::process::Child {
+        let mut cmd = Command::new(BIN);
+        hermetic(&mut cmd, &self.join("home"));
+        cmd.args(args)
+            .current_dir(self.join(cwd))
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("start showrunner: {e}"))
+    }
+
     /// Runs showrunner in `cwd` (relative to the sandbox).
     pub fn run_in(&self, cwd: &str, args: &[&str]) -> Run {
         self.exec(BIN, cwd, &[], args)

@@ -873,29 +873,23 @@ fn a_left_index_lock_is_named_with_its_fix_and_nothing_moves() {
 fn concurrent_opens_lose_no_brief_from_hot_or_the_index() {
     let s = Sandbox::new();
     sample(&s);
-    let children: Vec<_> = (0..6)
-        .map(|i| {
-            std::process::Command::new(crate::harness::BIN)
-                .args([
+    let titles: Vec<String> = (0..6).map(|i| format!("Racer {i}")).collect();
+    let children: Vec<_> = titles
+        .iter()
+        .map(|t| {
+            s.spawn_in(
+                "book",
+                &[
                     "tu",
                     "open",
                     "--loop",
                     "scene_forge",
                     "--title",
-                    &format!("Racer {i}"),
+                    t,
                     "--format",
                     "json",
-                ])
-                .current_dir(s.join("book"))
-                .env("GIT_CONFIG_GLOBAL", "/dev/null")
-                .env("GIT_CONFIG_NOSYSTEM", "1")
-                .env("HOME", s.join("home"))
-                .env("GIT_AUTHOR_NAME", "Ada")
-                .env("GIT_AUTHOR_EMAIL", "ada@example.invalid")
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .expect("tu open")
+                ],
+            )
         })
         .collect();
     let mut opened = Vec::new();
@@ -967,25 +961,11 @@ fn a_kill_at_any_moment_loses_no_file_hot_holds() {
     let s = Sandbox::new();
     sample(&s);
     for delay in [5u64, 15, 25, 35, 45, 60, 80, 110] {
-        let mut child = std::process::Command::new(crate::harness::BIN)
-            .args([
-                "tu",
-                "open",
-                "--loop",
-                "scene_forge",
-                "--title",
-                &format!("Killed at {delay} ms"),
-            ])
-            .current_dir(s.join("book"))
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("HOME", s.join("home"))
-            .env("GIT_AUTHOR_NAME", "Ada")
-            .env("GIT_AUTHOR_EMAIL", "ada@example.invalid")
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("tu open");
+        let title = format!("Killed at {delay} ms");
+        let mut child = s.spawn_in(
+            "book",
+            &["tu", "open", "--loop", "scene_forge", "--title", &title],
+        );
         std::thread::sleep(std::time::Duration::from_millis(delay));
         let _ = child.kill();
         let _ = child.wait();
