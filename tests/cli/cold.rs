@@ -29,10 +29,7 @@ fn submitted_change(s: &Sandbox, file: &str, append: &str) -> String {
         .as_str()
         .expect("id")
         .to_string();
-    let path = s.join("book").join(file);
-    let mut text = std::fs::read_to_string(&path).expect("read");
-    text.push_str(append);
-    std::fs::write(&path, text).expect("write");
+    append_to(s, file, append);
     s.git("book", &["commit", "-q", "-am", &format!("Edit {file}")]);
     ok(sr(s, &["gate", "submit", "--tu", &id]));
     id
@@ -388,12 +385,7 @@ fn git_itself_cannot_move_cold_to_a_failing_commit() {
     let s = Sandbox::new();
     sample(&s);
     let cold = rev(&s, "cold");
-    let bell = s.join("book/sections/dusk-bell.md");
-    std::fs::write(
-        &bell,
-        std::fs::read_to_string(&bell).expect("r") + "\nTODO: finish\n",
-    )
-    .expect("w");
+    append_to(&s, "sections/dusk-bell.md", "\nTODO: finish\n");
     s.git("book", &["commit", "-q", "-am", "broken"]);
     for args in [
         vec!["branch", "-f", "cold", "hot"],
@@ -466,12 +458,7 @@ fn a_shared_bare_repository_rejects_failing_pushes_to_cold_with_the_findings() {
     sample(&s);
     guarded_server(&s);
     // Plain git push, skipping the local pre-push hook, so the server decides.
-    let bell = s.join("book/sections/dusk-bell.md");
-    std::fs::write(
-        &bell,
-        std::fs::read_to_string(&bell).expect("r") + "\nTODO: finish\n",
-    )
-    .expect("w");
+    append_to(&s, "sections/dusk-bell.md", "\nTODO: finish\n");
     s.git("book", &["commit", "-q", "-am", "broken"]);
     let r = s.git_status("book", &["push", "--no-verify", "shared", "hot:cold"]);
     assert_ne!(r.code, 0, "{r:?}");
@@ -507,12 +494,7 @@ fn the_local_pre_push_hook_refuses_a_failing_cold_before_it_leaves() {
     sample(&s);
     s.git("", &["clone", "-q", "--bare", "book", "remote.git"]);
     s.git("book", &["remote", "add", "origin", "../remote.git"]);
-    let bell = s.join("book/sections/dusk-bell.md");
-    std::fs::write(
-        &bell,
-        std::fs::read_to_string(&bell).expect("r") + "\nTODO: finish\n",
-    )
-    .expect("w");
+    append_to(&s, "sections/dusk-bell.md", "\nTODO: finish\n");
     s.git("book", &["commit", "-q", "-am", "broken"]);
     let r = s.git_status("book", &["push", "origin", "hot:cold"]);
     assert_ne!(r.code, 0);
@@ -938,12 +920,7 @@ fn a_guarded_server_judges_a_push_by_its_own_rules_and_takes_annotated_tags() {
         toml + "\n[branches]\ncold = \"gold\"\n"
     };
     std::fs::write(s.join("book/studio.toml"), toml).expect("w");
-    let bell = s.join("book/sections/dusk-bell.md");
-    std::fs::write(
-        &bell,
-        std::fs::read_to_string(&bell).expect("r") + "\nTODO: finish\n",
-    )
-    .expect("w");
+    append_to(&s, "sections/dusk-bell.md", "\nTODO: finish\n");
     s.git(
         "book",
         &["commit", "-q", "--no-verify", "-am", "relax the rules"],
@@ -1030,11 +1007,16 @@ fn open_tu(s: &Sandbox, title: &str) -> String {
     open_tu_with(s, title, &[])
 }
 
+/// Appends text to a studio file, uncommitted.
+fn append_to(s: &Sandbox, file: &str, text: &str) {
+    let path = s.join("book").join(file);
+    let all = std::fs::read_to_string(&path).expect("read") + text;
+    std::fs::write(&path, all).expect("write");
+}
+
 /// Appends a line to a studio file and commits it (the hook stamps the active TU).
 fn edit(s: &Sandbox, file: &str, append: &str, message: &str) {
-    let path = s.join("book").join(file);
-    let text = std::fs::read_to_string(&path).expect("read") + append;
-    std::fs::write(&path, text).expect("write");
+    append_to(s, file, append);
     s.git("book", &["commit", "-q", "-am", message]);
 }
 
@@ -1335,12 +1317,7 @@ fn waivers_count_only_within_the_policy_and_name_their_files() {
         )
         .expect("waivers");
     };
-    let bell = s.join("book/sections/dusk-bell.md");
-    std::fs::write(
-        &bell,
-        std::fs::read_to_string(&bell).expect("r") + "\nTODO: finish\n",
-    )
-    .expect("w");
+    append_to(&s, "sections/dusk-bell.md", "\nTODO: finish\n");
     let check = || {
         let r = s.run_env(
             "book",
@@ -1392,12 +1369,7 @@ fn an_uncommitted_or_committed_rename_of_cold_does_not_switch_the_local_guard_of
     let s = Sandbox::new();
     sample(&s);
     let cold = rev(&s, "cold");
-    let bell = s.join("book/sections/dusk-bell.md");
-    std::fs::write(
-        &bell,
-        std::fs::read_to_string(&bell).expect("r") + "\nTODO: finish\n",
-    )
-    .expect("w");
+    append_to(&s, "sections/dusk-bell.md", "\nTODO: finish\n");
     s.git("book", &["commit", "-q", "--no-verify", "-am", "broken"]);
     let toml = s.join("book/studio.toml");
     let renamed = std::fs::read_to_string(&toml)
@@ -1573,12 +1545,7 @@ fn findings_that_already_stand_on_cold_are_listed_apart_and_charged_to_nobody() 
     sample(&s);
     // Cold carries a draft marker already (put there around the hooks, as an older
     // build's rules might have let it through).
-    let bell = s.join("book/sections/dusk-bell.md");
-    std::fs::write(
-        &bell,
-        std::fs::read_to_string(&bell).expect("r") + "\nTODO: finish\n",
-    )
-    .expect("w");
+    append_to(&s, "sections/dusk-bell.md", "\nTODO: finish\n");
     s.git(
         "book",
         &[
@@ -1786,12 +1753,7 @@ fn the_github_workflow_judges_a_push_to_cold_as_merge_does() {
     assert!(r.stderr.contains("traceability/untraced-commit"), "{r:?}");
     // A failing tree: refused with its findings.
     s.git("book", &["reset", "-q", "--hard", &cold]);
-    let bell = s.join("book/sections/dusk-bell.md");
-    std::fs::write(
-        &bell,
-        std::fs::read_to_string(&bell).expect("r") + "\nTODO: later\n",
-    )
-    .expect("w");
+    append_to(&s, "sections/dusk-bell.md", "\nTODO: later\n");
     s.git("book", &["commit", "-q", "--no-verify", "-am", "draft"]);
     let r = judge(&rev(&s, "hot"));
     assert_ne!(r.code, 0, "{r:?}");
@@ -1876,12 +1838,7 @@ fn a_tag_named_like_a_branch_neither_confuses_the_tool_nor_reaches_the_server() 
     sample(&s);
     guarded_server(&s);
     // A tag `cold` on a failing commit.
-    let bell = s.join("book/sections/dusk-bell.md");
-    std::fs::write(
-        &bell,
-        std::fs::read_to_string(&bell).expect("r") + "\nTODO: finish\n",
-    )
-    .expect("w");
+    append_to(&s, "sections/dusk-bell.md", "\nTODO: finish\n");
     s.git("book", &["commit", "-q", "--no-verify", "-am", "broken"]);
     s.git("book", &["tag", "cold", "hot"]);
     // `--rev cold` is the branch, which passes.

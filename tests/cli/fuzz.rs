@@ -76,7 +76,6 @@ proptest! {
 fn envelopes_of_any_shape_get_one_json_reply_each() {
     use proptest::strategy::ValueTree as _;
     use proptest::test_runner::TestRunner;
-    use std::io::Write as _;
     let s = crate::harness::Sandbox::new();
     crate::harness::ok(s.run(&["init", "book", "--from-sample"]));
     let mut runner = TestRunner::deterministic();
@@ -103,27 +102,12 @@ fn envelopes_of_any_shape_get_one_json_reply_each() {
         input.push('\n');
         count += 1;
     }
-    let mut child = std::process::Command::new(crate::harness::BIN)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", s.join("home"))
-        .arg("intent")
-        .current_dir(s.join("book"))
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("intent");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(input.as_bytes())
-        .expect("write");
-    let out = child.wait_with_output().expect("wait");
-    let replies: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+    let out = s.run_with_stdin("book", &["intent"], input.as_bytes());
+    let replies: Vec<serde_json::Value> = out
+        .stdout
         .lines()
         .map(|l| serde_json::from_str(l).expect("every reply is one JSON line"))
         .collect();
     assert_eq!(replies.len(), count, "one reply per line");
-    assert!(matches!(out.status.code(), Some(0 | 1)), "{:?}", out.status);
+    assert!(matches!(out.code, 0 | 1), "{:?}", out.code);
 }

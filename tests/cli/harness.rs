@@ -95,10 +95,25 @@ impl Sandbox {
         hermetic(&mut cmd, &self.join("home"));
         cmd.args(args)
             .current_dir(self.join(cwd))
+            .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap_or_else(|e| panic!("start showrunner: {e}"))
+    }
+
+    /// Runs showrunner in `cwd`, hermetically, with `input` on its standard input.
+    pub fn run_with_stdin(&self, cwd: &str, args: &[&str], input: &[u8]) -> Run {
+        use std::io::Write as _;
+        let mut child = self.spawn_in(cwd, args);
+        // A command may stop reading early; what it did is in its output.
+        let _ = child.stdin.take().expect("stdin").write_all(input);
+        let out = child.wait_with_output().expect("wait");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
     }
 
     /// Runs showrunner in `cwd` (relative to the sandbox).

@@ -487,24 +487,9 @@ fn a_line_that_is_not_utf8_gets_an_error_line_and_the_stream_goes_on() {
     input.extend_from_slice(b"\n{\"id\": \"b\", \xff\xfe}\n");
     input.extend_from_slice(status.replace("\"a\"", "\"c\"").as_bytes());
     input.push(b'\n');
-    let mut child = std::process::Command::new(BIN)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", s.join("home"))
-        .arg("intent")
-        .current_dir(s.join("book"))
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("intent");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(&input)
-        .expect("write");
-    let out = child.wait_with_output().expect("wait");
-    let replies: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+    let out = s.run_with_stdin("book", &["intent"], &input);
+    let replies: Vec<serde_json::Value> = out
+        .stdout
         .lines()
         .map(|l| serde_json::from_str(l).expect("JSON"))
         .collect();
@@ -520,5 +505,5 @@ fn a_line_that_is_not_utf8_gets_an_error_line_and_the_stream_goes_on() {
         replies[2]["in_reply_to"], "c",
         "the stream went on: {replies:?}"
     );
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.code, 1);
 }
