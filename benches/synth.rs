@@ -38,6 +38,182 @@ fn sentence(rng: &mut Rng, words: usize) -> String {
     format!("{}.", s.join(" "))
 }
 
+/// How a generated studio is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Profile {
+    /// The project's first generator: short bodies over 24 words, a codex entry per 20
+    /// sections, a canon pack per 100.
+    Synthetic,
+    /// Unlike the tool's own data: 120–200-word bodies in several paragraphs over a
+    /// vocabulary of thousands of words with typographic punctuation and accents (no
+    /// ASCII fast path), a codex entry per 5 sections with several cross-links, a canon
+    /// pack per 10 sections each declaring its own spoiler term.
+    Dense,
+}
+
+impl Profile {
+    /// `synthetic` or `dense`.
+    pub fn parse(name: &str) -> Option<Profile> {
+        match name {
+            "synthetic" => Some(Profile::Synthetic),
+            "dense" => Some(Profile::Dense),
+            _ => None,
+        }
+    }
+}
+
+/// A vocabulary of `n` made-up words from syllables, some with accents.
+fn vocabulary(rng: &mut Rng, n: usize) -> Vec<String> {
+    const ONSETS: [&str; 16] = [
+        "b", "c", "d", "f", "g", "h", "l", "m", "n", "p", "r", "s", "t", "v", "w", "br",
+    ];
+    const NUCLEI: [&str; 10] = ["a", "e", "i", "o", "u", "ai", "ou", "é", "ö", "ea"];
+    const CODAS: [&str; 8] = ["", "n", "r", "st", "ll", "th", "ck", "s"];
+    let mut words = std::collections::BTreeSet::new();
+    while words.len() < n {
+        let syllables = 1 + rng.below(3);
+        let mut w = String::new();
+        for _ in 0..syllables {
+            w.push_str(ONSETS[rng.below(ONSETS.len())]);
+            w.push_str(NUCLEI[rng.below(NUCLEI.len())]);
+        }
+        w.push_str(CODAS[rng.below(CODAS.len())]);
+        words.insert(w);
+    }
+    let mut words: Vec<String> = words.into_iter().collect();
+    // Seeded order, not alphabetical.
+    for i in (1..words.len()).rev() {
+        words.swap(i, rng.below(i + 1));
+    }
+    words
+}
+
+/// A paragraph of `words` words from `vocab`, with commas, curly quotes and em dashes.
+fn prose(rng: &mut Rng, vocab: &[String], words: usize) -> String {
+    let mut out = String::new();
+    let mut in_sentence = 0;
+    for w in 0..words {
+        let word = &vocab[rng.below(vocab.len())];
+        if in_sentence == 0 {
+            let mut chars = word.chars();
+            let first = chars.next().map(|c| c.to_uppercase().collect::<String>());
+            out.push_str(&first.unwrap_or_default());
+            out.push_str(chars.as_str());
+        } else {
+            out.push_str(word);
+        }
+        in_sentence += 1;
+        let last = w + 1 == words;
+        if last || (in_sentence > 6 && rng.below(8) == 0) {
+            out.push_str(if rng.below(6) == 0 { "?" } else { "." });
+            in_sentence = 0;
+        } else if rng.below(12) == 0 {
+            out.push(',');
+        } else if rng.below(40) == 0 {
+            out.push_str(" —");
+        }
+        if !last {
+            out.push(' ');
+        }
+        if in_sentence == 0 && !last && rng.below(10) == 0 {
+            let said = &vocab[rng.below(vocab.len())];
+            out.push_str(&format!("“{said}, {said},” she says. "));
+        }
+    }
+    out
+}
+
+/// The files of a studio of `n` sections written in `profile` (sorted by path).
+pub fn files_with(n: usize, seed: u64, profile: Profile) -> Vec<(String, Vec<u8>)> {
+    match profile {
+        Profile::Synthetic => files(n, seed),
+        Profile::Dense => dense(n, seed),
+    }
+}
+
+/// The dense profile: the same story shape as [`files`], the text of a real book.
+fn dense(n: usize, seed: u64) -> Vec<(String, Vec<u8>)> {
+    let mut out = files(n, seed);
+    let mut rng = Rng::new(seed ^ 0xD3A5_E000);
+    let vocab = vocabulary(&mut rng, 4_000);
+    let codex = (n / 5).max(1);
+    let canon = (n / 10).max(1);
+    out.retain(|(p, _)| !p.starts_with("codex/") && !p.starts_with("canon/"));
+    for (path, bytes) in out.iter_mut() {
+        if !path.starts_with("sections/") {
+            continue;
+        }
+        let text = String::from_utf8(std::mem::take(bytes)).expect("utf-8");
+        let end = text[4..].find("---\n").expect("front matter") + 8;
+        let mut body = text[..end].to_string();
+        let i: usize = path["sections/s".len()..path.len() - 3]
+            .parse()
+            .expect("index");
+        let paragraphs = 2 + rng.below(3);
+        let total = 120 + rng.below(81);
+        for p in 0..paragraphs {
+            body.push_str(&prose(&mut rng, &vocab, total / paragraphs));
+            if p == 0 {
+                body.push_str(&format!(
+                    " The *{}* lies past the [{} of {}](#c{:04}).",
+                    vocab[i % vocab.len()],
+                    vocab[(i * 7) % vocab.len()],
+                    vocab[(i * 11 + 5) % vocab.len()],
+                    (i * 13) % codex
+                ));
+            }
+            body.push_str("\n\n");
+        }
+        *bytes = body.into_bytes();
+    }
+    for c in 0..codex {
+        let id = format!("c{c:04}");
+        let see: Vec<String> = (1..=3)
+            .map(|k| format!("c{:04}", (c + k * 17) % codex))
+            .collect();
+        out.push((
+            format!("codex/{id}.md"),
+            format!(
+                "---\nid: {id}\ntitle: \"{}\"\nsee_also: [{}]\n---\n{}\n\n{}\n",
+                vocab[(c * 31) % vocab.len()],
+                see.join(", "),
+                prose(&mut rng, &vocab, 60),
+                prose(&mut rng, &vocab, 40)
+            )
+            .into_bytes(),
+        ));
+    }
+    for c in 0..canon {
+        let id = format!("k{c:04}");
+        // Spoiler terms are made of letters the prose never uses (x, z, q, y, j, k).
+        let term = format!("zyx{} qajk{}", letters(c), letters(c * 7 + 3));
+        out.push((
+            format!("canon/{id}.md"),
+            format!(
+                "---\nid: {id}\ntitle: \"Truth {c}\"\nspoiler_terms: [\"{term}\"]\n---\n{}\n\n{}\n",
+                prose(&mut rng, &vocab, 80),
+                prose(&mut rng, &vocab, 60)
+            )
+            .into_bytes(),
+        ));
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+/// `n` spelled in the letters j, k, q, x, y, z.
+fn letters(mut n: usize) -> String {
+    const L: [char; 6] = ['j', 'k', 'q', 'x', 'y', 'z'];
+    let mut s = String::new();
+    loop {
+        s.push(L[n % 6]);
+        n /= 6;
+        if n == 0 {
+            return s;
+        }
+    }
+}
+
 /// The files of a synthetic studio of `n` sections (sorted by path).
 pub fn files(n: usize, seed: u64) -> Vec<(String, Vec<u8>)> {
     let mut rng = Rng::new(seed);
@@ -155,7 +331,12 @@ pub fn files(n: usize, seed: u64) -> Vec<(String, Vec<u8>)> {
 /// Writes the studio into `dir` as a git repository with `hot` and `cold` at one commit
 /// and the files checked out. Returns the commit id.
 pub fn write_repo(dir: &Path, n: usize, seed: u64) -> String {
-    let files = files(n, seed);
+    write_repo_with(dir, n, seed, Profile::Synthetic)
+}
+
+/// [`write_repo`] in the given profile.
+pub fn write_repo_with(dir: &Path, n: usize, seed: u64, profile: Profile) -> String {
+    let files = files_with(n, seed, profile);
     for (p, bytes) in &files {
         let target = dir.join(p);
         std::fs::create_dir_all(target.parent().expect("has parent")).expect("mkdir");

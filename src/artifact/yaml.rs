@@ -67,6 +67,9 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
     {
         return Ok(Node::new(1, Value::Null));
     }
+    if let Some(node) = simple::parse(text) {
+        return Ok(node);
+    }
     match serde_saphyr::from_str_with_options::<Node>(text, options()) {
         Ok(node) => Ok(node),
         Err(err) => {
@@ -76,6 +79,172 @@ pub fn parse(text: &str) -> Result<Node, YamlError> {
                 message: clean_message(&err.to_string()),
             })
         }
+    }
+}
+
+/// The fast reading of the documents nearly every file is — mappings, sequences and
+/// scalars whose type no YAML reader could doubt — straight from the parser's events.
+///
+/// It answers only when it is sure to build the very tree the full reading would;
+/// anything else (anchors, aliases, tags, duplicate or non-text keys, scalars that might
+/// be numbers, booleans or null in some spelling, errors, budgets) is left to
+/// `serde_saphyr`, which gives the answer and the error messages. A differential test
+/// holds the two to the same trees.
+mod simple {
+    use granit_parser::{Event, Parser, ScalarStyle};
+
+    use crate::artifact::node::{Entry, Node, Value};
+
+    /// How deep the fast reading goes (the full reading's budget is 64).
+    const MAX_DEPTH: usize = 32;
+
+    /// A collection being built.
+    enum Open {
+        Seq(u32, Vec<Node>),
+        /// Line, entries, and the key waiting for its value (with its line).
+        Map(u32, Vec<Entry>, Option<(String, u32)>),
+    }
+
+    pub(super) fn parse(text: &str) -> Option<Node> {
+        let mut stack: Vec<Open> = Vec::new();
+        let mut root: Option<Node> = None;
+        let mut documents = 0;
+        let mut nodes = 0usize;
+        for event in Parser::new_from_str(text) {
+            nodes += 1;
+            if nodes > 250_000 {
+                return None;
+            }
+            let (event, span) = event.ok()?;
+            let line = u32::try_from(span.start.line()).ok()?;
+            let node = match event {
+                Event::StreamStart | Event::DocumentEnd | Event::Comment(..) => continue,
+                Event::StreamEnd => break,
+                Event::DocumentStart(_, version) => {
+                    documents += 1;
+                    if documents > 1 || version.is_some() {
+                        return None;
+                    }
+                    continue;
+                }
+                Event::Scalar(value, style, anchor, tag) => {
+                    if anchor != 0 || tag.is_some() {
+                        return None;
+                    }
+                    let in_key = matches!(stack.last(), Some(Open::Map(_, _, None)));
+                    if in_key {
+                        // Keys are text: plain words, or quoted.
+                        if matches!(style, ScalarStyle::Plain) && !plain_is_text(&value) {
+                            return None;
+                        }
+                        let Some(Open::Map(_, entries, key)) = stack.last_mut() else {
+                            return None;
+                        };
+                        if value == "<<" || entries.iter().any(|e| e.key == *value) {
+                            return None;
+                        }
+                        *key = Some((value.into_owned(), line));
+                        continue;
+                    }
+                    let value = match style {
+                        ScalarStyle::Plain => plain(&value)?,
+                        _ => Value::Str(value.into_owned()),
+                    };
+                    Node::new(line, value)
+                }
+                Event::SequenceStart(_, anchor, ref tag)
+                | Event::MappingStart(_, anchor, ref tag) => {
+                    if anchor != 0 || tag.is_some() || stack.len() >= MAX_DEPTH {
+                        return None;
+                    }
+                    // A collection as a key is the full reading's to refuse.
+                    if matches!(stack.last(), Some(Open::Map(_, _, None))) {
+                        return None;
+                    }
+                    stack.push(match event {
+                        Event::SequenceStart(..) => Open::Seq(line, Vec::new()),
+                        _ => Open::Map(line, Vec::new(), None),
+                    });
+                    continue;
+                }
+                Event::SequenceEnd => match stack.pop()? {
+                    Open::Seq(line, items) => Node::new(line, Value::Seq(items)),
+                    Open::Map(..) => return None,
+                },
+                Event::MappingEnd => match stack.pop()? {
+                    Open::Map(line, entries, None) => Node::new(line, Value::Map(entries)),
+                    _ => return None,
+                },
+                _ => return None,
+            };
+            match stack.last_mut() {
+                None if root.is_none() => root = Some(node),
+                None => return None,
+                Some(Open::Seq(_, items)) => items.push(node),
+                Some(Open::Map(_, entries, key)) => {
+                    let (key, key_line) = key.take()?;
+                    entries.push(Entry {
+                        key,
+                        key_line,
+                        value: node,
+                    });
+                }
+            }
+        }
+        if !stack.is_empty() {
+            return None;
+        }
+        root
+    }
+
+    /// Whether a plain scalar is text under every reading: it starts with a letter and
+    /// is not a spelling of null, a boolean, infinity or not-a-number.
+    fn plain_is_text(s: &str) -> bool {
+        let Some(first) = s.chars().next() else {
+            return false;
+        };
+        if !first.is_alphabetic() {
+            return false;
+        }
+        let lower = s.to_ascii_lowercase();
+        !matches!(
+            lower.as_str(),
+            "null"
+                | "true"
+                | "false"
+                | "yes"
+                | "no"
+                | "on"
+                | "off"
+                | "y"
+                | "n"
+                | "inf"
+                | "infinity"
+                | "nan"
+        )
+    }
+
+    /// A plain scalar's value, when its type is beyond doubt.
+    fn plain(s: &str) -> Option<Value> {
+        match s {
+            "null" => return Some(Value::Null),
+            "true" => return Some(Value::Bool(true)),
+            "false" => return Some(Value::Bool(false)),
+            _ => {}
+        }
+        if plain_is_text(s) {
+            return Some(Value::Str(s.to_string()));
+        }
+        // Decimal integers without a sign's plus, leading zeros or separators.
+        let digits = s.strip_prefix('-').unwrap_or(s);
+        let decimal = !digits.is_empty()
+            && digits.len() <= 18
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && (digits == "0" || !digits.starts_with('0'));
+        if decimal && s != "-0" {
+            return s.parse().ok().map(Value::Int);
+        }
+        None
     }
 }
 
@@ -399,6 +568,120 @@ impl<'de> Deserialize<'de> for KeyText {
 
 #[cfg(test)]
 mod tests {
+    /// The full reading alone.
+    fn full(text: &str) -> Result<super::Node, String> {
+        serde_saphyr::from_str_with_options::<super::Node>(text, super::options())
+            .map_err(|e| e.to_string())
+    }
+
+    /// Wherever the fast reading answers, it answers what the full reading does.
+    fn agree(text: &str) -> bool {
+        match super::simple::parse(text) {
+            Some(fast) => {
+                assert_eq!(Ok(&fast), full(text).as_ref(), "{text:?}");
+                true
+            }
+            None => false,
+        }
+    }
+
+    #[test]
+    fn the_fast_reading_builds_the_full_readings_tree() {
+        let answered = [
+            "id: s1\ntitle: \"A title\"\n",
+            "a: 1\nb: -7\nc: 0\nd: true\ne: false\nf: null\n",
+            "choices:\n  - label: 'Go on'\n    to: s2\n    requires: [cw-1, cw_2]\n  - {label: x, to: z}\n",
+            "nested:\n  deep:\n    deeper:\n      - - a\n        - b\n",
+            "text: |\n  line one\n  line two\nfolded: >\n  one\n  two\n",
+            "title: Über café # a comment\nwho: Émile\n",
+            "\"quoted key\": v\n'single': \"null\"\nnum: '12'\n",
+            "list:\n- a\n- b\nafter: c\n",
+            "spaced:   value with  spaces  \nurl: http://x.y/z?a=b\n",
+            "---\nid: x\n",
+            "[a, b, {c: d}]\n",
+            "plain",
+        ];
+        for text in answered {
+            assert!(
+                agree(text),
+                "the fast reading left {text:?} to the full one"
+            );
+        }
+        // Left to the full reading (its answer or its error stands).
+        let left = [
+            "a: &x 1\nb: *x\n",
+            "a: !!str 1\n",
+            "a: 1\na: 2\n",
+            "? [a]\n: b\n",
+            "a: 1.5\n",
+            "a: 0x1F\n",
+            "a: 007\n",
+            "a: +1\n",
+            "a: True\n",
+            "a: yes\n",
+            "a: ~\n",
+            "a:\n",
+            "a: .inf\n",
+            "1: a\n",
+            "true: a\n",
+            "<<: {a: 1}\n",
+            "a: 99999999999999999999\n",
+            "a: [1, 2\n",
+            "a: b\n---\nc: d\n",
+            "%YAML 1.2\n---\na: b\n",
+            "a:\n  - b\n c: d\n",
+        ];
+        for text in left {
+            assert!(!agree(text), "the fast reading answered {text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Documents made of YAML's own pieces: wherever the fast reading answers, the
+        /// full one gives the same tree.
+        #[test]
+        fn the_fast_reading_never_differs(pieces in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "a", "b: ", "- ", "  ", "\n", ": ", "[", "]", "{", "}", ", ", "'q'", "\"d\\n\"",
+                "#c", "1", "-2", "0", "true", "null", "x y", "é", "|", ">", "&k ", "*k", "!!str ",
+                "? ", "---", "\t", "key:", "Über", "'", "\"",
+            ]),
+            0..24,
+        )) {
+            let text: String = pieces.concat();
+            agree(&text);
+        }
+    }
+
+    #[test]
+    fn the_fast_reading_agrees_on_every_fixture() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut answered = 0;
+        for dir in ["fixtures", "playbooks", "tests"] {
+            for entry in walkdir::WalkDir::new(root.join(dir)) {
+                let entry = entry.expect("walk");
+                let path = entry.path();
+                let Ok(text) = std::fs::read_to_string(path) else {
+                    continue;
+                };
+                let yaml = match path.extension().and_then(|e| e.to_str()) {
+                    Some("yaml" | "yml") => text.as_str(),
+                    Some("md") => match crate::artifact::markdown::split(&text) {
+                        Ok(fm) => fm.yaml,
+                        Err(_) => continue,
+                    },
+                    _ => continue,
+                };
+                if agree(yaml) {
+                    answered += 1;
+                }
+            }
+        }
+        assert!(
+            answered > 50,
+            "only {answered} fixture files were read the fast way"
+        );
+    }
     #[test]
     fn flow_values_sit_on_their_line_and_the_rest_is_block() {
         #[derive(serde::Serialize)]

@@ -154,11 +154,13 @@ impl<'a> Context<'a> {
             .filter(|a| matches!(a.kind, Kind::Section | Kind::Codex))
             .filter_map(|a| a.body.as_ref().map(|b| (a.path.as_str(), b.text.as_str())))
             .collect();
-        // Folding text and scanning Markdown are the model's biggest costs: both cores.
-        let (folded, prose) = std::thread::scope(|scope| {
-            let surf = &surfaces;
-            let folding = scope.spawn(move || {
-                surf.iter()
+        // Folding text and scanning Markdown are the model's biggest costs: every core,
+        // a text at a time.
+        use rayon::prelude::*;
+        let (folded, prose) = rayon::join(
+            || {
+                surfaces
+                    .par_iter()
                     .map(|s| match s.field {
                         // Readers see link text, not where links point.
                         Field::Prose | Field::CodexBody => {
@@ -167,17 +169,16 @@ impl<'a> Context<'a> {
                         _ => super::text::Normalized::new(s.text),
                     })
                     .collect::<Vec<_>>()
-            });
-            let prose: std::collections::BTreeMap<&'a str, super::prose::Prose> = bodies
-                .iter()
-                .map(|(p, t)| (*p, super::prose::scan(t)))
-                .collect();
-            let folded = match folding.join() {
-                Ok(f) => f,
-                Err(panic) => std::panic::resume_unwind(panic),
-            };
-            (folded, prose)
-        });
+            },
+            || {
+                bodies
+                    .par_iter()
+                    .map(|(p, t)| (*p, super::prose::scan(t)))
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .collect::<std::collections::BTreeMap<&'a str, super::prose::Prose>>()
+            },
+        );
         Context {
             studio,
             story,

@@ -386,56 +386,58 @@ pub(crate) fn run_bars(
             .bars
             .iter()
             .any(|b| !matches!(b, Bar::Schema | Bar::Traceability));
-    let (schema_findings, rest) = std::thread::scope(|scope| {
-        let schema = scope.spawn(|| {
+    let (schema_findings, rest) = rayon::join(
+        || {
             if wants(Bar::Schema) {
                 schema::run_with(studio, others)
             } else {
                 Vec::new()
             }
-        });
-        let rest = needs_model.then(|| {
-            let story = story.unwrap_or_else(|| Story::build(studio));
-            let cx = context::Context::with_story(studio, story, &opts.today);
-            let mut out = Vec::new();
-            let runs: [(Bar, BarFn); 8] = [
-                (Bar::Integrity, integrity::run),
-                (Bar::Reachability, reachability::run),
-                (Bar::Nonlinearity, nonlinearity::run),
-                (Bar::Gateways, gateways::run),
-                (Bar::Style, style::run),
-                (Bar::Determinism, determinism::run),
-                (Bar::Presentation, presentation::run),
-                (Bar::Accessibility, accessibility::run),
-            ];
-            for (bar, run) in runs {
-                if wants(bar) {
-                    out.extend(run(&cx));
-                }
-            }
-            let witnesses = opts.explain.then(|| {
-                reachability::witnesses(&cx)
+        },
+        || {
+            needs_model.then(|| {
+                let story = story.unwrap_or_else(|| Story::build(studio));
+                let cx = context::Context::with_story(studio, story, &opts.today);
+                let runs: [(Bar, BarFn); 8] = [
+                    (Bar::Integrity, integrity::run),
+                    (Bar::Reachability, reachability::run),
+                    (Bar::Nonlinearity, nonlinearity::run),
+                    (Bar::Gateways, gateways::run),
+                    (Bar::Style, style::run),
+                    (Bar::Determinism, determinism::run),
+                    (Bar::Presentation, presentation::run),
+                    (Bar::Accessibility, accessibility::run),
+                ];
+                // The bars read the model and nothing else: each on whichever core is
+                // free, their findings gathered in the bars' order.
+                use rayon::prelude::*;
+                let out: Vec<Finding> = runs
+                    .par_iter()
+                    .filter(|(bar, _)| wants(*bar))
+                    .map(|(_, run)| run(&cx))
+                    .collect::<Vec<_>>()
                     .into_iter()
-                    .map(|w| WitnessOut {
-                        keystone: w.keystone,
-                        path: w
-                            .steps
-                            .into_iter()
-                            .map(|(section, choice)| WitnessStep { section, choice })
-                            .collect(),
-                    })
-                    .collect()
-            });
-            let codewords = cx.codewords();
-            let context::Context { story, .. } = cx;
-            (out, witnesses, story, codewords)
-        });
-        let schema = match schema.join() {
-            Ok(v) => v,
-            Err(panic) => std::panic::resume_unwind(panic),
-        };
-        (schema, rest)
-    });
+                    .flatten()
+                    .collect();
+                let witnesses = opts.explain.then(|| {
+                    reachability::witnesses(&cx)
+                        .into_iter()
+                        .map(|w| WitnessOut {
+                            keystone: w.keystone,
+                            path: w
+                                .steps
+                                .into_iter()
+                                .map(|(section, choice)| WitnessStep { section, choice })
+                                .collect(),
+                        })
+                        .collect()
+                });
+                let codewords = cx.codewords();
+                let context::Context { story, .. } = cx;
+                (out, witnesses, story, codewords)
+            })
+        },
+    );
     let mut findings = schema_findings;
     match rest {
         Some((model, witnesses, story, codewords)) => {

@@ -56,7 +56,7 @@ pub fn looks_like_id(id: &str) -> bool {
 /// Internal ids: `TU-2026-…`, `HK-2026…`, `GK-2026-…`, `Q-2026-…` (prefix + digit).
 fn internal_ids(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
-    for prefix in ["TU-", "HK-", "GK-", "Q-"] {
+    for prefix in SHAPE_LITERALS {
         for (i, _) in text.match_indices(prefix) {
             let before_ok = text[..i]
                 .chars()
@@ -136,6 +136,14 @@ pub fn run(cx: &Context<'_>) -> Vec<Finding> {
         pats.push((t.to_string(), !t.starts_with('[')));
         kinds.push(("draft", i));
     }
+    // The literals the shape checks start from (internal id prefixes, exact draft
+    // markers), folded, ride the same pass: a text without any of them has no shape
+    // finding (folding lowercases them in place, and blanking link destinations cannot
+    // make one: a destination is closed by `)`, `>` or a line break, never a letter).
+    for (i, t) in SHAPE_LITERALS.iter().chain(&DRAFT_EXACT).enumerate() {
+        pats.push((t.to_string(), false));
+        kinds.push(("shape", i));
+    }
     let patterns = Patterns::new(&pats);
     for (s, folded) in cx.surfaces.iter().zip(&cx.folded) {
         surface(
@@ -144,6 +152,9 @@ pub fn run(cx: &Context<'_>) -> Vec<Finding> {
     }
     out
 }
+
+/// Internal id prefixes ([`internal_ids`]).
+const SHAPE_LITERALS: [&str; 4] = ["TU-", "HK-", "GK-", "Q-"];
 
 fn surface(
     s: &Surface<'_>,
@@ -155,8 +166,13 @@ fn surface(
     out: &mut Vec<Finding>,
 ) {
     let mut meta_seen: Vec<(usize, usize)> = Vec::new();
+    let mut shaped = false;
     for hit in patterns.find(folded) {
         let (kind, i) = kinds[hit.pattern];
+        if kind == "shape" {
+            shaped = true;
+            continue;
+        }
         // A condition naming a codeword is the gateways bar's finding.
         if kind == "codeword" && s.field == Field::Condition {
             continue;
@@ -177,7 +193,9 @@ fn surface(
             spoilers,
         ));
     }
-    exact_findings(s, out);
+    if shaped {
+        exact_findings(s, out);
+    }
 }
 
 /// The finding for a word list's hit in a surface's text.
@@ -260,7 +278,7 @@ fn exact_findings(s: &Surface<'_>, out: &mut Vec<Finding>) {
     let masked;
     let visible = if matches!(s.field, Field::Prose | Field::CodexBody) {
         masked = super::prose::mask_destinations(s.text);
-        masked.as_str()
+        &*masked
     } else {
         s.text
     };

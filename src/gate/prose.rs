@@ -56,12 +56,16 @@ fn level(l: HeadingLevel) -> u8 {
 }
 
 /// The prose with link and image destinations (`](…)`, `<…>` autolinks) blanked out,
-/// byte for byte, so offsets and lines stay where they were.
-pub fn mask_destinations(markdown: &str) -> String {
-    let mut out = markdown.to_string().into_bytes();
+/// byte for byte, so offsets and lines stay where they were. Borrowed when there is
+/// nothing to blank.
+pub fn mask_destinations(markdown: &str) -> std::borrow::Cow<'_, str> {
     let bytes = markdown.as_bytes();
+    let mut out = String::new();
+    // The end of what has been copied into `out`.
+    let mut copied = 0;
     let mut i = 0;
-    while i < bytes.len() {
+    while let Some(found) = bytes[i..].iter().position(|b| matches!(b, b']' | b'<')) {
+        i += found;
         let close = match (bytes[i], bytes.get(i + 1)) {
             (b']', Some(b'(')) => Some(b')'),
             (b'<', Some(c)) if c.is_ascii_alphabetic() && markdown[i + 1..].starts_with("http") => {
@@ -69,32 +73,30 @@ pub fn mask_destinations(markdown: &str) -> String {
             }
             _ => None,
         };
-        if let Some(close) = close {
-            let start = if close == b')' { i + 2 } else { i + 1 };
-            if let Some(len) = bytes[start..]
+        let start = if close == Some(b')') { i + 2 } else { i + 1 };
+        let len = close.and_then(|close| {
+            bytes[start..]
                 .iter()
                 .position(|b| *b == close || *b == b'\n')
-            {
-                for b in &mut out[start..start + len] {
-                    *b = b' ';
-                }
-                i = start + len;
-                continue;
+        });
+        match len {
+            Some(len) => {
+                // Both ends sit next to ASCII bytes, so they are character boundaries
+                // and every character between is blanked whole.
+                out.reserve(markdown.len() - copied);
+                out.push_str(&markdown[copied..start]);
+                out.extend(std::iter::repeat_n(' ', len));
+                copied = start + len;
+                i = copied;
             }
+            None => i += 1,
         }
-        i += 1;
     }
-    // Only ASCII bytes were replaced by spaces inside whole ranges, but a range may
-    // cover multi-byte characters; blank those fully to stay valid UTF-8.
-    String::from_utf8(out).unwrap_or_else(|e| {
-        let mut v = e.into_bytes();
-        for b in &mut v {
-            if *b >= 0x80 {
-                *b = b' ';
-            }
-        }
-        String::from_utf8_lossy(&v).into_owned()
-    })
+    if copied == 0 {
+        return std::borrow::Cow::Borrowed(markdown);
+    }
+    out.push_str(&markdown[copied..]);
+    std::borrow::Cow::Owned(out)
 }
 
 /// Parses prose once.

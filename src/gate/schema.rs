@@ -95,49 +95,63 @@ pub fn run_with(studio: &Studio, others: &[IdEntry<'_>]) -> Vec<Finding> {
         ));
     }
 
-    for a in &studio.artifacts {
-        match schemas.validate(a) {
-            Ok(violations) => {
-                for v in violations {
-                    let (code, severity) = if v.unknown_field {
-                        ("unknown-field", Severity::Warning)
-                    } else {
-                        ("invalid", Severity::Error)
-                    };
-                    let mut f = finding(
-                        code,
-                        severity,
-                        &a.path,
-                        v.line,
-                        a.kind.owner(),
-                        v.message,
-                        v.help,
-                    );
-                    f.pointer = Some(v.pointer);
-                    out.push(f);
-                }
-            }
-            Err(e) => out.push(finding(
-                "bad-override",
-                Severity::Error,
-                &a.path,
-                0,
-                "gatekeeper",
-                e,
-                String::new(),
-            )),
-        }
-        stem_matches_id(a, &mut out);
-        control_characters(a, &mut out);
-        match a.kind {
-            Kind::Question => question_refs(a, &mut out),
-            Kind::Roster => roster_duplicates(a, &mut out),
-            Kind::Studio => branch_names(a, &mut out),
-            _ => {}
-        }
-    }
+    // Each artifact is judged alone: spread over the cores, gathered in path order.
+    use rayon::prelude::*;
+    let per_artifact: Vec<Vec<Finding>> = studio
+        .artifacts
+        .par_iter()
+        .map(|a| {
+            let mut out = Vec::new();
+            artifact_findings(&schemas, a, &mut out);
+            out
+        })
+        .collect();
+    out.extend(per_artifact.into_iter().flatten());
     duplicate_ids(studio, others, &mut out);
     out
+}
+
+/// The findings of one artifact on its own: its schema, its id, its characters.
+fn artifact_findings(schemas: &Schemas, a: &artifact::Artifact, out: &mut Vec<Finding>) {
+    match schemas.validate(a) {
+        Ok(violations) => {
+            for v in violations {
+                let (code, severity) = if v.unknown_field {
+                    ("unknown-field", Severity::Warning)
+                } else {
+                    ("invalid", Severity::Error)
+                };
+                let mut f = finding(
+                    code,
+                    severity,
+                    &a.path,
+                    v.line,
+                    a.kind.owner(),
+                    v.message,
+                    v.help,
+                );
+                f.pointer = Some(v.pointer);
+                out.push(f);
+            }
+        }
+        Err(e) => out.push(finding(
+            "bad-override",
+            Severity::Error,
+            &a.path,
+            0,
+            "gatekeeper",
+            e,
+            String::new(),
+        )),
+    }
+    stem_matches_id(a, out);
+    control_characters(a, out);
+    match a.kind {
+        Kind::Question => question_refs(a, out),
+        Kind::Roster => roster_duplicates(a, out),
+        Kind::Studio => branch_names(a, out),
+        _ => {}
+    }
 }
 
 /// Control characters (other than tab and line breaks) in a file: invisible in an
@@ -145,7 +159,17 @@ pub fn run_with(studio: &Studio, others: &[IdEntry<'_>]) -> Vec<Finding> {
 /// per line, for the first few lines that hold one.
 fn control_characters(a: &artifact::Artifact, out: &mut Vec<Finding>) {
     let bad = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
-    if !a.text.contains(bad) {
+    // Control characters are C0 bytes, DEL, or C1 (U+0080–U+009F, led by 0xC2): a byte
+    // scan rules most files out before any character is decoded.
+    let suspect =
+        |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) | (b == 0x7F) | (b == 0xC2);
+    // Whole blocks at a time, without an early exit, so the scan vectorises.
+    let maybe = a
+        .text
+        .as_bytes()
+        .chunks(64)
+        .any(|block| block.iter().fold(false, |seen, &b| seen | suspect(b)));
+    if !maybe || !a.text.contains(bad) {
         return;
     }
     for (i, line) in a

@@ -88,6 +88,9 @@ type Result<T> = std::result::Result<T, GitError>;
 /// An open repository.
 pub struct Repo {
     inner: Repository,
+    /// Whether the repository was found from git's environment (a hook's view, with a
+    /// push's quarantined objects): another handle must be opened the same way.
+    from_env: bool,
 }
 
 /// Who a tool-made commit is by: name, email, seconds since the epoch and UTC offset (minutes).
@@ -118,7 +121,10 @@ impl Repo {
     pub fn discover(dir: &Path) -> Result<Repo> {
         tune_libgit2();
         Repository::discover(dir)
-            .map(|inner| Repo { inner })
+            .map(|inner| Repo {
+                inner,
+                from_env: false,
+            })
             .map_err(|_| GitError::NotARepo {
                 path: dir.to_path_buf(),
             })
@@ -131,6 +137,21 @@ impl Repo {
         tune_libgit2();
         Ok(Repo {
             inner: Repository::open_from_env()?,
+            from_env: true,
+        })
+    }
+
+    /// Another handle on the same repository and objects, for reading on another
+    /// thread (a handle is not shared between threads).
+    pub fn reopen(&self) -> Result<Repo> {
+        let inner = if self.from_env {
+            Repository::open_from_env()?
+        } else {
+            Repository::open(self.inner.path())?
+        };
+        Ok(Repo {
+            inner,
+            from_env: self.from_env,
         })
     }
 
@@ -147,12 +168,24 @@ impl Repo {
     pub fn open_or_init(dir: &Path, initial: &str) -> Result<(Repo, bool)> {
         tune_libgit2();
         match Repository::open(dir) {
-            Ok(inner) => Ok((Repo { inner }, false)),
+            Ok(inner) => Ok((
+                Repo {
+                    inner,
+                    from_env: false,
+                },
+                false,
+            )),
             Err(e) if e.code() == ErrorCode::NotFound => {
                 let mut opts = RepositoryInitOptions::new();
                 opts.initial_head(initial);
                 let inner = Repository::init_opts(dir, &opts)?;
-                Ok((Repo { inner }, true))
+                Ok((
+                    Repo {
+                        inner,
+                        from_env: false,
+                    },
+                    true,
+                ))
             }
             Err(e) => Err(e.into()),
         }

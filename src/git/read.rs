@@ -173,6 +173,57 @@ impl Repo {
         self.read_blobs(self.tree_blobs(commit, want, skip)?)
     }
 
+    /// [`Repo::tree_files`] read and turned into `T` by `each` (path and bytes, borrowed
+    /// from the object just read) on `threads` threads at once, each with its own handle
+    /// on the repository; in path order.
+    pub fn tree_files_map<T: Send>(
+        &self,
+        commit: &str,
+        want: &dyn Fn(&str) -> bool,
+        threads: usize,
+        each: &(dyn Fn(String, &[u8]) -> T + Sync),
+    ) -> Result<Vec<T>> {
+        let blobs = self.tree_blobs(commit, want, &[])?;
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        // Files are taken a few at a time from a shared counter, so a thread that meets
+        // large files takes fewer.
+        const BATCH: usize = 16;
+        let work = |repo: &Repo| -> Result<Vec<(usize, T)>> {
+            let mut done = Vec::new();
+            loop {
+                let from = next.fetch_add(BATCH, std::sync::atomic::Ordering::Relaxed);
+                if from >= blobs.len() {
+                    return Ok(done);
+                }
+                for (n, (path, id)) in blobs.iter().enumerate().skip(from).take(BATCH) {
+                    let blob = repo.inner.find_blob(*id)?;
+                    done.push((n, each(path.clone(), blob.content())));
+                }
+            }
+        };
+        let threads = if blobs.len() < 64 { 1 } else { threads.max(1) };
+        let handles = (1..threads)
+            .map(|_| self.reopen())
+            .collect::<Result<Vec<Repo>>>()?;
+        let mut all = std::thread::scope(|scope| -> Result<Vec<(usize, T)>> {
+            let work = &work;
+            let helpers: Vec<_> = handles
+                .into_iter()
+                .map(|repo| scope.spawn(move || work(&repo)))
+                .collect();
+            let mut all = work(self)?;
+            for h in helpers {
+                match h.join() {
+                    Ok(part) => all.extend(part?),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+            Ok(all)
+        })?;
+        all.sort_by_key(|(n, _)| *n);
+        Ok(all.into_iter().map(|(_, t)| t).collect())
+    }
+
     /// The bytes of each (path, blob id).
     fn read_blobs(&self, wanted: Vec<(String, Oid)>) -> Result<Vec<(String, Vec<u8>)>> {
         let mut out = Vec::with_capacity(wanted.len());

@@ -22,6 +22,16 @@ pub use config::{Config, RequireTu};
 pub trait Source {
     /// Every studio file showrunner reads, as `(path, bytes)` sorted by path.
     fn files(&self) -> Result<Vec<(String, Vec<u8>)>, Error>;
+    /// The same files, each read and sorted into its place by [`load_file`], on every
+    /// core (reading a file can cost as much as parsing it), in path order.
+    fn load_files(&self) -> Result<Vec<Loaded>, Error> {
+        use rayon::prelude::*;
+        Ok(self
+            .files()?
+            .into_par_iter()
+            .map(|(path, bytes)| load_file(path, &bytes))
+            .collect())
+    }
     /// One file's bytes (for assets), `None` when it is not there.
     fn read(&self, path: &str) -> Result<Option<Vec<u8>>, Error>;
     /// A short human name for the source (`hot (3f2a1c9)`, `work tree`).
@@ -72,6 +82,15 @@ impl<'r> Tree<'r> {
 impl Source for Tree<'_> {
     fn files(&self) -> Result<Vec<(String, Vec<u8>)>, Error> {
         Ok(self.repo.tree_files(&self.commit, &wanted)?)
+    }
+    fn load_files(&self) -> Result<Vec<Loaded>, Error> {
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .min(8);
+        Ok(self
+            .repo
+            .tree_files_map(&self.commit, &wanted, threads, &load_file)?)
     }
     fn not_files(&self) -> Result<Vec<String>, Error> {
         Ok(self
@@ -212,14 +231,36 @@ pub struct Studio {
 impl Studio {
     /// Loads a studio from a source. Fails only when the source cannot be read or holds
     /// no `studio.toml`; broken artifacts are kept as [`Studio::rejected`].
+    ///
+    /// Files are parsed on the machine's other cores while this thread reads the next
+    /// ones (inflating objects is as costly as parsing them), then on this one too.
     pub fn load(source: &dyn Source) -> Result<Studio, Error> {
-        let files = source.files()?;
-        if !files.iter().any(|(p, _)| p == "studio.toml") {
+        let mut studio = Studio::default();
+        let mut authority = None;
+        let mut has_config = false;
+        let mut parsed = Vec::new();
+        for loaded in source.load_files()? {
+            match loaded {
+                Loaded::Parsed(p) => {
+                    has_config |= matches!(&p, Ok(a) if a.kind == Kind::Studio)
+                        || matches!(&p, Err(r) if r.kind == Kind::Studio);
+                    parsed.push(p);
+                }
+                Loaded::Override(kind, path, bytes) => {
+                    studio.schema_overrides.push((kind, path, bytes))
+                }
+                Loaded::Unknown(path, why) => studio.unknown.push((path, why)),
+                Loaded::Authority(bytes) => authority = Some(bytes),
+                Loaded::Ignored => {}
+            }
+        }
+        if !has_config {
             return Err(Error::NotAStudio {
                 place: source.describe(),
             });
         }
-        let mut studio = Studio::from_files(files);
+        studio.waive_roles = rules::waive_roles(authority.as_deref());
+        studio.take_parsed(parsed);
         studio.not_files = source.not_files()?;
         for path in studio.asset_refs() {
             let hash = match safe_asset_path(&path) {
@@ -234,6 +275,7 @@ impl Studio {
     /// Asset paths named by plans (`asset`), `[studio] cover`, and images in prose.
     pub fn asset_refs(&self) -> std::collections::BTreeSet<String> {
         let mut out = std::collections::BTreeSet::new();
+        let images = memchr::memmem::Finder::new("](assets/");
         for a in &self.artifacts {
             match a.kind {
                 Kind::Art | Kind::Audio => {
@@ -243,7 +285,7 @@ impl Studio {
                 Kind::Section | Kind::Codex => {
                     // Images in prose: `![alt](assets/…)`.
                     if let Some(body) = &a.body {
-                        for (i, _) in body.text.match_indices("](assets/") {
+                        for i in images.find_iter(body.text.as_bytes()) {
                             let rest = &body.text[i + 2..];
                             let end = rest.find([')', ' ', '\n', '"']).unwrap_or(rest.len());
                             out.insert(rest[..end].to_string());
@@ -276,7 +318,14 @@ impl Studio {
                 Place::Ignored => {}
             }
         }
-        for parsed in parse_all(&to_parse) {
+        studio.take_parsed(parse_all(&to_parse));
+        studio
+    }
+
+    /// Files parsed: artifacts and rejected files in path order, and the configuration.
+    fn take_parsed(&mut self, parsed: Vec<Result<Artifact, Rejected>>) {
+        let studio = self;
+        for parsed in parsed {
             match parsed {
                 Ok(a) => studio.artifacts.push(a),
                 Err(r) => studio.rejected.push(r),
@@ -290,7 +339,6 @@ impl Studio {
             .find(|a| a.kind == Kind::Studio)
             .map(|a| Config::from_node(&a.data))
             .unwrap_or_default();
-        studio
     }
 
     /// Artifacts of one kind.
@@ -332,6 +380,33 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// One file of a source, read and sorted into its place.
+pub enum Loaded {
+    /// An artifact, parsed or rejected.
+    Parsed(Result<Artifact, Rejected>),
+    /// A studio schema override: kind, path and bytes.
+    Override(Kind, String, Vec<u8>),
+    /// A file in an artifact folder that is not an artifact, and why.
+    Unknown(String, String),
+    /// `authority.yaml`.
+    Authority(Vec<u8>),
+    /// Anything else.
+    Ignored,
+}
+
+/// Sorts one file into its place, parsing it when it is an artifact.
+pub fn load_file(path: String, bytes: &[u8]) -> Loaded {
+    if path == "authority.yaml" {
+        return Loaded::Authority(bytes.to_vec());
+    }
+    match artifact::classify(&path) {
+        Place::Artifact(kind) => Loaded::Parsed(artifact::parse(kind, &path, bytes)),
+        Place::SchemaOverride(kind) => Loaded::Override(kind, path, bytes.to_vec()),
+        Place::Unknown(why) => Loaded::Unknown(path, why),
+        Place::Ignored => Loaded::Ignored,
+    }
 }
 
 /// Parses artifacts on all cores, keeping input order.
