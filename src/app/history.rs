@@ -15,7 +15,7 @@ use super::Summary;
 use crate::error::Error;
 use crate::git::{CommitInfo, Repo};
 use crate::ids::{CommitId, NO_COMMITS, RefName};
-use crate::trace::ledger::{Ledger, PROMOTED_FROM, Seen, might_name_a_tu};
+use crate::trace::ledger::{Ledger, PROMOTED_FROM, Seen, TuRecord, might_name_a_tu};
 use crate::trace::trailers::{self, Trailer};
 
 /// One commit as the studio reads it.
@@ -270,13 +270,28 @@ impl History {
     }
 }
 
+/// The tips a history was walked from: hot, cold and every `tu/*` branch.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tips {
+    /// Hot's tip.
+    pub hot: Option<CommitId>,
+    /// Cold's tip.
+    pub cold: Option<CommitId>,
+    /// Each review branch's full ref name and tip, sorted by name.
+    pub tu: Vec<(String, CommitId)>,
+}
+
 /// The history kept between commands: one file, `.git/showrunner/cache/history.bin`,
 /// holding the [`History`] and the `tu list` derived from it, for one key (the build, the
-/// branch names and every tip, [`super::Session::tips_key`]). Any moved tip misses and
-/// the next reader walks again; a file that cannot be read or decoded is a miss too.
+/// branch names and every tip, [`super::Session::tips_key`]). When the tips have moved
+/// forward ([`Cache::extend`]) the history is carried forward from the new commits
+/// alone; any other move, and a file that cannot be read or decoded, is a miss and the
+/// next reader walks again.
 ///
-/// The file is a little-endian `u32` length, a postcard [`Head`] of that length (the
-/// key and the list, so `tu list` reads only the head), then the postcard history.
+/// The file is a little-endian `u32` length and a postcard [`Head`] (the key and the
+/// list, so `tu list` reads only the head); a `u32` length and a postcard [`Meta`] (the
+/// tips, the history but its TU records, and an index of those); then each TU's record,
+/// one postcard block each, so a forward move re-encodes only the records it changes.
 /// Writes go to a temporary file renamed into place: readers never see half a cache.
 pub struct Cache {
     path: PathBuf,
@@ -289,6 +304,129 @@ struct Head {
     list: Option<Vec<Summary>>,
 }
 
+/// The middle of the cache file: everything but the TU records, and where each is.
+#[derive(Serialize, Deserialize)]
+struct Meta {
+    tips: Tips,
+    commits: Vec<Record>,
+    span: Option<(i64, i64)>,
+    not_on_cold: HashSet<CommitId>,
+    promoted: HashSet<CommitId>,
+    first_tip_seq: Option<usize>,
+    /// Each TU's id, the length of its record's block, and its commits' largest `seq`.
+    shards: Vec<(String, u32, usize)>,
+}
+
+/// A cache file read apart: its head, its meta, and the TU records' bytes.
+struct Parts {
+    head: Head,
+    meta: Meta,
+    /// The records' blocks, in index order.
+    shards: Vec<u8>,
+}
+
+/// A history carried forward by [`Cache::extend`], not yet written.
+pub struct Extension {
+    parts: Parts,
+    /// The records that changed, by TU id (decoded, the new commits folded in).
+    pub changed: std::collections::BTreeMap<String, TuRecord>,
+    /// Hot's tip before and after.
+    pub hot: (CommitId, CommitId),
+    tips: Tips,
+}
+
+impl Extension {
+    /// The list the cache held for the old tips.
+    pub fn old_list(&self) -> Option<&[Summary]> {
+        self.parts.head.list.as_deref()
+    }
+
+    /// Writes the carried-forward history under `key`, with its list.
+    pub fn store(self, cache: &Cache, key: &str, list: &[Summary]) -> Option<()> {
+        let Extension {
+            parts,
+            mut changed,
+            tips,
+            ..
+        } = self;
+        let Parts {
+            meta, shards: old, ..
+        } = parts;
+        let meta: Meta = meta;
+        // Unchanged records are copied as bytes; changed and new ones are encoded, all
+        // in id order.
+        let mut old_blocks: HashMap<String, (&[u8], usize)> = HashMap::new();
+        let mut at = 0usize;
+        for (id, len, max_seq) in &meta.shards {
+            let len = *len as usize;
+            old_blocks.insert(id.clone(), (old.get(at..at + len)?, *max_seq));
+            at += len;
+        }
+        let mut ids: Vec<String> = old_blocks.keys().cloned().collect();
+        ids.extend(
+            changed
+                .keys()
+                .filter(|id| !old_blocks.contains_key(*id))
+                .cloned(),
+        );
+        ids.sort();
+        let head = Head {
+            key: key.to_string(),
+            list: Some(list.to_vec()),
+        };
+        cache.write_parts(&head, |out| {
+            use std::io::Write as _;
+            let mut shards = Vec::with_capacity(ids.len());
+            for id in &ids {
+                let before = out.written;
+                let max_seq = match changed.remove(id) {
+                    Some(rec) => {
+                        postcard::to_io(&rec, &mut *out).ok()?;
+                        max_seq_of(&rec)
+                    }
+                    None => {
+                        let (bytes, m) = old_blocks.get(id)?;
+                        out.write_all(bytes).ok()?;
+                        *m
+                    }
+                };
+                shards.push((
+                    id.clone(),
+                    u32::try_from(out.written - before).ok()?,
+                    max_seq,
+                ));
+            }
+            Some(Meta {
+                tips,
+                shards,
+                ..meta
+            })
+        })
+    }
+}
+
+/// A writer that counts the bytes through it.
+struct Counting {
+    inner: std::io::BufWriter<std::fs::File>,
+    written: u64,
+}
+
+impl std::io::Write for Counting {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.written += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// The largest walk position among a record's commits.
+fn max_seq_of(rec: &TuRecord) -> usize {
+    rec.commits.iter().map(|c| c.seq).max().unwrap_or(0)
+}
+
 impl Cache {
     /// The cache of the repository whose git directory is `git_dir`.
     pub fn at(git_dir: &Path) -> Cache {
@@ -297,20 +435,76 @@ impl Cache {
         }
     }
 
-    fn head(bytes: &[u8]) -> Option<(Head, &[u8])> {
+    /// One length-prefixed postcard block at the front of `bytes`, and what follows.
+    fn block<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Option<(T, &'a [u8])> {
         let len = u32::from_le_bytes(bytes.get(..4)?.try_into().ok()?) as usize;
-        let head: Head = postcard::from_bytes(bytes.get(4..4 + len)?).ok()?;
-        Some((head, bytes.get(4 + len..)?))
+        let value = postcard::from_bytes(bytes.get(4..4 + len)?).ok()?;
+        Some((value, bytes.get(4 + len..)?))
+    }
+
+    fn parts(&self) -> Option<Parts> {
+        let bytes = std::fs::read(&self.path).ok()?;
+        let (head, rest) = Cache::block::<Head>(&bytes)?;
+        let (meta, shards) = Cache::tail(rest)?;
+        let total: usize = meta.shards.iter().map(|(_, len, _)| *len as usize).sum();
+        (total == shards.len()).then(|| Parts {
+            head,
+            meta,
+            shards: shards.to_vec(),
+        })
+    }
+
+    /// The [`Meta`] at the end of `bytes` (its postcard, then its `u32` length), and
+    /// what comes before it.
+    fn tail(bytes: &[u8]) -> Option<(Meta, &[u8])> {
+        let end = bytes.len().checked_sub(4)?;
+        let len = u32::from_le_bytes(bytes.get(end..)?.try_into().ok()?) as usize;
+        let start = end.checked_sub(len)?;
+        Some((
+            postcard::from_bytes(bytes.get(start..end)?).ok()?,
+            &bytes[..start],
+        ))
+    }
+
+    /// The tips the cached history was walked from (reading only the file's end).
+    pub fn cached_tips(&self) -> Option<Tips> {
+        use std::io::{Seek as _, SeekFrom};
+        let mut file = std::fs::File::open(&self.path).ok()?;
+        let size = file.metadata().ok()?.len();
+        let mut buf = [0u8; 4];
+        file.seek(SeekFrom::Start(size.checked_sub(4)?)).ok()?;
+        file.read_exact(&mut buf).ok()?;
+        let len = u64::from(u32::from_le_bytes(buf));
+        file.seek(SeekFrom::Start(size.checked_sub(4 + len)?))
+            .ok()?;
+        let mut meta = vec![0u8; usize::try_from(len).ok()?];
+        file.read_exact(&mut meta).ok()?;
+        let meta: Meta = postcard::from_bytes(&meta).ok()?;
+        Some(meta.tips)
     }
 
     /// The history cached for `key`, if that is what the file holds.
     pub fn history(&self, key: &str) -> Option<History> {
-        let bytes = std::fs::read(&self.path).ok()?;
-        let (head, body) = Cache::head(&bytes)?;
+        let Parts { head, meta, shards } = self.parts()?;
         if head.key != key {
             return None;
         }
-        postcard::from_bytes(body).ok()
+        let mut ledger = Ledger::default();
+        let mut at = 0usize;
+        for (id, len, _) in &meta.shards {
+            let len = *len as usize;
+            let rec: TuRecord = postcard::from_bytes(shards.get(at..at + len)?).ok()?;
+            at += len;
+            ledger.tus.insert(id.clone(), rec);
+        }
+        Some(History {
+            ledger,
+            commits: meta.commits,
+            span: meta.span,
+            not_on_cold: meta.not_on_cold,
+            promoted: meta.promoted,
+            first_tip_seq: meta.first_tip_seq,
+        })
     }
 
     /// The TU list cached for `key`, reading only the file's head.
@@ -331,51 +525,190 @@ impl Cache {
         head.list
     }
 
-    /// Keeps only the TU list for `key` (no history behind it: a reader of the history
-    /// misses and walks).
-    pub fn store_list(&self, key: &str, list: &[Summary]) {
-        self.write(key, None, Some(list));
-    }
-
-    /// Keeps `history` (and the list derived from it) for `key`. Best effort: a cache
-    /// that cannot be written is simply not there next time.
-    pub fn store(&self, key: &str, history: &History, list: Option<&[Summary]>) {
-        self.write(key, Some(history), list);
-    }
-
-    fn write(&self, key: &str, history: Option<&History>, list: Option<&[Summary]>) {
-        use std::io::Write as _;
+    /// Keeps `history` (walked from `tips`, and the list derived from it) for `key`.
+    /// Best effort: a cache that cannot be written is simply not there next time.
+    pub fn store(&self, key: &str, tips: &Tips, history: &History, list: Option<&[Summary]>) {
         let head = Head {
             key: key.to_string(),
             list: list.map(<[Summary]>::to_vec),
         };
-        let Ok(head) = postcard::to_stdvec(&head) else {
-            return;
-        };
-        let Ok(len) = u32::try_from(head.len()) else {
-            return;
-        };
-        let Some(dir) = self.path.parent() else {
-            return;
-        };
-        if std::fs::create_dir_all(dir).is_err() {
-            return;
-        }
+        // Each record is encoded straight into the file, its length counted on the way.
+        let _ = self.write_parts(&head, |out| {
+            let mut shards = Vec::with_capacity(history.ledger.tus.len());
+            for (id, rec) in &history.ledger.tus {
+                let before = out.written;
+                postcard::to_io(rec, &mut *out).ok()?;
+                let len = u32::try_from(out.written - before).ok()?;
+                shards.push((id.clone(), len, max_seq_of(rec)));
+            }
+            Some(Meta {
+                tips: tips.clone(),
+                commits: history.commits.clone(),
+                span: history.span,
+                not_on_cold: history.not_on_cold.clone(),
+                promoted: history.promoted.clone(),
+                first_tip_seq: history.first_tip_seq,
+                shards,
+            })
+        });
+    }
+
+    /// Writes the head, then what `shards` writes (it returns the meta to end with).
+    fn write_parts(
+        &self,
+        head: &Head,
+        shards: impl FnOnce(&mut Counting) -> Option<Meta>,
+    ) -> Option<()> {
+        use std::io::Write as _;
+        let head = postcard::to_stdvec(head).ok()?;
+        let dir = self.path.parent()?;
+        std::fs::create_dir_all(dir).ok()?;
         let tmp = dir.join(format!("history.{}.tmp", std::process::id()));
-        // The history is encoded straight into the file: no copy of it in memory.
         let written = std::fs::File::create(&tmp).ok().and_then(|file| {
-            let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
-            out.write_all(&len.to_le_bytes()).ok()?;
-            out.write_all(&head).ok()?;
-            let mut out = match history {
-                Some(h) => postcard::to_io(h, out).ok()?,
-                None => out,
+            let mut out = Counting {
+                inner: std::io::BufWriter::with_capacity(1 << 16, file),
+                written: 0,
             };
+            out.write_all(&u32::try_from(head.len()).ok()?.to_le_bytes())
+                .ok()?;
+            out.write_all(&head).ok()?;
+            let meta = postcard::to_stdvec(&shards(&mut out)?).ok()?;
+            out.write_all(&meta).ok()?;
+            out.write_all(&u32::try_from(meta.len()).ok()?.to_le_bytes())
+                .ok()?;
             out.flush().ok()
         });
         if written.is_none() || std::fs::rename(&tmp, &self.path).is_err() {
             let _ = std::fs::remove_file(&tmp);
+            return None;
         }
+        Some(())
+    }
+
+    /// Carries the cached history forward to `tips` when only hot has moved, and
+    /// forward: cold and the review branches where they were, hot's new commits all
+    /// new and descending from its old tip by parents that are new or that tip. Then a
+    /// full walk would meet the old hot's commits first, the new ones next (in the order
+    /// the walk from the new tip gives them), and the rest after — so the new commits
+    /// are folded into the records they name, and later positions move up by their
+    /// number. Anything else (a rewritten tip, a merge of older work, a TU with commits
+    /// beyond hot's) is `None`, and the caller walks everything again.
+    ///
+    /// The records of `also` (TUs whose briefs changed) are decoded too, so the caller
+    /// can summarise them again.
+    pub fn extend(
+        &self,
+        repo: &Repo,
+        tips: &Tips,
+        also: &std::collections::BTreeSet<String>,
+    ) -> Result<Option<Extension>, Error> {
+        let Some(mut parts) = self.parts() else {
+            return Ok(None);
+        };
+        let old = &parts.meta.tips;
+        let (Some(old_hot), Some(new_hot)) = (old.hot.clone(), tips.hot.clone()) else {
+            return Ok(None);
+        };
+        let Some(first_tip_seq) = parts.meta.first_tip_seq else {
+            return Ok(None);
+        };
+        if old.cold != tips.cold || old.tu != tips.tu || old_hot == new_hot {
+            return Ok(None);
+        }
+        let mut hide: Vec<CommitId> = vec![old_hot.clone()];
+        hide.extend(old.cold.iter().cloned());
+        hide.extend(old.tu.iter().map(|(_, t)| t.clone()));
+        if !repo.is_ancestor(&old_hot, &new_hot)? {
+            return Ok(None);
+        }
+        let fresh = range(repo, std::slice::from_ref(&new_hot), &hide)?;
+        let ids: HashSet<&str> = fresh.iter().map(|c| c.id.as_str()).collect();
+        if fresh.iter().any(|c| {
+            c.parents
+                .iter()
+                .any(|p| !ids.contains(p.as_str()) && *p != old_hot)
+        }) {
+            return Ok(None);
+        }
+        let moved = fresh.len();
+        // The records the new commits name, decoded; none may reach past hot's commits.
+        let named: std::collections::BTreeSet<String> = fresh
+            .iter()
+            .flat_map(|c| c.values("TU").map(str::to_string).collect::<Vec<_>>())
+            .collect();
+        let mut ledger = Ledger::default();
+        let mut at = 0usize;
+        for (id, len, max_seq) in &parts.meta.shards {
+            let len = *len as usize;
+            let beyond = *max_seq > first_tip_seq;
+            if named.contains(id) || beyond || also.contains(id) {
+                if named.contains(id) && beyond {
+                    return Ok(None);
+                }
+                let Some(mut rec) = parts
+                    .shards
+                    .get(at..at + len)
+                    .and_then(|b| postcard::from_bytes::<TuRecord>(b).ok())
+                else {
+                    return Ok(None);
+                };
+                for c in &mut rec.commits {
+                    if c.seq > first_tip_seq {
+                        c.seq += moved;
+                    }
+                }
+                ledger.tus.insert(id.clone(), rec);
+            }
+            at += len;
+        }
+        let meta = &mut parts.meta;
+        for r in &mut meta.commits {
+            if r.seq > first_tip_seq {
+                r.seq += moved;
+            }
+        }
+        let mut records = Vec::new();
+        for (k, c) in fresh.into_iter().enumerate() {
+            let seq = first_tip_seq + 1 + k;
+            meta.span = Some(
+                meta.span
+                    .map_or((c.time, c.time), |(a, b)| (a.min(c.time), b.max(c.time))),
+            );
+            meta.not_on_cold.insert(c.id.clone());
+            if c.trailers.is_empty() || !studio_trailers(&c.message) {
+                continue;
+            }
+            let summary = c.message.lines().next().unwrap_or("");
+            ledger.add(&Seen {
+                commit: &c.id,
+                time: c.time,
+                author: &c.author,
+                summary,
+                trailers: &c.trailers,
+                seq,
+                on_cold: false,
+                on_hot: true,
+            });
+            if c.trailers.iter().any(|t| SIGNALS.iter().any(|k| t.is(k))) {
+                records.push(Record {
+                    summary: summary.to_string(),
+                    id: c.id,
+                    seq,
+                    time: c.time,
+                    author: c.author,
+                    trailers: c.trailers,
+                });
+            }
+        }
+        let split = meta.commits.partition_point(|r| r.seq <= first_tip_seq);
+        meta.commits.splice(split..split, records);
+        meta.first_tip_seq = Some(first_tip_seq + moved);
+        Ok(Some(Extension {
+            parts,
+            changed: ledger.tus,
+            hot: (old_hot, new_hot),
+            tips: tips.clone(),
+        }))
     }
 }
 
@@ -466,12 +799,133 @@ mod tests {
         }
     }
 
+    /// A repository with `hot` made of `messages` (one commit each, a file changed in
+    /// each), cold at the first commit.
+    fn repo_with(dir: &Path, messages: &[&str]) -> Repo {
+        let (repo, _) = Repo::open_or_init(dir, "hot").expect("init");
+        let mut tip: Option<CommitId> = None;
+        for (n, m) in messages.iter().enumerate() {
+            tip = Some(commit(&repo, tip.as_ref(), n, m));
+            if n == 0 {
+                set(&repo, "refs/heads/cold", tip.as_ref());
+            }
+        }
+        set(&repo, "refs/heads/hot", tip.as_ref());
+        repo
+    }
+
+    fn commit(repo: &Repo, parent: Option<&CommitId>, n: usize, message: &str) -> CommitId {
+        let who = crate::git::Identity {
+            name: "Ada".into(),
+            email: "ada@example.invalid".into(),
+            time: 1_764_158_400 + n as i64,
+            offset: 0,
+        };
+        let files = vec![("notes.md".to_string(), format!("{n}\n").into_bytes())];
+        repo.commit_files(parent.map(|p| p.as_str()), &files, message, &who)
+            .expect("commit")
+    }
+
+    fn set(repo: &Repo, name: &str, to: Option<&CommitId>) {
+        let to = to.expect("a commit");
+        let old = repo.ref_target(name).expect("read ref");
+        let expect = match &old {
+            Some(o) => crate::ids::Expect::At(o.as_str()),
+            None => crate::ids::Expect::Absent,
+        };
+        repo.cas_ref(name, to, expect, "test").expect("move");
+    }
+
+    fn tips(repo: &Repo) -> Tips {
+        Tips {
+            hot: repo.ref_target("refs/heads/hot").expect("hot"),
+            cold: repo.ref_target("refs/heads/cold").expect("cold"),
+            tu: Vec::new(),
+        }
+    }
+
+    /// Everything a history holds, as text (for comparing two).
+    fn whole(h: &History) -> String {
+        let mut not_on_cold: Vec<_> = h.not_on_cold.iter().collect();
+        not_on_cold.sort();
+        format!(
+            "{:?} {:?} {:?} {:?} {:?}",
+            h.ledger, h.commits, h.span, not_on_cold, h.first_tip_seq
+        )
+    }
+
+    #[test]
+    fn a_history_carried_forward_is_the_history_walked_afresh() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let repo = repo_with(
+            dir.path(),
+            &[
+                "Start\n",
+                "Open\n\nTU: TU-1\nTU-Event: open\nLoop: scene_forge\n",
+                "Work\n\nTU: TU-1\n",
+                "Other\n\nTU: TU-2\nTU-Event: open\n",
+            ],
+        );
+        let cache = Cache::at(repo.git_dir());
+        let before = tips(&repo);
+        let walked = History::read(&repo, "hot", "cold").expect("walk");
+        cache.store("old", &before, &walked, Some(&[]));
+        // Hot moves on: an event for TU-1, a decision, an untraced commit, a new TU.
+        let mut tip = before.hot.clone();
+        for (n, m) in [
+            "Start it\n\nTU: TU-1\nTU-Event: start\n",
+            "Decide\n\nTU: TU-1\nDecision: yes\n",
+            "Tidy\n",
+            "Third\n\nTU: TU-3\nTU-Event: open\n",
+        ]
+        .iter()
+        .enumerate()
+        {
+            tip = Some(commit(&repo, tip.as_ref(), 10 + n, m));
+        }
+        set(&repo, "refs/heads/hot", tip.as_ref());
+        let after = tips(&repo);
+        let ext = cache
+            .extend(&repo, &after, &Default::default())
+            .expect("read")
+            .expect("carried forward");
+        assert_eq!(
+            ext.changed.keys().collect::<Vec<_>>(),
+            ["TU-1", "TU-3"],
+            "only the records the new commits name are decoded"
+        );
+        ext.store(&cache, "new", &[]).expect("stored");
+        let carried = cache.history("new").expect("cached");
+        let fresh = History::read(&repo, "hot", "cold").expect("walk");
+        assert_eq!(whole(&carried), whole(&fresh));
+
+        // A rewritten hot (the last commit replaced) is not carried: a full walk is due.
+        let parent = repo.resolve_commit("hot~1").expect("parent");
+        let other = commit(&repo, Some(&parent), 99, "Rewritten\n\nTU: TU-1\n");
+        set(&repo, "refs/heads/hot", Some(&other));
+        assert!(
+            cache
+                .extend(&repo, &tips(&repo), &Default::default())
+                .expect("read")
+                .is_none()
+        );
+        // Nor is a move of cold.
+        set(&repo, "refs/heads/hot", tip.as_ref());
+        set(&repo, "refs/heads/cold", tip.as_ref());
+        assert!(
+            cache
+                .extend(&repo, &tips(&repo), &Default::default())
+                .expect("read")
+                .is_none()
+        );
+    }
+
     #[test]
     fn the_cache_answers_only_for_its_key_and_ignores_damage() {
         let dir = tempfile::tempdir().expect("tempdir");
         let cache = Cache::at(dir.path());
         assert!(cache.history("k").is_none(), "nothing cached yet");
-        cache.store("k", &history(), None);
+        cache.store("k", &Tips::default(), &history(), None);
         let back = cache.history("k").expect("cached");
         assert_eq!(back.commits[0].trailers[0].value, "yes");
         assert!(!back.on_cold("c0ffee"));
@@ -485,13 +939,7 @@ mod tests {
             commits: 2,
             updated: Some("2026-12-05".into()),
         }];
-        cache.store_list("k", &list);
-        assert_eq!(cache.list("k").as_ref(), Some(&list));
-        assert!(
-            cache.history("k").is_none(),
-            "a list alone has no history behind it"
-        );
-        cache.store("k", &history(), Some(&list));
+        cache.store("k", &Tips::default(), &history(), Some(&list));
         assert_eq!(cache.list("k"), Some(list));
         assert!(
             cache.history("k").is_some(),

@@ -63,8 +63,6 @@ fn committed_config(repo: &Repo) -> Option<Config> {
 struct Read {
     key: String,
     history: Rc<History>,
-    /// Whether the disk cache holds it (read from there, or written by this session).
-    on_disk: bool,
 }
 
 /// The ledger of a session's history (shared, read once).
@@ -193,28 +191,31 @@ impl Session {
             return Ok(Rc::clone(&r.history));
         }
         let cache = history::Cache::at(self.repo.git_dir());
-        let (h, on_disk) = match cache.history(key) {
-            Some(h) => (h, true),
+        let mut cached = cache.history(key);
+        if cached.is_none() && store {
+            // Hot moved forward since the cache was written: carried, then read back.
+            let tips = self.tips()?;
+            if self.carry_forward(&cache, &tips, key)?.is_some() {
+                cached = cache.history(key);
+            }
+        }
+        let h = match cached {
+            Some(h) => h,
             None => {
+                let tips = self.tips()?;
                 let h = History::read(&self.repo, &self.config.hot, &self.config.cold)?;
                 if store {
-                    cache.store(key, &h, None);
+                    cache.store(key, &tips, &h, None);
                 }
-                (h, store)
+                h
             }
         };
         let h = Rc::new(h);
         *self.read.borrow_mut() = Some(Read {
             key: key.to_string(),
             history: Rc::clone(&h),
-            on_disk,
         });
         Ok(h)
-    }
-
-    /// Whether the history this session holds is in the disk cache too.
-    fn history_on_disk(&self) -> bool {
-        self.read.borrow().as_ref().is_some_and(|r| r.on_disk)
     }
 
     /// The TU ledger replayed from [`Session::history`].

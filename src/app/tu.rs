@@ -645,29 +645,27 @@ impl Session {
     /// Every TU, optionally only those in one state, sorted by id.
     ///
     /// The list is a pure function of the branch tips (hot, cold, `tu/*`), so it is kept
-    /// in the history cache under those tips ([`super::history::Cache`]); any moved tip
-    /// recomputes it.
+    /// in the history cache under those tips ([`super::history::Cache`]); when only hot
+    /// has moved forward it is carried forward from the new commits, else recomputed.
     pub fn list(&self, state: Option<State>) -> Result<Vec<Summary>, Error> {
-        let key = self.tips_key()?;
+        let tips = self.tips()?;
+        let key = self.key_of(&tips);
         let cache = super::history::Cache::at(self.repo.git_dir());
         let all = match cache.list(&key) {
             Some(cached) => cached,
-            None => {
-                let history = self.history_at(&key, false)?;
-                let mut all = Vec::new();
-                for id in self.known(&history.ledger)? {
-                    all.push(self.summary(&id, &history.ledger)?);
+            None => match self.carry_forward(&cache, &tips, &key)? {
+                Some(list) => list,
+                None => {
+                    let history = self.history_at(&key, false)?;
+                    let mut all = Vec::new();
+                    for id in self.known(&history.ledger)? {
+                        all.push(self.summary(&id, &history.ledger)?);
+                    }
+                    // Kept with the history, so the next move forward is carried.
+                    cache.store(&key, &tips, &history, Some(&all));
+                    all
                 }
-                // A history the disk cache holds is kept with the list; one only this
-                // command walked is not written out here (`tu list` stays as fast as
-                // the walk): the next command that reads the history writes it.
-                if self.history_on_disk() {
-                    cache.store(&key, &history, Some(&all));
-                } else {
-                    cache.store_list(&key, &all);
-                }
-                all
-            }
+            },
         };
         Ok(all
             .into_iter()
@@ -675,30 +673,115 @@ impl Session {
             .collect())
     }
 
+    /// The cached history and list carried forward to `tips` ([`super::history::Cache::extend`])
+    /// and stored under `key`, with the list; `None` when the tips did not simply move
+    /// forward.
+    pub(crate) fn carry_forward(
+        &self,
+        cache: &super::history::Cache,
+        tips: &super::history::Tips,
+        key: &str,
+    ) -> Result<Option<Vec<Summary>>, Error> {
+        // Briefs edited on hot since the cached tip are summarised again too.
+        let briefs = |old: &crate::ids::CommitId,
+                      new: &crate::ids::CommitId|
+         -> Result<BTreeSet<String>, Error> {
+            Ok(self
+                .repo
+                .tree_changes(old, new)?
+                .into_iter()
+                .filter_map(|c| c.path)
+                .filter(|p| p.starts_with("tus/") && p.ends_with(".yaml"))
+                .map(|p| artifact::stem(&p).to_string())
+                .collect())
+        };
+        let Some(old) = cache.cached_tips() else {
+            return Ok(None);
+        };
+        let also = match (&old.hot, &tips.hot) {
+            (Some(o), Some(n)) if o != n && self.repo.is_ancestor(o, n)? => briefs(o, n)?,
+            _ => return Ok(None),
+        };
+        let Some(ext) = cache.extend(&self.repo, tips, &also)? else {
+            return Ok(None);
+        };
+        let Some(old_list) = ext.old_list() else {
+            return Ok(None);
+        };
+        let mut all: std::collections::BTreeMap<String, Summary> =
+            old_list.iter().map(|s| (s.id.clone(), s.clone())).collect();
+        let touched = Ledger {
+            tus: ext.changed.clone(),
+        };
+        let on_hot: BTreeSet<String> = also
+            .iter()
+            .filter(|id| {
+                self.repo
+                    .ref_target(&self.hot_ref())
+                    .ok()
+                    .flatten()
+                    .and_then(|t| {
+                        self.repo
+                            .entry_id(&t, &format!("tus/{id}.yaml"))
+                            .ok()
+                            .flatten()
+                    })
+                    .is_some()
+            })
+            .cloned()
+            .collect();
+        for id in touched.tus.keys().chain(&also) {
+            let branch = self.repo.ref_target(&RefName::review(id))?.is_some();
+            if touched.tus.contains_key(id) || on_hot.contains(id) || branch {
+                all.insert(id.clone(), self.summary(id, &touched)?);
+            } else {
+                all.remove(id);
+            }
+        }
+        let list: Vec<Summary> = all.into_values().collect();
+        ext.store(cache, key, &list);
+        Ok(Some(list))
+    }
+
+    /// The tips the history depends on: hot, cold and every `tu/*` branch.
+    pub(crate) fn tips(&self) -> Result<super::history::Tips, Error> {
+        Ok(super::history::Tips {
+            hot: self.repo.ref_target(&self.hot_ref())?,
+            cold: self.repo.ref_target(&self.cold_ref())?,
+            tu: self
+                .repo
+                .branches("tu/")?
+                .into_iter()
+                .map(|b| (b.name, b.tip))
+                .collect(),
+        })
+    }
+
     /// The cache key: the tool's version, the branch names and every tip the history
     /// depends on.
     pub(crate) fn tips_key(&self) -> Result<String, Error> {
+        Ok(self.key_of(&self.tips()?))
+    }
+
+    fn key_of(&self, tips: &super::history::Tips) -> String {
         // The replay rules and the cache's format live in this binary: a different
         // build recomputes.
         let mut key = format!(
-            "v3 showrunner={} hot={} cold={}",
+            "v4 showrunner={} hot={} cold={}",
             crate::app::verdicts::BUILD_ID,
             self.config.hot,
             self.config.cold
         );
-        for r in [self.hot_ref(), self.cold_ref()] {
+        for (r, tip) in [(self.hot_ref(), &tips.hot), (self.cold_ref(), &tips.cold)] {
             key.push_str(&format!(
                 " {r}={}",
-                self.repo
-                    .ref_target(&r)?
-                    .map(String::from)
-                    .unwrap_or_default()
+                tip.as_ref().map(|t| t.as_str()).unwrap_or_default()
             ));
         }
-        for b in self.repo.branches("tu/")? {
-            key.push_str(&format!(" {}={}", b.name, b.tip));
+        for (name, tip) in &tips.tu {
+            key.push_str(&format!(" {name}={tip}"));
         }
-        Ok(key)
+        key
     }
 
     /// The whole story of one TU.

@@ -30,44 +30,55 @@ pub struct CommitInfo {
     pub message: String,
 }
 
-/// Parses a raw commit object: parents, committer time, author name and (when `keep`
-/// accepts it) the message. Works on bytes; only what is kept is allocated.
-pub(super) fn parse_commit(id: Oid, data: &[u8], keep: &dyn Fn(&str, &str) -> bool) -> CommitInfo {
-    let split = data
-        .windows(2)
-        .position(|w| w == b"\n\n")
+/// A commit met by [`Repo::walk`], kept compact until it is visited: ids as raw object
+/// ids, the author and message only when `keep` wanted them.
+struct Met {
+    oid: Oid,
+    /// Its parents: `parents[from..to]` of the walk's shared parent list.
+    parents: (usize, usize),
+    time: i64,
+    kept: Option<Box<(String, String)>>,
+}
+
+/// Reads a raw commit object's header: parents (appended to `parents`), committer time,
+/// and where the message starts. Works on bytes; nothing is allocated.
+fn parse_header(data: &[u8], parents: &mut Vec<Oid>) -> (i64, usize) {
+    let split = memchr::memmem::find(data, b"\n\n")
         .map(|i| i + 2)
         .unwrap_or(data.len());
-    let mut info = CommitInfo {
-        id: CommitId::new(id.to_string()),
-        parents: Vec::new(),
-        time: 0,
-        author: String::new(),
-        message: String::new(),
-    };
+    let mut time = 0;
     for line in data[..split].split(|b| *b == b'\n') {
         if let Some(p) = line.strip_prefix(b"parent ") {
-            info.parents
-                .push(CommitId::new(String::from_utf8_lossy(p).trim()));
-        } else if let Some(a) = line.strip_prefix(b"author ") {
-            let name = a.split(|b| *b == b'<').next().unwrap_or(b"");
-            info.author = String::from_utf8_lossy(name).trim().to_string();
+            if let Some(oid) = std::str::from_utf8(p)
+                .ok()
+                .and_then(|p| Oid::from_str(p.trim()).ok())
+            {
+                parents.push(oid);
+            }
         } else if let Some(c) = line.strip_prefix(b"committer ") {
             // `Name <email> 1764158400 +0000`
             let mut parts = c.rsplitn(3, |b| *b == b' ');
             let _zone = parts.next();
-            info.time = parts
+            time = parts
                 .next()
                 .and_then(|t| std::str::from_utf8(t).ok())
                 .and_then(|t| t.parse().ok())
                 .unwrap_or(0);
         }
     }
-    let message = String::from_utf8_lossy(&data[split..]);
-    if keep(&info.id, &message) {
-        info.message = message.into_owned();
-    }
-    info
+    (time, split)
+}
+
+/// The author's name in a raw commit header.
+fn author_of(header: &[u8]) -> String {
+    header
+        .split(|b| *b == b'\n')
+        .find_map(|l| l.strip_prefix(b"author "))
+        .map(|a| {
+            let name = a.split(|b| *b == b'<').next().unwrap_or(b"");
+            String::from_utf8_lossy(name).trim().to_string()
+        })
+        .unwrap_or_default()
 }
 
 impl Repo {
@@ -110,54 +121,70 @@ impl Repo {
         let outside = |oid: &Oid| allowed.as_ref().is_some_and(|a| !a.contains(oid));
         let odb = self.inner.odb()?;
         let mut seen: std::collections::HashSet<Oid> = Default::default();
-        let mut infos: Vec<CommitInfo> = Vec::new();
-        // Iterative DFS: (commit, parents still to visit, index of its info).
-        let mut stack: Vec<(Oid, Vec<Oid>, usize)> = Vec::new();
+        // Every commit met, compact; parents in one shared list.
+        let mut met: Vec<Met> = Vec::new();
+        let mut all_parents: Vec<Oid> = Vec::new();
+        // Iterative DFS: (index of the commit in `met`, how many parents are done).
+        let mut stack: Vec<(usize, usize)> = Vec::new();
         let mut order: Vec<usize> = Vec::new();
-        let load = |oid: Oid, infos: &mut Vec<CommitInfo>| -> Result<(Vec<Oid>, usize)> {
+        let load = |oid: Oid, met: &mut Vec<Met>, all_parents: &mut Vec<Oid>| -> Result<usize> {
             let obj = odb.read(oid)?;
             if obj.kind() != git2::ObjectType::Commit {
                 return Err(GitError::Other(format!("{oid} is not a commit")));
             }
-            let info = parse_commit(oid, obj.data(), keep);
-            let parents: Vec<Oid> = info
-                .parents
-                .iter()
-                .filter_map(|p| Oid::from_str(p).ok())
-                .collect();
-            infos.push(info);
-            Ok((parents, infos.len() - 1))
+            let data = obj.data();
+            let from = all_parents.len();
+            let (time, split) = parse_header(data, all_parents);
+            let message = String::from_utf8_lossy(&data[split..]);
+            let id = oid.to_string();
+            let kept = keep(&id, &message)
+                .then(|| Box::new((author_of(&data[..split]), message.into_owned())));
+            met.push(Met {
+                oid,
+                parents: (from, all_parents.len()),
+                time,
+                kept,
+            });
+            Ok(met.len() - 1)
         };
         for tip in tips {
             let oid = Oid::from_str(tip.as_ref())?;
             if outside(&oid) || !seen.insert(oid) {
                 continue;
             }
-            let (mut parents, idx) = load(oid, &mut infos)?;
-            parents.reverse();
-            stack.push((oid, parents, idx));
-            while let Some((_, pending, idx)) = stack.last_mut() {
-                match pending.pop() {
-                    Some(p) => {
-                        if outside(&p) || !seen.insert(p) {
-                            continue;
-                        }
-                        let (mut pp, pidx) = load(p, &mut infos)?;
-                        pp.reverse();
-                        stack.push((p, pp, pidx));
+            let idx = load(oid, &mut met, &mut all_parents)?;
+            stack.push((idx, 0));
+            while let Some((idx, done)) = stack.last_mut() {
+                let (from, to) = met[*idx].parents;
+                if from + *done < to {
+                    let p = all_parents[from + *done];
+                    *done += 1;
+                    if outside(&p) || !seen.insert(p) {
+                        continue;
                     }
-                    None => {
-                        order.push(*idx);
-                        stack.pop();
-                    }
+                    let pidx = load(p, &mut met, &mut all_parents)?;
+                    stack.push((pidx, 0));
+                } else {
+                    order.push(*idx);
+                    stack.pop();
                 }
             }
         }
-        let mut slots: Vec<Option<CommitInfo>> = infos.into_iter().map(Some).collect();
+        drop(seen);
         for idx in order {
-            if let Some(info) = slots[idx].take()
-                && !visit(info)
-            {
+            let m = &mut met[idx];
+            let (author, message) = m.kept.take().map(|b| *b).unwrap_or_default();
+            let info = CommitInfo {
+                id: CommitId::new(m.oid.to_string()),
+                parents: all_parents[m.parents.0..m.parents.1]
+                    .iter()
+                    .map(|p| CommitId::new(p.to_string()))
+                    .collect(),
+                time: m.time,
+                author,
+                message,
+            };
+            if !visit(info) {
                 break;
             }
         }
