@@ -18,6 +18,7 @@ pub mod ids;
 pub mod import;
 pub mod orchestra;
 pub mod play;
+pub mod progress;
 pub mod report;
 pub mod roles;
 pub mod schema;

@@ -34,6 +34,9 @@ fn main() {
     let term = Terminal {
         color_ok: std::io::stdout().is_terminal()
             && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        progress_ok: std::io::stderr().is_terminal()
+            && std::env::var_os("CI").is_none_or(|v| v.is_empty())
+            && std::env::var_os("TERM").is_none_or(|t| t != "dumb"),
     };
     let out = match cli.command {
         Command::Play(_) | Command::Intent(_) => cli::run_interactive(cli, term, Box::new(Stdio)),

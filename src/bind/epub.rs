@@ -148,7 +148,13 @@ pub fn render(
             .reftype(ReferenceType::TitlePage),
     )
     .map_err(err)?;
+    let progress = crate::progress::Progress::new(
+        "writing the EPUB",
+        Some(book.sections.len() as u64),
+        "sections",
+    );
     for (i, s) in book.sections.iter().enumerate() {
+        progress.inc(1);
         let pictures: Vec<serde_json::Value> = book
             .pictures
             .iter()

@@ -166,6 +166,8 @@ pub struct Output {
 pub struct Terminal {
     /// Standard output is a terminal and `NO_COLOR` is unset.
     pub color_ok: bool,
+    /// Standard error is a terminal and this is not CI: long work may show progress.
+    pub progress_ok: bool,
 }
 
 /// A conversation with the person at the terminal, for the commands that talk as they
@@ -273,6 +275,17 @@ fn execute(cli: Cli, term: Terminal, console: Option<Box<dyn Console>>) -> Resul
                 | Command::Completions(_)
                 | Command::Hook(_)
         );
+    // Long work shows how far it has got: for a person on a terminal, never in JSON,
+    // hooks (git's output), or the commands that converse on the terminal.
+    if term.progress_ok
+        && format == Format::Human
+        && !matches!(
+            cli.command,
+            Command::Hook(_) | Command::Intent(_) | Command::Play(_)
+        )
+    {
+        crate::progress::enable();
+    }
     let out = dispatch(&ctx, cli.command);
     match out {
         Ok(mut o) if for_people => {

@@ -127,7 +127,9 @@ impl Repo {
         // Iterative DFS: (index of the commit in `met`, how many parents are done).
         let mut stack: Vec<(usize, usize)> = Vec::new();
         let mut order: Vec<usize> = Vec::new();
+        let progress = crate::progress::Progress::new("reading history", None, "commits");
         let load = |oid: Oid, met: &mut Vec<Met>, all_parents: &mut Vec<Oid>| -> Result<usize> {
+            progress.inc(1);
             let obj = odb.read(oid)?;
             if obj.kind() != git2::ObjectType::Commit {
                 return Err(GitError::Other(format!("{oid} is not a commit")));

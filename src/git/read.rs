@@ -185,6 +185,8 @@ impl Repo {
     ) -> Result<Vec<T>> {
         let blobs = self.tree_blobs(commit, want, &[])?;
         let next = std::sync::atomic::AtomicUsize::new(0);
+        let progress =
+            crate::progress::Progress::new("reading the tree", Some(blobs.len() as u64), "files");
         // Files are taken a few at a time from a shared counter, so a thread that meets
         // large files takes fewer.
         const BATCH: usize = 16;
@@ -198,6 +200,7 @@ impl Repo {
                 for (n, (path, id)) in blobs.iter().enumerate().skip(from).take(BATCH) {
                     let blob = repo.inner.find_blob(*id)?;
                     done.push((n, each(path.clone(), blob.content())));
+                    progress.inc(1);
                 }
             }
         };

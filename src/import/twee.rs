@@ -614,7 +614,10 @@ pub fn story(passages: &[Passage]) -> Result<Story, TweeError> {
     let mut data: Option<serde_json::Value> = None;
     let mut not_sections = Vec::new();
     let mut story_passages: Vec<&Passage> = Vec::new();
+    let progress =
+        crate::progress::Progress::new("reading passages", Some(passages.len() as u64), "passages");
     for p in passages {
+        progress.inc(1);
         match p.name.as_str() {
             "StoryTitle" => title = Some(p.text.trim().to_string()),
             "StoryData" => {

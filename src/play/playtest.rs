@@ -121,7 +121,9 @@ pub fn run(book: &Playable, opts: &Options) -> Report {
     let mut cut_short = 0;
     let mut steps_total = 0usize;
     let mut open: Vec<usize> = Vec::new();
+    let progress = crate::progress::Progress::new("playtesting", Some(opts.runs as u64), "runs");
     for r in 0..opts.runs {
+        progress.inc(1);
         let mut rng = Rng(opts.seed ^ (r as u64).wrapping_mul(0xD1B5_4A32_D192_ED03));
         let mut st = book.begin();
         let mut steps = 0;
