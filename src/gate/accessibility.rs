@@ -4,7 +4,6 @@
 use super::Finding;
 use super::context::{Context, finding};
 use super::prose::Prose;
-use super::text::Patterns;
 use crate::artifact::{Artifact, Kind};
 use crate::studio::plan::Plan;
 
@@ -175,27 +174,27 @@ fn image_and_link_findings(
     }
 }
 
+/// The bar's word list: sensitive material that wants a content note.
+pub fn words() -> Vec<(String, bool)> {
+    SENSITIVE.iter().map(|w| (w.to_string(), true)).collect()
+}
+
 /// Section and codex bodies: images' alt text, link text, heading levels, and content
 /// notes for sensitive material.
 fn prose_findings(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    let sensitive = Patterns::new(
-        &SENSITIVE
-            .iter()
-            .map(|w| (w.to_string(), true))
-            .collect::<Vec<_>>(),
-    );
     let notes: std::collections::BTreeMap<&str, bool> = cx
         .story
         .sections
         .iter()
         .map(|s| (s.path.as_str(), !s.content_notes.is_empty()))
         .collect();
-    let prose_text: std::collections::HashMap<&str, &super::text::Normalized> = cx
+    // The first sensitive word in each section's prose.
+    let sensitive: std::collections::HashMap<&str, super::text::Hit> = cx
         .surfaces
         .iter()
-        .zip(&cx.folded)
-        .filter(|(s, _)| s.field == super::context::Field::Prose)
-        .map(|(s, f)| (s.path, f))
+        .enumerate()
+        .filter(|(_, s)| s.field == super::context::Field::Prose)
+        .filter_map(|(n, s)| Some((s.path, cx.hits(super::context::List::Accessibility, n).next()?)))
         .collect();
     for a in cx.of(Kind::Section).chain(cx.of(Kind::Codex)) {
         let Some(body) = &a.body else { continue };
@@ -224,9 +223,7 @@ fn prose_findings(cx: &Context<'_>, out: &mut Vec<Finding>) {
         }
         if a.kind == Kind::Section
             && !notes.get(a.path.as_str()).copied().unwrap_or(false)
-            && let Some(hit) = prose_text
-                .get(a.path.as_str())
-                .and_then(|f| sensitive.find(f).into_iter().next())
+            && let Some(hit) = sensitive.get(a.path.as_str())
         {
             out.push(finding(
                 "accessibility/undeclared-content-note",

@@ -7,6 +7,7 @@ use super::{Finding, codes};
 use crate::artifact::node::{Node, Value};
 use crate::artifact::{Artifact, Kind};
 use crate::story::reach::{self, Reach};
+use super::text::{Hit, Normalized, Patterns};
 use crate::story::{Story, graph};
 use crate::studio::Studio;
 
@@ -113,8 +114,13 @@ pub struct Context<'a> {
     pub components: Vec<usize>,
     /// Reader-facing text.
     pub surfaces: Vec<Surface<'a>>,
-    /// Each surface's text folded for matching (same order as `surfaces`).
-    pub folded: Vec<super::text::Normalized>,
+    /// Every bar's word list.
+    pub words: Words,
+    /// Each surface's matches of the combined word lists (same order as `surfaces`),
+    /// pattern indices into the combined list.
+    matches: Vec<Vec<Hit>>,
+    /// Where each bar's list starts in the combined list, and ends.
+    lists: [(usize, usize); 3],
     /// Links, images and headings of each section and codex body, by path.
     pub prose: std::collections::BTreeMap<&'a str, super::prose::Prose>,
     /// Today, `YYYY-MM-DD` (for waiver expiry).
@@ -154,19 +160,43 @@ impl<'a> Context<'a> {
             .filter(|a| matches!(a.kind, Kind::Section | Kind::Codex))
             .filter_map(|a| a.body.as_ref().map(|b| (a.path.as_str(), b.text.as_str())))
             .collect();
-        // Folding text and scanning Markdown are the model's biggest costs: every core,
-        // a text at a time.
+        let words = Words {
+            presentation: super::presentation::words(studio, &story),
+            style: super::style::words(studio),
+            accessibility: super::accessibility::words(),
+        };
+        let mut combined: Vec<(String, bool)> = Vec::new();
+        let mut lists = [(0, 0); 3];
+        for (n, list) in [
+            &words.presentation.patterns,
+            &words.style.patterns,
+            &words.accessibility,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let from = combined.len();
+            combined.extend(list.iter().cloned());
+            lists[n] = (from, combined.len());
+        }
+        let patterns = Patterns::new(&combined);
+        // Folding text, matching every bar's words on it in one pass, and scanning
+        // Markdown are the model's biggest costs: every core, a text at a time. The
+        // folded text is dropped once matched; only the matches are kept.
         use rayon::prelude::*;
-        let (folded, prose) = rayon::join(
+        let (matches, prose) = rayon::join(
             || {
                 surfaces
                     .par_iter()
-                    .map(|s| match s.field {
-                        // Readers see link text, not where links point.
-                        Field::Prose | Field::CodexBody => {
-                            super::text::Normalized::new(&super::prose::mask_destinations(s.text))
-                        }
-                        _ => super::text::Normalized::new(s.text),
+                    .map(|s| {
+                        let folded = match s.field {
+                            // Readers see link text, not where links point.
+                            Field::Prose | Field::CodexBody => {
+                                Normalized::new(&super::prose::mask_destinations(s.text))
+                            }
+                            _ => Normalized::new(s.text),
+                        };
+                        patterns.find(&folded)
                     })
                     .collect::<Vec<_>>()
             },
@@ -186,7 +216,9 @@ impl<'a> Context<'a> {
             reachable,
             components,
             surfaces,
-            folded,
+            words,
+            matches,
+            lists,
             prose,
             today: today.to_string(),
         }
@@ -229,14 +261,54 @@ impl<'a> Context<'a> {
 
     /// Every codeword id the studio mentions (sets, requires, forbids, codewords.yaml).
     pub fn codewords(&self) -> BTreeSet<String> {
+        codewords_of(self.studio, &self.story)
+    }
+
+    /// One bar's matches on surface `n`, pattern indices into that bar's own list.
+    pub fn hits(&self, list: List, n: usize) -> impl Iterator<Item = Hit> + '_ {
+        let (from, to) = self.lists[list as usize];
+        self.matches[n]
+            .iter()
+            .filter(move |h| (from..to).contains(&h.pattern))
+            .map(move |h| Hit {
+                pattern: h.pattern - from,
+                ..*h
+            })
+    }
+}
+
+/// The bars that match word lists on reader-facing text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum List {
+    /// Codeword ids, spoilers, technique, meta talk, draft markers.
+    Presentation = 0,
+    /// Banned terms.
+    Style = 1,
+    /// Sensitive material.
+    Accessibility = 2,
+}
+
+/// Every bar's word list, matched together in one pass per text.
+pub struct Words {
+    /// The presentation bar's.
+    pub presentation: super::presentation::Words,
+    /// The style bar's.
+    pub style: super::style::Words,
+    /// The accessibility bar's.
+    pub accessibility: Vec<(String, bool)>,
+}
+
+/// Every codeword id a studio mentions (sets, requires, forbids, codewords.yaml).
+pub fn codewords_of(studio: &Studio, story: &Story) -> BTreeSet<String> {
+    {
         let mut out = BTreeSet::new();
-        for s in &self.story.sections {
+        for s in &story.sections {
             out.extend(s.sets.iter().map(|m| m.id.clone()));
             for c in &s.choices {
                 out.extend(c.requires.iter().chain(&c.forbids).map(|m| m.id.clone()));
             }
         }
-        for a in self.of(Kind::Codewords) {
+        for a in studio.of_kind(Kind::Codewords) {
             if let Some(entries) = a.data.get("codewords").and_then(Node::as_map) {
                 out.extend(entries.iter().map(|e| e.key.clone()));
             }

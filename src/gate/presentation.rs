@@ -2,8 +2,7 @@
 //! ids, process ids, canon spoilers, production technique, meta talk, draft markers.
 
 use super::Finding;
-use super::context::{Context, Field, Surface, finding};
-use super::text::{Normalized, Patterns};
+use super::context::{Context, Field, List, Surface, finding};
 use crate::artifact::Kind;
 use crate::artifact::node::Node;
 
@@ -92,16 +91,25 @@ fn exact_markers(text: &str) -> Vec<(usize, &'static str)> {
     out
 }
 
-/// Runs the bar.
-pub fn run(cx: &Context<'_>) -> Vec<Finding> {
-    let mut out = Vec::new();
-    let codewords: Vec<String> = cx
-        .codewords()
+/// What the bar matches on reader-facing text: every pattern (folded, whole-word or
+/// not) with the check it belongs to, the codeword ids and the spoiler terms (with the
+/// canon file declaring each).
+pub struct Words {
+    /// Patterns for [`super::text::Patterns`].
+    pub patterns: Vec<(String, bool)>,
+    kinds: Vec<(&'static str, usize)>,
+    codewords: Vec<String>,
+    spoilers: Vec<(String, String)>,
+}
+
+/// The bar's word list for a studio and its story.
+pub fn words(studio: &crate::studio::Studio, story: &crate::story::Story) -> Words {
+    let codewords: Vec<String> = super::context::codewords_of(studio, story)
         .into_iter()
         .filter(|c| looks_like_id(c))
         .collect();
     let mut spoilers: Vec<(String, String)> = Vec::new();
-    for a in cx.of(Kind::Canon) {
+    for a in studio.of_kind(Kind::Canon) {
         for t in a
             .data
             .get("spoiler_terms")
@@ -144,11 +152,20 @@ pub fn run(cx: &Context<'_>) -> Vec<Finding> {
         pats.push((t.to_string(), false));
         kinds.push(("shape", i));
     }
-    let patterns = Patterns::new(&pats);
-    for (s, folded) in cx.surfaces.iter().zip(&cx.folded) {
-        surface(
-            s, folded, &patterns, &kinds, &codewords, &spoilers, &mut out,
-        );
+    Words {
+        patterns: pats,
+        kinds,
+        codewords,
+        spoilers,
+    }
+}
+
+/// Runs the bar.
+pub fn run(cx: &Context<'_>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let w = &cx.words.presentation;
+    for (n, s) in cx.surfaces.iter().enumerate() {
+        surface(s, cx.hits(List::Presentation, n), w, &mut out);
     }
     out
 }
@@ -158,16 +175,14 @@ const SHAPE_LITERALS: [&str; 4] = ["TU-", "HK-", "GK-", "Q-"];
 
 fn surface(
     s: &Surface<'_>,
-    folded: &Normalized,
-    patterns: &Patterns,
-    kinds: &[(&'static str, usize)],
-    codewords: &[String],
-    spoilers: &[(String, String)],
+    hits: impl Iterator<Item = super::text::Hit>,
+    w: &Words,
     out: &mut Vec<Finding>,
 ) {
+    let (kinds, codewords, spoilers) = (&w.kinds, &w.codewords, &w.spoilers);
     let mut meta_seen: Vec<(usize, usize)> = Vec::new();
     let mut shaped = false;
-    for hit in patterns.find(folded) {
+    for hit in hits {
         let (kind, i) = kinds[hit.pattern];
         if kind == "shape" {
             shaped = true;

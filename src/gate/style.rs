@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::Finding;
-use super::context::{Context, finding};
-use super::text::{Normalized, Patterns};
+use super::context::{Context, List, finding};
+use super::text::Normalized;
 use crate::artifact::Kind;
 use crate::artifact::de;
 
@@ -31,11 +31,19 @@ struct Ban {
     prefer: Option<String>,
 }
 
-/// Runs the bar.
-pub fn run(cx: &Context<'_>) -> Vec<Finding> {
-    let mut out = Vec::new();
-    let style: StyleFile = cx
-        .of(Kind::Style)
+/// The style file as the bar reads it: banned terms (with what to prefer) and the
+/// label length.
+pub struct Words {
+    /// Banned terms, whole words, for [`super::text::Patterns`].
+    pub patterns: Vec<(String, bool)>,
+    banned: Vec<(String, Option<String>)>,
+    max_words: usize,
+}
+
+/// The bar's word list for a studio.
+pub fn words(studio: &crate::studio::Studio) -> Words {
+    let style: StyleFile = studio
+        .of_kind(Kind::Style)
         .next()
         .and_then(|a| de::from_node(&a.data).ok())
         .unwrap_or_default();
@@ -49,14 +57,22 @@ pub fn run(cx: &Context<'_>) -> Vec<Finding> {
         .max_choice_label_words
         .filter(|n| *n > 0)
         .unwrap_or(DEFAULT_MAX_LABEL_WORDS);
-    let patterns = Patterns::new(
-        &banned
-            .iter()
-            .map(|(t, _)| (t.clone(), true))
-            .collect::<Vec<_>>(),
-    );
-    for (s, folded) in cx.surfaces.iter().zip(&cx.folded) {
-        for hit in patterns.find(folded) {
+    Words {
+        patterns: banned.iter().map(|(t, _)| (t.clone(), true)).collect(),
+        banned,
+        max_words,
+    }
+}
+
+/// Runs the bar.
+pub fn run(cx: &Context<'_>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let Words {
+        banned, max_words, ..
+    } = &cx.words.style;
+    let max_words = *max_words;
+    for (n, s) in cx.surfaces.iter().enumerate() {
+        for hit in cx.hits(List::Style, n) {
             let (term, prefer) = &banned[hit.pattern];
             out.push(finding(
                 "style/banned-term",
