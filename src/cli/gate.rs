@@ -70,12 +70,9 @@ fn check(ctx: &Ctx, rev: Option<String>, bars: &[String], explain: bool) -> Resu
         opts.bars = parse_bars(bars)?;
     }
     let report = gate::check_with(&loaded, &opts);
-    Ok(report_output(
-        ctx,
-        &report,
-        &loaded,
-        &format!("gate check {described}"),
-    ))
+    let o = report_output(ctx, &report, &loaded, &format!("gate check {described}"));
+    super::release((loaded, report));
+    Ok(o)
 }
 
 /// The bars `--bars` names (traceability is not one to pick: it is `merge`'s).

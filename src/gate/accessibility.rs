@@ -194,7 +194,12 @@ fn prose_findings(cx: &Context<'_>, out: &mut Vec<Finding>) {
         .iter()
         .enumerate()
         .filter(|(_, s)| s.field == super::context::Field::Prose)
-        .filter_map(|(n, s)| Some((s.path, cx.hits(super::context::List::Accessibility, n).next()?)))
+        .filter_map(|(n, s)| {
+            Some((
+                s.path,
+                cx.hits(super::context::List::Accessibility, n).next()?,
+            ))
+        })
         .collect();
     for a in cx.of(Kind::Section).chain(cx.of(Kind::Codex)) {
         let Some(body) = &a.body else { continue };

@@ -3,11 +3,11 @@
 
 use std::collections::BTreeSet;
 
+use super::text::{Hit, Normalized, Patterns};
 use super::{Finding, codes};
 use crate::artifact::node::{Node, Value};
 use crate::artifact::{Artifact, Kind};
 use crate::story::reach::{self, Reach};
-use super::text::{Hit, Normalized, Patterns};
 use crate::story::{Story, graph};
 use crate::studio::Studio;
 

@@ -35,9 +35,19 @@ impl Normalized {
         while i < bytes.len() {
             let b = bytes[i];
             if b < 0x80 && !b.is_ascii_whitespace() {
-                // A run of ASCII that is not whitespace: copied and lowercased whole.
+                // A run of ASCII, lone spaces between words included (a lone space folds
+                // to itself): copied and lowercased whole.
                 let start = i;
-                while i < bytes.len() && bytes[i] < 0x80 && !bytes[i].is_ascii_whitespace() {
+                while i < bytes.len() && bytes[i] < 0x80 {
+                    if bytes[i].is_ascii_whitespace() {
+                        let lone = bytes[i] == b' '
+                            && bytes
+                                .get(i + 1)
+                                .is_some_and(|n| *n < 0x80 && !n.is_ascii_whitespace());
+                        if !lone {
+                            break;
+                        }
+                    }
                     i += 1;
                 }
                 let at = text.len();
