@@ -141,10 +141,41 @@ fn gatecheck(c: &mut Criterion) {
     group.finish();
 }
 
+/// The same on a dense studio (long prose over thousands of words, a codex entry per 5
+/// sections, a canon pack with a spoiler term per 10): the load and the full gatecheck.
+fn dense(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    synth::write_repo_with(dir.path(), 10_000, 1, synth::Profile::Dense);
+    let repo = Repo::discover(dir.path()).expect("repo");
+    let mut group = c.benchmark_group("studio-10k-dense");
+    group.sample_size(10);
+    group.bench_function("load from git objects", |b| {
+        b.iter(|| {
+            let tree = Tree::new(&repo, "hot").expect("rev");
+            Studio::load(&tree).expect("load")
+        })
+    });
+    group.bench_function("gate check (all bars) from git objects", |b| {
+        b.iter(|| {
+            let tree = Tree::new(&repo, "hot").expect("rev");
+            let studio = Studio::load(&tree).expect("load");
+            let report = showrunner::gate::check(&studio);
+            assert_eq!(
+                report.decision,
+                showrunner::gate::Decision::Pass,
+                "{:?}",
+                report.findings.first()
+            );
+            report
+        })
+    });
+    group.finish();
+}
+
 /// Hot's tip, which a hook's decision also reads (the ledger of a promotion's TU).
 fn hot(repo: &showrunner::git::Repo) -> Vec<showrunner::ids::CommitId> {
     vec![repo.resolve_commit("hot").expect("hot")]
 }
 
-criterion_group!(benches, gatecheck);
+criterion_group!(benches, gatecheck, dense);
 criterion_main!(benches);

@@ -45,15 +45,57 @@ fn ledger(c: &mut Criterion) {
     group.bench_function("showrunner tu list (warm: cache keyed by tips)", |b| {
         b.iter(|| run(&["tu", "list"], bin))
     });
+    // One new commit on hot since the cache was written: carried forward, not walked.
+    let mut n = 0usize;
+    group.bench_function(
+        "showrunner tu list after one new commit (carried forward)",
+        |b| {
+            b.iter_batched(
+                || {
+                    n += 1;
+                    let tree = git(dir.path(), &["rev-parse", "hot^{tree}"]);
+                    let message =
+                        format!("Step {n}\n\nTU: TU-2026-12-05-LW01\nTU-Event: checkpoint\n");
+                    let commit = git(
+                        dir.path(),
+                        &["commit-tree", &tree, "-p", "hot", "-m", &message],
+                    );
+                    git(dir.path(), &["update-ref", "refs/heads/hot", &commit]);
+                },
+                |()| run(&["tu", "list"], bin),
+                criterion::BatchSize::PerIteration,
+            )
+        },
+    );
     group.bench_function("Session::list in-process (warm)", |b| {
         b.iter(|| {
             let session = Session::discover(dir.path()).expect("repo");
             let list = session.list(None).expect("list");
-            assert_eq!(list.len(), tus);
+            assert_eq!(
+                list.len(),
+                tus + 1,
+                "the generated TUs and the one the steps name"
+            );
             list
         })
     });
     group.finish();
+}
+
+/// A git command's trimmed standard output (hermetic identity and config).
+fn git(dir: &std::path::Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_AUTHOR_NAME", "Bench")
+        .env("GIT_AUTHOR_EMAIL", "bench@example.invalid")
+        .env("GIT_COMMITTER_NAME", "Bench")
+        .env("GIT_COMMITTER_EMAIL", "bench@example.invalid")
+        .output()
+        .expect("git");
+    assert!(out.status.success(), "git {args:?}");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
 criterion_group!(benches, ledger);

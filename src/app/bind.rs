@@ -144,6 +144,9 @@ pub fn bind(ws: &Session, tag: &str, opts: &Options, out_dir: &Path) -> Result<B
         date: &date,
     };
     let book = Book::build(&studio, story, stamp, opts.codex, &assets, opts.art);
+    // The book holds what the views need: the parsed studio can go (a large one is most
+    // of the memory), freed beside the rendering.
+    super::release(studio);
 
     // A studio may restyle the views with its own templates, read from the snapshot.
     let mut overrides = BTreeMap::new();
@@ -155,13 +158,6 @@ pub fn bind(ws: &Session, tag: &str, opts: &Options, out_dir: &Path) -> Result<B
         overrides.insert(path.trim_start_matches("templates/bind/").to_string(), text);
     }
     let templates = Templates::load(&overrides)?;
-    let rendered = bind::render(
-        &book,
-        opts,
-        time,
-        cover.as_ref().map(|(p, b)| (p.as_str(), b.as_slice())),
-        &templates,
-    )?;
     std::fs::create_dir_all(out_dir).map_err(|e| Error::Io {
         path: out_dir.to_path_buf(),
         source: e,
@@ -180,16 +176,24 @@ pub fn bind(ws: &Session, tag: &str, opts: &Options, out_dir: &Path) -> Result<B
             });
         }
     }
+    // One view in memory at a time: rendered, written, let go.
     let mut outputs = Vec::new();
-    for (v, bytes) in &rendered {
-        outputs.push(write(out_dir, v.file(), bytes)?);
+    for v in &opts.views {
+        let bytes = bind::render_view(
+            &book,
+            *v,
+            time,
+            cover.as_ref().map(|(p, b)| (p.as_str(), b.as_slice())),
+            &templates,
+        )?;
+        outputs.push(write(out_dir, v.file(), &bytes)?);
     }
     let log = bind::view_log(&snap, &date, &book.title, opts, decision, &outputs);
     outputs.push(write(out_dir, "view-log.yaml", log.as_bytes())?);
     // The views bound from a snapshot are noted beside history (the report counts them).
     let who = repo.identity();
     let mut noted = String::new();
-    for (o, (v, _)) in outputs.iter().zip(&rendered) {
+    for (o, v) in outputs.iter().zip(&opts.views) {
         noted.push_str(&format!(
             "view {} {} {} {}\n",
             date::ymd(who.time, who.offset),

@@ -188,7 +188,8 @@ impl History {
         // those with trailers the studio reads.
         let want_range = range.is_some();
         let keep = |id: &str, message: &str| {
-            (want_range && not_on_cold.contains(id)) || studio_trailers(message)
+            ((want_range && not_on_cold.contains(id)) || studio_trailers(message))
+                .then(|| message.to_string())
         };
         if !tips.is_empty() {
             repo.walk(&tips, NO_COMMITS, &keep, &mut |c| {
@@ -720,7 +721,7 @@ pub fn range(
     hide: &[impl AsRef<str>],
 ) -> Result<Vec<Commit>, Error> {
     let mut out = Vec::new();
-    repo.walk(tips, hide, &|_, _| true, &mut |c| {
+    repo.walk(tips, hide, &|_, m| Some(m.to_string()), &mut |c| {
         out.push(Commit::from_info(c));
         true
     })?;

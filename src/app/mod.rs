@@ -65,6 +65,15 @@ struct Read {
     history: Rc<History>,
 }
 
+/// Frees a large value (a loaded studio: hundreds of thousands of small allocations) on
+/// another thread, so the command's answer does not wait for it; a process that exits
+/// first simply never frees it.
+pub(crate) fn release<T: Send + 'static>(value: T) {
+    let _ = std::thread::Builder::new()
+        .name("release".into())
+        .spawn(move || drop(value));
+}
+
 /// The ledger of a session's history (shared, read once).
 pub struct LedgerOf(Rc<History>);
 

@@ -159,17 +159,26 @@ pub fn render(
     cover: Option<(&str, &[u8])>,
     templates: &templates::Templates,
 ) -> Result<Vec<(View, Vec<u8>)>, Error> {
-    let mut rendered = Vec::new();
-    for v in &opts.views {
-        let bytes = match v {
-            View::Md => markdown::render(book).into_bytes(),
-            View::Html => html::render(book, templates)?.into_bytes(),
-            View::Twee => twee::render(book).into_bytes(),
-            View::Epub => epub::render(book, time, cover, templates)?,
-        };
-        rendered.push((*v, bytes));
-    }
-    Ok(rendered)
+    opts.views
+        .iter()
+        .map(|v| Ok((*v, render_view(book, *v, time, cover, templates)?)))
+        .collect()
+}
+
+/// One view's bytes.
+pub fn render_view(
+    book: &Book,
+    view: View,
+    time: i64,
+    cover: Option<(&str, &[u8])>,
+    templates: &templates::Templates,
+) -> Result<Vec<u8>, Error> {
+    Ok(match view {
+        View::Md => markdown::render(book).into_bytes(),
+        View::Html => html::render(book, templates)?.into_bytes(),
+        View::Twee => twee::render(book).into_bytes(),
+        View::Epub => epub::render(book, time, cover, templates)?,
+    })
 }
 
 /// The view log as written.

@@ -71,7 +71,7 @@ fn check(ctx: &Ctx, rev: Option<String>, bars: &[String], explain: bool) -> Resu
     }
     let report = gate::check_with(&loaded, &opts);
     let o = report_output(ctx, &report, &loaded, &format!("gate check {described}"));
-    super::release((loaded, report));
+    crate::app::release((loaded, report));
     Ok(o)
 }
 

@@ -209,15 +209,6 @@ impl Ctx {
     }
 }
 
-/// Frees a large value (a loaded studio: tens of thousands of small allocations) on
-/// another thread, so the command's answer does not wait for it; a process that exits
-/// first simply never frees it.
-pub(crate) fn release<T: Send + 'static>(value: T) {
-    let _ = std::thread::Builder::new()
-        .name("release".into())
-        .spawn(move || drop(value));
-}
-
 /// Runs a parsed command line.
 pub fn run(cli: Cli, term: Terminal) -> Output {
     execute(cli, term, None).unwrap_or_else(|e| failure(&e))

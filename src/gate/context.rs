@@ -237,9 +237,15 @@ impl<'a> Context<'a> {
     pub fn ids(&self, kind: Kind) -> BTreeSet<&str> {
         if kind == Kind::Section {
             // The story holds every section, parsed ones by file stem, whatever the
-            // studio value was loaded with.
+            // studio value was loaded with; the files that failed to parse are added.
             let mut ids: BTreeSet<&str> = self.story.by_id.keys().map(String::as_str).collect();
-            ids.extend(stem_ids(self.studio, kind));
+            ids.extend(
+                self.studio
+                    .rejected
+                    .iter()
+                    .filter(|r| r.kind == kind)
+                    .map(|r| crate::artifact::stem(&r.path)),
+            );
             ids
         } else if kind.id_is_stem() {
             stem_ids(self.studio, kind)

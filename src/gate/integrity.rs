@@ -48,13 +48,15 @@ pub fn run(cx: &Context<'_>) -> Vec<Finding> {
             fix,
         ));
     }
-    let ids: Vec<String> = story.by_id.keys().cloned().collect();
+    // Every id, for "did you mean": made only when something dangles.
+    let ids = std::cell::OnceCell::new();
+    let ids = || ids.get_or_init(|| story.by_id.keys().cloned().collect::<Vec<String>>());
     let existing = cx.ids(Kind::Section);
     let whole = cx.graph_complete();
     for (i, s) in story.sections.iter().enumerate() {
         for c in &s.choices {
             if c.target.is_none() && !c.to.is_empty() && !existing.contains(c.to.as_str()) {
-                let fix = match crate::schema::suggest(&c.to, &ids) {
+                let fix = match crate::schema::suggest(&c.to, ids()) {
                     Some(near) => format!("did you mean `{near}`?"),
                     None => format!("write sections/{}.md, or point the choice elsewhere", c.to),
                 };
@@ -105,8 +107,8 @@ pub fn run(cx: &Context<'_>) -> Vec<Finding> {
     if whole {
         traps(cx, &mut out);
     }
-    links(cx, &mut out);
-    references(cx, &mut out);
+    links(cx, &existing, &mut out);
+    references(cx, existing, &mut out);
     out
 }
 
@@ -172,13 +174,18 @@ fn traps(cx: &Context<'_>, out: &mut Vec<Finding>) {
 }
 
 /// Body links `[text](#id)` in sections and codex entries must name a section or entry.
-fn links(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    let anchors: BTreeSet<&str> = cx
-        .ids(Kind::Section)
-        .into_iter()
-        .chain(cx.ids(Kind::Codex))
-        .collect();
-    let known: Vec<String> = anchors.iter().map(|s| s.to_string()).collect();
+fn links(cx: &Context<'_>, sections: &BTreeSet<&str>, out: &mut Vec<Finding>) {
+    let codex = cx.ids(Kind::Codex);
+    let anchor = |id: &str| sections.contains(id) || codex.contains(id);
+    // Every anchor, for "did you mean": made only when a link dangles.
+    let known = std::cell::OnceCell::new();
+    let known = || {
+        known.get_or_init(|| {
+            let mut all: BTreeSet<&str> = sections.iter().copied().collect();
+            all.extend(codex.iter().copied());
+            all.into_iter().map(str::to_string).collect::<Vec<String>>()
+        })
+    };
     for a in cx.of(Kind::Section).chain(cx.of(Kind::Codex)) {
         let Some(body) = &a.body else { continue };
         let Some(scanned) = cx.prose.get(a.path.as_str()) else {
@@ -188,8 +195,8 @@ fn links(cx: &Context<'_>, out: &mut Vec<Finding>) {
             let Some(target) = link.dest.strip_prefix('#') else {
                 continue;
             };
-            if !anchors.contains(target) {
-                let fix = match crate::schema::suggest(target, &known) {
+            if !anchor(target) {
+                let fix = match crate::schema::suggest(target, known()) {
                     Some(s) => format!("did you mean `#{s}`?"),
                     None => "link to an existing section or codex entry id".into(),
                 };
@@ -218,10 +225,9 @@ fn strings(n: &Node) -> Vec<(&str, u32)> {
 }
 
 /// References between artifacts: TU lineage, hooks, sections, codex, canon, loops.
-fn references(cx: &Context<'_>, out: &mut Vec<Finding>) {
+fn references<'a>(cx: &Context<'a>, sections: BTreeSet<&'a str>, out: &mut Vec<Finding>) {
     let tus = cx.ids(Kind::Tu);
     let hooks = cx.ids(Kind::Hook);
-    let sections = cx.ids(Kind::Section);
     let codex = cx.ids(Kind::Codex);
     let canon = cx.ids(Kind::Canon);
     let mut loops: BTreeSet<String> = playbook::embedded().into_keys().collect();

@@ -23,6 +23,20 @@ pub fn run(cx: &Context<'_>) -> Vec<Finding> {
     let story = &cx.story;
     let Some(start) = story.start else { return out };
     let r = &cx.reach;
+    // Opened choices from reached sections into each section, counted in one pass.
+    let mut ways_in = vec![0usize; story.sections.len()];
+    for (j, p) in story.sections.iter().enumerate() {
+        if !r.reached[j] {
+            continue;
+        }
+        for c in &p.choices {
+            if let Some(t) = c.target
+                && r.opened[j][c.index]
+            {
+                ways_in[t] += 1;
+            }
+        }
+    }
     for (i, s) in story.sections.iter().enumerate() {
         if !s.flags.keystone {
             continue;
@@ -46,18 +60,7 @@ pub fn run(cx: &Context<'_>) -> Vec<Finding> {
             }
             continue;
         }
-        let ways_in: usize = story
-            .sections
-            .iter()
-            .enumerate()
-            .filter(|(j, _)| r.reached[*j])
-            .map(|(j, p)| {
-                p.choices
-                    .iter()
-                    .filter(|c| c.target == Some(i) && r.opened[j][c.index])
-                    .count()
-            })
-            .sum();
+        let ways_in = ways_in[i];
         if ways_in == 1 && i != start {
             out.push(finding(
                 "reachability/single-route-keystone",

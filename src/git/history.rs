@@ -95,13 +95,14 @@ impl Repo {
     ///
     /// Each commit object is read from the object database exactly once and parsed here
     /// (header and message only), which is what keeps a 200,000-commit history fast.
-    /// Messages `keep` rejects (given the commit id and the message) are dropped at once
-    /// (the visitor sees them empty).
+    /// `keep` (given the commit id and the message) says what of a message to hold until
+    /// it is visited: `None` drops it at once (the visitor sees it empty), else the text
+    /// to keep (the message, or as much of it as the visitor needs).
     pub fn walk(
         &self,
         tips: &[impl AsRef<str>],
         hide: &[impl AsRef<str>],
-        keep: &dyn Fn(&str, &str) -> bool,
+        keep: &dyn Fn(&str, &str) -> Option<String>,
         visit: &mut dyn FnMut(CommitInfo) -> bool,
     ) -> Result<()> {
         // With commits to hide, the range is computed by libgit2's revwalk (which stops at
@@ -139,8 +140,7 @@ impl Repo {
             let (time, split) = parse_header(data, all_parents);
             let message = String::from_utf8_lossy(&data[split..]);
             let id = oid.to_string();
-            let kept = keep(&id, &message)
-                .then(|| Box::new((author_of(&data[..split]), message.into_owned())));
+            let kept = keep(&id, &message).map(|m| Box::new((author_of(&data[..split]), m)));
             met.push(Met {
                 oid,
                 parents: (from, all_parents.len()),
