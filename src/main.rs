@@ -5,6 +5,12 @@ use std::io::{BufRead, IsTerminal, Write};
 use clap::Parser;
 use showrunner::cli::{self, Cli, Command, Console, NotUtf8, Terminal};
 
+/// mimalloc: a studio is hundreds of thousands of small allocations made and freed on
+/// several threads; it keeps them faster and gives freed memory back, where the
+/// system allocator's per-thread arenas kept a large bind's peak far above its use.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The process's standard input and output, for `play` and `intent`.
 struct Stdio;
 
