@@ -222,7 +222,7 @@ say "generating a $profile studio of $sections sections and a history of $commit
 studio="$work/studio"
 make_studio "$studio" "$sections"
 hist="$work/history"
-"$gen_history" "$hist" "$commits" >/dev/null
+"$gen_history" "$hist" "$commits" "$profile" >/dev/null
 git -C "$hist" gc -q
 
 # The same sections' front matter, as plain YAML files, for check-jsonschema.

@@ -179,7 +179,8 @@ impl<'a> Context<'a> {
             combined.extend(list.iter().cloned());
             lists[n] = (from, combined.len());
         }
-        let patterns = Patterns::new(&combined);
+        let volume = surfaces.iter().map(|s| s.text.len()).sum();
+        let patterns = Patterns::for_text(&combined, volume);
         // Folding text, matching every bar's words on it in one pass, and scanning
         // Markdown are the model's biggest costs: every core, a text at a time. The
         // folded text is dropped once matched; only the matches are kept.

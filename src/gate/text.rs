@@ -158,10 +158,19 @@ pub struct Hit {
     pub end: usize,
 }
 
+/// How much text (bytes) repays building a DFA.
+const DFA_FROM: usize = 4 << 20;
+
 impl Patterns {
     /// Builds a matcher; each pattern is folded like the text, and matched on word
     /// boundaries when its flag says so.
     pub fn new(patterns: &[(String, bool)]) -> Patterns {
+        Patterns::for_text(patterns, usize::MAX)
+    }
+
+    /// [`Patterns::new`] for matching about `volume` bytes of text in all: a DFA when
+    /// there is enough text to repay building one, else the NFA, which builds at once.
+    pub fn for_text(patterns: &[(String, bool)], volume: usize) -> Patterns {
         let folded: Vec<String> = patterns
             .iter()
             .map(|(p, _)| Normalized::new(p.trim()).text)
@@ -171,10 +180,13 @@ impl Patterns {
         } else {
             // A DFA: overlapping search over every reader-facing byte is the bars' hot
             // loop, and a DFA takes one transition a byte where the NFA chases failure
-            // links. Thousands of spoiler terms and codeword ids stay a few megabytes.
+            // links. Thousands of spoiler terms and codeword ids stay a few megabytes,
+            // but building it costs milliseconds: worth it over a whole studio's text,
+            // not over the few files an incremental check re-reads.
+            let kind = (volume >= DFA_FROM).then_some(AhoCorasickKind::DFA);
             AhoCorasick::builder()
                 .match_kind(MatchKind::Standard)
-                .kind(Some(AhoCorasickKind::DFA))
+                .kind(kind)
                 .build(&folded)
                 .or_else(|_| {
                     AhoCorasick::builder()
