@@ -388,7 +388,7 @@ row "hook decision, the same move again (verdict remembered)" hook-known \
 # ---------------------------------------------------------------------------------------
 tree_bytes="$(git -C "$studio" ls-tree -r -l hot | awk '{ s += $4 } END { print s }')"
 files="$(git -C "$studio" ls-tree -r --name-only hot | wc -l)"
-header "$(thousands "$sections") $profile sections ($(thousands "$files") files, $(mb "$tree_bytes") MB of blobs in hot's tree, $(mb "$(pack_bytes "$studio")") MB packed); a history of $(thousands "$commits") commits ($(mb "$(pack_bytes "$hist")") MB packed)" \
+header "$(thousands "$sections") $profile sections ($(thousands "$files") files, $(mb "$tree_bytes") MB of blobs in hot's tree, $(mb "$(pack_bytes "$studio")") MB packed); a $profile history of $(thousands "$commits") commits ($(mb "$(pack_bytes "$hist")") MB packed)" \
   ", $("$pandoc" --version | head -1) (pypandoc-binary), $("$jsonschema" --version | sed 's/, version / /')"
 python3 - "$raw" "$rows" <<'PY'
 import csv, statistics, sys
