@@ -37,6 +37,71 @@ fn write(dir: &Path, file: &str, bytes: &[u8]) -> Result<Output, Error> {
     })
 }
 
+/// A file `make` writes into `dir`, through a temporary file renamed into place, hashed
+/// and counted on the way.
+fn write_with(
+    dir: &Path,
+    file: &str,
+    make: impl FnOnce(&mut dyn std::io::Write) -> Result<(), Error>,
+) -> Result<Output, Error> {
+    use sha2::Digest as _;
+    use std::io::Write as _;
+    struct Hashing<W> {
+        inner: W,
+        hash: sha2::Sha256,
+        size: usize,
+    }
+    impl<W: std::io::Write> std::io::Write for Hashing<W> {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            let n = self.inner.write(buf)?;
+            self.hash.update(&buf[..n]);
+            self.size += n;
+            Ok(n)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            self.inner.flush()
+        }
+    }
+    let target = dir.join(file);
+    let tmp = dir.join(format!(".{file}.{}.tmp", std::process::id()));
+    let io = |p: &PathBuf, e: std::io::Error| Error::Io {
+        path: p.clone(),
+        source: e,
+    };
+    let made = std::fs::File::create(&tmp)
+        .map_err(|e| io(&tmp, e))
+        .and_then(|f| {
+            let mut out = Hashing {
+                inner: std::io::BufWriter::with_capacity(1 << 16, f),
+                hash: sha2::Sha256::new(),
+                size: 0,
+            };
+            make(&mut out)?;
+            out.flush().map_err(|e| io(&tmp, e))?;
+            Ok(out)
+        })
+        .and_then(|out| {
+            std::fs::rename(&tmp, &target).map_err(|e| io(&target, e))?;
+            Ok(out)
+        });
+    match made {
+        Ok(out) => Ok(Output {
+            file: file.to_string(),
+            sha256: out
+                .hash
+                .finalize()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect(),
+            size: out.size,
+        }),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}
+
 /// The snapshot a tag names, refused unless it is a snapshot tag on cold (binding and
 /// playing read only what has been checked and merged).
 pub fn snapshot_on_cold(ws: &Session, tag: &str) -> Result<Snapshot, Error> {
@@ -176,17 +241,19 @@ pub fn bind(ws: &Session, tag: &str, opts: &Options, out_dir: &Path) -> Result<B
             });
         }
     }
-    // One view in memory at a time: rendered, written, let go.
+    // One view at a time, written as it is made (the EPUB straight into its file).
     let mut outputs = Vec::new();
     for v in &opts.views {
-        let bytes = bind::render_view(
-            &book,
-            *v,
-            time,
-            cover.as_ref().map(|(p, b)| (p.as_str(), b.as_slice())),
-            &templates,
-        )?;
-        outputs.push(write(out_dir, v.file(), &bytes)?);
+        outputs.push(write_with(out_dir, v.file(), |out| {
+            bind::render_view_into(
+                &book,
+                *v,
+                time,
+                cover.as_ref().map(|(p, b)| (p.as_str(), b.as_slice())),
+                &templates,
+                out,
+            )
+        })?);
     }
     let log = bind::view_log(&snap, &date, &book.title, opts, decision, &outputs);
     outputs.push(write(out_dir, "view-log.yaml", log.as_bytes())?);

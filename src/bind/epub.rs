@@ -42,6 +42,19 @@ pub fn render(
     cover: Option<(&str, &[u8])>,
     templates: &Templates,
 ) -> Result<Vec<u8>, Error> {
+    let mut out = Vec::new();
+    render_into(book, time, cover, templates, &mut out)?;
+    Ok(out)
+}
+
+/// [`render`] written into `out` as it is made (a large book's EPUB is not held twice).
+pub fn render_into(
+    book: &Book,
+    time: i64,
+    cover: Option<(&str, &[u8])>,
+    templates: &Templates,
+    out: &mut dyn std::io::Write,
+) -> Result<(), Error> {
     let lang = if book.language.is_empty() {
         "en"
     } else {
@@ -206,7 +219,6 @@ pub fn render(
         )
         .map_err(err)?;
     }
-    let mut out = Vec::new();
-    b.generate(&mut out).map_err(err)?;
-    Ok(out)
+    b.generate(out).map_err(err)?;
+    Ok(())
 }

@@ -100,6 +100,10 @@ pub fn render(book: &Book, templates: &Templates) -> Result<String, Error> {
     cx.insert("sections", &sections);
     cx.insert("codex", &codex);
     cx.insert("tool", crate::TOOL);
+    // The context holds its own copy: ours goes before the page is rendered (for a
+    // large book the two copies and the page would be the bind's peak).
+    drop(sections);
+    drop(codex);
     templates.render("book.html", &cx)
 }
 

@@ -165,6 +165,27 @@ pub fn render(
         .collect()
 }
 
+/// One view written into `out` (the EPUB as it is made, the others whole).
+pub fn render_view_into(
+    book: &Book,
+    view: View,
+    time: i64,
+    cover: Option<(&str, &[u8])>,
+    templates: &templates::Templates,
+    out: &mut dyn std::io::Write,
+) -> Result<(), Error> {
+    match view {
+        View::Epub => epub::render_into(book, time, cover, templates, out),
+        other => {
+            let bytes = render_view(book, other, time, cover, templates)?;
+            out.write_all(&bytes).map_err(|e| Error::Io {
+                path: other.file().into(),
+                source: e,
+            })
+        }
+    }
+}
+
 /// One view's bytes.
 pub fn render_view(
     book: &Book,
