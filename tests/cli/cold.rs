@@ -12,23 +12,7 @@ fn sr(s: &Sandbox, args: &[&str]) -> Run {
 
 /// A traced, submitted change on hot: open a TU, edit, commit (stamped), submit.
 fn submitted_change(s: &Sandbox, file: &str, append: &str) -> String {
-    let id = ok(sr(
-        s,
-        &[
-            "tu",
-            "open",
-            "--loop",
-            "scene_forge",
-            "--title",
-            &format!("Edit {file}"),
-            "--format",
-            "json",
-        ],
-    ))
-    .json()["id"]
-        .as_str()
-        .expect("id")
-        .to_string();
+    let id = s.open_tu(&format!("Edit {file}"));
     append_to(s, file, append);
     s.git("book", &["commit", "-q", "-am", &format!("Edit {file}")]);
     ok(sr(s, &["gate", "submit", "--tu", &id]));
@@ -236,7 +220,7 @@ fn a_commit_after_a_tu_closed_is_a_traceability_finding() {
 fn forge_merges_and_squashes_of_tu_branches_count_as_traced() {
     let s = Sandbox::new();
     sample(&s);
-    let id = open_tu_with(&s, "Review", &["--branch"]);
+    let id = s.open_tu_with("Review", &["--branch"]);
     std::fs::write(
         s.join("book/sections/dusk-bell.md"),
         std::fs::read_to_string(s.join("book/sections/dusk-bell.md")).expect("r") + "\nA gull.\n",
@@ -335,23 +319,7 @@ fn conditional_verdicts_need_acceptance_which_the_reflog_records() {
         .expect("style")
         .replace("max_choice_label_words: 8", "max_choice_label_words: 3");
     std::fs::write(&style, text).expect("w");
-    let id = ok(sr(
-        &s,
-        &[
-            "tu",
-            "open",
-            "--loop",
-            "style_tune_up",
-            "--title",
-            "Tighter labels",
-            "--format",
-            "json",
-        ],
-    ))
-    .json()["id"]
-        .as_str()
-        .expect("id")
-        .to_string();
+    let id = s.open_tu_in("book", "style_tune_up", "Tighter labels", &[]);
     s.git("book", &["commit", "-q", "-am", "tighter labels"]);
     let sub = ok(sr(&s, &["gate", "submit", "--tu", &id, "--format", "json"])).json();
     assert_eq!(sub["decision"], "conditional");
@@ -983,30 +951,6 @@ fn a_guarded_server_takes_snapshot_tags_only_on_cold() {
     assert!(r.stderr.contains("not on cold"), "{}", r.stderr);
 }
 
-/// Opens a TU with extra `tu open` arguments (`--branch`) and returns its id.
-fn open_tu_with(s: &Sandbox, title: &str, extra: &[&str]) -> String {
-    let mut args = vec![
-        "tu",
-        "open",
-        "--loop",
-        "scene_forge",
-        "--title",
-        title,
-        "--format",
-        "json",
-    ];
-    args.extend_from_slice(extra);
-    ok(sr(s, &args)).json()["id"]
-        .as_str()
-        .expect("id")
-        .to_string()
-}
-
-/// Opens a TU (on hot) and returns its id.
-fn open_tu(s: &Sandbox, title: &str) -> String {
-    open_tu_with(s, title, &[])
-}
-
 /// Appends text to a studio file, uncommitted.
 fn append_to(s: &Sandbox, file: &str, text: &str) {
     let path = s.join("book").join(file);
@@ -1026,7 +970,7 @@ fn the_queue_promotes_a_submitted_tu_past_an_unfinished_broken_one() {
     sample(&s);
     let cold = rev(&s, "cold");
     // TU A breaks a section and is left unfinished on hot.
-    let a = open_tu(&s, "Unfinished");
+    let a = s.open_tu("Unfinished");
     edit(
         &s,
         "sections/dusk-bell.md",
@@ -1035,7 +979,7 @@ fn the_queue_promotes_a_submitted_tu_past_an_unfinished_broken_one() {
     );
     // TU B, opened after A on the same hot, changes another section and submits: it is
     // judged as cold plus B, so A's draft marker is not charged to it.
-    let b = open_tu(&s, "Finished");
+    let b = s.open_tu("Finished");
     edit(&s, "sections/chandlery.md", "\nA lamp gutters.\n", "lamp");
     let sub = ok(sr(&s, &["gate", "submit", "--tu", &b, "--format", "json"])).json();
     assert_eq!(sub["decision"], "pass", "{sub}");
@@ -1090,7 +1034,7 @@ fn deferred_rejected_and_closed_unsubmitted_tus_block_no_promotion() {
     let s = Sandbox::new();
     sample(&s);
     // The README's tour: a TU deferred, reactivated and closed without a submit.
-    let closed = open_tu(&s, "Closed early");
+    let closed = s.open_tu("Closed early");
     ok(sr(&s, &["tu", "start", &closed]));
     edit(&s, "sections/dusk-bell.md", "\nA draft line.\n", "draft");
     ok(sr(
@@ -1099,16 +1043,16 @@ fn deferred_rejected_and_closed_unsubmitted_tus_block_no_promotion() {
     ));
     ok(sr(&s, &["tu", "reactivate", &closed]));
     ok(sr(&s, &["tu", "close", &closed]));
-    let rejected = open_tu(&s, "Rejected");
+    let rejected = s.open_tu("Rejected");
     edit(&s, "sections/chandlery.md", "\nTODO: never\n", "never");
     ok(sr(&s, &["tu", "reject", "--reason", "no"]));
-    let deferred = open_tu(&s, "Deferred");
+    let deferred = s.open_tu("Deferred");
     ok(sr(
         &s,
         &["tu", "defer", "--reason", "later", "--revisit", "spring"],
     ));
     // A TU submitted after all three is promoted; they stay on hot.
-    let done = open_tu(&s, "Done");
+    let done = s.open_tu("Done");
     edit(
         &s,
         "sections/canal-market.md",
@@ -1139,12 +1083,12 @@ fn a_tu_whose_candidate_fails_goes_back_to_stabilizing_and_the_others_go_on() {
     let s = Sandbox::new();
     sample(&s);
     // A passes its submit, then breaks a section after it (still in the gate).
-    let a = open_tu(&s, "Breaks after submit");
+    let a = s.open_tu("Breaks after submit");
     edit(&s, "sections/dusk-bell.md", "\nFine at first.\n", "fine");
     ok(sr(&s, &["gate", "submit", "--tu", &a]));
     edit(&s, "sections/dusk-bell.md", "\nTODO: oops\n", "oops");
     // B builds on a section A never touched and is submitted second.
-    let b = open_tu(&s, "Independent");
+    let b = s.open_tu("Independent");
     edit(
         &s,
         "sections/canal-market.md",
@@ -1183,10 +1127,10 @@ fn a_tu_whose_candidate_fails_goes_back_to_stabilizing_and_the_others_go_on() {
 fn a_tu_that_builds_on_unpromoted_work_is_told_so_at_submit_and_in_the_queue() {
     let s = Sandbox::new();
     sample(&s);
-    let a = open_tu(&s, "First draft");
+    let a = s.open_tu("First draft");
     edit(&s, "sections/dusk-bell.md", "\nLine one.\n", "one");
     // B edits the very lines A added: its change does not apply to cold without A.
-    let b = open_tu(&s, "Second draft");
+    let b = s.open_tu("Second draft");
     let path = s.join("book/sections/dusk-bell.md");
     let text = std::fs::read_to_string(&path)
         .expect("r")
@@ -1247,7 +1191,7 @@ fn a_self_granted_blanket_waiver_with_hand_written_submit_trailers_moves_nothing
     let s = Sandbox::new();
     sample(&s);
     let cold = rev(&s, "cold");
-    let tu = open_tu(&s, "Sneak");
+    let tu = s.open_tu("Sneak");
     // A broken choice, waived by the TU itself for every file until 2099 by a role that
     // may not waive, and a hand-written "submit" that claims the gate passed.
     let gate = s.join("book/sections/causeway-gate.md");
@@ -1566,7 +1510,7 @@ fn findings_that_already_stand_on_cold_are_listed_apart_and_charged_to_nobody() 
             "hot",
         ],
     );
-    let b = open_tu(&s, "Unrelated");
+    let b = s.open_tu("Unrelated");
     edit(&s, "sections/chandlery.md", "\nA lamp gutters.\n", "lamp");
     let sub = ok(sr(&s, &["gate", "submit", "--tu", &b, "--format", "json"])).json();
     assert_eq!(sub["decision"], "pass", "{sub}");
@@ -1593,7 +1537,7 @@ fn a_review_branch_writes_nothing_on_hot_and_a_squash_merge_reads_the_same_every
     let s = Sandbox::new();
     sample(&s);
     let hot = rev(&s, "hot");
-    let id = open_tu_with(&s, "Review me", &["--branch"]);
+    let id = s.open_tu_with("Review me", &["--branch"]);
     assert_eq!(
         rev(&s, "hot"),
         hot,
@@ -1655,7 +1599,7 @@ fn a_review_branch_writes_nothing_on_hot_and_a_squash_merge_reads_the_same_every
 fn a_pull_request_body_carries_the_candidates_verdict_and_its_story_changes() {
     let s = Sandbox::new();
     sample(&s);
-    let id = open_tu_with(&s, "A side room", &["--branch"]);
+    let id = s.open_tu_with("A side room", &["--branch"]);
     std::fs::write(
         s.join("book/sections/side-room.md"),
         "---\nid: side-room\ntitle: The Side Room\nflags: [terminal]\n---\nA quiet room where the story ends.\n",
@@ -1809,12 +1753,12 @@ fn fetch_and_remote_prune_pass_the_hooks_and_install_upgrades_old_stubs() {
 fn a_rebase_merged_pull_request_is_promoted_and_reads_cold_merged() {
     let s = Sandbox::new();
     sample(&s);
-    let id = open_tu_with(&s, "Rebased", &["--branch"]);
+    let id = s.open_tu_with("Rebased", &["--branch"]);
     edit(&s, "sections/dusk-bell.md", "\nA heron.\n", "heron");
     ok(sr(&s, &["gate", "submit"]));
     // Meanwhile hot moves on; the forge then rebases the branch's commits onto it.
     s.git("book", &["switch", "-q", "hot"]);
-    let other = open_tu(&s, "Meanwhile");
+    let other = s.open_tu("Meanwhile");
     edit(&s, "sections/canal-market.md", "\nRain.\n", "rain");
     let _ = other;
     s.git("book", &["cherry-pick", &format!("hot..tu/{id}")]);

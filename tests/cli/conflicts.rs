@@ -10,23 +10,7 @@ fn sr(s: &Sandbox, args: &[&str]) -> Run {
 fn studio_with_tu() -> (Sandbox, String) {
     let s = Sandbox::new();
     ok(s.run(&["init", "book", "--from-sample"]));
-    let tu = ok(sr(
-        &s,
-        &[
-            "--format",
-            "json",
-            "tu",
-            "open",
-            "--loop",
-            "scene_forge",
-            "--title",
-            "The vault scene",
-        ],
-    ))
-    .json()["id"]
-        .as_str()
-        .expect("id")
-        .to_string();
+    let tu = s.open_tu("The vault scene");
     (s, tu)
 }
 

@@ -121,6 +121,29 @@ impl Sandbox {
         self.exec(BIN, cwd, &[], args)
     }
 
+    /// Opens a TU of `loop_id` titled `title` in the studio at `cwd` (with `extra`
+    /// arguments) and returns its id.
+    pub fn open_tu_in(&self, cwd: &str, loop_id: &str, title: &str, extra: &[&str]) -> String {
+        let mut args = vec![
+            "tu", "open", "--loop", loop_id, "--title", title, "--format", "json",
+        ];
+        args.extend_from_slice(extra);
+        ok(self.run_in(cwd, &args)).json()["id"]
+            .as_str()
+            .expect("id")
+            .to_string()
+    }
+
+    /// [`Sandbox::open_tu_in`] for a scene_forge TU in the studio `book`.
+    pub fn open_tu_with(&self, title: &str, extra: &[&str]) -> String {
+        self.open_tu_in("book", "scene_forge", title, extra)
+    }
+
+    /// Opens a scene_forge TU titled `title` in the studio `book` and returns its id.
+    pub fn open_tu(&self, title: &str) -> String {
+        self.open_tu_with(title, &[])
+    }
+
     /// Runs showrunner in `cwd` as if at `date` (ISO 8601): commits, tags and reflog
     /// entries carry that time (a scripted history).
     pub fn run_at(&self, cwd: &str, date: &str, args: &[&str]) -> Run {

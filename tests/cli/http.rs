@@ -105,23 +105,7 @@ fn shared(s: &Sandbox) -> Server {
 
 /// Opens a TU in a clone, appends to a section, commits and submits.
 fn submitted(s: &Sandbox, clone: &str, file: &str, line: &str) -> String {
-    let id = ok(s.run_in(
-        clone,
-        &[
-            "tu",
-            "open",
-            "--loop",
-            "scene_forge",
-            "--title",
-            line,
-            "--format",
-            "json",
-        ],
-    ))
-    .json()["id"]
-        .as_str()
-        .expect("id")
-        .to_string();
+    let id = s.open_tu_in(clone, "scene_forge", line, &[]);
     let path = s.join(clone).join(file);
     std::fs::write(&path, std::fs::read_to_string(&path).expect("read") + line).expect("write");
     s.git(clone, &["commit", "-q", "-am", line.trim()]);

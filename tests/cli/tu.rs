@@ -384,22 +384,7 @@ fn tool_commits_leave_the_users_staged_and_unstaged_edits_alone() {
 fn a_tool_file_with_local_edits_is_refused_not_overwritten() {
     let s = Sandbox::new();
     sample(&s);
-    let id = ok(tu(
-        &s,
-        &[
-            "open",
-            "--loop",
-            "scene_forge",
-            "--title",
-            "Harbour",
-            "--format",
-            "json",
-        ],
-    ))
-    .json()["id"]
-        .as_str()
-        .expect("id")
-        .to_string();
+    let id = s.open_tu("Harbour");
     let path = s.join(&format!("book/tus/{id}.yaml"));
     let mine = format!(
         "{}# my own note\n",
@@ -990,22 +975,7 @@ fn a_kill_at_any_moment_loses_no_file_hot_holds() {
 fn a_title_with_an_escape_sequence_is_one_plain_line_everywhere() {
     let s = Sandbox::new();
     sample(&s);
-    let id = ok(tu(
-        &s,
-        &[
-            "open",
-            "--loop",
-            "scene_forge",
-            "--title",
-            "Red \u{1b}[31malert\nsecond line",
-            "--format",
-            "json",
-        ],
-    ))
-    .json()["id"]
-        .as_str()
-        .expect("id")
-        .to_string();
+    let id = s.open_tu("Red \u{1b}[31malert\nsecond line");
     let list = ok(tu(&s, &["list"])).stdout;
     assert!(!list.contains('\u{1b}'), "{list:?}");
     let brief = std::fs::read_to_string(s.join(&format!("book/tus/{id}.yaml"))).expect("brief");
@@ -1016,22 +986,7 @@ fn a_title_with_an_escape_sequence_is_one_plain_line_everywhere() {
 fn text_from_history_reaches_the_terminal_without_control_characters() {
     let s = Sandbox::new();
     sample(&s);
-    let id = ok(tu(
-        &s,
-        &[
-            "open",
-            "--loop",
-            "scene_forge",
-            "--title",
-            "Plain",
-            "--format",
-            "json",
-        ],
-    ))
-    .json()["id"]
-        .as_str()
-        .expect("id")
-        .to_string();
+    let id = s.open_tu("Plain");
     ok(tu(
         &s,
         &[
