@@ -94,6 +94,23 @@ impl Templates {
         })
     }
 
+    /// Renders one template into `out` as it goes (a large page is never held whole).
+    pub fn render_to(
+        &self,
+        name: &str,
+        cx: &tera::Context,
+        out: &mut dyn std::io::Write,
+    ) -> Result<(), Error> {
+        self.tera.render_to(name, cx, out).map_err(|source| {
+            TemplateError::Render {
+                folder: self.folder,
+                name: name.to_string(),
+                source: Box::new(source),
+            }
+            .into()
+        })
+    }
+
     /// Renders one template with a serialisable value as its context (its fields
     /// become the template's variables).
     pub fn render_value<T: Serialize>(&self, name: &str, value: &T) -> Result<String, Error> {

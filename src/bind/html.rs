@@ -26,8 +26,62 @@ pub fn prose(markdown: &str) -> String {
         .to_string()
 }
 
+/// A map value for the template from `(name, value)` pairs.
+fn map<const N: usize>(fields: [(&'static str, tera::Value); N]) -> tera::Value {
+    tera::Value::from(BTreeMap::from(fields))
+}
+
+/// Renders the book through the `book.html` template, straight into `out`.
+///
+/// The context is built as the template engine's own values (one copy of each
+/// section's rendered prose, not a JSON tree converted into a second one), and the page
+/// is written as it is rendered: for a large book the page itself (hundreds of
+/// megabytes) is never held.
+pub fn render_into(
+    book: &Book,
+    templates: &Templates,
+    out: &mut dyn std::io::Write,
+) -> Result<(), Error> {
+    /// Keeps the first write error, so a full disk is reported as itself and not as
+    /// a template that failed.
+    struct Noting<'a> {
+        out: &'a mut dyn std::io::Write,
+        failed: Option<std::io::Error>,
+    }
+    impl std::io::Write for Noting<'_> {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.out.write(buf).inspect_err(|e| {
+                self.failed
+                    .get_or_insert_with(|| std::io::Error::new(e.kind(), e.to_string()));
+            })
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            self.out.flush()
+        }
+    }
+    let mut noting = Noting { out, failed: None };
+    templates
+        .render_to("book.html", &context(book), &mut noting)
+        .map_err(|e| match noting.failed.take() {
+            Some(source) => Error::Io {
+                path: "book.html".into(),
+                source,
+            },
+            None => e,
+        })
+}
+
 /// Renders the book through the `book.html` template.
 pub fn render(book: &Book, templates: &Templates) -> Result<String, Error> {
+    let mut out = Vec::new();
+    render_into(book, templates, &mut out)?;
+    // The template engine writes what it renders from strings: the bytes are UTF-8.
+    Ok(String::from_utf8_lossy(&out).into_owned())
+}
+
+/// The `book.html` template's context: `book`, `sections`, `codex` and `tool`.
+fn context(book: &Book) -> tera::Context {
+    use tera::Value;
     // Codewords travel as opaque tokens (c1, c2, …): the page never carries their ids.
     let mut tokens: BTreeMap<&str, String> = BTreeMap::new();
     for s in &book.sections {
@@ -41,52 +95,91 @@ pub fn render(book: &Book, templates: &Templates) -> Result<String, Error> {
             tokens.entry(w.id.as_str()).or_insert(next);
         }
     }
-    let tok = |ws: &[Mention]| {
-        ws.iter()
-            .filter_map(|w| tokens.get(w.id.as_str()).cloned())
-            .collect::<Vec<_>>()
-            .join(" ")
+    let tok = |ws: &[Mention]| -> Value {
+        Value::from(
+            ws.iter()
+                .filter_map(|w| tokens.get(w.id.as_str()).map(String::as_str))
+                .collect::<Vec<_>>()
+                .join(" "),
+        )
     };
-    let sections: Vec<serde_json::Value> = book
+    let strings = |xs: &[String]| Value::from(xs.iter().map(String::as_str).collect::<Vec<_>>());
+    // Pictures by section, looked up once each.
+    let mut pictures: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
+    for p in &book.pictures {
+        pictures.entry(p.section.as_str()).or_default().push(map([
+            (
+                "src",
+                Value::from(format!(
+                    "data:{};base64,{}",
+                    super::mime(&p.asset),
+                    base64::engine::general_purpose::STANDARD.encode(&p.bytes)
+                )),
+            ),
+            ("alt", Value::from(p.alt.as_str())),
+            ("caption", Value::from(p.caption.as_str())),
+        ]));
+    }
+    let sections: Vec<Value> = book
         .sections
         .iter()
         .map(|s| {
-            json!({
-                "id": s.story.id,
-                "title": s.story.title,
-                "prose": prose(&s.prose),
-                "sets": tok(&s.story.sets),
-                "content_notes": s.story.content_notes,
-                "pictures": book.pictures.iter().filter(|p| p.section == s.story.id).map(|p| json!({
-                    "src": format!("data:{};base64,{}", super::mime(&p.asset), base64::engine::general_purpose::STANDARD.encode(&p.bytes)),
-                    "alt": p.alt,
-                    "caption": p.caption,
-                })).collect::<Vec<_>>(),
-                "choices": s.story.choices.iter().map(|c| {
+            let choices: Vec<Value> = s
+                .story
+                .choices
+                .iter()
+                .map(|c| {
                     let gated = !c.requires.is_empty() || !c.forbids.is_empty();
-                    json!({
-                        "label": c.label,
-                        "to": c.to,
-                        "gated": gated,
-                        "requires": tok(&c.requires),
-                        "forbids": tok(&c.forbids),
-                        "condition": if gated { book.condition_of(c) } else { None },
-                    })
-                }).collect::<Vec<_>>(),
-            })
+                    map([
+                        ("label", Value::from(c.label.as_str())),
+                        ("to", Value::from(c.to.as_str())),
+                        ("gated", Value::from(gated)),
+                        ("requires", tok(&c.requires)),
+                        ("forbids", tok(&c.forbids)),
+                        (
+                            "condition",
+                            Value::from(if gated { book.condition_of(c) } else { None }),
+                        ),
+                    ])
+                })
+                .collect();
+            map([
+                ("id", Value::from(s.story.id.as_str())),
+                ("title", Value::from(s.story.title.as_str())),
+                ("prose", Value::from(prose(&s.prose))),
+                ("sets", tok(&s.story.sets)),
+                ("content_notes", strings(&s.story.content_notes)),
+                (
+                    "pictures",
+                    Value::from(pictures.remove(s.story.id.as_str()).unwrap_or_default()),
+                ),
+                ("choices", Value::from(choices)),
+            ])
         })
         .collect();
-    let codex: Vec<serde_json::Value> = book
+    let titles: BTreeMap<&str, &str> = book
+        .codex
+        .iter()
+        .map(|e| (e.id.as_str(), e.title.as_str()))
+        .collect();
+    let codex: Vec<Value> = book
         .codex
         .iter()
         .map(|e| {
-            json!({
-                "id": e.id,
-                "title": e.title,
-                "body": prose(&e.body),
-                "see_also": e.see_also.iter().filter_map(|id| book.codex.iter().find(|x| &x.id == id))
-                    .map(|x| json!({"id": x.id, "title": x.title})).collect::<Vec<_>>(),
-            })
+            let see_also: Vec<Value> = e
+                .see_also
+                .iter()
+                .filter_map(|id| titles.get_key_value(id.as_str()))
+                .map(|(id, title)| {
+                    map([("id", Value::from(*id)), ("title", Value::from(*title))])
+                })
+                .collect();
+            map([
+                ("id", Value::from(e.id.as_str())),
+                ("title", Value::from(e.title.as_str())),
+                ("body", Value::from(prose(&e.body))),
+                ("see_also", Value::from(see_also)),
+            ])
         })
         .collect();
     let mut cx = tera::Context::new();
@@ -97,14 +190,10 @@ pub fn render(book: &Book, templates: &Templates) -> Result<String, Error> {
             "start": book.start, "tag": book.tag, "date": book.date, "content_notes": book.content_notes,
         }),
     );
-    cx.insert("sections", &sections);
-    cx.insert("codex", &codex);
+    cx.insert_value("sections", Value::from(sections));
+    cx.insert_value("codex", Value::from(codex));
     cx.insert("tool", crate::TOOL);
-    // The context holds its own copy: ours goes before the page is rendered (for a
-    // large book the two copies and the page would be the bind's peak).
-    drop(sections);
-    drop(codex);
-    templates.render("book.html", &cx)
+    cx
 }
 
 #[cfg(test)]

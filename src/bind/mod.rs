@@ -176,6 +176,7 @@ pub fn render_view_into(
 ) -> Result<(), Error> {
     match view {
         View::Epub => epub::render_into(book, time, cover, templates, out),
+        View::Html => html::render_into(book, templates, out),
         other => {
             let bytes = render_view(book, other, time, cover, templates)?;
             out.write_all(&bytes).map_err(|e| Error::Io {

@@ -49,4 +49,14 @@ impl Templates {
     pub fn render(&self, name: &str, cx: &tera::Context) -> Result<String, Error> {
         self.0.render(name, cx)
     }
+
+    /// Renders one template into `out` as it goes.
+    pub fn render_to(
+        &self,
+        name: &str,
+        cx: &tera::Context,
+        out: &mut dyn std::io::Write,
+    ) -> Result<(), Error> {
+        self.0.render_to(name, cx, out)
+    }
 }
