@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Summary;
 use crate::error::Error;
-use crate::git::{CommitInfo, Repo};
+use crate::git::{CommitInfo, Meeting, Repo};
 use crate::ids::{CommitId, NO_COMMITS, RefName};
 use crate::trace::ledger::{Ledger, PROMOTED_FROM, Seen, TuRecord, might_name_a_tu};
 use crate::trace::trailers::{self, Trailer};
@@ -36,15 +36,15 @@ pub struct Commit {
 }
 
 impl Commit {
-    fn from_info(c: CommitInfo) -> Commit {
-        let trailers = trailers::parse(&c.message);
+    fn from_info(c: CommitInfo<'_, String>) -> Commit {
+        let message = c.kept.clone().unwrap_or_default();
         Commit {
+            trailers: trailers::parse(&message),
+            parents: c.parents(),
             id: c.id,
-            parents: c.parents,
             time: c.time,
             author: c.author,
-            message: c.message,
-            trailers,
+            message,
         }
     }
 
@@ -59,13 +59,22 @@ impl Commit {
     }
 }
 
+/// What [`History`]'s walk keeps of a message.
+enum Kept {
+    /// All of it, for a commit of the range asked for.
+    Whole(String),
+    /// Its first line and trailer block ([`trailers::essentials`]), for a commit with
+    /// trailers the studio reads.
+    Essentials(String),
+}
+
 /// Whether a message may carry a trailer the studio's history readers use (a cheap
 /// pre-filter: the rest are dropped at once on a long history).
-fn studio_trailers(message: &str) -> bool {
+fn studio_trailers(message: &[u8]) -> bool {
     might_name_a_tu(message)
         || ["Feedback:", "Decision:", "Role-Event:", "Conflict:"]
             .iter()
-            .any(|k| message.contains(k))
+            .any(|k| memchr::memmem::find(message, k.as_bytes()).is_some())
 }
 
 /// A commit of the studio's history that carries a trailer the studio reads.
@@ -185,11 +194,17 @@ impl History {
         let mut first_tip_seq = None;
         let mut promoted: HashSet<CommitId> = HashSet::new();
         // With a range to return, the range's messages are kept whole; elsewhere only
-        // those with trailers the studio reads.
+        // the first line and the trailers of those with trailers the studio reads (read
+        // beside the walk, held until it knows the order).
         let want_range = range.is_some();
-        let keep = |id: &str, message: &str| {
-            ((want_range && not_on_cold.contains(id)) || studio_trailers(message))
-                .then(|| message.to_string())
+        let keep = |m: &Meeting| {
+            if want_range && not_on_cold.contains(m.id().as_str()) {
+                Some(Kept::Whole(m.text().into_owned()))
+            } else if studio_trailers(m.message) {
+                trailers::essentials(&m.text()).map(Kept::Essentials)
+            } else {
+                None
+            }
         };
         if !tips.is_empty() {
             repo.walk(&tips, NO_COMMITS, &keep, &mut |c| {
@@ -203,16 +218,27 @@ impl History {
                 if let Some(range) = range.as_deref_mut()
                     && !on_cold()
                 {
-                    range.push(Commit::from_info(c.clone()));
+                    let message = match &c.kept {
+                        Some(Kept::Whole(m)) => m.clone(),
+                        _ => String::new(),
+                    };
+                    range.push(Commit {
+                        id: c.id.clone(),
+                        parents: c.parents(),
+                        time: c.time,
+                        author: c.author.clone(),
+                        trailers: trailers::parse(&message),
+                        message,
+                    });
                 }
-                if c.message.is_empty() {
+                let Some(Kept::Whole(message) | Kept::Essentials(message)) = &c.kept else {
                     return true;
-                }
-                let trailers = trailers::parse(&c.message);
+                };
+                let trailers = trailers::parse(message);
                 if trailers.is_empty() {
                     return true;
                 }
-                let summary = c.message.lines().next().unwrap_or("");
+                let summary = message.lines().next().unwrap_or("");
                 if on_cold() {
                     promoted.extend(
                         trailers::values(&trailers, PROMOTED_FROM).filter_map(CommitId::parse),
@@ -676,7 +702,7 @@ impl Cache {
                     .map_or((c.time, c.time), |(a, b)| (a.min(c.time), b.max(c.time))),
             );
             meta.not_on_cold.insert(c.id.clone());
-            if c.trailers.is_empty() || !studio_trailers(&c.message) {
+            if c.trailers.is_empty() || !studio_trailers(c.message.as_bytes()) {
                 continue;
             }
             let summary = c.message.lines().next().unwrap_or("");
@@ -721,7 +747,7 @@ pub fn range(
     hide: &[impl AsRef<str>],
 ) -> Result<Vec<Commit>, Error> {
     let mut out = Vec::new();
-    repo.walk(tips, hide, &|_, m| Some(m.to_string()), &mut |c| {
+    repo.walk(tips, hide, &|m: &Meeting| Some(m.text().into_owned()), &mut |c| {
         out.push(Commit::from_info(c));
         true
     })?;

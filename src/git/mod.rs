@@ -17,7 +17,7 @@ pub mod signature;
 pub mod worktree;
 pub mod write;
 
-pub use history::{CommitInfo, ReflogEntry};
+pub use history::{CommitInfo, Meeting, ReflogEntry};
 pub use read::{Branch, Tag, TreeChange, When};
 pub use write::parse_git_date;
 

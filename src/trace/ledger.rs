@@ -13,10 +13,10 @@ use crate::ids::CommitId;
 /// cold (one value per commit).
 pub const PROMOTED_FROM: &str = "Promoted-From";
 
-/// A cheap pre-filter: whether any line starts like a `TU:` trailer (any case).
-pub fn might_name_a_tu(message: &str) -> bool {
-    message.lines().any(|l| {
-        let b = l.as_bytes();
+/// A cheap pre-filter: whether any line starts like a `TU:` trailer (any case). Reads
+/// bytes, so a message need not be decoded first.
+pub fn might_name_a_tu(message: &[u8]) -> bool {
+    message.split(|b| *b == b'\n').any(|b| {
         b.len() >= 3
             && b[..2].eq_ignore_ascii_case(b"tu")
             && b[2..].iter().find(|c| **c != b' ' && **c != b'\t') == Some(&b':')

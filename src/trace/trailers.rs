@@ -177,6 +177,20 @@ pub fn parse(message: &str) -> Vec<Trailer> {
     out
 }
 
+/// A message cut to what [`parse`] and a summary read: its first line, a blank line
+/// and its trailer block, giving the same trailers and the same first line as the whole
+/// message (kept this way, a walk over a long history holds a few lines a commit, not
+/// paragraphs). `None` when the message has no trailer block; the whole message when
+/// its first line is blank (a title after blank lines, which only plumbing can write).
+pub fn essentials(message: &str) -> Option<String> {
+    let (start, end) = block_range(message)?;
+    let first = message.lines().next().unwrap_or("");
+    if is_blank(first) {
+        return Some(message.to_string());
+    }
+    Some(format!("{first}\n\n{}", &message[start..end]))
+}
+
 /// The values of every trailer named `key` (case-insensitive), in order.
 pub fn values<'a>(trailers: &'a [Trailer], key: &str) -> impl Iterator<Item = &'a str> {
     let key = key.to_string();
@@ -354,5 +368,28 @@ mod tests {
         assert_eq!(parsed.len(), 2, "{m}");
         assert_eq!(parsed[1].1, "later TU: TU-2026-11-26-SS02 TU-Event: reject");
         assert_eq!(one_line("a\u{1b}[31m\tb\n\nc"), "a [31m b c");
+    }
+
+    #[test]
+    fn essentials_keep_the_trailers_and_the_first_line() {
+        let messages = [
+            "Title\n\nTU: TU-2026-01-01-SR01\n",
+            "Title\nmore title\n\nA paragraph of description\nover two lines.\n\nTU: TU-1\nCo-authored-by: A <a@b>\n  continued\n# a comment\nRefs: #4\n\n# trailing comment\n\n",
+            "Title\n\nBody: that looks like a trailer\n\nnot a trailer block at all\n",
+            "Title\n\nSigned-off-by: X <x@y>\nfree text\nmore free text\n",
+            "\n\nTitle after blanks\n\nTU: TU-3\n",
+            "Title only\n",
+            "Title\n\n(cherry picked from commit abc)\nTU: TU-4\n",
+        ];
+        for m in messages {
+            match essentials(m) {
+                Some(e) => {
+                    assert_eq!(parse(&e), parse(m), "{m:?} → {e:?}");
+                    assert_eq!(e.lines().next(), m.lines().next(), "{m:?}");
+                    assert!(e.len() <= m.len(), "{m:?}");
+                }
+                None => assert!(parse(m).is_empty(), "{m:?}"),
+            }
+        }
     }
 }
