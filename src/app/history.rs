@@ -747,10 +747,15 @@ pub fn range(
     hide: &[impl AsRef<str>],
 ) -> Result<Vec<Commit>, Error> {
     let mut out = Vec::new();
-    repo.walk(tips, hide, &|m: &Meeting| Some(m.text().into_owned()), &mut |c| {
-        out.push(Commit::from_info(c));
-        true
-    })?;
+    repo.walk(
+        tips,
+        hide,
+        &|m: &Meeting| Some(m.text().into_owned()),
+        &mut |c| {
+            out.push(Commit::from_info(c));
+            true
+        },
+    )?;
     Ok(out)
 }
 

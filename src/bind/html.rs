@@ -170,9 +170,7 @@ fn context(book: &Book) -> tera::Context {
                 .see_also
                 .iter()
                 .filter_map(|id| titles.get_key_value(id.as_str()))
-                .map(|(id, title)| {
-                    map([("id", Value::from(*id)), ("title", Value::from(*title))])
-                })
+                .map(|(id, title)| map([("id", Value::from(*id)), ("title", Value::from(*title))]))
                 .collect();
             map([
                 ("id", Value::from(e.id.as_str())),

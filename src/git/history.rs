@@ -189,36 +189,32 @@ impl Repo {
                 kept
             });
             let mut batch = Batch::default();
-            let mut load = |oid: Oid,
-                            met: &mut Vec<Met<K>>,
-                            all_parents: &mut Vec<Oid>|
-             -> Result<usize> {
-                progress.inc(1);
-                let obj = odb.read(oid)?;
-                if obj.kind() != git2::ObjectType::Commit {
-                    return Err(GitError::Other(format!("{oid} is not a commit")));
-                }
-                let data = obj.data();
-                let from = all_parents.len();
-                let (time, split) = parse_header(data, all_parents);
-                let idx = met.len();
-                met.push(Met {
-                    oid,
-                    parents: (from, all_parents.len()),
-                    time,
-                    kept: None,
-                });
-                let at = batch.bytes.len();
-                batch.bytes.extend_from_slice(data);
-                batch
-                    .commits
-                    .push((idx, oid, at..batch.bytes.len(), split));
-                if batch.commits.len() == BATCH {
-                    // The keeper only stops early by panicking, which the join reports.
-                    let _ = tx.send(std::mem::take(&mut batch));
-                }
-                Ok(idx)
-            };
+            let mut load =
+                |oid: Oid, met: &mut Vec<Met<K>>, all_parents: &mut Vec<Oid>| -> Result<usize> {
+                    progress.inc(1);
+                    let obj = odb.read(oid)?;
+                    if obj.kind() != git2::ObjectType::Commit {
+                        return Err(GitError::Other(format!("{oid} is not a commit")));
+                    }
+                    let data = obj.data();
+                    let from = all_parents.len();
+                    let (time, split) = parse_header(data, all_parents);
+                    let idx = met.len();
+                    met.push(Met {
+                        oid,
+                        parents: (from, all_parents.len()),
+                        time,
+                        kept: None,
+                    });
+                    let at = batch.bytes.len();
+                    batch.bytes.extend_from_slice(data);
+                    batch.commits.push((idx, oid, at..batch.bytes.len(), split));
+                    if batch.commits.len() == BATCH {
+                        // The keeper only stops early by panicking, which the join reports.
+                        let _ = tx.send(std::mem::take(&mut batch));
+                    }
+                    Ok(idx)
+                };
             let mut seen: std::collections::HashSet<Oid> = Default::default();
             // Iterative DFS: (index of the commit in `met`, how many parents are done).
             let mut stack: Vec<(usize, usize)> = Vec::new();
