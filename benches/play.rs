@@ -1,5 +1,6 @@
-//! Benchmark of random playtests: 10,000 seeded playthroughs of the generated
-//! 10,000-section studio's snapshot. Run: `cargo bench --bench play`.
+//! Benchmark of what readers get: 10,000 seeded playthroughs of the generated
+//! 10,000-section studio's snapshot, and its HTML and EPUB views rendered (into a sink:
+//! rendering, not the disk). Run: `cargo bench --bench play`.
 
 #[path = "synth.rs"]
 mod synth;
@@ -20,8 +21,22 @@ fn playtests(c: &mut Criterion) {
             Playable::new(&showrunner::app::bind::book_of(&session, "bench-1").expect("book"))
         })
     });
-    let book = Playable::new(&showrunner::app::bind::book_of(&session, "bench-1").expect("book"))
-        .expect("playable");
+    let bound = showrunner::app::bind::book_of(&session, "bench-1").expect("book");
+    let templates =
+        showrunner::bind::templates::Templates::load(&Default::default()).expect("templates");
+    group.bench_function("render the HTML view", |b| {
+        b.iter(|| {
+            showrunner::bind::html::render_into(&bound, &templates, &mut std::io::sink())
+                .expect("html")
+        })
+    });
+    group.bench_function("render the EPUB view", |b| {
+        b.iter(|| {
+            showrunner::bind::epub::render_into(&bound, 0, None, &templates, &mut std::io::sink())
+                .expect("epub")
+        })
+    });
+    let book = Playable::new(&bound).expect("playable");
     group.bench_function("10,000 random playthroughs (seeded)", |b| {
         b.iter(|| {
             let r = playtest::run(
