@@ -344,17 +344,58 @@ struct Meta {
     shards: Vec<(String, u32, usize)>,
 }
 
-/// A cache file read apart: its head, its meta, and the TU records' bytes.
+/// A cache file read apart: its head, its meta, and where the TU records' bytes lie.
 struct Parts {
     head: Head,
     meta: Meta,
-    /// The records' blocks, in index order.
-    shards: Vec<u8>,
+    /// The whole file.
+    bytes: Vec<u8>,
+    /// The records' blocks in `bytes`, in index order.
+    shards: std::ops::Range<usize>,
+}
+
+/// A cache file opened to be carried forward: its head and meta read, the TU records'
+/// blocks left in the file (from `shards_at`) to be read one at a time or copied whole.
+/// Files are replaced by a rename, never changed in place, so the one open file stays
+/// the one version of the cache throughout.
+struct Opened {
+    head: Head,
+    meta: Meta,
+    blocks: Blocks,
+}
+
+/// The TU records' blocks of an open cache file: the file and where they start.
+struct Blocks {
+    file: std::fs::File,
+    shards_at: u64,
+}
+
+impl Blocks {
+    /// The bytes `[at, at + len)` of the records' blocks.
+    fn shard(&self, at: u64, len: usize) -> Option<Vec<u8>> {
+        use std::io::{Seek as _, SeekFrom};
+        let mut file = &self.file;
+        file.seek(SeekFrom::Start(self.shards_at + at)).ok()?;
+        let mut buf = vec![0u8; len];
+        file.read_exact(&mut buf).ok()?;
+        Some(buf)
+    }
+
+    /// Copies `[at, at + len)` of the records' blocks to `out`, file to file (the
+    /// kernel's copy where it has one: the bytes never pass through this process).
+    fn copy_shards(&self, at: u64, len: u64, out: &mut Counting) -> Option<()> {
+        use std::io::{Seek as _, SeekFrom};
+        let mut file = &self.file;
+        file.seek(SeekFrom::Start(self.shards_at + at)).ok()?;
+        let copied = std::io::copy(&mut file.take(len), &mut out.inner).ok()?;
+        out.written += copied;
+        (copied == len).then_some(())
+    }
 }
 
 /// A history carried forward by [`Cache::extend`], not yet written.
 pub struct Extension {
-    parts: Parts,
+    parts: Opened,
     /// The records that changed, by TU id (decoded, the new commits folded in).
     pub changed: std::collections::BTreeMap<String, TuRecord>,
     /// Hot's tip before and after.
@@ -376,18 +417,18 @@ impl Extension {
             tips,
             ..
         } = self;
-        let Parts {
-            meta, shards: old, ..
+        // Unchanged records are copied from the old file as they lie (runs of them at
+        // once); changed and new ones are encoded, all in id order.
+        let Opened {
+            meta,
+            blocks: parts,
+            ..
         } = parts;
-        let meta: Meta = meta;
-        // Unchanged records are copied as bytes; changed and new ones are encoded, all
-        // in id order.
-        let mut old_blocks: HashMap<String, (&[u8], usize)> = HashMap::new();
-        let mut at = 0usize;
+        let mut old_blocks: HashMap<String, (u64, u64, usize)> = HashMap::new();
+        let mut at = 0u64;
         for (id, len, max_seq) in &meta.shards {
-            let len = *len as usize;
-            old_blocks.insert(id.clone(), (old.get(at..at + len)?, *max_seq));
-            at += len;
+            old_blocks.insert(id.clone(), (at, u64::from(*len), *max_seq));
+            at += u64::from(*len);
         }
         let mut ids: Vec<String> = old_blocks.keys().cloned().collect();
         ids.extend(
@@ -396,32 +437,42 @@ impl Extension {
                 .filter(|id| !old_blocks.contains_key(*id))
                 .cloned(),
         );
-        ids.sort();
+        ids.sort_unstable();
         let head = Head {
             key: key.to_string(),
             list: Some(list.to_vec()),
         };
         cache.write_parts(&head, |out| {
-            use std::io::Write as _;
             let mut shards = Vec::with_capacity(ids.len());
+            // A run of unchanged blocks not yet copied: where it starts and its length.
+            let mut run: Option<(u64, u64)> = None;
             for id in &ids {
-                let before = out.written;
-                let max_seq = match changed.remove(id) {
+                let (len, max_seq) = match changed.remove(id) {
                     Some(rec) => {
+                        if let Some((from, len)) = run.take() {
+                            parts.copy_shards(from, len, out)?;
+                        }
+                        let before = out.written;
                         postcard::to_io(&rec, &mut *out).ok()?;
-                        max_seq_of(&rec)
+                        (out.written - before, max_seq_of(&rec))
                     }
                     None => {
-                        let (bytes, m) = old_blocks.get(id)?;
-                        out.write_all(bytes).ok()?;
-                        *m
+                        let &(from, len, m) = old_blocks.get(id)?;
+                        run = match run {
+                            Some((start, l)) if start + l == from => Some((start, l + len)),
+                            Some((start, l)) => {
+                                parts.copy_shards(start, l, out)?;
+                                Some((from, len))
+                            }
+                            None => Some((from, len)),
+                        };
+                        (len, m)
                     }
                 };
-                shards.push((
-                    id.clone(),
-                    u32::try_from(out.written - before).ok()?,
-                    max_seq,
-                ));
+                shards.push((id.clone(), u32::try_from(len).ok()?, max_seq));
+            }
+            if let Some((from, len)) = run {
+                parts.copy_shards(from, len, out)?;
             }
             Some(Meta {
                 tips,
@@ -474,10 +525,41 @@ impl Cache {
         let (head, rest) = Cache::block::<Head>(&bytes)?;
         let (meta, shards) = Cache::tail(rest)?;
         let total: usize = meta.shards.iter().map(|(_, len, _)| *len as usize).sum();
-        (total == shards.len()).then(|| Parts {
+        let start = bytes.len() - rest.len();
+        let shards = start..start + shards.len();
+        (total == shards.len()).then_some(Parts {
             head,
             meta,
-            shards: shards.to_vec(),
+            bytes,
+            shards,
+        })
+    }
+
+    /// The cache file opened, its head and meta read; the records stay in the file.
+    fn open(&self) -> Option<Opened> {
+        use std::io::{Seek as _, SeekFrom};
+        let mut file = std::fs::File::open(&self.path).ok()?;
+        let size = file.metadata().ok()?.len();
+        let mut len = [0u8; 4];
+        file.read_exact(&mut len).ok()?;
+        let head_len = u64::from(u32::from_le_bytes(len));
+        let mut head = vec![0u8; usize::try_from(head_len).ok()?];
+        file.read_exact(&mut head).ok()?;
+        let head: Head = postcard::from_bytes(&head).ok()?;
+        file.seek(SeekFrom::Start(size.checked_sub(4)?)).ok()?;
+        file.read_exact(&mut len).ok()?;
+        let meta_len = u64::from(u32::from_le_bytes(len));
+        let meta_at = size.checked_sub(4 + meta_len)?;
+        file.seek(SeekFrom::Start(meta_at)).ok()?;
+        let mut meta = vec![0u8; usize::try_from(meta_len).ok()?];
+        file.read_exact(&mut meta).ok()?;
+        let meta: Meta = postcard::from_bytes(&meta).ok()?;
+        let shards_at = 4 + head_len;
+        let total: u64 = meta.shards.iter().map(|(_, len, _)| u64::from(*len)).sum();
+        (shards_at.checked_add(total)? == meta_at).then_some(Opened {
+            head,
+            meta,
+            blocks: Blocks { file, shards_at },
         })
     }
 
@@ -512,10 +594,16 @@ impl Cache {
 
     /// The history cached for `key`, if that is what the file holds.
     pub fn history(&self, key: &str) -> Option<History> {
-        let Parts { head, meta, shards } = self.parts()?;
+        let Parts {
+            head,
+            meta,
+            bytes,
+            shards,
+        } = self.parts()?;
         if head.key != key {
             return None;
         }
+        let shards = &bytes[shards];
         let mut ledger = Ledger::default();
         let mut at = 0usize;
         for (id, len, _) in &meta.shards {
@@ -629,7 +717,7 @@ impl Cache {
         tips: &Tips,
         also: &std::collections::BTreeSet<String>,
     ) -> Result<Option<Extension>, Error> {
-        let Some(mut parts) = self.parts() else {
+        let Some(mut parts) = self.open() else {
             return Ok(None);
         };
         let old = &parts.meta.tips;
@@ -664,7 +752,7 @@ impl Cache {
             .flat_map(|c| c.values("TU").map(str::to_string).collect::<Vec<_>>())
             .collect();
         let mut ledger = Ledger::default();
-        let mut at = 0usize;
+        let mut at = 0u64;
         for (id, len, max_seq) in &parts.meta.shards {
             let len = *len as usize;
             let beyond = *max_seq > first_tip_seq;
@@ -673,9 +761,9 @@ impl Cache {
                     return Ok(None);
                 }
                 let Some(mut rec) = parts
-                    .shards
-                    .get(at..at + len)
-                    .and_then(|b| postcard::from_bytes::<TuRecord>(b).ok())
+                    .blocks
+                    .shard(at, len)
+                    .and_then(|b| postcard::from_bytes::<TuRecord>(&b).ok())
                 else {
                     return Ok(None);
                 };
@@ -686,7 +774,7 @@ impl Cache {
                 }
                 ledger.tus.insert(id.clone(), rec);
             }
-            at += len;
+            at += len as u64;
         }
         let meta = &mut parts.meta;
         for r in &mut meta.commits {
