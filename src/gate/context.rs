@@ -144,70 +144,79 @@ impl<'a> Context<'a> {
     /// Builds the model around a story graph made elsewhere: the incremental gatecheck
     /// passes the whole story while `studio` holds only the files it re-reads.
     pub fn with_story(studio: &'a Studio, story: Story, today: &str) -> Context<'a> {
-        let reach = reach::search(&story);
-        let reachable = match story.start {
-            Some(s) => graph::reachable_ignoring_gates(&story, s),
-            None => vec![false; story.sections.len()],
-        };
-        let components = graph::components(&story);
-        let mut surfaces = Vec::new();
-        for a in &studio.artifacts {
-            surfaces_of(a, &mut surfaces);
-        }
-        let bodies: Vec<(&'a str, &'a str)> = studio
-            .artifacts
-            .iter()
-            .filter(|a| matches!(a.kind, Kind::Section | Kind::Codex))
-            .filter_map(|a| a.body.as_ref().map(|b| (a.path.as_str(), b.text.as_str())))
-            .collect();
-        let words = Words {
-            presentation: super::presentation::words(studio, &story),
-            style: super::style::words(studio),
-            accessibility: super::accessibility::words(),
-        };
-        let mut combined: Vec<(String, bool)> = Vec::new();
-        let mut lists = [(0, 0); 3];
-        for (n, list) in [
-            &words.presentation.patterns,
-            &words.style.patterns,
-            &words.accessibility,
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            let from = combined.len();
-            combined.extend(list.iter().cloned());
-            lists[n] = (from, combined.len());
-        }
-        let volume = surfaces.iter().map(|s| s.text.len()).sum();
-        let patterns = Patterns::for_text(&combined, volume);
-        // Folding text, matching every bar's words on it in one pass, and scanning
-        // Markdown are the model's biggest costs: every core, a text at a time. The
-        // folded text is dropped once matched; only the matches are kept.
-        use rayon::prelude::*;
-        let (matches, prose) = rayon::join(
+        // The gated search runs beside everything else the model needs (it is one
+        // thread's work; the rest spreads over the cores as they come free).
+        let (reach, (reachable, components, surfaces, words, matches, lists, prose)) = rayon::join(
+            || reach::search(&story),
             || {
-                surfaces
-                    .par_iter()
-                    .map(|s| {
-                        let folded = match s.field {
-                            // Readers see link text, not where links point.
-                            Field::Prose | Field::CodexBody => {
-                                Normalized::new(&super::prose::mask_destinations(s.text))
-                            }
-                            _ => Normalized::new(s.text),
-                        };
-                        patterns.find(&folded)
-                    })
-                    .collect::<Vec<_>>()
-            },
-            || {
-                bodies
-                    .par_iter()
-                    .map(|(p, t)| (*p, super::prose::scan(t)))
-                    .collect::<Vec<_>>()
-                    .into_iter()
-                    .collect::<std::collections::BTreeMap<&'a str, super::prose::Prose>>()
+                let reachable = match story.start {
+                    Some(s) => graph::reachable_ignoring_gates(&story, s),
+                    None => vec![false; story.sections.len()],
+                };
+                let components = graph::components(&story);
+                let mut surfaces = Vec::new();
+                for a in &studio.artifacts {
+                    surfaces_of(a, &mut surfaces);
+                }
+                let bodies: Vec<(&'a str, &'a str)> = studio
+                    .artifacts
+                    .iter()
+                    .filter(|a| matches!(a.kind, Kind::Section | Kind::Codex))
+                    .filter_map(|a| a.body.as_ref().map(|b| (a.path.as_str(), b.text.as_str())))
+                    .collect();
+                let words = Words {
+                    presentation: super::presentation::words(studio, &story),
+                    style: super::style::words(studio),
+                    accessibility: super::accessibility::words(),
+                };
+                let mut combined: Vec<(String, bool)> = Vec::new();
+                let mut lists = [(0, 0); 3];
+                for (n, list) in [
+                    &words.presentation.patterns,
+                    &words.style.patterns,
+                    &words.accessibility,
+                ]
+                .into_iter()
+                .enumerate()
+                {
+                    let from = combined.len();
+                    combined.extend(list.iter().cloned());
+                    lists[n] = (from, combined.len());
+                }
+                let volume = surfaces.iter().map(|s| s.text.len()).sum();
+                let patterns = Patterns::for_text(&combined, volume);
+                // Folding text, matching every bar's words on it in one pass, and scanning
+                // Markdown are the model's biggest costs: every core, a text at a time. The
+                // folded text is dropped once matched; only the matches are kept.
+                use rayon::prelude::*;
+                let (matches, prose) = rayon::join(
+                    || {
+                        surfaces
+                            .par_iter()
+                            .map(|s| {
+                                let folded = match s.field {
+                                    // Readers see link text, not where links point.
+                                    Field::Prose | Field::CodexBody => {
+                                        Normalized::new(&super::prose::mask_destinations(s.text))
+                                    }
+                                    _ => Normalized::new(s.text),
+                                };
+                                patterns.find(&folded)
+                            })
+                            .collect::<Vec<_>>()
+                    },
+                    || {
+                        bodies
+                            .par_iter()
+                            .map(|(p, t)| (*p, super::prose::scan(t)))
+                            .collect::<Vec<_>>()
+                            .into_iter()
+                            .collect::<std::collections::BTreeMap<&'a str, super::prose::Prose>>()
+                    },
+                );
+                (
+                    reachable, components, surfaces, words, matches, lists, prose,
+                )
             },
         );
         Context {

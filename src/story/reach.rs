@@ -10,7 +10,7 @@
 //! they move on. The powerset of codewords is never enumerated; a state budget bounds
 //! pathological books, and an exhausted budget is reported, never taken as a pass.
 
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::{BinaryHeap, HashMap};
 
 use super::{Story, graph};
 
@@ -31,8 +31,10 @@ impl Bits {
     fn has(&self, i: usize) -> bool {
         self.0[i / 64] & (1 << (i % 64)) != 0
     }
-    fn and(&self, other: &Bits) -> Bits {
-        Bits(self.0.iter().zip(&other.0).map(|(a, b)| a & b).collect())
+    fn and_assign(&mut self, other: &Bits) {
+        for (a, b) in self.0.iter_mut().zip(&other.0) {
+            *a &= b;
+        }
     }
     fn or_assign(&mut self, other: &Bits) {
         for (a, b) in self.0.iter_mut().zip(&other.0) {
@@ -140,8 +142,9 @@ pub fn search_with_budget(story: &Story, budget: usize) -> Reach {
         return reach;
     };
 
-    // Tested codewords get dense indices; forbidden ones are the non-monotone ones.
-    let mut tested: BTreeMap<&str, usize> = BTreeMap::new();
+    // Tested codewords get dense indices (in the order the sections first name them);
+    // forbidden ones are the non-monotone ones.
+    let mut tested: HashMap<&str, usize> = HashMap::new();
     for s in &story.sections {
         for c in &s.choices {
             for m in c.requires.iter().chain(&c.forbids) {
@@ -151,33 +154,45 @@ pub fn search_with_budget(story: &Story, budget: usize) -> Reach {
         }
     }
     let k = tested.len();
+    // Each choice's gates as indices, and each section's tested codewords set, in flat
+    // tables: looked up once here, never by name in the search's loop. Choice `ci` of
+    // section `s` is `gate_span[choice_at[s] + ci]`: its requires are
+    // `gate_idx[from..mid]`, its forbids `gate_idx[mid..to]`.
+    let mut choice_at = Vec::with_capacity(n + 1);
+    let mut gate_span: Vec<(usize, usize, usize)> = Vec::new();
+    let mut gate_idx: Vec<usize> = Vec::new();
+    let mut set_span: Vec<(usize, usize)> = Vec::with_capacity(n);
+    let mut set_idx: Vec<usize> = Vec::new();
     let mut forbidden = Bits::new(k);
     for s in &story.sections {
+        choice_at.push(gate_span.len());
         for c in &s.choices {
+            let from = gate_idx.len();
+            gate_idx.extend(c.requires.iter().map(|m| tested[m.id.as_str()]));
+            let mid = gate_idx.len();
             for m in &c.forbids {
-                forbidden.set(tested[m.id.as_str()]);
+                let i = tested[m.id.as_str()];
+                forbidden.set(i);
+                gate_idx.push(i);
             }
+            gate_span.push((from, mid, gate_idx.len()));
         }
+        let from = set_idx.len();
+        set_idx.extend(
+            s.sets
+                .iter()
+                .filter_map(|m| tested.get(m.id.as_str()).copied()),
+        );
+        set_span.push((from, set_idx.len()));
     }
+    choice_at.push(gate_span.len());
     let mut monotone = Bits::new(k);
     for i in 0..k {
         if !forbidden.has(i) {
             monotone.set(i);
         }
     }
-    let sets: Vec<Bits> = story
-        .sections
-        .iter()
-        .map(|s| {
-            let mut b = Bits::new(k);
-            for m in &s.sets {
-                if let Some(&i) = tested.get(m.id.as_str()) {
-                    b.set(i);
-                }
-            }
-            b
-        })
-        .collect();
+    let sets = |s: usize| &set_idx[set_span[s].0..set_span[s].1];
 
     // Relevance: codewords tested at or downstream of each section, by component.
     let comp = graph::components(story);
@@ -191,9 +206,10 @@ pub fn search_with_budget(story: &Story, budget: usize) -> Reach {
     for c in 0..comps {
         let mut acc = Bits::new(k);
         for &s in &members[c] {
-            for ch in &story.sections[s].choices {
-                for m in ch.requires.iter().chain(&ch.forbids) {
-                    acc.set(tested[m.id.as_str()]);
+            for (ci, ch) in story.sections[s].choices.iter().enumerate() {
+                let (from, _, to) = gate_span[choice_at[s] + ci];
+                for &w in &gate_idx[from..to] {
+                    acc.set(w);
                 }
                 if let Some(t) = ch.target
                     && comp[t] != c
@@ -254,7 +270,11 @@ pub fn search_with_budget(story: &Story, budget: usize) -> Reach {
         true
     };
 
-    let start_bits = sets[start].and(relevant(start));
+    let mut start_bits = Bits::new(k);
+    for &w in sets(start) {
+        start_bits.set(w);
+    }
+    start_bits.and_assign(relevant(start));
     insert(
         start,
         start_bits,
@@ -271,16 +291,16 @@ pub fn search_with_budget(story: &Story, budget: usize) -> Reach {
         let section = states[id].section;
         let bits = states[id].bits.clone();
         for (ci, ch) in story.sections[section].choices.iter().enumerate() {
+            let (from, mid, to) = gate_span[choice_at[section] + ci];
             let mut open = true;
-            for (ri, m) in ch.requires.iter().enumerate() {
-                let has = bits.has(tested[m.id.as_str()]);
-                if has {
+            for (ri, &w) in gate_idx[from..mid].iter().enumerate() {
+                if bits.has(w) {
                     reach.held[section][ci][ri] = true;
                 } else {
                     open = false;
                 }
             }
-            if ch.forbids.iter().any(|m| bits.has(tested[m.id.as_str()])) {
+            if gate_idx[mid..to].iter().any(|&w| bits.has(w)) {
                 open = false;
             }
             if !open {
@@ -289,8 +309,10 @@ pub fn search_with_budget(story: &Story, budget: usize) -> Reach {
             reach.opened[section][ci] = true;
             let Some(t) = ch.target else { continue };
             let mut next = bits.clone();
-            next.or_assign(&sets[t]);
-            let next = next.and(relevant(t));
+            for &w in sets(t) {
+                next.set(w);
+            }
+            next.and_assign(relevant(t));
             if !insert(
                 t,
                 next,
