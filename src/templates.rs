@@ -84,14 +84,9 @@ impl Templates {
 
     /// Renders one template.
     pub fn render(&self, name: &str, cx: &tera::Context) -> Result<String, Error> {
-        self.tera.render(name, cx).map_err(|source| {
-            TemplateError::Render {
-                folder: self.folder,
-                name: name.to_string(),
-                source: Box::new(source),
-            }
-            .into()
-        })
+        self.tera
+            .render(name, cx)
+            .map_err(|source| self.failed(name, source))
     }
 
     /// Renders one template into `out` as it goes (a large page is never held whole).
@@ -101,14 +96,19 @@ impl Templates {
         cx: &tera::Context,
         out: &mut dyn std::io::Write,
     ) -> Result<(), Error> {
-        self.tera.render_to(name, cx, out).map_err(|source| {
-            TemplateError::Render {
-                folder: self.folder,
-                name: name.to_string(),
-                source: Box::new(source),
-            }
-            .into()
-        })
+        self.tera
+            .render_to(name, cx, out)
+            .map_err(|source| self.failed(name, source))
+    }
+
+    /// A template that failed to render, named with its folder.
+    fn failed(&self, name: &str, source: tera::Error) -> Error {
+        TemplateError::Render {
+            folder: self.folder,
+            name: name.to_string(),
+            source: Box::new(source),
+        }
+        .into()
     }
 
     /// Renders one template with a serialisable value as its context (its fields

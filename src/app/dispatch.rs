@@ -18,9 +18,10 @@ pub struct Dispatched {
     pub dispatch: Dispatch,
     /// Every role the chosen loops involve: accountable, responsible and woken.
     pub roles: BTreeSet<String>,
-    /// The question batch asked instead of guessing (`None` when not ambiguous, or when
-    /// the attention budget is spent).
-    pub question: Option<String>,
+    /// The question asked instead of guessing: the batch that asks it (`open`), or the
+    /// question a dry run would ask; `None` when not ambiguous, or when the attention
+    /// budget is spent.
+    pub question: Option<questions::WhichLoop>,
     /// The TUs opened (`open`).
     pub opened: Vec<String>,
     /// The roles woken for them.
@@ -30,8 +31,9 @@ pub struct Dispatched {
 }
 
 /// Maps `request` to loops; with `open`, opens a TU per loop and wakes the roles its
-/// playbook needs, else previews the briefs. Nothing is opened when the request is
-/// ambiguous: a question batch asks which loop is meant.
+/// playbook needs, else previews the briefs and writes nothing. Nothing is opened when
+/// the request is ambiguous: a question batch asks which loop is meant (with `open`;
+/// a dry run returns the question it would ask).
 pub fn dispatch(ws: &Session, request: &str, open: bool) -> Result<Dispatched, Error> {
     if request.trim().is_empty() {
         return Err(LoopError::EmptyRequest.into());
@@ -41,7 +43,7 @@ pub fn dispatch(ws: &Session, request: &str, open: bool) -> Result<Dispatched, E
     let d = dispatch::dispatch(request, &playbooks, &cat);
     let roles = roles(&d, &playbooks);
     let question = if d.ambiguous {
-        questions::ask_which_loop(ws, request, &d.candidates, &playbooks)?
+        questions::ask_which_loop(ws, request, &d.candidates, &playbooks, open)?
     } else {
         None
     };
@@ -117,6 +119,18 @@ impl Serialize for Dispatched {
             id: &'a str,
             brief: &'a str,
         }
+        /// The question: the batch's id when asked, the question itself in a dry run.
+        #[derive(Serialize)]
+        #[serde(untagged)]
+        enum QuestionView<'a> {
+            Batch(&'a str),
+            Would {
+                text: &'a str,
+                context: &'a str,
+                options: &'a [questions::Choice],
+                recommendation: &'a str,
+            },
+        }
         #[derive(Serialize)]
         struct View<'a> {
             #[serde(rename = "loop")]
@@ -125,7 +139,7 @@ impl Serialize for Dispatched {
             params: &'a BTreeMap<String, Vec<String>>,
             roles: &'a BTreeSet<String>,
             ambiguous: bool,
-            question: Option<&'a str>,
+            question: Option<QuestionView<'a>>,
             lanes: &'a [Vec<String>],
             candidates: &'a [dispatch::Pick],
             opened: &'a [String],
@@ -139,7 +153,15 @@ impl Serialize for Dispatched {
             params: &d.params,
             roles: &self.roles,
             ambiguous: d.ambiguous,
-            question: self.question.as_deref(),
+            question: self.question.as_ref().map(|q| match q {
+                questions::WhichLoop::Batch(id) => QuestionView::Batch(id),
+                questions::WhichLoop::Would(q) => QuestionView::Would {
+                    text: &q.question,
+                    context: &q.context,
+                    options: &q.options,
+                    recommendation: &q.recommendation,
+                },
+            }),
             lanes: &d.lanes,
             candidates: &d.candidates,
             opened: &self.opened,

@@ -37,18 +37,22 @@ pub fn open_batches(ws: &Session) -> Result<Vec<String>, Error> {
     Ok(out)
 }
 
-/// Asks which loop an ambiguous request meant: writes and commits a question batch on
-/// hot. Returns its id, or `None` when the attention budget (`questions_max_open`) is spent.
-pub fn ask_which_loop(
-    ws: &Session,
+/// What asking which loop a request meant came to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WhichLoop {
+    /// A dry run: the question that would be asked (nothing written).
+    Would(Question),
+    /// The open batch that asks it: written now, or already open for the same request.
+    Batch(String),
+}
+
+/// The question that asks which loop an ambiguous request meant, with the candidates as
+/// options (and fallbacks up to three).
+pub fn which_loop_question(
     request: &str,
     candidates: &[Pick],
     playbooks: &std::collections::BTreeMap<String, Playbook>,
-) -> Result<Option<String>, Error> {
-    let open = open_batches(ws)?;
-    if open.len() as u32 >= ws.config.questions_max_open {
-        return Ok(None);
-    }
+) -> Question {
     let mut options: Vec<&str> = candidates.iter().map(|c| c.loop_id.as_str()).collect();
     for fallback in ["scene_forge", "story_spark", "remediation"] {
         if options.len() >= 3 {
@@ -84,27 +88,67 @@ pub fn ask_which_loop(
             }
         })
         .collect();
+    Question {
+        id: "which-loop".into(),
+        context: format!(
+            "The request \"{}\" could mean more than one kind of work.",
+            request.trim()
+        ),
+        question: "Which kind of work did you mean?".into(),
+        options: choices,
+        recommendation: "a".into(),
+        answer: None,
+        answered: None,
+        note: None,
+    }
+}
+
+/// Asks which loop an ambiguous request meant. With `write`, an open batch already
+/// asking the same question about the same request is reused, else a new batch is
+/// written and committed on hot; without it, nothing is written and the question is
+/// returned as it would be asked. `None` when the attention budget
+/// (`questions_max_open`) is spent and no batch asks it yet.
+pub fn ask_which_loop(
+    ws: &Session,
+    request: &str,
+    candidates: &[Pick],
+    playbooks: &std::collections::BTreeMap<String, Playbook>,
+    write: bool,
+) -> Result<Option<WhichLoop>, Error> {
+    let q = which_loop_question(request, candidates, playbooks);
+    let mut open = 0u32;
+    for (path, bytes) in batch_files(ws)? {
+        let Ok(a) = artifact::parse(Kind::Question, &path, &bytes) else {
+            continue;
+        };
+        let batch = BatchFile::from_node(&a.data);
+        if batch.status.as_deref() != Some("open") {
+            continue;
+        }
+        open += 1;
+        if batch
+            .questions
+            .iter()
+            .any(|o| o.id == q.id && o.context == q.context && o.answer.is_none())
+        {
+            return Ok(Some(WhichLoop::Batch(artifact::stem(&path).to_string())));
+        }
+    }
+    if open >= ws.config.questions_max_open {
+        return Ok(None);
+    }
+    if !write {
+        return Ok(Some(WhichLoop::Would(q)));
+    }
     let asked = ask(
         ws,
         &Asking {
             asked_by: None,
             tu: None,
-            questions: vec![Question {
-                id: "which-loop".into(),
-                context: format!(
-                    "The request \"{}\" could mean more than one kind of work.",
-                    request.trim()
-                ),
-                question: "Which kind of work did you mean?".into(),
-                options: choices,
-                recommendation: "a".into(),
-                answer: None,
-                answered: None,
-                note: None,
-            }],
+            questions: vec![q],
         },
     )?;
-    Ok(Some(asked.batch.id))
+    Ok(Some(WhichLoop::Batch(asked.batch.id)))
 }
 
 /// One option of a question (read leniently: a missing or mistyped field is empty).

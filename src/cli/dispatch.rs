@@ -4,6 +4,7 @@ use clap::Args;
 
 use super::{Ctx, Format, Output, json_pretty};
 use crate::app::dispatch::{self, Dispatched};
+use crate::app::questions::WhichLoop;
 use crate::error::Error;
 
 /// Arguments of `dispatch`.
@@ -46,7 +47,23 @@ fn human(r: &Dispatched) -> String {
     if d.ambiguous {
         o.push_str("ambiguous: asking instead of guessing\n");
         match question {
-            Some(q) => o.push_str(&format!("question: {q} (questions/{q}.yaml)\n")),
+            Some(WhichLoop::Batch(q)) => {
+                o.push_str(&format!("question: {q} (questions/{q}.yaml)\n"));
+            }
+            Some(WhichLoop::Would(q)) => {
+                o.push_str(&format!(
+                    "question (not asked: a dry run; `--open` asks it): {}\n",
+                    q.question
+                ));
+                for c in &q.options {
+                    let mark = if c.key == q.recommendation {
+                        " (recommended)"
+                    } else {
+                        ""
+                    };
+                    o.push_str(&format!("  {}) {}{mark} — {}\n", c.key, c.label, c.impact));
+                }
+            }
             None => o.push_str(
                 "question: not asked — the attention budget of open questions is spent\n",
             ),

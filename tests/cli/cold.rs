@@ -506,7 +506,11 @@ fn the_server_can_require_tus_on_hot() {
     s.git("book", &["reset", "-q", "--hard", "hot~1"]);
     ok(sr(&s, &["snapshot"]));
     ok(sr(&s, &["feedback", "5"]));
-    let d = ok(sr(&s, &["dispatch", "make it better", "--format", "json"])).json();
+    let d = ok(sr(
+        &s,
+        &["dispatch", "make it better", "--open", "--format", "json"],
+    ))
+    .json();
     assert!(d["question"].is_string(), "{d}");
     let r = s.git_status("book", &["push", "--no-verify", "shared", "hot"]);
     assert_eq!(r.code, 0, "{}", r.stderr);

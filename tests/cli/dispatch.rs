@@ -66,11 +66,54 @@ fn a_multi_part_request_is_ordered_by_dependencies() {
     );
 }
 
+fn dispatch_open(s: &Sandbox, request: &str) -> serde_json::Value {
+    ok(s.run_in("book", &["dispatch", request, "--open", "--format", "json"])).json()
+}
+
+#[test]
+fn a_dry_run_of_an_ambiguous_request_writes_nothing_and_shows_its_question() {
+    let s = sample();
+    let hot = s.git("book", &["rev-parse", "hot"]);
+    let status = s.git("book", &["status", "--porcelain", "--untracked-files=all"]);
+    let batches = || {
+        std::fs::read_dir(s.join("book/questions"))
+            .map(|d| d.count())
+            .unwrap_or(0)
+    };
+    let before = batches();
+    let v = dispatch(&s, "make it better");
+    assert_eq!(v["ambiguous"], true);
+    let q = &v["question"];
+    assert_eq!(q["text"], "Which kind of work did you mean?", "{v}");
+    assert!(
+        q["context"]
+            .as_str()
+            .is_some_and(|c| c.contains("make it better")),
+        "{v}"
+    );
+    assert!(q["options"].as_array().is_some_and(|o| o.len() >= 2), "{v}");
+    assert_eq!(q["recommendation"], "a");
+    // Twice, and nothing is written either time: no commit, no file, no question id.
+    dispatch(&s, "make it better");
+    assert_eq!(s.git("book", &["rev-parse", "hot"]), hot, "no commit");
+    assert_eq!(
+        s.git("book", &["status", "--porcelain", "--untracked-files=all"]),
+        status,
+        "no file"
+    );
+    assert_eq!(batches(), before, "no batch");
+    let human = ok(s.run_in("book", &["dispatch", "make it better"])).stdout;
+    assert!(
+        human.contains("not asked: a dry run") && human.contains("a) "),
+        "{human}"
+    );
+}
+
 #[test]
 fn an_ambiguous_request_becomes_a_committed_question_not_a_guess() {
     let s = sample();
     let hot = s.git("book", &["rev-parse", "hot"]);
-    let v = dispatch(&s, "make it better");
+    let v = dispatch_open(&s, "make it better");
     assert_eq!(v["ambiguous"], true);
     assert_eq!(v["loop"], serde_json::Value::Null);
     let q = v["question"].as_str().expect("question id");
@@ -79,6 +122,15 @@ fn an_ambiguous_request_becomes_a_committed_question_not_a_guess() {
         s.git("book", &["rev-parse", "hot^"]),
         hot,
         "one commit on hot"
+    );
+    // The same request again: the open batch is reused, nothing more is written.
+    let asked = s.git("book", &["rev-parse", "hot"]);
+    let again = dispatch_open(&s, "make it better");
+    assert_eq!(again["question"], q, "{again}");
+    assert_eq!(
+        s.git("book", &["rev-parse", "hot"]),
+        asked,
+        "no second batch"
     );
     let batch = std::fs::read_to_string(s.join(&format!("book/questions/{q}.yaml")))
         .expect("batch in the work tree");
@@ -123,8 +175,8 @@ fn the_attention_budget_caps_open_questions() {
             "one question at a time\n\nTU: TU-2026-11-01-SR01",
         ],
     );
-    assert!(dispatch(&s, "make it better")["question"].is_string());
-    let second = dispatch(&s, "do the next thing");
+    assert!(dispatch_open(&s, "make it better")["question"].is_string());
+    let second = dispatch_open(&s, "do the next thing");
     assert_eq!(second["ambiguous"], true);
     assert_eq!(
         second["question"],

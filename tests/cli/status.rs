@@ -119,7 +119,11 @@ fn status_reports_open_questions_and_a_cold_that_moved_away_from_hot() {
     let s = Sandbox::new();
     ok(s.run(&["init", "book", "--from-sample"]));
     // An ambiguous request becomes a question batch: answering it comes first.
-    let d = ok(s.run_in("book", &["dispatch", "make it better", "--format", "json"])).json();
+    let d = ok(s.run_in(
+        "book",
+        &["dispatch", "make it better", "--open", "--format", "json"],
+    ))
+    .json();
     let q = d["question"]
         .as_str()
         .expect("a question batch")
