@@ -302,7 +302,8 @@ impl Session {
             .into());
         }
         let playbooks = self.playbooks()?;
-        let playbook = playbooks.get(req.loop_id);
+        // A TU runs a loop the studio has: a misspelt one is refused with the nearest.
+        let playbook = Some(super::loops::find(&playbooks, req.loop_id)?);
         let role = match req.role {
             Some(r) => roles::canonical(r).ok_or_else(|| TuError::UnknownRole {
                 name: r.to_string(),
@@ -516,6 +517,22 @@ impl Session {
                 head: self.repo.head_branch().map(|b| short(&b)),
             }
             .into());
+        }
+        // A step is one of the loop's (when a playbook describes the loop).
+        if !cp.steps.is_empty() {
+            let loop_id = self.summary(&id, &ledger)?.loop_id;
+            if let Some(p) = self.playbooks()?.get(&loop_id) {
+                let ids: Vec<String> = p.steps.iter().map(|s| s.id.clone()).collect();
+                if let Some(step) = cp.steps.iter().find(|s| !ids.contains(s)) {
+                    return Err(crate::error::LoopError::UnknownStep {
+                        did_you_mean: crate::schema::suggest(step, &ids).map(str::to_string),
+                        loop_id,
+                        step: step.clone(),
+                        steps: ids,
+                    }
+                    .into());
+                }
+            }
         }
         let tip = self.tip(&branch)?;
         let mut t = self.trailers_for(&ledger, &id, Event::Checkpoint);

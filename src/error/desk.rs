@@ -248,6 +248,18 @@ pub enum LoopError {
         /// The parameters it takes.
         takes: Vec<String>,
     },
+    /// A `--step` the TU's loop has no step for.
+    #[error("{loop_id} has no step `{step}`{}; its steps: {}", did_you_mean.as_ref().map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default(), steps.join(", "))]
+    UnknownStep {
+        /// The loop.
+        loop_id: String,
+        /// The step as given.
+        step: String,
+        /// The nearest step id, when one is close.
+        did_you_mean: Option<String>,
+        /// Its steps.
+        steps: Vec<String>,
+    },
     /// A parameter the loop needs and was not given.
     #[error("{loop_id} needs `--param {param}=…` ({description})")]
     MissingParam {

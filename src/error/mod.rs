@@ -216,6 +216,7 @@ impl Error {
             Self::Loop(e) => match e {
                 LoopError::Unknown { .. } => NotFound,
                 LoopError::UnknownParam { .. }
+                | LoopError::UnknownStep { .. }
                 | LoopError::MissingParam { .. }
                 | LoopError::NoActiveTu
                 | LoopError::EmptyRequest => Invalid,

@@ -98,7 +98,7 @@ fn a_production_run_driven_by_envelopes() {
         &s,
         "m3",
         "tu.checkpoint",
-        serde_json::json!({"tu": tu, "message": "Draft the choice", "steps": ["draft"], "all": true}),
+        serde_json::json!({"tu": tu, "message": "Draft the choice", "steps": ["draft_prose"], "all": true}),
     ));
     assert_eq!(cp["state"], "stabilizing", "{cp}");
 
@@ -375,12 +375,12 @@ fn an_ack_carries_what_the_command_prints_with_format_json() {
                 "-m",
                 "Draft",
                 "--step",
-                "draft",
+                "draft_prose",
                 "--next",
                 "ask",
             ],
             "tu.checkpoint",
-            serde_json::json!({"message": "Draft", "steps": ["draft"], "next": ["ask"]}),
+            serde_json::json!({"message": "Draft", "steps": ["draft_prose"], "next": ["ask"]}),
         ),
         (
             vec!["role", "wake", "PN", "--tu", tu, "--reason", "narrate it"],

@@ -114,6 +114,32 @@ fn a_full_production_run_through_the_cli() {
     )
     .expect("art");
     s.git("book", &["add", "art/mudbank-humming.yaml"]);
+    // A step the loop does not have is refused, with the nearest, and nothing is
+    // committed.
+    let tip = s.git("book", &["rev-parse", "HEAD"]);
+    for (given, near) in [("not_a_step", None), ("plan_arts", Some("plan_art"))] {
+        let r = sr(
+            &s,
+            &["tu", "checkpoint", &tu, "-m", "Plan", "--step", given],
+        );
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!("has no step `{given}`")) && r.stderr.contains("plan_art"),
+            "{}",
+            r.stderr
+        );
+        assert_eq!(
+            r.stderr.contains("did you mean `plan_art`?"),
+            near.is_some(),
+            "{}",
+            r.stderr
+        );
+    }
+    assert_eq!(
+        s.git("book", &["rev-parse", "HEAD"]),
+        tip,
+        "nothing committed"
+    );
     ok(sr(
         &s,
         &[
@@ -242,7 +268,7 @@ fn a_tu_of_a_loop_no_playbook_describes_still_has_a_status() {
             "tu",
             "open",
             "--loop",
-            "house_cleaning",
+            "scene_forge",
             "--title",
             "Sweep",
         ],
@@ -251,6 +277,25 @@ fn a_tu_of_a_loop_no_playbook_describes_still_has_a_status() {
         .as_str()
         .expect("id")
         .to_string();
+    // The brief names a loop no playbook describes (its playbook gone since, or a
+    // brief written by hand).
+    let path = s.join(&format!("book/tus/{tu}.yaml"));
+    let brief = std::fs::read_to_string(&path).expect("brief");
+    std::fs::write(
+        &path,
+        brief.replace("loop: scene_forge", "loop: house_cleaning"),
+    )
+    .expect("write");
+    s.git(
+        "book",
+        &[
+            "commit",
+            "-q",
+            "--no-verify",
+            "-am",
+            &format!("A loop of our own\n\nTU: {tu}"),
+        ],
+    );
     let st = ok(sr(&s, &["--format", "json", "loop", "status", &tu])).json();
     assert_eq!(st["loop"], "house_cleaning");
     assert_eq!(st["steps"], serde_json::json!([]));

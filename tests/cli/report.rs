@@ -76,7 +76,7 @@ fn scripted() -> Sandbox {
             "-m",
             "Draft the choice",
             "--step",
-            "draft",
+            "draft_prose",
             "--blocker",
             "waiting on PW for the bank's name",
         ],

@@ -90,7 +90,7 @@ fn a_tu_lives_its_whole_life_and_show_tells_the_story() {
             "--step",
             "draft_canon",
             "--step",
-            "self_check",
+            "check_topology_impact",
             "--blocker",
             "waiting on PW for the guild location",
             "--next",
@@ -184,7 +184,7 @@ fn a_tu_lives_its_whole_life_and_show_tells_the_story() {
         .filter(|t| t["key"] == "Step")
         .filter_map(|t| t["value"].as_str())
         .collect();
-    assert_eq!(steps, ["draft_canon", "self_check"]);
+    assert_eq!(steps, ["draft_canon", "check_topology_impact"]);
     assert_eq!(show["cold"]["commits_not_on_cold"], 9);
 
     let human = ok(tu(&s, &["show", &id])).stdout;
@@ -238,17 +238,52 @@ fn ids_count_up_per_day_and_role() {
         ],
     ))
     .stdout;
-    let c = ok(tu(&s, &["open", "--loop", "my_own_loop", "--title", "C"])).stdout;
+    let c = ok(tu(
+        &s,
+        &[
+            "open",
+            "--loop",
+            "scene_forge",
+            "--title",
+            "C",
+            "--role",
+            "SR",
+        ],
+    ))
+    .stdout;
     assert!(a.starts_with("TU-2026-11-26-SS01\n"), "{a}");
     assert!(b.starts_with("TU-2026-11-26-SS02\n"), "{b}");
-    assert!(
-        c.starts_with("TU-2026-11-26-SR01\n"),
-        "no playbook: the showrunner opens it; {c}"
-    );
+    assert!(c.starts_with("TU-2026-11-26-SR01\n"), "{c}");
     let brief = std::fs::read_to_string(s.join("book/tus/TU-2026-11-26-SR01.yaml")).expect("brief");
-    assert!(
-        brief.contains("loop: my_own_loop") && brief.contains("responsible_r: [showrunner]"),
-        "{brief}"
+    assert!(brief.contains("loop: scene_forge"), "{brief}");
+}
+
+#[test]
+fn a_loop_no_playbook_describes_is_refused_with_the_nearest_and_nothing_written() {
+    let s = Sandbox::new();
+    sample(&s);
+    let hot = s.git("book", &["rev-parse", "hot"]);
+    for (given, near) in [("banana", None), ("scene_froge", Some("scene_forge"))] {
+        let r = tu(&s, &["open", "--loop", given, "--title", "C"]);
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!("no loop `{given}`")),
+            "{}",
+            r.stderr
+        );
+        match near {
+            Some(n) => assert!(
+                r.stderr.contains(&format!("did you mean `{n}`?")),
+                "{}",
+                r.stderr
+            ),
+            None => assert!(!r.stderr.contains("did you mean"), "{}", r.stderr),
+        }
+    }
+    assert_eq!(
+        s.git("book", &["rev-parse", "hot"]),
+        hot,
+        "nothing committed"
     );
 }
 
@@ -487,7 +522,7 @@ fn tus_work_in_a_bare_repository() {
     assert_eq!(s.run_in("bare.git", &["tu", "start"]).code, 0);
     let cp = s.run_in(
         "bare.git",
-        &["tu", "checkpoint", "-m", "remote", "--step", "draft"],
+        &["tu", "checkpoint", "-m", "remote", "--step", "draft_prose"],
     );
     assert_eq!(cp.code, 0, "{cp:?}");
     assert_eq!(
