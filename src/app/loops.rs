@@ -77,6 +77,7 @@ pub fn run(
             .into());
         }
     }
+    check_values(ws, p, params)?;
     let inputs: Vec<String> = params.iter().map(|(k, v)| format!("{k}: {v}")).collect();
     let default_title = if params.is_empty() {
         p.name.clone()
@@ -98,6 +99,72 @@ pub fn run(
         title.unwrap_or(&default_title),
         &inputs,
     )
+}
+
+/// Checks each parameter's value against what its extractor says it names: section,
+/// codex and hook ids that exist on hot (by file stem, as references find them), whole
+/// numbers, and the formats `bind` writes. A value may be a comma-separated list; each
+/// item is checked. Free text, languages and snapshot names (a new one may be meant)
+/// are taken as given.
+fn check_values(ws: &Session, p: &Playbook, params: &[(String, String)]) -> Result<(), Error> {
+    let hot = ws.repo.ref_target(&ws.hot_ref())?;
+    // The ids of one folder on hot, listed once and only when a parameter needs them.
+    let mut listed: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for (name, value) in params {
+        let Some(q) = p.parameters.iter().find(|q| &q.name == name) else {
+            continue;
+        };
+        let (what, folder, ext) = match q.extractor.as_str() {
+            "section" => ("a section on hot", "sections/", ".md"),
+            "codex" => ("a codex entry on hot", "codex/", ".md"),
+            "hook" => ("a hook card on hot", "hooks/", ".yaml"),
+            "number" => ("a whole number", "", ""),
+            "format" => ("a format bind writes (html, epub, twee, md, pdf)", "", ""),
+            _ => continue,
+        };
+        for item in value.split(',').map(str::trim).filter(|v| !v.is_empty()) {
+            let (ok, known) = match q.extractor.as_str() {
+                "number" => (item.parse::<u64>().is_ok(), Vec::new()),
+                "format" => {
+                    let known: Vec<String> = ["html", "epub", "twee", "md", "pdf"]
+                        .map(String::from)
+                        .to_vec();
+                    (known.iter().any(|k| k == item), known)
+                }
+                _ => {
+                    if !listed.contains_key(folder) {
+                        let ids = match &hot {
+                            Some(tip) => ws
+                                .repo
+                                .tree_paths(tip, &|path| {
+                                    path.strip_prefix(folder).is_some_and(|rest| {
+                                        rest.ends_with(ext) && !rest.contains('/')
+                                    })
+                                })?
+                                .iter()
+                                .map(|path| artifact::stem(path).to_string())
+                                .collect(),
+                            None => Vec::new(),
+                        };
+                        listed.insert(folder, ids);
+                    }
+                    let known = listed.get(folder).cloned().unwrap_or_default();
+                    (known.iter().any(|k| k == item), known)
+                }
+            };
+            if !ok {
+                return Err(LoopError::BadParamValue {
+                    loop_id: p.id.clone(),
+                    param: name.clone(),
+                    value: item.to_string(),
+                    what: what.to_string(),
+                    did_you_mean: crate::schema::suggest(item, &known).map(str::to_string),
+                }
+                .into());
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Opens a run's TU and wakes, in one roster commit, the dormant roles its playbook

@@ -260,6 +260,21 @@ pub enum LoopError {
         /// Its steps.
         steps: Vec<String>,
     },
+    /// A parameter value that is not what the parameter takes (a section on hot, a
+    /// whole number, …).
+    #[error("{loop_id}: `{param}={value}` is not {what}{}", did_you_mean.as_ref().map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default())]
+    BadParamValue {
+        /// The loop.
+        loop_id: String,
+        /// The parameter.
+        param: String,
+        /// The value (one item of a list) as given.
+        value: String,
+        /// What it should be: "a section on hot", "a whole number", …
+        what: String,
+        /// The nearest that exists, when one is close.
+        did_you_mean: Option<String>,
+    },
     /// A parameter the loop needs and was not given.
     #[error("{loop_id} needs `--param {param}=…` ({description})")]
     MissingParam {

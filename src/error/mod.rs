@@ -217,6 +217,7 @@ impl Error {
                 LoopError::Unknown { .. } => NotFound,
                 LoopError::UnknownParam { .. }
                 | LoopError::UnknownStep { .. }
+                | LoopError::BadParamValue { .. }
                 | LoopError::MissingParam { .. }
                 | LoopError::NoActiveTu
                 | LoopError::EmptyRequest => Invalid,

@@ -304,3 +304,44 @@ fn a_tu_of_a_loop_no_playbook_describes_still_has_a_status() {
         format!("showrunner gate submit --tu {tu}")
     );
 }
+
+#[test]
+fn loop_parameters_must_name_what_exists_on_hot() {
+    let s = Sandbox::new();
+    ok(s.run(&["init", "book", "--from-sample"]));
+    let hot = s.git("book", &["rev-parse", "hot"]);
+    for (param, says, near) in [
+        ("sections=quay", "is not a section on hot", None),
+        (
+            "sections=mudbank,mudbnk",
+            "is not a section on hot",
+            Some("mudbank"),
+        ),
+        ("count=three", "is not a whole number", None),
+    ] {
+        let r = sr(&s, &["loop", "run", "art_touch_up", "--param", param]);
+        assert_eq!(r.code, 2, "{param}: {}", r.stderr);
+        assert!(r.stderr.contains(says), "{param}: {}", r.stderr);
+        match near {
+            Some(n) => assert!(
+                r.stderr.contains(&format!("did you mean `{n}`?")),
+                "{}",
+                r.stderr
+            ),
+            None => assert!(!r.stderr.contains("did you mean"), "{}", r.stderr),
+        }
+    }
+    assert_eq!(s.git("book", &["rev-parse", "hot"]), hot, "nothing opened");
+    ok(sr(
+        &s,
+        &[
+            "loop",
+            "run",
+            "art_touch_up",
+            "--param",
+            "sections=mudbank",
+            "--param",
+            "count=2",
+        ],
+    ));
+}
