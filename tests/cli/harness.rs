@@ -12,6 +12,21 @@ pub fn ok(r: Run) -> Run {
     r
 }
 
+/// A refusal with exit 2 whose message says `says` and suggests `near` (`did you mean
+/// `…`?`), or suggests nothing when `near` is `None`.
+pub fn refused_suggesting(r: &Run, says: &str, near: Option<&str>) {
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains(says), "{}", r.stderr);
+    match near {
+        Some(n) => assert!(
+            r.stderr.contains(&format!("did you mean `{n}`?")),
+            "{}",
+            r.stderr
+        ),
+        None => assert!(!r.stderr.contains("did you mean"), "{}", r.stderr),
+    }
+}
+
 /// A finished command.
 #[derive(Debug)]
 pub struct Run {

@@ -1,7 +1,7 @@
 //! Trace Units through the CLI: a whole life, refusals, safety of the tool's commits,
 //! bare repositories, the commit-msg hook and lineage.
 
-use crate::harness::{Run, Sandbox, ok};
+use crate::harness::{Run, Sandbox, ok, refused_suggesting};
 
 fn sample(s: &Sandbox) {
     let r = s.run(&["init", "book", "--from-sample"]);
@@ -265,20 +265,7 @@ fn a_loop_no_playbook_describes_is_refused_with_the_nearest_and_nothing_written(
     let hot = s.git("book", &["rev-parse", "hot"]);
     for (given, near) in [("banana", None), ("scene_froge", Some("scene_forge"))] {
         let r = tu(&s, &["open", "--loop", given, "--title", "C"]);
-        assert_eq!(r.code, 2, "{}", r.stderr);
-        assert!(
-            r.stderr.contains(&format!("no loop `{given}`")),
-            "{}",
-            r.stderr
-        );
-        match near {
-            Some(n) => assert!(
-                r.stderr.contains(&format!("did you mean `{n}`?")),
-                "{}",
-                r.stderr
-            ),
-            None => assert!(!r.stderr.contains("did you mean"), "{}", r.stderr),
-        }
+        refused_suggesting(&r, &format!("no loop `{given}`"), near);
     }
     assert_eq!(
         s.git("book", &["rev-parse", "hot"]),
