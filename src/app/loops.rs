@@ -176,23 +176,55 @@ pub fn open_run(
     title: &str,
     inputs: &[String],
 ) -> Result<Run, Error> {
-    let opened = ws.open(&OpenRequest {
-        loop_id,
-        title,
-        role: None,
-        branch: false,
-        inputs,
-    })?;
-    let woken = match playbooks.get(loop_id) {
-        Some(p) => roster::wake_for(
+    open_waking(
+        ws,
+        playbooks,
+        &OpenRequest {
+            loop_id,
+            title,
+            role: None,
+            branch: false,
+            inputs,
+        },
+    )
+}
+
+/// Opens a TU and wakes the dormant roles its loop needs, in one roster commit on hot
+/// (`tu open`, `loop run`, `dispatch --open`). With a review branch nothing is written
+/// on hot at opening; the roles wake when the TU starts ([`wake_for_tu`]).
+pub fn open_waking(
+    ws: &Session,
+    playbooks: &BTreeMap<String, Playbook>,
+    req: &OpenRequest<'_>,
+) -> Result<Run, Error> {
+    let opened = ws.open(req)?;
+    let woken = match playbooks.get(req.loop_id) {
+        Some(p) if !req.branch => roster::wake_for(
             ws,
             &opened.id,
             &needed(p),
             &format!("needed by the {} run {}", p.name, opened.id),
         )?,
-        None => None,
+        _ => None,
     };
     Ok(Run { opened, woken })
+}
+
+/// Wakes the dormant roles a TU's loop needs (`tu start`): its playbook's responsible
+/// roles and those it wakes. `None` when they are all awake, or no playbook describes
+/// the loop.
+pub fn wake_for_tu(ws: &Session, tu: &str) -> Result<Option<(Vec<&'static str>, CommitId)>, Error> {
+    let loop_id = ws.show(tu)?.summary.loop_id;
+    let playbooks = ws.playbooks()?;
+    match playbooks.get(&loop_id) {
+        Some(p) => roster::wake_for(
+            ws,
+            tu,
+            &needed(p),
+            &format!("needed by the {} run {tu}, started", p.name),
+        ),
+        None => Ok(None),
+    }
 }
 
 /// Where a loop run stands.

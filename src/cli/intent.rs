@@ -274,16 +274,20 @@ impl Request<'_> {
 fn act(ws: &Session, to: &Request<'_>, action: Action) -> Result<String, Error> {
     Ok(match action {
         Action::Dispatch(p) => to.ack(0, &dispatch::dispatch(ws, &p.request, p.open)?),
-        Action::TuOpen(p) => to.ack(
-            0,
-            &ws.open(&OpenRequest {
-                loop_id: &p.loop_id,
-                title: &p.title,
-                role: p.role.as_deref(),
-                branch: false,
-                inputs: &[],
-            })?,
-        ),
+        Action::TuOpen(p) => {
+            let run = crate::app::loops::open_waking(
+                ws,
+                &ws.playbooks()?,
+                &OpenRequest {
+                    loop_id: &p.loop_id,
+                    title: &p.title,
+                    role: p.role.as_deref(),
+                    branch: false,
+                    inputs: &[],
+                },
+            )?;
+            to.ack(0, &super::tu::OpenJson::of(&run))
+        }
         Action::TuCheckpoint(p) => {
             let cp = Checkpoint {
                 summary: Some(p.message),

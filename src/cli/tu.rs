@@ -153,7 +153,21 @@ pub(super) fn run(ctx: &Ctx, args: TuArgs) -> Result<Output, Error> {
             role,
             branch,
         } => open(ctx, ws, &loop_id, &title, role.as_deref(), branch)?,
-        TuCommand::Start { id } => recorded(ctx, ws.record(id.as_deref(), Event::Start, &[])?),
+        TuCommand::Start { id } => {
+            let r = ws.record(id.as_deref(), Event::Start, &[])?;
+            // The roles the TU's loop needs wake with its work.
+            let woken = crate::app::loops::wake_for_tu(ws, &r.id)?;
+            let mut out = recorded(ctx, r);
+            if let Some((roles, _)) = woken
+                && ctx.format != Format::Json
+            {
+                out.push_str(&format!(
+                    "woke {} (the loop needs them)\n",
+                    roles.join(", ")
+                ));
+            }
+            out
+        }
         TuCommand::Checkpoint {
             id,
             message,
@@ -257,6 +271,24 @@ fn pr_body(ctx: &Ctx, ws: &Session, id: &str) -> Result<String, Error> {
     })
 }
 
+/// `tu open --format json` (and the `tu.open` reply): the TU opened and the roles
+/// woken for it.
+#[derive(serde::Serialize)]
+pub(super) struct OpenJson<'a> {
+    #[serde(flatten)]
+    opened: &'a crate::app::Opened,
+    woken: &'a [&'static str],
+}
+
+impl<'a> OpenJson<'a> {
+    pub(super) fn of(run: &'a crate::app::loops::Run) -> OpenJson<'a> {
+        OpenJson {
+            opened: &run.opened,
+            woken: run.woken.as_ref().map(|(w, _)| w.as_slice()).unwrap_or(&[]),
+        }
+    }
+}
+
 /// `tu open`.
 fn open(
     ctx: &Ctx,
@@ -266,15 +298,21 @@ fn open(
     role: Option<&str>,
     branch: bool,
 ) -> Result<String, Error> {
-    let o = ws.open(&OpenRequest {
-        loop_id,
-        title,
-        role,
-        branch,
-        inputs: &[],
-    })?;
+    let run = crate::app::loops::open_waking(
+        ws,
+        &ws.playbooks()?,
+        &OpenRequest {
+            loop_id,
+            title,
+            role,
+            branch,
+            inputs: &[],
+        },
+    )?;
+    let o = &run.opened;
+    let woken: &[&str] = run.woken.as_ref().map(|(w, _)| w.as_slice()).unwrap_or(&[]);
     Ok(match ctx.format {
-        Format::Json => json_pretty(&o),
+        Format::Json => json_pretty(&OpenJson::of(&run)),
         _ => {
             let mut s = format!("{}\n", o.id);
             let mut note = format!(
@@ -290,6 +328,12 @@ fn open(
                 ));
             }
             s.push_str(&format!("{note}; now the active TU\n"));
+            if !woken.is_empty() {
+                s.push_str(&format!(
+                    "woke {} (the loop needs them)\n",
+                    woken.join(", ")
+                ));
+            }
             s
         }
     })

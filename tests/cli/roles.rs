@@ -71,33 +71,32 @@ fn wake_and_dormant_commit_the_roster_and_tag_the_open_tus() {
     ok(s.run(&["init", "book", "--from-sample"]));
     let art = open(&s, "art_touch_up", "Art for the quay");
 
-    // Waking the art director for the TU: roles.yaml on hot, Role-Event trailers.
-    let v = ok(sr(
-        &s,
-        &[
-            "--format",
-            "json",
-            "role",
-            "wake",
-            "AD",
-            "--tu",
-            &art,
-            "--reason",
-            "the quay needs its lamp art",
-        ],
-    ))
-    .json();
-    assert_eq!(v["state"], "awake");
+    // Opening the TU woke the art director its loop needs: roles.yaml on hot, in a
+    // commit of its own with Role-Event trailers.
     let msg = s.git("book", &["log", "-1", "--format=%B", "hot"]);
     assert!(msg.contains(&format!("TU: {art}")), "{msg}");
     assert!(msg.contains("Role-Event: wake"), "{msg}");
     assert!(msg.contains("Role: AD"), "{msg}");
+    let files = s.git("book", &["show", "--format=", "--name-only", "hot"]);
+    assert_eq!(files, "roles.yaml");
     let list = ok(sr(&s, &["--format", "json", "role", "list"])).json();
     let ad = role(&list, "art_director");
     assert_eq!(ad["state"], "awake");
-    assert_eq!(ad["reason"], "the quay needs its lamp art");
+    assert_eq!(
+        ad["reason"],
+        format!("needed by the Art Touch-up run {art}")
+    );
     assert_eq!(ad["open_tus"], serde_json::json!([art]));
     assert_eq!(ad["responsible_in"], serde_json::json!([art]));
+    // Woken already: waking again is refused and writes nothing.
+    let before = hot(&s);
+    let r = sr(
+        &s,
+        &["role", "wake", "AD", "--tu", &art, "--reason", "again"],
+    );
+    assert_eq!(r.code, 3, "{r:?}");
+    assert!(r.stderr.contains("already awake"), "{}", r.stderr);
+    assert_eq!(hot(&s), before);
 
     // Responsible in an open TU: refused without --force, nothing written.
     let before = hot(&s);
@@ -178,4 +177,71 @@ fn wake_and_dormant_commit_the_roster_and_tag_the_open_tus() {
         .expect("AD in the report");
     assert_eq!(ad["woken"], 1);
     assert_eq!(ad["put_to_sleep"], 1);
+}
+
+#[test]
+fn roles_wake_with_the_work_that_needs_them() {
+    let s = Sandbox::new();
+    ok(s.run(&["init", "book", "--from-sample"]));
+    let state = |name: &str| {
+        let list = ok(sr(&s, &["--format", "json", "role", "list"])).json();
+        role(&list, name)["state"].clone()
+    };
+    assert_eq!(state("audio_director"), "dormant");
+    // `tu open` of a loop that needs a dormant role wakes it, and says so.
+    let r = ok(sr(
+        &s,
+        &[
+            "tu",
+            "open",
+            "--loop",
+            "audio_pass",
+            "--title",
+            "Sound the bell",
+        ],
+    ));
+    assert!(r.stdout.contains("woke audio_director"), "{}", r.stdout);
+    assert_eq!(state("audio_director"), "awake");
+    let msg = s.git("book", &["log", "-1", "--format=%B", "hot"]);
+    assert!(
+        msg.contains("Role-Event: wake") && msg.contains("Role: AuD"),
+        "{msg}"
+    );
+
+    // On a review branch nothing is written on hot at opening: the roles wake when the
+    // TU starts.
+    ok(sr(
+        &s,
+        &[
+            "role",
+            "dormant",
+            "audio_director",
+            "--reason",
+            "later",
+            "--force",
+        ],
+    ));
+    assert_eq!(state("audio_director"), "dormant");
+    let hot = s.git("book", &["rev-parse", "hot"]);
+    let v = ok(sr(
+        &s,
+        &[
+            "--format",
+            "json",
+            "tu",
+            "open",
+            "--loop",
+            "audio_pass",
+            "--title",
+            "Bells",
+            "--branch",
+        ],
+    ))
+    .json();
+    assert_eq!(v["woken"], serde_json::json!([]), "{v}");
+    assert_eq!(s.git("book", &["rev-parse", "hot"]), hot, "hot untouched");
+    let tu = v["id"].as_str().expect("id").to_string();
+    let r = ok(sr(&s, &["tu", "start", &tu]));
+    assert!(r.stdout.contains("woke audio_director"), "{}", r.stdout);
+    assert_eq!(state("audio_director"), "awake");
 }
