@@ -500,6 +500,40 @@ impl Session {
         })
     }
 
+    /// Checks `tu defer --revisit`: a date (`YYYY-MM-DD`) must be a real one and not
+    /// before today (the committer's date, as TU ids are dated); anything else is the
+    /// event to wait for, taken as given.
+    pub fn check_revisit(&self, revisit: &str) -> Result<(), Error> {
+        let r = revisit.trim();
+        let looks_like_a_date = r.len() == 10
+            && r.bytes().enumerate().all(|(i, b)| {
+                if i == 4 || i == 7 {
+                    b == b'-'
+                } else {
+                    b.is_ascii_digit()
+                }
+            });
+        if !looks_like_a_date {
+            return Ok(());
+        }
+        let bad = |why: String| -> Result<(), Error> {
+            Err(TuError::BadRevisit {
+                given: r.to_string(),
+                why,
+            }
+            .into())
+        };
+        let Some(day) = date::parse_day(r) else {
+            return bad("is not a date".into());
+        };
+        let who = self.identity();
+        let today = date::ymd(who.time, who.offset);
+        if date::parse_day(&today).is_some_and(|t| day < t) {
+            return bad(format!("is before today, {today}"));
+        }
+        Ok(())
+    }
+
     /// Commits what is staged (or, with `all`, every tracked change) on the TU's branch
     /// with a checkpoint's trailers. An empty checkpoint is allowed.
     pub fn checkpoint(&self, id: Option<&str>, cp: &Checkpoint) -> Result<Recorded, Error> {

@@ -199,14 +199,17 @@ pub(super) fn run(ctx: &Ctx, args: TuArgs) -> Result<Output, Error> {
             id,
             reason,
             revisit,
-        } => recorded(
-            ctx,
-            ws.record(
-                id.as_deref(),
-                Event::Defer,
-                &[("Reason", reason), ("Revisit", revisit)],
-            )?,
-        ),
+        } => {
+            ws.check_revisit(&revisit)?;
+            recorded(
+                ctx,
+                ws.record(
+                    id.as_deref(),
+                    Event::Defer,
+                    &[("Reason", reason), ("Revisit", revisit)],
+                )?,
+            )
+        }
         TuCommand::Reactivate { id } => {
             recorded(ctx, ws.record(id.as_deref(), Event::Reactivate, &[])?)
         }

@@ -173,6 +173,7 @@ impl Error {
                 TuError::NoActive
                 | TuError::NoTitle
                 | TuError::BadLoopId { .. }
+                | TuError::BadRevisit { .. }
                 | TuError::UnknownRole { .. }
                 | TuError::InvalidBrief { .. }
                 | TuError::BareRepo

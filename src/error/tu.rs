@@ -25,6 +25,14 @@ pub enum TuError {
     /// `tu open` without a title.
     #[error("a TU needs a title (`--title`)")]
     NoTitle,
+    /// `tu defer --revisit` with a date already past (or a date that is no date).
+    #[error("`--revisit {given}` {why}: give a later date (YYYY-MM-DD), or the event to wait for")]
+    BadRevisit {
+        /// The value as given.
+        given: String,
+        /// What is wrong with it ("is before today, 2026-11-26", "is not a date").
+        why: String,
+    },
     /// A loop id that is not snake_case.
     #[error("`{loop_id}` is not a loop id (snake_case, like `lore_deepening`)")]
     BadLoopId {

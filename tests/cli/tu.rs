@@ -1027,3 +1027,48 @@ fn text_from_history_reaches_the_terminal_without_control_characters() {
     );
     assert!(shown.contains("\\u{1b}[2J"), "{shown}");
 }
+
+#[test]
+fn a_revisit_date_must_be_a_real_day_not_before_today() {
+    let s = Sandbox::new();
+    sample(&s);
+    ok(tu(
+        &s,
+        &["open", "--loop", "scene_forge", "--title", "Later"],
+    ));
+    ok(tu(&s, &["start"]));
+    let hot = s.git("book", &["rev-parse", "hot"]);
+    for (given, says) in [
+        ("2020-01-01", "is before today, 2026-11-26"),
+        ("2026-02-30", "is not a date"),
+    ] {
+        let r = tu(&s, &["defer", "--reason", "later", "--revisit", given]);
+        assert_eq!(r.code, 2, "{r:?}");
+        assert!(
+            r.stderr.contains(&format!("`--revisit {given}` {says}")),
+            "{}",
+            r.stderr
+        );
+    }
+    assert_eq!(
+        s.git("book", &["rev-parse", "hot"]),
+        hot,
+        "nothing recorded"
+    );
+    // Today, a later day and an event are all fine.
+    ok(tu(
+        &s,
+        &["defer", "--reason", "later", "--revisit", "2026-11-26"],
+    ));
+    ok(tu(&s, &["reactivate"]));
+    ok(tu(
+        &s,
+        &[
+            "defer",
+            "--reason",
+            "later",
+            "--revisit",
+            "after the art pass",
+        ],
+    ));
+}
