@@ -157,16 +157,29 @@ pub(super) fn run(ctx: &Ctx, args: TuArgs) -> Result<Output, Error> {
             let r = ws.record(id.as_deref(), Event::Start, &[])?;
             // The roles the TU's loop needs wake with its work.
             let woken = crate::app::loops::wake_for_tu(ws, &r.id)?;
-            let mut out = recorded(ctx, r);
-            if let Some((roles, _)) = woken
-                && ctx.format != Format::Json
-            {
-                out.push_str(&format!(
-                    "woke {} (the loop needs them)\n",
-                    roles.join(", ")
-                ));
+            let roles: &[&str] = woken.as_ref().map(|(w, _)| w.as_slice()).unwrap_or(&[]);
+            if ctx.format == Format::Json {
+                /// `tu start --format json`: the move recorded and the roles woken.
+                #[derive(serde::Serialize)]
+                struct StartJson<'a> {
+                    #[serde(flatten)]
+                    recorded: &'a Recorded,
+                    woken: &'a [&'a str],
+                }
+                json_pretty(&StartJson {
+                    recorded: &r,
+                    woken: roles,
+                })
+            } else {
+                let mut out = recorded(ctx, r);
+                if !roles.is_empty() {
+                    out.push_str(&format!(
+                        "woke {} (the loop needs them)\n",
+                        roles.join(", ")
+                    ));
+                }
+                out
             }
-            out
         }
         TuCommand::Checkpoint {
             id,
