@@ -37,6 +37,8 @@ pub struct Submitted {
     pub from: State,
     /// State after.
     pub to: State,
+    /// Roles woken because the gate blocked on findings they own (their remediation).
+    pub woken: Vec<&'static str>,
 }
 
 /// `gate submit --format json` (and the `gate.submit` reply): the recorded report, the
@@ -59,6 +61,7 @@ impl serde::Serialize for Submitted {
             base: Option<&'a str>,
             #[serde(skip_serializing_if = "<[_]>::is_empty")]
             pre_existing: &'a [crate::gate::Finding],
+            woken: &'a [&'static str],
         }
         View {
             tu: &self.tu,
@@ -72,6 +75,7 @@ impl serde::Serialize for Submitted {
             verdict: (&self.report).into(),
             base: self.base.as_deref(),
             pre_existing: &self.pre_existing,
+            woken: &self.woken,
         }
         .serialize(s)
     }
@@ -182,7 +186,27 @@ pub fn submit(ws: &Session, tu: Option<&str>) -> Result<Submitted, Error> {
         &message,
         &who,
     )?;
+    // A block wakes the dormant roles that own what must be remediated.
+    let woken = if report.decision == Decision::Block {
+        let mut owners: Vec<String> = Vec::new();
+        for f in &report.findings {
+            if f.severity == crate::gate::Severity::Error && !owners.contains(&f.owner) {
+                owners.push(f.owner.clone());
+            }
+        }
+        super::roster::wake_for(
+            ws,
+            &id,
+            &owners,
+            &format!("owns findings that block {id} ({report_id})"),
+        )?
+        .map(|(w, _)| w)
+        .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
     Ok(Submitted {
+        woken,
         tu: id,
         report_id,
         report_path,

@@ -169,6 +169,12 @@ fn submit_human(s: &Submitted) -> String {
             out.push_str(&format!("  {}  {}  {}\n", f.path, f.code, f.message));
         }
     }
+    if !s.woken.is_empty() {
+        out.push_str(&format!(
+            "woke {} (they own the blocking findings)\n",
+            s.woken.join(", ")
+        ));
+    }
     let groups = s.report.remediation();
     if !groups.is_empty() {
         out.push_str("\nremediation:\n");

@@ -245,3 +245,48 @@ fn roles_wake_with_the_work_that_needs_them() {
     assert!(r.stdout.contains("woke audio_director"), "{}", r.stdout);
     assert_eq!(state("audio_director"), "awake");
 }
+
+#[test]
+fn a_gate_block_wakes_the_roles_that_own_its_remediation() {
+    let s = Sandbox::new();
+    ok(s.run(&["init", "book", "--from-sample"]));
+    ok(sr(
+        &s,
+        &[
+            "role",
+            "dormant",
+            "plotwright",
+            "--reason",
+            "no structure work now",
+            "--force",
+        ],
+    ));
+    let tu = open(&s, "scene_forge", "A door to nowhere");
+    ok(sr(&s, &["tu", "start", &tu]));
+    // A choice to a section that does not exist: integrity, owned by the plotwright.
+    let path = s.join("book/sections/mudbank.md");
+    let text = std::fs::read_to_string(&path).expect("section");
+    std::fs::write(
+        &path,
+        text.replacen(
+            "choices:\n",
+            "choices:\n  - label: \"Through the hidden door\"\n    to: hidden-door\n",
+            1,
+        ),
+    )
+    .expect("write");
+    ok(sr(&s, &["tu", "checkpoint", &tu, "-a", "-m", "A door"]));
+    let v = sr(&s, &["--format", "json", "gate", "submit", "--tu", &tu]).json();
+    assert_eq!(v["decision"], "block", "{v}");
+    assert_eq!(v["woken"], serde_json::json!(["plotwright"]), "{v}");
+    let list = ok(sr(&s, &["--format", "json", "role", "list"])).json();
+    let pw = role(&list, "plotwright");
+    assert_eq!(pw["state"], "awake");
+    assert_eq!(
+        pw["reason"],
+        format!(
+            "owns findings that block {tu} ({})",
+            v["report"].as_str().unwrap_or("")
+        )
+    );
+}
