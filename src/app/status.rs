@@ -13,7 +13,7 @@ use crate::ids::CommitId;
 use crate::ids::RefName;
 use crate::trace::brief::{Brief, Named};
 use crate::trace::ledger::Ledger;
-use crate::trace::lifecycle::State;
+use crate::trace::lifecycle::{Event, State};
 use crate::trace::trailers;
 
 /// The last `Gate:` decision recorded in history.
@@ -56,12 +56,36 @@ pub struct Status {
     pub awake: Vec<String>,
     /// Open question batches on hot.
     pub questions: Vec<String>,
+    /// What blocks open TUs: the `Blocker:` trailers of each one's latest checkpoint
+    /// (`{tu, blocker}`).
+    #[serde(serialize_with = "pairs_json::<_, 'b'>")]
+    pub blockers: Vec<(String, String)>,
+    /// Deferred TUs whose revisit date has come or passed (`{tu, revisit}`).
+    #[serde(serialize_with = "pairs_json::<_, 'r'>")]
+    pub overdue: Vec<(String, String)>,
     /// The newest snapshot tag and whether it is cold's tip (`{name, at_cold_tip}`).
     #[serde(serialize_with = "snapshot_json")]
     pub snapshot: Option<(String, bool)>,
     /// The suggested next step: what, and the command that does it (`{what, command}`).
     #[serde(serialize_with = "next_json")]
     pub next: (String, String),
+}
+
+/// `(tu, text)` pairs as `{tu, blocker}` (`B = 'b'`) or `{tu, revisit}` (`'r'`).
+fn pairs_json<S: serde::Serializer, const B: char>(
+    pairs: &[(String, String)],
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeSeq as _;
+    let mut seq = s.serialize_seq(Some(pairs.len()))?;
+    for (tu, text) in pairs {
+        let key = if B == 'b' { "blocker" } else { "revisit" };
+        let mut m = serde_json::Map::new();
+        m.insert("tu".into(), tu.as_str().into());
+        m.insert(key.into(), text.as_str().into());
+        seq.serialize_element(&m)?;
+    }
+    seq.end()
 }
 
 fn open_json<S: serde::Serializer>(
@@ -166,6 +190,38 @@ pub fn status(ws: &Session) -> Result<Status, Error> {
 
     let last_gate = last_gate(&ledger);
 
+    // Blockers stand until the TU's next checkpoint; a revisit date is due on the day.
+    let who = repo.identity();
+    let today = date::ymd(who.time, who.offset);
+    let mut blockers = Vec::new();
+    let mut overdue = Vec::new();
+    for s in open.values().flatten() {
+        let Some(rec) = ledger.tus.get(&s.id) else {
+            continue;
+        };
+        let last = |e: Event| {
+            rec.events
+                .iter()
+                .rev()
+                .find(|r| r.event == e && r.refused.is_none())
+        };
+        if let Some(cp) = last(Event::Checkpoint) {
+            blockers.extend(
+                cp.values("Blocker")
+                    .into_iter()
+                    .map(|b| (s.id.clone(), b.to_string())),
+            );
+        }
+        if s.state == State::Deferred
+            && let Some(d) = last(Event::Defer)
+            && let Some(when) = d.values("Revisit").first().map(|w| w.trim())
+            && date::parse_day(when).is_some()
+            && *when <= *today
+        {
+            overdue.push((s.id.clone(), when.to_string()));
+        }
+    }
+
     let roles = working_roles(repo, hot_tip.as_deref(), &open)?;
 
     let questions = questions::open_batches(ws)?;
@@ -202,6 +258,8 @@ pub fn status(ws: &Session) -> Result<Status, Error> {
         roles,
         awake,
         questions,
+        blockers,
+        overdue,
         snapshot,
         next,
     })

@@ -101,6 +101,14 @@ fn human(st: &Status) -> String {
     } else {
         out.push_str(&format!("questions  {} open\n", st.questions.join(", ")));
     }
+    for (tu, b) in &st.blockers {
+        out.push_str(&format!("blocked    {tu}: {b}\n"));
+    }
+    for (tu, when) in &st.overdue {
+        out.push_str(&format!(
+            "overdue    {tu} was to be revisited by {when} (`showrunner tu reactivate {tu}`)\n"
+        ));
+    }
     out.push_str(&format!("\nnext: {}\n  {}\n", st.next.0, st.next.1));
     out
 }

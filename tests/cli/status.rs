@@ -176,3 +176,71 @@ fn status_outside_a_repository_is_a_clear_error() {
     assert!(r.stderr.starts_with("error: "), "{r:?}");
     assert!(r.stdout.is_empty());
 }
+
+#[test]
+fn status_shows_blockers_and_revisits_that_are_due() {
+    let s = Sandbox::new();
+    ok(s.run(&["init", "book", "--from-sample"]));
+    let tu = s.open_tu("The bell tower");
+    ok(s.run_in("book", &["tu", "start", &tu]));
+    ok(s.run_in(
+        "book",
+        &[
+            "tu",
+            "checkpoint",
+            &tu,
+            "-m",
+            "Stuck",
+            "--blocker",
+            "waiting on PW for the tower's height",
+        ],
+    ));
+    let st = status(&s);
+    assert_eq!(
+        st["blockers"],
+        serde_json::json!([{"tu": tu, "blocker": "waiting on PW for the tower's height"}]),
+        "{st}"
+    );
+    assert_eq!(st["overdue"], serde_json::json!([]), "{st}");
+    // A later day is not due; today is.
+    ok(s.run_in(
+        "book",
+        &[
+            "tu",
+            "defer",
+            &tu,
+            "--reason",
+            "later",
+            "--revisit",
+            "2026-12-24",
+        ],
+    ));
+    assert_eq!(status(&s)["overdue"], serde_json::json!([]));
+    ok(s.run_in("book", &["tu", "reactivate", &tu]));
+    ok(s.run_in(
+        "book",
+        &[
+            "tu",
+            "defer",
+            &tu,
+            "--reason",
+            "later",
+            "--revisit",
+            "2026-11-26",
+        ],
+    ));
+    let st = status(&s);
+    assert_eq!(
+        st["overdue"],
+        serde_json::json!([{"tu": tu, "revisit": "2026-11-26"}]),
+        "{st}"
+    );
+    let human = ok(s.run_in("book", &["status"])).stdout;
+    assert!(
+        human.contains(&format!("blocked    {tu}: waiting on PW"))
+            && human.contains(&format!(
+                "overdue    {tu} was to be revisited by 2026-11-26"
+            )),
+        "{human}"
+    );
+}
