@@ -150,22 +150,8 @@ pub(crate) fn mime(path: &str) -> &'static str {
     }
 }
 
-/// Renders every view asked for (all of them before anything is written, so a failure
-/// leaves the output folder as it was).
-pub fn render(
-    book: &Book,
-    opts: &Options,
-    time: i64,
-    cover: Option<(&str, &[u8])>,
-    templates: &templates::Templates,
-) -> Result<Vec<(View, Vec<u8>)>, Error> {
-    opts.views
-        .iter()
-        .map(|v| Ok((*v, render_view(book, *v, time, cover, templates)?)))
-        .collect()
-}
-
-/// One view written into `out` (the EPUB as it is made, the others whole).
+/// One view written into `out` (the EPUB and the HTML as they are made, the others
+/// whole).
 pub fn render_view_into(
     book: &Book,
     view: View,

@@ -203,32 +203,16 @@ fn status_shows_blockers_and_revisits_that_are_due() {
     );
     assert_eq!(st["overdue"], serde_json::json!([]), "{st}");
     // A later day is not due; today is.
-    ok(s.run_in(
-        "book",
-        &[
-            "tu",
-            "defer",
-            &tu,
-            "--reason",
-            "later",
-            "--revisit",
-            "2026-12-24",
-        ],
-    ));
+    let defer = |until: &str| {
+        ok(s.run_in(
+            "book",
+            &["tu", "defer", &tu, "--reason", "later", "--revisit", until],
+        ))
+    };
+    defer("2026-12-24");
     assert_eq!(status(&s)["overdue"], serde_json::json!([]));
     ok(s.run_in("book", &["tu", "reactivate", &tu]));
-    ok(s.run_in(
-        "book",
-        &[
-            "tu",
-            "defer",
-            &tu,
-            "--reason",
-            "later",
-            "--revisit",
-            "2026-11-26",
-        ],
-    ));
+    defer("2026-11-26");
     let st = status(&s);
     assert_eq!(
         st["overdue"],
