@@ -189,7 +189,8 @@ fn write(
         &[
             ("TU", opened.id.as_str()),
             ("TU-Event", "checkpoint"),
-            ("Step", "import"),
+            ("Step", "shape_choices"),
+            ("Step", "draft_prose"),
         ],
     );
     let commit = repo.commit_tool_files(&hot, &tip, files, &message, &repo.identity())?;

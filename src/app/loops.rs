@@ -239,7 +239,8 @@ pub struct Status {
     pub loop_id: String,
     /// The TU's state.
     pub state: State,
-    /// Each playbook step and whether a checkpoint recorded it (`{id, role, optional, done}`).
+    /// Each playbook step and whether a checkpoint recorded it (`{id, role, optional, when,
+    /// done}`).
     #[serde(serialize_with = "steps_json")]
     pub steps: Vec<(Step, bool)>,
     /// Steps recorded that the playbook does not name.
@@ -261,12 +262,14 @@ fn steps_json<S: serde::Serializer>(steps: &[(Step, bool)], s: S) -> Result<S::O
         id: &'a str,
         role: &'a str,
         optional: bool,
+        when: crate::studio::playbook::When,
         done: bool,
     }
     s.collect_seq(steps.iter().map(|(step, done)| Done {
         id: &step.id,
         role: &step.role,
         optional: step.optional,
+        when: step.when,
         done: *done,
     }))
 }
@@ -367,7 +370,9 @@ fn next_of(
     let missing = deliverables.iter().find(|(del, files)| {
         is_file_kind(&del.kind) && (files.len() as i64) < del.min.unwrap_or(0)
     });
-    let next_step = steps.iter().find(|(s, done)| !done && !s.optional);
+    let next_step = steps
+        .iter()
+        .find(|(s, done)| !done && !s.optional && s.when == crate::studio::playbook::When::Work);
     match state {
         State::ColdMerged | State::Closed | State::Rejected => (
             format!("the run is {state}"),
@@ -411,4 +416,94 @@ fn next_of(
 /// playtest notes are made by other commands and are not counted from files).
 pub fn is_file_kind(kind: &str) -> bool {
     Kind::ALL.into_iter().any(|k| k.name() == kind)
+}
+
+/// The steps a TU's record says were done: the `Step:` trailers of its events the
+/// replay applied.
+pub fn recorded_steps(rec: &crate::trace::ledger::TuRecord) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for e in rec.events.iter().filter(|e| e.refused.is_none()) {
+        for s in e.values("Step") {
+            if !out.iter().any(|o| o == s) {
+                out.push(s.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// The loop's exit criteria a gate submission must meet, as blocking findings (none when
+/// all are met): every required step done before the gate recorded by a `Step:` trailer,
+/// and every deliverable a TU's files can show present `min` times among `files` (the
+/// artifacts the submission would bring to cold). Snapshots and views come after the gate,
+/// gate reports from the submission itself, and the brief is the TU's own: those are
+/// not counted here.
+pub fn exit_findings(
+    tu: &str,
+    p: &Playbook,
+    recorded: &[String],
+    files: &[String],
+) -> Vec<crate::gate::Finding> {
+    use crate::studio::playbook::When;
+    let brief = format!("tus/{tu}.yaml");
+    let mut out = Vec::new();
+    for s in &p.steps {
+        if s.optional || s.when != When::Work || recorded.contains(&s.id) {
+            continue;
+        }
+        out.push(crate::gate::context::finding(
+            "traceability/step-not-recorded",
+            &brief,
+            0,
+            &s.role,
+            format!(
+                "step `{}` of {} ({}) is not recorded: {}",
+                s.id, p.id, s.role, s.produces
+            ),
+            format!(
+                "do the step, then record it: showrunner tu checkpoint {tu} -m \"…\" --step {}",
+                s.id
+            ),
+        ));
+    }
+    let owner = p
+        .raci
+        .responsible
+        .first()
+        .unwrap_or(&p.raci.accountable)
+        .clone();
+    for d in &p.deliverables {
+        let min = d.min.unwrap_or(0);
+        let counted = is_file_kind(&d.kind) && !matches!(d.kind.as_str(), "gate_report" | "tu");
+        if !counted || min <= 0 {
+            continue;
+        }
+        let have = files
+            .iter()
+            .filter(|f| matches!(artifact::classify(f), Place::Artifact(k) if k.name() == d.kind))
+            .count() as i64;
+        if have < min {
+            out.push(crate::gate::context::finding(
+                "traceability/deliverable-missing",
+                &brief,
+                0,
+                &owner,
+                format!(
+                    "{} wants at least {min} {} file{} from this run; it brings {have}{}",
+                    p.id,
+                    d.kind,
+                    if min == 1 { "" } else { "s" },
+                    d.description
+                        .as_deref()
+                        .map(|x| format!(" ({x})"))
+                        .unwrap_or_default()
+                ),
+                format!(
+                    "commit the missing {} inside the TU, then submit again",
+                    d.kind
+                ),
+            ));
+        }
+    }
+    out
 }

@@ -93,8 +93,9 @@ pub fn submit(ws: &Session, tu: Option<&str>) -> Result<Submitted, Error> {
     let studio = Studio::load(&Tree::new(repo, &tip)?)?;
     // The TU is judged as the queue would promote it: cold plus its changes. Findings
     // that already stand on cold are set apart, not charged to it.
-    let (report, tree, base, pre_existing) = match super::promote::candidate(ws, &id, &tip)? {
+    let (report, tree, base, pre_existing, judged) = match super::promote::candidate(ws, &id, &tip)? {
         Ok(c) => {
+            let judged = Some(c.commit.clone());
             // Under cold's rules, as the queue will judge it.
             let report = match &c.base {
                 Some(base) => super::verdicts::full_check_under(
@@ -110,11 +111,11 @@ pub fn submit(ws: &Session, tu: Option<&str>) -> Result<Submitted, Error> {
                     let before = super::verdicts::full_check(repo, &base)?;
                     let ran: Vec<_> = report.bars.iter().map(|b| b.bar).collect();
                     let (stood, rest) = super::cold::set_apart(report.findings, &before);
-                    let mut judged = Report::new(&ran, rest);
-                    judged.waived = report.waived;
-                    (judged, tree, Some(base), stood)
+                    let mut kept = Report::new(&ran, rest);
+                    kept.waived = report.waived;
+                    (kept, tree, Some(base), stood, judged)
                 }
-                base => (report, tree, base, Vec::new()),
+                base => (report, tree, base, Vec::new(), judged),
             }
         }
         Err(reason) => {
@@ -134,8 +135,17 @@ pub fn submit(ws: &Session, tu: Option<&str>) -> Result<Submitted, Error> {
                 repo.tree_id(&tip)?,
                 base,
                 Vec::new(),
+                None,
             )
         }
+    };
+    // The loop's exit criteria, under the playbooks on cold (a TU cannot relax its own).
+    let report = match judged {
+        Some(judged) => {
+            let exit = exit_criteria(ws, &ledger, &id, base.as_ref(), &judged)?;
+            with_findings(report, exit)
+        }
+        None => report,
     };
     let decision = match report.decision {
         Decision::Pass => "pass",
@@ -172,6 +182,10 @@ pub fn submit(ws: &Session, tu: Option<&str>) -> Result<Submitted, Error> {
         return Err(GateError::InvalidReport { problems }.into());
     }
     let mut t = ws.trailers_for(&ledger, &id, Event::Submit);
+    // The steps the gate submission itself does are recorded by it.
+    for s in gate_steps(ws, &ledger, &id, base.as_ref(), &tip)? {
+        t.push(("Step".into(), s));
+    }
     t.push(("Gate".into(), decision.into()));
     t.push(("Gate-Report".into(), report_id.clone()));
     let refs: Vec<(&str, &str)> = t.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
@@ -219,4 +233,121 @@ pub fn submit(ws: &Session, tu: Option<&str>) -> Result<Submitted, Error> {
         from,
         to: next.state,
     })
+}
+
+/// The playbooks in force on cold (`base`), or on the TU's tip while there is no cold.
+fn playbooks_on(
+    ws: &Session,
+    base: Option<&CommitId>,
+    tip: &CommitId,
+) -> Result<std::collections::BTreeMap<String, crate::studio::playbook::Playbook>, Error> {
+    let at = base.unwrap_or(tip);
+    let files = ws
+        .repo
+        .tree_files(at, &|p| p.starts_with("playbooks/") && p.ends_with(".yaml"))?;
+    Ok(crate::studio::playbook::in_force(&files))
+}
+
+/// The exit criteria of the TU's loop that the submission of `judged` (cold plus the
+/// TU's changes) does not meet, as blocking findings.
+fn exit_criteria(
+    ws: &Session,
+    ledger: &crate::trace::ledger::Ledger,
+    id: &str,
+    base: Option<&CommitId>,
+    judged: &CommitId,
+) -> Result<Vec<crate::gate::Finding>, Error> {
+    let Some(rec) = ledger.get(id) else {
+        return Ok(Vec::new());
+    };
+    let playbooks = playbooks_on(ws, base, judged)?;
+    let loop_id = loop_of(ws, rec, base, judged)?;
+    let loop_id = loop_id.as_str();
+    let Some(p) = playbooks.get(loop_id) else {
+        return Ok(vec![crate::gate::context::finding(
+            "traceability/unknown-loop",
+            &format!("tus/{id}.yaml"),
+            0,
+            "showrunner",
+            format!("{id} is a run of `{loop_id}`, which no playbook on cold describes"),
+            "reject the TU and open one under an existing loop (showrunner loop list)".into(),
+        )]);
+    };
+    let files: Vec<String> = match base {
+        Some(base) => ws
+            .repo
+            .tree_changes(base, judged)?
+            .into_iter()
+            .filter(|c| c.new.is_some())
+            .filter_map(|c| c.path)
+            .collect(),
+        None => ws.repo.tree_paths(judged, &|_| true)?,
+    };
+    let recorded = super::loops::recorded_steps(rec);
+    Ok(super::loops::exit_findings(id, p, &recorded, &files))
+}
+
+/// The loop a TU is a run of: its `open` event's `Loop:` (fixed when it opened), else,
+/// for a TU opened by hand, its brief's `loop:` as cold has it, else as the TU has it.
+fn loop_of(
+    ws: &Session,
+    rec: &crate::trace::ledger::TuRecord,
+    base: Option<&CommitId>,
+    tip: &CommitId,
+) -> Result<String, Error> {
+    if let Some(l) = rec.opened_with("Loop") {
+        return Ok(l.to_string());
+    }
+    let path = format!("tus/{}.yaml", rec.id);
+    for at in base.into_iter().chain(Some(tip)) {
+        if let Some(bytes) = ws.repo.blob_at(at, &path)?
+            && let Ok(a) = artifact::parse(artifact::Kind::Tu, &path, &bytes)
+            && let Some(l) = crate::trace::brief::Brief::from_node(&a.data).loop_id
+        {
+            return Ok(l);
+        }
+    }
+    Ok(String::new())
+}
+
+/// The steps of the TU's loop the gate submission does (`when: gate`).
+fn gate_steps(
+    ws: &Session,
+    ledger: &crate::trace::ledger::Ledger,
+    id: &str,
+    base: Option<&CommitId>,
+    tip: &CommitId,
+) -> Result<Vec<String>, Error> {
+    let playbooks = playbooks_on(ws, base, tip)?;
+    let Some(rec) = ledger.get(id) else {
+        return Ok(Vec::new());
+    };
+    let loop_id = loop_of(ws, rec, base, tip)?;
+    Ok(playbooks
+        .get(&loop_id)
+        .map(|p| {
+            p.steps
+                .iter()
+                .filter(|s| s.when == crate::studio::playbook::When::Gate)
+                .map(|s| s.id.clone())
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
+/// The report with more findings (and the traceability bar, which they belong to).
+fn with_findings(report: Report, extra: Vec<crate::gate::Finding>) -> Report {
+    if extra.is_empty() {
+        return report;
+    }
+    let mut ran: Vec<crate::gate::Bar> = report.bars.iter().map(|b| b.bar).collect();
+    if !ran.contains(&crate::gate::Bar::Traceability) {
+        ran.push(crate::gate::Bar::Traceability);
+    }
+    let mut findings = report.findings;
+    findings.extend(extra);
+    let mut out = Report::new(&ran, findings);
+    out.waived = report.waived;
+    out.witnesses = report.witnesses;
+    out
 }

@@ -681,9 +681,11 @@ impl Session {
         Ok(Summary {
             id: id.to_string(),
             title: read.title.unwrap_or_default(),
-            loop_id: read
-                .loop_id
-                .or_else(|| rec.and_then(|r| r.opened_with("Loop")).map(str::to_string))
+            // The loop is fixed when the TU opens; a hand-edited brief does not move it.
+            loop_id: rec
+                .and_then(|r| r.opened_with("Loop"))
+                .map(str::to_string)
+                .or(read.loop_id)
                 .unwrap_or_default(),
             state: rec.map(TuRecord::state).unwrap_or(State::HotProposed),
             commits: rec.map(|r| r.commits.len()).unwrap_or(0),

@@ -129,6 +129,12 @@ codes! {
         "A closed or rejected TU takes no new commits. Open a new TU for the follow-up work and re-trailer the commit.";
     "traceability/does-not-apply", E, "a TU's changes do not apply to cold on their own",
         "A TU is judged and promoted as cold plus its own changes. Its commits conflict with cold without other work that is not promoted yet: bring that work through the gate first, or redo the change on top of cold.";
+    "traceability/step-not-recorded", E, "a required step of the TU's loop is not recorded",
+        "A loop's exit criteria are its required steps and deliverables. Every step the playbook does not mark `optional:` (and does not do at or after the gate, `when:`) must be recorded before submitting, by a `Step:` trailer: `showrunner tu checkpoint <id> -m \"…\" --step <step>`. `showrunner loop status` lists what is done. The playbook in force on cold decides.";
+    "traceability/deliverable-missing", E, "the TU brings fewer deliverables than its loop asks for",
+        "The playbook on cold names what a run delivers (`deliverables:`, each with a `min`). The files a submission would bring to cold must include at least that many of each kind (snapshots and views are made after the gate and are not counted). Commit them inside the TU, or open the TU under the loop that fits the work.";
+    "traceability/unknown-loop", E, "the TU names a loop no playbook on cold describes",
+        "A TU is a run of a loop, and the loop's exit criteria decide whether it may be submitted. The `Loop:` of its `open` event must name a playbook in force on cold (embedded, or the studio's `playbooks/<id>.yaml` on cold). Reject the TU and open one under an existing loop.";
     "traceability/unsigned-promotion", E, "a TU's submit is not signed by a role that may promote",
         "The studio lists role keys (`allowed_signers`): a TU reaches cold only on a `gate submit` commit signed by a key of a `promote:` role (default the gatekeeper). Submit it again from a clone that signs its commits (`commit.gpgsign = true`, `gpg.format = ssh`, `user.signingkey`).";
     "traceability/unsigned-rule-change", E, "a rule change is not signed by a role with that authority",

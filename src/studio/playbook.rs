@@ -72,6 +72,23 @@ pub struct Step {
     /// A step a run may skip.
     #[serde(default, deserialize_with = "de::lenient")]
     pub optional: bool,
+    /// When in the run the step is done: before the gate (recorded by `Step:` trailers
+    /// and required at `gate submit`), by the gate submission itself, or after it.
+    #[serde(default, deserialize_with = "de::lenient")]
+    pub when: When,
+}
+
+/// When a step is done, relative to the TU's gate submission.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum When {
+    /// Before the submission: a required step must be recorded first.
+    #[default]
+    Work,
+    /// By the submission (the gatecheck itself): its commit records the step.
+    Gate,
+    /// After the gate passed (merging, tagging, routing the outcome).
+    AfterGate,
 }
 
 /// A parameter a run takes (`loop run --param name=value`).

@@ -15,6 +15,7 @@ fn submitted_change(s: &Sandbox, file: &str, append: &str) -> String {
     let id = s.open_tu(&format!("Edit {file}"));
     append_to(s, file, append);
     s.git("book", &["commit", "-q", "-am", &format!("Edit {file}")]);
+    s.record_steps(&id);
     ok(sr(s, &["gate", "submit", "--tu", &id]));
     id
 }
@@ -227,6 +228,7 @@ fn forge_merges_and_squashes_of_tu_branches_count_as_traced() {
     )
     .expect("w");
     s.git("book", &["commit", "-q", "-am", "gull"]);
+    s.record_steps("");
     ok(sr(&s, &["gate", "submit"]));
     // The forge merges the pull request into hot with a merge commit (no trailer of its own).
     s.git("book", &["switch", "-q", "hot"]);
@@ -320,7 +322,9 @@ fn conditional_verdicts_need_acceptance_which_the_reflog_records() {
         .replace("max_choice_label_words: 8", "max_choice_label_words: 3");
     std::fs::write(&style, text).expect("w");
     let id = s.open_tu_in("book", "style_tune_up", "Tighter labels", &[]);
+    append_to(&s, "sections/dusk-bell.md", "\nThe bell is quiet.\n");
     s.git("book", &["commit", "-q", "-am", "tighter labels"]);
+    s.record_steps(&id);
     let sub = ok(sr(&s, &["gate", "submit", "--tu", &id, "--format", "json"])).json();
     assert_eq!(sub["decision"], "conditional");
     let before = rev(&s, "cold");
@@ -985,6 +989,7 @@ fn the_queue_promotes_a_submitted_tu_past_an_unfinished_broken_one() {
     // judged as cold plus B, so A's draft marker is not charged to it.
     let b = s.open_tu("Finished");
     edit(&s, "sections/chandlery.md", "\nA lamp gutters.\n", "lamp");
+    s.record_steps(&b);
     let sub = ok(sr(&s, &["gate", "submit", "--tu", &b, "--format", "json"])).json();
     assert_eq!(sub["decision"], "pass", "{sub}");
     let report = std::fs::read_to_string(s.join("book").join(sub["path"].as_str().expect("path")))
@@ -1022,6 +1027,7 @@ fn the_queue_promotes_a_submitted_tu_past_an_unfinished_broken_one() {
     s.git("book", &["switch", "-q", "hot"]);
     ok(sr(&s, &["tu", "switch", &a]));
     s.git("book", &["commit", "-q", "-am", "finished"]);
+    s.record_steps(&a);
     ok(sr(&s, &["gate", "submit", "--tu", &a]));
     let m = ok(sr(&s, &["merge", "--format", "json"])).json();
     assert_eq!(m["promoted"], serde_json::json!([a]), "{m}");
@@ -1063,6 +1069,7 @@ fn deferred_rejected_and_closed_unsubmitted_tus_block_no_promotion() {
         "\nGulls over the stalls.\n",
         "gulls",
     );
+    s.record_steps(&done);
     ok(sr(&s, &["gate", "submit", "--tu", &done]));
     let m = ok(sr(&s, &["merge", "--format", "json"])).json();
     assert_eq!(m["promoted"], serde_json::json!([done]), "{m}");
@@ -1089,6 +1096,7 @@ fn a_tu_whose_candidate_fails_goes_back_to_stabilizing_and_the_others_go_on() {
     // A passes its submit, then breaks a section after it (still in the gate).
     let a = s.open_tu("Breaks after submit");
     edit(&s, "sections/dusk-bell.md", "\nFine at first.\n", "fine");
+    s.record_steps(&a);
     ok(sr(&s, &["gate", "submit", "--tu", &a]));
     edit(&s, "sections/dusk-bell.md", "\nTODO: oops\n", "oops");
     // B builds on a section A never touched and is submitted second.
@@ -1099,6 +1107,7 @@ fn a_tu_whose_candidate_fails_goes_back_to_stabilizing_and_the_others_go_on() {
         "\nRain on the awnings.\n",
         "rain",
     );
+    s.record_steps(&b);
     ok(sr(&s, &["gate", "submit", "--tu", &b]));
     let r = sr(&s, &["merge", "--format", "json"]);
     assert_eq!(r.code, 1, "a submitted TU was not promoted: {r:?}");
@@ -1141,6 +1150,7 @@ fn a_tu_that_builds_on_unpromoted_work_is_told_so_at_submit_and_in_the_queue() {
         .replace("Line one.", "Line one, revised.");
     std::fs::write(&path, text).expect("w");
     s.git("book", &["commit", "-q", "-am", "revise"]);
+    s.record_steps(&b);
     let sub = sr(&s, &["gate", "submit", "--tu", &b, "--format", "json"]);
     let v = sub.json();
     assert_eq!(v["decision"], "block", "{v}");
@@ -1151,9 +1161,11 @@ fn a_tu_that_builds_on_unpromoted_work_is_told_so_at_submit_and_in_the_queue() {
         "names the work it builds on: {f}"
     );
     // Once A is through, B applies.
+    s.record_steps(&a);
     ok(sr(&s, &["gate", "submit", "--tu", &a]));
     ok(sr(&s, &["merge"]));
     ok(sr(&s, &["tu", "switch", &b]));
+    s.record_steps(&b);
     ok(sr(&s, &["gate", "submit", "--tu", &b]));
     let m = ok(sr(&s, &["merge", "--format", "json"])).json();
     assert_eq!(m["promoted"], serde_json::json!([b]), "{m}");
@@ -1403,6 +1415,7 @@ fn with_role_keys_a_waiver_counts_only_when_its_role_signed_it() {
     .expect("signers");
     s.git("book", &["add", "allowed_signers"]);
     s.git("book", &["commit", "-q", "-m", "Role keys"]);
+    s.record_steps("");
     ok(at(&["gate", "submit"]));
     ok(at(&["merge"]));
     assert!(
@@ -1430,6 +1443,7 @@ fn with_role_keys_a_waiver_counts_only_when_its_role_signed_it() {
     )
     .expect("waivers");
     s.git("book", &["commit", "-q", "-am", "Waive the bell"]);
+    s.record_steps(&tu);
     ok(at(&["gate", "submit", "--tu", &tu]));
     let cold = rev(&s, "cold");
     let codes = |r: &Run| -> Vec<String> {
@@ -1450,6 +1464,7 @@ fn with_role_keys_a_waiver_counts_only_when_its_role_signed_it() {
     );
     // Signed, but by a role that may not waive: still refused.
     signed(&ss, &["--allow-empty", "-m", "Signed by the scene smith"]);
+    s.record_steps(&tu);
     ok(at(&["gate", "submit", "--tu", &tu]));
     let r = at(&["merge", "--format", "json"]);
     assert_eq!(r.code, 1, "{r:?}");
@@ -1472,6 +1487,7 @@ fn with_role_keys_a_waiver_counts_only_when_its_role_signed_it() {
         &["config", "user.signingkey", gk.to_str().expect("utf-8")],
     );
     s.git("book", &["config", "commit.gpgsign", "true"]);
+    s.record_steps(&tu);
     ok(at(&["gate", "submit", "--tu", &tu]));
     let submit = s.git("book", &["log", "-1", "--format=%H", "hot"]);
     let raw = s.git("book", &["cat-file", "commit", &submit]);
@@ -1516,6 +1532,7 @@ fn findings_that_already_stand_on_cold_are_listed_apart_and_charged_to_nobody() 
     );
     let b = s.open_tu("Unrelated");
     edit(&s, "sections/chandlery.md", "\nA lamp gutters.\n", "lamp");
+    s.record_steps(&b);
     let sub = ok(sr(&s, &["gate", "submit", "--tu", &b, "--format", "json"])).json();
     assert_eq!(sub["decision"], "pass", "{sub}");
     assert_eq!(
@@ -1557,6 +1574,7 @@ fn a_review_branch_writes_nothing_on_hot_and_a_squash_merge_reads_the_same_every
         "\nA gull on the bell.\n",
         "gull",
     );
+    s.record_steps("");
     ok(sr(&s, &["gate", "submit"]));
     // Nothing to promote while the work is only on the review branch.
     let q = ok(sr(&s, &["merge", "--format", "json"])).json();
@@ -1759,13 +1777,14 @@ fn a_rebase_merged_pull_request_is_promoted_and_reads_cold_merged() {
     sample(&s);
     let id = s.open_tu_with("Rebased", &["--branch"]);
     edit(&s, "sections/dusk-bell.md", "\nA heron.\n", "heron");
+    s.record_steps("");
     ok(sr(&s, &["gate", "submit"]));
     // Meanwhile hot moves on; the forge then rebases the branch's commits onto it.
     s.git("book", &["switch", "-q", "hot"]);
     let other = s.open_tu("Meanwhile");
     edit(&s, "sections/canal-market.md", "\nRain.\n", "rain");
     let _ = other;
-    s.git("book", &["cherry-pick", &format!("hot..tu/{id}")]);
+    s.git("book", &["cherry-pick", "--allow-empty", &format!("hot..tu/{id}")]);
     let m = ok(sr(&s, &["merge", "--format", "json"])).json();
     assert_eq!(m["promoted"], serde_json::json!([id]), "{m}");
     assert!(

@@ -187,6 +187,11 @@ fn submit_records_the_report_and_moves_the_tu() {
         ],
     ));
     ok(s.run_in("book", &["tu", "start"]));
+    let bell = s.join("book/sections/dusk-bell.md");
+    let text = std::fs::read_to_string(&bell).expect("read") + "\nThe bell is polished.\n";
+    std::fs::write(&bell, text).expect("write");
+    s.git("book", &["commit", "-q", "-am", "Polish the bell"]);
+    s.record_steps("");
     let v = ok(s.run_in("book", &["gate", "submit", "--format", "json"])).json();
     assert_eq!(
         (v["decision"].as_str(), v["state"].as_str()),
@@ -238,6 +243,7 @@ fn submit_records_the_report_and_moves_the_tu() {
     )
     .expect("write");
     s.git("book", &["commit", "-q", "-am", "typo"]);
+    s.record_steps("");
     let r = s.run_in("book", &["gate", "submit"]);
     assert_eq!(r.code, 1, "{r:?}");
     assert!(
@@ -305,6 +311,10 @@ fn every_registered_code_has_a_defect_fixture_or_a_test() {
         "traceability/does-not-apply",
         "traceability/unsigned-rule-change",
         "traceability/unsigned-promotion",
+        // A loop's exit criteria are a submission's, asserted in tests/cli/loops.rs.
+        "traceability/step-not-recorded",
+        "traceability/deliverable-missing",
+        "traceability/unknown-loop",
         // A symbolic link cannot live in a fixture folder copied by the tests: tested in
         // tests/cli/check.rs.
         "schema/not-a-file",
@@ -386,7 +396,7 @@ fn a_submit_with_a_waived_finding_writes_a_report_its_schema_accepts() {
         "tu",
         "open",
         "--loop",
-        "scene_forge",
+        "remediation",
         "--title",
         "Waive the bell",
     ]));
@@ -396,6 +406,7 @@ fn a_submit_with_a_waived_finding_writes_a_report_its_schema_accepts() {
     )
     .expect("waivers");
     s.git("book", &["commit", "-q", "-am", "Waive the bell draft"]);
+    s.record_steps("");
     ok(at(&["gate", "submit"]));
     ok(at(&["merge"]));
     ok(at(&[
@@ -411,6 +422,7 @@ fn a_submit_with_a_waived_finding_writes_a_report_its_schema_accepts() {
     let text = std::fs::read_to_string(&bell).expect("read") + "\nTODO: finish\n";
     std::fs::write(&bell, text).expect("write");
     s.git("book", &["commit", "-q", "-am", "A draft, waived"]);
+    s.record_steps("");
     let v = ok(at(&["gate", "submit", "--format", "json"])).json();
     let report = v["report"].as_str().expect("report id").to_string();
     let shown = ok(s.run_in("book", &["gate", "show", &report, "--format", "json"])).json();

@@ -159,6 +159,49 @@ impl Sandbox {
         self.open_tu_with(title, &[])
     }
 
+    /// The `tu checkpoint` arguments that record every required step of the TU's loop
+    /// done before the gate and not recorded yet (`tu` empty: the active TU), as the roles
+    /// would before submitting; `None` when all are recorded.
+    pub fn steps_checkpoint(&self, cwd: &str, tu: &str) -> Option<Vec<String>> {
+        let mut args = vec!["loop", "status", "--format", "json"];
+        if !tu.is_empty() {
+            args.insert(2, tu);
+        }
+        let st = ok(self.run_in(cwd, &args)).json();
+        let missing: Vec<String> = st["steps"]
+            .as_array()
+            .expect("steps")
+            .iter()
+            .filter(|s| s["done"] == false && s["optional"] == false && s["when"] == "work")
+            .map(|s| s["id"].as_str().expect("id").to_string())
+            .collect();
+        if missing.is_empty() {
+            return None;
+        }
+        let id = st["tu"].as_str().expect("tu").to_string();
+        let mut out: Vec<String> = ["tu", "checkpoint", &id, "-m", "Steps of the loop done"]
+            .map(str::to_string)
+            .to_vec();
+        for m in missing {
+            out.push("--step".into());
+            out.push(m);
+        }
+        Some(out)
+    }
+
+    /// Records the steps [`Sandbox::steps_checkpoint`] names, in `cwd`.
+    pub fn record_steps_in(&self, cwd: &str, tu: &str) {
+        if let Some(args) = self.steps_checkpoint(cwd, tu) {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            ok(self.run_in(cwd, &args));
+        }
+    }
+
+    /// [`Sandbox::record_steps_in`] in the studio `book`.
+    pub fn record_steps(&self, tu: &str) {
+        self.record_steps_in("book", tu)
+    }
+
     /// Runs showrunner in `cwd` as if at `date` (ISO 8601): commits, tags and reflog
     /// entries carry that time (a scripted history).
     pub fn run_at(&self, cwd: &str, date: &str, args: &[&str]) -> Run {

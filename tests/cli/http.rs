@@ -109,6 +109,7 @@ fn submitted(s: &Sandbox, clone: &str, file: &str, line: &str) -> String {
     let path = s.join(clone).join(file);
     std::fs::write(&path, std::fs::read_to_string(&path).expect("read") + line).expect("write");
     s.git(clone, &["commit", "-q", "-am", line.trim()]);
+    s.record_steps_in(clone, &id);
     ok(s.run_in(clone, &["gate", "submit", "--tu", &id]));
     id
 }

@@ -98,7 +98,7 @@ fn a_production_run_driven_by_envelopes() {
         &s,
         "m3",
         "tu.checkpoint",
-        serde_json::json!({"tu": tu, "message": "Draft the choice", "steps": ["draft_prose"], "all": true}),
+        serde_json::json!({"tu": tu, "message": "Draft the choice", "steps": ["scope_scenes", "shape_choices", "draft_prose", "check_canon"], "all": true}),
     ));
     assert_eq!(cp["state"], "stabilizing", "{cp}");
 

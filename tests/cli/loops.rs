@@ -197,6 +197,7 @@ fn a_full_production_run_through_the_cli() {
     }
 
     // The gate blocks (no alt text); remediation; resubmit passes.
+    s.record_steps(&tu);
     let g = sr(&s, &["--format", "json", "gate", "submit", "--tu", &tu]);
     assert_eq!(g.code, 1, "{g:?}");
     let codes: Vec<String> = g.json()["findings"]
@@ -235,6 +236,7 @@ fn a_full_production_run_through_the_cli() {
         format!("showrunner gate submit --tu {tu}"),
         "{st}"
     );
+    s.record_steps(&tu);
     ok(sr(&s, &["gate", "submit", "--tu", &tu]));
     let st = status(&s, &tu);
     assert_eq!(st["state"], "gatecheck");
@@ -250,40 +252,23 @@ fn a_full_production_run_through_the_cli() {
 fn a_tu_of_a_loop_no_playbook_describes_still_has_a_status() {
     let s = Sandbox::new();
     ok(s.run(&["init", "book", "--from-sample"]));
-    let tu = ok(sr(
-        &s,
-        &[
-            "--format",
-            "json",
-            "tu",
-            "open",
-            "--loop",
-            "scene_forge",
-            "--title",
-            "Sweep",
-        ],
-    ))
-    .json()["id"]
-        .as_str()
-        .expect("id")
-        .to_string();
-    // The brief names a loop no playbook describes (its playbook gone since, or a
-    // brief written by hand).
-    let path = s.join(&format!("book/tus/{tu}.yaml"));
-    let brief = std::fs::read_to_string(&path).expect("brief");
+    // A TU opened by hand under a loop of the studio's own that no playbook describes
+    // (its playbook gone since, or never written).
+    let tu = "TU-2026-11-26-SS07".to_string();
     std::fs::write(
-        &path,
-        brief.replace("loop: scene_forge", "loop: house_cleaning"),
+        s.join(&format!("book/tus/{tu}.yaml")),
+        format!("id: {tu}\ntitle: Sweep\nloop: house_cleaning\nopened: \"2026-11-26\"\nowner_a: showrunner\nresponsible_r: [scene_smith]\n"),
     )
-    .expect("write");
+    .expect("brief");
+    s.git("book", &["add", "-A"]);
     s.git(
         "book",
         &[
             "commit",
             "-q",
             "--no-verify",
-            "-am",
-            &format!("A loop of our own\n\nTU: {tu}"),
+            "-m",
+            &format!("A loop of our own\n\nTU: {tu}\nTU-Event: open\nLoop: house_cleaning"),
         ],
     );
     let st = ok(sr(&s, &["--format", "json", "loop", "status", &tu])).json();
@@ -325,4 +310,139 @@ fn loop_parameters_must_name_what_exists_on_hot() {
             "count=2",
         ],
     ));
+}
+
+/// The codes of a submission's findings.
+fn codes(r: &Run) -> Vec<String> {
+    r.json()["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["code"].as_str().map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn gate_submit_holds_a_tu_to_its_loops_exit_criteria_under_the_playbooks_on_cold() {
+    let s = Sandbox::new();
+    ok(s.run(&["init", "book", "--from-sample"]));
+    let submit = |tu: &str| sr(&s, &["--format", "json", "gate", "submit", "--tu", tu]);
+
+    // A scene forge with its prose written but no step recorded: four findings, one per
+    // required step (the optional style read is not asked for), and the TU stays put.
+    let tu = s.open_tu("Mudbank humming");
+    let path = s.join("book/sections/mudbank.md");
+    let text = std::fs::read_to_string(&path).expect("read") + "\nSomething hums.\n";
+    std::fs::write(&path, text).expect("write");
+    ok(sr(&s, &["tu", "checkpoint", &tu, "-a", "-m", "Hum"]));
+    let g = submit(&tu);
+    assert_eq!(g.code, 1, "{g:?}");
+    let mut got = codes(&g);
+    got.sort();
+    assert_eq!(got, vec!["traceability/step-not-recorded"; 4], "{g:?}");
+    assert!(g.stdout.contains("--step shape_choices"), "{}", g.stdout);
+    assert_eq!(g.json()["state"], "stabilizing");
+
+    // The TU cannot relax its own loop: a playbook on its branch marking every step
+    // optional is not in force until it is on cold.
+    let mut relaxed = String::from(
+        "id: scene_forge\nname: Scene Forge\ncategory: production\npurpose: Write scenes.\n\
+         raci: {accountable: showrunner, responsible: [scene_smith]}\nsteps:\n",
+    );
+    for step in ["scope_scenes", "shape_choices", "draft_prose", "check_canon"] {
+        relaxed.push_str(&format!(
+            "  - {{id: {step}, role: scene_smith, produces: nothing, optional: true}}\n"
+        ));
+    }
+    relaxed.push_str("deliverables: []\nbars: [integrity]\n");
+    std::fs::create_dir_all(s.join("book/playbooks")).expect("dir");
+    std::fs::write(s.join("book/playbooks/scene_forge.yaml"), relaxed).expect("write");
+    s.git("book", &["add", "playbooks"]);
+    ok(sr(&s, &["tu", "checkpoint", &tu, "-a", "-m", "Relax the loop"]));
+    let g = submit(&tu);
+    assert_eq!(g.code, 1, "{g:?}");
+    let unrecorded = codes(&g)
+        .iter()
+        .filter(|c| *c == "traceability/step-not-recorded")
+        .count();
+    assert_eq!(unrecorded, 4, "{g:?}");
+    s.git("book", &["rm", "-q", "playbooks/scene_forge.yaml"]);
+    ok(sr(&s, &["tu", "checkpoint", &tu, "-a", "-m", "Keep the loop"]));
+
+    // Neither can a hand-edited brief move the TU to a loop with nothing to do before
+    // the gate: the loop is the one its `open` event named.
+    let brief = s.join(&format!("book/tus/{tu}.yaml"));
+    let text = std::fs::read_to_string(&brief).expect("read");
+    std::fs::write(&brief, text.replace("loop: scene_forge", "loop: gatecheck")).expect("write");
+    ok(sr(&s, &["tu", "checkpoint", &tu, "-a", "-m", "Call it a gatecheck"]));
+    assert_eq!(codes(&submit(&tu)), vec!["traceability/step-not-recorded"; 4]);
+
+    // Steps recorded: it passes.
+    s.record_steps(&tu);
+    let g = submit(&tu);
+    assert_eq!(g.code, 0, "{g:?}");
+    assert_eq!(g.json()["state"], "gatecheck");
+
+    // A scene forge that brings no section: its deliverable is missing.
+    let tu = s.open_tu("Only the codex");
+    let path = s.join("book/codex/mudlarks.md");
+    let text = std::fs::read_to_string(&path).expect("read") + "\nThey sing, too.\n";
+    std::fs::write(&path, text).expect("write");
+    ok(sr(&s, &["tu", "checkpoint", &tu, "-a", "-m", "Mudlarks"]));
+    s.record_steps(&tu);
+    let g = submit(&tu);
+    assert_eq!(g.code, 1, "{g:?}");
+    assert_eq!(codes(&g), vec!["traceability/deliverable-missing"], "{g:?}");
+    assert!(
+        g.json()["findings"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("at least 1 section")),
+        "{g:?}"
+    );
+
+    // The steps the gate does itself are recorded by the submission (a remediation's
+    // recheck), and `loop status` says so.
+    let fix = s.open_tu_in("book", "remediation", "Recheck the bell", &[]);
+    let path = s.join("book/sections/dusk-bell.md");
+    let text = std::fs::read_to_string(&path).expect("read") + "\nThe bell rings true.\n";
+    std::fs::write(&path, text).expect("write");
+    ok(sr(&s, &["tu", "checkpoint", &fix, "-a", "-m", "Bell"]));
+    s.record_steps(&fix);
+    ok(submit(&fix));
+    let msg = s.git("book", &["log", "-1", "--format=%B", "hot"]);
+    assert!(msg.contains("Step: recheck"), "{msg}");
+    let st = status(&s, &fix);
+    let recheck = st["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .find(|x| x["id"] == "recheck")
+        .cloned()
+        .expect("recheck");
+    assert_eq!((recheck["when"].clone(), recheck["done"].clone()), ("gate".into(), true.into()));
+
+    // A TU opened by hand under a loop no playbook describes cannot pass.
+    let id = "TU-2026-11-26-SS09";
+    std::fs::write(
+        s.join(&format!("book/tus/{id}.yaml")),
+        format!("id: {id}\ntitle: Banana\nloop: banana\nopened: \"2026-11-26\"\nowner_a: showrunner\nresponsible_r: [scene_smith]\n"),
+    )
+    .expect("brief");
+    let path = s.join("book/sections/pip-lesson.md");
+    let text = std::fs::read_to_string(&path).expect("read") + "\nBananas.\n";
+    std::fs::write(&path, text).expect("write");
+    s.git("book", &["add", "-A"]);
+    s.git(
+        "book",
+        &[
+            "commit",
+            "-q",
+            "--no-verify",
+            "-m",
+            &format!("Open {id}\n\nTU: {id}\nTU-Event: open\nLoop: banana"),
+        ],
+    );
+    let g = submit(id);
+    assert_eq!(g.code, 1, "{g:?}");
+    assert!(codes(&g).contains(&"traceability/unknown-loop".to_string()), "{g:?}");
 }

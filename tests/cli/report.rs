@@ -76,7 +76,13 @@ fn scripted() -> Sandbox {
             "-m",
             "Draft the choice",
             "--step",
+            "scope_scenes",
+            "--step",
+            "shape_choices",
+            "--step",
             "draft_prose",
+            "--step",
+            "check_canon",
             "--blocker",
             "waiting on PW for the bank's name",
         ],
@@ -117,7 +123,19 @@ fn scripted() -> Sandbox {
     ok(at(
         &s,
         "11T11:00:00",
-        &["tu", "checkpoint", "-a", "-m", "Tighten"],
+        &[
+            "tu",
+            "checkpoint",
+            "-a",
+            "-m",
+            "Tighten",
+            "--step",
+            "survey_drift",
+            "--step",
+            "revise_prose",
+            "--step",
+            "confirm_tone",
+        ],
     ));
     ok(at(&s, "12T09:00:00", &["gate", "submit", "--tu", &c]));
     ok(at(&s, "12T21:00:00", &["merge"]));
@@ -149,7 +167,21 @@ fn scripted() -> Sandbox {
     ok(at(
         &s,
         "13T14:00:00",
-        &["tu", "checkpoint", "-a", "-m", "Wade across"],
+        &[
+            "tu",
+            "checkpoint",
+            "-a",
+            "-m",
+            "Wade across",
+            "--step",
+            "scope_scenes",
+            "--step",
+            "shape_choices",
+            "--step",
+            "draft_prose",
+            "--step",
+            "check_canon",
+        ],
     ));
     assert_eq!(
         at(&s, "14T09:00:00", &["gate", "submit", "--tu", &b]).code,

@@ -276,6 +276,7 @@ fn a_gate_block_wakes_the_roles_that_own_its_remediation() {
     )
     .expect("write");
     ok(sr(&s, &["tu", "checkpoint", &tu, "-a", "-m", "A door"]));
+    s.record_steps(&tu);
     let v = sr(&s, &["--format", "json", "gate", "submit", "--tu", &tu]).json();
     assert_eq!(v["decision"], "block", "{v}");
     assert_eq!(v["woken"], serde_json::json!(["plotwright"]), "{v}");

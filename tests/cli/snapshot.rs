@@ -104,6 +104,7 @@ fn a_snapshot_lists_the_tus_merged_since_the_previous_one() {
     )
     .expect("w");
     s.git("book", &["commit", "-q", "-am", "polish"]);
+    s.record_steps("");
     ok(sr(&s, &["gate", "submit"]));
     ok(sr(&s, &["merge"]));
     let snap = ok(sr(&s, &["snapshot", "--format", "json"])).json();

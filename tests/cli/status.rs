@@ -56,12 +56,19 @@ fn status_follows_a_change_from_proposal_to_snapshot() {
     );
 
     // An edit under the TU, submitted: the gate's decision is the last one, merge is next.
-    let path = s.join("book/sections/dusk-bell.md");
-    let mut text = std::fs::read_to_string(&path).expect("read");
-    text.push_str("\nThe bell is still ringing.\n");
-    std::fs::write(&path, text).expect("write");
+    // (A story spark delivers at least three sections and a hook card.)
+    for section in ["dusk-bell", "mudbank", "canal-market"] {
+        let path = s.join(&format!("book/sections/{section}.md"));
+        let mut text = std::fs::read_to_string(&path).expect("read");
+        text.push_str("\nThe bell is still ringing.\n");
+        std::fs::write(&path, text).expect("write");
+    }
+    let hook = s.join("book/hooks/HK-20261101-01.yaml");
+    let text = std::fs::read_to_string(&hook).expect("read");
+    std::fs::write(&hook, text.replace("needs a settled history", "needs a settled past")).expect("write");
     ok(s.run_in("book", &["tu", "switch", sample_tu]));
     s.git("book", &["commit", "-q", "-am", "Edit the dusk bell"]);
+    s.record_steps(sample_tu);
     ok(s.run_in("book", &["gate", "submit", "--tu", sample_tu]));
     let st = status(&s);
     assert_eq!(st["open"]["gatecheck"][0]["id"], sample_tu);
@@ -73,8 +80,8 @@ fn status_follows_a_change_from_proposal_to_snapshot() {
             .is_some_and(|r| r.starts_with("GK-")),
         "{st}"
     );
-    // start, the edit, the submit
-    assert_eq!(st["ahead"], 3, "{st}");
+    // start, the edit, the steps, the submit
+    assert_eq!(st["ahead"], 4, "{st}");
     assert_eq!(st["next"]["command"], "showrunner merge");
 
     // Merged: nothing ahead, no TU open, and cold wants a snapshot.

@@ -116,6 +116,7 @@ fn merged() -> Sandbox {
             "waiting on style",
         ],
     ));
+    s.record_steps("");
     ok(book(&s, &["gate", "submit"]));
     ok(book(&s, &["merge"]));
     s
@@ -251,6 +252,7 @@ fn a_tu_taken_to_cold_reads_the_same_at_every_step() {
     insta::assert_snapshot!("loop_status_json", shows(&s, &r, 0));
     assert_eq!(r.json()["steps"][2]["done"], true, "draft_prose is done");
 
+    s.record_steps("");
     let r = book(&s, &["gate", "submit"]);
     insta::assert_snapshot!("gate_submit_human", shows(&s, &r, 0));
     let r = book(&s, &["gate", "show", "GK-2026-11-26-01"]);
@@ -435,6 +437,7 @@ fn a_side_tu_is_updated_deferred_submitted_and_rejected_with_clear_output() {
     insta::assert_snapshot!("tu_current_json", shows(&s, &r, 0));
     assert_eq!(r.json()["id"], id);
 
+    s.record_steps("");
     let r = book(&s, &["gate", "submit", "--format", "json"]);
     insta::assert_snapshot!("gate_submit_json", shows(&s, &r, 0));
     assert_eq!(r.json()["state"], "gatecheck");
