@@ -388,6 +388,7 @@ fn escalate(
                 "The {} position stands; the others adapt their work",
                 r.replace('_', " ")
             ),
+            open: None,
         })
         .collect();
     let asked = questions::ask(

@@ -42,8 +42,13 @@ pub fn dispatch(ws: &Session, request: &str, open: bool) -> Result<Dispatched, E
     let playbooks = playbook::in_force(&studio_playbooks);
     let d = dispatch::dispatch(request, &playbooks, &cat);
     let roles = roles(&d, &playbooks);
+    let inputs = inputs(&d.params);
     let question = if d.ambiguous {
-        questions::ask_which_loop(ws, request, &d.candidates, &playbooks, open)?
+        let q = questions::which_loop_question(request, &d.candidates, &playbooks, &inputs);
+        questions::ask_once(ws, q, open)?
+    } else if let Some(m) = d.missing.first() {
+        let q = questions::which_parameter_question(request, m, &playbooks, &inputs);
+        questions::ask_once(ws, q, open)?
     } else {
         None
     };
@@ -55,10 +60,18 @@ pub fn dispatch(ws: &Session, request: &str, open: bool) -> Result<Dispatched, E
         woken: Vec::new(),
         would_open: Vec::new(),
     };
-    if !out.dispatch.ambiguous {
+    if !out.dispatch.ambiguous && out.dispatch.missing.is_empty() {
         open_or_preview(ws, &playbooks, request, open, &mut out)?;
     }
     Ok(out)
+}
+
+/// A brief's inputs from a request's parameters (`language: fr`).
+fn inputs(params: &BTreeMap<String, Vec<String>>) -> Vec<String> {
+    params
+        .iter()
+        .map(|(k, v)| format!("{k}: {}", v.join(", ")))
+        .collect()
 }
 
 /// Every role the chosen loops involve: accountable, responsible and woken.
@@ -82,13 +95,8 @@ fn open_or_preview(
     open: bool,
     out: &mut Dispatched,
 ) -> Result<(), Error> {
-    let title: String = request.trim().chars().take(80).collect();
-    let inputs: Vec<String> = out
-        .dispatch
-        .params
-        .iter()
-        .map(|(k, v)| format!("{k}: {}", v.join(", ")))
-        .collect();
+    let title = questions::title_of(request);
+    let inputs = inputs(&out.dispatch.params);
     for p in &out.dispatch.loops {
         if open {
             let run = loops::open_run(ws, playbooks, &p.loop_id, &title, &inputs)?;
@@ -142,6 +150,8 @@ impl Serialize for Dispatched {
             question: Option<QuestionView<'a>>,
             lanes: &'a [Vec<String>],
             candidates: &'a [dispatch::Pick],
+            #[serde(skip_serializing_if = "<[_]>::is_empty")]
+            missing: &'a [dispatch::Missing],
             opened: &'a [String],
             woken: &'a [&'a str],
             would_open: Vec<WouldOpen<'a>>,
@@ -164,6 +174,7 @@ impl Serialize for Dispatched {
             }),
             lanes: &d.lanes,
             candidates: &d.candidates,
+            missing: &d.missing,
             opened: &self.opened,
             woken: &self.woken,
             would_open: self

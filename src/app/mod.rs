@@ -4,6 +4,7 @@
 //! that reads *and writes* git lives here; the modules below take loaded values.
 
 pub mod bind;
+pub mod cards;
 pub mod cold;
 pub mod conflict;
 pub mod dispatch;

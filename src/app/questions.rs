@@ -52,7 +52,9 @@ pub fn which_loop_question(
     request: &str,
     candidates: &[Pick],
     playbooks: &std::collections::BTreeMap<String, Playbook>,
+    inputs: &[String],
 ) -> Question {
+    let title = title_of(request);
     let mut options: Vec<&str> = candidates.iter().map(|c| c.loop_id.as_str()).collect();
     for fallback in ["scene_forge", "story_spark", "remediation"] {
         if options.len() >= 3 {
@@ -84,7 +86,17 @@ pub fn which_loop_question(
             Choice {
                 key: k.to_string(),
                 label: name,
-                impact: format!("Opens a {loop_id} TU. {purpose}."),
+                impact: format!(
+                    "Opens {} {loop_id} TU titled \"{title}\"{}. {purpose}.",
+                    article(loop_id),
+                    with_inputs(inputs)
+                ),
+                open: Some(Opening {
+                    loop_id: loop_id.to_string(),
+                    title: title.clone(),
+                    inputs: inputs.to_vec(),
+                    note_is: None,
+                }),
             }
         })
         .collect();
@@ -103,19 +115,150 @@ pub fn which_loop_question(
     }
 }
 
-/// Asks which loop an ambiguous request meant. With `write`, an open batch already
-/// asking the same question about the same request is reused, else a new batch is
-/// written and committed on hot; without it, nothing is written and the question is
+/// A TU's title from a request: its first 80 characters on one line.
+pub fn title_of(request: &str) -> String {
+    crate::trace::trailers::one_line(request.trim())
+        .chars()
+        .take(80)
+        .collect()
+}
+
+/// "a" or "an" before a word.
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+fn with_inputs(inputs: &[String]) -> String {
+    if inputs.is_empty() {
+        String::new()
+    } else {
+        format!(" with {}", inputs.join("; "))
+    }
+}
+
+/// Whether a note is a language tag (BCP 47 in its common shapes: `fr`, `pt-BR`,
+/// `zh-Hant`, `es-419`).
+pub fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let first = parts.next().unwrap_or("");
+    (2..=3).contains(&first.len())
+        && first.chars().all(|c| c.is_ascii_lowercase())
+        && parts.all(|p| (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// Common target languages offered when a translation's language is missing.
+const OFFERED: [(&str, &str); 3] = [("French", "fr"), ("German", "de"), ("Spanish", "es")];
+
+/// The question that asks for a parameter a chosen loop requires and the request left
+/// out: a language to translate into (three common ones, or another named in the note),
+/// or a text parameter (a premise, a topic) given by the answer's note.
+pub fn which_parameter_question(
+    request: &str,
+    missing: &crate::orchestra::dispatch::Missing,
+    playbooks: &std::collections::BTreeMap<String, Playbook>,
+    inputs: &[String],
+) -> Question {
+    let title = title_of(request);
+    let name = playbooks
+        .get(&missing.loop_id)
+        .map(|p| p.name.clone())
+        .unwrap_or_else(|| missing.loop_id.clone());
+    let opening = |extra: Option<String>, note_is: Option<String>| {
+        let mut inputs = inputs.to_vec();
+        inputs.extend(extra);
+        Some(Opening {
+            loop_id: missing.loop_id.clone(),
+            title: title.clone(),
+            inputs,
+            note_is,
+        })
+    };
+    let unusable = missing
+        .unusable
+        .as_deref()
+        .map(|u| format!(" (\"{u}\" is not a language showrunner knows a tag for)"))
+        .unwrap_or_default();
+    let (question, options) = if missing.param == "language" {
+        let mut options: Vec<Choice> = OFFERED
+            .iter()
+            .zip(["a", "b", "c"])
+            .map(|((lang, tag), key)| Choice {
+                key: key.into(),
+                label: format!("{lang} ({tag})"),
+                impact: format!(
+                    "Opens {} {} TU titled \"{title}\" with language: {tag}.",
+                    article(&missing.loop_id),
+                    missing.loop_id
+                ),
+                open: opening(Some(format!("language: {tag}")), None),
+            })
+            .collect();
+        options.push(Choice {
+            key: "d".into(),
+            label: "Another language, named in the note".into(),
+            impact: format!(
+                "Opens {} {} TU titled \"{title}\" with the language tag the note gives (answer with --note pt-BR).",
+                article(&missing.loop_id),
+                missing.loop_id
+            ),
+            open: opening(None, Some(missing.param.clone())),
+        });
+        (
+            format!("Which language should the {name} translate into?"),
+            options,
+        )
+    } else {
+        (
+            format!("What is the {} for the {name}?", missing.param),
+            vec![
+                Choice {
+                    key: "a".into(),
+                    label: format!("The note gives the {}", missing.param),
+                    impact: format!(
+                        "Opens {} {} TU titled \"{title}\" with the note as its {} (answer with --note \"…\").",
+                        article(&missing.loop_id),
+                        missing.loop_id,
+                        missing.param
+                    ),
+                    open: opening(None, Some(missing.param.clone())),
+                },
+                Choice {
+                    key: "b".into(),
+                    label: "Not now".into(),
+                    impact: "Opens nothing; the request can be made again with more to go on."
+                        .into(),
+                    open: None,
+                },
+            ],
+        )
+    };
+    Question {
+        id: format!("which-{}", missing.param),
+        context: format!(
+            "The request \"{}\" asks for a {name} but does not say its {}{unusable}: {}.",
+            request.trim(),
+            missing.param,
+            missing.description.trim_end_matches('.')
+        ),
+        question,
+        options,
+        recommendation: "a".into(),
+        answer: None,
+        answered: None,
+        note: None,
+    }
+}
+
+/// Asks a question the desk raised instead of guessing. With `write`, an open batch
+/// already asking the same question about the same request is reused, else a new batch
+/// is written and committed on hot; without it, nothing is written and the question is
 /// returned as it would be asked. `None` when the attention budget
 /// (`questions_max_open`) is spent and no batch asks it yet.
-pub fn ask_which_loop(
-    ws: &Session,
-    request: &str,
-    candidates: &[Pick],
-    playbooks: &std::collections::BTreeMap<String, Playbook>,
-    write: bool,
-) -> Result<Option<WhichLoop>, Error> {
-    let q = which_loop_question(request, candidates, playbooks);
+pub fn ask_once(ws: &Session, q: Question, write: bool) -> Result<Option<WhichLoop>, Error> {
     let mut open = 0u32;
     for (path, bytes) in batch_files(ws)? {
         let Ok(a) = artifact::parse(Kind::Question, &path, &bytes) else {
@@ -164,6 +307,32 @@ pub struct Choice {
     /// What choosing it implies.
     #[serde(deserialize_with = "de::lenient")]
     pub impact: String,
+    /// The TU answering it opens (`x-open` in the file): a question the desk asked
+    /// instead of guessing carries out the option chosen.
+    #[serde(
+        rename = "x-open",
+        deserialize_with = "de::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub open: Option<Opening>,
+}
+
+/// A TU an answer opens.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Opening {
+    /// Its loop.
+    #[serde(rename = "loop", deserialize_with = "de::lenient")]
+    pub loop_id: String,
+    /// Its title (the request).
+    #[serde(deserialize_with = "de::lenient")]
+    pub title: String,
+    /// Its brief's inputs (`language: fr`).
+    #[serde(deserialize_with = "de::items_or_default")]
+    pub inputs: Vec<String>,
+    /// A parameter the answer's note gives (`premise`): the option needs a note.
+    #[serde(deserialize_with = "de::lenient", skip_serializing_if = "Option::is_none")]
+    pub note_is: Option<String>,
 }
 
 /// One question of a batch (read leniently: a missing or mistyped field is empty).
@@ -367,10 +536,16 @@ impl Asking {
             questions: b
                 .questions
                 .into_iter()
+                // Only the desk's own questions open work when answered.
                 .map(|q| Question {
                     answer: None,
                     answered: None,
                     note: None,
+                    options: q
+                        .options
+                        .into_iter()
+                        .map(|o| Choice { open: None, ..o })
+                        .collect(),
                     ..q
                 })
                 .collect(),
@@ -385,6 +560,10 @@ pub struct Committed {
     pub batch: Batch,
     /// The commit on hot.
     pub commit: CommitId,
+    /// The TUs the answer opened (the chosen option's `x-open`).
+    pub opened: Vec<String>,
+    /// The roles woken for them.
+    pub woken: Vec<&'static str>,
 }
 
 /// A batch as JSON (`questions --format json`): its status, open or answered, spelled
@@ -423,10 +602,14 @@ impl serde::Serialize for Committed {
             #[serde(flatten)]
             batch: &'a Batch,
             commit: &'a str,
+            opened: &'a [String],
+            woken: &'a [&'static str],
         }
         View {
             batch: &self.batch,
             commit: &self.commit,
+            opened: &self.opened,
+            woken: &self.woken,
         }
         .serialize(s)
     }
@@ -498,7 +681,12 @@ pub fn ask(ws: &Session, asking: &Asking) -> Result<Committed, Error> {
     );
     let commit =
         repo.commit_tool_files(&hot, &tip, &[(path, text.into_bytes())], &message, &who)?;
-    Ok(Committed { batch, commit })
+    Ok(Committed {
+        batch,
+        commit,
+        opened: Vec::new(),
+        woken: Vec::new(),
+    })
 }
 
 /// Answers one question of an open batch with one of its option keys, committed on hot
@@ -555,6 +743,36 @@ pub fn answer(
         }
         .into());
     }
+    // What the chosen option said it does, checked before anything is written.
+    let opening = q
+        .options
+        .iter()
+        .find(|o| o.key == key)
+        .and_then(|o| o.open.clone())
+        .filter(|o| !o.loop_id.is_empty());
+    let opening = match opening {
+        Some(mut o) => {
+            let playbooks = ws.playbooks()?;
+            crate::app::loops::find(&playbooks, &o.loop_id)?;
+            if let Some(param) = o.note_is.take() {
+                let Some(n) = note else {
+                    return Err(QuestionError::NoteNeeded {
+                        batch: batch_id.to_string(),
+                        question: question.to_string(),
+                        key: key.to_string(),
+                        what: param,
+                    }
+                    .into());
+                };
+                if param == "language" && !is_language_tag(n) {
+                    return Err(QuestionError::NotALanguageTag { tag: n.to_string() }.into());
+                }
+                o.inputs.push(format!("{param}: {n}"));
+            }
+            Some((o, playbooks))
+        }
+        None => None,
+    };
     let who = repo.identity();
     let today = date::ymd(who.time, who.offset);
     q.answer = Some(key.to_string());
@@ -577,7 +795,18 @@ pub fn answer(
     let message = trailers::append(&format!("Answer {batch_id} {question}: {key}\n"), &t);
     let commit =
         repo.commit_tool_files(&hot, &tip, &[(path, text.into_bytes())], &message, &who)?;
-    Ok(Committed { batch, commit })
+    let (mut opened, mut woken) = (Vec::new(), Vec::new());
+    if let Some((o, playbooks)) = opening {
+        let run = crate::app::loops::open_run(ws, &playbooks, &o.loop_id, &o.title, &o.inputs)?;
+        woken.extend(run.woken.map(|(w, _)| w).unwrap_or_default());
+        opened.push(run.opened.id);
+    }
+    Ok(Committed {
+        batch,
+        commit,
+        opened,
+        woken,
+    })
 }
 
 #[cfg(test)]
@@ -589,6 +818,7 @@ mod tests {
             key: key.into(),
             label: label.into(),
             impact: impact.into(),
+            open: None,
         }
     }
 

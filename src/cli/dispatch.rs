@@ -44,8 +44,22 @@ fn human(r: &Dispatched) -> String {
         would_open: briefs,
     } = r;
     let mut o = String::new();
-    if d.ambiguous {
-        o.push_str("ambiguous: asking instead of guessing\n");
+    if d.ambiguous || !d.missing.is_empty() {
+        if d.ambiguous {
+            o.push_str("ambiguous: asking instead of guessing\n");
+        } else {
+            for m in &d.missing {
+                o.push_str(&format!(
+                    "{} needs its {}{}: asking instead of guessing\n",
+                    m.loop_id,
+                    m.param,
+                    m.unusable
+                        .as_deref()
+                        .map(|u| format!(" (\"{u}\" is not a language showrunner knows)"))
+                        .unwrap_or_default()
+                ));
+            }
+        }
         match question {
             Some(WhichLoop::Batch(q)) => {
                 o.push_str(&format!("question: {q} (questions/{q}.yaml)\n"));

@@ -200,6 +200,7 @@ impl QuestionPayload {
                             key: o.key,
                             label: o.label,
                             impact: o.impact,
+                            open: None,
                         })
                         .collect(),
                     recommendation: q.recommendation,

@@ -145,8 +145,7 @@ pub enum Command {
     Completions(docs::CompletionsArgs),
     /// The man page (roff) on standard output: `showrunner man | man -l -`.
     Man(docs::ManArgs),
-    /// Called by installed git hooks.
-    #[command(hide = true)]
+    /// Hook cards: `hook new` raises one in a TU, `hook triage` decides what becomes of it.
     Hook(hooks::HookArgs),
 }
 
@@ -273,16 +272,14 @@ fn execute(cli: Cli, term: Terminal, console: Option<Box<dyn Console>>) -> Resul
                 | Command::Playtest(_)
                 | Command::Man(_)
                 | Command::Completions(_)
-                | Command::Hook(_)
-        );
+        )
+        && !matches!(&cli.command, Command::Hook(h) if h.hook.is_git_hook());
     // Long work shows how far it has got: for a person on a terminal, never in JSON,
     // hooks (git's output), or the commands that converse on the terminal.
     if term.progress_ok
         && format == Format::Human
-        && !matches!(
-            cli.command,
-            Command::Hook(_) | Command::Intent(_) | Command::Play(_)
-        )
+        && !matches!(cli.command, Command::Intent(_) | Command::Play(_))
+        && !matches!(&cli.command, Command::Hook(h) if h.hook.is_git_hook())
     {
         crate::progress::enable();
     }

@@ -83,6 +83,7 @@ fn asking(ctx: &Ctx, args: AskArgs) -> Result<Asking, Error> {
                         key: k.into(),
                         label: l.into(),
                         impact: i.into(),
+                        open: None,
                     })
                 }
                 _ => Err(Error::Usage(format!(
@@ -145,12 +146,21 @@ pub(super) fn batch_human(b: &Batch) -> String {
 fn committed(ctx: &Ctx, c: &Committed, verb: &str) -> String {
     match ctx.format {
         Format::Json => json_line(c),
-        _ => format!(
-            "{verb} {} — {} on hot\n{}",
-            c.batch.id,
-            crate::ids::short(&c.commit),
-            batch_human(&c.batch)
-        ),
+        _ => {
+            let mut s = format!(
+                "{verb} {} — {} on hot\n{}",
+                c.batch.id,
+                crate::ids::short(&c.commit),
+                batch_human(&c.batch)
+            );
+            for id in &c.opened {
+                s.push_str(&format!("opened {id}\n"));
+            }
+            if !c.woken.is_empty() {
+                s.push_str(&format!("woken: {}\n", c.woken.join(", ")));
+            }
+            s
+        }
     }
 }
 

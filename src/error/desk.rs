@@ -46,6 +46,24 @@ pub enum QuestionError {
     /// An answer's note on more than one line.
     #[error("the note must be one line")]
     NoteNotOneLine,
+    /// An option that takes its value from the note, answered without one.
+    #[error("{batch} `{question}` option `{key}` takes the {what} from the note: answer with --note")]
+    NoteNeeded {
+        /// The batch.
+        batch: String,
+        /// The question.
+        question: String,
+        /// The key chosen.
+        key: String,
+        /// What the note gives.
+        what: String,
+    },
+    /// A note that should name a language and is not a language tag.
+    #[error("`{tag}` is not a language tag (a BCP 47 tag such as fr, de or pt-BR)")]
+    NotALanguageTag {
+        /// The note as given.
+        tag: String,
+    },
     /// A question id the batch does not ask.
     #[error("{batch} has no question `{question}` (it asks: {})", asks.join(", "))]
     UnknownQuestion {
@@ -305,4 +323,31 @@ pub enum FeedbackError {
     /// A note on more than one line.
     #[error("the feedback note must be one line")]
     NoteNotOneLine,
+}
+
+/// A hook card that could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum CardError {
+    /// No TU to write it in.
+    #[error("a hook card is written inside a TU, and no TU is active")]
+    NeedsTu,
+    /// A hook id with no card on the TU's branch.
+    #[error("no hook card `{id}` on {branch}{}", did_you_mean.as_ref().map(|d| format!(" (did you mean `{d}`?)")).unwrap_or_default())]
+    Unknown {
+        /// The id as given.
+        id: String,
+        /// The branch looked at.
+        branch: String,
+        /// The nearest id.
+        did_you_mean: Option<String>,
+    },
+    /// A triage that changes nothing.
+    #[error("say what the triage decides: --status, --next-loop, --resolution or --blocking")]
+    NothingToTriage,
+    /// The card the command would write does not validate.
+    #[error("the hook card would not validate:\n{}", problems.join("\n"))]
+    Invalid {
+        /// The schema's complaints, one per line.
+        problems: Vec<String>,
+    },
 }

@@ -13,7 +13,7 @@ mod tu;
 mod views;
 
 pub use cold::{Blocking, ColdError, GateError, HookError, SnapshotError};
-pub use desk::{ConflictError, FeedbackError, LoopError, QuestionError, RosterError};
+pub use desk::{CardError, ConflictError, FeedbackError, LoopError, QuestionError, RosterError};
 pub use files::{InputError, SetupError, TemplateError};
 pub use tu::TuError;
 pub use views::{BindError, PlayError, PlaytestError, ReportError};
@@ -81,6 +81,9 @@ pub enum Error {
     /// Feedback.
     #[error(transparent)]
     Feedback(#[from] FeedbackError),
+    /// A hook card.
+    #[error(transparent)]
+    Card(#[from] CardError),
     /// A move of cold.
     #[error(transparent)]
     Cold(#[from] ColdError),
@@ -190,6 +193,8 @@ impl Error {
                 QuestionError::BadRecommendation { .. }
                 | QuestionError::InvalidBatch { .. }
                 | QuestionError::NoteNotOneLine
+                | QuestionError::NoteNeeded { .. }
+                | QuestionError::NotALanguageTag { .. }
                 | QuestionError::BadKey { .. } => Invalid,
             },
             Self::Conflict(e) => match e {
@@ -213,6 +218,12 @@ impl Error {
                 RosterError::UnknownRole { .. }
                 | RosterError::Broken { .. }
                 | RosterError::NotOneLine { .. } => Invalid,
+            },
+            Self::Card(e) => match e {
+                CardError::Unknown { .. } => NotFound,
+                CardError::NeedsTu | CardError::NothingToTriage | CardError::Invalid { .. } => {
+                    Invalid
+                }
             },
             Self::Loop(e) => match e {
                 LoopError::Unknown { .. } => NotFound,

@@ -4,3 +4,4 @@
 //! loops, feedback, status) are `app`'s.
 
 pub mod dispatch;
+pub mod model;
