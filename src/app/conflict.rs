@@ -28,6 +28,9 @@ pub struct Rule {
     pub words: Vec<String>,
     /// The role whose word settles it; `None`: the customer decides (escalate).
     pub decides: Option<String>,
+    /// Which rule wins when a topic's words point to several (higher first; ties go
+    /// to the rule matching more of its words, then to the earlier rule).
+    pub priority: i64,
 }
 
 /// `authority.yaml` as written; a mistyped field reads as absent.
@@ -50,6 +53,8 @@ struct RuleFile {
     decides: Option<String>,
     #[serde(deserialize_with = "de::items")]
     words: Vec<String>,
+    #[serde(deserialize_with = "de::lenient")]
+    priority: Option<i64>,
 }
 
 /// The authority table.
@@ -93,6 +98,7 @@ impl Table {
                 topic,
                 words: r.words.iter().map(|w| w.to_lowercase()).collect(),
                 decides,
+                priority: r.priority.unwrap_or(0),
             });
         }
         if rules.is_empty() {
@@ -107,12 +113,19 @@ impl Table {
         Ok(Table { rules, mediator })
     }
 
-    /// The rule for a conflict: the named topic, else the first rule whose words the
-    /// topic text uses.
+    /// The rule for a conflict: the named topic, else the rule its words point to most
+    /// strongly ([`Table::ranked`]).
     pub fn rule_for(&self, kind: Option<&str>, topic: &str) -> Option<&Rule> {
         if let Some(k) = kind {
             return self.rules.iter().find(|r| r.topic == k);
         }
+        self.ranked(topic).into_iter().next().map(|(r, _)| r)
+    }
+
+    /// Every rule whose words the topic uses, with how many: the highest priority first
+    /// (a structural impossibility outranks the world rules it mentions; a bar outranks
+    /// the prose it is about), then the most words, then the table's order.
+    pub fn ranked(&self, topic: &str) -> Vec<(&Rule, usize)> {
         let tokens: Vec<String> = topic
             .to_lowercase()
             .split(|c: char| !c.is_alphanumeric() && c != '\'')
@@ -120,17 +133,35 @@ impl Table {
             .filter(|w| !w.is_empty())
             .collect();
         let text = format!(" {} ", tokens.join(" "));
-        self.rules.iter().find(|r| {
-            r.words.iter().any(|w| {
-                if w.contains(' ') {
-                    text.contains(&format!(" {w} "))
-                } else {
-                    tokens
-                        .iter()
-                        .any(|t| t == w || t.strip_suffix('s') == Some(w))
-                }
+        let mut hits: Vec<(usize, &Rule, usize)> = self
+            .rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let n = r
+                    .words
+                    .iter()
+                    .filter(|w| {
+                        if w.contains(' ') {
+                            text.contains(&format!(" {w} "))
+                        } else {
+                            tokens
+                                .iter()
+                                .any(|t| t == *w || t.strip_suffix('s') == Some(w.as_str()))
+                        }
+                    })
+                    .count();
+                (i, r, n)
             })
-        })
+            .filter(|(_, _, n)| *n > 0)
+            .collect();
+        hits.sort_by(|a, b| {
+            b.1.priority
+                .cmp(&a.1.priority)
+                .then(b.2.cmp(&a.2))
+                .then(a.0.cmp(&b.0))
+        });
+        hits.into_iter().map(|(_, r, n)| (r, n)).collect()
     }
 }
 
@@ -378,6 +409,7 @@ fn escalate(
     tu: Option<&str>,
     id: &str,
 ) -> Result<String, Error> {
+    let (recommended, why) = recommend(ws, table, rule, roles_in, topic, tu)?;
     let options: Vec<Choice> = roles_in
         .iter()
         .zip(["a", "b", "c", "d"])
@@ -399,15 +431,16 @@ fn escalate(
             questions: vec![Question {
                 id: "settle".into(),
                 context: format!(
-                    "{} disagree about: {topic}. The authority table does not settle {}.",
+                    "{} disagree about: {topic}. The authority table does not settle {}. Recommended: side with the {} — {why}.",
                     roles_in.join(" and "),
                     rule.map_or("this kind of dispute".to_string(), |r| format!(
                         "`{}` disputes",
                         r.topic
-                    ))
+                    )),
+                    roles_in[recommended].replace('_', " ")
                 ),
                 question: format!("How should {id} be settled?"),
-                recommendation: options[0].key.clone(),
+                recommendation: options[recommended].key.clone(),
                 options,
                 answer: None,
                 answered: None,
@@ -514,4 +547,68 @@ pub fn resolve(ws: &Session, id: &str, by: &str, decision: &str) -> Result<Opene
         ..c.clone()
     };
     Ok(Opened { conflict, commit })
+}
+
+/// Which side an escalation recommends, and why: a party whose word the table gives on
+/// another subject the dispute touches; else the party the TU's loop makes responsible
+/// for the work; else the party the studio ranks first (its roster order, which puts the
+/// Showrunner and the Gatekeeper ahead of the writers).
+fn recommend(
+    ws: &Session,
+    table: &Table,
+    rule: Option<&Rule>,
+    roles_in: &[String],
+    topic: &str,
+    tu: Option<&str>,
+) -> Result<(usize, String), Error> {
+    for (r, _) in table.ranked(topic) {
+        if Some(&r.topic) == rule.map(|x| &x.topic) {
+            continue;
+        }
+        if let Some(d) = &r.decides
+            && let Some(i) = roles_in.iter().position(|p| p == d)
+        {
+            return Ok((
+                i,
+                format!(
+                    "the dispute also touches {}, where the table gives the {} the word",
+                    r.topic.replace('_', " "),
+                    d.replace('_', " ")
+                ),
+            ));
+        }
+    }
+    if let Some(t) = tu {
+        let ledger = ws.ledger()?;
+        let loop_id = ws.summary(t, &ledger)?.loop_id;
+        if let Some(p) = ws.playbooks()?.get(&loop_id)
+            && let Some(i) = roles_in
+                .iter()
+                .position(|r| p.raci.responsible.contains(r) || &p.raci.accountable == r)
+        {
+            return Ok((
+                i,
+                format!(
+                    "{t} is a run of {loop_id}, whose work the {} is responsible for",
+                    roles_in[i].replace('_', " ")
+                ),
+            ));
+        }
+    }
+    let rank = |r: &String| {
+        roles::ROLES
+            .iter()
+            .position(|(id, _, _)| id == r)
+            .unwrap_or(usize::MAX)
+    };
+    let i = (0..roles_in.len())
+        .min_by_key(|&i| rank(&roles_in[i]))
+        .unwrap_or(0);
+    Ok((
+        i,
+        format!(
+            "no side holds authority here, and the {} comes first in the studio's order of roles",
+            roles_in[i].replace('_', " ")
+        ),
+    ))
 }

@@ -670,7 +670,7 @@ impl Session {
             .map(|b| (path, String::from_utf8_lossy(&b).into_owned())))
     }
 
-    fn summary(&self, id: &str, ledger: &Ledger) -> Result<Summary, Error> {
+    pub(crate) fn summary(&self, id: &str, ledger: &Ledger) -> Result<Summary, Error> {
         let rec = ledger.get(id);
         let brief = self.brief_on(&self.branch_for(id)?, id)?;
         let read = brief

@@ -283,3 +283,66 @@ fn conflicts_recorded_only_off_hot_are_not_listed_until_hot_has_them() {
     let list = ok(sr(&s, &["--format", "json", "conflict", "list"])).json();
     assert_eq!(list[0]["id"], "C-2026-11-26-09", "{list}");
 }
+
+fn opened(s: &Sandbox, roles: &str, topic: &str, tu: &str) -> serde_json::Value {
+    ok(sr(
+        s,
+        &[
+            "--format", "json", "conflict", "open", "--roles", roles, "--topic", topic, "--tu", tu,
+        ],
+    ))
+    .json()
+}
+
+#[test]
+fn conflicts_are_routed_by_the_seeds_rules_and_escalations_argue_their_recommendation() {
+    let (s, tu) = studio_with_tu();
+    // A structural impossibility is the customer's, though it names the guild (canon).
+    let v = opened(
+        &s,
+        "lore_weaver,plotwright",
+        "the guild key is impossible to get before the vault, so the vault is unreachable",
+        &tu,
+    );
+    assert_eq!((v["about"].as_str(), v["status"].as_str()), (Some("structure"), Some("escalated")), "{v}");
+    // A dispute about a bar goes to the Gatekeeper, never to the customer.
+    let v = opened(
+        &s,
+        "scene_smith,style_lead",
+        "whether the accessibility finding on the harbour scene is unfair",
+        &tu,
+    );
+    assert_eq!((v["about"].as_str(), v["decides"].as_str()), (Some("bars"), Some("gatekeeper")), "{v}");
+    // Register is the Style Lead's, even in a scene's dialogue.
+    let v = opened(
+        &s,
+        "scene_smith,style_lead",
+        "the register of Nell's dialogue in the ferry scene",
+        &tu,
+    );
+    assert_eq!((v["about"].as_str(), v["decides"].as_str()), (Some("guidelines"), Some("style_lead")), "{v}");
+    // The escalation recommends the side with a reason, not the first role listed:
+    // the dispute also touches canon, where the lore weaver has the word.
+    let v = opened(
+        &s,
+        "plotwright,lore_weaver",
+        "the ninth lamp cannot both stay lit and keep the guild's canon about the fog",
+        &tu,
+    );
+    let q = v["question"].as_str().expect("escalated").to_string();
+    let batches = ok(sr(&s, &["--format", "json", "questions"])).json();
+    let asked = batches
+        .as_array()
+        .expect("batches")
+        .iter()
+        .find(|b| b["id"] == q.as_str())
+        .cloned()
+        .expect("batch");
+    let question = &asked["questions"][0];
+    assert_eq!(question["recommendation"], "b", "{question}");
+    let context = question["context"].as_str().expect("context");
+    assert!(
+        context.contains("Recommended: side with the lore weaver") && context.contains("world rules"),
+        "{context}"
+    );
+}
