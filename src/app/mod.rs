@@ -23,6 +23,7 @@ pub mod read;
 pub mod report;
 pub mod roster;
 pub mod snapshot;
+pub mod standup;
 pub mod status;
 pub mod submit;
 pub mod tu;

@@ -63,12 +63,27 @@ pub struct Status {
     /// Deferred TUs whose revisit date has come or passed (`{tu, revisit}`).
     #[serde(serialize_with = "pairs_json::<_, 'r'>")]
     pub overdue: Vec<(String, String)>,
+    /// Timeboxes of TUs being worked on: `{tu, timebox, ends, over}`.
+    pub timeboxes: Vec<Timebox>,
     /// The newest snapshot tag and whether it is cold's tip (`{name, at_cold_tip}`).
     #[serde(serialize_with = "snapshot_json")]
     pub snapshot: Option<(String, bool)>,
     /// The suggested next step: what, and the command that does it (`{what, command}`).
     #[serde(serialize_with = "next_json")]
     pub next: (String, String),
+}
+
+/// A TU's timebox in `status`.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Timebox {
+    /// The TU.
+    pub tu: String,
+    /// The brief's timebox (`2d`).
+    pub timebox: String,
+    /// When it ends (`YYYY-MM-DD`).
+    pub ends: String,
+    /// Whether it has run out.
+    pub over: bool,
 }
 
 /// `(tu, text)` pairs as `{tu, blocker}` (`B = 'b'`) or `{tu, revisit}` (`'r'`).
@@ -195,6 +210,7 @@ pub fn status(ws: &Session) -> Result<Status, Error> {
     let today = date::ymd(who.time, who.offset);
     let mut blockers = Vec::new();
     let mut overdue = Vec::new();
+    let mut timeboxes = Vec::new();
     for s in open.values().flatten() {
         let Some(rec) = ledger.tus.get(&s.id) else {
             continue;
@@ -211,6 +227,19 @@ pub fn status(ws: &Session) -> Result<Status, Error> {
                     .into_iter()
                     .map(|b| (s.id.clone(), b.to_string())),
             );
+        }
+        if s.state != State::Deferred
+            && let Some((_, text)) = ws.brief_on(&ws.branch_for(&s.id)?, &s.id)?
+            && let Ok(a) = artifact::parse(Kind::Tu, &format!("tus/{}.yaml", s.id), text.as_bytes())
+            && let Some((timebox, ends)) =
+                super::standup::timebox(rec, &Brief::from_node(&a.data))
+        {
+            timeboxes.push(Timebox {
+                tu: s.id.clone(),
+                timebox,
+                ends: date::ymd(ends, 0),
+                over: ends <= who.time,
+            });
         }
         if s.state == State::Deferred
             && let Some(d) = last(Event::Defer)
@@ -260,6 +289,7 @@ pub fn status(ws: &Session) -> Result<Status, Error> {
         questions,
         blockers,
         overdue,
+        timeboxes,
         snapshot,
         next,
     })

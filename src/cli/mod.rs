@@ -13,6 +13,7 @@ mod feedback;
 mod gate;
 mod graph;
 mod hooks;
+mod standup;
 mod import;
 mod init;
 mod intent;
@@ -137,6 +138,8 @@ pub enum Command {
     Import(import::ImportArgs),
     /// Which TUs touched a file, newest first (lineage).
     Trace(trace::TraceArgs),
+    /// Each role's blockers, waiting questions, idle TUs and what is due; the escalations.
+    Standup(standup::StandupArgs),
     /// Git hooks that keep the ledger honest.
     Hooks(hooks::HooksArgs),
     /// The whole studio at work on the sample, in a fresh folder: every step a real command.
@@ -372,6 +375,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<Output, Error> {
         Command::Feedback(args) => feedback::run(ctx, args),
         Command::Trace(args) => trace::run(ctx, args),
         Command::Hooks(args) => hooks::install(ctx, args),
+        Command::Standup(args) => standup::run(ctx, args),
         Command::Hook(args) => hooks::run(ctx, args),
         Command::Demo(args) => demo::run(ctx, args),
         Command::Completions(args) => docs::completions(ctx, args),

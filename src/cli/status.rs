@@ -104,6 +104,16 @@ fn human(st: &Status) -> String {
     for (tu, b) in &st.blockers {
         out.push_str(&format!("blocked    {tu}: {b}\n"));
     }
+    for t in &st.timeboxes {
+        if t.over {
+            out.push_str(&format!(
+                "timebox    {} ran out on {} ({})\n",
+                t.tu, t.ends, t.timebox
+            ));
+        } else {
+            out.push_str(&format!("timebox    {} ends {} ({})\n", t.tu, t.ends, t.timebox));
+        }
+    }
     for (tu, when) in &st.overdue {
         out.push_str(&format!(
             "overdue    {tu} was to be revisited by {when} (`showrunner tu reactivate {tu}`)\n"

@@ -41,6 +41,36 @@ pub struct Brief {
     /// What it must produce, when written as a list.
     #[serde(deserialize_with = "de::lenient")]
     pub deliverables: Option<Vec<Lenient<BriefDeliverable>>>,
+    /// Time allowed (`90m`, `2d`).
+    #[serde(deserialize_with = "de::lenient")]
+    pub timebox: Option<String>,
+}
+
+impl Named {
+    /// The roles named, canonical where known.
+    pub fn roles(&self) -> Vec<String> {
+        let one = |r: &str| crate::roles::canonical(r).unwrap_or(r).to_string();
+        match self {
+            Named::Nobody => Vec::new(),
+            Named::One(r) => vec![one(r)],
+            Named::Many(rs) => rs.iter().map(|r| one(r)).collect(),
+        }
+    }
+}
+
+/// A timebox's length in seconds (`90m`, `1.5h`, `2d`, `1w`); `None` when it is not one.
+pub fn timebox_seconds(text: &str) -> Option<i64> {
+    let t = text.trim();
+    let unit = t.chars().last()?;
+    let n: f64 = t[..t.len() - unit.len_utf8()].parse().ok()?;
+    let per = match unit {
+        'm' => 60.0,
+        'h' => 3600.0,
+        'd' => 86_400.0,
+        'w' => 604_800.0,
+        _ => return None,
+    };
+    (n.is_finite() && n >= 0.0).then(|| (n * per).round() as i64)
 }
 
 impl Brief {
