@@ -420,12 +420,25 @@ fn features(text: &str, cat: &Catalogue, cues: &Cues) -> Vec<String> {
         f.push(format!("first:{}", stem(first)));
     }
     // What the words mean: the kinds of work and things a studio deals in.
+    static MEANS: std::sync::LazyLock<std::collections::HashMap<&'static str, Vec<&'static str>>> =
+        std::sync::LazyLock::new(|| {
+            let mut m: std::collections::HashMap<&'static str, Vec<&'static str>> =
+                std::collections::HashMap::new();
+            for (concept, members) in CONCEPTS {
+                for w in members {
+                    m.entry(*w).or_default().push(concept);
+                }
+            }
+            m
+        });
     for x in &w {
         let st = stem(x);
-        for (concept, members) in CONCEPTS {
-            if members.iter().any(|m| *m == x.as_str() || *m == st.as_str()) {
-                f.push(format!("s:{concept}"));
-            }
+        let mut found: Vec<&str> = MEANS.get(x.as_str()).cloned().unwrap_or_default();
+        found.extend(MEANS.get(st.as_str()).into_iter().flatten());
+        found.sort_unstable();
+        found.dedup();
+        for concept in found {
+            f.push(format!("s:{concept}"));
         }
     }
     if text.trim_end().ends_with('?') {
@@ -795,7 +808,7 @@ impl Default for Thresholds {
             sure: 0.25,
             lead: 0.05,
             sure_of_part: 0.35,
-            part_in_whole: 0.0,
+            part_in_whole: 0.03,
         }
     }
 }
@@ -910,14 +923,7 @@ impl Dispatcher {
             }
             add(&format!("{} {}", p.name, p.purpose), 0.4);
         }
-        let how = match std::env::var("SHOWRUNNER_TRAIN") {
-            Ok(v) => {
-                let v: Vec<f32> = v.split(',').filter_map(|x| x.parse().ok()).collect();
-                Training { epochs: v[0] as usize, rate: v[1], l2: v[2] }
-            }
-            Err(_) => Training::default(),
-        };
-        let model = Model::train(ask + 1, &examples, how);
+        let model = Model::train(ask + 1, &examples, Training::default());
         Dispatcher {
             loops,
             model,

@@ -42,8 +42,8 @@ pub struct Training {
 impl Default for Training {
     fn default() -> Self {
         Training {
-            epochs: 120,
-            rate: 2.0,
+            epochs: 20,
+            rate: 3.5,
             l2: 1e-5,
         }
     }

@@ -366,6 +366,8 @@ fn held_out_requests_measure_the_dispatcher_honestly() {
     use showrunner::orchestra::dispatch::Dispatcher;
     let playbooks = showrunner::studio::playbook::embedded();
     let d = Dispatcher::for_playbooks(&playbooks);
+    let reserve = evaluate(&d, &corpus("dispatch/reserve.yaml"));
+    eprintln!("{}", report("reserve", &reserve));
     let e = evaluate(&d, &corpus("dispatch/heldout.yaml"));
     let mut table = String::from("confusion (wanted → got: count, where they differ)\n");
     for ((want, got), n) in &e.confusion {
@@ -374,7 +376,9 @@ fn held_out_requests_measure_the_dispatcher_honestly() {
         }
     }
     eprintln!("{}\n{table}", report("held-out", &e));
-    assert!(e.accuracy() >= 0.0, "{}", report("held-out", &e));
+    // Ratchets a little under the first measurement (BENCHMARKS.md): 132/140 and 60/65.
+    assert!(e.accuracy() >= 0.93, "{}", report("held-out", &e));
+    assert!(reserve.accuracy() >= 0.90, "{}", report("reserve", &reserve));
 }
 
 #[test]
