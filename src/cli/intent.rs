@@ -71,6 +71,193 @@ enum Action {
     /// `answer`.
     #[serde(rename = "human.response")]
     HumanResponse(ResponsePayload),
+    /// `tu start`.
+    #[serde(rename = "tu.start")]
+    TuStart(TuPayload),
+    /// `tu defer`.
+    #[serde(rename = "tu.defer")]
+    TuDefer(DeferPayload),
+    /// `tu reactivate`.
+    #[serde(rename = "tu.reactivate")]
+    TuReactivate(TuPayload),
+    /// `tu reject`.
+    #[serde(rename = "tu.reject")]
+    TuReject(RejectPayload),
+    /// `merge`.
+    #[serde(rename = "merge")]
+    Merge(MergePayload),
+    /// `snapshot`.
+    #[serde(rename = "snapshot")]
+    Snapshot(SnapshotPayload),
+    /// `bind`.
+    #[serde(rename = "bind")]
+    Bind(BindPayload),
+    /// `playtest`.
+    #[serde(rename = "playtest")]
+    Playtest(PlaytestPayload),
+    /// `hook new`.
+    #[serde(rename = "hook.new")]
+    HookNew(HookNewPayload),
+    /// `hook triage`.
+    #[serde(rename = "hook.triage")]
+    HookTriage(HookTriagePayload),
+    /// `status`.
+    #[serde(rename = "status")]
+    Status(Empty),
+    /// `standup`.
+    #[serde(rename = "standup")]
+    Standup(StandupPayload),
+}
+
+/// No arguments.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Empty {}
+
+/// `tu.defer`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DeferPayload {
+    tu: Option<String>,
+    reason: String,
+    revisit: String,
+}
+
+/// `tu.reject`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RejectPayload {
+    tu: Option<String>,
+    reason: String,
+}
+
+/// `merge`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MergePayload {
+    tu: Option<String>,
+    #[serde(default)]
+    dry_run: bool,
+    #[serde(default)]
+    accept_conditional: bool,
+}
+
+/// `snapshot`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SnapshotPayload {
+    name: Option<String>,
+    message: Option<String>,
+}
+
+/// `bind`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BindPayload {
+    snapshot: String,
+    out: String,
+    #[serde(default)]
+    formats: Vec<String>,
+}
+
+/// `playtest`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlaytestPayload {
+    snapshot: String,
+    runs: Option<u32>,
+    seed: Option<u64>,
+}
+
+/// `hook.new`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HookNewPayload {
+    title: String,
+    summary: String,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    raised_by: Option<String>,
+    #[serde(default)]
+    bars: Vec<String>,
+    #[serde(default)]
+    blocking: bool,
+    next_loop: Option<String>,
+    tu: Option<String>,
+}
+
+/// `hook.triage`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HookTriagePayload {
+    hook: String,
+    status: Option<String>,
+    next_loop: Option<String>,
+    resolution: Option<String>,
+    blocking: Option<bool>,
+    tu: Option<String>,
+}
+
+/// `standup`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StandupPayload {
+    role: Option<String>,
+}
+
+/// Who may send an action, by the seed's authorities.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum May {
+    /// Anyone (reading the studio).
+    Anyone,
+    /// Any role of the studio.
+    AnyRole,
+    /// These roles (or `customer`) only.
+    Only(&'static [&'static str]),
+}
+
+/// The authority an action needs: the Showrunner opens, parks and ends work, wakes and
+/// puts roles to sleep, asks the customer and tags snapshots; the customer (or the
+/// Showrunner relaying them) answers and makes requests; the Gatekeeper may promote;
+/// the Book Binder binds and the Player-Narrator playtests; the roles of hook harvest
+/// triage hooks; any role starts, checkpoints and submits work or raises a hook.
+pub(super) fn authority(action: &str) -> May {
+    match action {
+        "status" | "standup" => May::Anyone,
+        "customer.intent.dispatch" => May::Only(&["showrunner", "customer"]),
+        "human.response" => May::Only(&["customer", "showrunner"]),
+        "tu.open" | "tu.close" | "tu.defer" | "tu.reactivate" | "tu.reject" | "role.wake"
+        | "role.dormant" | "human.question" | "snapshot" => May::Only(&["showrunner"]),
+        "merge" => May::Only(&["showrunner", "gatekeeper"]),
+        "bind" => May::Only(&["book_binder", "showrunner"]),
+        "playtest" => May::Only(&["player_narrator", "showrunner"]),
+        "hook.triage" => May::Only(&["showrunner", "plotwright", "lore_weaver"]),
+        _ => May::AnyRole,
+    }
+}
+
+/// Checks the sender against the action's authority; the refusal's message otherwise.
+pub(super) fn authorized(action: &str, from: Option<&str>) -> Result<(), String> {
+    let who = from.map(|f| {
+        crate::roles::canonical(f)
+            .map(str::to_string)
+            .unwrap_or_else(|| f.to_lowercase())
+    });
+    let is_role = from.and_then(crate::roles::canonical).is_some();
+    match (authority(action), who.as_deref()) {
+        (May::Anyone, _) => Ok(()),
+        (May::AnyRole, Some(_)) if is_role => Ok(()),
+        (May::AnyRole, w) => Err(format!(
+            "{action} is sent by a role of the studio; `from` is {}",
+            w.map_or("missing".to_string(), |w| format!("`{w}`"))
+        )),
+        (May::Only(roles), Some(w)) if roles.contains(&w) => Ok(()),
+        (May::Only(roles), w) => Err(format!(
+            "{action} may be sent only by {}; `from` is {}",
+            roles.join(" or "),
+            w.map_or("missing".to_string(), |w| format!("`{w}`"))
+        )),
+    }
 }
 
 /// `customer.intent.dispatch`.
@@ -272,7 +459,8 @@ impl Request<'_> {
 
 /// Carries out an action on the batch's session: its `ack` line (the command's JSON
 /// result, and exit code 1 when the Gatekeeper blocks, as `gate submit` exits).
-fn act(ws: &Session, to: &Request<'_>, action: Action) -> Result<String, Error> {
+fn act(ctx: &Ctx, ws: &Session, to: &Request<'_>, action: Action) -> Result<String, Error> {
+    let tu_or_active = |tu: Option<String>| tu.into_iter().collect::<Vec<String>>();
     Ok(match action {
         Action::Dispatch(p) => to.ack(0, &dispatch::dispatch(ws, &p.request, p.open)?),
         Action::TuOpen(p) => {
@@ -314,7 +502,148 @@ fn act(ws: &Session, to: &Request<'_>, action: Action) -> Result<String, Error> 
             0,
             &questions::answer(ws, &p.batch, &p.question, &p.answer, p.note.as_deref())?,
         ),
+        Action::TuStart(p) => command(ctx, to, ["tu", "start"], &[], tu_or_active(p.tu))?,
+        Action::TuReactivate(p) => {
+            command(ctx, to, ["tu", "reactivate"], &[], tu_or_active(p.tu))?
+        }
+        Action::TuDefer(p) => command(
+            ctx,
+            to,
+            ["tu", "defer"],
+            &[("reason", Some(p.reason)), ("revisit", Some(p.revisit))],
+            tu_or_active(p.tu),
+        )?,
+        Action::TuReject(p) => command(
+            ctx,
+            to,
+            ["tu", "reject"],
+            &[("reason", Some(p.reason))],
+            tu_or_active(p.tu),
+        )?,
+        Action::Merge(p) => {
+            let mut flags = vec![("tu", p.tu)];
+            if p.dry_run {
+                flags.push(("dry-run", Some(SWITCH.into())));
+            }
+            if p.accept_conditional {
+                flags.push(("accept-conditional", Some(SWITCH.into())));
+            }
+            command(ctx, to, ["merge", ""], &flags, Vec::new())?
+        }
+        Action::Snapshot(p) => command(
+            ctx,
+            to,
+            ["snapshot", ""],
+            &[("name", p.name), ("message", p.message)],
+            Vec::new(),
+        )?,
+        Action::Bind(p) => {
+            let formats = if p.formats.is_empty() {
+                "html,epub,twee,md".to_string()
+            } else {
+                p.formats.join(",")
+            };
+            let mut argv: Vec<String> =
+                vec!["--format".into(), formats, "bind".into(), format!("--out={}", p.out)];
+            argv.push("--".into());
+            argv.push(p.snapshot);
+            let out = super::run_inside(&ctx.base, &argv)?;
+            let outputs: Vec<Value> = out
+                .stdout
+                .lines()
+                .skip(1)
+                .filter_map(|l| {
+                    let f: Vec<&str> = l.split_whitespace().collect();
+                    (f.len() >= 5).then(|| {
+                        serde_json::json!({"file": f[0], "bytes": f[1].parse::<u64>().unwrap_or(0), "sha256": f[4]})
+                    })
+                })
+                .collect();
+            to.ack(out.code, &serde_json::json!({"bound": out.stdout.lines().next().unwrap_or(""), "outputs": outputs}))
+        }
+        Action::Playtest(p) => {
+            let mut argv: Vec<String> = vec!["--format".into(), "json".into(), "playtest".into()];
+            if let Some(r) = p.runs {
+                argv.push(format!("--random={r}"));
+            }
+            if let Some(seed) = p.seed {
+                argv.push(format!("--seed={seed}"));
+            }
+            argv.push("--".into());
+            argv.push(p.snapshot);
+            relay(to, super::run_inside(&ctx.base, &argv)?)?
+        }
+        Action::HookNew(p) => {
+            let mut flags = vec![
+                ("title", Some(p.title)),
+                ("summary", Some(p.summary)),
+                ("type", p.kind),
+                ("raised-by", p.raised_by),
+                ("next-loop", p.next_loop),
+                ("tu", p.tu),
+            ];
+            for b in p.bars {
+                flags.push(("bar", Some(b)));
+            }
+            if p.blocking {
+                flags.push(("blocking", Some(SWITCH.into())));
+            }
+            command(ctx, to, ["hook", "new"], &flags, Vec::new())?
+        }
+        Action::HookTriage(p) => command(
+            ctx,
+            to,
+            ["hook", "triage"],
+            &[
+                ("status", p.status),
+                ("next-loop", p.next_loop),
+                ("resolution", p.resolution),
+                ("blocking", p.blocking.map(|b| b.to_string())),
+                ("tu", p.tu),
+            ],
+            vec![p.hook],
+        )?,
+        Action::Status(Empty {}) => command(ctx, to, ["status", ""], &[], Vec::new())?,
+        Action::Standup(p) => {
+            command(ctx, to, ["standup", ""], &[("role", p.role)], Vec::new())?
+        }
     })
+}
+
+/// The value of a switch (`--dry-run`) among a command's options: a control character
+/// no payload value can carry through the schema-checked path it is compared on.
+const SWITCH: &str = "\u{0}switch";
+
+/// Runs the command a verb names with `--format json`, as `showrunner` would: options as
+/// `--name=value` (a value beginning with `-` stays a value), positionals after `--`.
+fn command(
+    ctx: &Ctx,
+    to: &Request<'_>,
+    words: [&str; 2],
+    flags: &[(&str, Option<String>)],
+    positionals: Vec<String>,
+) -> Result<String, Error> {
+    let mut argv: Vec<String> = vec!["--format".into(), "json".into()];
+    argv.extend(words.iter().filter(|w| !w.is_empty()).map(|w| w.to_string()));
+    for (name, value) in flags {
+        match value {
+            Some(v) if v == SWITCH => argv.push(format!("--{name}")),
+            Some(v) => argv.push(format!("--{name}={v}")),
+            None => {}
+        }
+    }
+    if !positionals.is_empty() {
+        argv.push("--".into());
+        argv.extend(positionals);
+    }
+    relay(to, super::run_inside(&ctx.base, &argv)?)
+}
+
+/// A command's JSON output (and exit code) as the `ack`'s result.
+fn relay(to: &Request<'_>, out: Output) -> Result<String, Error> {
+    let result: Value = serde_json::from_str(out.stdout.trim())
+        .unwrap_or_else(|_| Value::String(out.stdout.trim().to_string()));
+    Ok(to.ack(out.code, &result))
 }
 
 /// Answers one envelope line: the reply line, and whether it is an `error`.
@@ -360,11 +689,14 @@ fn answer(ctx: &Ctx, line: &str) -> (String, bool) {
         id,
         action: request["type"].as_str().unwrap_or_default(),
     };
+    if let Err(why) = authorized(to.action, request["from"].as_str()) {
+        return (error_line(id, "not_authorized", &why), true);
+    }
     let action = match Action::deserialize(&request) {
         Ok(a) => a,
         Err(e) => return invalid(&format!("/payload: {e}")),
     };
-    match ctx.session().and_then(|ws| act(ws, &to, action)) {
+    match ctx.session().and_then(|ws| act(ctx, ws, &to, action)) {
         Ok(reply) => (reply, false),
         Err(e) => {
             let mut msg = e.to_string();

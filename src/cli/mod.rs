@@ -238,23 +238,7 @@ fn execute(cli: Cli, term: Terminal, console: Option<Box<dyn Console>>) -> Resul
         ColorChoice::Never => false,
         ColorChoice::Auto => term.color_ok,
     };
-    // `bind` reads `--format` as its list of export formats; everything else as the
-    // output format.
-    let (format, exports) = match &cli.command {
-        Command::Bind(_) | Command::Graph(_) | Command::Report(_) | Command::Playtest(_) => {
-            (Format::Human, cli.format.clone())
-        }
-        _ => match cli.format.as_deref().map(|f| Format::from_str(f, true)) {
-            None => (Format::Human, None),
-            Some(Ok(f)) => (f, None),
-            Some(Err(_)) => {
-                return Err(Error::Usage(format!(
-                    "`--format {}` is not an output format (human, json, github)",
-                    cli.format.as_deref().unwrap_or("")
-                )));
-            }
-        },
-    };
+    let (format, exports) = formats(&cli)?;
     let ctx = Ctx {
         base,
         format,
@@ -349,6 +333,50 @@ mod terminal_tests {
 }
 
 /// Runs the command.
+/// The output format and, for the commands that write documents, their `--format` list:
+/// `bind` reads `--format` as its export formats (so do `graph`, `report` and
+/// `playtest`); everything else as the output format.
+fn formats(cli: &Cli) -> Result<(Format, Option<String>), Error> {
+    Ok(match &cli.command {
+        Command::Bind(_) | Command::Graph(_) | Command::Report(_) | Command::Playtest(_) => {
+            (Format::Human, cli.format.clone())
+        }
+        _ => match cli.format.as_deref().map(|f| Format::from_str(f, true)) {
+            None => (Format::Human, None),
+            Some(Ok(f)) => (f, None),
+            Some(Err(_)) => {
+                return Err(Error::Usage(format!(
+                    "`--format {}` is not an output format (human, json, github)",
+                    cli.format.as_deref().unwrap_or("")
+                )));
+            }
+        },
+    })
+}
+
+/// Runs a command line inside another command (an `intent` or an MCP tool call), in
+/// the same studio, with its own session and no terminal: what the command prints and
+/// its exit code.
+pub(crate) fn run_inside(base: &std::path::Path, argv: &[String]) -> Result<Output, Error> {
+    let mut full = vec![
+        "showrunner".to_string(),
+        "-C".to_string(),
+        base.display().to_string(),
+    ];
+    full.extend(argv.iter().cloned());
+    let cli = <Cli as clap::Parser>::try_parse_from(&full).map_err(|e| Error::Usage(e.to_string()))?;
+    let (format, exports) = formats(&cli)?;
+    let ctx = Ctx {
+        base: base.to_path_buf(),
+        format,
+        color: false,
+        exports,
+        console: None,
+        session: std::cell::OnceCell::new(),
+    };
+    dispatch(&ctx, cli.command)
+}
+
 fn dispatch(ctx: &Ctx, command: Command) -> Result<Output, Error> {
     match command {
         Command::Init(args) => init::run(ctx, args),

@@ -1100,8 +1100,28 @@ impl Dispatcher {
             }
         };
         let params = params(request, cat);
-        let mut missing = Vec::new();
         let (_, unusable) = target_languages(request);
+        // Asked because of what it leaves out rather than what it wants: a request that
+        // clearly names one loop but gives it no usable language ("into Elvish") asks
+        // for the language, not for the loop.
+        let (loops, ambiguous) = match (ambiguous, whole.first(), whole.get(1)) {
+            (true, Some(best), second)
+                if best.score >= 0.15
+                    && second.is_none_or(|s| best.score >= 2.0 * s.score)
+                    && !params.contains_key("language")
+                    && (unusable.is_some()
+                        || words(request).iter().any(|w| TRANSLATING.contains(&w.as_str())))
+                    && playbooks.get(&best.loop_id).is_some_and(|pb| {
+                        pb.parameters
+                            .iter()
+                            .any(|q| q.required && q.extractor == "language")
+                    }) =>
+            {
+                (vec![best.clone()], false)
+            }
+            _ => (loops, ambiguous),
+        };
+        let mut missing = Vec::new();
         for p in &loops {
             let Some(pb) = playbooks.get(&p.loop_id) else {
                 continue;

@@ -41,7 +41,7 @@ fn send(s: &Sandbox, envelopes: &[serde_json::Value]) -> (Vec<serde_json::Value>
 }
 
 fn env(id: &str, kind: &str, payload: serde_json::Value) -> serde_json::Value {
-    serde_json::json!({"protocol": "showrunner/1", "id": id, "type": kind, "from": "agent", "payload": payload})
+    serde_json::json!({"protocol": "showrunner/1", "id": id, "type": kind, "from": "SR", "payload": payload})
 }
 
 fn one(s: &Sandbox, id: &str, kind: &str, payload: serde_json::Value) -> serde_json::Value {
@@ -506,4 +506,94 @@ fn a_line_that_is_not_utf8_gets_an_error_line_and_the_stream_goes_on() {
         "the stream went on: {replies:?}"
     );
     assert_eq!(out.code, 1);
+}
+
+fn from(who: &str, id: &str, kind: &str, payload: serde_json::Value) -> serde_json::Value {
+    serde_json::json!({"protocol": "showrunner/1", "id": id, "type": kind, "from": who, "payload": payload})
+}
+
+#[test]
+fn each_action_answers_to_the_seeds_authority_and_every_verb_a_person_has_is_there() {
+    let s = Sandbox::new();
+    ok(s.run(&["init", "book", "--from-sample"]));
+    let hot = |s: &Sandbox| s.git("book", &["rev-parse", "hot"]);
+    let before = hot(&s);
+    // A Scene Smith may not wake roles or open work; nobody unnamed may act; a customer
+    // may not checkpoint. Nothing is written by a refused envelope, and the stream goes on.
+    let (r, code) = send(
+        &s,
+        &[
+            from("SS", "a1", "role.wake", serde_json::json!({"role": "IL", "tu": "TU-2026-11-01-SR01", "reason": "pictures"})),
+            from("scene_smith", "a2", "tu.open", serde_json::json!({"loop": "scene_forge", "title": "Mine"})),
+            serde_json::json!({"protocol": "showrunner/1", "id": "a3", "type": "tu.start", "payload": {}}),
+            from("customer", "a4", "tu.checkpoint", serde_json::json!({"message": "hi"})),
+            from("SS", "a5", "merge", serde_json::json!({"dry_run": true})),
+            from("customer", "a6", "status", serde_json::json!({})),
+        ],
+    );
+    assert_eq!(code, 1);
+    for (reply, id) in r.iter().zip(["a1", "a2", "a3", "a4", "a5"]) {
+        assert_eq!(reply["in_reply_to"], id, "{reply}");
+        assert_eq!(reply["payload"]["code"], "not_authorized", "{reply}");
+    }
+    assert_eq!(r[5]["type"], "ack", "anyone may read the status: {}", r[5]);
+    assert_eq!(hot(&s), before, "refused envelopes write nothing");
+
+    // The verbs a person has, each as its command would answer.
+    let (r, _) = send(
+        &s,
+        &[
+            from("SR", "b1", "tu.open", serde_json::json!({"loop": "banana", "title": "Nope"})),
+            from("SR", "b2", "tu.open", serde_json::json!({"loop": "hook_harvest", "title": "Sort the hooks"})),
+            from("PW", "b3", "tu.start", serde_json::json!({})),
+            from("PW", "b4", "hook.new", serde_json::json!({"title": "A ferry at night", "summary": "Nell could offer a night crossing.", "type": "scene"})),
+            from("LW", "b5", "hook.triage", serde_json::json!({"hook": "HK-20261101-02", "status": "accepted", "next_loop": "story_spark"})),
+            from("SS", "b6", "hook.triage", serde_json::json!({"hook": "HK-20261101-03", "status": "rejected"})),
+            from("SR", "b7", "tu.defer", serde_json::json!({"reason": "later", "revisit": "2026-12-24"})),
+            from("SR", "b8", "tu.reactivate", serde_json::json!({})),
+            from("GK", "b9", "merge", serde_json::json!({"dry_run": true})),
+            from("SR", "b10", "standup", serde_json::json!({"role": "PW"})),
+            from("SR", "b11", "tu.reject", serde_json::json!({"reason": "done elsewhere"})),
+        ],
+    );
+    let by = |id: &str| r.iter().find(|x| x["in_reply_to"] == id).cloned().expect(id);
+    assert_eq!(by("b1")["payload"]["code"], "not_found", "unknown loop: {}", by("b1"));
+    assert!(by("b1")["payload"]["message"].as_str().is_some_and(|m| m.contains("banana")));
+    let tu = by("b2")["payload"]["result"]["id"].as_str().expect("opened").to_string();
+    assert_eq!(by("b3")["payload"]["result"]["state"], "stabilizing", "{}", by("b3"));
+    assert_eq!(by("b4")["payload"]["result"]["status"], "proposed", "{}", by("b4"));
+    assert_eq!(by("b4")["payload"]["result"]["tu"], tu.as_str());
+    assert_eq!(by("b5")["payload"]["result"]["status"], "accepted", "{}", by("b5"));
+    assert_eq!(by("b6")["payload"]["code"], "not_authorized", "{}", by("b6"));
+    assert_eq!(by("b7")["payload"]["result"]["state"], "deferred", "{}", by("b7"));
+    assert_eq!(by("b8")["payload"]["result"]["state"], "stabilizing", "{}", by("b8"));
+    assert_eq!(by("b9")["type"], "ack", "{}", by("b9"));
+    assert_eq!(by("b10")["payload"]["result"]["roles"][0]["role"], "plotwright", "{}", by("b10"));
+    assert_eq!(by("b11")["payload"]["result"]["state"], "rejected", "{}", by("b11"));
+    let card = std::fs::read_to_string(s.join("book/hooks/HK-20261101-02.yaml")).expect("card");
+    assert!(card.contains("status: accepted"), "{card}");
+
+    // A line that is not UTF-8 gets an error line, and the next line is still answered.
+    let mut cmd = std::process::Command::new(BIN);
+    cmd.env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", s.join("home"))
+        .arg("intent")
+        .current_dir(s.join("book"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped());
+    let mut child = cmd.spawn().expect("intent");
+    let mut input = b"\xff\xfe not text\n".to_vec();
+    input.extend(from("SR", "c1", "status", serde_json::json!({})).to_string().as_bytes());
+    input.push(b'\n');
+    child.stdin.take().expect("stdin").write_all(&input).expect("write");
+    let out = child.wait_with_output().expect("wait");
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(lines[0]["payload"]["code"], "validation_error");
+    assert_eq!(lines[1]["in_reply_to"], "c1");
+    assert_eq!(out.status.code(), Some(1));
 }

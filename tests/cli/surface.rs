@@ -815,7 +815,7 @@ fn conflicts_are_settled_by_the_authority_table_or_escalated() {
 fn intent_answers_every_envelope_with_an_ack_or_a_classified_error() {
     let s = sample();
     let envelope = |id: &str, kind: &str, payload: serde_json::Value| {
-        serde_json::json!({"protocol": "showrunner/1", "id": id, "type": kind, "from": "agent", "payload": payload})
+        serde_json::json!({"protocol": "showrunner/1", "id": id, "type": kind, "from": "SR", "payload": payload})
             .to_string()
     };
     let lines = [
@@ -841,6 +841,7 @@ fn intent_answers_every_envelope_with_an_ack_or_a_classified_error() {
             "tu.close",
             serde_json::json!({"tu": "TU-2026-11-26-SS09"}),
         ),
+        serde_json::json!({"protocol": "showrunner/1", "id": "e5", "type": "role.wake", "from": "SS", "payload": {"role": "IL", "tu": "TU-2026-11-26-SS01", "reason": "pictures"}}).to_string(),
         "not json".to_string(),
     ];
     std::fs::write(s.join("book/envelopes.jsonl"), lines.join("\n") + "\n").expect("write");
