@@ -45,7 +45,9 @@ fn main() {
             && std::env::var_os("TERM").is_none_or(|t| t != "dumb"),
     };
     let out = match cli.command {
-        Command::Play(_) | Command::Intent(_) => cli::run_interactive(cli, term, Box::new(Stdio)),
+        Command::Play(_) | Command::Intent(_) | Command::Mcp(_) => {
+            cli::run_interactive(cli, term, Box::new(Stdio))
+        }
         _ => cli::run(cli, term),
     };
     let _ = std::io::stdout().write_all(out.stdout.as_bytes());

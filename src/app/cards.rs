@@ -159,7 +159,11 @@ pub fn new(ws: &Session, card: &NewCard<'_>) -> Result<Written, Error> {
     if !card.bars.is_empty() {
         text.push_str(&format!(
             "bars: [{}]\n",
-            card.bars.iter().map(|b| q(b)).collect::<Vec<_>>().join(", ")
+            card.bars
+                .iter()
+                .map(|b| q(b))
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
     text.push_str(&format!("blocking: {}\n", card.blocking));
@@ -167,7 +171,13 @@ pub fn new(ws: &Session, card: &NewCard<'_>) -> Result<Written, Error> {
         text.push_str(&format!("next_loop: {}\n", q(l)));
     }
     text.push_str(&format!("tu: {tu}\n"));
-    commit_card(ws, &tu, &id, text, &format!("Raise {id}: {}", card.title.trim()))
+    commit_card(
+        ws,
+        &tu,
+        &id,
+        text,
+        &format!("Raise {id}: {}", card.title.trim()),
+    )
 }
 
 /// Triages a hook card: its status, the loop to pick it up, how it was settled, whether

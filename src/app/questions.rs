@@ -331,7 +331,10 @@ pub struct Opening {
     #[serde(deserialize_with = "de::items_or_default")]
     pub inputs: Vec<String>,
     /// A parameter the answer's note gives (`premise`): the option needs a note.
-    #[serde(deserialize_with = "de::lenient", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        deserialize_with = "de::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub note_is: Option<String>,
 }
 

@@ -231,8 +231,7 @@ pub fn status(ws: &Session) -> Result<Status, Error> {
         if s.state != State::Deferred
             && let Some((_, text)) = ws.brief_on(&ws.branch_for(&s.id)?, &s.id)?
             && let Ok(a) = artifact::parse(Kind::Tu, &format!("tus/{}.yaml", s.id), text.as_bytes())
-            && let Some((timebox, ends)) =
-                super::standup::timebox(rec, &Brief::from_node(&a.data))
+            && let Some((timebox, ends)) = super::standup::timebox(rec, &Brief::from_node(&a.data))
         {
             timeboxes.push(Timebox {
                 tu: s.id.clone(),

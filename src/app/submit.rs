@@ -93,7 +93,8 @@ pub fn submit(ws: &Session, tu: Option<&str>) -> Result<Submitted, Error> {
     let studio = Studio::load(&Tree::new(repo, &tip)?)?;
     // The TU is judged as the queue would promote it: cold plus its changes. Findings
     // that already stand on cold are set apart, not charged to it.
-    let (report, tree, base, pre_existing, judged) = match super::promote::candidate(ws, &id, &tip)? {
+    let (report, tree, base, pre_existing, judged) = match super::promote::candidate(ws, &id, &tip)?
+    {
         Ok(c) => {
             let judged = Some(c.commit.clone());
             // Under cold's rules, as the queue will judge it.

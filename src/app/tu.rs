@@ -659,7 +659,11 @@ impl Session {
         })
     }
 
-    pub(crate) fn brief_on(&self, branch: &str, id: &str) -> Result<Option<(String, String)>, Error> {
+    pub(crate) fn brief_on(
+        &self,
+        branch: &str,
+        id: &str,
+    ) -> Result<Option<(String, String)>, Error> {
         let Some(tip) = self.repo.ref_target(branch)? else {
             return Ok(None);
         };

@@ -21,7 +21,7 @@ use crate::trace::lifecycle::Event;
 /// The protocol version this binary speaks.
 pub const PROTOCOL: &str = "showrunner/1";
 
-const SCHEMA: &str = include_str!("../../schemas/protocol/envelope.schema.json");
+pub(super) const SCHEMA: &str = include_str!("../../schemas/protocol/envelope.schema.json");
 
 static VALIDATOR: LazyLock<Result<jsonschema::Validator, String>> = LazyLock::new(|| {
     let doc: Value = serde_json::from_str(SCHEMA).map_err(|e| e.to_string())?;
@@ -503,9 +503,7 @@ fn act(ctx: &Ctx, ws: &Session, to: &Request<'_>, action: Action) -> Result<Stri
             &questions::answer(ws, &p.batch, &p.question, &p.answer, p.note.as_deref())?,
         ),
         Action::TuStart(p) => command(ctx, to, ["tu", "start"], &[], tu_or_active(p.tu))?,
-        Action::TuReactivate(p) => {
-            command(ctx, to, ["tu", "reactivate"], &[], tu_or_active(p.tu))?
-        }
+        Action::TuReactivate(p) => command(ctx, to, ["tu", "reactivate"], &[], tu_or_active(p.tu))?,
         Action::TuDefer(p) => command(
             ctx,
             to,
@@ -543,8 +541,12 @@ fn act(ctx: &Ctx, ws: &Session, to: &Request<'_>, action: Action) -> Result<Stri
             } else {
                 p.formats.join(",")
             };
-            let mut argv: Vec<String> =
-                vec!["--format".into(), formats, "bind".into(), format!("--out={}", p.out)];
+            let mut argv: Vec<String> = vec![
+                "--format".into(),
+                formats,
+                "bind".into(),
+                format!("--out={}", p.out),
+            ];
             argv.push("--".into());
             argv.push(p.snapshot);
             let out = super::run_inside(&ctx.base, &argv)?;
@@ -604,9 +606,7 @@ fn act(ctx: &Ctx, ws: &Session, to: &Request<'_>, action: Action) -> Result<Stri
             vec![p.hook],
         )?,
         Action::Status(Empty {}) => command(ctx, to, ["status", ""], &[], Vec::new())?,
-        Action::Standup(p) => {
-            command(ctx, to, ["standup", ""], &[("role", p.role)], Vec::new())?
-        }
+        Action::Standup(p) => command(ctx, to, ["standup", ""], &[("role", p.role)], Vec::new())?,
     })
 }
 
@@ -624,7 +624,12 @@ fn command(
     positionals: Vec<String>,
 ) -> Result<String, Error> {
     let mut argv: Vec<String> = vec!["--format".into(), "json".into()];
-    argv.extend(words.iter().filter(|w| !w.is_empty()).map(|w| w.to_string()));
+    argv.extend(
+        words
+            .iter()
+            .filter(|w| !w.is_empty())
+            .map(|w| w.to_string()),
+    );
     for (name, value) in flags {
         match value {
             Some(v) if v == SWITCH => argv.push(format!("--{name}")),
@@ -659,7 +664,7 @@ fn not_utf8(number: usize) -> (String, bool) {
     )
 }
 
-fn answer(ctx: &Ctx, line: &str) -> (String, bool) {
+pub(super) fn answer(ctx: &Ctx, line: &str) -> (String, bool) {
     let request: Value = match serde_json::from_str(line) {
         Ok(v) => v,
         Err(e) => {

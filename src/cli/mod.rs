@@ -13,11 +13,11 @@ mod feedback;
 mod gate;
 mod graph;
 mod hooks;
-mod standup;
 mod import;
 mod init;
 mod intent;
 mod loops;
+mod mcp;
 mod merge;
 mod play;
 mod questions;
@@ -25,6 +25,7 @@ mod report;
 mod role;
 mod rollback;
 mod snapshot;
+mod standup;
 mod status;
 mod trace;
 mod tu;
@@ -120,6 +121,8 @@ pub enum Command {
     Conflict(conflict::ConflictArgs),
     /// Protocol envelopes for AI agents: one JSON request per line in, one `ack` or `error` per line out.
     Intent(intent::IntentArgs),
+    /// A Model Context Protocol server on stdio: the protocol's actions as tools, the studio as resources.
+    Mcp(mcp::McpArgs),
     /// Record the customer's satisfaction (1–5) with the newest snapshot.
     Feedback(feedback::FeedbackArgs),
     /// Metrics from history: TU throughput, cycle time, gates, roles, feedback (`--format human|json|html`).
@@ -265,7 +268,10 @@ fn execute(cli: Cli, term: Terminal, console: Option<Box<dyn Console>>) -> Resul
     // hooks (git's output), or the commands that converse on the terminal.
     if term.progress_ok
         && format == Format::Human
-        && !matches!(cli.command, Command::Intent(_) | Command::Play(_))
+        && !matches!(
+            cli.command,
+            Command::Intent(_) | Command::Play(_) | Command::Mcp(_)
+        )
         && !matches!(&cli.command, Command::Hook(h) if h.hook.is_git_hook())
     {
         crate::progress::enable();
@@ -364,7 +370,8 @@ pub(crate) fn run_inside(base: &std::path::Path, argv: &[String]) -> Result<Outp
         base.display().to_string(),
     ];
     full.extend(argv.iter().cloned());
-    let cli = <Cli as clap::Parser>::try_parse_from(&full).map_err(|e| Error::Usage(e.to_string()))?;
+    let cli =
+        <Cli as clap::Parser>::try_parse_from(&full).map_err(|e| Error::Usage(e.to_string()))?;
     let (format, exports) = formats(&cli)?;
     let ctx = Ctx {
         base: base.to_path_buf(),
@@ -404,6 +411,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<Output, Error> {
         Command::Trace(args) => trace::run(ctx, args),
         Command::Hooks(args) => hooks::install(ctx, args),
         Command::Standup(args) => standup::run(ctx, args),
+        Command::Mcp(args) => mcp::run(ctx, args),
         Command::Hook(args) => hooks::run(ctx, args),
         Command::Demo(args) => demo::run(ctx, args),
         Command::Completions(args) => docs::completions(ctx, args),

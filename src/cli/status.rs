@@ -111,7 +111,10 @@ fn human(st: &Status) -> String {
                 t.tu, t.ends, t.timebox
             ));
         } else {
-            out.push_str(&format!("timebox    {} ends {} ({})\n", t.tu, t.ends, t.timebox));
+            out.push_str(&format!(
+                "timebox    {} ends {} ({})\n",
+                t.tu, t.ends, t.timebox
+            ));
         }
     }
     for (tu, when) in &st.overdue {

@@ -47,7 +47,9 @@ pub enum QuestionError {
     #[error("the note must be one line")]
     NoteNotOneLine,
     /// An option that takes its value from the note, answered without one.
-    #[error("{batch} `{question}` option `{key}` takes the {what} from the note: answer with --note")]
+    #[error(
+        "{batch} `{question}` option `{key}` takes the {what} from the note: answer with --note"
+    )]
     NoteNeeded {
         /// The batch.
         batch: String,

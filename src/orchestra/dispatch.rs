@@ -279,14 +279,28 @@ const COUNTRIES: [(&str, &str); 20] = [
 
 /// Words that follow a language name when the request wants that language's edition.
 const EDITION_WORDS: [&str; 9] = [
-    "version", "edition", "translation", "translators", "translator", "readers", "text",
-    "copy", "book",
+    "version",
+    "edition",
+    "translation",
+    "translators",
+    "translator",
+    "readers",
+    "text",
+    "copy",
+    "book",
 ];
 
 /// Words of translating: with one of them, "in German" is a target language.
 const TRANSLATING: [&str; 9] = [
-    "translate", "translated", "translating", "translation", "localise", "localize",
-    "localisation", "localization", "translator",
+    "translate",
+    "translated",
+    "translating",
+    "translation",
+    "localise",
+    "localize",
+    "localisation",
+    "localization",
+    "translator",
 ];
 
 /// The languages a request asks to translate into (tags, in order of mention), and a word
@@ -318,7 +332,10 @@ fn target_languages(text: &str) -> (Vec<String>, Option<String>) {
                     || EDITION_WORDS.contains(&after) && after != "book"
                     || after.is_empty()
                     || STOP.contains(&after)
-                    || matches!(after, "first" | "too" | "only" | "next" | "now" | "as" | "then");
+                    || matches!(
+                        after,
+                        "first" | "too" | "only" | "next" | "now" | "as" | "then"
+                    );
                 if target && !out.iter().any(|o| o == code) {
                     out.push(code.to_string());
                 }
@@ -374,9 +391,13 @@ fn target_languages(text: &str) -> (Vec<String>, Option<String>) {
 /// Whether a word looks like a version or release name (`v1.0`, `1.2`, `rc-2`).
 fn version_like(token: &str) -> bool {
     let t = token.trim_matches(|c: char| !c.is_alphanumeric());
-    let t = t.strip_prefix('v').or_else(|| t.strip_prefix('V')).unwrap_or(t);
+    let t = t
+        .strip_prefix('v')
+        .or_else(|| t.strip_prefix('V'))
+        .unwrap_or(t);
     let dotted = t.contains('.')
-        && t.split('.').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
+        && t.split('.')
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
     let rc = {
         let l = t.to_lowercase();
         (l.starts_with("rc") || l.starts_with("beta") || l.starts_with("alpha"))
@@ -485,8 +506,7 @@ fn features(text: &str, cat: &Catalogue, cues: &Cues) -> Vec<String> {
         }
     }
     // Nothing of a book or a studio in it: likely a request for something else.
-    if named.is_empty() && !w.iter().any(|x| STUDIO_WORDS.contains(&stem(x).as_str()))
-    {
+    if named.is_empty() && !w.iter().any(|x| STUDIO_WORDS.contains(&stem(x).as_str())) {
         f.push("c:outside".into());
     }
     f
@@ -496,33 +516,450 @@ fn features(text: &str, cat: &Catalogue, cues: &Cues) -> Vec<String> {
 /// matched on these as well as on its words, so a synonym the training requests never
 /// used still points to the work.
 const CONCEPTS: [(&str, &[&str]); 18] = [
-    ("sound", &["sound", "sounds", "hear", "heard", "hearing", "audio", "music", "musical", "soundtrack", "ambience", "ambient", "noise", "noises", "sfx", "cue", "cues", "melody", "song", "songs", "listen", "listening", "loud", "quiet", "soundscape", "foley", "drone", "chime", "chimes", "whisper", "voiceover", "narrated", "mix"]),
-    ("picture", &["picture", "pictures", "pic", "pics", "image", "images", "illustration", "illustrations", "illustrate", "illustrated", "illustrator", "drawing", "draw", "drawn", "art", "artwork", "painting", "paint", "cover", "alt", "caption", "captions", "svg", "png", "visual", "visuals", "splash", "portrait", "map"]),
-    ("translate", &["translate", "translated", "translating", "translation", "translations", "translator", "localise", "localize", "localisation", "localization", "l10n", "language", "languages", "bilingual"]),
-    ("export", &["bind", "binding", "bound", "export", "exports", "epub", "ebook", "html", "pdf", "kindle", "kobo", "twee", "twine", "download", "downloadable", "file", "files", "format", "formats", "render", "print", "website", "web", "markdown", "e-reader", "reader's", "offline", "copy", "copies"]),
-    ("release", &["snapshot", "snapshots", "tag", "tagged", "release", "released", "freeze", "frozen", "version", "milestone", "archive", "lock", "promote", "cold", "official", "baseline", "rc", "ship", "shipped"]),
-    ("check", &["check", "checks", "checked", "validate", "validation", "verify", "gate", "gatecheck", "lint", "qa", "red", "green", "reachable", "reachability", "orphan", "orphans", "dead", "audit", "bars", "verdict", "sanity", "pass", "passes", "fail", "fails", "broken"]),
-    ("fix", &["fix", "fixes", "fixed", "repair", "patch", "bug", "bugs", "error", "errors", "findings", "finding", "blocked", "block", "resolve", "remedy", "waive", "waiver", "yellow", "yellows", "unblock", "mend", "correct"]),
-    ("playtest", &["play", "playthrough", "playtest", "playtester", "playtesters", "walkthrough", "first-time", "blind", "experience", "try", "tryout", "reading", "aloud", "route", "routes", "player", "narrate", "narration", "impressions"]),
-    ("lookback", &["retro", "retrospective", "post-mortem", "postmortem", "lessons", "look", "went", "wrong", "worked", "process", "cycle", "slowed", "idle", "swamped", "bottleneck", "metrics", "review", "learned", "learnt", "again"]),
-    ("hooks", &["hooks", "hook", "ideas", "backlog", "loose", "threads", "thread", "triage", "parked", "proposals", "proposal", "pile", "list", "deferred", "accepted", "rejected"]),
-    ("lore", &["lore", "canon", "history", "backstory", "origin", "origins", "why", "truth", "secret", "secrets", "really", "myth", "myths", "legend", "past", "bible", "motive", "motives", "happened", "explain"]),
-    ("codex", &["codex", "glossary", "entry", "entries", "reference", "explainer", "definition", "page", "pages", "wiki", "encyclopedia", "term", "terms", "who's", "appendix", "lookup"]),
-    ("style", &["style", "tone", "voice", "register", "wording", "flowery", "consistent", "consistency", "copyedit", "copyediting", "polish", "banned", "words", "phrasing", "prose", "jokey", "modern", "sentences", "tense", "grammar", "rein", "smooth"]),
-    ("scene", &["scene", "scenes", "section", "sections", "passage", "passages", "write", "rewrite", "draft", "chapter", "moment", "choice", "choices", "ending", "endings", "node", "nodes", "storylet", "expand", "longer", "short", "abrupt", "flesh"]),
-    ("spark", &["outline", "skeleton", "structure", "branch", "branching", "premise", "storyline", "plot", "beat", "beats", "sketch", "shape", "spin-off", "side", "sequel"]),
-    ("world", &["world", "setting", "worldbuilding", "world-building", "factions", "faction", "places", "rules", "geography", "culture", "magic", "society", "city", "kingdom", "founding"]),
-    ("whole", &["whole", "everything", "complete", "entire", "start", "finish", "end-to-end", "full", "all", "finished"]),
-    ("outside", &["weather", "recipe", "joke", "poem", "birthday", "email", "python", "code", "git", "homework", "dinner", "holiday", "movie", "film", "taxes"]),
+    (
+        "sound",
+        &[
+            "sound",
+            "sounds",
+            "hear",
+            "heard",
+            "hearing",
+            "audio",
+            "music",
+            "musical",
+            "soundtrack",
+            "ambience",
+            "ambient",
+            "noise",
+            "noises",
+            "sfx",
+            "cue",
+            "cues",
+            "melody",
+            "song",
+            "songs",
+            "listen",
+            "listening",
+            "loud",
+            "quiet",
+            "soundscape",
+            "foley",
+            "drone",
+            "chime",
+            "chimes",
+            "whisper",
+            "voiceover",
+            "narrated",
+            "mix",
+        ],
+    ),
+    (
+        "picture",
+        &[
+            "picture",
+            "pictures",
+            "pic",
+            "pics",
+            "image",
+            "images",
+            "illustration",
+            "illustrations",
+            "illustrate",
+            "illustrated",
+            "illustrator",
+            "drawing",
+            "draw",
+            "drawn",
+            "art",
+            "artwork",
+            "painting",
+            "paint",
+            "cover",
+            "alt",
+            "caption",
+            "captions",
+            "svg",
+            "png",
+            "visual",
+            "visuals",
+            "splash",
+            "portrait",
+            "map",
+        ],
+    ),
+    (
+        "translate",
+        &[
+            "translate",
+            "translated",
+            "translating",
+            "translation",
+            "translations",
+            "translator",
+            "localise",
+            "localize",
+            "localisation",
+            "localization",
+            "l10n",
+            "language",
+            "languages",
+            "bilingual",
+        ],
+    ),
+    (
+        "export",
+        &[
+            "bind",
+            "binding",
+            "bound",
+            "export",
+            "exports",
+            "epub",
+            "ebook",
+            "html",
+            "pdf",
+            "kindle",
+            "kobo",
+            "twee",
+            "twine",
+            "download",
+            "downloadable",
+            "file",
+            "files",
+            "format",
+            "formats",
+            "render",
+            "print",
+            "website",
+            "web",
+            "markdown",
+            "e-reader",
+            "reader's",
+            "offline",
+            "copy",
+            "copies",
+        ],
+    ),
+    (
+        "release",
+        &[
+            "snapshot",
+            "snapshots",
+            "tag",
+            "tagged",
+            "release",
+            "released",
+            "freeze",
+            "frozen",
+            "version",
+            "milestone",
+            "archive",
+            "lock",
+            "promote",
+            "cold",
+            "official",
+            "baseline",
+            "rc",
+            "ship",
+            "shipped",
+        ],
+    ),
+    (
+        "check",
+        &[
+            "check",
+            "checks",
+            "checked",
+            "validate",
+            "validation",
+            "verify",
+            "gate",
+            "gatecheck",
+            "lint",
+            "qa",
+            "red",
+            "green",
+            "reachable",
+            "reachability",
+            "orphan",
+            "orphans",
+            "dead",
+            "audit",
+            "bars",
+            "verdict",
+            "sanity",
+            "pass",
+            "passes",
+            "fail",
+            "fails",
+            "broken",
+        ],
+    ),
+    (
+        "fix",
+        &[
+            "fix", "fixes", "fixed", "repair", "patch", "bug", "bugs", "error", "errors",
+            "findings", "finding", "blocked", "block", "resolve", "remedy", "waive", "waiver",
+            "yellow", "yellows", "unblock", "mend", "correct",
+        ],
+    ),
+    (
+        "playtest",
+        &[
+            "play",
+            "playthrough",
+            "playtest",
+            "playtester",
+            "playtesters",
+            "walkthrough",
+            "first-time",
+            "blind",
+            "experience",
+            "try",
+            "tryout",
+            "reading",
+            "aloud",
+            "route",
+            "routes",
+            "player",
+            "narrate",
+            "narration",
+            "impressions",
+        ],
+    ),
+    (
+        "lookback",
+        &[
+            "retro",
+            "retrospective",
+            "post-mortem",
+            "postmortem",
+            "lessons",
+            "look",
+            "went",
+            "wrong",
+            "worked",
+            "process",
+            "cycle",
+            "slowed",
+            "idle",
+            "swamped",
+            "bottleneck",
+            "metrics",
+            "review",
+            "learned",
+            "learnt",
+            "again",
+        ],
+    ),
+    (
+        "hooks",
+        &[
+            "hooks",
+            "hook",
+            "ideas",
+            "backlog",
+            "loose",
+            "threads",
+            "thread",
+            "triage",
+            "parked",
+            "proposals",
+            "proposal",
+            "pile",
+            "list",
+            "deferred",
+            "accepted",
+            "rejected",
+        ],
+    ),
+    (
+        "lore",
+        &[
+            "lore",
+            "canon",
+            "history",
+            "backstory",
+            "origin",
+            "origins",
+            "why",
+            "truth",
+            "secret",
+            "secrets",
+            "really",
+            "myth",
+            "myths",
+            "legend",
+            "past",
+            "bible",
+            "motive",
+            "motives",
+            "happened",
+            "explain",
+        ],
+    ),
+    (
+        "codex",
+        &[
+            "codex",
+            "glossary",
+            "entry",
+            "entries",
+            "reference",
+            "explainer",
+            "definition",
+            "page",
+            "pages",
+            "wiki",
+            "encyclopedia",
+            "term",
+            "terms",
+            "who's",
+            "appendix",
+            "lookup",
+        ],
+    ),
+    (
+        "style",
+        &[
+            "style",
+            "tone",
+            "voice",
+            "register",
+            "wording",
+            "flowery",
+            "consistent",
+            "consistency",
+            "copyedit",
+            "copyediting",
+            "polish",
+            "banned",
+            "words",
+            "phrasing",
+            "prose",
+            "jokey",
+            "modern",
+            "sentences",
+            "tense",
+            "grammar",
+            "rein",
+            "smooth",
+        ],
+    ),
+    (
+        "scene",
+        &[
+            "scene", "scenes", "section", "sections", "passage", "passages", "write", "rewrite",
+            "draft", "chapter", "moment", "choice", "choices", "ending", "endings", "node",
+            "nodes", "storylet", "expand", "longer", "short", "abrupt", "flesh",
+        ],
+    ),
+    (
+        "spark",
+        &[
+            "outline",
+            "skeleton",
+            "structure",
+            "branch",
+            "branching",
+            "premise",
+            "storyline",
+            "plot",
+            "beat",
+            "beats",
+            "sketch",
+            "shape",
+            "spin-off",
+            "side",
+            "sequel",
+        ],
+    ),
+    (
+        "world",
+        &[
+            "world",
+            "setting",
+            "worldbuilding",
+            "world-building",
+            "factions",
+            "faction",
+            "places",
+            "rules",
+            "geography",
+            "culture",
+            "magic",
+            "society",
+            "city",
+            "kingdom",
+            "founding",
+        ],
+    ),
+    (
+        "whole",
+        &[
+            "whole",
+            "everything",
+            "complete",
+            "entire",
+            "start",
+            "finish",
+            "end-to-end",
+            "full",
+            "all",
+            "finished",
+        ],
+    ),
+    (
+        "outside",
+        &[
+            "weather", "recipe", "joke", "poem", "birthday", "email", "python", "code", "git",
+            "homework", "dinner", "holiday", "movie", "film", "taxes",
+        ],
+    ),
 ];
 
 /// Stems of words that place a request in the studio's world.
 const STUDIO_WORDS: [&str; 40] = [
-    "book", "story", "scene", "section", "chapter", "reader", "player", "codex", "entry",
-    "glossary", "canon", "lore", "hook", "gate", "check", "snapshot", "tag", "release", "epub",
-    "html", "twine", "translate", "translation", "edition", "illustration", "picture", "art",
-    "audio", "sound", "music", "style", "voice", "tone", "playtest", "retro", "gamebook",
-    "ending", "choice", "hot", "cold",
+    "book",
+    "story",
+    "scene",
+    "section",
+    "chapter",
+    "reader",
+    "player",
+    "codex",
+    "entry",
+    "glossary",
+    "canon",
+    "lore",
+    "hook",
+    "gate",
+    "check",
+    "snapshot",
+    "tag",
+    "release",
+    "epub",
+    "html",
+    "twine",
+    "translate",
+    "translation",
+    "edition",
+    "illustration",
+    "picture",
+    "art",
+    "audio",
+    "sound",
+    "music",
+    "style",
+    "voice",
+    "tone",
+    "playtest",
+    "retro",
+    "gamebook",
+    "ending",
+    "choice",
+    "hot",
+    "cold",
 ];
 
 /// Whether a part of a request is a statement about how things stand ("Hot is green
@@ -531,7 +968,12 @@ fn is_statement(part: &str) -> bool {
     let t = folded(part);
     let first = words(part)
         .into_iter()
-        .find(|x| !matches!(x.as_str(), "and" | "then" | "please" | "also" | "now" | "so"))
+        .find(|x| {
+            !matches!(
+                x.as_str(),
+                "and" | "then" | "please" | "also" | "now" | "so"
+            )
+        })
         .unwrap_or_default();
     if REQUEST_VERBS.contains(&first.as_str()) {
         return false;
@@ -540,14 +982,34 @@ fn is_statement(part: &str) -> bool {
         .iter()
         .any(|c| t.trim_start().starts_with(c));
     let asks = [
-        " please ", " can you ", " could you ", " would you ", " let's ", " lets ", " need ",
-        " want ", " i'd like ", " make ", " get ", " have ",
+        " please ",
+        " can you ",
+        " could you ",
+        " would you ",
+        " let's ",
+        " lets ",
+        " need ",
+        " want ",
+        " i'd like ",
+        " make ",
+        " get ",
+        " have ",
     ]
     .iter()
     .any(|c| t.contains(c));
     let states = [
-        " is ", " are ", " was ", " were ", "'s ", " passed ", " came back ", " been ",
-        " checked ", " done ", " green ", " clean ",
+        " is ",
+        " are ",
+        " was ",
+        " were ",
+        "'s ",
+        " passed ",
+        " came back ",
+        " been ",
+        " checked ",
+        " done ",
+        " green ",
+        " clean ",
     ]
     .iter()
     .any(|c| t.contains(c));
@@ -556,24 +1018,124 @@ fn is_statement(part: &str) -> bool {
 
 /// Verbs a request for work begins with ("fix whatever's red", "work out what it is").
 const REQUEST_VERBS: [&str; 72] = [
-    "work", "write", "make", "fix", "check", "run", "tag", "bind", "translate", "draft",
-    "settle", "outline", "sketch", "spark", "deepen", "rewrite", "add", "play", "give",
-    "tighten", "illustrate", "draw", "do", "get", "build", "create", "export", "render",
-    "freeze", "snapshot", "triage", "sort", "harvest", "review", "validate", "plan", "record",
-    "compose", "score", "localise", "localize", "polish", "tidy", "smooth", "expand",
-    "flesh", "figure", "decide", "pin", "lay", "start", "take", "put", "split", "gather",
-    "look", "hold", "have", "generate", "produce", "publish", "package", "merge", "promote",
-    "lock", "call", "name", "cut", "redo", "finish", "clean", "update",
+    "work",
+    "write",
+    "make",
+    "fix",
+    "check",
+    "run",
+    "tag",
+    "bind",
+    "translate",
+    "draft",
+    "settle",
+    "outline",
+    "sketch",
+    "spark",
+    "deepen",
+    "rewrite",
+    "add",
+    "play",
+    "give",
+    "tighten",
+    "illustrate",
+    "draw",
+    "do",
+    "get",
+    "build",
+    "create",
+    "export",
+    "render",
+    "freeze",
+    "snapshot",
+    "triage",
+    "sort",
+    "harvest",
+    "review",
+    "validate",
+    "plan",
+    "record",
+    "compose",
+    "score",
+    "localise",
+    "localize",
+    "polish",
+    "tidy",
+    "smooth",
+    "expand",
+    "flesh",
+    "figure",
+    "decide",
+    "pin",
+    "lay",
+    "start",
+    "take",
+    "put",
+    "split",
+    "gather",
+    "look",
+    "hold",
+    "have",
+    "generate",
+    "produce",
+    "publish",
+    "package",
+    "merge",
+    "promote",
+    "lock",
+    "call",
+    "name",
+    "cut",
+    "redo",
+    "finish",
+    "clean",
+    "update",
 ];
 
 /// Whether a part of a request only qualifies another ("with a real choice…", "from
 /// the latest snapshot", "according to the playtest"): it names no work of its own.
 fn is_modifier(part: &str) -> bool {
     const OPENERS: [&str; 40] = [
-        "with", "without", "for", "so", "because", "as", "like", "in", "on", "at", "to", "from",
-        "by", "but", "which", "that", "where", "who", "if", "since", "the", "a", "an", "it",
-        "this", "i", "we", "you", "they", "he", "she", "my", "our", "their", "just", "according",
-        "only", "all", "each", "every",
+        "with",
+        "without",
+        "for",
+        "so",
+        "because",
+        "as",
+        "like",
+        "in",
+        "on",
+        "at",
+        "to",
+        "from",
+        "by",
+        "but",
+        "which",
+        "that",
+        "where",
+        "who",
+        "if",
+        "since",
+        "the",
+        "a",
+        "an",
+        "it",
+        "this",
+        "i",
+        "we",
+        "you",
+        "they",
+        "he",
+        "she",
+        "my",
+        "our",
+        "their",
+        "just",
+        "according",
+        "only",
+        "all",
+        "each",
+        "every",
     ];
     let w = words(part);
     let first = w
@@ -586,10 +1148,40 @@ fn is_modifier(part: &str) -> bool {
 
 /// Words that say nothing about what a new story or world should be.
 const GENERIC: [&str; 34] = [
-    "want", "start", "new", "story", "book", "world", "build", "make", "write", "create",
-    "begin", "brand", "idea", "gamebook", "setting", "something", "like", "need", "one",
-    "another", "spark", "outline", "lore", "deepen", "deepening", "canon", "bit", "more",
-    "stuff", "thing", "things", "let", "please", "us",
+    "want",
+    "start",
+    "new",
+    "story",
+    "book",
+    "world",
+    "build",
+    "make",
+    "write",
+    "create",
+    "begin",
+    "brand",
+    "idea",
+    "gamebook",
+    "setting",
+    "something",
+    "like",
+    "need",
+    "one",
+    "another",
+    "spark",
+    "outline",
+    "lore",
+    "deepen",
+    "deepening",
+    "canon",
+    "bit",
+    "more",
+    "stuff",
+    "thing",
+    "things",
+    "let",
+    "please",
+    "us",
 ];
 
 /// Whether the request says what a premise or topic would need: at least two words
@@ -785,7 +1377,6 @@ fn order(loops: Vec<Pick>, playbooks: &BTreeMap<String, Playbook>) -> Vec<Pick> 
     out
 }
 
-
 /// The labelled requests the dispatcher learns from.
 const TRAIN: &str = include_str!("../../dispatch/train.yaml");
 
@@ -831,7 +1422,10 @@ pub fn read_corpus(text: &str) -> Result<Vec<Labelled>, String> {
         let request = e
             .str_at("request")
             .ok_or_else(|| format!("entry {} has no request", i + 1))?;
-        let ambiguous = matches!(e.get("ambiguous").map(|n| &n.value), Some(Value::Bool(true)));
+        let ambiguous = matches!(
+            e.get("ambiguous").map(|n| &n.value),
+            Some(Value::Bool(true))
+        );
         let loops: Vec<String> = if ambiguous {
             Vec::new()
         } else {
@@ -938,7 +1532,14 @@ impl Dispatcher {
         static CACHE: Mutex<Option<(String, Arc<Dispatcher>)>> = Mutex::new(None);
         let key = playbooks
             .values()
-            .map(|p| format!("{}\u{1}{}\u{1}{}", p.id, p.triggers.join("\u{2}"), p.keywords.join("\u{2}")))
+            .map(|p| {
+                format!(
+                    "{}\u{1}{}\u{1}{}",
+                    p.id,
+                    p.triggers.join("\u{2}"),
+                    p.keywords.join("\u{2}")
+                )
+            })
             .collect::<Vec<_>>()
             .join("\u{0}");
         let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
@@ -983,7 +1584,12 @@ impl Dispatcher {
                     .into_iter()
                     .map(explain)
                     .collect();
-                because.extend(hints.iter().filter(|(h, _)| *h == c).map(|(_, w)| w.clone()));
+                because.extend(
+                    hints
+                        .iter()
+                        .filter(|(h, _)| *h == c)
+                        .map(|(_, w)| w.clone()),
+                );
                 Pick {
                     loop_id: id.clone(),
                     score: (f64::from(p[c]) * 100.0).round() / 100.0,
@@ -1065,24 +1671,24 @@ impl Dispatcher {
         let several = chosen.len() > 1
             && (sequenced
                 || listed
-                || chosen
-                    .iter()
-                    .all(|c| chosen.iter().any(|d| d.loop_id != c.loop_id && related(&c.loop_id, &d.loop_id))));
+                || chosen.iter().all(|c| {
+                    chosen
+                        .iter()
+                        .any(|d| d.loop_id != c.loop_id && related(&c.loop_id, &d.loop_id))
+                }));
         let joined = sequenced || has(&[" and ", " n ", " once ", " if "]) || request.contains(',');
         // Two (or three) loops sharing a request almost evenly, each following the
         // other in the playbooks, joined by the request's words: all were asked for.
-        let shared: Vec<Pick> = whole
-            .iter()
-            .filter(|p| p.score >= 0.2)
-            .cloned()
-            .collect();
+        let shared: Vec<Pick> = whole.iter().filter(|p| p.score >= 0.2).cloned().collect();
         let split = !several
             && joined
             && shared.len() >= 2
             && shared[1].score >= 0.3
-            && shared
-                .iter()
-                .all(|c| shared.iter().any(|d| d.loop_id != c.loop_id && related(&c.loop_id, &d.loop_id)));
+            && shared.iter().all(|c| {
+                shared
+                    .iter()
+                    .any(|d| d.loop_id != c.loop_id && related(&c.loop_id, &d.loop_id))
+            });
         let (loops, ambiguous) = if several {
             (order(chosen, playbooks), false)
         } else if split {
@@ -1110,7 +1716,9 @@ impl Dispatcher {
                     && second.is_none_or(|s| best.score >= 2.0 * s.score)
                     && !params.contains_key("language")
                     && (unusable.is_some()
-                        || words(request).iter().any(|w| TRANSLATING.contains(&w.as_str())))
+                        || words(request)
+                            .iter()
+                            .any(|w| TRANSLATING.contains(&w.as_str())))
                     && playbooks.get(&best.loop_id).is_some_and(|pb| {
                         pb.parameters
                             .iter()
@@ -1147,7 +1755,11 @@ impl Dispatcher {
             params,
             ambiguous,
             // Only loops with some weight are worth offering.
-            candidates: whole.into_iter().filter(|c| c.score >= 0.05).take(4).collect(),
+            candidates: whole
+                .into_iter()
+                .filter(|c| c.score >= 0.05)
+                .take(4)
+                .collect(),
             lanes,
             loops,
             missing,
@@ -1228,10 +1840,23 @@ mod tests {
 
     #[test]
     fn a_language_is_a_target_only_where_the_request_says_so() {
-        assert_eq!(target_languages("Translate the book into Welsh").0, vec!["cy"]);
-        assert_eq!(target_languages("a German edition for the fair").0, vec!["de"]);
-        assert_eq!(target_languages("translate it in brazilian portuguese").0, vec!["pt-BR"]);
-        assert!(target_languages("a ghost story set on a Welsh island").0.is_empty());
+        assert_eq!(
+            target_languages("Translate the book into Welsh").0,
+            vec!["cy"]
+        );
+        assert_eq!(
+            target_languages("a German edition for the fair").0,
+            vec!["de"]
+        );
+        assert_eq!(
+            target_languages("translate it in brazilian portuguese").0,
+            vec!["pt-BR"]
+        );
+        assert!(
+            target_languages("a ghost story set on a Welsh island")
+                .0
+                .is_empty()
+        );
         assert_eq!(
             target_languages("translate it into Klingon"),
             (Vec::new(), Some("klingon".to_string()))
@@ -1246,7 +1871,10 @@ mod tests {
         for v in ["version", "1", "cold", "v"] {
             assert!(!version_like(v), "{v}");
         }
-        let p = params("Tag what we have as v1.0, then make the EPUB", &Catalogue::default());
+        let p = params(
+            "Tag what we have as v1.0, then make the EPUB",
+            &Catalogue::default(),
+        );
         assert_eq!(p.get("name"), Some(&vec!["v1.0".to_string()]));
         assert_eq!(p.get("formats"), Some(&vec!["epub".to_string()]));
     }

@@ -1784,7 +1784,10 @@ fn a_rebase_merged_pull_request_is_promoted_and_reads_cold_merged() {
     let other = s.open_tu("Meanwhile");
     edit(&s, "sections/canal-market.md", "\nRain.\n", "rain");
     let _ = other;
-    s.git("book", &["cherry-pick", "--allow-empty", &format!("hot..tu/{id}")]);
+    s.git(
+        "book",
+        &["cherry-pick", "--allow-empty", &format!("hot..tu/{id}")],
+    );
     let m = ok(sr(&s, &["merge", "--format", "json"])).json();
     assert_eq!(m["promoted"], serde_json::json!([id]), "{m}");
     assert!(

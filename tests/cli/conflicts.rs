@@ -304,7 +304,11 @@ fn conflicts_are_routed_by_the_seeds_rules_and_escalations_argue_their_recommend
         "the guild key is impossible to get before the vault, so the vault is unreachable",
         &tu,
     );
-    assert_eq!((v["about"].as_str(), v["status"].as_str()), (Some("structure"), Some("escalated")), "{v}");
+    assert_eq!(
+        (v["about"].as_str(), v["status"].as_str()),
+        (Some("structure"), Some("escalated")),
+        "{v}"
+    );
     // A dispute about a bar goes to the Gatekeeper, never to the customer.
     let v = opened(
         &s,
@@ -312,7 +316,11 @@ fn conflicts_are_routed_by_the_seeds_rules_and_escalations_argue_their_recommend
         "whether the accessibility finding on the harbour scene is unfair",
         &tu,
     );
-    assert_eq!((v["about"].as_str(), v["decides"].as_str()), (Some("bars"), Some("gatekeeper")), "{v}");
+    assert_eq!(
+        (v["about"].as_str(), v["decides"].as_str()),
+        (Some("bars"), Some("gatekeeper")),
+        "{v}"
+    );
     // Register is the Style Lead's, even in a scene's dialogue.
     let v = opened(
         &s,
@@ -320,7 +328,11 @@ fn conflicts_are_routed_by_the_seeds_rules_and_escalations_argue_their_recommend
         "the register of Nell's dialogue in the ferry scene",
         &tu,
     );
-    assert_eq!((v["about"].as_str(), v["decides"].as_str()), (Some("guidelines"), Some("style_lead")), "{v}");
+    assert_eq!(
+        (v["about"].as_str(), v["decides"].as_str()),
+        (Some("guidelines"), Some("style_lead")),
+        "{v}"
+    );
     // The escalation recommends the side with a reason, not the first role listed:
     // the dispute also touches canon, where the lore weaver has the word.
     let v = opened(
@@ -342,7 +354,8 @@ fn conflicts_are_routed_by_the_seeds_rules_and_escalations_argue_their_recommend
     assert_eq!(question["recommendation"], "b", "{question}");
     let context = question["context"].as_str().expect("context");
     assert!(
-        context.contains("Recommended: side with the lore weaver") && context.contains("world rules"),
+        context.contains("Recommended: side with the lore weaver")
+            && context.contains("world rules"),
         "{context}"
     );
 }

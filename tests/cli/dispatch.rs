@@ -356,7 +356,11 @@ fn the_training_requests_are_learnt_and_cross_validation_says_the_model_generali
         all.misses.extend(e.misses);
     }
     eprintln!("{}", report("cross-validation", &all));
-    assert!(all.accuracy() >= 0.80, "{}", report("cross-validation", &all));
+    assert!(
+        all.accuracy() >= 0.80,
+        "{}",
+        report("cross-validation", &all)
+    );
 }
 
 /// Requests never used to tune the dispatcher (`dispatch/heldout.yaml`, written apart
@@ -378,7 +382,11 @@ fn held_out_requests_measure_the_dispatcher_honestly() {
     eprintln!("{}\n{table}", report("held-out", &e));
     // Ratchets a little under the first measurement (BENCHMARKS.md): 132/140 and 60/65.
     assert!(e.accuracy() >= 0.93, "{}", report("held-out", &e));
-    assert!(reserve.accuracy() >= 0.90, "{}", report("reserve", &reserve));
+    assert!(
+        reserve.accuracy() >= 0.90,
+        "{}",
+        report("reserve", &reserve)
+    );
 }
 
 #[test]
@@ -520,8 +528,17 @@ fn an_answer_carries_out_the_option_it_chose() {
     let brief = std::fs::read_to_string(s.join(&format!("book/tus/{tu}.yaml"))).expect("brief");
     assert!(brief.contains("loop: translation_pass"), "{brief}");
     assert!(brief.contains("language: de"), "{brief}");
-    assert!(brief.contains("translate the whole book into Klingon"), "{brief}");
-    assert!(a["woken"].as_array().expect("woken").iter().any(|r| r == "translator"));
+    assert!(
+        brief.contains("translate the whole book into Klingon"),
+        "{brief}"
+    );
+    assert!(
+        a["woken"]
+            .as_array()
+            .expect("woken")
+            .iter()
+            .any(|r| r == "translator")
+    );
 
     // "Another language" takes it from the note, which must be a language tag; a bad
     // or missing note changes nothing.
@@ -533,13 +550,29 @@ fn an_answer_carries_out_the_option_it_chose() {
     assert!(r.stderr.contains("--note"), "{}", r.stderr);
     let r = s.run_in(
         "book",
-        &["answer", &batch, "which-language", "d", "--note", "Elvish please"],
+        &[
+            "answer",
+            &batch,
+            "which-language",
+            "d",
+            "--note",
+            "Elvish please",
+        ],
     );
     assert_eq!(r.code, 2, "{r:?}");
     assert_eq!(hot(&s), before, "a refused answer writes nothing");
     let a = ok(s.run_in(
         "book",
-        &["answer", &batch, "which-language", "d", "--note", "pt-BR", "--format", "json"],
+        &[
+            "answer",
+            &batch,
+            "which-language",
+            "d",
+            "--note",
+            "pt-BR",
+            "--format",
+            "json",
+        ],
     ))
     .json();
     let tu = a["opened"][0].as_str().expect("opened").to_string();
@@ -557,15 +590,25 @@ fn an_answer_carries_out_the_option_it_chose() {
         .find(|b| b["id"] == batch.as_str())
         .cloned()
         .expect("the batch is open");
-    let options = shown["questions"][0]["options"].as_array().expect("options").clone();
+    let options = shown["questions"][0]["options"]
+        .as_array()
+        .expect("options")
+        .clone();
     for o in &options {
-        let l = o["x-open"]["loop"].as_str().expect("each option opens a loop");
+        let l = o["x-open"]["loop"]
+            .as_str()
+            .expect("each option opens a loop");
         assert!(
-            o["impact"].as_str().is_some_and(|i| i.contains(l) && i.contains("fix the harbour")),
+            o["impact"]
+                .as_str()
+                .is_some_and(|i| i.contains(l) && i.contains("fix the harbour")),
             "{o}"
         );
     }
-    let chosen = options[1]["x-open"]["loop"].as_str().expect("loop").to_string();
+    let chosen = options[1]["x-open"]["loop"]
+        .as_str()
+        .expect("loop")
+        .to_string();
     let key = options[1]["key"].as_str().expect("key").to_string();
     let r = ok(s.run_in("book", &["answer", &batch, "which-loop", &key]));
     let tu = r
@@ -591,15 +634,40 @@ fn hook_cards_are_raised_and_triaged_by_command_and_dispatch_follows_them() {
     // Outside a TU there is nowhere to write one.
     let r = s.run_in(
         "book",
-        &["hook", "new", "--title", "A ferry at night", "--summary", "Nell crosses after dark."],
+        &[
+            "hook",
+            "new",
+            "--title",
+            "A ferry at night",
+            "--summary",
+            "Nell crosses after dark.",
+        ],
     );
     assert_eq!(r.code, 2, "{r:?}");
     let tu = s.open_tu_in("book", "hook_harvest", "Sort the hooks", &[]);
     let before = hot(&s);
     // A bad value is refused by the schema or by name, and nothing is written.
     for bad in [
-        vec!["hook", "new", "--title", "X", "--summary", "Y", "--raised-by", "wizard"],
-        vec!["hook", "new", "--title", "X", "--summary", "Y", "--next-loop", "lore_deepning"],
+        vec![
+            "hook",
+            "new",
+            "--title",
+            "X",
+            "--summary",
+            "Y",
+            "--raised-by",
+            "wizard",
+        ],
+        vec![
+            "hook",
+            "new",
+            "--title",
+            "X",
+            "--summary",
+            "Y",
+            "--next-loop",
+            "lore_deepning",
+        ],
         vec!["hook", "triage", "HK-20261101-09", "--status", "accepted"],
         vec!["hook", "triage", "HK-20261101-02"],
     ] {
@@ -609,16 +677,34 @@ fn hook_cards_are_raised_and_triaged_by_command_and_dispatch_follows_them() {
     }
     let r = s.run_in(
         "book",
-        &["hook", "new", "--title", "X", "--summary", "Y", "--next-loop", "lore_deepning"],
+        &[
+            "hook",
+            "new",
+            "--title",
+            "X",
+            "--summary",
+            "Y",
+            "--next-loop",
+            "lore_deepning",
+        ],
     );
     assert!(r.stderr.contains("lore_deepening"), "{}", r.stderr);
 
     let v = ok(s.run_in(
         "book",
         &[
-            "hook", "new", "--title", "A ferry at night", "--summary",
-            "Nell could offer a night crossing, for a price.", "--type", "scene", "--bar",
-            "nonlinearity", "--format", "json",
+            "hook",
+            "new",
+            "--title",
+            "A ferry at night",
+            "--summary",
+            "Nell could offer a night crossing, for a price.",
+            "--type",
+            "scene",
+            "--bar",
+            "nonlinearity",
+            "--format",
+            "json",
         ],
     ))
     .json();
@@ -627,23 +713,43 @@ fn hook_cards_are_raised_and_triaged_by_command_and_dispatch_follows_them() {
     assert_eq!(v["status"], "proposed");
     assert_eq!(v["tu"], tu.as_str());
     let card = std::fs::read_to_string(s.join(&format!("book/hooks/{id}.yaml"))).expect("card");
-    assert!(card.contains("raised_by: plotwright"), "the TU's role: {card}");
+    assert!(
+        card.contains("raised_by: plotwright"),
+        "the TU's role: {card}"
+    );
     assert!(card.contains(&format!("tu: {tu}")), "{card}");
     let msg = s.git("book", &["log", "-1", "--format=%B", "hot"]);
-    assert!(msg.contains(&format!("TU: {tu}")) && msg.contains(&format!("Hook: {id}")), "{msg}");
+    assert!(
+        msg.contains(&format!("TU: {tu}")) && msg.contains(&format!("Hook: {id}")),
+        "{msg}"
+    );
 
     // Triage keeps the card's other lines; the schema holds (a status it does not know
     // is refused by name before anything is written).
-    let r = s.run_in("book", &["hook", "triage", "HK-20261101-02", "--status", "maybe"]);
+    let r = s.run_in(
+        "book",
+        &["hook", "triage", "HK-20261101-02", "--status", "maybe"],
+    );
     assert_eq!(r.code, 2, "{r:?}");
     ok(s.run_in(
         "book",
-        &["hook", "triage", "HK-20261101-02", "--status", "accepted", "--next-loop", "story_spark"],
+        &[
+            "hook",
+            "triage",
+            "HK-20261101-02",
+            "--status",
+            "accepted",
+            "--next-loop",
+            "story_spark",
+        ],
     ));
     let card = std::fs::read_to_string(s.join("book/hooks/HK-20261101-02.yaml")).expect("card");
     assert!(card.contains("status: accepted"), "{card}");
     assert!(card.contains("next_loop: story_spark"), "{card}");
-    assert!(card.contains("title: A shorter way home from the sea gate"), "{card}");
+    assert!(
+        card.contains("title: A shorter way home from the sea gate"),
+        "{card}"
+    );
     ok(s.run_in("book", &["check"]));
 
     // The desk follows the card: work on the hook goes to the loop it names.

@@ -523,10 +523,25 @@ fn each_action_answers_to_the_seeds_authority_and_every_verb_a_person_has_is_the
     let (r, code) = send(
         &s,
         &[
-            from("SS", "a1", "role.wake", serde_json::json!({"role": "IL", "tu": "TU-2026-11-01-SR01", "reason": "pictures"})),
-            from("scene_smith", "a2", "tu.open", serde_json::json!({"loop": "scene_forge", "title": "Mine"})),
+            from(
+                "SS",
+                "a1",
+                "role.wake",
+                serde_json::json!({"role": "IL", "tu": "TU-2026-11-01-SR01", "reason": "pictures"}),
+            ),
+            from(
+                "scene_smith",
+                "a2",
+                "tu.open",
+                serde_json::json!({"loop": "scene_forge", "title": "Mine"}),
+            ),
             serde_json::json!({"protocol": "showrunner/1", "id": "a3", "type": "tu.start", "payload": {}}),
-            from("customer", "a4", "tu.checkpoint", serde_json::json!({"message": "hi"})),
+            from(
+                "customer",
+                "a4",
+                "tu.checkpoint",
+                serde_json::json!({"message": "hi"}),
+            ),
             from("SS", "a5", "merge", serde_json::json!({"dry_run": true})),
             from("customer", "a6", "status", serde_json::json!({})),
         ],
@@ -543,33 +558,125 @@ fn each_action_answers_to_the_seeds_authority_and_every_verb_a_person_has_is_the
     let (r, _) = send(
         &s,
         &[
-            from("SR", "b1", "tu.open", serde_json::json!({"loop": "banana", "title": "Nope"})),
-            from("SR", "b2", "tu.open", serde_json::json!({"loop": "hook_harvest", "title": "Sort the hooks"})),
+            from(
+                "SR",
+                "b1",
+                "tu.open",
+                serde_json::json!({"loop": "banana", "title": "Nope"}),
+            ),
+            from(
+                "SR",
+                "b2",
+                "tu.open",
+                serde_json::json!({"loop": "hook_harvest", "title": "Sort the hooks"}),
+            ),
             from("PW", "b3", "tu.start", serde_json::json!({})),
-            from("PW", "b4", "hook.new", serde_json::json!({"title": "A ferry at night", "summary": "Nell could offer a night crossing.", "type": "scene"})),
-            from("LW", "b5", "hook.triage", serde_json::json!({"hook": "HK-20261101-02", "status": "accepted", "next_loop": "story_spark"})),
-            from("SS", "b6", "hook.triage", serde_json::json!({"hook": "HK-20261101-03", "status": "rejected"})),
-            from("SR", "b7", "tu.defer", serde_json::json!({"reason": "later", "revisit": "2026-12-24"})),
+            from(
+                "PW",
+                "b4",
+                "hook.new",
+                serde_json::json!({"title": "A ferry at night", "summary": "Nell could offer a night crossing.", "type": "scene"}),
+            ),
+            from(
+                "LW",
+                "b5",
+                "hook.triage",
+                serde_json::json!({"hook": "HK-20261101-02", "status": "accepted", "next_loop": "story_spark"}),
+            ),
+            from(
+                "SS",
+                "b6",
+                "hook.triage",
+                serde_json::json!({"hook": "HK-20261101-03", "status": "rejected"}),
+            ),
+            from(
+                "SR",
+                "b7",
+                "tu.defer",
+                serde_json::json!({"reason": "later", "revisit": "2026-12-24"}),
+            ),
             from("SR", "b8", "tu.reactivate", serde_json::json!({})),
             from("GK", "b9", "merge", serde_json::json!({"dry_run": true})),
             from("SR", "b10", "standup", serde_json::json!({"role": "PW"})),
-            from("SR", "b11", "tu.reject", serde_json::json!({"reason": "done elsewhere"})),
+            from(
+                "SR",
+                "b11",
+                "tu.reject",
+                serde_json::json!({"reason": "done elsewhere"}),
+            ),
         ],
     );
-    let by = |id: &str| r.iter().find(|x| x["in_reply_to"] == id).cloned().expect(id);
-    assert_eq!(by("b1")["payload"]["code"], "not_found", "unknown loop: {}", by("b1"));
-    assert!(by("b1")["payload"]["message"].as_str().is_some_and(|m| m.contains("banana")));
-    let tu = by("b2")["payload"]["result"]["id"].as_str().expect("opened").to_string();
-    assert_eq!(by("b3")["payload"]["result"]["state"], "stabilizing", "{}", by("b3"));
-    assert_eq!(by("b4")["payload"]["result"]["status"], "proposed", "{}", by("b4"));
+    let by = |id: &str| {
+        r.iter()
+            .find(|x| x["in_reply_to"] == id)
+            .cloned()
+            .expect(id)
+    };
+    assert_eq!(
+        by("b1")["payload"]["code"],
+        "not_found",
+        "unknown loop: {}",
+        by("b1")
+    );
+    assert!(
+        by("b1")["payload"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("banana"))
+    );
+    let tu = by("b2")["payload"]["result"]["id"]
+        .as_str()
+        .expect("opened")
+        .to_string();
+    assert_eq!(
+        by("b3")["payload"]["result"]["state"],
+        "stabilizing",
+        "{}",
+        by("b3")
+    );
+    assert_eq!(
+        by("b4")["payload"]["result"]["status"],
+        "proposed",
+        "{}",
+        by("b4")
+    );
     assert_eq!(by("b4")["payload"]["result"]["tu"], tu.as_str());
-    assert_eq!(by("b5")["payload"]["result"]["status"], "accepted", "{}", by("b5"));
-    assert_eq!(by("b6")["payload"]["code"], "not_authorized", "{}", by("b6"));
-    assert_eq!(by("b7")["payload"]["result"]["state"], "deferred", "{}", by("b7"));
-    assert_eq!(by("b8")["payload"]["result"]["state"], "stabilizing", "{}", by("b8"));
+    assert_eq!(
+        by("b5")["payload"]["result"]["status"],
+        "accepted",
+        "{}",
+        by("b5")
+    );
+    assert_eq!(
+        by("b6")["payload"]["code"],
+        "not_authorized",
+        "{}",
+        by("b6")
+    );
+    assert_eq!(
+        by("b7")["payload"]["result"]["state"],
+        "deferred",
+        "{}",
+        by("b7")
+    );
+    assert_eq!(
+        by("b8")["payload"]["result"]["state"],
+        "stabilizing",
+        "{}",
+        by("b8")
+    );
     assert_eq!(by("b9")["type"], "ack", "{}", by("b9"));
-    assert_eq!(by("b10")["payload"]["result"]["roles"][0]["role"], "plotwright", "{}", by("b10"));
-    assert_eq!(by("b11")["payload"]["result"]["state"], "rejected", "{}", by("b11"));
+    assert_eq!(
+        by("b10")["payload"]["result"]["roles"][0]["role"],
+        "plotwright",
+        "{}",
+        by("b10")
+    );
+    assert_eq!(
+        by("b11")["payload"]["result"]["state"],
+        "rejected",
+        "{}",
+        by("b11")
+    );
     let card = std::fs::read_to_string(s.join("book/hooks/HK-20261101-02.yaml")).expect("card");
     assert!(card.contains("status: accepted"), "{card}");
 
@@ -584,9 +691,18 @@ fn each_action_answers_to_the_seeds_authority_and_every_verb_a_person_has_is_the
         .stdout(std::process::Stdio::piped());
     let mut child = cmd.spawn().expect("intent");
     let mut input = b"\xff\xfe not text\n".to_vec();
-    input.extend(from("SR", "c1", "status", serde_json::json!({})).to_string().as_bytes());
+    input.extend(
+        from("SR", "c1", "status", serde_json::json!({}))
+            .to_string()
+            .as_bytes(),
+    );
     input.push(b'\n');
-    child.stdin.take().expect("stdin").write_all(&input).expect("write");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(&input)
+        .expect("write");
     let out = child.wait_with_output().expect("wait");
     let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
         .lines()

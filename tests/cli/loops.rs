@@ -349,7 +349,12 @@ fn gate_submit_holds_a_tu_to_its_loops_exit_criteria_under_the_playbooks_on_cold
         "id: scene_forge\nname: Scene Forge\ncategory: production\npurpose: Write scenes.\n\
          raci: {accountable: showrunner, responsible: [scene_smith]}\nsteps:\n",
     );
-    for step in ["scope_scenes", "shape_choices", "draft_prose", "check_canon"] {
+    for step in [
+        "scope_scenes",
+        "shape_choices",
+        "draft_prose",
+        "check_canon",
+    ] {
         relaxed.push_str(&format!(
             "  - {{id: {step}, role: scene_smith, produces: nothing, optional: true}}\n"
         ));
@@ -358,7 +363,10 @@ fn gate_submit_holds_a_tu_to_its_loops_exit_criteria_under_the_playbooks_on_cold
     std::fs::create_dir_all(s.join("book/playbooks")).expect("dir");
     std::fs::write(s.join("book/playbooks/scene_forge.yaml"), relaxed).expect("write");
     s.git("book", &["add", "playbooks"]);
-    ok(sr(&s, &["tu", "checkpoint", &tu, "-a", "-m", "Relax the loop"]));
+    ok(sr(
+        &s,
+        &["tu", "checkpoint", &tu, "-a", "-m", "Relax the loop"],
+    ));
     let g = submit(&tu);
     assert_eq!(g.code, 1, "{g:?}");
     let unrecorded = codes(&g)
@@ -367,15 +375,24 @@ fn gate_submit_holds_a_tu_to_its_loops_exit_criteria_under_the_playbooks_on_cold
         .count();
     assert_eq!(unrecorded, 4, "{g:?}");
     s.git("book", &["rm", "-q", "playbooks/scene_forge.yaml"]);
-    ok(sr(&s, &["tu", "checkpoint", &tu, "-a", "-m", "Keep the loop"]));
+    ok(sr(
+        &s,
+        &["tu", "checkpoint", &tu, "-a", "-m", "Keep the loop"],
+    ));
 
     // Neither can a hand-edited brief move the TU to a loop with nothing to do before
     // the gate: the loop is the one its `open` event named.
     let brief = s.join(&format!("book/tus/{tu}.yaml"));
     let text = std::fs::read_to_string(&brief).expect("read");
     std::fs::write(&brief, text.replace("loop: scene_forge", "loop: gatecheck")).expect("write");
-    ok(sr(&s, &["tu", "checkpoint", &tu, "-a", "-m", "Call it a gatecheck"]));
-    assert_eq!(codes(&submit(&tu)), vec!["traceability/step-not-recorded"; 4]);
+    ok(sr(
+        &s,
+        &["tu", "checkpoint", &tu, "-a", "-m", "Call it a gatecheck"],
+    ));
+    assert_eq!(
+        codes(&submit(&tu)),
+        vec!["traceability/step-not-recorded"; 4]
+    );
 
     // Steps recorded: it passes.
     s.record_steps(&tu);
@@ -419,7 +436,10 @@ fn gate_submit_holds_a_tu_to_its_loops_exit_criteria_under_the_playbooks_on_cold
         .find(|x| x["id"] == "recheck")
         .cloned()
         .expect("recheck");
-    assert_eq!((recheck["when"].clone(), recheck["done"].clone()), ("gate".into(), true.into()));
+    assert_eq!(
+        (recheck["when"].clone(), recheck["done"].clone()),
+        ("gate".into(), true.into())
+    );
 
     // A TU opened by hand under a loop no playbook describes cannot pass.
     let id = "TU-2026-11-26-SS09";
@@ -444,5 +464,8 @@ fn gate_submit_holds_a_tu_to_its_loops_exit_criteria_under_the_playbooks_on_cold
     );
     let g = submit(id);
     assert_eq!(g.code, 1, "{g:?}");
-    assert!(codes(&g).contains(&"traceability/unknown-loop".to_string()), "{g:?}");
+    assert!(
+        codes(&g).contains(&"traceability/unknown-loop".to_string()),
+        "{g:?}"
+    );
 }

@@ -18,6 +18,7 @@ mod incremental;
 mod init;
 mod intent;
 mod loops;
+mod mcp;
 mod output;
 mod play;
 mod questions;

@@ -65,7 +65,11 @@ fn status_follows_a_change_from_proposal_to_snapshot() {
     }
     let hook = s.join("book/hooks/HK-20261101-01.yaml");
     let text = std::fs::read_to_string(&hook).expect("read");
-    std::fs::write(&hook, text.replace("needs a settled history", "needs a settled past")).expect("write");
+    std::fs::write(
+        &hook,
+        text.replace("needs a settled history", "needs a settled past"),
+    )
+    .expect("write");
     ok(s.run_in("book", &["tu", "switch", sample_tu]));
     s.git("book", &["commit", "-q", "-am", "Edit the dusk bell"]);
     s.record_steps(sample_tu);
@@ -241,8 +245,20 @@ fn standup_gives_each_role_its_blockers_questions_idle_work_and_what_is_due() {
     let s = Sandbox::new();
     ok(s.run(&["init", "book", "--from-sample"]));
     let at = |day: &str, args: &[&str]| ok(s.run_at("book", &format!("2026-11-{day}Z"), args));
-    let tu = at("20T09:00:00", &["tu", "open", "--loop", "scene_forge", "--title", "The bell tower", "--format", "json"])
-        .json()["id"]
+    let tu = at(
+        "20T09:00:00",
+        &[
+            "tu",
+            "open",
+            "--loop",
+            "scene_forge",
+            "--title",
+            "The bell tower",
+            "--format",
+            "json",
+        ],
+    )
+    .json()["id"]
         .as_str()
         .expect("id")
         .to_string();
@@ -250,17 +266,40 @@ fn standup_gives_each_role_its_blockers_questions_idle_work_and_what_is_due() {
     at("20T10:00:00", &["tu", "start", &tu]);
     at(
         "21T10:00:00",
-        &["tu", "checkpoint", &tu, "-m", "Stuck", "--blocker", "waiting on PW for the tower's height"],
+        &[
+            "tu",
+            "checkpoint",
+            &tu,
+            "-m",
+            "Stuck",
+            "--blocker",
+            "waiting on PW for the tower's height",
+        ],
     );
     at(
         "22T10:00:00",
         &[
-            "ask", "--question", "Does the bell ring at noon?", "--context", "The tower scene",
-            "--option", "a|Yes|It rings", "--option", "b|No|It is silent", "--recommend", "a",
+            "ask",
+            "--question",
+            "Does the bell ring at noon?",
+            "--context",
+            "The tower scene",
+            "--option",
+            "a|Yes|It rings",
+            "--option",
+            "b|No|It is silent",
+            "--recommend",
+            "a",
         ],
     );
     // Today, two days before: the timebox runs out tomorrow.
-    let early = s.run_at("book", "2026-11-21T12:00:00Z", &["standup", "--format", "json"]).json();
+    let early = s
+        .run_at(
+            "book",
+            "2026-11-21T12:00:00Z",
+            &["standup", "--format", "json"],
+        )
+        .json();
     let ss = early["roles"]
         .as_array()
         .expect("roles")
@@ -268,7 +307,12 @@ fn standup_gives_each_role_its_blockers_questions_idle_work_and_what_is_due() {
         .find(|d| d["role"] == "scene_smith")
         .cloned()
         .expect("scene smith");
-    assert!(ss["due"][0]["what"].as_str().is_some_and(|w| w.contains("ends within a day")), "{early}");
+    assert!(
+        ss["due"][0]["what"]
+            .as_str()
+            .is_some_and(|w| w.contains("ends within a day")),
+        "{early}"
+    );
 
     let v = at("26T09:00:00", &["standup", "--format", "json"]).json();
     let role = |name: &str| {
@@ -282,28 +326,63 @@ fn standup_gives_each_role_its_blockers_questions_idle_work_and_what_is_due() {
     };
     let ss = role("scene_smith");
     assert_eq!(ss["blockers"][0]["tu"], tu.as_str(), "{v}");
-    assert!(ss["idle"][0]["what"].as_str().is_some_and(|w| w.contains("no commit for 4 days")), "{v}");
-    assert!(ss["due"][0]["what"].as_str().is_some_and(|w| w.contains("timebox 2d ran out")), "{v}");
+    assert!(
+        ss["idle"][0]["what"]
+            .as_str()
+            .is_some_and(|w| w.contains("no commit for 4 days")),
+        "{v}"
+    );
+    assert!(
+        ss["due"][0]["what"]
+            .as_str()
+            .is_some_and(|w| w.contains("timebox 2d ran out")),
+        "{v}"
+    );
     let sr = role("showrunner");
-    assert!(sr["questions"][0]["what"].as_str().is_some_and(|w| w.contains("Does the bell ring")), "{v}");
+    assert!(
+        sr["questions"][0]["what"]
+            .as_str()
+            .is_some_and(|w| w.contains("Does the bell ring")),
+        "{v}"
+    );
     let escalations: Vec<&str> = v["escalations"]
         .as_array()
         .expect("escalations")
         .iter()
         .filter_map(|e| e["what"].as_str())
         .collect();
-    assert!(escalations.iter().any(|e| e.contains("timebox 2d ran out")), "{escalations:?}");
-    assert!(escalations.iter().any(|e| e.contains("blocked since 2026-11-21")), "{escalations:?}");
-    assert!(escalations.iter().any(|e| e.contains("unanswered since 2026-11-22")), "{escalations:?}");
+    assert!(
+        escalations.iter().any(|e| e.contains("timebox 2d ran out")),
+        "{escalations:?}"
+    );
+    assert!(
+        escalations
+            .iter()
+            .any(|e| e.contains("blocked since 2026-11-21")),
+        "{escalations:?}"
+    );
+    assert!(
+        escalations
+            .iter()
+            .any(|e| e.contains("unanswered since 2026-11-22")),
+        "{escalations:?}"
+    );
 
     // One role's digest; the escalations are the Showrunner's.
-    let one = at("26T09:00:00", &["standup", "--role", "SS", "--format", "json"]).json();
+    let one = at(
+        "26T09:00:00",
+        &["standup", "--role", "SS", "--format", "json"],
+    )
+    .json();
     assert_eq!(one["roles"].as_array().map(Vec::len), Some(1));
     assert_eq!(one["escalations"], serde_json::json!([]));
     let r = s.run_in("book", &["standup", "--role", "wizard"]);
     assert_eq!(r.code, 2, "{r:?}");
     let human = at("26T09:00:00", &["standup"]).stdout;
-    assert!(human.contains("scene_smith") && human.contains("escalations (showrunner)"), "{human}");
+    assert!(
+        human.contains("scene_smith") && human.contains("escalations (showrunner)"),
+        "{human}"
+    );
 
     // status shows the timebox too.
     let st = at("26T09:00:00", &["status", "--format", "json"]).json();
