@@ -108,7 +108,7 @@ fn submitted(s: &Sandbox, clone: &str, file: &str, line: &str) -> String {
     let id = s.open_tu_in(clone, "scene_forge", line, &[]);
     let path = s.join(clone).join(file);
     std::fs::write(&path, std::fs::read_to_string(&path).expect("read") + line).expect("write");
-    s.git(clone, &["commit", "-q", "-am", line.trim()]);
+    ok(s.run_in(clone, &["tu", "checkpoint", &id, "-a", "-m", line.trim()]));
     s.record_steps_in(clone, &id);
     ok(s.run_in(clone, &["gate", "submit", "--tu", &id]));
     id
