@@ -77,12 +77,9 @@ fn working_tu(ws: &Session, tu: Option<&str>) -> Result<String, Error> {
 
 /// The role a TU's id names (`TU-2026-11-26-PW01` → `plotwright`).
 fn role_of_tu(tu: &str) -> &'static str {
-    let code = tu
-        .rsplit('-')
-        .next()
-        .unwrap_or("")
-        .trim_end_matches(|c: char| c.is_ascii_digit());
-    crate::roles::canonical(code).unwrap_or("showrunner")
+    crate::trace::id::TuId::parse(tu)
+        .and_then(|id| crate::roles::canonical(&id.role))
+        .unwrap_or("showrunner")
 }
 
 fn check_loop(ws: &Session, next_loop: Option<&str>) -> Result<(), Error> {

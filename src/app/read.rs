@@ -1,10 +1,7 @@
 //! Reads for commands that only look: a studio at a revision, a committed gate report,
 //! and what `dispatch` matches a request against.
 
-use serde::Deserialize;
-
 use super::Session;
-use crate::artifact::{self, Kind, de};
 use crate::error::{Error, GateError};
 use crate::orchestra::dispatch::Catalogue;
 use crate::studio::{Source, Studio, Tree};
@@ -36,63 +33,24 @@ pub fn gate_report(ws: &Session, id: &str) -> Result<(String, Vec<u8>), Error> {
     Ok((path, bytes))
 }
 
-/// What the catalogue reads of a section, a codex entry or a hook card; a mistyped field
-/// reads as absent.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct Listed {
-    #[serde(deserialize_with = "de::lenient")]
-    title: Option<String>,
-    #[serde(deserialize_with = "de::lenient")]
-    status: Option<String>,
-    #[serde(deserialize_with = "de::lenient")]
-    next_loop: Option<String>,
-}
-
 /// What the request is matched against: the hot tree's sections, codex entries, hooks
 /// (with the loops triaged ones wait for) and snapshots; and the studio's own playbooks.
 pub fn catalogue(ws: &Session) -> Result<(Catalogue, Files), Error> {
     let repo = &ws.repo;
     let hot = repo.resolve_commit(&ws.config.hot)?;
-    let files = repo.tree_files(&hot, &|p| {
-        p.starts_with("sections/")
-            || p.starts_with("codex/")
-            || p.starts_with("hooks/")
-            || p.starts_with("playbooks/")
-    })?;
-    let mut cat = Catalogue::default();
-    let mut studio_playbooks = Vec::new();
-    for (path, bytes) in files {
-        let title = |k| {
-            artifact::parse(k, &path, &bytes)
-                .ok()
-                .and_then(|a| de::from_node::<Listed>(&a.data).ok())
-                .and_then(|l| l.title)
-                .unwrap_or_default()
-        };
-        let id = artifact::stem(&path).to_string();
-        if path.starts_with("sections/") {
-            cat.sections.push((id, title(Kind::Section)));
-        } else if path.starts_with("codex/") {
-            cat.codex.push((id, title(Kind::Codex)));
-        } else if path.starts_with("hooks/") {
-            // A triaged hook waits for the loop its card names; a proposed one's
-            // `next_loop` is only a suggestion.
-            if let Ok(a) = artifact::parse(Kind::Hook, &path, &bytes)
-                && let Ok(card) = de::from_node::<Listed>(&a.data)
-                && matches!(card.status.as_deref(), Some("accepted" | "in-progress"))
-                && let Some(next) = card.next_loop
-            {
-                cat.hook_loops.push((id.clone(), next));
-            }
-            cat.hooks.push(id);
-        } else {
-            studio_playbooks.push((path, bytes));
-        }
-    }
+    let (playbooks, files): (Files, Files) = repo
+        .tree_files(&hot, &|p| {
+            p.starts_with("sections/")
+                || p.starts_with("codex/")
+                || p.starts_with("hooks/")
+                || p.starts_with("playbooks/")
+        })?
+        .into_iter()
+        .partition(|(p, _)| p.starts_with("playbooks/"));
+    let mut cat = Catalogue::from_files(&files);
     cat.snapshots = super::snapshot::list(repo)?
         .into_iter()
         .map(|s| s.name)
         .collect();
-    Ok((cat, studio_playbooks))
+    Ok((cat, playbooks))
 }
