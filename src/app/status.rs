@@ -266,7 +266,7 @@ pub fn status(ws: &Session) -> Result<Status, Error> {
         None => crate::app::snapshot::newest(repo)?.map(|s| (s.name, false)),
     };
 
-    let next = suggest(
+    let mut next = suggest(
         &open,
         &questions,
         &last_gate,
@@ -275,6 +275,14 @@ pub fn status(ws: &Session) -> Result<Status, Error> {
         &snapshot,
         cold_tip.is_some(),
     );
+    // A TU being worked on is submitted once its loop's steps and deliverables are in
+    // (the exit criteria `gate submit` holds it to); until then, its next step is next.
+    if let Some(t) = open.get(&State::Stabilizing).and_then(|v| v.first())
+        && next.1 == format!("showrunner gate submit --tu {}", t.id)
+    {
+        let run = super::loops::status(ws, Some(&t.id))?;
+        next = (format!("{}: {}", t.id, run.next.0), run.next.1);
+    }
     Ok(Status {
         hot,
         cold,

@@ -50,9 +50,10 @@ fn status_follows_a_change_from_proposal_to_snapshot() {
         st["roles"],
         serde_json::json!({"plotwright": [sample_tu], "scene_smith": [sample_tu], "showrunner": [sample_tu]})
     );
+    // Next is the loop's first step not recorded, not a submission the gate would block.
     assert_eq!(
         st["next"]["command"],
-        format!("showrunner gate submit --tu {sample_tu}")
+        format!("showrunner tu checkpoint {sample_tu} -a -m \"…\" --step frame_premise")
     );
 
     // An edit under the TU, submitted: the gate's decision is the last one, merge is next.
