@@ -1016,6 +1016,54 @@ fn is_statement(part: &str) -> bool {
     states && !asks && !conditional
 }
 
+/// The features that say whether a request names one piece of work or several: its
+/// words and pairs, plus how it is put together — words of sequence, how many parts
+/// and how many of them begin with a verb of work.
+fn shape(text: &str, cat: &Catalogue, cues: &Cues) -> Vec<String> {
+    let mut f: Vec<String> = features(text, cat, cues)
+        .into_iter()
+        .filter(|x| x.starts_with("w:") || x.starts_with("b:") || x.starts_with("k:"))
+        .collect();
+    let padded = format!(" {} ", folded(text));
+    for w in [
+        " then ",
+        " after that ",
+        " also ",
+        " first ",
+        " before ",
+        " afterwards ",
+        " once ",
+        " when ",
+        " and ",
+        " plus ",
+    ] {
+        if padded.contains(w) {
+            f.push(format!("m:{}", w.trim()));
+        }
+    }
+    let parts = clauses(text).iter().flat_map(|c| items(c)).count();
+    f.push(format!("m:parts={}", parts.min(5)));
+    let verbs = clauses(text)
+        .iter()
+        .flat_map(|c| items(c))
+        .filter(|p| {
+            words(p)
+                .into_iter()
+                .find(|x| {
+                    !matches!(
+                        x.as_str(),
+                        "and" | "then" | "also" | "now" | "so" | "please"
+                    )
+                })
+                .is_some_and(|x| REQUEST_VERBS.contains(&x.as_str()))
+        })
+        .count();
+    f.push(format!("m:verbs={}", verbs.min(4)));
+    let kinds: BTreeSet<&str> = f.iter().filter_map(|x| x.strip_prefix("k:")).collect();
+    f.push(format!("m:loops-named={}", kinds.len().min(4)));
+    f
+}
+
 /// Verbs a request for work begins with ("fix whatever's red", "work out what it is").
 const REQUEST_VERBS: [&str; 72] = [
     "work",
@@ -1389,8 +1437,10 @@ pub struct Thresholds {
     pub lead: f32,
     /// How sure it must be of each part of a request naming several pieces of work…
     pub sure_of_part: f32,
-    /// …and how much weight that part's loop must have in the request as a whole.
+    /// …and how much weight that part's loop must have in the request as a whole…
     pub part_in_whole: f32,
+    /// …and how likely the request is, by how it is put, to name several pieces of work.
+    pub several: f32,
 }
 
 impl Default for Thresholds {
@@ -1400,6 +1450,7 @@ impl Default for Thresholds {
             lead: 0.05,
             sure_of_part: 0.35,
             part_in_whole: 0.03,
+            several: 0.15,
         }
     }
 }
@@ -1466,6 +1517,8 @@ fn sample_catalogue() -> &'static Catalogue {
 pub struct Dispatcher {
     loops: Vec<String>,
     model: Model,
+    /// Whether a request names one piece of work or several (classes 0 and 1).
+    several: Model,
     cues: Cues,
     /// When it acts rather than asks.
     pub thresholds: Thresholds,
@@ -1518,9 +1571,19 @@ impl Dispatcher {
             add(&format!("{} {}", p.name, p.purpose), 0.4);
         }
         let model = Model::train(ask + 1, &examples, Training::default());
+        let shapes: Vec<Example> = corpus
+            .iter()
+            .map(|l| Example {
+                features: shape(&l.request, cat, &cues),
+                targets: vec![(usize::from(l.loops.len() > 1), 1.0)],
+                weight: 1.0,
+            })
+            .collect();
+        let several = Model::train(2, &shapes, Training::default());
         Dispatcher {
             loops,
             model,
+            several,
             cues,
             thresholds: Thresholds::default(),
         }
@@ -1668,7 +1731,11 @@ impl Dispatcher {
             };
             edge(a, b) || edge(b, a)
         };
+        // Whether the request names several pieces of work at all, learnt from how the
+        // corpus's multi-part requests are put (their joins, verbs and parts).
+        let p_several = self.several.probabilities(&shape(request, cat, &self.cues))[1];
         let several = chosen.len() > 1
+            && p_several >= t.several
             && (sequenced
                 || listed
                 || chosen.iter().all(|c| {
@@ -1681,6 +1748,7 @@ impl Dispatcher {
         // other in the playbooks, joined by the request's words: all were asked for.
         let shared: Vec<Pick> = whole.iter().filter(|p| p.score >= 0.2).cloned().collect();
         let split = !several
+            && p_several >= t.several
             && joined
             && shared.len() >= 2
             && shared[1].score >= 0.3

@@ -372,6 +372,17 @@ fn held_out_requests_measure_the_dispatcher_honestly() {
     let d = Dispatcher::for_playbooks(&playbooks);
     let reserve = evaluate(&d, &corpus("dispatch/reserve.yaml"));
     eprintln!("{}", report("reserve", &reserve));
+    let newest = evaluate(&d, &corpus("dispatch/heldout-5.yaml"));
+    let mut differ5 = String::new();
+    for ((want, got), n) in &newest.confusion {
+        if want != got {
+            differ5.push_str(&format!("  {want} → {got}: {n}\n"));
+        }
+    }
+    eprintln!(
+        "{}\nheldout-5 confusion:\n{differ5}",
+        report("heldout-5", &newest)
+    );
     let fresh = evaluate(&d, &corpus("dispatch/heldout-4.yaml"));
     let mut differ = String::new();
     for ((want, got), n) in &fresh.confusion {
@@ -391,9 +402,14 @@ fn held_out_requests_measure_the_dispatcher_honestly() {
         }
     }
     eprintln!("{}\n{table}", report("held-out", &e));
-    // Ratchets a little under the first measurements (BENCHMARKS.md): 132/140, 60/65
-    // and 144/157.
+    // Ratchets a little under the measurements (BENCHMARKS.md): 134/140, 62/65, 148/157
+    // and 129/142.
     assert!(e.accuracy() >= 0.93, "{}", report("held-out", &e));
+    assert!(
+        newest.accuracy() >= 0.88,
+        "{}",
+        report("heldout-5", &newest)
+    );
     assert!(fresh.accuracy() >= 0.90, "{}", report("heldout-4", &fresh));
     assert!(
         reserve.accuracy() >= 0.90,
