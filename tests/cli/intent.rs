@@ -681,15 +681,6 @@ fn each_action_answers_to_the_seeds_authority_and_every_verb_a_person_has_is_the
     assert!(card.contains("status: accepted"), "{card}");
 
     // A line that is not UTF-8 gets an error line, and the next line is still answered.
-    let mut cmd = std::process::Command::new(BIN);
-    cmd.env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", s.join("home"))
-        .arg("intent")
-        .current_dir(s.join("book"))
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped());
-    let mut child = cmd.spawn().expect("intent");
     let mut input = b"\xff\xfe not text\n".to_vec();
     input.extend(
         from("SR", "c1", "status", serde_json::json!({}))
@@ -697,19 +688,14 @@ fn each_action_answers_to_the_seeds_authority_and_every_verb_a_person_has_is_the
             .as_bytes(),
     );
     input.push(b'\n');
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(&input)
-        .expect("write");
-    let out = child.wait_with_output().expect("wait");
-    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+    let out = s.run_with_stdin("book", &["intent"], &input);
+    let lines: Vec<serde_json::Value> = out
+        .stdout
         .lines()
         .map(|l| serde_json::from_str(l).expect("json"))
         .collect();
     assert_eq!(lines.len(), 2, "{lines:?}");
     assert_eq!(lines[0]["payload"]["code"], "validation_error");
     assert_eq!(lines[1]["in_reply_to"], "c1");
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.code, 1);
 }

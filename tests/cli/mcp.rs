@@ -1,39 +1,14 @@
 //! `mcp`: the Model Context Protocol server, spoken to as JSON-RPC lines (this tier) and
 //! through the official MCP Python SDK's stdio client (the second tier).
 
-use std::io::Write as _;
-
 use crate::harness::{BIN, Sandbox, ok};
 
 /// Sends JSON-RPC lines to `showrunner mcp --as SR`; returns the reply lines.
 fn rpc(s: &Sandbox, lines: &[String]) -> Vec<serde_json::Value> {
-    let mut child = std::process::Command::new(BIN)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", s.join("home"))
-        .env("GIT_AUTHOR_NAME", "Agent")
-        .env("GIT_AUTHOR_EMAIL", "agent@example.invalid")
-        .env("GIT_COMMITTER_NAME", "Agent")
-        .env("GIT_COMMITTER_EMAIL", "agent@example.invalid")
-        .env("GIT_AUTHOR_DATE", "2026-11-26T12:00:00Z")
-        .env("GIT_COMMITTER_DATE", "2026-11-26T12:00:00Z")
-        .args(["mcp", "--as", "SR"])
-        .current_dir(s.join("book"))
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("mcp");
     let mut input = lines.join("\n");
     input.push('\n');
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(input.as_bytes())
-        .expect("write");
-    let out = child.wait_with_output().expect("wait");
-    assert!(out.status.success(), "{out:?}");
-    String::from_utf8_lossy(&out.stdout)
+    let r = ok(s.run_with_stdin("book", &["mcp", "--as", "SR"], input.as_bytes()));
+    r.stdout
         .lines()
         .map(|l| serde_json::from_str(l).expect("each reply is one JSON line"))
         .collect()
