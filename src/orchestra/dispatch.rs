@@ -1016,6 +1016,18 @@ fn is_statement(part: &str) -> bool {
     states && !asks && !conditional
 }
 
+/// Words of sequence: a request using one names pieces of work in an order.
+const SEQUENCE: [&str; 8] = [
+    " then ",
+    " after that ",
+    " also ",
+    " first ",
+    " before ",
+    " afterwards ",
+    " once ",
+    " when ",
+];
+
 /// The features that say whether a request names one piece of work or several: its
 /// words and pairs, plus how it is put together — words of sequence, how many parts
 /// and how many of them begin with a verb of work.
@@ -1025,18 +1037,7 @@ fn shape(text: &str, cat: &Catalogue, cues: &Cues) -> Vec<String> {
         .filter(|x| x.starts_with("w:") || x.starts_with("b:") || x.starts_with("k:"))
         .collect();
     let padded = format!(" {} ", folded(text));
-    for w in [
-        " then ",
-        " after that ",
-        " also ",
-        " first ",
-        " before ",
-        " afterwards ",
-        " once ",
-        " when ",
-        " and ",
-        " plus ",
-    ] {
+    for w in SEQUENCE.iter().chain(&[" and ", " plus "]) {
         if padded.contains(w) {
             f.push(format!("m:{}", w.trim()));
         }
@@ -1681,16 +1682,7 @@ impl Dispatcher {
         let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
         // Words of sequence name separate pieces of work outright; a plain "and" or a
         // list may, when each part is clearly a loop of its own.
-        let sequenced = has(&[
-            " then ",
-            " after that ",
-            " also ",
-            " first ",
-            " before ",
-            " afterwards ",
-            " once ",
-            " when ",
-        ]);
+        let sequenced = has(&SEQUENCE);
         let parts: Vec<String> = if sequenced {
             clauses(request).iter().flat_map(|c| items(c)).collect()
         } else {
@@ -1723,14 +1715,7 @@ impl Dispatcher {
                 }
             }
         }
-        let related = |a: &str, b: &str| {
-            let edge = |x: &str, y: &str| {
-                playbooks.get(x).is_some_and(|p| {
-                    p.follows.iter().any(|f| f == y) || p.hands_off_to.iter().any(|f| f == y)
-                })
-            };
-            edge(a, b) || edge(b, a)
-        };
+        let related = |a: &str, b: &str| linked(playbooks, a, b);
         // Whether the request names several pieces of work at all, learnt from how the
         // corpus's multi-part requests are put (their joins, verbs and parts).
         let p_several = self.several.probabilities(&shape(request, cat, &self.cues))[1];
@@ -1858,24 +1843,26 @@ fn explain(feature: &str) -> String {
     }
 }
 
+/// Whether one loop follows or hands off to the other in the playbooks.
+fn linked(playbooks: &BTreeMap<String, Playbook>, a: &str, b: &str) -> bool {
+    let edge = |x: &str, y: &str| {
+        playbooks.get(x).is_some_and(|p| {
+            p.follows.iter().any(|f| f == y) || p.hands_off_to.iter().any(|f| f == y)
+        })
+    };
+    edge(a, b) || edge(b, a)
+}
+
 /// Loops grouped into lanes by the playbooks' dependency graph: a loop joins the lane
 /// of any chosen loop it follows or hands off to (and comes after it there); loops with
 /// no such link run in lanes of their own, side by side.
 fn lanes(loops: &[Pick], playbooks: &BTreeMap<String, Playbook>) -> Vec<Vec<String>> {
-    let linked = |a: &str, b: &str| {
-        let edge = |x: &str, y: &str| {
-            playbooks.get(x).is_some_and(|p| {
-                p.follows.iter().any(|f| f == y) || p.hands_off_to.iter().any(|f| f == y)
-            })
-        };
-        edge(a, b) || edge(b, a)
-    };
     let mut lanes: Vec<Vec<String>> = Vec::new();
     for p in loops {
         let joined: Vec<usize> = lanes
             .iter()
             .enumerate()
-            .filter(|(_, l)| l.iter().any(|x| linked(x, &p.loop_id)))
+            .filter(|(_, l)| l.iter().any(|x| linked(playbooks, x, &p.loop_id)))
             .map(|(i, _)| i)
             .collect();
         match joined.first() {

@@ -309,6 +309,15 @@ fn evaluate(
     e
 }
 
+/// The confusion table's cells where the wanted and the chosen loop differ.
+fn differing(e: &Eval) -> String {
+    e.confusion
+        .iter()
+        .filter(|((want, got), _)| want != got)
+        .map(|((want, got), n)| format!("  {want} → {got}: {n}\n"))
+        .collect()
+}
+
 fn report(name: &str, e: &Eval) -> String {
     format!(
         "{name}: {}/{} right ({:.1} %), {}/{} asked\n{}",
@@ -373,34 +382,22 @@ fn held_out_requests_measure_the_dispatcher_honestly() {
     let reserve = evaluate(&d, &corpus("dispatch/reserve.yaml"));
     eprintln!("{}", report("reserve", &reserve));
     let newest = evaluate(&d, &corpus("dispatch/heldout-5.yaml"));
-    let mut differ5 = String::new();
-    for ((want, got), n) in &newest.confusion {
-        if want != got {
-            differ5.push_str(&format!("  {want} → {got}: {n}\n"));
-        }
-    }
     eprintln!(
-        "{}\nheldout-5 confusion:\n{differ5}",
-        report("heldout-5", &newest)
+        "{}\nheldout-5 confusion:\n{}",
+        report("heldout-5", &newest),
+        differing(&newest)
     );
     let fresh = evaluate(&d, &corpus("dispatch/heldout-4.yaml"));
-    let mut differ = String::new();
-    for ((want, got), n) in &fresh.confusion {
-        if want != got {
-            differ.push_str(&format!("  {want} → {got}: {n}\n"));
-        }
-    }
     eprintln!(
-        "{}\nheldout-4 confusion:\n{differ}",
-        report("heldout-4", &fresh)
+        "{}\nheldout-4 confusion:\n{}",
+        report("heldout-4", &fresh),
+        differing(&fresh)
     );
     let e = evaluate(&d, &corpus("dispatch/heldout.yaml"));
-    let mut table = String::from("confusion (wanted → got: count, where they differ)\n");
-    for ((want, got), n) in &e.confusion {
-        if want != got {
-            table.push_str(&format!("  {want} → {got}: {n}\n"));
-        }
-    }
+    let table = format!(
+        "confusion (wanted → got: count, where they differ)\n{}",
+        differing(&e)
+    );
     eprintln!("{}\n{table}", report("held-out", &e));
     // Ratchets a little under the measurements (BENCHMARKS.md): 134/140, 62/65, 148/157
     // and 129/142.
