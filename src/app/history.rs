@@ -36,14 +36,14 @@ pub struct Commit {
 }
 
 impl Commit {
-    fn from_info(c: CommitInfo<'_, String>) -> Commit {
-        let message = c.kept.clone().unwrap_or_default();
+    fn from_info(c: CommitInfo<'_>) -> Commit {
+        let message = c.kept.unwrap_or_default().to_string();
         Commit {
             trailers: trailers::parse(&message),
             parents: c.parents(),
             id: c.id,
             time: c.time,
-            author: c.author,
+            author: c.author.to_string(),
             message,
         }
     }
@@ -57,15 +57,6 @@ impl Commit {
     pub fn values<'a>(&'a self, key: &str) -> impl Iterator<Item = &'a str> {
         trailers::values(&self.trailers, key)
     }
-}
-
-/// What [`History`]'s walk keeps of a message.
-enum Kept {
-    /// All of it, for a commit of the range asked for.
-    Whole(String),
-    /// Its first line and trailer block ([`trailers::essentials`]), for a commit with
-    /// trailers the studio reads.
-    Essentials(String),
 }
 
 /// Whether a message may carry a trailer the studio's history readers use (a cheap
@@ -179,10 +170,17 @@ impl History {
         mut range: Option<&mut Vec<Commit>>,
         first_is_hot: bool,
     ) -> Result<History, Error> {
-        let not_on_cold: HashSet<CommitId> = repo
-            .rev_list(&tips, cold_tip.as_slice())?
-            .into_iter()
-            .collect();
+        // What cold does not reach is marked by the walk itself from cold's tip, which
+        // reads no commit twice; a range to keep whole is needed before (`keep` reads
+        // it), and costs its own walk.
+        let in_range: HashSet<CommitId> = match range {
+            Some(_) => repo
+                .rev_list(&tips, cold_tip.as_slice())?
+                .into_iter()
+                .collect(),
+            None => HashSet::new(),
+        };
+        let mut not_on_cold: HashSet<CommitId> = HashSet::new();
         if let Some(c) = &cold_tip {
             tips.push(c.clone());
         }
@@ -197,41 +195,41 @@ impl History {
         // the first line and the trailers of those with trailers the studio reads (read
         // beside the walk, held until it knows the order).
         let want_range = range.is_some();
-        let keep = |m: &Meeting| {
-            if want_range && not_on_cold.contains(m.id().as_str()) {
-                Some(Kept::Whole(m.text().into_owned()))
-            } else if studio_trailers(m.message) {
-                trailers::essentials(&m.text()).map(Kept::Essentials)
+        let keep = |m: &Meeting, out: &mut String| {
+            if want_range && in_range.contains(m.id().as_str()) {
+                out.push_str(&m.text());
+                true
             } else {
-                None
+                studio_trailers(m.message) && trailers::push_essentials(&m.text(), out)
             }
         };
         if !tips.is_empty() {
-            repo.walk(&tips, NO_COMMITS, &keep, &mut |c| {
+            let mark = cold_tip.as_ref().map(CommitId::as_str);
+            repo.walk(&tips, NO_COMMITS, mark, &keep, &mut |c| {
                 seq += 1;
                 if first_tip.as_ref() == Some(&c.id) {
                     first_tip_seq = Some(seq);
                 }
                 span = Some(span.map_or((c.time, c.time), |(a, b)| (a.min(c.time), b.max(c.time))));
-                // Looked up only for the commits that need it (the range, the ledger's).
-                let on_cold = || !not_on_cold.contains(c.id.as_str());
+                let on_cold = c.marked;
+                if !on_cold {
+                    not_on_cold.insert(c.id.clone());
+                }
                 if let Some(range) = range.as_deref_mut()
-                    && !on_cold()
+                    && !on_cold
                 {
-                    let message = match &c.kept {
-                        Some(Kept::Whole(m)) => m.clone(),
-                        _ => String::new(),
-                    };
+                    // Kept whole: the range is what cold does not reach.
+                    let message = c.kept.unwrap_or_default().to_string();
                     range.push(Commit {
                         id: c.id.clone(),
                         parents: c.parents(),
                         time: c.time,
-                        author: c.author.clone(),
+                        author: c.author.to_string(),
                         trailers: trailers::parse(&message),
                         message,
                     });
                 }
-                let Some(Kept::Whole(message) | Kept::Essentials(message)) = &c.kept else {
+                let Some(message) = c.kept else {
                     return true;
                 };
                 let trailers = trailers::parse(message);
@@ -239,7 +237,7 @@ impl History {
                     return true;
                 }
                 let summary = message.lines().next().unwrap_or("");
-                if on_cold() {
+                if on_cold {
                     promoted.extend(
                         trailers::values(&trailers, PROMOTED_FROM).filter_map(CommitId::parse),
                     );
@@ -248,11 +246,11 @@ impl History {
                 ledger.add(&Seen {
                     commit: &c.id,
                     time: c.time,
-                    author: &c.author,
+                    author: c.author,
                     summary,
                     trailers: &trailers,
                     seq,
-                    on_cold: on_cold(),
+                    on_cold,
                     // The walk is depth-first from the first tip, parents first: until
                     // that tip is emitted, every commit is one it reaches.
                     on_hot: first_is_hot && first_tip_seq.is_none_or(|f| f == seq),
@@ -263,7 +261,7 @@ impl History {
                         id: c.id,
                         seq,
                         time: c.time,
-                        author: c.author,
+                        author: c.author.to_string(),
                         trailers,
                     });
                 }
@@ -838,7 +836,11 @@ pub fn range(
     repo.walk(
         tips,
         hide,
-        &|m: &Meeting| Some(m.text().into_owned()),
+        None,
+        &|m: &Meeting, out: &mut String| {
+            out.push_str(&m.text());
+            true
+        },
         &mut |c| {
             out.push(Commit::from_info(c));
             true

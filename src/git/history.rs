@@ -15,21 +15,23 @@ pub struct ReflogEntry {
     pub time: i64,
 }
 
-/// One commit as [`Repo::walk`] visits it, with what `keep` made of its message.
+/// One commit as [`Repo::walk`] visits it, with what `keep` kept of its message.
 #[derive(Debug)]
-pub struct CommitInfo<'w, K> {
+pub struct CommitInfo<'w> {
     /// Its id.
     pub id: CommitId,
     parents: &'w [Oid],
     /// Committer time (seconds since the epoch).
     pub time: i64,
     /// Author name (empty when `keep` kept nothing).
-    pub author: String,
-    /// What `keep` returned for the message.
-    pub kept: Option<K>,
+    pub author: &'w str,
+    /// What `keep` kept of the message (`None`: it kept nothing).
+    pub kept: Option<&'w str>,
+    /// Whether the walk's `mark` reaches it (always false without a mark).
+    pub marked: bool,
 }
 
-impl<K> CommitInfo<'_, K> {
+impl CommitInfo<'_> {
     /// Parent ids, first parent first.
     pub fn parents(&self) -> Vec<CommitId> {
         self.parents
@@ -63,13 +65,87 @@ impl Meeting<'_> {
 }
 
 /// A commit met by [`Repo::walk`], kept compact until it is visited: ids as raw object
-/// ids, the author and what `keep` made of the message filled in by the keeping thread.
-struct Met<K> {
+/// ids, and where the keeping thread put its author and kept text.
+struct Met {
     oid: Oid,
     /// Its parents: `parents[from..to]` of the walk's shared parent list.
     parents: (usize, usize),
     time: i64,
-    kept: Option<Box<(String, K)>>,
+    kept: Option<Place>,
+}
+
+/// Where [`Store`] holds one commit's author and kept text.
+#[derive(Clone, Copy)]
+struct Place {
+    block: u32,
+    start: u32,
+    author: u32,
+    len: u32,
+}
+
+/// What the keeping thread holds of the commits `keep` kept something of: the author
+/// and the kept text of each, one after the other in shared blocks (a long walk
+/// keeps a few hundred bytes for each of hundreds of thousands of commits; one
+/// allocation each would cost a third as much again).
+///
+/// A block is freed once every commit in it has been visited.
+#[derive(Default)]
+struct Store {
+    blocks: Vec<String>,
+    /// How many commits of each block are still to be visited.
+    unvisited: Vec<u32>,
+}
+
+impl Store {
+    /// The size of one block: small enough that the allocator reuses a freed block's
+    /// memory for what the visits build (with blocks of a megabyte, the peak was 10 %
+    /// higher).
+    const BLOCK: usize = 1 << 16;
+
+    fn put(&mut self, author: &str, kept: &str) -> Result<Place> {
+        let need = author.len() + kept.len();
+        let fits = self
+            .blocks
+            .last()
+            .is_some_and(|b| b.capacity() - b.len() >= need);
+        if !fits {
+            self.blocks
+                .push(String::with_capacity(need.max(Self::BLOCK)));
+            self.unvisited.push(0);
+        }
+        let block = self.blocks.len() - 1;
+        let b = &mut self.blocks[block];
+        let start = b.len();
+        b.push_str(author);
+        b.push_str(kept);
+        self.unvisited[block] += 1;
+        let small = |n: usize| {
+            u32::try_from(n)
+                .map_err(|_| GitError::Other("a commit message larger than 4 GB".into()))
+        };
+        Ok(Place {
+            block: small(block)?,
+            start: small(start)?,
+            author: small(author.len())?,
+            len: small(kept.len())?,
+        })
+    }
+
+    /// The author and the kept text.
+    fn get(&self, p: Place) -> (&str, &str) {
+        let text = &self.blocks[p.block as usize][p.start as usize..];
+        let (author, rest) = text.split_at(p.author as usize);
+        (author, &rest[..p.len as usize])
+    }
+
+    /// Says a commit has been visited: its block goes once all of its commits have.
+    fn visited(&mut self, p: Place) {
+        let left = &mut self.unvisited[p.block as usize];
+        *left -= 1;
+        if *left == 0 {
+            self.blocks[p.block as usize] = String::new();
+        }
+    }
 }
 
 /// Commits read by the walk, on their way to the keeping thread: each one's place in
@@ -113,15 +189,85 @@ fn parse_header(data: &[u8], parents: &mut Vec<Oid>) -> (i64, usize) {
 }
 
 /// The author's name in a raw commit header.
-fn author_of(header: &[u8]) -> String {
-    header
+fn author_of(header: &[u8]) -> std::borrow::Cow<'_, str> {
+    let line = header
         .split(|b| *b == b'\n')
         .find_map(|l| l.strip_prefix(b"author "))
-        .map(|a| {
-            let name = a.split(|b| *b == b'<').next().unwrap_or(b"");
-            String::from_utf8_lossy(name).trim().to_string()
+        .unwrap_or(b"");
+    let name = line.split(|b| *b == b'<').next().unwrap_or(b"");
+    match String::from_utf8_lossy(name) {
+        std::borrow::Cow::Borrowed(n) => std::borrow::Cow::Borrowed(n.trim()),
+        std::borrow::Cow::Owned(n) => std::borrow::Cow::Owned(n.trim().to_string()),
+    }
+}
+
+/// The walk's own object database, opened afresh every [`Reader::SPAN`] commits read.
+///
+/// libgit2 maps a pack in windows of a gigabyte and keeps every page it has read in the
+/// process until the pack is closed, so one database held for a whole 200,000-commit
+/// walk ends with all of the pack's commits (and its whole index) resident: 100 MB and
+/// more of a dense history. Closing it every so often gives those pages back; they stay
+/// in the kernel's page cache, so reading on costs little.
+///
+/// Two things make the closing real. libgit2 shares an open pack between every
+/// database that names it by the same path, so this one names the objects folder
+/// `objects/.` (the repository's own database, which other readers use, would
+/// otherwise keep the pack open); and the old database is closed before the new one
+/// opens the pack.
+struct Reader {
+    objects: String,
+    odb: git2::Odb<'static>,
+    read: usize,
+    span: usize,
+}
+
+impl Reader {
+    /// Commits read through one database before it is reopened: reopening costs a few
+    /// page faults for each of the index's pages again.
+    const SPAN: usize = 16384;
+
+    fn open(common: &std::path::Path, span: usize) -> Result<Reader> {
+        let objects = common
+            .join("objects")
+            .join(".")
+            .to_string_lossy()
+            .into_owned();
+        let odb = git2::Odb::new()?;
+        odb.add_disk_alternate(&objects)?;
+        Ok(Reader {
+            objects,
+            odb,
+            read: 0,
+            span,
         })
-        .unwrap_or_default()
+    }
+
+    /// Reads a commit's raw object into `out`; what this database does not hold (a
+    /// pushed commit still in a receiving server's quarantine, objects the environment
+    /// points elsewhere) is read from the repository's own.
+    fn read(&mut self, oid: Oid, repo: &Repository, out: &mut Vec<u8>) -> Result<()> {
+        self.read += 1;
+        if self.read.is_multiple_of(self.span) {
+            self.odb = git2::Odb::new()?;
+            self.odb.add_disk_alternate(&self.objects)?;
+        }
+        let kind = match self.odb.read(oid) {
+            Ok(obj) => take(&obj, out),
+            Err(e) if e.code() == ErrorCode::NotFound => take(&repo.odb()?.read(oid)?, out),
+            Err(e) => return Err(e.into()),
+        };
+        if kind != git2::ObjectType::Commit {
+            return Err(GitError::Other(format!("{oid} is not a commit")));
+        }
+        Ok(())
+    }
+}
+
+/// Copies an object's bytes into `out`; returns its kind.
+fn take(obj: &git2::OdbObject<'_>, out: &mut Vec<u8>) -> git2::ObjectType {
+    out.clear();
+    out.extend_from_slice(obj.data());
+    obj.kind()
 }
 
 impl Repo {
@@ -138,16 +284,23 @@ impl Repo {
     ///
     /// Each commit object is read from the object database exactly once and its header
     /// parsed here, which is what keeps a 200,000-commit history fast. `keep` (shown the
-    /// message's bytes, the id and text on demand) says what to hold of a message until
-    /// it is visited (`None`: nothing; the visitor gets `kept: None`). It runs on a
-    /// second thread while this one goes on reading, so the walk's reading and the
-    /// caller's parsing share the machine's cores.
-    pub fn walk<K: Send>(
+    /// message's bytes, the id and text on demand) appends to the string it is given
+    /// what to hold of a message until it is visited, and returns whether it kept
+    /// anything (when not, the visitor gets `kept: None`). It runs on a second thread
+    /// while this one goes on reading, so the walk's reading and the caller's parsing
+    /// share the machine's cores.
+    ///
+    /// `mark`, one of the tips, is followed through the commits read once they are all
+    /// read: each visit says whether it reaches the commit ([`CommitInfo::marked`]),
+    /// which is what a range like `hot ^cold` would otherwise walk the history again
+    /// for.
+    pub fn walk(
         &self,
         tips: &[impl AsRef<str>],
         hide: &[impl AsRef<str>],
-        keep: &(dyn Fn(&Meeting) -> Option<K> + Sync),
-        visit: &mut dyn FnMut(CommitInfo<'_, K>) -> bool,
+        mark: Option<&str>,
+        keep: &(dyn Fn(&Meeting, &mut String) -> bool + Sync),
+        visit: &mut dyn FnMut(CommitInfo<'_>) -> bool,
     ) -> Result<()> {
         // With commits to hide, the range is computed by libgit2's revwalk (which stops at
         // the merge base) and the depth-first walk stays inside it.
@@ -164,16 +317,20 @@ impl Repo {
             Some(w.collect::<std::result::Result<_, _>>()?)
         };
         let outside = |oid: &Oid| allowed.as_ref().is_some_and(|a| !a.contains(oid));
-        let odb = self.inner.odb()?;
+        let mut reader = Reader::open(self.inner.commondir(), Reader::SPAN)?;
         // Every commit met, compact; parents in one shared list.
-        let mut met: Vec<Met<K>> = Vec::new();
+        let mut met: Vec<Met> = Vec::new();
         let mut all_parents: Vec<Oid> = Vec::new();
         let mut order: Vec<usize> = Vec::new();
+        // Every commit met, by id: its index in `met`.
+        let mut seen: std::collections::HashMap<Oid, usize> = Default::default();
         let progress = crate::progress::Progress::new("reading history", None, "commits");
-        std::thread::scope(|scope| -> Result<()> {
+        let mut store = std::thread::scope(|scope| -> Result<Store> {
             let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(8);
-            let keeper = scope.spawn(move || {
-                let mut kept: Vec<(usize, Box<(String, K)>)> = Vec::new();
+            let keeper = scope.spawn(move || -> Result<(Store, Vec<(usize, Place)>)> {
+                let mut store = Store::default();
+                let mut places = Vec::new();
+                let mut text = String::new();
                 for batch in rx {
                     for (idx, oid, whole, split) in batch.commits {
                         let data = &batch.bytes[whole];
@@ -181,22 +338,21 @@ impl Repo {
                             oid,
                             message: &data[split..],
                         };
-                        if let Some(k) = keep(&m) {
-                            kept.push((idx, Box::new((author_of(&data[..split]), k))));
+                        text.clear();
+                        if keep(&m, &mut text) {
+                            places.push((idx, store.put(&author_of(&data[..split]), &text)?));
                         }
                     }
                 }
-                kept
+                Ok((store, places))
             });
             let mut batch = Batch::default();
+            let mut raw = Vec::new();
             let mut load =
-                |oid: Oid, met: &mut Vec<Met<K>>, all_parents: &mut Vec<Oid>| -> Result<usize> {
+                |oid: Oid, met: &mut Vec<Met>, all_parents: &mut Vec<Oid>| -> Result<usize> {
                     progress.inc(1);
-                    let obj = odb.read(oid)?;
-                    if obj.kind() != git2::ObjectType::Commit {
-                        return Err(GitError::Other(format!("{oid} is not a commit")));
-                    }
-                    let data = obj.data();
+                    reader.read(oid, &self.inner, &mut raw)?;
+                    let data = raw.as_slice();
                     let from = all_parents.len();
                     let (time, split) = parse_header(data, all_parents);
                     let idx = met.len();
@@ -215,25 +371,26 @@ impl Repo {
                     }
                     Ok(idx)
                 };
-            let mut seen: std::collections::HashSet<Oid> = Default::default();
             // Iterative DFS: (index of the commit in `met`, how many parents are done).
             let mut stack: Vec<(usize, usize)> = Vec::new();
             for tip in tips {
                 let oid = Oid::from_str(tip.as_ref())?;
-                if outside(&oid) || !seen.insert(oid) {
+                if outside(&oid) || seen.contains_key(&oid) {
                     continue;
                 }
                 let idx = load(oid, &mut met, &mut all_parents)?;
+                seen.insert(oid, idx);
                 stack.push((idx, 0));
                 while let Some((idx, done)) = stack.last_mut() {
                     let (from, to) = met[*idx].parents;
                     if from + *done < to {
                         let p = all_parents[from + *done];
                         *done += 1;
-                        if outside(&p) || !seen.insert(p) {
+                        if outside(&p) || seen.contains_key(&p) {
                             continue;
                         }
                         let pidx = load(p, &mut met, &mut all_parents)?;
+                        seen.insert(p, pidx);
                         stack.push((pidx, 0));
                     } else {
                         order.push(*idx);
@@ -243,22 +400,41 @@ impl Repo {
             }
             let _ = tx.send(batch);
             drop(tx);
-            let kept = keeper
+            let (store, places) = keeper
                 .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            for (idx, k) in kept {
-                met[idx].kept = Some(k);
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+            for (idx, place) in places {
+                met[idx].kept = Some(place);
             }
-            Ok(())
+            Ok(store)
         })?;
-        for idx in order {
-            let m = &mut met[idx];
-            let (author, kept) = match m.kept.take() {
-                Some(b) => {
-                    let (author, k) = *b;
-                    (author, Some(k))
+        // Everything is read: the pack's pages go back before the visits build their
+        // results.
+        drop(reader);
+        let mut marked = vec![false; met.len()];
+        if let Some(mark) = mark {
+            let mut todo: Vec<usize> = seen
+                .get(&Oid::from_str(mark)?)
+                .copied()
+                .into_iter()
+                .collect();
+            while let Some(idx) = todo.pop() {
+                if std::mem::replace(&mut marked[idx], true) {
+                    continue;
                 }
-                None => (String::new(), None),
+                let (from, to) = met[idx].parents;
+                todo.extend(all_parents[from..to].iter().filter_map(|p| seen.get(p)));
+            }
+        }
+        drop(seen);
+        for idx in order {
+            let m = &met[idx];
+            let (author, kept) = match m.kept {
+                Some(place) => {
+                    let (author, kept) = store.get(place);
+                    (author, Some(kept))
+                }
+                None => ("", None),
             };
             let info = CommitInfo {
                 id: CommitId::new(m.oid.to_string()),
@@ -266,8 +442,13 @@ impl Repo {
                 time: m.time,
                 author,
                 kept,
+                marked: marked[idx],
             };
-            if !visit(info) {
+            let go_on = visit(info);
+            if let Some(place) = m.kept {
+                store.visited(place);
+            }
+            if !go_on {
                 break;
             }
         }
@@ -311,5 +492,100 @@ impl Repo {
             .collect();
         out.reverse();
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A repository of `n` commits in a line, packed by `git gc`, and their ids.
+    fn packed_line(n: usize) -> (tempfile::TempDir, Repository, Vec<Oid>) {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let repo = Repository::init(dir.path()).expect("init");
+        let sig = git2::Signature::new("A", "a@example.invalid", &git2::Time::new(1, 0))
+            .expect("signature");
+        let tree = {
+            let mut index = repo.index().expect("index");
+            let id = index.write_tree().expect("tree");
+            repo.find_tree(id).expect("tree")
+        };
+        let mut ids: Vec<Oid> = Vec::new();
+        for i in 0..n {
+            let parents: Vec<git2::Commit> = ids
+                .last()
+                .map(|p| repo.find_commit(*p).expect("parent"))
+                .into_iter()
+                .collect();
+            let refs: Vec<&git2::Commit> = parents.iter().collect();
+            let message = format!("Commit {i}\n\nTU: TU-{i}\n");
+            ids.push(
+                repo.commit(Some("HEAD"), &sig, &sig, &message, &tree, &refs)
+                    .expect("commit"),
+            );
+        }
+        drop(tree);
+        let gc = std::process::Command::new("git")
+            .args(["gc", "-q"])
+            .current_dir(dir.path())
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .status()
+            .expect("git gc runs");
+        assert!(gc.success());
+        let packs = std::fs::read_dir(dir.path().join(".git/objects/pack"))
+            .expect("pack folder")
+            .count();
+        assert!(packs > 0, "git gc made no pack");
+        (dir, repo, ids)
+    }
+
+    #[test]
+    fn the_walks_reader_reads_the_same_bytes_across_reopenings() {
+        let (_dir, repo, ids) = packed_line(9);
+        let odb = repo.odb().expect("odb");
+        // Reopened after every second commit: across five databases, every object read
+        // is the repository's own, byte for byte.
+        let mut reader = Reader::open(repo.commondir(), 2).expect("reader");
+        let mut raw = Vec::new();
+        for id in ids.iter().rev().chain(ids.iter()) {
+            reader.read(*id, &repo, &mut raw).expect("read");
+            assert_eq!(raw, odb.read(*id).expect("read").data(), "{id}");
+        }
+        // A tree is not a commit, whichever database holds it.
+        let tree = repo.find_commit(ids[0]).expect("commit").tree_id();
+        assert!(reader.read(tree, &repo, &mut raw).is_err());
+    }
+
+    #[test]
+    fn what_the_walks_own_database_lacks_is_read_from_the_repositorys() {
+        let (dir, repo, ids) = packed_line(3);
+        // The repository reads through a second objects folder the walk's own
+        // database does not know, as a receiving server's quarantine does.
+        let elsewhere = tempfile::tempdir().expect("temporary folder");
+        let other = Repository::init_bare(elsewhere.path()).expect("init");
+        let blob = other.blob(b"only here").expect("blob");
+        let sig = git2::Signature::new("A", "a@example.invalid", &git2::Time::new(2, 0))
+            .expect("signature");
+        let mut builder = other.treebuilder(None).expect("tree builder");
+        builder.insert("f", blob, 0o100644).expect("insert");
+        let tree = other
+            .find_tree(builder.write().expect("tree"))
+            .expect("tree");
+        let lone = other
+            .commit(None, &sig, &sig, "Only in the other folder\n", &tree, &[])
+            .expect("commit");
+        repo.odb()
+            .expect("odb")
+            .add_disk_alternate(&elsewhere.path().join("objects").to_string_lossy())
+            .expect("alternate");
+        let mut reader = Reader::open(repo.commondir(), Reader::SPAN).expect("reader");
+        let mut raw = Vec::new();
+        reader
+            .read(lone, &repo, &mut raw)
+            .expect("read through the repository");
+        assert!(raw.ends_with(b"Only in the other folder\n"));
+        reader.read(ids[0], &repo, &mut raw).expect("read");
+        drop(dir);
     }
 }

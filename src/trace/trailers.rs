@@ -177,18 +177,25 @@ pub fn parse(message: &str) -> Vec<Trailer> {
     out
 }
 
-/// A message cut to what [`parse`] and a summary read: its first line, a blank line
-/// and its trailer block, giving the same trailers and the same first line as the whole
-/// message (kept this way, a walk over a long history holds a few lines a commit, not
-/// paragraphs). `None` when the message has no trailer block; the whole message when
-/// its first line is blank (a title after blank lines, which only plumbing can write).
-pub fn essentials(message: &str) -> Option<String> {
-    let (start, end) = block_range(message)?;
+/// A message cut to what [`parse`] and a summary read, appended to `out`: its first
+/// line, a blank line and its trailer block, giving the same trailers and the same
+/// first line as the whole message (kept this way, a walk over a long history holds a
+/// few lines a commit, not paragraphs). Appends nothing and returns false when the
+/// message has no trailer block; appends the whole message when its first line is
+/// blank (a title after blank lines, which only plumbing can write).
+pub fn push_essentials(message: &str, out: &mut String) -> bool {
+    let Some((start, end)) = block_range(message) else {
+        return false;
+    };
     let first = message.lines().next().unwrap_or("");
     if is_blank(first) {
-        return Some(message.to_string());
+        out.push_str(message);
+    } else {
+        out.push_str(first);
+        out.push_str("\n\n");
+        out.push_str(&message[start..end]);
     }
-    Some(format!("{first}\n\n{}", &message[start..end]))
+    true
 }
 
 /// The values of every trailer named `key` (case-insensitive), in order.
@@ -382,7 +389,8 @@ mod tests {
             "Title\n\n(cherry picked from commit abc)\nTU: TU-4\n",
         ];
         for m in messages {
-            match essentials(m) {
+            let mut e = String::new();
+            match push_essentials(m, &mut e).then_some(e) {
                 Some(e) => {
                     assert_eq!(parse(&e), parse(m), "{m:?} → {e:?}");
                     assert_eq!(e.lines().next(), m.lines().next(), "{m:?}");
