@@ -258,7 +258,9 @@ sed -i.orig 's/^title: "\(.*\)"$/title: "\1 (revised)"/' "$hooked/$section"
 rm -f "$hooked/$section.orig"
 ! git -C "$hooked" diff --quiet -- "$section" ||
   { echo "compare.sh: found no title line to change in $section" >&2; exit 1; }
-"$sr" -C "$hooked" tu checkpoint -a -m "Revise one place" >/dev/null
+# The loop's required steps are recorded, as its exit criteria ask before a submit.
+"$sr" -C "$hooked" tu checkpoint -a -m "Revise one place" --step scope_scenes \
+  --step shape_choices --step draft_prose --step check_canon >/dev/null
 "$sr" -C "$hooked" gate submit >/dev/null
 old="$(git -C "$hooked" rev-parse cold)"
 new="$(git -C "$hooked" rev-parse hot)"
