@@ -470,10 +470,19 @@ fn features(text: &str, cat: &Catalogue, cues: &Cues) -> Vec<String> {
         f.push("c:target-language".into());
     }
     let padded = folded(text);
-    if LANGUAGES
-        .iter()
-        .any(|(name, _)| padded.contains(&format!(" {name} ")))
-    {
+    // Any language's name as a word of its own, found in one pass.
+    static NAMES: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
+        std::sync::LazyLock::new(|| {
+            aho_corasick::AhoCorasick::new(LANGUAGES.iter().map(|(name, _)| format!(" {name} ")))
+                .ok()
+        });
+    let named_language = match NAMES.as_ref() {
+        Some(names) => names.is_match(padded.as_str()),
+        None => LANGUAGES
+            .iter()
+            .any(|(name, _)| padded.contains(&format!(" {name} "))),
+    };
+    if named_language {
         f.push("c:language-name".into());
     }
     for (word, _) in FORMATS {
@@ -489,15 +498,8 @@ fn features(text: &str, cat: &Catalogue, cues: &Cues) -> Vec<String> {
         f.push("c:number".into());
     }
     let stems: BTreeSet<String> = content.iter().map(|(_, s)| s.clone()).collect();
-    for (loop_id, phrase, whole) in &cues.0 {
-        let hit = if *whole {
-            padded.contains(phrase.as_str())
-        } else {
-            stems.contains(phrase)
-        };
-        if hit {
-            f.push(format!("k:{loop_id}"));
-        }
+    for loop_id in cues.found(&padded, &stems) {
+        f.push(format!("k:{loop_id}"));
     }
     let named = named(text, cat);
     for kind in ["sections", "codex", "hooks", "snapshot"] {
@@ -1246,7 +1248,15 @@ fn says_enough(request: &str) -> bool {
 /// The playbooks' trigger phrases and keywords: `(loop, phrase, whole)`, a phrase of
 /// several words matched whole (folded), a single word by its stem.
 #[derive(Clone, Debug, Default)]
-struct Cues(Vec<(String, String, bool)>);
+struct Cues {
+    /// `(loop, phrase, whole)`: a whole phrase is found in the folded text, a single
+    /// word by its stem.
+    list: Vec<(String, String, bool)>,
+    /// The whole phrases, found in one pass (pattern `i` is `phrases[i]`, an index into
+    /// `list`).
+    finder: Option<aho_corasick::AhoCorasick>,
+    phrases: Vec<usize>,
+}
 
 impl Cues {
     fn of(playbooks: &BTreeMap<String, Playbook>) -> Cues {
@@ -1266,7 +1276,38 @@ impl Cues {
         }
         out.sort();
         out.dedup();
-        Cues(out)
+        let phrases: Vec<usize> = (0..out.len()).filter(|i| out[*i].2).collect();
+        let finder =
+            aho_corasick::AhoCorasick::new(phrases.iter().map(|i| out[*i].1.as_str())).ok();
+        Cues {
+            list: out,
+            finder,
+            phrases,
+        }
+    }
+
+    /// The loops whose cues the folded text holds, in the list's order (a loop once for
+    /// each of its cues found).
+    fn found(&self, padded: &str, stems: &BTreeSet<String>) -> Vec<&str> {
+        let mut hit = vec![false; self.list.len()];
+        match &self.finder {
+            Some(finder) => {
+                for m in finder.find_overlapping_iter(padded) {
+                    hit[self.phrases[m.pattern().as_usize()]] = true;
+                }
+            }
+            None => {
+                for i in &self.phrases {
+                    hit[*i] = padded.contains(self.list[*i].1.as_str());
+                }
+            }
+        }
+        self.list
+            .iter()
+            .zip(hit)
+            .filter(|((_, phrase, whole), hit)| if *whole { *hit } else { stems.contains(phrase) })
+            .map(|((loop_id, _, _), _)| loop_id.as_str())
+            .collect()
     }
 }
 
@@ -1762,12 +1803,22 @@ impl Dispatcher {
         let (_, unusable) = target_languages(request);
         // Asked because of what it leaves out rather than what it wants: a request that
         // clearly names one loop but gives it no usable language ("into Elvish") asks
-        // for the language, not for the loop.
-        let (loops, ambiguous) = match (ambiguous, whole.first(), whole.get(1)) {
-            (true, Some(best), second)
-                if best.score >= 0.15
-                    && second.is_none_or(|s| best.score >= 2.0 * s.score)
-                    && !params.contains_key("language")
+        // for the language, not for the loop. The loop's own probability may be small
+        // (the corpus asks about such requests, so the question class takes most of
+        // it): among the loops alone it must hold at least half.
+        let leading = {
+            let p = self
+                .model
+                .probabilities(&features(request, cat, &self.cues));
+            let loops_only: f32 = p[..self.loops.len()].iter().sum();
+            (0..self.loops.len())
+                .max_by(|a, b| p[*a].total_cmp(&p[*b]).then_with(|| b.cmp(a)))
+                .filter(|c| loops_only > 0.0 && p[*c] / loops_only >= 0.5)
+                .and_then(|c| whole.iter().find(|w| w.loop_id == self.loops[c]))
+        };
+        let (loops, ambiguous) = match (ambiguous, leading) {
+            (true, Some(best))
+                if !params.contains_key("language")
                     && (unusable.is_some()
                         || words(request)
                             .iter()

@@ -372,47 +372,29 @@ fn the_training_requests_are_learnt_and_cross_validation_says_the_model_generali
     );
 }
 
-/// Requests never used to tune the dispatcher (`dispatch/heldout.yaml`, written apart
-/// from it): the figure BENCHMARKS.md reports, with its confusion table.
+/// Requests never used to tune the dispatcher (`dispatch/heldout-6.yaml`, written
+/// apart from it by a writer who saw neither the code nor the training requests): the
+/// figure BENCHMARKS.md reports, with its confusion table. Only the aggregate figures
+/// are printed, never the requests it gets wrong, so that reading the output does not
+/// tune the dispatcher to them.
 #[test]
 fn held_out_requests_measure_the_dispatcher_honestly() {
     use showrunner::orchestra::dispatch::Dispatcher;
     let playbooks = showrunner::studio::playbook::embedded();
     let d = Dispatcher::for_playbooks(&playbooks);
-    let reserve = evaluate(&d, &corpus("dispatch/reserve.yaml"));
-    eprintln!("{}", report("reserve", &reserve));
-    let newest = evaluate(&d, &corpus("dispatch/heldout-5.yaml"));
-    eprintln!(
-        "{}\nheldout-5 confusion:\n{}",
-        report("heldout-5", &newest),
-        differing(&newest)
-    );
-    let fresh = evaluate(&d, &corpus("dispatch/heldout-4.yaml"));
-    eprintln!(
-        "{}\nheldout-4 confusion:\n{}",
-        report("heldout-4", &fresh),
-        differing(&fresh)
-    );
-    let e = evaluate(&d, &corpus("dispatch/heldout.yaml"));
-    let table = format!(
-        "confusion (wanted → got: count, where they differ)\n{}",
+    let e = evaluate(&d, &corpus("dispatch/heldout-6.yaml"));
+    let summary = format!(
+        "heldout-6: {}/{} right ({:.1} %), {}/{} asked\nconfusion (wanted → got: count, where they differ)\n{}",
+        e.right,
+        e.scored,
+        100.0 * e.accuracy(),
+        e.asked,
+        e.to_ask,
         differing(&e)
     );
-    eprintln!("{}\n{table}", report("held-out", &e));
-    // Ratchets a little under the measurements (BENCHMARKS.md): 134/140, 62/65, 148/157
-    // and 129/142.
-    assert!(e.accuracy() >= 0.93, "{}", report("held-out", &e));
-    assert!(
-        newest.accuracy() >= 0.88,
-        "{}",
-        report("heldout-5", &newest)
-    );
-    assert!(fresh.accuracy() >= 0.90, "{}", report("heldout-4", &fresh));
-    assert!(
-        reserve.accuracy() >= 0.90,
-        "{}",
-        report("reserve", &reserve)
-    );
+    eprintln!("{summary}");
+    // Ratchets a little under the first look in BENCHMARKS.md (210/236 = 89.0 %).
+    assert!(e.accuracy() >= 0.87, "{summary}");
 }
 
 #[test]
