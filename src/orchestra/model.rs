@@ -1,6 +1,7 @@
 //! A small text classifier: multinomial logistic regression over sparse binary features,
 //! trained by stochastic gradient descent in a fixed order, so the same examples always
-//! give the same weights. It is built from data in this repository (the dispatch corpus
+//! give the same weights; it also remembers its examples, so a text's nearest ones
+//! (cosine over idf-weighted features) can vote beside the weights. It is built from data in this repository (the dispatch corpus
 //! and the playbooks in force) each time it is needed: a few hundred examples train in
 //! milliseconds, and a studio's own playbooks take part without any extra step.
 
@@ -26,6 +27,21 @@ pub struct Model {
     /// `weights[feature * classes + class]`.
     weights: Vec<f32>,
     bias: Vec<f32>,
+    /// The training examples, remembered for [`Model::neighbours`].
+    memory: Vec<Remembered>,
+    /// For each feature, the remembered examples that have it.
+    postings: Vec<Vec<u32>>,
+    /// Each feature's inverse document frequency.
+    idf: Vec<f32>,
+}
+
+/// A training example as [`Model::neighbours`] reads it.
+#[derive(Clone, Debug)]
+struct Remembered {
+    targets: Vec<(usize, f32)>,
+    weight: f32,
+    /// The length of its idf-weighted vector.
+    norm: f32,
 }
 
 /// How training runs.
@@ -69,11 +85,33 @@ impl Model {
                 (ids, e)
             })
             .collect();
+        let n = encoded.len().max(1) as f32;
+        let mut postings: Vec<Vec<u32>> = vec![Vec::new(); vocab.len()];
+        for (i, (ids, _)) in encoded.iter().enumerate() {
+            for &f in ids {
+                postings[f].push(i as u32);
+            }
+        }
+        let idf: Vec<f32> = postings
+            .iter()
+            .map(|p| (n / (1.0 + p.len() as f32)).ln().max(0.0) + 1.0)
+            .collect();
+        let memory = encoded
+            .iter()
+            .map(|(ids, e)| Remembered {
+                targets: e.targets.clone(),
+                weight: e.weight,
+                norm: ids.iter().map(|f| idf[*f] * idf[*f]).sum::<f32>().sqrt(),
+            })
+            .collect();
         let mut m = Model {
             classes,
             weights: vec![0.0; vocab.len() * classes],
             bias: vec![0.0; classes],
             vocab,
+            memory,
+            postings,
+            idf,
         };
         // A fixed shuffle (a linear congruential walk), the same on every machine.
         let mut order: Vec<usize> = (0..encoded.len()).collect();
@@ -156,6 +194,52 @@ impl Model {
         self.softmax(&ids, scale)
     }
 
+    /// Each class's share among the `k` remembered examples most like a text with these
+    /// features (cosine over idf-weighted features), weighted by likeness.
+    pub fn neighbours(&self, features: &[String], k: usize) -> Vec<f32> {
+        let mut ids: Vec<usize> = features
+            .iter()
+            .filter_map(|f| self.vocab.get(f).copied())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut out = vec![0.0; self.classes];
+        let norm = ids
+            .iter()
+            .map(|f| self.idf[*f] * self.idf[*f])
+            .sum::<f32>()
+            .sqrt();
+        if ids.is_empty() || norm == 0.0 {
+            return out;
+        }
+        let mut dot: HashMap<u32, f32> = HashMap::new();
+        for &f in &ids {
+            let w = self.idf[f] * self.idf[f];
+            for &e in &self.postings[f] {
+                *dot.entry(e).or_default() += w;
+            }
+        }
+        let mut near: Vec<(f32, u32)> = dot
+            .into_iter()
+            .map(|(e, d)| (d / (norm * self.memory[e as usize].norm), e))
+            .collect();
+        near.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        let mut total = 0.0;
+        for (sim, e) in near.into_iter().take(k) {
+            let r = &self.memory[e as usize];
+            for (c, share) in &r.targets {
+                out[*c] += sim * r.weight * share;
+            }
+            total += sim * r.weight;
+        }
+        if total > 0.0 {
+            for v in &mut out {
+                *v /= total;
+            }
+        }
+        out
+    }
+
     /// The features that pushed most towards `class`, strongest first (the explanation).
     pub fn evidence<'a>(&self, features: &'a [String], class: usize, most: usize) -> Vec<&'a str> {
         let mut seen: Vec<&str> = Vec::new();
@@ -210,5 +294,23 @@ mod tests {
         // Nothing known: the base rates.
         let p = a.probabilities(&["zebra".into()]);
         assert!((p[0] - 0.5).abs() < 0.2, "{p:?}");
+    }
+
+    #[test]
+    fn neighbours_vote_by_likeness_and_rare_words_count_most() {
+        let data = vec![
+            ex(&["translate", "the", "book"], 0),
+            ex(&["translate", "the", "codex"], 0),
+            ex(&["bind", "the", "book"], 1),
+            ex(&["bind", "an", "epub"], 1),
+        ];
+        let m = Model::train(2, &data, Training::default());
+        // "the book" is in one of each; "translate" settles it.
+        let p = m.neighbours(&["translate".into(), "the".into(), "book".into()], 2);
+        assert!(p[0] > p[1], "{p:?}");
+        let p = m.neighbours(&["epub".into()], 3);
+        assert_eq!(p, vec![0.0, 1.0]);
+        // Nothing known: no vote at all.
+        assert_eq!(m.neighbours(&["zebra".into()], 3), vec![0.0, 0.0]);
     }
 }

@@ -372,29 +372,31 @@ fn the_training_requests_are_learnt_and_cross_validation_says_the_model_generali
     );
 }
 
-/// Requests never used to tune the dispatcher (`dispatch/heldout-6.yaml`, written
-/// apart from it by a writer who saw neither the code nor the training requests): the
-/// figure BENCHMARKS.md reports, with its confusion table. Only the aggregate figures
-/// are printed, never the requests it gets wrong, so that reading the output does not
-/// tune the dispatcher to them.
+/// Requests never used to tune the dispatcher (`dispatch/heldout-6.yaml` and
+/// `heldout-7.yaml`, each written apart from it by a writer who saw neither the code nor
+/// the training requests): the figures BENCHMARKS.md reports, with their confusion
+/// tables. Only the aggregate figures are printed, never the requests it gets wrong, so
+/// that reading the output does not tune the dispatcher to them.
 #[test]
 fn held_out_requests_measure_the_dispatcher_honestly() {
     use showrunner::orchestra::dispatch::Dispatcher;
     let playbooks = showrunner::studio::playbook::embedded();
     let d = Dispatcher::for_playbooks(&playbooks);
-    let e = evaluate(&d, &corpus("dispatch/heldout-6.yaml"));
-    let summary = format!(
-        "heldout-6: {}/{} right ({:.1} %), {}/{} asked\nconfusion (wanted → got: count, where they differ)\n{}",
-        e.right,
-        e.scored,
-        100.0 * e.accuracy(),
-        e.asked,
-        e.to_ask,
-        differing(&e)
-    );
-    eprintln!("{summary}");
-    // Ratchets a little under the first look in BENCHMARKS.md (210/236 = 89.0 %).
-    assert!(e.accuracy() >= 0.87, "{summary}");
+    // Each ratchets a little under its measurement in BENCHMARKS.md.
+    for (set, at_least) in [("heldout-6", 0.89), ("heldout-7", 0.90)] {
+        let e = evaluate(&d, &corpus(&format!("dispatch/{set}.yaml")));
+        let summary = format!(
+            "{set}: {}/{} right ({:.1} %), {}/{} asked\nconfusion (wanted → got: count, where they differ)\n{}",
+            e.right,
+            e.scored,
+            100.0 * e.accuracy(),
+            e.asked,
+            e.to_ask,
+            differing(&e)
+        );
+        eprintln!("{summary}");
+        assert!(e.accuracy() >= at_least, "{summary}");
+    }
 }
 
 #[test]
