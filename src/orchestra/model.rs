@@ -177,15 +177,21 @@ impl Model {
         z
     }
 
-    /// Each class's probability for a text with these features (unknown features are
-    /// ignored; a text with none gets the classes' base rates).
-    pub fn probabilities(&self, features: &[String]) -> Vec<f32> {
+    /// The ids of the features the model knows, sorted, each once.
+    fn known(&self, features: &[String]) -> Vec<usize> {
         let mut ids: Vec<usize> = features
             .iter()
             .filter_map(|f| self.vocab.get(f).copied())
             .collect();
         ids.sort_unstable();
         ids.dedup();
+        ids
+    }
+
+    /// Each class's probability for a text with these features (unknown features are
+    /// ignored; a text with none gets the classes' base rates).
+    pub fn probabilities(&self, features: &[String]) -> Vec<f32> {
+        let ids = self.known(features);
         let scale = if ids.is_empty() {
             0.0
         } else {
@@ -197,12 +203,7 @@ impl Model {
     /// Each class's share among the `k` remembered examples most like a text with these
     /// features (cosine over idf-weighted features), weighted by likeness.
     pub fn neighbours(&self, features: &[String], k: usize) -> Vec<f32> {
-        let mut ids: Vec<usize> = features
-            .iter()
-            .filter_map(|f| self.vocab.get(f).copied())
-            .collect();
-        ids.sort_unstable();
-        ids.dedup();
+        let ids = self.known(features);
         let mut out = vec![0.0; self.classes];
         let norm = ids
             .iter()
