@@ -1663,9 +1663,10 @@ impl Dispatcher {
         d
     }
 
-    /// Every loop with its probability, best first, and the probability that the text
-    /// should be asked about.
-    fn rank(&self, text: &str, cat: &Catalogue) -> (Vec<Pick>, f32) {
+    /// Every loop with its probability, best first; the probability that the text
+    /// should be asked about; and the loop most likely among the loops alone, with its
+    /// share of their probability (the question class left out).
+    fn rank(&self, text: &str, cat: &Catalogue) -> (Vec<Pick>, f32, Option<(String, f32)>) {
         let f = features(text, cat, &self.cues);
         let mut p = self.model.probabilities(&f);
         // Blended with the loops of the training requests most like it: a phrasing
@@ -1689,6 +1690,11 @@ impl Dispatcher {
             *v /= sum;
         }
         let ask = p[self.loops.len()];
+        let loops_only: f32 = p[..self.loops.len()].iter().sum();
+        let leader = (0..self.loops.len())
+            .max_by(|a, b| p[*a].total_cmp(&p[*b]).then_with(|| b.cmp(a)))
+            .filter(|_| loops_only > 0.0)
+            .map(|c| (self.loops[c].clone(), p[c] / loops_only));
         let mut picks: Vec<Pick> = self
             .loops
             .iter()
@@ -1718,7 +1724,7 @@ impl Dispatcher {
                 .total_cmp(&a.score)
                 .then_with(|| a.loop_id.cmp(&b.loop_id))
         });
-        (picks, ask)
+        (picks, ask, leader)
     }
 
     /// Dispatches a request.
@@ -1729,7 +1735,7 @@ impl Dispatcher {
         cat: &Catalogue,
     ) -> Dispatch {
         let t = self.thresholds;
-        let (whole, ask) = self.rank(request, cat);
+        let (whole, ask, leader) = self.rank(request, cat);
         let lower = folded(request);
         let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
         // Words of sequence name separate pieces of work outright; a plain "and" or a
@@ -1746,7 +1752,7 @@ impl Dispatcher {
         let mut chosen: Vec<Pick> = Vec::new();
         if parts.len() > 1 {
             for part in &parts {
-                let (ranked, ask) = self.rank(part, cat);
+                let (ranked, ask, _) = self.rank(part, cat);
                 if let Some(best) = ranked.first()
                     && best.score as f32 >= t.sure_of_part
                     && ask < best.score as f32
@@ -1817,16 +1823,9 @@ impl Dispatcher {
         // for the language, not for the loop. The loop's own probability may be small
         // (the corpus asks about such requests, so the question class takes most of
         // it): among the loops alone it must hold at least half.
-        let leading = {
-            let p = self
-                .model
-                .probabilities(&features(request, cat, &self.cues));
-            let loops_only: f32 = p[..self.loops.len()].iter().sum();
-            (0..self.loops.len())
-                .max_by(|a, b| p[*a].total_cmp(&p[*b]).then_with(|| b.cmp(a)))
-                .filter(|c| loops_only > 0.0 && p[*c] / loops_only >= 0.5)
-                .and_then(|c| whole.iter().find(|w| w.loop_id == self.loops[c]))
-        };
+        let leading = leader
+            .filter(|(_, share)| *share >= 0.5)
+            .and_then(|(id, _)| whole.iter().find(|w| w.loop_id == id));
         let (loops, ambiguous) = match (ambiguous, leading) {
             (true, Some(best))
                 if !params.contains_key("language")
