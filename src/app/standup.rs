@@ -132,13 +132,7 @@ pub fn standup(ws: &Session, role: Option<&str>) -> Result<Standup, Error> {
                 pick(d).push(item.clone());
             }
         };
-        let last = |e: Event| {
-            rec.events
-                .iter()
-                .rev()
-                .find(|r| r.event == e && r.refused.is_none())
-        };
-        if let Some(cp) = last(Event::Checkpoint) {
+        if let Some(cp) = rec.last_applied(Event::Checkpoint) {
             for b in cp.values("Blocker") {
                 let item = Item {
                     tu: Some(s.id.clone()),
@@ -155,7 +149,7 @@ pub fn standup(ws: &Session, role: Option<&str>) -> Result<Standup, Error> {
             }
         }
         if s.state == State::Deferred {
-            if let Some(d) = last(Event::Defer)
+            if let Some(d) = rec.last_applied(Event::Defer)
                 && let Some(when) = d.values("Revisit").first().map(|w| w.trim().to_string())
                 && date::parse_day(&when).is_some()
                 && when <= today

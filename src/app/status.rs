@@ -215,13 +215,7 @@ pub fn status(ws: &Session) -> Result<Status, Error> {
         let Some(rec) = ledger.tus.get(&s.id) else {
             continue;
         };
-        let last = |e: Event| {
-            rec.events
-                .iter()
-                .rev()
-                .find(|r| r.event == e && r.refused.is_none())
-        };
-        if let Some(cp) = last(Event::Checkpoint) {
+        if let Some(cp) = rec.last_applied(Event::Checkpoint) {
             blockers.extend(
                 cp.values("Blocker")
                     .into_iter()
@@ -241,7 +235,7 @@ pub fn status(ws: &Session) -> Result<Status, Error> {
             });
         }
         if s.state == State::Deferred
-            && let Some(d) = last(Event::Defer)
+            && let Some(d) = rec.last_applied(Event::Defer)
             && let Some(when) = d.values("Revisit").first().map(|w| w.trim())
             && date::parse_day(when).is_some()
             && *when <= *today

@@ -140,6 +140,14 @@ impl TuRecord {
         })
     }
 
+    /// The last event of this kind the replay applied (not refused).
+    pub fn last_applied(&self, event: Event) -> Option<&EventRecord> {
+        self.events
+            .iter()
+            .rev()
+            .find(|r| r.event == event && r.refused.is_none())
+    }
+
     /// The value of a trailer on the `open` event (`Loop`, `Role`).
     pub fn opened_with(&self, key: &str) -> Option<&str> {
         self.events
