@@ -339,16 +339,29 @@ fn the_training_requests_are_learnt_and_cross_validation_says_the_model_generali
     let d = Dispatcher::train(&playbooks, &train);
     let e = evaluate(&d, &train);
     assert!(e.accuracy() >= 0.95, "{}", report("training", &e));
-    // Five folds: each fifth judged by a model trained on the other four.
+    // By writer: each part of the corpus (its own writer or writers) judged by a model
+    // trained on the others, as a new customer's words would be. Folds that mix a
+    // writer's requests would reward remembering how that writer puts things.
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("dispatch/train.yaml");
+    let text = std::fs::read_to_string(path).expect("corpus");
+    let parts: Vec<Vec<showrunner::orchestra::dispatch::Labelled>> = text
+        .split("\n# ===== Part ")
+        .skip(1)
+        .map(|p| {
+            let (_, body) = p.split_once('\n').expect("a part has a body");
+            showrunner::orchestra::dispatch::read_corpus(body).expect("a part parses")
+        })
+        .collect();
+    assert_eq!(parts.len(), 9);
+    assert_eq!(parts.iter().map(Vec::len).sum::<usize>(), train.len());
     let mut all = Eval::default();
-    for fold in 0..5 {
-        let (test, rest): (Vec<_>, Vec<_>) = train
+    for (i, test) in parts.iter().enumerate() {
+        let rest: Vec<_> = parts
             .iter()
-            .cloned()
             .enumerate()
-            .partition(|(i, _)| i % 5 == fold);
-        let rest: Vec<_> = rest.into_iter().map(|(_, l)| l).collect();
-        let test: Vec<_> = test.into_iter().map(|(_, l)| l).collect();
+            .filter(|(j, _)| *j != i)
+            .flat_map(|(_, p)| p.iter().cloned())
+            .collect();
         let mut d = Dispatcher::train(&playbooks, &rest);
         if let Ok(t) = std::env::var("SHOWRUNNER_THRESHOLDS") {
             let v: Vec<f32> = t.split(',').map(|x| x.parse().expect("number")).collect();
@@ -357,7 +370,15 @@ fn the_training_requests_are_learnt_and_cross_validation_says_the_model_generali
             d.thresholds.sure_of_part = v[2];
             d.thresholds.part_in_whole = v[3];
         }
-        let e = evaluate(&d, &test);
+        let e = evaluate(&d, test);
+        eprintln!(
+            "part {}: {}/{} right, {}/{} asked",
+            i + 1,
+            e.right,
+            e.scored,
+            e.asked,
+            e.to_ask
+        );
         all.scored += e.scored;
         all.right += e.right;
         all.to_ask += e.to_ask;
@@ -372,8 +393,8 @@ fn the_training_requests_are_learnt_and_cross_validation_says_the_model_generali
     );
 }
 
-/// Requests never used to tune the dispatcher (`dispatch/heldout-6.yaml` and
-/// `heldout-7.yaml`, each written apart from it by a writer who saw neither the code nor
+/// Requests never used to tune the dispatcher (`dispatch/heldout-6.yaml`, `heldout-7.yaml`
+/// and `heldout-8.yaml`, each written apart from it by a writer who saw neither the code nor
 /// the training requests): the figures BENCHMARKS.md reports, with their confusion
 /// tables. Only the aggregate figures are printed, never the requests it gets wrong, so
 /// that reading the output does not tune the dispatcher to them.
@@ -383,7 +404,11 @@ fn held_out_requests_measure_the_dispatcher_honestly() {
     let playbooks = showrunner::studio::playbook::embedded();
     let d = Dispatcher::for_playbooks(&playbooks);
     // Each ratchets a little under its measurement in BENCHMARKS.md.
-    for (set, at_least) in [("heldout-6", 0.89), ("heldout-7", 0.90)] {
+    for (set, at_least) in [
+        ("heldout-6", 0.89),
+        ("heldout-7", 0.90),
+        ("heldout-8", 0.89),
+    ] {
         let e = evaluate(&d, &corpus(&format!("dispatch/{set}.yaml")));
         let summary = format!(
             "{set}: {}/{} right ({:.1} %), {}/{} asked\nconfusion (wanted → got: count, where they differ)\n{}",
