@@ -97,9 +97,14 @@ pub(super) fn run(ctx: &Ctx, args: ImportArgs) -> Result<Output, Error> {
             ));
         }
         if !s.macros.is_empty() {
-            o.push_str("story-format macros kept in the prose:\n");
+            o.push_str(
+                "story-format code showrunner does not run, kept out of the reader's text:\n",
+            );
             for m in &s.macros {
-                o.push_str(&format!("  {name}:{} {} — {}\n", m.line, m.passage, m.text));
+                o.push_str(&format!(
+                    "  {name}:{} {} — {} ({})\n",
+                    m.line, m.passage, m.text, m.what
+                ));
             }
         }
         for k in &s.not_sections {

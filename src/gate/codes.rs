@@ -115,6 +115,10 @@ codes! {
         "\"Click\", \"turn to section 12\" and the like are the binder's job. Let choices do the navigating.";
     "presentation/draft-marker", E, "a draft marker is left in player-facing text",
         "TODO, TBD, FIXME, XXX, \"Hub:\" and placeholder text must be resolved before cold.";
+    "presentation/story-format-code", E, "story-format code (Twine, ink, Chapbook) or a template placeholder is in player-facing text",
+        "Nothing runs macros, variables, diverts or placeholders in a bound book: readers would see the code. State lives in front matter (codewords in `sets`, gates in a choice's `requires`/`forbids` with a `condition`), links are choices, and placeholders need the words they stand for. `showrunner import` converts a Twine story.";
+    "presentation/scaffolding", E, "the text `showrunner init` scaffolds is still in the book",
+        "The opening section's placeholder paragraph says what to do, not what happens. Write the opening scene.";
     "traceability/untraced-commit", E, "a commit bound for cold names no TU",
         "Every commit between cold and the merge target must carry a `TU:` trailer (the commit-msg hook adds it), or be a forge merge of a `tu/<id>` branch. Amend it, or record the work in a TU and squash.";
     "traceability/unknown-tu", E, "a commit names a TU that has no brief",

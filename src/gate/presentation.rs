@@ -46,6 +46,233 @@ pub const DRAFT_EXACT: [&str; 6] = ["TODO", "TBD", "FIXME", "XXX", "Hub:", "PLAC
 /// Draft markers matched in any case.
 pub const DRAFT_ANY: [&str; 3] = ["lorem ipsum", "[placeholder]", "placeholder text"];
 
+/// What `showrunner init` writes into its opening section for the writer to replace
+/// (`templates/init/sections/opening.md`).
+pub const SCAFFOLDING: [&str; 1] = ["replace this paragraph with your opening scene"];
+
+/// Literals that start story-format code: a text with none of them has none ([`story_code`]
+/// then finds each construct exactly). Harlowe macros are found by their common names; a
+/// text with any trigger is scanned for every macro.
+const CODE_TRIGGERS: [&str; 10] = [
+    "<<", "[[", "{", "$", "->", "==", "~", "(if:", "(set:", "(link",
+];
+const HARLOWE_TRIGGERS: [&str; 40] = [
+    "put",
+    "move",
+    "unless",
+    "else-if",
+    "elseif",
+    "else",
+    "goto",
+    "go-to",
+    "print",
+    "display",
+    "either",
+    "a",
+    "dm",
+    "datamap",
+    "ds",
+    "for",
+    "live",
+    "event",
+    "after",
+    "click",
+    "replace",
+    "append",
+    "prepend",
+    "show",
+    "hide",
+    "text-colour",
+    "text-color",
+    "text-style",
+    "font",
+    "transition",
+    "t8n",
+    "history",
+    "visited",
+    "random",
+    "cond",
+    "undo",
+    "redirect",
+    "alert",
+    "prompt",
+    "enchant",
+];
+
+/// Which story format a piece of code is from, as a finding names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Syntax {
+    /// `<<macro …>>`.
+    SugarCube,
+    /// `(name: …)`.
+    Harlowe,
+    /// `[[text->Passage]]`.
+    TwineLink,
+    /// `$name`.
+    Variable,
+    /// `{{name}}` or `${name}`.
+    Placeholder,
+    /// `{insert}` (Chapbook) or `{cond: a|b}` (ink).
+    Braces,
+    /// `-> knot`.
+    InkDivert,
+    /// `== knot ==`.
+    InkKnot,
+    /// `~ x = 1`.
+    InkLogic,
+}
+
+impl Syntax {
+    /// What it is, as a finding names it ("a SugarCube macro").
+    pub fn name(self) -> &'static str {
+        match self {
+            Syntax::SugarCube => "a SugarCube macro",
+            Syntax::Harlowe => "a Harlowe macro",
+            Syntax::TwineLink => "a Twine link",
+            Syntax::Variable => "a story variable",
+            Syntax::Placeholder => "a template placeholder",
+            Syntax::Braces => "a Chapbook insert or ink conditional",
+            Syntax::InkDivert => "an ink divert",
+            Syntax::InkKnot => "an ink knot header",
+            Syntax::InkLogic => "an ink logic line",
+        }
+    }
+
+    fn fix(self) -> &'static str {
+        match self {
+            Syntax::SugarCube | Syntax::Harlowe | Syntax::InkLogic => {
+                "nothing runs it in a bound book: keep state in front matter (a codeword in `sets`, a gate in a choice's `requires`/`forbids` with a `condition`)"
+            }
+            Syntax::TwineLink | Syntax::InkDivert => {
+                "make it a choice in the front matter (`label`, `to`), or a Markdown link `[text](#section-id)`"
+            }
+            Syntax::InkKnot => "a knot is a section: give it its own file in sections/",
+            Syntax::Variable => {
+                "readers would see the variable's name: say it in the story's words"
+            }
+            Syntax::Placeholder | Syntax::Braces => {
+                "nothing fills it in: write the words readers should read"
+            }
+        }
+    }
+}
+
+fn ident_len(bytes: &[u8], extra: &[u8]) -> usize {
+    let mut n = 0;
+    while n < bytes.len()
+        && (bytes[n].is_ascii_alphanumeric() || bytes[n] == b'_' || extra.contains(&bytes[n]))
+    {
+        n += 1;
+    }
+    if n > 0 && !(bytes[0].is_ascii_alphabetic() || bytes[0] == b'_') {
+        return 0;
+    }
+    n
+}
+
+/// Where `close` ends, searching at most to the end of the line (or `span` bytes).
+fn closing(text: &str, from: usize, close: &str, span: usize) -> Option<usize> {
+    let rest = &text[from..];
+    let limit = rest.find('\n').unwrap_or(rest.len()).min(span);
+    rest[..limit].find(close).map(|i| from + i + close.len())
+}
+
+/// The story-format code in a text: SugarCube `<<macros>>`, Harlowe `(macro:)` calls,
+/// Twine `[[links]]`, `$variables`, `{{placeholders}}` and `${placeholders}`, Chapbook
+/// `{inserts}`, ink diverts (`-> knot`), knot headers (`== knot`) and logic (`~ x = 1`).
+/// Each construct once, in order; what lies inside one is not reported again.
+pub fn story_code(text: &str) -> Vec<(usize, usize, Syntax)> {
+    let b = text.as_bytes();
+    let mut out: Vec<(usize, usize, Syntax)> = Vec::new();
+    let line_start = |i: usize| text[..i].rfind('\n').map_or(0, |n| n + 1);
+    let at_line_start = |i: usize| text[line_start(i)..i].trim().is_empty();
+    let mut i = 0;
+    while i < b.len() {
+        let next = b.get(i + 1).copied().unwrap_or(0);
+        let found: Option<(usize, Syntax)> = match b[i] {
+            b'<' if next == b'<' => {
+                let after = b.get(i + 2).copied().unwrap_or(0);
+                (after.is_ascii_alphabetic() || b"/=-$".contains(&after))
+                    .then(|| closing(text, i + 2, ">>", 400).map(|e| (e, Syntax::SugarCube)))
+                    .flatten()
+            }
+            b'[' if next == b'[' => closing(text, i + 2, "]]", 400).map(|e| (e, Syntax::TwineLink)),
+            b'{' if next == b'{' => {
+                closing(text, i + 2, "}}", 200).map(|e| (e, Syntax::Placeholder))
+            }
+            b'$' if next == b'{' => {
+                closing(text, i + 2, "}", 200).map(|e| (e, Syntax::Placeholder))
+            }
+            b'$' => {
+                let n = ident_len(&b[i + 1..], b".");
+                let word_before = i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_');
+                (n > 0 && !word_before).then(|| (i + 1 + n, Syntax::Variable))
+            }
+            b'{' => closing(text, i + 1, "}", 200)
+                .filter(|e| {
+                    let inner = text[i + 1..e - 1].trim();
+                    !inner.is_empty() && inner.as_bytes()[0].is_ascii_alphabetic()
+                })
+                .map(|e| (e, Syntax::Braces)),
+            b'(' => {
+                let n = ident_len(&b[i + 1..], b"-");
+                (n > 0 && b.get(i + 1 + n) == Some(&b':'))
+                    .then(|| {
+                        // To the matching parenthesis on the same line (or the line's end).
+                        let mut depth = 0usize;
+                        let mut end = None;
+                        for (k, c) in text[i..].char_indices() {
+                            match c {
+                                '(' => depth += 1,
+                                ')' => {
+                                    depth -= 1;
+                                    if depth == 0 {
+                                        end = Some(i + k + 1);
+                                        break;
+                                    }
+                                }
+                                '\n' => break,
+                                _ => {}
+                            }
+                        }
+                        end.map(|e| (e, Syntax::Harlowe))
+                    })
+                    .flatten()
+            }
+            b'-' if next == b'>' => {
+                let rest = &b[i + 2..];
+                let spaces = rest.iter().take_while(|c| **c == b' ').count();
+                let n = ident_len(&rest[spaces..], b".");
+                let before = i > 0 && b[i - 1] == b'-';
+                (n > 0 && !before).then(|| (i + 2 + spaces + n, Syntax::InkDivert))
+            }
+            b'=' if next == b'=' && at_line_start(i) => {
+                let eq = b[i..].iter().take_while(|c| **c == b'=').count();
+                let rest = &b[i + eq..];
+                let spaces = rest.iter().take_while(|c| **c == b' ').count();
+                let n = ident_len(&rest[spaces..], b"");
+                (spaces > 0 && n > 0).then(|| (i + eq + spaces + n, Syntax::InkKnot))
+            }
+            b'~' if next == b' ' && at_line_start(i) => {
+                let n = ident_len(&b[i + 2..], b"");
+                (n > 0).then(|| {
+                    let e = text[i..].find('\n').map_or(text.len(), |k| i + k);
+                    (e, Syntax::InkLogic)
+                })
+            }
+            _ => None,
+        };
+        match found {
+            Some((end, syntax)) => {
+                out.push((i, end, syntax));
+                i = end;
+            }
+            None => i += 1,
+        }
+    }
+    out
+}
+
 /// Whether a codeword id reads as an id rather than an ordinary word (`ferry-token`,
 /// `cw_3`, `mark7`). Single plain words (`key`) are ordinary prose and are not flagged.
 pub fn looks_like_id(id: &str) -> bool {
@@ -152,6 +379,19 @@ pub fn words(studio: &crate::studio::Studio, story: &crate::story::Story) -> Wor
         pats.push((t.to_string(), false));
         kinds.push(("shape", i));
     }
+    for (i, t) in SCAFFOLDING.iter().enumerate() {
+        pats.push((t.to_string(), true));
+        kinds.push(("scaffolding", i));
+    }
+    // Story-format code is found exactly where any of its first characters are.
+    for t in CODE_TRIGGERS
+        .iter()
+        .map(|t| t.to_string())
+        .chain(HARLOWE_TRIGGERS.iter().map(|m| format!("({m}:")))
+    {
+        pats.push((t, false));
+        kinds.push(("code", 0));
+    }
     Words {
         patterns: pats,
         kinds,
@@ -182,10 +422,15 @@ fn surface(
     let (kinds, codewords, spoilers) = (&w.kinds, &w.codewords, &w.spoilers);
     let mut meta_seen: Vec<(usize, usize)> = Vec::new();
     let mut shaped = false;
+    let mut coded = false;
     for hit in hits {
         let (kind, i) = kinds[hit.pattern];
         if kind == "shape" {
             shaped = true;
+            continue;
+        }
+        if kind == "code" {
+            coded = true;
             continue;
         }
         // A condition naming a codeword is the gateways bar's finding.
@@ -210,6 +455,40 @@ fn surface(
     }
     if shaped {
         exact_findings(s, out);
+    }
+    if coded {
+        code_findings(s, out);
+    }
+}
+
+/// Story-format code in a surface, outside link destinations.
+fn code_findings(s: &Surface<'_>, out: &mut Vec<Finding>) {
+    let field = s.field.name();
+    let masked;
+    let visible = if matches!(s.field, Field::Prose | Field::CodexBody) {
+        masked = super::prose::mask_destinations(s.text);
+        &*masked
+    } else {
+        s.text
+    };
+    for (a, b, syntax) in story_code(visible) {
+        let code: String = s.text[a..b]
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let shown: String = if code.chars().count() > 60 {
+            format!("{}…", code.chars().take(59).collect::<String>())
+        } else {
+            code
+        };
+        out.push(finding(
+            "presentation/story-format-code",
+            s.path,
+            s.line_at(a),
+            s.owner,
+            format!("{} `{shown}` in the {field}", syntax.name()),
+            syntax.fix().into(),
+        ));
     }
 }
 
@@ -274,6 +553,17 @@ fn hit_finding(
             ),
             "let the choices do the navigating; the binder turns them into links".into(),
         ),
+        "scaffolding" => finding(
+            "presentation/scaffolding",
+            s.path,
+            line,
+            s.owner,
+            format!(
+                "the placeholder `showrunner init` wrote (\"{}\") is still in the {field}",
+                quote(a, b)
+            ),
+            "write the opening scene in its place".into(),
+        ),
         _ => finding(
             "presentation/draft-marker",
             s.path,
@@ -328,6 +618,72 @@ mod tests {
         assert_eq!(internal_ids("see TU-2026-11-26-LW01 now").len(), 1);
         assert!(internal_ids("a TU-ish thing, GK-").is_empty());
         assert!(internal_ids("XTU-2026").is_empty());
+    }
+
+    fn syntaxes(text: &str) -> Vec<(&str, Syntax)> {
+        story_code(text)
+            .into_iter()
+            .map(|(a, b, s)| (&text[a..b], s))
+            .collect()
+    }
+
+    #[test]
+    fn story_format_code_is_found_construct_by_construct() {
+        use Syntax::*;
+        assert_eq!(
+            syntaxes("You pay. <<set $gold to $gold - 5>> The gate opens."),
+            vec![("<<set $gold to $gold - 5>>", SugarCube)]
+        );
+        assert_eq!(
+            syntaxes("<<if $gold gte 5>>[[Pay the toll->Crystal Hall]]<</if>>"),
+            vec![
+                ("<<if $gold gte 5>>", SugarCube),
+                ("[[Pay the toll->Crystal Hall]]", TwineLink),
+                ("<</if>>", SugarCube)
+            ]
+        );
+        // The hook after a Harlowe macro is prose the macro governs, not code of its own.
+        assert_eq!(
+            syntaxes("(if: $met is true)[She nods.] (set: $x to (a: 1, 2))"),
+            vec![
+                ("(if: $met is true)", Harlowe),
+                ("(set: $x to (a: 1, 2))", Harlowe)
+            ]
+        );
+        assert_eq!(
+            syntaxes("Hello {{reader_name}}, you have $gold coins and ${count} lamps."),
+            vec![
+                ("{{reader_name}}", Placeholder),
+                ("$gold", Variable),
+                ("${count}", Placeholder)
+            ]
+        );
+        assert_eq!(
+            syntaxes("{back link} and {embed passage: 'Map'}"),
+            vec![("{back link}", Braces), ("{embed passage: 'Map'}", Braces)]
+        );
+        assert_eq!(
+            syntaxes("== harbour ==\nThe boat.\n~ gold = gold + 1\n-> market"),
+            vec![
+                ("== harbour", InkKnot),
+                ("~ gold = gold + 1", InkLogic),
+                ("-> market", InkDivert)
+            ]
+        );
+    }
+
+    #[test]
+    fn ordinary_prose_is_not_code() {
+        for prose in [
+            "It costs $5, or US$3 at the quay.",
+            "Heading\n=======\n\nShe said -- no --> not that.",
+            "A [link](#mudbank) and (an aside: with a colon).",
+            "Numbers like {3} and { } stay, and << alone is no macro.",
+            "Temperature ~ 5 degrees, roughly.",
+        ] {
+            let found = syntaxes(prose);
+            assert!(found.is_empty(), "{prose:?}: {found:?}");
+        }
     }
 
     #[test]

@@ -55,13 +55,11 @@ pub fn record(story: &twee::Story, file: &str) -> String {
         ));
     }
     if !story.macros.is_empty() {
-        o.push_str(
-            "\nStory-format macros kept in the prose (they do nothing in showrunner's views):\n",
-        );
+        o.push_str("\nStory-format code showrunner does not run, kept out of the reader's text:\n");
         for m in &story.macros {
             o.push_str(&format!(
-                "  {}:{} {} — {}\n",
-                file, m.line, m.passage, m.text
+                "  {}:{} {} — {} ({})\n",
+                file, m.line, m.passage, m.text, m.what
             ));
         }
     }

@@ -371,38 +371,85 @@ fn links_in(line: &str) -> Vec<(usize, usize, String)> {
     out
 }
 
-/// Story-format macros and variables in a line (SugarCube `<<…>>`, Harlowe `(name: …)`,
-/// `$variables`).
-fn macros_in(line: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = line;
-    while let Some(i) = rest.find("<<") {
-        let end = rest[i..].find(">>").map_or(rest.len(), |j| i + j + 2);
-        out.push(rest[i..end].to_string());
-        rest = &rest[end..];
-    }
-    let b = line.as_bytes();
-    for (i, _) in line.match_indices('(') {
-        let name: String = line[i + 1..]
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
-            .collect();
-        if !name.is_empty()
-            && b.get(i + 1 + name.len()) == Some(&b':')
-            && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        {
-            let end = line[i..].find(')').map_or(line.len(), |j| i + j + 1);
-            out.push(line[i..end].to_string());
+/// Takes the story-format code out of a prose line, as the presentation bar finds it:
+/// what is left, and each piece taken with what it was. A conditional span (`<<if …>>…
+/// <</if>>` on one line, a Harlowe `(if: …)[hook]`) goes whole, its text with it: the
+/// book has no text that shows only sometimes, and showing it always would change the
+/// story.
+fn without_code(line: &str) -> (String, Vec<(String, &'static str)>) {
+    use crate::gate::presentation::{Syntax, story_code};
+    let found = story_code(line);
+    let mut spans: Vec<(usize, usize, &'static str)> = Vec::new();
+    let mut i = 0;
+    while i < found.len() {
+        let (a, b, syntax) = found[i];
+        let code = &line[a..b];
+        let opens = syntax == Syntax::SugarCube
+            && (code.starts_with("<<if ") || code.starts_with("<<unless "));
+        if opens {
+            // To the matching close on this line, nested blocks included.
+            let mut depth = 0usize;
+            let close = found[i..].iter().position(|(x, y, s)| {
+                let c = &line[*x..*y];
+                if *s == Syntax::SugarCube && (c.starts_with("<<if ") || c.starts_with("<<unless "))
+                {
+                    depth += 1;
+                } else if c == "<</if>>" || c == "<</unless>>" {
+                    depth -= 1;
+                }
+                depth == 0
+            });
+            if let Some(k) = close {
+                spans.push((a, found[i + k].1, "conditional text, left out of the prose"));
+                i += k + 1;
+                continue;
+            }
         }
+        if syntax == Syntax::Harlowe && line[b..].starts_with('[') {
+            // The hook the macro governs, to its matching bracket.
+            let mut depth = 0usize;
+            let end = line[b..].char_indices().find_map(|(k, c)| {
+                match c {
+                    '[' => depth += 1,
+                    ']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return Some(b + k + 1);
+                        }
+                    }
+                    _ => {}
+                }
+                None
+            });
+            if let Some(end) = end {
+                spans.push((a, end, "conditional text, left out of the prose"));
+                while i < found.len() && found[i].0 < end {
+                    i += 1;
+                }
+                continue;
+            }
+        }
+        spans.push((a, b, "story-format code, left out of the prose"));
+        i += 1;
     }
-    if out.is_empty()
-        && line
-            .split_whitespace()
-            .any(|w| w.starts_with('$') && w.len() > 1 && w.as_bytes()[1].is_ascii_alphabetic())
-    {
-        out.push(line.trim().to_string());
+    let mut text = String::with_capacity(line.len());
+    let mut taken = Vec::new();
+    let mut at = 0;
+    for (a, b, what) in spans {
+        text.push_str(&line[at..a]);
+        taken.push((line[a..b].to_string(), what));
+        at = b;
     }
-    out
+    text.push_str(&line[at..]);
+    // The spaces either side of what was taken become one.
+    let text = if taken.is_empty() {
+        text
+    } else {
+        let lead: String = text.chars().take_while(|c| c.is_whitespace()).collect();
+        let body = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        format!("{lead}{body}")
+    };
+    (text, taken)
 }
 
 /// A SugarCube variable as a codeword: `$cw_ferry_token` (showrunner's own Twee view)
@@ -789,14 +836,6 @@ pub fn story(passages: &[Passage]) -> Result<Story, TweeError> {
                     .is_empty()
                     && line[*e..].trim().is_empty()
             };
-            for m in macros_in(&line) {
-                macros.push(Kept {
-                    passage: p.name.clone(),
-                    line: at,
-                    what: "story-format macro (kept in the prose)".into(),
-                    text: m,
-                });
-            }
             if only_link && !bare.is_empty() && anchor(&found[0].2).is_none() {
                 continue;
             }
@@ -807,6 +846,18 @@ pub fn story(passages: &[Passage]) -> Result<Story, TweeError> {
                     Some(id) => text.replace_range(*s..*e, &format!("[{label}](#{id})")),
                     None => text.replace_range(*s..*e, &label),
                 }
+            }
+            let (text, taken) = without_code(&text);
+            for (code, what) in taken {
+                macros.push(Kept {
+                    passage: p.name.clone(),
+                    line: at,
+                    what: what.into(),
+                    text: code,
+                });
+            }
+            if text.trim().is_empty() && !line.trim().is_empty() {
+                continue;
             }
             prose.push(text);
         }
@@ -922,6 +973,37 @@ mod tests {
     }
 
     #[test]
+    fn code_leaves_the_prose_and_conditional_text_goes_with_its_condition() {
+        let (text, taken) = without_code(
+            "You pay. <<set $gold to 5>> <<if $lamp>>Light!<</if>> Then (if: $x)[maybe] on.",
+        );
+        assert_eq!(text, "You pay. Then on.");
+        let what: Vec<(&str, &str)> = taken.iter().map(|(c, w)| (c.as_str(), *w)).collect();
+        assert_eq!(
+            what,
+            vec![
+                (
+                    "<<set $gold to 5>>",
+                    "story-format code, left out of the prose"
+                ),
+                (
+                    "<<if $lamp>>Light!<</if>>",
+                    "conditional text, left out of the prose"
+                ),
+                ("(if: $x)[maybe]", "conditional text, left out of the prose"),
+            ]
+        );
+        let (text, taken) = without_code("  Plain text, $5 a night.");
+        assert_eq!(
+            (text.as_str(), taken.len()),
+            ("  Plain text, $5 a night.", 0)
+        );
+        // An unclosed block takes only its own macro.
+        let (text, _) = without_code("<<if $a>>Half");
+        assert_eq!(text, "Half");
+    }
+
+    #[test]
     fn headers_unescape_names_and_read_tags() {
         let (name, tags) =
             header(r#" The \[Old\] Gate [hub ending] {"position":"1,1"}"#, 1).expect("header");
@@ -978,8 +1060,10 @@ mod tests {
                 c("Look", "yard", &[], &["seen"], None),
             ]
         );
-        assert!(s.prose.contains("<<set $count to 3>>"), "{}", s.prose);
-        assert!(s.prose.contains("<<if $lamp or $torch>>"), "{}", s.prose);
+        // Code that is not a codeword is left out of the prose (the import lists it).
+        assert!(!s.prose.contains("<<set $count to 3>>"), "{}", s.prose);
+        assert!(!s.prose.contains("<<if $lamp or $torch>>"), "{}", s.prose);
+        assert!(s.prose.contains("Rain."), "{}", s.prose);
         assert!(!s.prose.contains("hasKey"), "{}", s.prose);
     }
 

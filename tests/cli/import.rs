@@ -99,13 +99,24 @@ fn a_hand_written_twee_story_becomes_a_studio_that_passes_the_gate() {
         "[ending]"
     );
     assert_eq!(flags("home"), serde_json::json!(["terminal"]), "[end]");
-    // `<<set $lamp to true>>` is a codeword gained on arrival. Nothing else is dropped:
-    // a macro showrunner cannot read stays in the prose and is listed with its line; the
-    // special and stylesheet passages are listed and kept whole in the commit.
+    // `<<set $lamp to true>>` is a codeword gained on arrival. Nothing else is silently
+    // dropped: what showrunner cannot read is left out of the reader's text and listed
+    // with its line (conditional text goes with its condition); the special and
+    // stylesheet passages are listed and kept whole in the commit.
     assert_eq!(v["macros"][0]["line"], 27);
-    assert_eq!(v["macros"][0]["text"], "<<if $lamp>>");
+    assert_eq!(
+        v["macros"][0]["text"],
+        "<<if $lamp>>Your lamp throws a small gold circle on the rock.<</if>>"
+    );
+    assert_eq!(
+        v["macros"][0]["what"],
+        "conditional text, left out of the prose"
+    );
     let watch = std::fs::read_to_string(s.join("story/sections/sea-watch.md")).expect("watch");
-    assert!(watch.contains("<<if $lamp>>Your lamp throws"), "{watch}");
+    assert!(
+        !watch.contains("<<") && !watch.contains("Your lamp throws"),
+        "{watch}"
+    );
     let cottage =
         std::fs::read_to_string(s.join("story/sections/keeper-s-cottage.md")).expect("cottage");
     assert!(cottage.contains("sets: [lamp]"), "{cottage}");
