@@ -56,6 +56,12 @@ pub fn twee(
         .sections
         .iter()
         .map(|s| (s.story.path.clone(), s.render().into_bytes()))
+        .chain(
+            story
+                .codex
+                .iter()
+                .map(|e| (e.path(), e.render().into_bytes())),
+        )
         .collect();
     check_before_writing(file, text, &story, &files)?;
     let created = !into.join("studio.toml").exists();
@@ -93,25 +99,40 @@ fn check_before_writing(
             .map(|i| i + 1)
             .unwrap_or(1)
     };
-    for (s, (path, bytes)) in story.sections.iter().zip(files) {
+    let passages = story
+        .sections
+        .iter()
+        .map(|s| (&s.passage, crate::artifact::Kind::Section))
+        .chain(
+            story
+                .codex
+                .iter()
+                .map(|e| (&e.passage, crate::artifact::Kind::Codex)),
+        );
+    for ((passage, kind), (path, bytes)) in passages.zip(files) {
         let bad = |message: String| InputError::Twee {
             path: file.to_string(),
-            line: line_of(&s.passage),
+            line: line_of(passage),
             message,
         };
         let name = path.rsplit('/').next().unwrap_or(path);
         if name.len() > 255 {
             return Err(bad(format!(
                 "passage \"{}\" would be a file name of {} bytes (at most 255): rename the passage",
-                crate::trace::trailers::one_line(&s.passage),
+                crate::trace::trailers::one_line(passage),
                 name.len()
             ))
             .into());
         }
-        if let Err(e) = crate::artifact::parse(crate::artifact::Kind::Section, path, bytes) {
+        if let Err(e) = crate::artifact::parse(kind, path, bytes) {
             return Err(bad(format!(
-                "passage \"{}\" does not make a valid section: {}",
-                crate::trace::trailers::one_line(&s.passage),
+                "passage \"{}\" does not make a valid {}: {}",
+                crate::trace::trailers::one_line(passage),
+                if kind == crate::artifact::Kind::Codex {
+                    "codex entry"
+                } else {
+                    "section"
+                },
                 e.message
             ))
             .into());

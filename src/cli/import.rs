@@ -66,6 +66,13 @@ pub(super) fn run(ctx: &Ctx, args: ImportArgs) -> Result<Output, Error> {
             )),
             (None, _) => {}
         }
+        if !s.codex.is_empty() {
+            let ids: Vec<&str> = s.codex.iter().map(|e| e.id.as_str()).collect();
+            o.push_str(&format!(
+                "codex entries from passages tagged codex: {}\n",
+                ids.join(", ")
+            ));
+        }
         for (p, id) in &s.renamed {
             o.push_str(&format!("renamed: \"{p}\" → {id}\n"));
         }

@@ -138,6 +138,38 @@ pub struct Kept {
     pub text: String,
 }
 
+/// A codex entry from a passage tagged `codex` (as showrunner's own Twee view writes
+/// them): `codex/<id>.md`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Entry {
+    /// The entry's id (the passage name without `codex-`, as a slug).
+    pub id: String,
+    /// The passage it came from.
+    pub passage: String,
+    /// Its title (the passage's `!! Title` line, else its name).
+    pub title: String,
+    /// The body (Markdown; not in the import's JSON: it is in the file).
+    #[serde(skip)]
+    pub body: String,
+}
+
+impl Entry {
+    /// Where the entry is written.
+    pub fn path(&self) -> String {
+        format!("codex/{}.md", self.id)
+    }
+
+    /// The entry file.
+    pub fn render(&self) -> String {
+        let mut o = format!("---\nid: {}\ntitle: {}\n---\n", self.id, quote(&self.title));
+        if !self.body.is_empty() {
+            o.push_str(&self.body);
+            o.push('\n');
+        }
+        o
+    }
+}
+
 /// The whole import.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Story {
@@ -151,6 +183,8 @@ pub struct Story {
     pub format: Option<String>,
     /// The sections.
     pub sections: Vec<Section>,
+    /// The codex entries.
+    pub codex: Vec<Entry>,
     /// Passages renamed because their slugs collided: (passage, id).
     pub renamed: Vec<(String, String)>,
     /// Story-format macros left in the prose.
@@ -452,6 +486,51 @@ fn without_code(line: &str) -> (String, Vec<(String, &'static str)>) {
     (text, taken)
 }
 
+/// Twine markup in a prose line, as Markdown: SugarCube's `//italic//` and `''bold''`
+/// (Harlowe's too), `!` headings, and `"""verbatim"""` runs (showrunner's own Twee view
+/// wraps text that SugarCube could misread in them) unwrapped. `//` after a `:` is a
+/// web address, not emphasis.
+fn markdown_of(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let trimmed = line.trim_start();
+    let bangs = trimmed.chars().take_while(|c| *c == '!').count();
+    let mut rest = line;
+    if (1..=6).contains(&bangs) && trimmed[bangs..].starts_with(' ') {
+        out.push_str(&"#".repeat(bangs));
+        rest = &trimmed[bangs..];
+    }
+    let (mut italic, mut bold) = (false, false);
+    for (n, part) in rest.split("\"\"\"").enumerate() {
+        if n % 2 == 1 {
+            out.push_str(part);
+            continue;
+        }
+        let mut i = 0;
+        let b = part.as_bytes();
+        while i < b.len() {
+            let pair = b.get(i + 1) == Some(&b[i]);
+            if b[i] == b'/' && pair && !(i > 0 && b[i - 1] == b':') {
+                out.push('*');
+                italic = !italic;
+                i += 2;
+            } else if b[i] == b'\'' && pair {
+                out.push_str("**");
+                bold = !bold;
+                i += 2;
+            } else {
+                let c = part[i..].chars().next().unwrap_or(' ');
+                out.push(c);
+                i += c.len_utf8();
+            }
+        }
+    }
+    // An unclosed mark was not markup after all: put it back as it was.
+    if italic || bold {
+        return line.to_string();
+    }
+    out
+}
+
 /// A SugarCube variable as a codeword: `$cw_ferry_token` (showrunner's own Twee view)
 /// → `ferry-token`, `$hasKey` → `has-key`. `None` for what is not a plain variable.
 fn codeword_of(var: &str) -> Option<String> {
@@ -649,7 +728,7 @@ const SPECIAL: [&str; 15] = [
     "StorySettings",
 ];
 
-const NOT_STORY_TAGS: [&str; 5] = ["script", "stylesheet", "widget", "Twine.private", "codex"];
+const NOT_STORY_TAGS: [&str; 4] = ["script", "stylesheet", "widget", "Twine.private"];
 
 /// Turns passages into a story.
 ///
@@ -661,6 +740,7 @@ pub fn story(passages: &[Passage]) -> Result<Story, TweeError> {
     let mut data: Option<serde_json::Value> = None;
     let mut not_sections = Vec::new();
     let mut story_passages: Vec<&Passage> = Vec::new();
+    let mut codex_passages: Vec<&Passage> = Vec::new();
     let progress =
         crate::progress::Progress::new("reading passages", Some(passages.len() as u64), "passages");
     for p in passages {
@@ -687,6 +767,7 @@ pub fn story(passages: &[Passage]) -> Result<Story, TweeError> {
                     text: p.text.clone(),
                 })
             }
+            _ if p.tags.iter().any(|t| t == "codex") => codex_passages.push(p),
             _ => story_passages.push(p),
         }
     }
@@ -710,9 +791,8 @@ pub fn story(passages: &[Passage]) -> Result<Story, TweeError> {
     let id_of = |name: &str| ids.get(name).cloned().unwrap_or_else(|| slug(name));
     // Codex passages (as showrunner's own Twee view writes them): links to them are
     // links in the prose, `[text](#id)`, not choices.
-    let codex: BTreeMap<&str, String> = passages
+    let codex: BTreeMap<&str, String> = codex_passages
         .iter()
-        .filter(|p| p.tags.iter().any(|t| t == "codex"))
         .map(|p| {
             let name = p.name.as_str();
             (name, slug(name.strip_prefix("codex-").unwrap_or(name)))
@@ -859,7 +939,7 @@ pub fn story(passages: &[Passage]) -> Result<Story, TweeError> {
             if text.trim().is_empty() && !line.trim().is_empty() {
                 continue;
             }
-            prose.push(text);
+            prose.push(markdown_of(&text));
         }
         let prose = prose.join("\n").trim().to_string();
         let mut flags = Vec::new();
@@ -890,6 +970,53 @@ pub fn story(passages: &[Passage]) -> Result<Story, TweeError> {
             prose,
         });
     }
+    // Codex passages: a title line, then prose whose links are links (to a section or
+    // another entry), never choices.
+    let mut entries = Vec::new();
+    for p in &codex_passages {
+        let mut title = p.name.strip_prefix("codex-").unwrap_or(&p.name).to_string();
+        let mut body: Vec<String> = Vec::new();
+        for (k, raw) in p.text.lines().enumerate() {
+            let t = raw.trim();
+            if body.is_empty()
+                && let Some(h) = t.strip_prefix("!!").or_else(|| t.strip_prefix('!'))
+            {
+                title = h.trim().trim_matches('"').to_string();
+                continue;
+            }
+            let mut text = raw.to_string();
+            for (s, e, inner) in links_in(raw).iter().rev() {
+                let l = link(inner).0;
+                let to = codex
+                    .get(l.target.as_str())
+                    .cloned()
+                    .or_else(|| ids.get(&l.target).cloned());
+                match to {
+                    Some(id) => text.replace_range(*s..*e, &format!("[{}](#{id})", l.label)),
+                    None => text.replace_range(*s..*e, &l.label),
+                }
+            }
+            let (text, taken) = without_code(&text);
+            for (code, what) in taken {
+                macros.push(Kept {
+                    passage: p.name.clone(),
+                    line: p.line + 1 + k,
+                    what: what.into(),
+                    text: code,
+                });
+            }
+            if body.is_empty() && text.trim().is_empty() {
+                continue;
+            }
+            body.push(markdown_of(&text));
+        }
+        entries.push(Entry {
+            id: codex.get(p.name.as_str()).cloned().unwrap_or_default(),
+            passage: p.name.clone(),
+            title,
+            body: body.join("\n").trim().to_string(),
+        });
+    }
     let start_name = data
         .as_ref()
         .and_then(|d| d["start"].as_str().map(str::to_string))
@@ -916,6 +1043,7 @@ pub fn story(passages: &[Passage]) -> Result<Story, TweeError> {
             .and_then(|d| d["ifid"].as_str().map(str::to_string)),
         format,
         sections,
+        codex: entries,
         renamed,
         macros,
         not_sections,
@@ -1001,6 +1129,56 @@ mod tests {
         // An unclosed block takes only its own macro.
         let (text, _) = without_code("<<if $a>>Half");
         assert_eq!(text, "Half");
+    }
+
+    #[test]
+    fn twine_markup_becomes_markdown() {
+        assert_eq!(
+            markdown_of("A //quiet// night and ''loud'' bells."),
+            "A *quiet* night and **loud** bells."
+        );
+        assert_eq!(markdown_of("!! A heading"), "## A heading");
+        assert_eq!(
+            markdown_of("See \"\"\"https://example.org/$x\"\"\" or http://a.b"),
+            "See https://example.org/$x or http://a.b"
+        );
+        assert_eq!(markdown_of("half //open"), "half //open");
+        assert_eq!(markdown_of("It's Nell's boat."), "It's Nell's boat.");
+    }
+
+    #[test]
+    fn codex_passages_become_entries_and_links_to_them_stay_links() {
+        let story = story(
+            &passages(
+                ":: Start\nThe [[Hush|codex-the-hush]] rises.\n[[Go on|End]]\n\n\
+                 :: End [end]\nDone.\n\n\
+                 :: codex-the-hush [codex]\n!! The Hush\n\nA //fog// that [[hums|codex-the-hum]]; see [[the end|End]].\n\n\
+                 :: codex-the-hum [codex]\nA sound.\n",
+            )
+            .expect("twee"),
+        )
+        .expect("story");
+        assert_eq!(story.sections.len(), 2);
+        assert!(story.not_sections.is_empty());
+        let ids: Vec<(&str, &str)> = story
+            .codex
+            .iter()
+            .map(|e| (e.id.as_str(), e.title.as_str()))
+            .collect();
+        assert_eq!(ids, vec![("the-hush", "The Hush"), ("the-hum", "the-hum")]);
+        assert_eq!(
+            story.codex[0].body,
+            "A *fog* that [hums](#the-hum); see [the end](#end)."
+        );
+        assert!(
+            story.sections[0]
+                .prose
+                .contains("The [Hush](#the-hush) rises.")
+        );
+        assert_eq!(
+            story.codex[0].render(),
+            "---\nid: the-hush\ntitle: The Hush\n---\nA *fog* that [hums](#the-hum); see [the end](#end).\n"
+        );
     }
 
     #[test]

@@ -364,3 +364,75 @@ fn a_refused_import_writes_nothing_and_names_the_file() {
         "nothing committed"
     );
 }
+
+/// The sample's own Twee view imports back whole: its codex passages become codex
+/// entries (links to them stay links, none dangles), Twine's `//italic//` and
+/// `''bold''` become Markdown, and the result passes the gate as the sample does.
+#[test]
+fn the_samples_twee_view_round_trips_with_its_codex_and_markup() {
+    let s = Sandbox::new();
+    ok(s.run(&["init", "book", "--from-sample"]));
+    let tag = ok(s.run_in("book", &["--format", "json", "snapshot"])).json()["tag"]
+        .as_str()
+        .expect("tag")
+        .to_string();
+    ok(s.run_in("book", &["--format", "twee", "bind", &tag, "-o", "out"]));
+    let twee = std::fs::read_to_string(s.join("book/out/book.twee")).expect("twee");
+    assert!(
+        twee.contains("[codex]") && twee.contains("//"),
+        "the view has codex passages and italics"
+    );
+    let v = ok(s.run(&[
+        "--format",
+        "json",
+        "import",
+        "twee",
+        "book/out/book.twee",
+        "--into",
+        "again",
+    ]))
+    .json();
+    let entries = v["codex"].as_array().expect("codex").len();
+    let sample_codex = std::fs::read_dir(s.join("book/codex"))
+        .expect("codex")
+        .count();
+    assert_eq!(entries, sample_codex, "{v}");
+    let r = s.run_in("again", &["--format", "json", "gate", "check"]);
+    let codes: Vec<String> = r.json()["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["code"].as_str().expect("code").to_string())
+        .collect();
+    assert!(
+        !codes
+            .iter()
+            .any(|c| c.starts_with("integrity/") || c.starts_with("presentation/")),
+        "{codes:?}"
+    );
+    for dir in ["sections", "codex"] {
+        for e in std::fs::read_dir(s.join("again").join(dir))
+            .expect("dir")
+            .flatten()
+        {
+            let text = std::fs::read_to_string(e.path()).expect("file");
+            let body = text.splitn(3, "---\n").nth(2).unwrap_or("");
+            assert!(
+                !body.contains("//") && !body.contains("\"\"\"") && !body.contains("''"),
+                "{}: {body}",
+                e.path().display()
+            );
+        }
+    }
+    let hush = std::fs::read_to_string(s.join("again/codex/the-hush.md")).expect("entry");
+    let original = std::fs::read_to_string(s.join("book/codex/the-hush.md")).expect("entry");
+    let title = |t: &str| {
+        t.lines().find(|l| l.starts_with("title:")).map(|l| {
+            l.trim_start_matches("title:")
+                .trim()
+                .trim_matches('"')
+                .to_string()
+        })
+    };
+    assert_eq!(title(&hush), title(&original));
+}
