@@ -205,7 +205,34 @@ fn scripted(
     })
 }
 
-/// `play` at a terminal: a screen, a prompt, until the end or `quit`.
+/// What `help` says at the `play` prompt.
+const HELP: &str = "
+  1, 2, …       take that choice (or type its label, or enough of it to tell)
+  back          undo the last choice
+  restart       start again from the beginning (`back` returns)
+  state         where you are, how far you have come, what you carry
+  codewords     what you carry
+  save [file]   save the game (`play --resume <file>` goes on from it)
+  help          this list
+  quit          stop playing
+";
+
+/// Where the reader is, for `state`.
+fn state_line(book: &Playable, st: &State, taken: usize) -> String {
+    let held = book.held_phrases(&st.held);
+    format!(
+        "\nat \"{}\" after {taken} choice(s); {}\n",
+        book.sections[st.at].title,
+        if held.is_empty() {
+            "nothing gained yet".to_string()
+        } else {
+            format!("you have: {}", held.join("; "))
+        }
+    )
+}
+
+/// `play` at a terminal: a screen, a prompt, until the end of input or `quit`; `back`
+/// undoes a choice, `restart` begins again, `help` lists the commands.
 fn interactive(
     ctx: &Ctx,
     args: &PlayArgs,
@@ -220,11 +247,17 @@ fn interactive(
     };
     let mut con = console.borrow_mut();
     con.write(header);
-    con.write("(a number or a label to choose; `save`, `codewords`, `quit`)\n");
+    con.write("(a number or a label to choose; `help` for more)\n");
+    // The states before each choice taken, for `back`.
+    let mut before: Vec<State> = Vec::new();
+    let mut show = true;
     loop {
-        con.write(&screen(book, &st, args.hide_closed));
-        if book.sections[st.at].terminal {
-            break;
+        let ended = book.sections[st.at].terminal;
+        if std::mem::take(&mut show) {
+            con.write(&screen(book, &st, args.hide_closed));
+            if ended {
+                con.write("\n(`back`, `restart` or `quit`)\n");
+            }
         }
         con.write("> ");
         let line = match con.read_line() {
@@ -242,6 +275,10 @@ fn interactive(
         match line {
             "" => continue,
             "q" | "quit" | "exit" => break,
+            "help" | "h" | "?" => {
+                con.write(HELP);
+                continue;
+            }
             "codewords" | "c" => {
                 let held = book.held_phrases(&st.held);
                 con.write(&if held.is_empty() {
@@ -249,6 +286,28 @@ fn interactive(
                 } else {
                     format!("\nyou have: {}\n", held.join("; "))
                 });
+                continue;
+            }
+            "state" | "where" => {
+                con.write(&state_line(book, &st, before.len()));
+                continue;
+            }
+            "back" | "b" | "undo" => {
+                match before.pop() {
+                    Some(prev) => {
+                        st = prev;
+                        con.write("\n(back one choice)\n");
+                        show = true;
+                    }
+                    None => con.write("\nnothing to go back to: this is where the story began\n"),
+                }
+                continue;
+            }
+            "restart" => {
+                before.push(st.clone());
+                st = book.begin();
+                con.write("\n(from the beginning; `back` returns to where you were)\n");
+                show = true;
                 continue;
             }
             _ => {}
@@ -267,13 +326,24 @@ fn interactive(
             }
             continue;
         }
+        if ended {
+            con.write("\nthe story has ended here: `back`, `restart` or `quit`\n");
+            continue;
+        }
         match app::play::choice_at(book, &st, line) {
             Some(n) => {
-                if let Err(e) = book.take(&mut st, n) {
-                    con.write(&format!("\n{e}\n"));
+                let prev = st.clone();
+                match book.take(&mut st, n) {
+                    Ok(()) => {
+                        before.push(prev);
+                        show = true;
+                    }
+                    Err(e) => con.write(&format!("\n{e}\n")),
                 }
             }
-            None => con.write(&format!("\n`{line}` is not a choice here\n")),
+            None => con.write(&format!(
+                "\n`{line}` is not a choice here (`help` for more)\n"
+            )),
         }
     }
     Ok(Output::default())

@@ -219,13 +219,31 @@ fn play_converses_at_the_terminal() {
         .stdin
         .take()
         .expect("stdin")
-        .write_all(b"1\ncodewords\nsave\nquit\n")
+        .write_all(
+            b"back\n1\ncodewords\nstate\nback\nstate\nhelp\n1\nrestart\nback\nstate\nsave\nquit\n",
+        )
         .expect("typing");
     let out = child.wait_with_output().expect("wait");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{text}");
     assert!(text.contains("== The Dusk Bell =="), "{text}");
     assert!(text.contains("== The Warden's Office =="), "{text}");
+    assert!(
+        text.contains("nothing to go back to"),
+        "`back` before any choice: {text}"
+    );
+    // `state` after one choice, after `back`, and after `restart` then `back`.
+    let states: Vec<&str> = text.lines().filter(|l| l.starts_with("at \"")).collect();
+    assert_eq!(
+        states,
+        vec![
+            "at \"The Warden's Office\" after 1 choice(s); nothing gained yet",
+            "at \"The Dusk Bell\" after 0 choice(s); nothing gained yet",
+            "at \"The Warden's Office\" after 1 choice(s); nothing gained yet",
+        ],
+        "{text}"
+    );
+    assert!(text.contains("undo the last choice"), "help: {text}");
     assert!(text.contains("saved to"), "{text}");
     assert!(s.join(&format!("book/{tag}.save.json")).is_file());
 }
