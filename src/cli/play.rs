@@ -45,6 +45,15 @@ pub struct PlaytestArgs {
     /// Cut a run short after this many choices.
     #[arg(long, default_value_t = 10_000)]
     pub max_steps: usize,
+    /// Visit every state a reader can be in (a section and the codewords held that some
+    /// gate tests) instead of random runs: every section and choice some way of reading
+    /// reaches, and what none does.
+    #[arg(long, conflicts_with_all = ["runs", "record"])]
+    pub exhaustive: bool,
+    /// With `--exhaustive`: stop after this many states (the report then says it is not
+    /// exhausted).
+    #[arg(long, default_value_t = 1_000_000, requires = "exhaustive")]
+    pub bound: usize,
     /// Write to a file instead of standard output.
     #[arg(short = 'o', long = "out")]
     pub out: Option<PathBuf>,
@@ -359,8 +368,25 @@ pub(super) fn playtest(ctx: &Ctx, args: PlaytestArgs) -> Result<Output, Error> {
     if args.runs == 0 {
         return Err(Error::Usage("`--random` needs at least one run".into()));
     }
+    if args.exhaustive && format == "html" {
+        return Err(Error::Usage(
+            "`--exhaustive` reports are human or json".into(),
+        ));
+    }
     let ws = ctx.session()?;
     let book = app::play::playable(ws, &args.tag)?;
+    if args.exhaustive {
+        let r = crate::play::quicktest::run(&book, args.bound);
+        let text = match format {
+            "json" => serde_json::to_string_pretty(&r).unwrap_or_default() + "\n",
+            _ => crate::play::quicktest::human(&r),
+        };
+        return Ok(Output {
+            stdout: super::emit(ctx, args.out.as_deref(), text)?,
+            stderr: String::new(),
+            code: 0,
+        });
+    }
     let r = playtest::run(
         &book,
         &playtest::Options {

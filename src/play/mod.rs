@@ -8,6 +8,7 @@
 //! well under a second.
 
 pub mod playtest;
+pub mod quicktest;
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -427,3 +427,80 @@ fn a_planted_stuck_state_is_found_with_its_route() {
         "{text}"
     );
 }
+
+/// `playtest --exhaustive` visits every (section, tested codewords) state: on the sample
+/// it reaches every section and ending that random runs can miss, and on the planted
+/// studio it finds the trap with a shortest route, the choice closed however the reader
+/// arrives, and says so; a bound too small says the walk is not exhausted.
+#[test]
+fn the_exhaustive_playtest_reaches_everything_reachable_and_names_the_rest() {
+    let (s, tag) = sample();
+    let v = ok(sr(
+        &s,
+        &["--format", "json", "playtest", &tag, "--exhaustive"],
+    ))
+    .json();
+    assert_eq!(v["complete"], true, "{v:#}");
+    assert_eq!(v["sections"], 45);
+    assert_eq!(v["sections_reached"], 45, "{v:#}");
+    assert_eq!(v["never_reached"], serde_json::json!([]));
+    let endings = v["endings"].as_array().expect("endings").len();
+    let book = playable(&s, &tag);
+    let terminal = book.sections.iter().filter(|x| x.terminal).count();
+    assert_eq!(endings, terminal, "every ending: {v:#}");
+    assert_eq!(
+        v["choices_taken"].as_u64().expect("taken")
+            + v["never_taken"].as_array().expect("untaken").len() as u64,
+        v["choices"].as_u64().expect("choices")
+    );
+    // The same walk, told for people; and again, the same bytes.
+    let human = ok(sr(&s, &["playtest", &tag, "--exhaustive"])).stdout;
+    assert!(human.contains("every reachable state visited"), "{human}");
+    assert_eq!(
+        human,
+        ok(sr(&s, &["playtest", &tag, "--exhaustive"])).stdout
+    );
+    let cut = ok(sr(
+        &s,
+        &[
+            "--format",
+            "json",
+            "playtest",
+            &tag,
+            "--exhaustive",
+            "--bound",
+            "5",
+        ],
+    ))
+    .json();
+    assert_eq!(cut["complete"], false);
+    assert_eq!(cut["states"], 5);
+    let r = sr(&s, &["playtest", &tag, "--exhaustive", "--random", "5"]);
+    assert_eq!(r.code, 2, "{r:?}");
+
+    let s = Sandbox::new();
+    s.copy_fixture("minimal", "book");
+    s.copy_fixture("play-stuck", "book");
+    std::fs::remove_file(s.join("book/README.md")).expect("overlay readme");
+    s.commit_all("book");
+    s.git("book", &["branch", "cold"]);
+    let tag = ok(sr(&s, &["--format", "json", "snapshot"])).json()["tag"]
+        .as_str()
+        .expect("tag")
+        .to_string();
+    let v = ok(sr(
+        &s,
+        &["--format", "json", "playtest", &tag, "--exhaustive"],
+    ))
+    .json();
+    assert_eq!(
+        v["traps"],
+        serde_json::json!([{"section": "customs-shed", "route": [["quay", "Duck into the customs shed"]]}]),
+        "{v:#}"
+    );
+    let human = ok(sr(&s, &["playtest", &tag, "--exhaustive"])).stdout;
+    assert!(
+        human.contains("sections/customs-shed.md  after quay → \"Duck into the customs shed\""),
+        "{human}"
+    );
+}
