@@ -461,17 +461,19 @@ fn surface(
     }
 }
 
+/// A surface's text as readers see it: link destinations blanked (same offsets).
+fn visible<'a>(s: &Surface<'a>) -> std::borrow::Cow<'a, str> {
+    if matches!(s.field, Field::Prose | Field::CodexBody) {
+        super::prose::mask_destinations(s.text)
+    } else {
+        std::borrow::Cow::Borrowed(s.text)
+    }
+}
+
 /// Story-format code in a surface, outside link destinations.
 fn code_findings(s: &Surface<'_>, out: &mut Vec<Finding>) {
     let field = s.field.name();
-    let masked;
-    let visible = if matches!(s.field, Field::Prose | Field::CodexBody) {
-        masked = super::prose::mask_destinations(s.text);
-        &*masked
-    } else {
-        s.text
-    };
-    for (a, b, syntax) in story_code(visible) {
+    for (a, b, syntax) in story_code(&visible(s)) {
         let code: String = s.text[a..b]
             .split_whitespace()
             .collect::<Vec<_>>()
@@ -579,15 +581,8 @@ fn hit_finding(
 /// markers, outside link destinations.
 fn exact_findings(s: &Surface<'_>, out: &mut Vec<Finding>) {
     let field = s.field.name();
-    // Readers see link text, not link destinations.
-    let masked;
-    let visible = if matches!(s.field, Field::Prose | Field::CodexBody) {
-        masked = super::prose::mask_destinations(s.text);
-        &*masked
-    } else {
-        s.text
-    };
-    for (a, b) in internal_ids(visible) {
+    let visible = visible(s);
+    for (a, b) in internal_ids(&visible) {
         out.push(finding(
             "presentation/internal-id-leak",
             s.path,
@@ -597,7 +592,7 @@ fn exact_findings(s: &Surface<'_>, out: &mut Vec<Finding>) {
             "process ids belong in briefs and trailers, not in the book".into(),
         ));
     }
-    for (i, m) in exact_markers(visible) {
+    for (i, m) in exact_markers(&visible) {
         out.push(finding(
             "presentation/draft-marker",
             s.path,

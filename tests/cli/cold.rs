@@ -709,12 +709,7 @@ fn gate_check_works_in_a_shallow_clone_and_init_can_write_a_ci_workflow() {
         "the check always reports a status"
     );
     let r = s.run_in("ci-book", &["--format", "json", "gate", "check"]);
-    let codes: Vec<String> = r.json()["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| f["code"].as_str().expect("code").to_string())
-        .collect();
+    let codes: Vec<String> = r.finding_codes();
     assert_eq!(
         codes,
         vec!["presentation/scaffolding"],

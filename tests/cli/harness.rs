@@ -36,6 +36,16 @@ pub struct Run {
 }
 
 impl Run {
+    /// The codes of the findings a `--format json` gate check printed, in order.
+    pub fn finding_codes(&self) -> Vec<String> {
+        self.json()["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| f["code"].as_str().expect("code").to_string())
+            .collect()
+    }
+
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
             panic!(

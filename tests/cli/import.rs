@@ -311,8 +311,8 @@ fn story_shape(dir: &std::path::Path) -> Vec<Shape> {
         .collect()
 }
 
-#[test]
-fn the_samples_twee_view_imports_back_with_its_codewords_gates_and_conditions() {
+/// The sample studio with a snapshot bound to Twee at `book/out/book.twee`.
+fn sample_bound_to_twee() -> Sandbox {
     let s = Sandbox::new();
     ok(s.run(&["init", "book", "--from-sample"]));
     let tag = ok(s.run_in("book", &["--format", "json", "snapshot"])).json()["tag"]
@@ -320,6 +320,12 @@ fn the_samples_twee_view_imports_back_with_its_codewords_gates_and_conditions() 
         .expect("tag")
         .to_string();
     ok(s.run_in("book", &["--format", "twee", "bind", &tag, "-o", "out"]));
+    s
+}
+
+#[test]
+fn the_samples_twee_view_imports_back_with_its_codewords_gates_and_conditions() {
+    let s = sample_bound_to_twee();
     let r = ok(s.run(&["import", "twee", "book/out/book.twee", "--into", "again"]));
     assert!(
         r.stdout.contains("codewords from SugarCube macros: "),
@@ -370,13 +376,7 @@ fn a_refused_import_writes_nothing_and_names_the_file() {
 /// `''bold''` become Markdown, and the result passes the gate as the sample does.
 #[test]
 fn the_samples_twee_view_round_trips_with_its_codex_and_markup() {
-    let s = Sandbox::new();
-    ok(s.run(&["init", "book", "--from-sample"]));
-    let tag = ok(s.run_in("book", &["--format", "json", "snapshot"])).json()["tag"]
-        .as_str()
-        .expect("tag")
-        .to_string();
-    ok(s.run_in("book", &["--format", "twee", "bind", &tag, "-o", "out"]));
+    let s = sample_bound_to_twee();
     let twee = std::fs::read_to_string(s.join("book/out/book.twee")).expect("twee");
     assert!(
         twee.contains("[codex]") && twee.contains("//"),
@@ -398,12 +398,7 @@ fn the_samples_twee_view_round_trips_with_its_codex_and_markup() {
         .count();
     assert_eq!(entries, sample_codex, "{v}");
     let r = s.run_in("again", &["--format", "json", "gate", "check"]);
-    let codes: Vec<String> = r.json()["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| f["code"].as_str().expect("code").to_string())
-        .collect();
+    let codes: Vec<String> = r.finding_codes();
     assert!(
         !codes
             .iter()

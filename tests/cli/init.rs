@@ -44,12 +44,7 @@ fn init_makes_hot_and_cold_at_one_commit_and_checks_out_hot() {
     // The opening's placeholder paragraph is all that stands between it and the gate.
     let gate = s.run_in("book", &["--format", "json", "gate", "check"]);
     assert_eq!(gate.code, 1, "{gate:?}");
-    let codes: Vec<String> = gate.json()["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| f["code"].as_str().expect("code").to_string())
-        .collect();
+    let codes: Vec<String> = gate.finding_codes();
     assert_eq!(codes, vec!["presentation/scaffolding"], "{gate:?}");
 }
 

@@ -330,14 +330,20 @@ fn the_playtest_report_is_valid_html5_by_the_nu_validator() {
     );
 }
 
-#[test]
-fn a_planted_stuck_state_is_found_with_its_route() {
+/// The minimal studio with `fixtures/play-stuck` laid over it, committed, with cold.
+fn planted_stuck() -> Sandbox {
     let s = Sandbox::new();
     s.copy_fixture("minimal", "book");
     s.copy_fixture("play-stuck", "book");
     std::fs::remove_file(s.join("book/README.md")).expect("overlay readme");
     s.commit_all("book");
     s.git("book", &["branch", "cold"]);
+    s
+}
+
+#[test]
+fn a_planted_stuck_state_is_found_with_its_route() {
+    let s = planted_stuck();
     let gate = sr(&s, &["gate", "check"]);
     assert_ne!(gate.code, 1, "the gate passes the planted studio: {gate:?}");
     let tag = ok(sr(&s, &["--format", "json", "snapshot"])).json()["tag"]
@@ -478,12 +484,7 @@ fn the_exhaustive_playtest_reaches_everything_reachable_and_names_the_rest() {
     let r = sr(&s, &["playtest", &tag, "--exhaustive", "--random", "5"]);
     assert_eq!(r.code, 2, "{r:?}");
 
-    let s = Sandbox::new();
-    s.copy_fixture("minimal", "book");
-    s.copy_fixture("play-stuck", "book");
-    std::fs::remove_file(s.join("book/README.md")).expect("overlay readme");
-    s.commit_all("book");
-    s.git("book", &["branch", "cold"]);
+    let s = planted_stuck();
     let tag = ok(sr(&s, &["--format", "json", "snapshot"])).json()["tag"]
         .as_str()
         .expect("tag")
