@@ -170,11 +170,24 @@ fn ident_len(bytes: &[u8], extra: &[u8]) -> usize {
     n
 }
 
+/// At most the first `span` bytes of `text[from..]` (cut at a character boundary) and
+/// not past the end of the line: how far a construct may reach, so a long line full of
+/// openers costs time in proportion to its length.
+fn window(text: &str, from: usize, span: usize) -> &str {
+    let rest = &text[from..];
+    let mut limit = span.min(rest.len());
+    while !rest.is_char_boundary(limit) {
+        limit -= 1;
+    }
+    let rest = &rest[..limit];
+    &rest[..rest.find('\n').unwrap_or(rest.len())]
+}
+
 /// Where `close` ends, searching at most to the end of the line (or `span` bytes).
 fn closing(text: &str, from: usize, close: &str, span: usize) -> Option<usize> {
-    let rest = &text[from..];
-    let limit = rest.find('\n').unwrap_or(rest.len()).min(span);
-    rest[..limit].find(close).map(|i| from + i + close.len())
+    window(text, from, span)
+        .find(close)
+        .map(|i| from + i + close.len())
 }
 
 /// The story-format code in a text: SugarCube `<<macros>>`, Harlowe `(macro:)` calls,
@@ -184,11 +197,18 @@ fn closing(text: &str, from: usize, close: &str, span: usize) -> Option<usize> {
 pub fn story_code(text: &str) -> Vec<(usize, usize, Syntax)> {
     let b = text.as_bytes();
     let mut out: Vec<(usize, usize, Syntax)> = Vec::new();
-    let line_start = |i: usize| text[..i].rfind('\n').map_or(0, |n| n + 1);
-    let at_line_start = |i: usize| text[line_start(i)..i].trim().is_empty();
+    // Whether only white space precedes `i` on its line (kept as the scan goes, so the
+    // scan stays linear).
+    let mut blank = true;
     let mut i = 0;
     while i < b.len() {
         let next = b.get(i + 1).copied().unwrap_or(0);
+        let at_line_start = blank;
+        if b[i] == b'\n' {
+            blank = true;
+        } else if !b[i].is_ascii_whitespace() {
+            blank = false;
+        }
         let found: Option<(usize, Syntax)> = match b[i] {
             b'<' if next == b'<' => {
                 let after = b.get(i + 2).copied().unwrap_or(0);
@@ -221,7 +241,7 @@ pub fn story_code(text: &str) -> Vec<(usize, usize, Syntax)> {
                         // To the matching parenthesis on the same line (or the line's end).
                         let mut depth = 0usize;
                         let mut end = None;
-                        for (k, c) in text[i..].char_indices() {
+                        for (k, c) in window(text, i, 400).char_indices() {
                             match c {
                                 '(' => depth += 1,
                                 ')' => {
@@ -231,7 +251,6 @@ pub fn story_code(text: &str) -> Vec<(usize, usize, Syntax)> {
                                         break;
                                     }
                                 }
-                                '\n' => break,
                                 _ => {}
                             }
                         }
@@ -241,19 +260,19 @@ pub fn story_code(text: &str) -> Vec<(usize, usize, Syntax)> {
             }
             b'-' if next == b'>' => {
                 let rest = &b[i + 2..];
-                let spaces = rest.iter().take_while(|c| **c == b' ').count();
+                let spaces = rest.iter().take(8).take_while(|c| **c == b' ').count();
                 let n = ident_len(&rest[spaces..], b".");
                 let before = i > 0 && b[i - 1] == b'-';
                 (n > 0 && !before).then(|| (i + 2 + spaces + n, Syntax::InkDivert))
             }
-            b'=' if next == b'=' && at_line_start(i) => {
+            b'=' if next == b'=' && at_line_start => {
                 let eq = b[i..].iter().take_while(|c| **c == b'=').count();
                 let rest = &b[i + eq..];
-                let spaces = rest.iter().take_while(|c| **c == b' ').count();
+                let spaces = rest.iter().take(8).take_while(|c| **c == b' ').count();
                 let n = ident_len(&rest[spaces..], b"");
                 (spaces > 0 && n > 0).then(|| (i + eq + spaces + n, Syntax::InkKnot))
             }
-            b'~' if next == b' ' && at_line_start(i) => {
+            b'~' if next == b' ' && at_line_start => {
                 let n = ident_len(&b[i + 2..], b"");
                 (n > 0).then(|| {
                     let e = text[i..].find('\n').map_or(text.len(), |k| i + k);
@@ -266,6 +285,7 @@ pub fn story_code(text: &str) -> Vec<(usize, usize, Syntax)> {
             Some((end, syntax)) => {
                 out.push((i, end, syntax));
                 i = end;
+                blank = false;
             }
             None => i += 1,
         }
@@ -665,6 +685,22 @@ mod tests {
                 ("-> market", InkDivert)
             ]
         );
+    }
+
+    #[test]
+    fn long_lines_and_any_script_are_scanned_without_panic_in_linear_time() {
+        // Openers that never close, across character boundaries, on one long line.
+        let line = "<<é [[ü {{ł ${ж (set: ~ == -> ".repeat(20_000);
+        let found = story_code(&line);
+        assert!(
+            found
+                .iter()
+                .all(|(a, b, _)| a < b && line.is_char_boundary(*b))
+        );
+        let lines = "== knot\n".repeat(20_000);
+        assert_eq!(story_code(&lines).len(), 20_000);
+        let ink = format!("~ x = {}", "é".repeat(300));
+        assert_eq!(story_code(&ink).len(), 1);
     }
 
     #[test]

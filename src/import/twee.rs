@@ -423,7 +423,9 @@ fn without_code(line: &str) -> (String, Vec<(String, &'static str)>) {
         if opens {
             // To the matching close on this line, nested blocks included.
             let mut depth = 0usize;
-            let close = found[i..].iter().position(|(x, y, s)| {
+            // (Within the next 64 constructs: a line of openers that never close costs
+            // time in proportion to its length.)
+            let close = found[i..].iter().take(64).position(|(x, y, s)| {
                 let c = &line[*x..*y];
                 if *s == Syntax::SugarCube && (c.starts_with("<<if ") || c.starts_with("<<unless "))
                 {
