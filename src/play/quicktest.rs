@@ -66,6 +66,14 @@ pub struct Exhaustive {
     pub traps: Vec<Trap>,
 }
 
+/// A state visited: the section, the tested codewords held, and how it was first
+/// reached (the state before and the choice taken).
+struct Visit {
+    at: usize,
+    held: Held,
+    from: Option<(usize, usize)>,
+}
+
 /// Visits every reachable state, up to `bound` of them.
 pub fn run(book: &Playable, bound: usize) -> Exhaustive {
     let n = book.sections.len();
@@ -80,12 +88,15 @@ pub fn run(book: &Playable, bound: usize) -> Exhaustive {
     let project = |h: &Held| Held(h.0.iter().zip(&tested.0).map(|(a, b)| a & b).collect());
     let start = book.begin();
     let mut seen: HashMap<(usize, Held), usize> = HashMap::new();
-    // Each state: section, held, and how it was first reached (state, choice).
-    let mut states: Vec<(usize, Held, Option<(usize, usize)>)> = Vec::new();
+    let mut states: Vec<Visit> = Vec::new();
     let mut queue = VecDeque::new();
     let first = (start.at, project(&start.held));
     seen.insert(first.clone(), 0);
-    states.push((first.0, first.1, None));
+    states.push(Visit {
+        at: first.0,
+        held: first.1,
+        from: None,
+    });
     queue.push_back(0usize);
     let mut reached = vec![false; n];
     let mut taken: Vec<Vec<bool>> = book
@@ -96,7 +107,7 @@ pub fn run(book: &Playable, bound: usize) -> Exhaustive {
     let mut trapped: Vec<Option<usize>> = vec![None; n];
     let mut complete = true;
     while let Some(k) = queue.pop_front() {
-        let (at, held) = (states[k].0, states[k].1.clone());
+        let (at, held) = (states[k].at, states[k].held.clone());
         reached[at] = true;
         let here = &book.sections[at];
         if here.terminal {
@@ -125,7 +136,11 @@ pub fn run(book: &Playable, bound: usize) -> Exhaustive {
                 continue;
             }
             seen.insert(key.clone(), states.len());
-            states.push((key.0, key.1, Some((k, i))));
+            states.push(Visit {
+                at: key.0,
+                held: key.1,
+                from: Some((k, i)),
+            });
             queue.push_back(states.len() - 1);
         }
         if !any && trapped[at].is_none() {
@@ -135,8 +150,8 @@ pub fn run(book: &Playable, bound: usize) -> Exhaustive {
     let id = |i: usize| book.sections[i].id.clone();
     let route = |mut k: usize| {
         let mut steps = Vec::new();
-        while let Some((from, choice)) = states[k].2 {
-            let s = states[from].0;
+        while let Some((from, choice)) = states[k].from {
+            let s = states[from].at;
             steps.push((id(s), book.sections[s].choices[choice].label.clone()));
             k = from;
         }
