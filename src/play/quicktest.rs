@@ -1,6 +1,7 @@
 //! The exhaustive playtest (`playtest --exhaustive`, in the manner of ChoiceScript's
 //! quicktest): every state a reader can be in — a section and the codewords held that
-//! some gate tests — is visited once, breadth first, so every section and every choice
+//! some gate tests — is visited once (states at sections not yet reached first, then
+//! breadth first), so every section and every choice
 //! that any way of reading reaches is reached, and what none reaches is reported.
 //!
 //! Codewords only accumulate and only the tested ones change what is open, so a state
@@ -26,12 +27,12 @@ pub struct Untaken {
     pub why: &'static str,
 }
 
-/// A place a reader can be left with no way on, and the shortest route there.
+/// A place a reader can be left with no way on, and a route there.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Trap {
     /// The section (not an ending) with no open choice.
     pub section: String,
-    /// A shortest route to it: (section, label of the choice taken).
+    /// A route to it (the walk's first): (section, label of the choice taken).
     pub route: Vec<(String, String)>,
 }
 
@@ -89,7 +90,13 @@ pub fn run(book: &Playable, bound: usize) -> Exhaustive {
     let start = book.begin();
     let mut seen: HashMap<(usize, Held), usize> = HashMap::new();
     let mut states: Vec<Visit> = Vec::new();
+    // States at a section no state has reached yet go first: the walk covers the book
+    // before it goes through every combination of codewords, so a bound stops it with
+    // as much of the book reached as it can.
+    let mut fresh = VecDeque::new();
     let mut queue = VecDeque::new();
+    let mut queued = vec![false; n];
+    queued[start.at] = true;
     let first = (start.at, project(&start.held));
     seen.insert(first.clone(), 0);
     states.push(Visit {
@@ -106,7 +113,7 @@ pub fn run(book: &Playable, bound: usize) -> Exhaustive {
         .collect();
     let mut trapped: Vec<Option<usize>> = vec![None; n];
     let mut complete = true;
-    while let Some(k) = queue.pop_front() {
+    while let Some(k) = fresh.pop_front().or_else(|| queue.pop_front()) {
         let (at, held) = (states[k].at, states[k].held.clone());
         reached[at] = true;
         let here = &book.sections[at];
@@ -141,7 +148,12 @@ pub fn run(book: &Playable, bound: usize) -> Exhaustive {
                 held: key.1,
                 from: Some((k, i)),
             });
-            queue.push_back(states.len() - 1);
+            if queued[to] {
+                queue.push_back(states.len() - 1);
+            } else {
+                queued[to] = true;
+                fresh.push_back(states.len() - 1);
+            }
         }
         if !any && trapped[at].is_none() {
             trapped[at] = Some(k);
