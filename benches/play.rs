@@ -44,6 +44,7 @@ fn playtests(c: &mut Criterion) {
                 &playtest::Options {
                     runs: 10_000,
                     seed: 1,
+                    prefer_new: false,
                     max_steps: 10_000,
                 },
             );

@@ -45,10 +45,13 @@ pub struct PlaytestArgs {
     /// Cut a run short after this many choices.
     #[arg(long, default_value_t = 10_000)]
     pub max_steps: usize,
+    /// Random runs prefer the open choices no run has taken yet (coverage first).
+    #[arg(long)]
+    pub prefer_new: bool,
     /// Visit every state a reader can be in (a section and the codewords held that some
     /// gate tests) instead of random runs: every section and choice some way of reading
     /// reaches, and what none does.
-    #[arg(long, conflicts_with_all = ["runs", "record"])]
+    #[arg(long, conflicts_with_all = ["runs", "record", "prefer_new"])]
     pub exhaustive: bool,
     /// With `--exhaustive`: stop after this many states (the report then says it is not
     /// exhausted).
@@ -393,6 +396,7 @@ pub(super) fn playtest(ctx: &Ctx, args: PlaytestArgs) -> Result<Output, Error> {
             runs: args.runs,
             seed: args.seed,
             max_steps: args.max_steps,
+            prefer_new: args.prefer_new,
         },
     );
     let text = match format {

@@ -20,6 +20,9 @@ pub struct Options {
     pub seed: u64,
     /// Steps after which a run is cut short (a loop it never leaves).
     pub max_steps: usize,
+    /// Pick among the open choices no run has taken yet, while there are any (coverage
+    /// before frequency); uniformly among all open ones otherwise.
+    pub prefer_new: bool,
 }
 
 /// SplitMix64: a tiny, fixed generator, so a seed means the same runs in every version
@@ -81,6 +84,9 @@ pub struct Report {
     pub seed: u64,
     /// The step limit.
     pub max_steps: usize,
+    /// Whether runs preferred the choices no run had taken yet.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub prefer_new: bool,
     /// Sections in the book.
     pub sections: usize,
     /// Sections some run reached.
@@ -153,7 +159,12 @@ pub fn run(book: &Playable, opts: &Options) -> Report {
                 e.0 += 1;
                 break;
             }
-            let pick = open[rng.below(open.len())];
+            let pick = if opts.prefer_new && open.iter().any(|&i| choice_runs[st.at][i] == 0) {
+                open.retain(|&i| choice_runs[st.at][i] == 0);
+                open[rng.below(open.len())]
+            } else {
+                open[rng.below(open.len())]
+            };
             choice_runs[st.at][pick] += 1;
             // `pick` is open with a target, so the move cannot be refused.
             if book.take(&mut st, pick).is_err() {
@@ -182,6 +193,7 @@ pub fn run(book: &Playable, opts: &Options) -> Report {
         runs: opts.runs,
         seed: opts.seed,
         max_steps: opts.max_steps,
+        prefer_new: opts.prefer_new,
         sections: n,
         sections_reached: n - never_reached.len(),
         choices,
@@ -307,8 +319,16 @@ pub fn human(r: &Report) -> String {
     };
     let _ = writeln!(
         o,
-        "playtest of {}: {} run(s), seed {}, at most {} steps",
-        r.tag, r.runs, r.seed, r.max_steps
+        "playtest of {}: {} run(s), seed {}, at most {} steps{}",
+        r.tag,
+        r.runs,
+        r.seed,
+        r.max_steps,
+        if r.prefer_new {
+            ", untaken choices first"
+        } else {
+            ""
+        }
     );
     let _ = writeln!(
         o,

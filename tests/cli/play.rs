@@ -505,3 +505,33 @@ fn the_exhaustive_playtest_reaches_everything_reachable_and_names_the_rest() {
         "{human}"
     );
 }
+
+/// `--prefer-new` spends random runs on what no run has taken yet: with the same seed
+/// and number of runs it reaches more of the sample, says so in its report, and repeats
+/// exactly.
+#[test]
+fn random_runs_that_prefer_untaken_choices_cover_more() {
+    let (s, tag) = sample();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["--format", "json", "playtest", &tag, "--random", "50"];
+        args.extend_from_slice(extra);
+        ok(sr(&s, &args)).json()
+    };
+    let plain = run(&[]);
+    let fresh = run(&["--prefer-new"]);
+    assert!(
+        fresh["sections_reached"].as_u64() > plain["sections_reached"].as_u64(),
+        "{} vs {}",
+        fresh["sections_reached"],
+        plain["sections_reached"]
+    );
+    assert!(fresh["choices_taken"].as_u64() > plain["choices_taken"].as_u64());
+    assert_eq!(fresh["prefer_new"], true);
+    assert!(
+        plain.get("prefer_new").is_none(),
+        "the plain report is as it was"
+    );
+    assert_eq!(fresh, run(&["--prefer-new"]));
+    let r = sr(&s, &["playtest", &tag, "--exhaustive", "--prefer-new"]);
+    assert_eq!(r.code, 2, "{r:?}");
+}
