@@ -11,12 +11,19 @@ fn sr(s: &Sandbox, args: &[&str]) -> Run {
     s.run_in("book", args)
 }
 
+/// Takes a snapshot of the studio in `book`; returns its tag.
+fn snapshot(s: &Sandbox) -> String {
+    ok(sr(s, &["--format", "json", "snapshot"])).json()["tag"]
+        .as_str()
+        .expect("tag")
+        .to_string()
+}
+
 /// The sample studio with a snapshot; returns its tag.
 fn sample() -> (Sandbox, String) {
     let s = Sandbox::new();
     ok(s.run(&["init", "book", "--from-sample"]));
-    let v = ok(sr(&s, &["--format", "json", "snapshot"])).json();
-    let tag = v["tag"].as_str().expect("tag").to_string();
+    let tag = snapshot(&s);
     (s, tag)
 }
 
@@ -346,10 +353,7 @@ fn a_planted_stuck_state_is_found_with_its_route() {
     let s = planted_stuck();
     let gate = sr(&s, &["gate", "check"]);
     assert_ne!(gate.code, 1, "the gate passes the planted studio: {gate:?}");
-    let tag = ok(sr(&s, &["--format", "json", "snapshot"])).json()["tag"]
-        .as_str()
-        .expect("tag")
-        .to_string();
+    let tag = snapshot(&s);
     let v = ok(sr(
         &s,
         &[
@@ -485,10 +489,7 @@ fn the_exhaustive_playtest_reaches_everything_reachable_and_names_the_rest() {
     assert_eq!(r.code, 2, "{r:?}");
 
     let s = planted_stuck();
-    let tag = ok(sr(&s, &["--format", "json", "snapshot"])).json()["tag"]
-        .as_str()
-        .expect("tag")
-        .to_string();
+    let tag = snapshot(&s);
     let v = ok(sr(
         &s,
         &["--format", "json", "playtest", &tag, "--exhaustive"],
