@@ -1,5 +1,5 @@
 //! Writes a synthetic studio as a git repository:
-//! `cargo run --release --example gen-studio -- <dir> [sections=10000] [seed=1] [synthetic|dense]`.
+//! `cargo run --release --example gen-studio -- <dir> [sections=10000] [seed=1] [synthetic|dense|counted]`.
 
 #[path = "synth.rs"]
 mod synth;
@@ -7,7 +7,7 @@ mod synth;
 fn main() {
     let mut args = std::env::args().skip(1);
     let Some(dir) = args.next() else {
-        eprintln!("usage: gen-studio <dir> [sections] [seed] [synthetic|dense]");
+        eprintln!("usage: gen-studio <dir> [sections] [seed] [synthetic|dense|counted]");
         std::process::exit(2);
     };
     let n: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(10_000);
@@ -15,7 +15,7 @@ fn main() {
     let profile = match args.next() {
         None => synth::Profile::Synthetic,
         Some(name) => synth::Profile::parse(&name).unwrap_or_else(|| {
-            eprintln!("unknown profile {name:?}: synthetic or dense");
+            eprintln!("unknown profile {name:?}: synthetic, dense or counted");
             std::process::exit(2);
         }),
     };

@@ -49,6 +49,11 @@ pub enum Profile {
     /// ASCII fast path), a codex entry per 5 sections with several cross-links, a canon
     /// pack per 10 sections each declaring its own spoiler term.
     Dense,
+    /// The dense book kept the way a Fighting-Fantasy gamebook is: gold (0..=50) found
+    /// and spent on costs, stamina (0..=20) lost and restored, tested with `>` and
+    /// `==`, renown (0..=1000) that only rises and opens doors with `>=`, and fame
+    /// (0..=100000), too wide to follow, gating one choice in a thousand.
+    Counted,
 }
 
 impl Profile {
@@ -57,6 +62,7 @@ impl Profile {
         match name {
             "synthetic" => Some(Profile::Synthetic),
             "dense" => Some(Profile::Dense),
+            "counted" => Some(Profile::Counted),
             _ => None,
         }
     }
@@ -128,7 +134,87 @@ pub fn files_with(n: usize, seed: u64, profile: Profile) -> Vec<(String, Vec<u8>
     match profile {
         Profile::Synthetic => files(n, seed),
         Profile::Dense => dense(n, seed),
+        Profile::Counted => counted(n, seed),
     }
+}
+
+/// The counted profile: the dense book with counters (see [`Profile::Counted`]).
+fn counted(n: usize, seed: u64) -> Vec<(String, Vec<u8>)> {
+    let mut out = dense(n, seed);
+    let mut rng = Rng::new(seed ^ 0xC0_0E7E_D000);
+    out.push((
+        "counters.yaml".into(),
+        b"counters:\n  gold:\n    name: gold pieces\n    max: 50\n    start: 5\n  stamina:\n    name: stamina\n    max: 20\n    start: 12\n  renown:\n    name: renown\n    max: 1000\n  fame:\n    name: fame\n    max: 100000\n"
+            .to_vec(),
+    ));
+    for (path, bytes) in out.iter_mut() {
+        if !path.starts_with("sections/") {
+            continue;
+        }
+        let i: usize = path["sections/s".len()..path.len() - 3]
+            .parse()
+            .expect("index");
+        let text = String::from_utf8(std::mem::take(bytes)).expect("utf-8");
+        let mut arrive = Vec::new();
+        if i.is_multiple_of(13) {
+            arrive.push(format!("gold: +{}", 1 + rng.below(6)));
+        }
+        if i % 17 == 5 {
+            arrive.push("stamina: -2".to_string());
+        }
+        if i % 97 == 40 {
+            arrive.push("stamina: =20".to_string());
+        }
+        if i % 11 == 3 {
+            arrive.push("renown: +1".to_string());
+        }
+        if i % 500 == 7 {
+            arrive.push("fame: +50".to_string());
+        }
+        let mut lines: Vec<String> = Vec::new();
+        let mut k = 0;
+        let source: Vec<&str> = text.lines().collect();
+        for (at, line) in source.iter().enumerate() {
+            lines.push(line.to_string());
+            let gated = source
+                .get(at + 1)
+                .is_some_and(|next| next.starts_with("    requires:"));
+            if line.starts_with("title: ") && !arrive.is_empty() {
+                lines.push(format!("change: {{{}}}", arrive.join(", ")));
+            }
+            if line.starts_with("    to: ") {
+                k += 1;
+                // The first choice of each section stays open; others may be gated.
+                if k > 1 && !gated {
+                    let gate = match rng.below(40) {
+                        0..=2 => Some(format!(
+                            "    change: {{gold: -{}}}\n    condition: \"If you can pay\"",
+                            2 + rng.below(5)
+                        )),
+                        3 => Some(
+                            "    needs: [\"stamina > 4\"]\n    condition: \"If you are not too weary\""
+                                .to_string(),
+                        ),
+                        4 => Some(format!(
+                            "    needs: [\"renown >= {}\"]\n    condition: \"If you are known here\"",
+                            (i / 11).saturating_sub(30 + rng.below(20))
+                        )),
+                        5 if i % 1000 == 600 => Some(
+                            "    needs: [\"fame >= 100\"]\n    condition: \"If your fame goes before you\""
+                                .to_string(),
+                        ),
+                        _ => None,
+                    };
+                    if let Some(g) = gate {
+                        lines.push(g);
+                    }
+                }
+            }
+        }
+        *bytes = (lines.join("\n") + "\n").into_bytes();
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
 }
 
 /// The dense profile: the same story shape as [`files`], the text of a real book.

@@ -52,7 +52,7 @@ pub fn twee(
         }
         .into());
     }
-    let files: Vec<(String, Vec<u8>)> = story
+    let mut files: Vec<(String, Vec<u8>)> = story
         .sections
         .iter()
         .map(|s| (s.story.path.clone(), s.render().into_bytes()))
@@ -63,6 +63,13 @@ pub fn twee(
                 .map(|e| (e.path(), e.render().into_bytes())),
         )
         .collect();
+    // After the sections and entries, which `check_before_writing` pairs with passages.
+    if !story.counters.is_empty() {
+        files.push((
+            "counters.yaml".into(),
+            crate::import::counters_yaml(&story.counters).into_bytes(),
+        ));
+    }
     check_before_writing(file, text, &story, &files)?;
     let created = !into.join("studio.toml").exists();
     let dir_existed = into.exists();

@@ -304,6 +304,7 @@ fn incremental(
     // The story graph: the memo's, with the changed sections read again and the new
     // ones in their places (sections are in path order, as `Story::build` makes them).
     let mut story = memo.story;
+    story.declare_counters(&thin);
     let mut replaced = Vec::new();
     let mut fresh = Vec::new();
     for (ai, a) in thin.artifacts.iter().enumerate() {

@@ -40,6 +40,8 @@ pub enum Kind {
     Style,
     /// `codewords.yaml`
     Codewords,
+    /// `counters.yaml`
+    Counters,
     /// `roles.yaml`
     Roster,
     /// `waivers.yaml`
@@ -65,7 +67,7 @@ pub enum Format {
 
 impl Kind {
     /// All kinds, in a fixed order.
-    pub const ALL: [Kind; 16] = [
+    pub const ALL: [Kind; 17] = [
         Kind::Section,
         Kind::Codex,
         Kind::Canon,
@@ -77,6 +79,7 @@ impl Kind {
         Kind::Audio,
         Kind::Style,
         Kind::Codewords,
+        Kind::Counters,
         Kind::Roster,
         Kind::Waivers,
         Kind::Studio,
@@ -98,6 +101,7 @@ impl Kind {
             Kind::Audio => "audio",
             Kind::Style => "style",
             Kind::Codewords => "codewords",
+            Kind::Counters => "counters",
             Kind::Roster => "roster",
             Kind::Waivers => "waivers",
             Kind::Studio => "studio",
@@ -159,7 +163,7 @@ impl Kind {
             Kind::Art => "art_director",
             Kind::Audio => "audio_director",
             Kind::Style => "style_lead",
-            Kind::Codewords => "plotwright",
+            Kind::Codewords | Kind::Counters => "plotwright",
             Kind::PlaytestNotes => "player_narrator",
         }
     }
@@ -168,7 +172,12 @@ impl Kind {
     pub fn player_facing(self) -> bool {
         matches!(
             self,
-            Kind::Section | Kind::Codex | Kind::Art | Kind::Audio | Kind::Codewords
+            Kind::Section
+                | Kind::Codex
+                | Kind::Art
+                | Kind::Audio
+                | Kind::Codewords
+                | Kind::Counters
         )
     }
 
@@ -206,6 +215,7 @@ pub fn classify(path: &str) -> Place {
         ("studio.toml", Kind::Studio),
         ("style/style.yaml", Kind::Style),
         ("codewords.yaml", Kind::Codewords),
+        ("counters.yaml", Kind::Counters),
         ("roles.yaml", Kind::Roster),
         ("waivers.yaml", Kind::Waivers),
     ];
@@ -216,7 +226,7 @@ pub fn classify(path: &str) -> Place {
         Some(parts) => parts,
         None => {
             return match path {
-                "codewords.yml" | "roles.yml" | "waivers.yml" => {
+                "codewords.yml" | "counters.yml" | "roles.yml" | "waivers.yml" => {
                     Place::Unknown("showrunner reads `.yaml`, not `.yml`; rename the file".into())
                 }
                 _ => Place::Ignored,

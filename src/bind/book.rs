@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use crate::artifact::de::{self, Lenient};
 use crate::artifact::{self, Kind};
+use crate::story::counters::Counter;
 use crate::story::{self, Story};
 use crate::studio::Studio;
 
@@ -88,6 +89,8 @@ pub struct Book {
     pub codex: Vec<Entry>,
     /// Reader-facing phrase of each codeword.
     pub phrases: BTreeMap<String, String>,
+    /// Counters and items declared (`counters.yaml`), in the order written.
+    pub counters: Vec<Counter>,
     /// Finished pictures (when art is included).
     pub pictures: Vec<Picture>,
     /// Every content note declared, sorted.
@@ -122,6 +125,7 @@ impl Book {
         include_art: bool,
     ) -> Book {
         let cfg = &studio.config;
+        let counters = story.counters.clone();
         let sections = reading_order(studio, story, &cfg.start);
         let codex = if include_codex {
             codex_of(studio)
@@ -155,6 +159,7 @@ impl Book {
             sections,
             codex,
             phrases,
+            counters,
             pictures,
             content_notes: content_notes.into_iter().collect(),
         }
@@ -166,16 +171,29 @@ impl Book {
     }
 
     /// The reader-facing text of a gated choice: its condition, else the phrases of its
-    /// codewords. Never a codeword id.
+    /// codewords and its counter tests in the counters' names. Never a codeword or
+    /// counter id.
     pub fn condition_of(&self, c: &story::Choice) -> Option<String> {
         if let Some(t) = c.condition.as_ref().filter(|t| !t.trim().is_empty()) {
             return Some(t.trim().to_string());
         }
-        let phrases: Vec<&str> = c
+        let mut phrases: Vec<String> = c
             .requires
             .iter()
-            .filter_map(|w| self.phrases.get(&w.id).map(String::as_str))
+            .filter_map(|w| self.phrases.get(&w.id).cloned())
             .collect();
+        for n in &c.needs {
+            if let Some(k) = self.counters.iter().find(|k| k.id == n.counter) {
+                phrases.push(k.need_text(n));
+            }
+        }
+        for ch in &c.change {
+            if let (Some(cost), Some(k)) =
+                (ch.cost(), self.counters.iter().find(|k| k.id == ch.counter))
+            {
+                phrases.push(format!("it costs {cost} {}", k.name));
+            }
+        }
         (!phrases.is_empty()).then(|| phrases.join("; "))
     }
 }

@@ -1,7 +1,7 @@
 //! The HTML view: one self-contained file (CSS and images inline), landmarks, a skip
 //! link, every section an anchor, gated choices shown with their reader-facing condition,
 //! the codex as a linked glossary, and an optional play mode (progressive enhancement,
-//! no network) that tracks codewords under opaque tokens — never their ids.
+//! no network) that tracks codewords and counters under opaque tokens — never their ids.
 //!
 //! Prose is rendered from Markdown and sanitised with ammonia; everything else goes
 //! through the template with autoescaping on.
@@ -15,6 +15,7 @@ use super::book::Book;
 use super::templates::Templates;
 use crate::error::Error;
 use crate::story::Mention;
+use crate::story::counters::{Change, Need};
 
 /// Markdown prose to sanitised HTML.
 pub fn prose(markdown: &str) -> String {
@@ -103,6 +104,50 @@ fn context(book: &Book) -> tera::Context {
                 .join(" "),
         )
     };
+    // Counters travel as opaque tokens too (n1, n2, … in declaration order), with
+    // their reader-facing names; an undeclared one is left out (the gate reports it).
+    let counter_tok: BTreeMap<&str, String> = book
+        .counters
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.as_str(), format!("n{}", i + 1)))
+        .collect();
+    let changes = |cs: &[Change]| -> Value {
+        Value::from(
+            cs.iter()
+                .filter_map(|c| {
+                    let t = counter_tok.get(c.counter.as_str())?;
+                    Some(format!("{t}:{}", c.written()))
+                })
+                .collect::<Vec<_>>()
+                .join(" "),
+        )
+    };
+    let needs = |ns: &[Need]| -> Value {
+        Value::from(
+            ns.iter()
+                .filter_map(|n| {
+                    let t = counter_tok.get(n.counter.as_str())?;
+                    Some(format!("{t}{}{}", n.op.symbol(), n.value))
+                })
+                .collect::<Vec<_>>()
+                .join(" "),
+        )
+    };
+    let counters: Vec<Value> = book
+        .counters
+        .iter()
+        .map(|c| {
+            map([
+                ("token", Value::from(counter_tok[c.id.as_str()].as_str())),
+                ("name", Value::from(c.name.as_str())),
+                ("min", Value::from(c.min)),
+                ("max", Value::from(c.max)),
+                ("start", Value::from(c.start)),
+                ("item", Value::from(c.item)),
+            ])
+        })
+        .collect();
     let strings = |xs: &[String]| Value::from(xs.iter().map(String::as_str).collect::<Vec<_>>());
     // Pictures by section, looked up once each.
     let mut pictures: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
@@ -129,13 +174,15 @@ fn context(book: &Book) -> tera::Context {
                 .choices
                 .iter()
                 .map(|c| {
-                    let gated = !c.requires.is_empty() || !c.forbids.is_empty();
+                    let gated = c.gated();
                     map([
                         ("label", Value::from(c.label.as_str())),
                         ("to", Value::from(c.to.as_str())),
                         ("gated", Value::from(gated)),
                         ("requires", tok(&c.requires)),
                         ("forbids", tok(&c.forbids)),
+                        ("needs", needs(&c.needs)),
+                        ("change", changes(&c.change)),
                         (
                             "condition",
                             Value::from(if gated { book.condition_of(c) } else { None }),
@@ -148,6 +195,7 @@ fn context(book: &Book) -> tera::Context {
                 ("title", Value::from(s.story.title.as_str())),
                 ("prose", Value::from(prose(&s.prose))),
                 ("sets", tok(&s.story.sets)),
+                ("change", changes(&s.story.change)),
                 ("content_notes", strings(&s.story.content_notes)),
                 (
                     "pictures",
@@ -190,6 +238,7 @@ fn context(book: &Book) -> tera::Context {
     );
     cx.insert_value("sections", Value::from(sections));
     cx.insert_value("codex", Value::from(codex));
+    cx.insert_value("counters", Value::from(counters));
     cx.insert("tool", crate::TOOL);
     cx
 }

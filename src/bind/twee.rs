@@ -1,12 +1,15 @@
 //! The Twee 3 view, for Twine 2 and Tweego, in the **SugarCube 2** story format:
-//! codewords become `$cw_…` variables set with `<<set>>` on arrival, and gated choices
-//! become `<<if>>` blocks that show the reader-facing condition when closed. Prose
+//! codewords become `$cw_…` variables set with `<<set>>` on arrival, counters become
+//! number variables (`$gold`) kept inside their range with `Math.clamp`, and gated
+//! choices become `<<if>>` blocks that show the reader-facing condition when closed; a
+//! choice that costs or grants is a link with a setter. Prose
 //! Markdown is turned into SugarCube markup; text that SugarCube would read as markup
 //! is wrapped in `"""verbatim"""`.
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 use super::book::Book;
+use crate::story::counters::{Change, Counter, Delta, Need, Op};
 
 /// The story format the export targets.
 pub const FORMAT: &str = "SugarCube";
@@ -20,6 +23,43 @@ pub fn variable(codeword: &str) -> String {
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
         .collect();
     format!("$cw_{body}")
+}
+
+/// `gold` → `$gold`, `lamps-lit` → `$lamps_lit`; an id that would read as a codeword's
+/// variable (`cw-…`) gets `n_` in front.
+pub fn counter_variable(counter: &str) -> String {
+    let body: String = counter
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    if body.starts_with("cw_") || body.starts_with("n_") {
+        format!("$n_{body}")
+    } else {
+        format!("${body}")
+    }
+}
+
+/// A change as a SugarCube assignment's right-hand side, kept in the counter's range.
+fn assignment(c: &Counter, ch: &Change) -> String {
+    let v = counter_variable(&c.id);
+    match ch.delta {
+        Delta::Set(n) => format!("{v} to {}", n.clamp(c.min, c.max)),
+        Delta::Add(n) if n < 0 => format!("{v} to Math.clamp({v} - {}, {}, {})", -n, c.min, c.max),
+        Delta::Add(n) => format!("{v} to Math.clamp({v} + {n}, {}, {})", c.min, c.max),
+    }
+}
+
+/// A need as a SugarCube test: `$gold gte 5`.
+fn test_of(n: &Need) -> String {
+    let op = match n.op {
+        Op::Ge => "gte",
+        Op::Gt => "gt",
+        Op::Le => "lte",
+        Op::Lt => "lt",
+        Op::Eq => "eq",
+        Op::Ne => "neq",
+    };
+    format!("{} {op} {}", counter_variable(&n.counter), n.value)
 }
 
 /// Text SugarCube shows as it is: a run holding anything it could read as markup is
@@ -155,7 +195,22 @@ pub fn render(book: &Book) -> String {
     for w in &codewords {
         o.push_str(&format!("<<set {} to false>>\n", variable(w)));
     }
+    for c in &book.counters {
+        // The declaration rides along as a comment, so an import gets the range and
+        // the reader-facing name back.
+        o.push_str(&format!(
+            "/* counter {} {}..{}{}: {} */<<set {} to {}>>\n",
+            c.id,
+            c.min,
+            c.max,
+            if c.item { " item" } else { "" },
+            c.name.replace("*/", "* /"),
+            counter_variable(&c.id),
+            c.start
+        ));
+    }
     o.push('\n');
+    let counter = |id: &str| book.counters.iter().find(|c| c.id == id);
     for (i, s) in book.sections.iter().enumerate() {
         let tags = if s.story.flag_names.is_empty() {
             String::new()
@@ -179,7 +234,14 @@ pub fn render(book: &Book) -> String {
         for w in &s.story.sets {
             o.push_str(&format!("<<set {} to true>>", variable(&w.id)));
         }
-        if !s.story.sets.is_empty() {
+        let arrive: Vec<String> = s
+            .story
+            .change
+            .iter()
+            .filter_map(|ch| counter(&ch.counter).map(|c| format!("<<set {}>>", assignment(c, ch))))
+            .collect();
+        o.push_str(&arrive.concat());
+        if !s.story.sets.is_empty() || !arrive.is_empty() {
             o.push('\n');
         }
         o.push_str(&format!("!! {}\n\n", verbatim(&s.story.title)));
@@ -192,13 +254,28 @@ pub fn render(book: &Book) -> String {
         }
         for c in &s.story.choices {
             let label = c.label.replace(['[', ']', '|'], "");
-            let link = format!("[[{label}|{}]]", c.to);
-            if c.requires.is_empty() && c.forbids.is_empty() {
+            let setters: Vec<String> = c
+                .change
+                .iter()
+                .filter_map(|ch| counter(&ch.counter).map(|k| assignment(k, ch)))
+                .collect();
+            let link = if setters.is_empty() {
+                format!("[[{label}|{}]]", c.to)
+            } else {
+                format!("[[{label}|{}][{}]]", c.to, setters.join("; "))
+            };
+            if !c.gated() {
                 o.push_str(&format!("* {link}\n"));
                 continue;
             }
             let mut test: Vec<String> = c.requires.iter().map(|w| variable(&w.id)).collect();
             test.extend(c.forbids.iter().map(|w| format!("not {}", variable(&w.id))));
+            test.extend(c.needs.iter().map(test_of));
+            for ch in &c.change {
+                if let (Some(cost), Some(k)) = (ch.cost(), counter(&ch.counter)) {
+                    test.push(format!("{} gte {}", counter_variable(&k.id), k.min + cost));
+                }
+            }
             let cond = book.condition_of(c).unwrap_or_default();
             o.push_str(&format!(
                 "* <<if {}>>{link}<<else>>//{}// — {}<</if>>\n",
@@ -227,6 +304,32 @@ mod tests {
     #[test]
     fn codewords_become_sugarcube_variables() {
         assert_eq!(variable("ferry-token"), "$cw_ferry_token");
+    }
+
+    #[test]
+    fn counters_become_number_variables_that_cannot_shadow_codewords() {
+        assert_eq!(counter_variable("gold"), "$gold");
+        assert_eq!(counter_variable("lamps-lit"), "$lamps_lit");
+        assert_eq!(counter_variable("cw-x"), "$n_cw_x");
+        let gold = Counter {
+            id: "gold".into(),
+            name: "gold".into(),
+            min: 0,
+            max: 9,
+            start: 0,
+            item: false,
+            line: 1,
+        };
+        let ch = |delta| Change {
+            counter: "gold".into(),
+            delta,
+            line: 1,
+        };
+        assert_eq!(
+            assignment(&gold, &ch(Delta::Add(-3))),
+            "$gold to Math.clamp($gold - 3, 0, 9)"
+        );
+        assert_eq!(assignment(&gold, &ch(Delta::Set(4))), "$gold to 4");
     }
 
     #[test]

@@ -126,7 +126,7 @@ fn screen(book: &Playable, st: &State, hide_closed: bool) -> String {
     }
     o.push('\n');
     for (i, c) in s.choices.iter().enumerate() {
-        if book.open(c, &st.held) {
+        if book.open(c, &st.held, &st.values) {
             o.push_str(&format!("  {}. {}\n", i + 1, c.label));
         } else if !hide_closed {
             o.push_str(&format!(
@@ -229,9 +229,21 @@ const HELP: &str = "
   quit          stop playing
 ";
 
+/// What the reader carries: the phrases of the codewords held, then counters and items
+/// ("gold coins: 3").
+fn carried(book: &Playable, st: &State) -> Vec<String> {
+    let mut out: Vec<String> = book
+        .held_phrases(&st.held)
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    out.extend(book.shown_counters(&st.values));
+    out
+}
+
 /// Where the reader is, for `state`.
 fn state_line(book: &Playable, st: &State, taken: usize) -> String {
-    let held = book.held_phrases(&st.held);
+    let held = carried(book, st);
     format!(
         "\nat \"{}\" after {taken} choice(s); {}\n",
         book.sections[st.at].title,
@@ -292,7 +304,7 @@ fn interactive(
                 continue;
             }
             "codewords" | "c" => {
-                let held = book.held_phrases(&st.held);
+                let held = carried(book, &st);
                 con.write(&if held.is_empty() {
                     "\nnothing gained yet\n".to_string()
                 } else {

@@ -75,6 +75,8 @@ codes! {
         "A reader who misses that one choice misses the keystone. Add a second route.";
     "reachability/undecided", W, "the gated search ran out of budget",
         "The book's gates allow so many codeword combinations that the search stopped before deciding. The sections listed were not proven reachable; simplify the gates or check them by hand.";
+    "reachability/unproven", W, "a keystone or every ending lies behind a gate the search could not decide",
+        "The route passes a gate on a counter whose declared range is wider than the gatecheck follows value by value (1,024 values), so the gate was taken as open without proof. Narrow the counter's `min`/`max` in counters.yaml, or check the route by hand.";
     "nonlinearity/thin-hub", E, "a hub offers fewer than two destinations",
         "A `hub` is a place of many ways out. Give it at least two distinct choice targets, or drop the flag.";
     "nonlinearity/cosmetic-loop", W, "a loop changes nothing a choice tests",
@@ -89,6 +91,14 @@ codes! {
         "It can never open. Keep one of the two.";
     "gateways/undiegetic-condition", E, "a gated choice has no reader-facing condition, or it names a codeword",
         "Readers never see codeword ids. Write `condition:` in the story's voice (\"If the harbourmaster gave you a brass token\").";
+    "gateways/undeclared-counter", E, "a choice or section names a counter counters.yaml does not declare",
+        "Counters are declared once in counters.yaml with a range and the name readers see. Declare it, or fix the id (the message suggests the nearest declared one).";
+    "gateways/impossible-need", E, "a counter test no value in the counter's range passes",
+        "`gold >= 30` on a counter whose `max` is 20 never opens. Change the number, or widen the range in counters.yaml.";
+    "gateways/unmet-need", E, "a counter test is never passed at its gate",
+        "Some value in range would pass, but no route reaches the choice with one. Let the reader gain (or keep) enough before this gate, or loosen the test.";
+    "gateways/counter-range", E, "a counter's range, start or assigned value does not fit",
+        "A counter's `min` must not exceed its `max`, and its `start` and every `=N` assignment must lie inside the range.";
     "gateways/always-closed", W, "a gated choice is never open on any route",
         "The reader always holds a codeword it forbids (or never holds one it requires) when standing here.";
     "style/banned-term", E, "a banned term appears on a player-facing surface",

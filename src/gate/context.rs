@@ -34,6 +34,8 @@ pub enum Field {
     AudioCaption,
     /// A codeword's reader-facing phrase.
     Phrase,
+    /// A counter's reader-facing name.
+    CounterName,
 }
 
 impl Field {
@@ -50,6 +52,7 @@ impl Field {
             Field::Alt => "alt text",
             Field::AudioCaption => "audio caption",
             Field::Phrase => "codeword phrase",
+            Field::CounterName => "counter name",
         }
     }
 }
@@ -400,6 +403,13 @@ fn surfaces_of<'a>(a: &'a Artifact, out: &mut Vec<Surface<'a>>) {
             for e in d.get("codewords").and_then(Node::as_map).unwrap_or(&[]) {
                 if let Some((t, l)) = text_at(&e.value, "phrase") {
                     push(t, l, Field::Phrase);
+                }
+            }
+        }
+        Kind::Counters => {
+            for e in d.get("counters").and_then(Node::as_map).unwrap_or(&[]) {
+                if let Some((t, l)) = text_at(&e.value, "name") {
+                    push(t, l, Field::CounterName);
                 }
             }
         }

@@ -26,6 +26,20 @@ pub fn run(cx: &Context<'_>) -> Vec<Finding> {
         .flat_map(|c| c.requires.iter().chain(&c.forbids))
         .map(|m| m.id.as_str())
         .collect();
+    // Counters a need or a cost tests.
+    let counted: BTreeSet<&str> = story
+        .sections
+        .iter()
+        .flat_map(|s| s.choices.iter())
+        .flat_map(|c| {
+            c.needs.iter().map(|n| n.counter.as_str()).chain(
+                c.change
+                    .iter()
+                    .filter(|ch| ch.cost().is_some())
+                    .map(|ch| ch.counter.as_str()),
+            )
+        })
+        .collect();
     for (i, s) in story.sections.iter().enumerate() {
         if s.flags.hub {
             let n = distinct_targets(s).len();
@@ -52,22 +66,38 @@ pub fn run(cx: &Context<'_>) -> Vec<Finding> {
                     "let a choice return to the cycle, or drop `loop`".into(),
                 ));
             } else {
-                let changes: BTreeSet<&str> = story
-                    .sections
-                    .iter()
-                    .enumerate()
-                    .filter(|(j, _)| comp[*j] == comp[i])
-                    .flat_map(|(_, m)| m.sets.iter().map(|c| c.id.as_str()))
-                    .filter(|c| tested.contains(c))
-                    .collect();
-                if changes.is_empty() {
+                let on_cycle = || {
+                    story
+                        .sections
+                        .iter()
+                        .enumerate()
+                        .filter(|(j, _)| comp[*j] == comp[i])
+                        .map(|(_, m)| m)
+                };
+                let sets_tested = on_cycle()
+                    .flat_map(|m| m.sets.iter())
+                    .any(|c| tested.contains(c.id.as_str()));
+                // A counter changed on the cycle (on arrival, or by a choice that stays
+                // on it) that some choice tests also makes a return differ.
+                let counts_tested = on_cycle().any(|m| {
+                    m.change
+                        .iter()
+                        .chain(
+                            m.choices
+                                .iter()
+                                .filter(|c| c.target.is_some_and(|t| comp[t] == comp[i]))
+                                .flat_map(|c| c.change.iter()),
+                        )
+                        .any(|ch| counted.contains(ch.counter.as_str()))
+                });
+                if !sets_tested && !counts_tested {
                     out.push(finding(
                         "nonlinearity/cosmetic-loop",
                         &s.path,
                         s.flags_line,
                         "plotwright",
                         format!("going round the loop at `{}` changes nothing any choice tests", s.id),
-                        "set a codeword on the cycle that a choice requires or forbids, so returning differs".into(),
+                        "set a codeword on the cycle that a choice requires or forbids (or change a counter a choice tests), so returning differs".into(),
                     ));
                 }
             }

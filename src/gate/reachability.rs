@@ -60,6 +60,14 @@ pub fn run(cx: &Context<'_>) -> Vec<Finding> {
             }
             continue;
         }
+        if !r.proven[i] {
+            out.push(unproven(
+                cx,
+                i,
+                &format!("keystone `{}`", s.id),
+                (&s.path, s.flags_line),
+            ));
+        }
         let ways_in = ways_in[i];
         if ways_in == 1 && i != start {
             out.push(finding(
@@ -75,6 +83,12 @@ pub fn run(cx: &Context<'_>) -> Vec<Finding> {
     let endings: Vec<usize> = (0..story.sections.len())
         .filter(|&i| story.sections[i].flags.terminal)
         .collect();
+    if let Some(&e) = endings.iter().find(|&&i| r.reached[i])
+        && !endings.iter().any(|&i| r.proven[i])
+    {
+        let s = &story.sections[start];
+        out.push(unproven(cx, e, "every ending", (&s.path, s.id_line)));
+    }
     if !endings.iter().any(|&i| r.reached[i]) {
         let s = &story.sections[start];
         if r.complete || endings.is_empty() {
@@ -95,6 +109,44 @@ pub fn run(cx: &Context<'_>) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// A warning, at `(path, line)`, that `what` (section `i`) was reached only through
+/// gates taken as open without proof, naming the first such gate on the route found.
+fn unproven(cx: &Context<'_>, i: usize, what: &str, (path, line): (&str, u32)) -> Finding {
+    let story = &cx.story;
+    let route = cx.reach.witness(i).unwrap_or_default();
+    let gate =
+        route
+            .iter()
+            .find(|st| cx.reach.unproven.contains(&(st.section, st.choice)))
+            .map(|st| {
+                let s = &story.sections[st.section];
+                let c = &s.choices[st.choice];
+                let tests: Vec<String> =
+                    c.needs
+                        .iter()
+                        .map(ToString::to_string)
+                        .chain(c.change.iter().filter_map(|ch| {
+                            ch.cost().map(|n| format!("costs {n} {}", ch.counter))
+                        }))
+                        .collect();
+                format!(
+                    "the gate of \"{}\" in `{}` ({})",
+                    c.label,
+                    s.id,
+                    tests.join(", ")
+                )
+            })
+            .unwrap_or_else(|| "a gate on a counter".to_string());
+    finding(
+        "reachability/unproven",
+        path,
+        line,
+        "plotwright",
+        format!("{what} is reached only through {gate}, which the gatecheck could not decide"),
+        "narrow the counter's range in counters.yaml (at most 1024 values are followed exactly), or check the route by hand".into(),
+    )
 }
 
 fn undecided(path: &str, line: u32, what: &str, states: usize) -> Finding {

@@ -2,7 +2,28 @@
 //! model's sections (written through `story::write`), and the record of what was kept
 //! but not mapped. Writing them into a studio inside a TU is `app::import`'s.
 
+pub mod numbers;
 pub mod twee;
+
+/// `counters.yaml` for the counters an import read.
+pub fn counters_yaml(counters: &[crate::story::counters::Counter]) -> String {
+    use crate::artifact::yaml::quote;
+    let mut o = String::from(
+        "# Counters and items a reader carries, read from the story's number variables.\ncounters:\n",
+    );
+    for c in counters {
+        o.push_str(&format!(
+            "  {}:\n    name: {}\n{}    min: {}\n    max: {}\n    start: {}\n",
+            c.id,
+            quote(&c.name),
+            if c.item { "    kind: item\n" } else { "" },
+            c.min,
+            c.max,
+            c.start
+        ));
+    }
+    o
+}
 
 fn toml_string(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
@@ -47,6 +68,22 @@ pub fn record(story: &twee::Story, file: &str) -> String {
         o.push_str(&format!(
             "Codewords read from SugarCube macros: {}.\n",
             codewords.join(", ")
+        ));
+    }
+    for c in &story.counters {
+        let inferred = story.inferred.contains(&c.id);
+        o.push_str(&format!(
+            "Counter {} ({}): {}..={}, starting at {}{}.\n",
+            c.id,
+            c.name,
+            c.min,
+            c.max,
+            c.start,
+            if inferred {
+                " — range inferred from the numbers the story uses (SugarCube does not bound numbers): check it in counters.yaml"
+            } else {
+                ""
+            }
         ));
     }
     for (p, id) in &story.renamed {

@@ -16,7 +16,10 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::artifact::yaml::quote;
+use crate::story::counters::{Change, Counter, Delta, Need, Op};
 use crate::story::{self, Mention};
+
+use super::numbers;
 
 /// A passage as read.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -85,6 +88,10 @@ impl Serialize for Section {
             requires: Vec<&'a str>,
             #[serde(skip_serializing_if = "Vec::is_empty")]
             forbids: Vec<&'a str>,
+            #[serde(skip_serializing_if = "Vec::is_empty")]
+            needs: Vec<String>,
+            #[serde(skip_serializing_if = "Vec::is_empty")]
+            change: Vec<String>,
             #[serde(skip_serializing_if = "Option::is_none")]
             condition: Option<&'a str>,
         }
@@ -95,11 +102,18 @@ impl Serialize for Section {
             title: &'a str,
             flags: &'a [String],
             sets: Vec<&'a str>,
+            #[serde(skip_serializing_if = "Vec::is_empty")]
+            change: Vec<String>,
             choices: Vec<Choice<'a>>,
             tags_kept: &'a [String],
         }
         fn ids(ms: &[Mention]) -> Vec<&str> {
             ms.iter().map(|m| m.id.as_str()).collect()
+        }
+        fn moves(cs: &[Change]) -> Vec<String> {
+            cs.iter()
+                .map(|c| format!("{} {}", c.counter, c.written()))
+                .collect()
         }
         let s = &self.story;
         Out {
@@ -108,6 +122,7 @@ impl Serialize for Section {
             title: &s.title,
             flags: &s.flag_names,
             sets: ids(&s.sets),
+            change: moves(&s.change),
             choices: s
                 .choices
                 .iter()
@@ -116,6 +131,8 @@ impl Serialize for Section {
                     to: &c.to,
                     requires: ids(&c.requires),
                     forbids: ids(&c.forbids),
+                    needs: c.needs.iter().map(ToString::to_string).collect(),
+                    change: moves(&c.change),
                     condition: c.condition.as_deref(),
                 })
                 .collect(),
@@ -185,6 +202,12 @@ pub struct Story {
     pub sections: Vec<Section>,
     /// The codex entries.
     pub codex: Vec<Entry>,
+    /// Counters read from number variables, declared (from the `StoryInit` comments
+    /// showrunner's view writes) or inferred.
+    pub counters: Vec<Counter>,
+    /// Counters whose range was inferred from the numbers the story uses (SugarCube
+    /// does not bound numbers): their ids.
+    pub inferred: Vec<String>,
     /// Passages renamed because their slugs collided: (passage, id).
     pub renamed: Vec<(String, String)>,
     /// Story-format macros left in the prose.
@@ -562,19 +585,33 @@ fn codeword_of(var: &str) -> Option<String> {
     (!out.is_empty() && !out.contains("--")).then_some(out)
 }
 
-/// A gate as SugarCube tests it: codewords required and forbidden.
+/// A gate as SugarCube tests it: codewords required and forbidden, counters compared.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct Gate {
     requires: Vec<String>,
     forbids: Vec<String>,
+    needs: Vec<Need>,
 }
 
-/// `$a and not $b`, `$a is true`, `!$b`, `$b is false` → a gate; `None` for any other
-/// expression (numbers, `or`, comparisons), which stays a macro in the prose.
+impl Gate {
+    /// Whether it tests exactly one codeword and nothing else (so `<<else>>` and
+    /// `<<unless>>` can be read as its opposite).
+    fn single(&self) -> bool {
+        self.requires.len() + self.forbids.len() == 1 && self.needs.is_empty()
+    }
+}
+
+/// `$a and not $b`, `$a is true`, `!$b`, `$b is false`, `$gold gte 5` → a gate; `None`
+/// for any other expression (`or`, arithmetic, comparisons of two variables), which
+/// stays a macro kept out of the prose.
 fn gate_of(cond: &str) -> Option<Gate> {
     let mut gate = Gate::default();
     for term in cond.replace("&&", " and ").split(" and ") {
         let t = term.trim();
+        if let Some(need) = numbers::comparison(t) {
+            gate.needs.push(need);
+            continue;
+        }
         let (negated, t) = match t.strip_prefix("not ").or_else(|| t.strip_prefix('!')) {
             Some(rest) => (true, rest.trim()),
             None => (false, t),
@@ -598,11 +635,13 @@ fn gate_of(cond: &str) -> Option<Gate> {
     Some(gate)
 }
 
-/// The `<<set $v to true>>` macros of a line, taken out: the codewords and what is left.
-/// Other `<<set>>`s (to false, to numbers, expressions) stay.
-fn take_sets(line: &str) -> (String, Vec<String>) {
+/// The `<<set>>` macros of a line that showrunner reads, taken out: codewords set
+/// (`<<set $v to true>>`), counter assignments (`<<set $gold to $gold + 2>>`, several
+/// separated by `;` in one macro), and what is left. Other `<<set>>`s stay.
+fn take_sets(line: &str) -> (String, Vec<String>, Vec<numbers::Assignment>) {
     let mut rest = String::new();
     let mut sets = Vec::new();
+    let mut moved = Vec::new();
     let mut text = line;
     while let Some(i) = text.find("<<set ") {
         let Some(len) = text[i..].find(">>") else {
@@ -614,14 +653,17 @@ fn take_sets(line: &str) -> (String, Vec<String>) {
             .or_else(|| inner.split_once('='))
             .unwrap_or((inner, ""));
         rest.push_str(&text[..i]);
-        match (value.trim(), codeword_of(var)) {
-            ("true", Some(id)) => sets.push(id),
+        let numbers: Option<Vec<numbers::Assignment>> =
+            inner.split(';').map(numbers::assignment).collect();
+        match (value.trim(), codeword_of(var), numbers) {
+            ("true", Some(id), _) => sets.push(id),
+            (_, _, Some(n)) => moved.extend(n),
             _ => rest.push_str(&text[i..i + len + 2]),
         }
         text = &text[i + len + 2..];
     }
     rest.push_str(text);
-    (rest, sets)
+    (rest, sets, moved)
 }
 
 /// Reader-facing text SugarCube shows: `"""verbatim"""` and `//italics//` unwrapped.
@@ -678,7 +720,7 @@ fn block_open(line: &str) -> Option<Option<Gate>> {
     }
     Some(gate_of(cond).and_then(|mut g| {
         if unless {
-            if g.requires.len() + g.forbids.len() != 1 {
+            if !g.single() {
                 return None;
             }
             std::mem::swap(&mut g.requires, &mut g.forbids);
@@ -691,7 +733,7 @@ fn block_open(line: &str) -> Option<Option<Gate>> {
 /// closes, has no `<<elseif>>`, and has an `<<else>>` only when it tests one codeword
 /// (the `<<else>>` branch then forbids what the block requires, or the other way).
 fn block_convertible(gate: &Gate, rest: &[&str]) -> bool {
-    let single = gate.requires.len() + gate.forbids.len() == 1;
+    let single = gate.single();
     let mut level = 1usize;
     for line in rest {
         let t = line.trim();
@@ -732,12 +774,168 @@ const SPECIAL: [&str; 15] = [
 
 const NOT_STORY_TAGS: [&str; 4] = ["script", "stylesheet", "widget", "Twine.private"];
 
+/// What the import learns about number variables: declarations (the view's
+/// `StoryInit` comments), starts, and every number they are set to, moved by or
+/// compared with, to infer a range for the undeclared.
+#[derive(Default)]
+struct Counters {
+    declared: BTreeMap<String, Counter>,
+    starts: BTreeMap<String, i64>,
+    /// Per counter: smallest and largest literal, and the sum of every gain.
+    seen: BTreeMap<String, (i64, i64, i64)>,
+    order: Vec<String>,
+}
+
+impl Counters {
+    fn note(&mut self, id: &str, value: i64, gain: i64) {
+        if !self.order.iter().any(|o| o == id) {
+            self.order.push(id.to_string());
+        }
+        let e = self.seen.entry(id.to_string()).or_insert((value, value, 0));
+        e.0 = e.0.min(value);
+        e.1 = e.1.max(value);
+        e.2 = e.2.saturating_add(gain.max(0));
+    }
+
+    /// Reads `StoryInit`: declarations and starts; returns what it did not read.
+    fn init(&mut self, text: &str) -> String {
+        let mut rest = Vec::new();
+        for line in text.lines() {
+            let mut l = line.trim().to_string();
+            let mut declared = None;
+            if l.starts_with("/*")
+                && let Some(end) = l.find("*/")
+                && let Some(c) = numbers::declaration(&l[..end + 2])
+            {
+                declared = Some(c);
+                l = l[end + 2..].trim().to_string();
+            }
+            let (left, sets, moved) = take_sets(&l);
+            // `<<set $cw_x to false>>`: a codeword's start, which is every codeword's.
+            let left = drop_false_sets(&left);
+            // A codeword held from the start has no place in a studio: kept, listed.
+            let left = if sets.is_empty() {
+                left
+            } else {
+                line.to_string()
+            };
+            for a in moved {
+                let (Delta::Set(v) | Delta::Add(v)) = a.delta;
+                self.starts.insert(a.counter.clone(), v);
+                self.note(&a.counter, v, 0);
+            }
+            if let Some(mut c) = declared {
+                c.start = self.starts.get(&c.id).copied().unwrap_or(c.min);
+                self.declared.insert(c.id.clone(), c);
+            }
+            if !left.trim().is_empty() {
+                rest.push(line.to_string());
+            }
+        }
+        rest.join("\n")
+    }
+
+    /// An assignment met in a passage or a setter, as a change.
+    fn seen(&mut self, a: numbers::Assignment) -> Change {
+        match a.delta {
+            Delta::Set(v) => self.note(&a.counter, v, 0),
+            Delta::Add(n) => self.note(&a.counter, 0, n),
+        }
+        Change {
+            counter: a.counter,
+            delta: a.delta,
+            line: 0,
+        }
+    }
+
+    fn tested(&mut self, n: &Need) {
+        self.note(&n.counter, n.value, 0);
+    }
+
+    fn min_of(&self, id: &str) -> i64 {
+        self.declared.get(id).map_or(0, |c| c.min)
+    }
+
+    /// The view writes a cost `gold: -3` as the test `$gold gte <min + 3>` beside the
+    /// setter: that test is the cost's own, not a need of its own.
+    fn fold_costs(&self, c: &mut story::Choice) {
+        let costs: Vec<(String, i64)> = c
+            .change
+            .iter()
+            .filter_map(|ch| ch.cost().map(|k| (ch.counter.clone(), k)))
+            .collect();
+        c.needs.retain(|n| {
+            !(n.op == Op::Ge
+                && costs
+                    .iter()
+                    .any(|(id, k)| *id == n.counter && n.value == self.min_of(id) + k))
+        });
+    }
+
+    /// The counters, declared ones as declared, the others with a range inferred from
+    /// the numbers seen (from the least of 0 and every number, to the greatest number
+    /// plus every gain), and the ids of those inferred.
+    fn finish(self) -> (Vec<Counter>, Vec<String>) {
+        let mut out = Vec::new();
+        let mut inferred = Vec::new();
+        let mut ids: Vec<&String> = self.declared.keys().collect();
+        ids.extend(
+            self.order
+                .iter()
+                .filter(|o| !self.declared.contains_key(*o)),
+        );
+        for id in ids {
+            if let Some(c) = self.declared.get(id) {
+                out.push(c.clone());
+                continue;
+            }
+            let (lo, hi, gains) = self.seen.get(id).copied().unwrap_or((0, 0, 0));
+            let min = lo.min(0);
+            let max = hi.saturating_add(gains).max(min);
+            out.push(Counter {
+                id: id.clone(),
+                name: id.replace('-', " "),
+                min,
+                max,
+                start: self.starts.get(id).copied().unwrap_or(min).clamp(min, max),
+                item: false,
+                line: 0,
+            });
+            inferred.push(id.clone());
+        }
+        (out, inferred)
+    }
+}
+
+/// A line with its `<<set $v to false>>` macros taken out.
+fn drop_false_sets(line: &str) -> String {
+    let mut out = String::new();
+    let mut text = line;
+    while let Some(i) = text.find("<<set ") {
+        let Some(len) = text[i..].find(">>") else {
+            break;
+        };
+        let inner = &text[i + 6..i + len];
+        out.push_str(&text[..i]);
+        let is_false = inner
+            .split_once(" to ")
+            .is_some_and(|(v, x)| x.trim() == "false" && codeword_of(v).is_some());
+        if !is_false {
+            out.push_str(&text[i..i + len + 2]);
+        }
+        text = &text[i + len + 2..];
+    }
+    out.push_str(text);
+    out
+}
+
 /// Turns passages into a story.
 ///
 /// Long by design (one of the few): a single pass over the passages in which ids, link
 /// targets, codeword macros and tags are mapped together; its steps share that pass's
 /// state, which a split would only thread through every call.
 pub fn story(passages: &[Passage]) -> Result<Story, TweeError> {
+    let mut counters = Counters::default();
     let mut title = None;
     let mut data: Option<serde_json::Value> = None;
     let mut not_sections = Vec::new();
@@ -754,6 +952,17 @@ pub fn story(passages: &[Passage]) -> Result<Story, TweeError> {
                     line: p.line + e.line(),
                     message: format!("StoryData is not JSON: {e}"),
                 })?);
+            }
+            "StoryInit" => {
+                let rest = counters.init(&p.text);
+                if !rest.trim().is_empty() {
+                    not_sections.push(Kept {
+                        passage: p.name.clone(),
+                        line: p.line,
+                        what: "special passage of the story format (what showrunner did not read as codewords or counters)".into(),
+                        text: rest,
+                    });
+                }
             }
             n if SPECIAL.contains(&n) => not_sections.push(Kept {
                 passage: p.name.clone(),
@@ -806,6 +1015,7 @@ pub fn story(passages: &[Passage]) -> Result<Story, TweeError> {
         let lines: Vec<&str> = p.text.lines().collect();
         let mut title_text = p.name.clone();
         let mut sets: Vec<String> = Vec::new();
+        let mut change: Vec<Change> = Vec::new();
         let mut choices: Vec<story::Choice> = Vec::new();
         let mut prose: Vec<String> = Vec::new();
         // Open `<<if>>`/`<<unless>>` blocks on lines of their own: the gate each puts on
@@ -816,13 +1026,14 @@ pub fn story(passages: &[Passage]) -> Result<Story, TweeError> {
             let at = p.line + 1 + k;
             let mut line = raw.to_string();
             if blocks.is_empty() {
-                let (rest, got) = take_sets(&line);
-                if !got.is_empty() {
+                let (rest, got, moved) = take_sets(&line);
+                if !got.is_empty() || !moved.is_empty() {
                     for g in got {
                         if !sets.contains(&g) {
                             sets.push(g);
                         }
                     }
+                    change.extend(moved.into_iter().map(|a| counters.seen(a)));
                     if rest.trim().is_empty() {
                         continue;
                     }
@@ -859,6 +1070,7 @@ pub fn story(passages: &[Passage]) -> Result<Story, TweeError> {
                 let b = b.as_ref()?;
                 all.requires.extend(b.requires.iter().cloned());
                 all.forbids.extend(b.forbids.iter().cloned());
+                all.needs.extend(b.needs.iter().cloned());
                 Some(all)
             });
             let mut choice = |inner: &str, gate: Gate, condition: Option<String>| {
@@ -875,22 +1087,36 @@ pub fn story(passages: &[Passage]) -> Result<Story, TweeError> {
                 let made = |ids: Vec<String>| -> Vec<Mention> {
                     ids.iter().map(|w| Mention::made(w)).collect()
                 };
-                choices.push(story::Choice::made(
+                let mut c = story::Choice::made(
                     choices.len(),
                     l.label,
                     id_of(&l.target),
                     made(gate.requires),
                     made(gate.forbids),
                     condition,
-                ));
-                if let Some(s) = setter {
-                    macros.push(Kept {
-                        passage: p.name.clone(),
-                        line: at,
-                        what: "link setter".into(),
-                        text: format!("[{s}]"),
-                    });
+                );
+                for n in &gate.needs {
+                    counters.tested(n);
                 }
+                c.needs = gate.needs;
+                if let Some(s) = setter {
+                    // `$gold to $gold - 3; $seen to 1`: counters when every part is one.
+                    let parts: Option<Vec<numbers::Assignment>> =
+                        s.split(';').map(numbers::assignment).collect();
+                    match parts {
+                        Some(parts) => {
+                            c.change = parts.into_iter().map(|a| counters.seen(a)).collect();
+                        }
+                        None => macros.push(Kept {
+                            passage: p.name.clone(),
+                            line: at,
+                            what: "link setter".into(),
+                            text: format!("[{s}]"),
+                        }),
+                    }
+                }
+                counters.fold_costs(&mut c);
+                choices.push(c);
                 Ok(())
             };
             if let Some((inner, gate, closed)) = gated_link(&line)
@@ -898,6 +1124,7 @@ pub fn story(passages: &[Passage]) -> Result<Story, TweeError> {
             {
                 all.requires.extend(gate.requires);
                 all.forbids.extend(gate.forbids);
+                all.needs.extend(gate.needs);
                 choice(&inner, all, closed)?;
                 continue;
             }
@@ -965,8 +1192,10 @@ pub fn story(passages: &[Passage]) -> Result<Story, TweeError> {
             flags.push("terminal".into());
         }
         let sets = sets.iter().map(|w| Mention::made(w)).collect();
+        let mut made = story::Section::made(id_of(&p.name), title_text, flags, sets, choices);
+        made.change = change;
         sections.push(Section {
-            story: story::Section::made(id_of(&p.name), title_text, flags, sets, choices),
+            story: made,
             passage: p.name.clone(),
             other_tags,
             prose,
@@ -1037,8 +1266,11 @@ pub fn story(passages: &[Passage]) -> Result<Story, TweeError> {
                 None => f.to_string(),
             })
     });
+    let (counters, inferred) = counters.finish();
     Ok(Story {
         title,
+        counters,
+        inferred,
         start: start_name.map(|n| id_of(&n)),
         ifid: data
             .as_ref()
@@ -1245,6 +1477,54 @@ mod tests {
         assert!(!s.prose.contains("<<if $lamp or $torch>>"), "{}", s.prose);
         assert!(s.prose.contains("Rain."), "{}", s.prose);
         assert!(!s.prose.contains("hasKey"), "{}", s.prose);
+    }
+
+    #[test]
+    fn sugarcube_number_variables_become_counters() {
+        let story = story(
+            &passages(
+                ":: StoryInit\n<<set $gold to 3>>\n<<set $lamp to false>>\n\n\
+                 :: Start\n<<set $gold += 2>>\nThe toll gate.\n\
+                 <<if $gold gte 5>>[[Pay the toll->Crystal Hall]]<</if>>\n\
+                 [[Buy a candle|Shop][$gold to $gold - 1]]\n\
+                 [[Rest|Shop][$gold to $gold * 2]]\n\n\
+                 :: Crystal Hall\nEnd.\n:: Shop\nEnd.\n",
+            )
+            .expect("twee"),
+        )
+        .expect("story");
+        let s = &story.sections[0].story;
+        assert_eq!(
+            s.change
+                .iter()
+                .map(|c| format!("{} {}", c.counter, c.written()))
+                .collect::<Vec<_>>(),
+            vec!["gold +2"]
+        );
+        let toll = &s.choices[0];
+        assert_eq!(
+            (toll.label.as_str(), toll.to.as_str()),
+            ("Pay the toll", "crystal-hall")
+        );
+        assert_eq!(
+            toll.needs
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>(),
+            vec!["gold >= 5"],
+            "the comparison is the choice's gate, not an open choice"
+        );
+        assert_eq!(s.choices[1].change[0].written(), "-1");
+        assert!(s.choices[1].needs.is_empty());
+        // A setter that is not a counter's is kept and listed, not guessed at.
+        assert!(s.choices[2].change.is_empty());
+        assert!(story.macros.iter().any(|m| m.text.contains("$gold * 2")));
+        // The range is inferred from the numbers used, and said to be.
+        assert_eq!(story.inferred, vec!["gold"]);
+        let gold = &story.counters[0];
+        assert_eq!((gold.min, gold.start), (0, 3));
+        assert!(gold.max >= 5, "{gold:?}");
+        assert!(story.not_sections.is_empty(), "StoryInit fully read");
     }
 
     #[test]

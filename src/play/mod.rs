@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::bind::book::Book;
 use crate::error::{Error, PlayError};
 use crate::story::Mention;
+use crate::story::counters::{Change, Counter, Need};
 
 /// A choice compiled for play.
 #[derive(Clone, Debug)]
@@ -31,6 +32,10 @@ pub struct Choice {
     requires: Vec<usize>,
     /// Codeword bits forbidden.
     forbids: Vec<usize>,
+    /// Counter tests, by counter index.
+    needs: Vec<(usize, Need)>,
+    /// Counter changes when taken, by counter index.
+    change: Vec<(usize, Change)>,
     /// What a reader is told about the gate (never a codeword id).
     pub condition: Option<String>,
 }
@@ -38,7 +43,10 @@ pub struct Choice {
 impl Choice {
     /// Whether a gate is attached.
     pub fn gated(&self) -> bool {
-        !self.requires.is_empty() || !self.forbids.is_empty()
+        !self.requires.is_empty()
+            || !self.forbids.is_empty()
+            || !self.needs.is_empty()
+            || self.change.iter().any(|(_, c)| c.cost().is_some())
     }
 }
 
@@ -55,6 +63,8 @@ pub struct Section {
     pub terminal: bool,
     /// Codeword bits set on arrival.
     sets: Vec<usize>,
+    /// Counter changes on arrival, by counter index.
+    change: Vec<(usize, Change)>,
     /// Choices, in order.
     pub choices: Vec<Choice>,
 }
@@ -74,6 +84,11 @@ pub struct Playable {
     pub codewords: Vec<String>,
     /// Reader-facing phrase of each codeword by bit (empty when none).
     pub phrases: Vec<String>,
+    /// Counters and items: those declared, then any a section names without a
+    /// declaration (held at 0, so a broken book still plays).
+    pub counters: Vec<Counter>,
+    /// How many of `counters` are declared (the rest are not shown to readers).
+    pub declared: usize,
 }
 
 /// Codewords held, as bits.
@@ -99,6 +114,8 @@ pub struct State {
     pub at: usize,
     /// Codewords held.
     pub held: Held,
+    /// Each counter's value, by index in [`Playable::counters`].
+    pub values: Vec<i64>,
     /// The route so far: (section, choice index taken there).
     pub path: Vec<(usize, usize)>,
 }
@@ -148,6 +165,44 @@ impl Playable {
         let bit: BTreeMap<&str, usize> = words.iter().enumerate().map(|(i, w)| (*w, i)).collect();
         let bits =
             |ids: &[Mention]| -> Vec<usize> { ids.iter().map(|w| bit[w.id.as_str()]).collect() };
+        let mut counters = book.counters.clone();
+        let declared = counters.len();
+        for s in &book.sections {
+            let named =
+                s.story
+                    .change
+                    .iter()
+                    .map(|c| &c.counter)
+                    .chain(s.story.choices.iter().flat_map(|c| {
+                        c.needs
+                            .iter()
+                            .map(|n| &n.counter)
+                            .chain(c.change.iter().map(|c| &c.counter))
+                    }));
+            for id in named {
+                if !counters.iter().any(|k| &k.id == id) {
+                    counters.push(Counter {
+                        id: id.clone(),
+                        name: id.clone(),
+                        min: 0,
+                        max: 0,
+                        start: 0,
+                        item: false,
+                        line: 0,
+                    });
+                }
+            }
+        }
+        let slot: BTreeMap<&str, usize> = counters
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.as_str(), i))
+            .collect();
+        let changes = |cs: &[Change]| -> Vec<(usize, Change)> {
+            cs.iter()
+                .map(|c| (slot[c.counter.as_str()], c.clone()))
+                .collect()
+        };
         let start = *index.get(book.start.as_str()).ok_or_else(|| {
             Error::from(PlayError::NoStart {
                 tag: book.tag.clone(),
@@ -163,6 +218,7 @@ impl Playable {
                 prose: s.prose.clone(),
                 terminal: s.story.flags.terminal,
                 sets: bits(&s.story.sets),
+                change: changes(&s.story.change),
                 choices: s
                     .story
                     .choices
@@ -173,6 +229,12 @@ impl Playable {
                         to: c.to.clone(),
                         requires: bits(&c.requires),
                         forbids: bits(&c.forbids),
+                        needs: c
+                            .needs
+                            .iter()
+                            .map(|n| (slot[n.counter.as_str()], n.clone()))
+                            .collect(),
+                        change: changes(&c.change),
                         condition: book.condition_of(c),
                     })
                     .collect(),
@@ -189,25 +251,74 @@ impl Playable {
             start,
             codewords,
             phrases,
+            counters,
+            declared,
         })
     }
 
     /// A reader at the start, holding what the start section gives.
     pub fn begin(&self) -> State {
-        let mut held = Held::new(self.codewords.len());
-        for &b in &self.sections[self.start].sets {
-            held.set(b);
-        }
-        State {
+        let mut st = State {
             at: self.start,
-            held,
+            held: Held::new(self.codewords.len()),
+            values: self.counters.iter().map(|c| c.start).collect(),
             path: Vec::new(),
+        };
+        self.arrive(&mut st, self.start);
+        st
+    }
+
+    /// What arriving at section `to` gives: its codewords and counter changes.
+    fn arrive(&self, st: &mut State, to: usize) {
+        let s = &self.sections[to];
+        for &b in &s.sets {
+            st.held.set(b);
+        }
+        for (k, change) in &s.change {
+            st.values[*k] = change.arrive(&self.counters[*k], st.values[*k]);
         }
     }
 
-    /// Whether a choice is open to a reader holding `held`.
-    pub fn open(&self, c: &Choice, held: &Held) -> bool {
-        c.requires.iter().all(|&b| held.has(b)) && !c.forbids.iter().any(|&b| held.has(b))
+    /// Whether a choice is open to a reader holding `held` with counter `values`: its
+    /// codewords, its counter tests, and whether its cost can be paid.
+    pub fn open(&self, c: &Choice, held: &Held, values: &[i64]) -> bool {
+        c.requires.iter().all(|&b| held.has(b))
+            && !c.forbids.iter().any(|&b| held.has(b))
+            && c.needs.iter().all(|(k, n)| n.holds(values[*k]))
+            && self.paid(c, values).is_some()
+    }
+
+    /// The counter values after taking choice `c` to section `to` (its cost, then the
+    /// arrival's changes), or `None` when the cost cannot be paid.
+    pub(crate) fn after(&self, c: &Choice, to: usize, values: &[i64]) -> Option<Vec<i64>> {
+        let mut out = self.paid(c, values)?;
+        for (k, change) in &self.sections[to].change {
+            out[*k] = change.arrive(&self.counters[*k], out[*k]);
+        }
+        Some(out)
+    }
+
+    /// Whether a counter is tested by some choice (a need or a cost).
+    pub(crate) fn counter_tested(&self) -> Vec<bool> {
+        let mut tested = vec![false; self.counters.len()];
+        for c in self.sections.iter().flat_map(|s| &s.choices) {
+            for (k, _) in &c.needs {
+                tested[*k] = true;
+            }
+            for (k, ch) in &c.change {
+                tested[*k] |= ch.cost().is_some();
+            }
+        }
+        tested
+    }
+
+    /// The counter values after taking a choice, or `None` when its cost cannot be paid.
+    fn paid(&self, c: &Choice, values: &[i64]) -> Option<Vec<i64>> {
+        let mut out = values.to_vec();
+        for (k, change) in &c.change {
+            out[*k] = change.take(&self.counters[*k], out[*k])?;
+        }
+        Some(out)
     }
 
     /// Takes choice `n` (0-based) of the current section.
@@ -216,18 +327,28 @@ impl Playable {
             .choices
             .get(n)
             .ok_or(Refused::NoSuchChoice(n + 1))?;
-        if !self.open(c, &state.held) {
+        if !self.open(c, &state.held, &state.values) {
             return Err(Refused::Closed(
                 c.condition.clone().unwrap_or_else(|| "not yet".to_string()),
             ));
         }
         let to = c.target.ok_or_else(|| Refused::Dangling(c.to.clone()))?;
+        state.values = self.paid(c, &state.values).unwrap_or_default();
         state.path.push((state.at, n));
         state.at = to;
-        for &b in &self.sections[to].sets {
-            state.held.set(b);
-        }
+        self.arrive(state, to);
         Ok(())
+    }
+
+    /// The reader's counters and items as shown: declared ones only, stats always,
+    /// items when held ("gold coins: 3").
+    pub fn shown_counters(&self, values: &[i64]) -> Vec<String> {
+        self.counters[..self.declared]
+            .iter()
+            .zip(values)
+            .filter(|(c, v)| !c.item || **v > 0)
+            .map(|(c, v)| c.show(*v))
+            .collect()
     }
 
     /// The reader-facing phrases of the codewords held (those that have one).

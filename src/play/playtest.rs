@@ -149,7 +149,7 @@ pub fn run(book: &Playable, opts: &Options) -> Report {
             }
             open.clear();
             for (i, c) in here.choices.iter().enumerate() {
-                if c.target.is_some() && book.open(c, &st.held) {
+                if c.target.is_some() && book.open(c, &st.held, &st.values) {
                     open.push(i);
                     choice_offered[st.at][i] += 1;
                 }

@@ -5,7 +5,8 @@
 //! that any way of reading reaches is reached, and what none reaches is reported.
 //!
 //! Codewords only accumulate and only the tested ones change what is open, so a state
-//! is a section with the tested codewords held: the walk is exact. It is bounded by a
+//! is a section with the tested codewords held and the tested counters' values: the
+//! walk is exact. It is bounded by a
 //! number of states; a book whose states exceed it is reported as not exhausted, never
 //! as proven.
 
@@ -49,6 +50,8 @@ pub struct Exhaustive {
     pub bound: usize,
     /// Codewords some gate tests (the ones a state tells apart).
     pub tested_codewords: usize,
+    /// Counters some need or cost tests (their values tell states apart too).
+    pub tested_counters: usize,
     /// Sections in the book, and how many some way of reading reaches.
     pub sections: usize,
     /// Sections reached.
@@ -72,6 +75,7 @@ pub struct Exhaustive {
 struct Visit {
     at: usize,
     held: Held,
+    values: Vec<i64>,
     from: Option<(usize, usize)>,
 }
 
@@ -87,8 +91,18 @@ pub fn run(book: &Playable, bound: usize) -> Exhaustive {
         }
     }
     let project = |h: &Held| Held(h.0.iter().zip(&tested.0).map(|(a, b)| a & b).collect());
+    // Which counters a need or a cost tests; the others' values are forgotten (0).
+    let counted = book.counter_tested();
+    let forget = |mut v: Vec<i64>| {
+        for (x, t) in v.iter_mut().zip(&counted) {
+            if !t {
+                *x = 0;
+            }
+        }
+        v
+    };
     let start = book.begin();
-    let mut seen: HashMap<(usize, Held), usize> = HashMap::new();
+    let mut seen: HashMap<(usize, Held, Vec<i64>), usize> = HashMap::new();
     let mut states: Vec<Visit> = Vec::new();
     // States at a section no state has reached yet go first: the walk covers the book
     // before it goes through every combination of codewords, so a bound stops it with
@@ -97,11 +111,12 @@ pub fn run(book: &Playable, bound: usize) -> Exhaustive {
     let mut queue = VecDeque::new();
     let mut queued = vec![false; n];
     queued[start.at] = true;
-    let first = (start.at, project(&start.held));
+    let first = (start.at, project(&start.held), forget(start.values));
     seen.insert(first.clone(), 0);
     states.push(Visit {
         at: first.0,
         held: first.1,
+        values: first.2,
         from: None,
     });
     queue.push_back(0usize);
@@ -114,7 +129,11 @@ pub fn run(book: &Playable, bound: usize) -> Exhaustive {
     let mut trapped: Vec<Option<usize>> = vec![None; n];
     let mut complete = true;
     while let Some(k) = fresh.pop_front().or_else(|| queue.pop_front()) {
-        let (at, held) = (states[k].at, states[k].held.clone());
+        let (at, held, values) = (
+            states[k].at,
+            states[k].held.clone(),
+            states[k].values.clone(),
+        );
         reached[at] = true;
         let here = &book.sections[at];
         if here.terminal {
@@ -123,9 +142,12 @@ pub fn run(book: &Playable, bound: usize) -> Exhaustive {
         let mut any = false;
         for (i, c) in here.choices.iter().enumerate() {
             let Some(to) = c.target else { continue };
-            if !book.open(c, &held) {
+            if !book.open(c, &held, &values) {
                 continue;
             }
+            let Some(next_values) = book.after(c, to, &values) else {
+                continue;
+            };
             any = true;
             taken[at][i] = true;
             let mut next = held.clone();
@@ -134,7 +156,7 @@ pub fn run(book: &Playable, bound: usize) -> Exhaustive {
                     next.set(b);
                 }
             }
-            let key = (to, next);
+            let key = (to, next, forget(next_values));
             if seen.contains_key(&key) {
                 continue;
             }
@@ -146,6 +168,7 @@ pub fn run(book: &Playable, bound: usize) -> Exhaustive {
             states.push(Visit {
                 at: key.0,
                 held: key.1,
+                values: key.2,
                 from: Some((k, i)),
             });
             if queued[to] {
@@ -195,6 +218,7 @@ pub fn run(book: &Playable, bound: usize) -> Exhaustive {
         states: states.len(),
         bound,
         tested_codewords: (0..words).filter(|&b| tested.has(b)).count(),
+        tested_counters: counted.iter().filter(|t| **t).count(),
         sections: n,
         sections_reached: reached.iter().filter(|r| **r).count(),
         choices,
@@ -221,10 +245,15 @@ pub fn human(r: &Exhaustive) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "exhaustive playtest of {}: {} state(s) over {} tested codeword(s){}",
+        "exhaustive playtest of {}: {} state(s) over {} tested codeword(s){}{}",
         r.tag,
         r.states,
         r.tested_codewords,
+        if r.tested_counters > 0 {
+            format!(" and {} tested counter(s)", r.tested_counters)
+        } else {
+            String::new()
+        },
         if r.complete {
             ", every reachable state visited".to_string()
         } else {

@@ -26,6 +26,7 @@ pub fn embedded_source(kind: Kind) -> &'static str {
         Kind::Audio => include_str!("../../schemas/audio.schema.json"),
         Kind::Style => include_str!("../../schemas/style.schema.json"),
         Kind::Codewords => include_str!("../../schemas/codewords.schema.json"),
+        Kind::Counters => include_str!("../../schemas/counters.schema.json"),
         Kind::Roster => include_str!("../../schemas/roster.schema.json"),
         Kind::Waivers => include_str!("../../schemas/waivers.schema.json"),
         Kind::Studio => include_str!("../../schemas/studio.schema.json"),

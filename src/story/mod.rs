@@ -6,6 +6,7 @@
 //! Every value read from a file keeps the line it came from, so the bars can point at
 //! `path:line` without looking at the files again.
 
+pub mod counters;
 pub mod diff;
 pub mod graph;
 pub mod map;
@@ -19,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use crate::artifact::node::{Node, Value};
 use crate::artifact::{Artifact, Kind};
 use crate::studio::Studio;
+use counters::{Change, Counter, Need};
 
 /// A codeword mention: the id and the line it is written on.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -85,6 +87,12 @@ pub struct Choice {
     pub requires: Vec<Mention>,
     /// Codewords the reader must not hold.
     pub forbids: Vec<Mention>,
+    /// Counter tests the reader must pass.
+    #[serde(default)]
+    pub needs: Vec<Need>,
+    /// Counter changes when taken (costs and gains).
+    #[serde(default)]
+    pub change: Vec<Change>,
     /// Reader-facing condition text.
     pub condition: Option<String>,
     /// Line of the choice item.
@@ -115,6 +123,8 @@ impl Choice {
             target: None,
             requires,
             forbids,
+            needs: Vec::new(),
+            change: Vec::new(),
             condition,
             line: 0,
             label_line: 0,
@@ -123,9 +133,13 @@ impl Choice {
         }
     }
 
-    /// Whether a gate is attached.
+    /// Whether a gate is attached: codewords required or forbidden, counters tested, or
+    /// a cost to pay.
     pub fn gated(&self) -> bool {
-        !self.requires.is_empty() || !self.forbids.is_empty()
+        !self.requires.is_empty()
+            || !self.forbids.is_empty()
+            || !self.needs.is_empty()
+            || self.change.iter().any(|c| c.cost().is_some())
     }
 }
 
@@ -151,6 +165,9 @@ pub struct Section {
     pub flag_names: Vec<String>,
     /// Codewords gained on arrival.
     pub sets: Vec<Mention>,
+    /// Counter changes on arrival.
+    #[serde(default)]
+    pub change: Vec<Change>,
     /// Declared content notes.
     pub content_notes: Vec<String>,
     /// Choices, in order.
@@ -180,6 +197,7 @@ impl Section {
             flags_line: 0,
             flag_names,
             sets,
+            change: Vec::new(),
             content_notes: Vec::new(),
             choices,
             artifact: 0,
@@ -196,6 +214,15 @@ pub struct Story {
     pub by_id: BTreeMap<String, usize>,
     /// The start section's index, when `studio.toml` names an existing one.
     pub start: Option<usize>,
+    /// Counters declared in `counters.yaml`, in the order written.
+    #[serde(default)]
+    pub counters: Vec<Counter>,
+    /// The path counters are declared in (empty when there is none).
+    #[serde(default)]
+    pub counters_path: String,
+    /// Declarations that did not fit (made to fit in `counters`): (line, what).
+    #[serde(default)]
+    pub counter_problems: Vec<(u32, String)>,
 }
 
 fn strings_with_lines(n: Option<&Node>) -> Vec<Mention> {
@@ -252,7 +279,25 @@ impl Story {
             }
         }
         story.start = story.by_id.get(&studio.config.start).copied();
+        story.declare_counters(studio);
         story
+    }
+
+    /// Reads the counters the studio declares (`counters.yaml`), replacing any known.
+    pub fn declare_counters(&mut self, studio: &Studio) {
+        (self.counters, self.counter_problems, self.counters_path) =
+            match studio.of_kind(Kind::Counters).next() {
+                Some(a) => {
+                    let (counters, problems) = counters::declared(&a.data);
+                    (counters, problems, a.path.clone())
+                }
+                None => Default::default(),
+            };
+    }
+
+    /// A declared counter's index in [`Story::counters`].
+    pub fn counter(&self, id: &str) -> Option<usize> {
+        self.counters.iter().position(|c| c.id == id)
     }
 
     /// The section with an id.
@@ -285,6 +330,8 @@ pub(crate) fn section(a: &Artifact, ai: usize) -> Section {
             target: None,
             requires: strings_with_lines(c.get("requires")),
             forbids: strings_with_lines(c.get("forbids")),
+            needs: counters::needs(c.get("needs")),
+            change: counters::changes(c.get("change")),
             condition: c.str_at("condition").map(str::to_string),
             line: c.line,
             label_line: line_of(c, "label").unwrap_or(c.line),
@@ -302,6 +349,7 @@ pub(crate) fn section(a: &Artifact, ai: usize) -> Section {
         flags_line: line_of(d, "flags").unwrap_or(id_line),
         flag_names,
         sets: strings_with_lines(d.get("sets")),
+        change: counters::changes(d.get("change")),
         content_notes: strings_with_lines(d.get("content_notes"))
             .into_iter()
             .map(|m| m.id)

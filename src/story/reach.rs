@@ -9,13 +9,25 @@
 //! topological order of the condensed graph, so a section's states are complete before
 //! they move on. The powerset of codewords is never enumerated; a state budget bounds
 //! pathological books, and an exhausted budget is reported, never taken as a pass.
+//!
+//! Counters join the state the same way: only those some need or cost tests, and at a
+//! section only those tested downstream, each as its exact value. Every change keeps
+//! the order of two values, so a counter tested only with `>=`, `>` and costs is better
+//! the more of it a reader has (and one tested only with `<=`/`<`, the less): a state
+//! with a better value dominates. A counter whose declared range is wider than [`EXACT_WIDTH`] is not
+//! followed: a gate that tests it is taken as open and reported as *unproven*, so what
+//! lies behind it is never claimed reachable for certain.
 
 use std::collections::{BinaryHeap, HashMap};
 
+use super::counters::{Change, Counter, Op};
 use super::{Story, graph};
 
 /// The most states the search creates before it reports itself incomplete.
 pub const STATE_BUDGET: usize = 2_000_000;
+
+/// The widest counter range (number of values) the search follows value by value.
+pub const EXACT_WIDTH: u64 = 1024;
 
 /// A fixed-size bit set over the tested codewords.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -76,6 +88,14 @@ pub struct Reach {
     /// For each section and choice: for each required codeword (by position in
     /// `requires`), whether a reader standing there ever held it.
     pub held: Vec<Vec<Vec<bool>>>,
+    /// For each section and choice: for each counter need (by position in `needs`),
+    /// whether a reader standing there ever passed it.
+    pub met: Vec<Vec<Vec<bool>>>,
+    /// For each section: reached on a route that passes no unproven gate.
+    pub proven: Vec<bool>,
+    /// Gates taken as open without proof (they test a counter too wide to follow, or
+    /// one that is not declared), as (section, choice), in the order first met.
+    pub unproven: Vec<(usize, usize)>,
     /// False when the state budget ran out (the results are then a lower bound).
     pub complete: bool,
     /// States created.
@@ -101,7 +121,118 @@ impl Reach {
 struct State {
     section: usize,
     bits: Bits,
+    /// Followed counters' values, as offsets from their minimum.
+    vals: Vec<u16>,
+    /// Reached through a gate taken as open without proof.
+    assumed: bool,
     live: bool,
+}
+
+/// Which way a counter's value is better, for dominance between states.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Better {
+    /// Every test is `>=`, `>` or a cost: more never closes a door.
+    More,
+    /// Every test is `<=` or `<`, and nothing costs it: less never closes a door.
+    Less,
+    /// Tested with `==` or `!=`, or both ways: only the same value is as good.
+    Same,
+}
+
+/// How the search treats each declared counter.
+struct Tracks<'a> {
+    /// Per counter of the story: its slot in a state's values, when followed.
+    slot: Vec<Option<usize>>,
+    /// Per slot: the counter.
+    counters: Vec<&'a Counter>,
+    /// Per slot: which way its value is better.
+    better: Vec<Better>,
+}
+
+impl<'a> Tracks<'a> {
+    /// Follows each counter a need or a cost tests whose range is narrow enough.
+    ///
+    /// Every change (adding, assigning, stopping at a bound, paying) keeps the order of
+    /// two values — the larger before stays at least as large after — so whether more
+    /// (or less) of a counter is better depends only on how it is tested.
+    fn new(story: &'a Story) -> Tracks<'a> {
+        let k = story.counters.len();
+        let mut tested = vec![false; k];
+        let (mut up, mut down) = (vec![true; k], vec![true; k]);
+        for c in story.sections.iter().flat_map(|s| &s.choices) {
+            for n in &c.needs {
+                if let Some(i) = story.counter(&n.counter) {
+                    tested[i] = true;
+                    up[i] &= n.op.upward();
+                    down[i] &= matches!(n.op, Op::Le | Op::Lt);
+                }
+            }
+            for ch in &c.change {
+                if ch.cost().is_some()
+                    && let Some(i) = story.counter(&ch.counter)
+                {
+                    tested[i] = true;
+                    down[i] = false;
+                }
+            }
+        }
+        let mut t = Tracks {
+            slot: vec![None; k],
+            counters: Vec::new(),
+            better: Vec::new(),
+        };
+        for (i, c) in story.counters.iter().enumerate() {
+            if tested[i] && c.width() <= EXACT_WIDTH {
+                t.slot[i] = Some(t.counters.len());
+                t.counters.push(c);
+                t.better.push(if up[i] {
+                    Better::More
+                } else if down[i] {
+                    Better::Less
+                } else {
+                    Better::Same
+                });
+            }
+        }
+        t
+    }
+
+    /// The slot of a counter named in a need or change (`None`: not followed).
+    fn of(&self, story: &Story, id: &str) -> Option<usize> {
+        story.counter(id).and_then(|i| self.slot[i])
+    }
+
+    fn value(&self, slot: usize, vals: &[u16]) -> i64 {
+        self.counters[slot].min + i64::from(vals[slot])
+    }
+
+    fn store(&self, slot: usize, vals: &mut [u16], v: i64) {
+        // Values stay in the range, which is at most EXACT_WIDTH wide.
+        vals[slot] = u16::try_from(v - self.counters[slot].min).unwrap_or(u16::MAX);
+    }
+
+    /// Whether `a`'s values are as good as `b`'s for every way on.
+    fn dominates(&self, a: &[u16], b: &[u16]) -> bool {
+        a.iter()
+            .zip(b)
+            .zip(&self.better)
+            .all(|((x, y), b)| match b {
+                Better::More => x >= y,
+                Better::Less => x <= y,
+                Better::Same => x == y,
+            })
+    }
+}
+
+/// A choice's counter gate and changes, resolved to slots once.
+#[derive(Default)]
+struct CounterGate {
+    /// (slot, op, value) per need, `None` for a counter not followed.
+    needs: Vec<Option<(usize, Op, i64)>>,
+    /// (slot, change) for followed counters.
+    change: Vec<(usize, Change)>,
+    /// The gate tests a counter that is not followed.
+    unproven: bool,
 }
 
 /// Runs the gated search from the start section.
@@ -133,6 +264,18 @@ pub fn search_with_budget(story: &Story, budget: usize) -> Reach {
                     .collect()
             })
             .collect(),
+        met: story
+            .sections
+            .iter()
+            .map(|s| {
+                s.choices
+                    .iter()
+                    .map(|c| vec![false; c.needs.len()])
+                    .collect()
+            })
+            .collect(),
+        proven: vec![false; n],
+        unproven: Vec::new(),
         complete: true,
         states: 0,
         first: vec![None; n],
@@ -194,10 +337,42 @@ pub fn search_with_budget(story: &Story, budget: usize) -> Reach {
     }
     let sets = |s: usize| &set_idx[set_span[s].0..set_span[s].1];
 
-    // Relevance: codewords tested at or downstream of each section, by component.
+    // Counters: which are followed, each choice's needs and changes by slot, each
+    // section's arrival changes by slot.
+    let tracks = Tracks::new(story);
+    let m = tracks.counters.len();
+    let mut counter_gates: Vec<CounterGate> = Vec::with_capacity(gate_span.len());
+    let mut arrivals: Vec<Vec<(usize, Change)>> = Vec::with_capacity(n);
+    for s in &story.sections {
+        for c in &s.choices {
+            let mut g = CounterGate::default();
+            for need in &c.needs {
+                let slot = tracks.of(story, &need.counter);
+                g.unproven |= slot.is_none();
+                g.needs.push(slot.map(|t| (t, need.op, need.value)));
+            }
+            for ch in &c.change {
+                match tracks.of(story, &ch.counter) {
+                    Some(t) => g.change.push((t, ch.clone())),
+                    None => g.unproven |= ch.cost().is_some(),
+                }
+            }
+            counter_gates.push(g);
+        }
+        arrivals.push(
+            s.change
+                .iter()
+                .filter_map(|ch| tracks.of(story, &ch.counter).map(|t| (t, ch.clone())))
+                .collect(),
+        );
+    }
+
+    // Relevance: codewords and counters tested at or downstream of each section, by
+    // component.
     let comp = graph::components(story);
     let comps = comp.iter().copied().max().map(|m| m + 1).unwrap_or(0);
     let mut comp_relevant = vec![Bits::new(k); comps];
+    let mut comp_counters = vec![Bits::new(m); comps];
     let mut members: Vec<Vec<usize>> = vec![Vec::new(); comps];
     for (s, &c) in comp.iter().enumerate() {
         members[c].push(s);
@@ -205,41 +380,65 @@ pub fn search_with_budget(story: &Story, budget: usize) -> Reach {
     // Components are numbered so successors come first.
     for c in 0..comps {
         let mut acc = Bits::new(k);
+        let mut counters = Bits::new(m);
         for &s in &members[c] {
             for (ci, ch) in story.sections[s].choices.iter().enumerate() {
                 let (from, _, to) = gate_span[choice_at[s] + ci];
                 for &w in &gate_idx[from..to] {
                     acc.set(w);
                 }
+                let g = &counter_gates[choice_at[s] + ci];
+                for &(t, _, _) in g.needs.iter().flatten() {
+                    counters.set(t);
+                }
+                for (t, change) in &g.change {
+                    if change.cost().is_some() {
+                        counters.set(*t);
+                    }
+                }
                 if let Some(t) = ch.target
                     && comp[t] != c
                 {
                     acc.or_assign(&comp_relevant[comp[t]]);
+                    counters.or_assign(&comp_counters[comp[t]]);
                 }
             }
         }
         comp_relevant[c] = acc;
+        comp_counters[c] = counters;
     }
     let relevant = |s: usize| &comp_relevant[comp[s]];
+    // A value nothing ahead tests no longer tells states apart: it is forgotten (0).
+    let forget = |s: usize, vals: &mut [u16]| {
+        let keep = &comp_counters[comp[s]];
+        for (t, v) in vals.iter_mut().enumerate() {
+            if !keep.has(t) {
+                *v = 0;
+            }
+        }
+    };
 
     let mut states: Vec<State> = Vec::new();
     let mut live_at: Vec<Vec<usize>> = vec![Vec::new(); n];
     // Max-heap on (component number, -state id): higher components are upstream.
     let mut queue: BinaryHeap<(usize, std::cmp::Reverse<usize>)> = BinaryHeap::new();
 
-    let insert = |section: usize,
-                  bits: Bits,
+    let insert = |cand: State,
                   parent: Option<(usize, usize, usize)>,
                   states: &mut Vec<State>,
                   live_at: &mut Vec<Vec<usize>>,
                   reach: &mut Reach,
                   queue: &mut BinaryHeap<(usize, std::cmp::Reverse<usize>)>|
      -> bool {
-        for &other in &live_at[section] {
-            let o = &states[other];
-            if o.bits.equal_on(&bits, &forbidden) && o.bits.superset_of(&bits, &monotone) {
-                return true;
-            }
+        let section = cand.section;
+        let covers = |o: &State, c: &State| {
+            o.bits.equal_on(&c.bits, &forbidden)
+                && o.bits.superset_of(&c.bits, &monotone)
+                && tracks.dominates(&o.vals, &c.vals)
+                && (!o.assumed || c.assumed)
+        };
+        if live_at[section].iter().any(|&o| covers(&states[o], &cand)) {
+            return true;
         }
         if states.len() >= budget {
             return false;
@@ -247,25 +446,25 @@ pub fn search_with_budget(story: &Story, budget: usize) -> Reach {
         let id = states.len();
         let mut keep = Vec::with_capacity(live_at[section].len() + 1);
         for &other in &live_at[section] {
-            let o = &mut states[other];
-            if o.bits.equal_on(&bits, &forbidden) && bits.superset_of(&o.bits, &monotone) {
-                o.live = false;
+            if covers(&cand, &states[other]) {
+                states[other].live = false;
             } else {
                 keep.push(other);
             }
         }
         keep.push(id);
         live_at[section] = keep;
-        states.push(State {
-            section,
-            bits,
-            live: true,
-        });
-        reach.parents.push(parent);
         if !reach.reached[section] {
             reach.reached[section] = true;
             reach.first[section] = Some(id);
         }
+        if !cand.assumed && !reach.proven[section] {
+            reach.proven[section] = true;
+            // A proven route replaces an assumed one as the witness.
+            reach.first[section] = Some(id);
+        }
+        states.push(cand);
+        reach.parents.push(parent);
         queue.push((comp[section], std::cmp::Reverse(id)));
         true
     };
@@ -275,21 +474,38 @@ pub fn search_with_budget(story: &Story, budget: usize) -> Reach {
         start_bits.set(w);
     }
     start_bits.and_assign(relevant(start));
+    let mut start_vals = vec![0u16; m];
+    for (t, c) in tracks.counters.iter().enumerate() {
+        tracks.store(t, &mut start_vals, c.start);
+    }
+    for (t, ch) in &arrivals[start] {
+        let v = ch.arrive(tracks.counters[*t], tracks.value(*t, &start_vals));
+        tracks.store(*t, &mut start_vals, v);
+    }
+    forget(start, &mut start_vals);
     insert(
-        start,
-        start_bits,
+        State {
+            section: start,
+            bits: start_bits,
+            vals: start_vals,
+            assumed: false,
+            live: true,
+        },
         None,
         &mut states,
         &mut live_at,
         &mut reach,
         &mut queue,
     );
+    let mut unproven_seen = std::collections::HashSet::new();
     while let Some((_, std::cmp::Reverse(id))) = queue.pop() {
         if !states[id].live {
             continue;
         }
         let section = states[id].section;
         let bits = states[id].bits.clone();
+        let vals = states[id].vals.clone();
+        let assumed = states[id].assumed;
         for (ci, ch) in story.sections[section].choices.iter().enumerate() {
             let (from, mid, to) = gate_span[choice_at[section] + ci];
             let mut open = true;
@@ -303,19 +519,53 @@ pub fn search_with_budget(story: &Story, budget: usize) -> Reach {
             if gate_idx[mid..to].iter().any(|&w| bits.has(w)) {
                 open = false;
             }
+            let g = &counter_gates[choice_at[section] + ci];
+            for (ni, need) in g.needs.iter().enumerate() {
+                match need {
+                    Some((t, op, value)) => {
+                        if op.holds(tracks.value(*t, &vals), *value) {
+                            reach.met[section][ci][ni] = true;
+                        } else {
+                            open = false;
+                        }
+                    }
+                    // Not followed: taken as passed (and the gate as unproven).
+                    None => reach.met[section][ci][ni] = true,
+                }
+            }
+            let mut next_vals = vals.clone();
+            for (t, change) in &g.change {
+                match change.take(tracks.counters[*t], tracks.value(*t, &next_vals)) {
+                    Some(v) => tracks.store(*t, &mut next_vals, v),
+                    None => open = false,
+                }
+            }
             if !open {
                 continue;
             }
             reach.opened[section][ci] = true;
+            if g.unproven && unproven_seen.insert((section, ci)) {
+                reach.unproven.push((section, ci));
+            }
             let Some(t) = ch.target else { continue };
             let mut next = bits.clone();
             for &w in sets(t) {
                 next.set(w);
             }
             next.and_assign(relevant(t));
+            for (slot, change) in &arrivals[t] {
+                let v = change.arrive(tracks.counters[*slot], tracks.value(*slot, &next_vals));
+                tracks.store(*slot, &mut next_vals, v);
+            }
+            forget(t, &mut next_vals);
             if !insert(
-                t,
-                next,
+                State {
+                    section: t,
+                    bits: next,
+                    vals: next_vals,
+                    assumed: assumed || g.unproven,
+                    live: true,
+                },
                 Some((id, section, ci)),
                 &mut states,
                 &mut live_at,
@@ -354,6 +604,7 @@ mod tests {
                 flags: Flags::default(),
                 flags_line: 1,
                 flag_names: vec![],
+                change: vec![],
                 sets: sets
                     .iter()
                     .map(|s| Mention {
@@ -384,6 +635,8 @@ mod tests {
                                 line: 1,
                             })
                             .collect(),
+                        needs: vec![],
+                        change: vec![],
                         condition: None,
                         line: 1,
                         label_line: 1,

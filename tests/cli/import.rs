@@ -131,7 +131,8 @@ fn a_hand_written_twee_story_becomes_a_studio_that_passes_the_gate() {
         .iter()
         .filter_map(|k| k["passage"].as_str())
         .collect();
-    assert_eq!(kept, vec!["StoryInit", "Story Styles"]);
+    // StoryInit only starts `$lamp` false, as every codeword starts: fully read.
+    assert_eq!(kept, vec!["Story Styles"]);
     let msg = s.git("story", &["log", "-1", "--format=%B", "hot"]);
     assert!(msg.contains("body { background: #123; }"), "{msg}");
     assert!(
@@ -275,12 +276,41 @@ fn bad_twee_and_clashing_sections_are_refused_with_nothing_written() {
 }
 
 /// (id, title, sets, choices as (label, to, requires, forbids, condition)) per section.
+/// A section as the round trip must keep it: id, title, codewords set, counter
+/// changes, and per choice its label, target, codewords required and forbidden,
+/// counter tests and changes, and condition.
 type Shape = (
     String,
     String,
     Vec<String>,
-    Vec<(String, String, Vec<String>, Vec<String>, Option<String>)>,
+    Vec<String>,
+    Vec<(
+        String,
+        String,
+        Vec<String>,
+        Vec<String>,
+        Vec<String>,
+        Vec<String>,
+        Option<String>,
+    )>,
 );
+
+fn moves(cs: &[showrunner::story::counters::Change]) -> Vec<String> {
+    cs.iter()
+        .map(|c| format!("{} {}", c.counter, c.written()))
+        .collect()
+}
+
+/// The counters a studio declares, without the lines they are written on.
+fn counters_of(dir: &std::path::Path) -> Vec<showrunner::story::counters::Counter> {
+    let studio =
+        showrunner::studio::Studio::load(&showrunner::studio::WorkDir::new(dir)).expect("studio");
+    let mut cs = showrunner::story::Story::build(&studio).counters;
+    for c in &mut cs {
+        c.line = 0;
+    }
+    cs
+}
 
 fn story_shape(dir: &std::path::Path) -> Vec<Shape> {
     let studio =
@@ -294,6 +324,7 @@ fn story_shape(dir: &std::path::Path) -> Vec<Shape> {
                 s.id.clone(),
                 s.title.clone(),
                 ids(&s.sets),
+                moves(&s.change),
                 s.choices
                     .iter()
                     .map(|c| {
@@ -302,6 +333,8 @@ fn story_shape(dir: &std::path::Path) -> Vec<Shape> {
                             c.to.clone(),
                             ids(&c.requires),
                             ids(&c.forbids),
+                            c.needs.iter().map(ToString::to_string).collect(),
+                            moves(&c.change),
                             c.condition.clone(),
                         )
                     })
@@ -336,14 +369,18 @@ fn the_samples_twee_view_imports_back_with_its_codewords_gates_and_conditions() 
     assert!(
         before
             .iter()
-            .any(|(_, _, sets, choices)| !sets.is_empty() && !choices.is_empty())
+            .any(|(_, _, sets, _, choices)| !sets.is_empty() && !choices.is_empty())
             && before
                 .iter()
-                .flat_map(|x| &x.3)
-                .any(|c| !c.2.is_empty() && c.4.is_some()),
-        "the sample has codewords and gates to carry"
+                .flat_map(|x| &x.4)
+                .any(|c| !c.2.is_empty() && c.6.is_some())
+            && before.iter().flat_map(|x| &x.4).any(|c| !c.5.is_empty()),
+        "the sample has codewords, gates and a cost to carry"
     );
     assert_eq!(after, before);
+    let counters = counters_of(&s.join("book"));
+    assert!(!counters.is_empty(), "the sample has a counter");
+    assert_eq!(counters_of(&s.join("again")), counters);
 }
 
 #[test]
