@@ -4,6 +4,8 @@
 //! (layers by distance from the start, so no Graphviz is needed) and drawn by the
 //! template `templates/graph/map.svg`.
 
+pub mod geometry;
+
 use std::collections::VecDeque;
 
 use serde::Serialize;
@@ -155,9 +157,11 @@ struct Drawing {
     nodes: Vec<Node>,
 }
 
-/// An SVG drawing (`templates/graph/map.svg`): layers by breadth-first distance from
-/// the start, sections not reachable ignoring gates in a last layer.
-pub fn svg(story: &Story, reach: &Reach) -> Result<String, Error> {
+/// Box width and height, and the gaps between boxes and between layers.
+const GRID: (f64, f64, f64, f64) = (150.0, 40.0, 30.0, 70.0);
+
+/// The grid layout: each section's top-left corner, and the drawing's width and height.
+fn grid(story: &Story) -> (Vec<(f64, f64)>, f64, f64) {
     let n = story.sections.len();
     let mut layer = vec![usize::MAX; n];
     if let Some(s) = story.start {
@@ -190,7 +194,7 @@ pub fn svg(story: &Story, reach: &Reach) -> Result<String, Error> {
     for (i, &l) in layer.iter().enumerate() {
         rows[l].push(i);
     }
-    let (w, h, gap_x, gap_y) = (150.0_f64, 40.0_f64, 30.0_f64, 70.0_f64);
+    let (w, h, gap_x, gap_y) = GRID;
     let widest = rows.iter().map(Vec::len).max().unwrap_or(1) as f64;
     let width = widest * (w + gap_x) + gap_x;
     let height = layers as f64 * (h + gap_y) + gap_y;
@@ -204,6 +208,14 @@ pub fn svg(story: &Story, reach: &Reach) -> Result<String, Error> {
             );
         }
     }
+    (pos, width, height)
+}
+
+/// An SVG drawing (`templates/graph/map.svg`): layers by breadth-first distance from
+/// the start, sections not reachable ignoring gates in a last layer.
+pub fn svg(story: &Story, reach: &Reach) -> Result<String, Error> {
+    let (pos, width, height) = grid(story);
+    let (w, h, _, _) = GRID;
     let mut edges = Vec::new();
     for (i, s) in story.sections.iter().enumerate() {
         for c in &s.choices {
@@ -251,4 +263,40 @@ pub fn svg(story: &Story, reach: &Reach) -> Result<String, Error> {
         nodes,
     };
     crate::templates::document("graph/map.svg", &drawing, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::geometry::{Point, crossings};
+    use super::*;
+
+    fn sample() -> Story {
+        let studio = crate::studio::Studio::from_files(crate::studio::sample::files());
+        Story::build(&studio)
+    }
+
+    /// The grid layout's edges: straight from the bottom of a box to the top of the next.
+    #[test]
+    fn grid_layout_crossings_on_the_sample() {
+        let story = sample();
+        let (pos, _, _) = grid(&story);
+        let (w, h, _, _) = GRID;
+        let mut paths = Vec::new();
+        for (i, s) in story.sections.iter().enumerate() {
+            for c in &s.choices {
+                let Some(t) = c.target else { continue };
+                paths.push(vec![
+                    Point::new(pos[i].0 + w / 2.0, pos[i].1 + h),
+                    Point::new(pos[t].0 + w / 2.0, pos[t].1),
+                ]);
+            }
+        }
+        let n = crossings(&paths);
+        println!(
+            "grid layout: {} sections, {} edges, {n} crossing pairs",
+            story.sections.len(),
+            paths.len()
+        );
+        assert!(n > 0);
+    }
 }
