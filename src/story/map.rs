@@ -75,10 +75,12 @@ pub fn mermaid(story: &Story, reach: &Reach) -> String {
     o
 }
 
-/// Graphviz DOT.
+/// Graphviz DOT; from [`CLUSTER_FROM`] sections, each hub cluster is a `cluster_`
+/// subgraph (Graphviz draws it as a labelled box).
 pub fn dot(story: &Story, reach: &Reach) -> String {
     let mut o = String::from("digraph story {\n  rankdir=TB;\n  node [fontname=\"serif\"];\n");
-    for (i, s) in story.sections.iter().enumerate() {
+    let node = |i: usize| {
+        let s = &story.sections[i];
         let shape = match kind(story, i) {
             "ending" => "doublecircle",
             "keystone" => "hexagon",
@@ -92,7 +94,26 @@ pub fn dot(story: &Story, reach: &Reach) -> String {
         if story.start == Some(i) {
             attrs.push_str(", penwidth=3");
         }
-        o.push_str(&format!("  \"{}\" [{attrs}];\n", s.id));
+        format!("\"{}\" [{attrs}];\n", s.id)
+    };
+    let groups = (story.sections.len() >= CLUSTER_FROM).then(|| clusters(story));
+    let of = |i: usize| groups.as_ref().and_then(|g| g.of[i]);
+    for i in (0..story.sections.len()).filter(|&i| of(i).is_none()) {
+        o.push_str("  ");
+        o.push_str(&node(i));
+    }
+    if let Some(g) = &groups {
+        for (k, &hub) in g.hubs.iter().enumerate() {
+            o.push_str(&format!(
+                "  subgraph cluster_{k} {{\n    label=\"{}\";\n    style=dashed;\n",
+                quote(&story.sections[hub].title)
+            ));
+            for i in (0..story.sections.len()).filter(|&i| g.of[i] == Some(k)) {
+                o.push_str("    ");
+                o.push_str(&node(i));
+            }
+            o.push_str("  }\n");
+        }
     }
     for s in &story.sections {
         for c in &s.choices {
@@ -901,6 +922,10 @@ mod tests {
         let small = generated(49, 10);
         let map = svg(&small, &reach::search(&small), "Story map").expect("drawn");
         assert_eq!(map.clusters, 0);
+        let text = dot(&g, &reach::search(&g));
+        assert_eq!(text.matches("subgraph cluster_").count(), 6, "{text}");
+        assert!(text.contains("  subgraph cluster_1 {\n    label=\"Section 10\";\n    style=dashed;\n    \"s10\" [label=\"Section 10\""), "{text}");
+        assert!(!dot(&small, &reach::search(&small)).contains("subgraph"));
     }
 
     #[test]
