@@ -868,6 +868,18 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_story_draws_an_empty_map() {
+        let story = Story::default();
+        let map = svg(&story, &reach::search(&story), "Story map").expect("drawn");
+        assert!(
+            map.svg.contains("<desc id=\"story-map-desc\">0 sections"),
+            "{}",
+            map.svg
+        );
+        assert_eq!((map.boxes, map.edges, map.crossings), (0, 0, 0));
+    }
+
+    #[test]
     fn sections_cluster_under_their_nearest_hub_upstream() {
         let story = sample();
         let c = clusters(&story);

@@ -317,8 +317,7 @@ fn candidates(points: &[Point]) -> Vec<Point> {
     out
 }
 
-/// The label boxes of a placed drawing that overlap a box or another label: pairs of
-/// (label's route, what it overlaps), for tests and measurement.
+/// How many pairs of (gate label, box or other label) overlap in a placed drawing.
 pub fn label_overlaps(p: &Placed) -> usize {
     let labels: Vec<Rect> = p.routes.iter().filter_map(|r| r.label).collect();
     let mut all = labels.clone();
@@ -368,6 +367,36 @@ mod tests {
         assert!((last.y - p.boxes[1].y).abs() < 0.5, "{r:?}");
         assert!(p.routes[1].label.is_some());
         assert_eq!(label_overlaps(&p), 0);
+    }
+
+    #[test]
+    fn loops_parallel_edges_and_an_empty_graph_are_laid_out() {
+        let link = |from, to| Link {
+            from,
+            to,
+            label: Some(sz(30.0, 12.0)),
+        };
+        let g = Graph {
+            boxes: vec![sz(60.0, 30.0); 2],
+            links: vec![link(0, 0), link(0, 1), link(0, 1), link(1, 0)],
+            cluster: vec![None; 2],
+            clusters: 0,
+            first: vec![1, 7],
+        };
+        let p = place(&g).expect("laid out");
+        assert_eq!(p.routes.len(), 4);
+        assert!(
+            p.routes.iter().all(|r| r.points.len() >= 2),
+            "{:?}",
+            p.routes
+        );
+        assert!(
+            p.boxes[1].y < p.boxes[0].y,
+            "the first box listed is drawn on top"
+        );
+        assert_eq!(label_overlaps(&p), 0);
+        let empty = place(&Graph::default()).expect("nothing to lay out");
+        assert!(empty.boxes.is_empty() && empty.width >= 0.0);
     }
 
     #[test]
