@@ -40,7 +40,7 @@ pub(super) fn run(ctx: &Ctx, args: ReportArgs) -> Result<Output, Error> {
             let map = crate::app::report::story_map(ws);
             let view = map
                 .as_ref()
-                .map_err(|e| format!("The story map could not be drawn: {e}."));
+                .map_err(|e| format!("the story map could not be drawn: {e}"));
             report::html::render(&r, &ws.config.title, view, own.as_deref())?
         }
         _ => human(&r),

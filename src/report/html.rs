@@ -453,7 +453,19 @@ struct StoryMap<'a> {
     /// The SVG document, written into the page as it is.
     svg: Option<&'a str>,
     /// A note on how it is drawn (one box per cluster), or why it could not be.
-    note: Option<&'a str>,
+    note: Option<String>,
+}
+
+/// A message as a sentence on the page: a capital first letter and a full stop.
+fn sentence(text: &str) -> String {
+    let mut chars = text.trim_end_matches('.').chars();
+    let mut out: String = chars
+        .next()
+        .map(|c| c.to_uppercase().collect())
+        .unwrap_or_default();
+    out.push_str(chars.as_str());
+    out.push('.');
+    out
 }
 
 /// What the dashboard is given of the story map: the drawn map, or why it is missing.
@@ -718,13 +730,28 @@ pub fn render(
         map: match &map {
             Ok(m) => StoryMap {
                 svg: Some(&m.svg),
-                note: m.note.as_deref(),
+                note: m.note.as_deref().map(sentence),
             },
             Err(why) => StoryMap {
                 svg: None,
-                note: Some(why),
+                note: Some(sentence(why)),
             },
         },
     };
     crate::templates::document(TEMPLATE, &page, own.map(|t| ("hot's", t)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sentence;
+
+    #[test]
+    fn notes_on_the_story_map_read_as_sentences() {
+        assert_eq!(
+            sentence("the studio has 600 sections"),
+            "The studio has 600 sections."
+        );
+        assert_eq!(sentence("Already one."), "Already one.");
+        assert_eq!(sentence(""), ".");
+    }
 }
