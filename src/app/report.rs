@@ -80,6 +80,18 @@ pub fn compute(ws: &Session, since: Option<&str>) -> Result<Report, Error> {
     Ok(report::compute(&inputs, since.as_ref()))
 }
 
+/// The story map of hot's studio, as SVG, for the dashboard.
+pub fn story_map(ws: &Session) -> Result<crate::story::map::Map, Error> {
+    let (studio, _) = super::read::studio_at(ws, None)?;
+    let story = crate::story::Story::build(&studio);
+    let found = crate::story::reach::search(&story);
+    crate::story::map::svg(
+        &story,
+        &found,
+        &format!("Story map of {}", studio.config.title),
+    )
+}
+
 /// Every snapshot tag, with its time and the views bound from it.
 fn tagged(repo: &Repo) -> Result<Vec<Tagged>, Error> {
     let mut out = Vec::new();

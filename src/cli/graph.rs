@@ -23,10 +23,21 @@ pub(super) fn run(ctx: &Ctx, args: GraphArgs) -> Result<Output, Error> {
     let (studio, _) = crate::app::read::studio_at(ctx.session()?, args.rev.as_deref())?;
     let story = Story::build(&studio);
     let found = reach::search(&story);
+    let mut stderr = String::new();
     let text = match ctx.exports.as_deref().unwrap_or("mermaid") {
         "mermaid" => map::mermaid(&story, &found),
         "dot" => map::dot(&story, &found),
-        "svg" => map::svg(&story, &found)?,
+        "svg" => {
+            let drawn = map::svg(
+                &story,
+                &found,
+                &format!("Story map of {}", studio.config.title),
+            )?;
+            if let Some(note) = drawn.note {
+                stderr = format!("note: {note}\n");
+            }
+            drawn.svg
+        }
         other => {
             return Err(Error::Usage(format!(
                 "`--format {other}`: the story map is mermaid, dot or svg"
@@ -35,7 +46,7 @@ pub(super) fn run(ctx: &Ctx, args: GraphArgs) -> Result<Output, Error> {
     };
     Ok(Output {
         stdout: super::emit(ctx, args.out.as_deref(), text)?,
-        stderr: String::new(),
+        stderr,
         code: 0,
     })
 }

@@ -37,7 +37,11 @@ pub(super) fn run(ctx: &Ctx, args: ReportArgs) -> Result<Output, Error> {
         }
         "html" => {
             let own = ws.hot_template(report::html::TEMPLATE)?;
-            report::html::render(&r, &ws.config.title, own.as_deref())?
+            let map = crate::app::report::story_map(ws);
+            let view = map
+                .as_ref()
+                .map_err(|e| format!("the story map could not be drawn: {e}"));
+            report::html::render(&r, &ws.config.title, view, own.as_deref())?
         }
         _ => human(&r),
     };

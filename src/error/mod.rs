@@ -16,7 +16,7 @@ pub use cold::{Blocking, ColdError, GateError, HookError, SnapshotError};
 pub use desk::{CardError, ConflictError, FeedbackError, LoopError, QuestionError, RosterError};
 pub use files::{InputError, SetupError, TemplateError};
 pub use tu::TuError;
-pub use views::{BindError, PlayError, PlaytestError, ReportError};
+pub use views::{BindError, MapError, PlayError, PlaytestError, ReportError};
 
 /// Why a command could not do its job (findings are not errors: they are results).
 ///
@@ -117,6 +117,9 @@ pub enum Error {
     /// A report.
     #[error(transparent)]
     Report(#[from] ReportError),
+    /// The story map.
+    #[error(transparent)]
+    Map(#[from] MapError),
 }
 
 /// What kind of failure an error is, for the edges that answer in codes of their own
@@ -261,7 +264,8 @@ impl Error {
             | Self::Setup(_)
             | Self::Bind(_)
             | Self::Play(_)
-            | Self::Report(_) => Invalid,
+            | Self::Report(_)
+            | Self::Map(_) => Invalid,
         }
     }
 
@@ -308,6 +312,9 @@ impl Error {
             Self::Git(GitError::Conflicts) => {
                 text("resolve the conflicts and stage the result first")
             }
+            Self::Map(_) => text(
+                "`showrunner graph --format dot` (or mermaid) writes every section, for a tool that draws large graphs",
+            ),
             Self::Tu(TuError::ColdMerged { .. }) => text("open a new TU for further work"),
             Self::Tu(TuError::Illegal { id, .. }) => {
                 Some(format!("`showrunner tu show {id}` tells its history"))

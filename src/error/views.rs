@@ -95,3 +95,26 @@ pub enum ReportError {
         value: String,
     },
 }
+
+/// A story map that could not be drawn as SVG.
+#[derive(Debug, thiserror::Error)]
+pub enum MapError {
+    /// Even one box per cluster would be more than a drawing can hold.
+    #[error(
+        "the story map has {sections} sections in {clusters} hub clusters: more than {limit} boxes, too many to draw as SVG"
+    )]
+    TooLarge {
+        /// Sections in the studio.
+        sections: usize,
+        /// Clusters they fall into.
+        clusters: usize,
+        /// The most boxes a drawing holds.
+        limit: usize,
+    },
+    /// The layout engine gave up on the graph.
+    #[error("the layout engine could not lay out the story map ({sections} sections)")]
+    Layout {
+        /// Sections in the studio.
+        sections: usize,
+    },
+}

@@ -442,7 +442,34 @@ struct Dashboard<'a> {
     snapshots: Vec<SnapshotRow<'a>>,
     /// None without feedback.
     feedback: Option<Satisfaction<'a>>,
+    /// The story map of hot.
+    map: StoryMap<'a>,
 }
+
+/// The story map as the dashboard shows it: the SVG (inline, it carries its own title
+/// and text alternative), what to say about it, or why there is none.
+#[derive(Serialize)]
+struct StoryMap<'a> {
+    /// The SVG document, written into the page as it is.
+    svg: Option<&'a str>,
+    /// A note on how it is drawn (one box per cluster), or why it could not be.
+    note: Option<String>,
+}
+
+/// A message as a sentence on the page: a capital first letter and a full stop.
+fn sentence(text: &str) -> String {
+    let mut chars = text.trim_end_matches('.').chars();
+    let mut out: String = chars
+        .next()
+        .map(|c| c.to_uppercase().collect())
+        .unwrap_or_default();
+    out.push_str(chars.as_str());
+    out.push('.');
+    out
+}
+
+/// What the dashboard is given of the story map: the drawn map, or why it is missing.
+pub type MapView<'a> = Result<&'a crate::story::map::Map, String>;
 
 /// The rows and series the charts draw, owned here while the page borrows them.
 struct ChartData<'a> {
@@ -675,7 +702,12 @@ fn satisfaction<'a>(r: &'a Report, data: &'a ChartData<'a>) -> Option<Satisfacti
 
 /// Renders the dashboard with the embedded template, or with `own` (a studio's own
 /// `templates/report/dashboard.html`) when given.
-pub fn render(r: &Report, studio: &str, own: Option<&str>) -> Result<String, Error> {
+pub fn render(
+    r: &Report,
+    studio: &str,
+    map: MapView<'_>,
+    own: Option<&str>,
+) -> Result<String, Error> {
     let short = |c: &Option<CommitId>| c.as_ref().map_or("—", CommitId::short).to_string();
     let data = ChartData::of(r);
     let page = Dashboard {
@@ -695,6 +727,31 @@ pub fn render(r: &Report, studio: &str, own: Option<&str>) -> Result<String, Err
         hooks: hooks_line(r),
         snapshots: snapshot_rows(r),
         feedback: satisfaction(r, &data),
+        map: match &map {
+            Ok(m) => StoryMap {
+                svg: Some(&m.svg),
+                note: m.note.as_deref().map(sentence),
+            },
+            Err(why) => StoryMap {
+                svg: None,
+                note: Some(sentence(why)),
+            },
+        },
     };
     crate::templates::document(TEMPLATE, &page, own.map(|t| ("hot's", t)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sentence;
+
+    #[test]
+    fn notes_on_the_story_map_read_as_sentences() {
+        assert_eq!(
+            sentence("the studio has 600 sections"),
+            "The studio has 600 sections."
+        );
+        assert_eq!(sentence("Already one."), "Already one.");
+        assert_eq!(sentence(""), ".");
+    }
 }

@@ -366,7 +366,23 @@ fn the_story_map_marks_gates_kinds_and_unreachable_sections() {
         svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\"")
             && svg.trim_end().ends_with("</svg>")
     );
-    assert_eq!(svg.matches("<rect x=").count(), 45, "one box per section");
+    assert_eq!(svg.matches("<g><title>").count(), 45, "one box per section");
+    assert!(
+        svg.contains("aria-labelledby=\"story-map-title story-map-desc\"")
+            && svg.contains(
+                "<desc id=\"story-map-desc\">45 sections (3 hubs, 2 keystones, 6 endings)"
+            ),
+        "a title and a text alternative"
+    );
+    assert!(
+        svg.contains("markerUnits=\"userSpaceOnUse\"") && svg.contains("markerWidth=\"12\""),
+        "arrowheads 12 units long whatever the stroke"
+    );
+    assert_eq!(
+        svg.matches("<g class=\"gate\">").count(),
+        mermaid.matches("-.->").count(),
+        "a label per gated choice"
+    );
     assert_eq!(s.run_in("book", &["graph", "--format", "png"]).code, 2);
 
     // A keystone that no route can open is drawn as unreachable.

@@ -353,13 +353,36 @@ fn the_html_report_is_one_valid_self_contained_page() {
     let html = std::fs::read_to_string(s.join("book/report.html")).expect("report");
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.matches("<svg").count() >= 4, "charts are inline SVG");
-    for banned in ["<script", "src=", "href=", "@import", "url("] {
+    for banned in ["<script", "src=", "href=", "@import"] {
         assert!(
             !html.contains(banned),
             "no outside resource or script: {banned}"
         );
     }
+    assert!(
+        html.match_indices("url(")
+            .all(|(i, _)| html[i + 4..].starts_with('#')),
+        "url() only names something in the page (the map's arrowhead)"
+    );
     assert!(html.contains("milestone-1"));
+    // The story map of hot, inline, with a title and a text alternative.
+    let map = html
+        .split_once("<h2 id=\"story-map\">Story map</h2>")
+        .and_then(|(_, rest)| rest.split_once("</figure>"))
+        .map(|(map, _)| map)
+        .expect("the story map section");
+    assert!(
+        map.contains("<figure class=\"map\"><svg xmlns=\"http://www.w3.org/2000/svg\"")
+            && map.contains("role=\"img\" aria-labelledby=\"story-map-title story-map-desc\"")
+            && map.contains("<title id=\"story-map-title\">Story map of ")
+            && map.contains("<desc id=\"story-map-desc\">"),
+        "{map}"
+    );
+    assert_eq!(
+        html.matches("id=\"story-map-desc\"").count(),
+        1,
+        "ids stay unique"
+    );
     assert!(html.contains("<li>TU-2026-11-02-SS01: waiting on PW for the bank&#39;s name</li>"));
 }
 

@@ -512,7 +512,17 @@ fn after_a_merge_snapshots_trace_status_feedback_reports_and_rollback_read_the_s
         .and_then(|(_, rest)| rest.split_once("</main>"))
         .map(|(main, _)| main)
         .expect("the report's <main>");
-    insta::assert_snapshot!("report_html_main", stable(&s, main));
+    // The story map (the sample's, laid out) is pinned apart from the dashboard's text.
+    let map = main
+        .split_once("<figure class=\"map\">")
+        .and_then(|(_, rest)| rest.split_once("</figure>"))
+        .map(|(map, _)| map)
+        .expect("the report's story map");
+    insta::assert_snapshot!("report_html_story_map", stable(&s, map));
+    insta::assert_snapshot!(
+        "report_html_main",
+        stable(&s, &main.replace(map, "\n[STORY MAP]\n"))
+    );
     // The page around `<main>` (head, style, closing tags), pinned apart so the
     // dashboard's frame is held byte for byte too.
     let frame = r.stdout.replace(main, "\n[MAIN]\n");
