@@ -434,6 +434,32 @@ fn links_in(line: &str) -> Vec<(usize, usize, String)> {
 /// book has no text that shows only sometimes, and showing it always would change the
 /// story.
 fn without_code(line: &str) -> (String, Vec<(String, &'static str)>) {
+    let spans = code_spans(line);
+    let mut text = String::with_capacity(line.len());
+    let mut taken = Vec::new();
+    let mut at = 0;
+    for (a, b, what) in spans {
+        text.push_str(&line[at..a]);
+        taken.push((line[a..b].to_string(), what));
+        at = b;
+    }
+    text.push_str(&line[at..]);
+    // The spaces either side of what was taken become one.
+    let text = if taken.is_empty() {
+        text
+    } else {
+        let lead: String = text.chars().take_while(|c| c.is_whitespace()).collect();
+        let body = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        format!("{lead}{body}")
+    };
+    (text, taken)
+}
+
+/// What [`without_code`] takes from a line: byte ranges of story-format code and of
+/// conditional spans, each with what it is.
+const CONDITIONAL: &str = "conditional text, left out of the prose";
+
+fn code_spans(line: &str) -> Vec<(usize, usize, &'static str)> {
     use crate::gate::presentation::{Syntax, story_code};
     let found = story_code(line);
     let mut spans: Vec<(usize, usize, &'static str)> = Vec::new();
@@ -459,7 +485,7 @@ fn without_code(line: &str) -> (String, Vec<(String, &'static str)>) {
                 depth == 0
             });
             if let Some(k) = close {
-                spans.push((a, found[i + k].1, "conditional text, left out of the prose"));
+                spans.push((a, found[i + k].1, CONDITIONAL));
                 i += k + 1;
                 continue;
             }
@@ -481,7 +507,7 @@ fn without_code(line: &str) -> (String, Vec<(String, &'static str)>) {
                 None
             });
             if let Some(end) = end {
-                spans.push((a, end, "conditional text, left out of the prose"));
+                spans.push((a, end, CONDITIONAL));
                 while i < found.len() && found[i].0 < end {
                     i += 1;
                 }
@@ -491,24 +517,7 @@ fn without_code(line: &str) -> (String, Vec<(String, &'static str)>) {
         spans.push((a, b, "story-format code, left out of the prose"));
         i += 1;
     }
-    let mut text = String::with_capacity(line.len());
-    let mut taken = Vec::new();
-    let mut at = 0;
-    for (a, b, what) in spans {
-        text.push_str(&line[at..a]);
-        taken.push((line[a..b].to_string(), what));
-        at = b;
-    }
-    text.push_str(&line[at..]);
-    // The spaces either side of what was taken become one.
-    let text = if taken.is_empty() {
-        text
-    } else {
-        let lead: String = text.chars().take_while(|c| c.is_whitespace()).collect();
-        let body = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        format!("{lead}{body}")
-    };
-    (text, taken)
+    spans
 }
 
 /// Twine markup in a prose line, as Markdown: SugarCube's `//italic//` and `''bold''`
@@ -594,10 +603,26 @@ struct Gate {
 }
 
 impl Gate {
-    /// Whether it tests exactly one codeword and nothing else (so `<<else>>` and
-    /// `<<unless>>` can be read as its opposite).
+    /// Whether it tests exactly one codeword or one counter and nothing else (so
+    /// `<<else>>` and `<<unless>>` can be read as its opposite).
     fn single(&self) -> bool {
-        self.requires.len() + self.forbids.len() == 1 && self.needs.is_empty()
+        self.requires.len() + self.forbids.len() + self.needs.len() == 1
+    }
+
+    /// The opposite of a [`single`](Gate::single) gate: a codeword required becomes
+    /// forbidden (and the other way), `gold >= 5` becomes `gold < 5`.
+    fn negate(&mut self) {
+        std::mem::swap(&mut self.requires, &mut self.forbids);
+        for n in &mut self.needs {
+            n.op = match n.op {
+                Op::Ge => Op::Lt,
+                Op::Gt => Op::Le,
+                Op::Le => Op::Gt,
+                Op::Lt => Op::Ge,
+                Op::Eq => Op::Ne,
+                Op::Ne => Op::Eq,
+            };
+        }
     }
 }
 
@@ -723,7 +748,7 @@ fn block_open(line: &str) -> Option<Option<Gate>> {
             if !g.single() {
                 return None;
             }
-            std::mem::swap(&mut g.requires, &mut g.forbids);
+            g.negate();
         }
         Some(g)
     }))
@@ -1048,21 +1073,44 @@ pub fn story(passages: &[Passage]) -> Result<Story, TweeError> {
                 title_text = h.trim().trim_matches('"').to_string();
                 continue;
             }
+            let mut unread = |what: &str, text: &str| {
+                macros.push(Kept {
+                    passage: p.name.clone(),
+                    line: at,
+                    what: what.into(),
+                    text: text.to_string(),
+                })
+            };
             if let Some(open) = block_open(&t) {
                 let gate = open.filter(|g| block_convertible(g, &lines[k + 1..]));
                 let converted = gate.is_some();
                 blocks.push(gate);
-                if converted {
-                    continue;
+                if !converted {
+                    unread(
+                        "a condition showrunner cannot read: what it governs is left out of the prose, and its links are not made choices",
+                        &t,
+                    );
                 }
+                continue;
             } else if t == "<<else>>" {
                 if let Some(Some(g)) = blocks.last_mut() {
-                    std::mem::swap(&mut g.requires, &mut g.forbids);
+                    g.negate();
                     continue;
                 }
-            } else if (t == "<</if>>" || t == "<</unless>>")
-                && let Some(Some(_)) = blocks.pop()
-            {
+            } else if t == "<</if>>" || t == "<</unless>>" {
+                match blocks.pop() {
+                    Some(Some(_)) => continue,
+                    Some(None) => {
+                        unread("the end of a condition showrunner cannot read", &t);
+                        continue;
+                    }
+                    None => {}
+                }
+            }
+            if blocks.iter().any(Option::is_none) {
+                if !t.is_empty() {
+                    unread("inside a condition showrunner cannot read, left out", &t);
+                }
                 continue;
             }
             // The gate every enclosing block puts on a link here.
@@ -1130,7 +1178,18 @@ pub fn story(passages: &[Passage]) -> Result<Story, TweeError> {
             }
             let found = links_in(&line);
             let anchor = |inner: &str| codex.get(link(inner).0.target.as_str()).cloned();
-            for (_, _, inner) in &found {
+            // A link inside a condition on this line that is not a gate showrunner
+            // reads (`<<if $a or $b>>[[…]]<</if>>`, Harlowe's `(if: …)[[[…]]]`) is not
+            // made an open choice: it goes out with its conditional text, listed.
+            let conditional: Vec<(usize, usize)> = code_spans(&line)
+                .into_iter()
+                .filter(|(_, _, what)| *what == CONDITIONAL)
+                .map(|(a, b, _)| (a, b))
+                .collect();
+            for (s, e, inner) in &found {
+                if conditional.iter().any(|(a, b)| a <= s && e <= b) {
+                    continue;
+                }
                 if anchor(inner).is_none() {
                     choice(inner, around.clone().unwrap_or_default(), None)?;
                 }
@@ -1150,6 +1209,10 @@ pub fn story(passages: &[Passage]) -> Result<Story, TweeError> {
             }
             let mut text = line.clone();
             for (s, e, inner) in found.iter().rev() {
+                if conditional.iter().any(|(a, b)| a <= s && e <= b) {
+                    // Left as written, to go out whole with its condition.
+                    continue;
+                }
                 let label = link(inner).0.label;
                 match anchor(inner) {
                     Some(id) => text.replace_range(*s..*e, &format!("[{label}](#{id})")),
@@ -1460,8 +1523,8 @@ mod tests {
             vec![
                 c("Open the door", "hall", &["has-key"], &[], None),
                 c("Knock", "porch", &[], &["has-key"], None),
-                // `or` is not a codeword gate: the link stays open, the macro stays.
-                c("Go dark", "cellar", &[], &[], None),
+                // `or` is not a gate showrunner reads: "Go dark" is not made an open
+                // choice (it is listed, below).
                 c(
                     "Cross",
                     "ferry",
@@ -1474,6 +1537,7 @@ mod tests {
         );
         // Code that is not a codeword is left out of the prose (the import lists it).
         assert!(!s.prose.contains("<<set $count to 3>>"), "{}", s.prose);
+        assert!(!s.prose.contains("Go dark"), "{}", s.prose);
         assert!(!s.prose.contains("<<if $lamp or $torch>>"), "{}", s.prose);
         assert!(s.prose.contains("Rain."), "{}", s.prose);
         assert!(!s.prose.contains("hasKey"), "{}", s.prose);
@@ -1525,6 +1589,66 @@ mod tests {
         assert_eq!((gold.min, gold.start), (0, 3));
         assert!(gold.max >= 5, "{gold:?}");
         assert!(story.not_sections.is_empty(), "StoryInit fully read");
+    }
+
+    #[test]
+    fn links_under_a_condition_showrunner_cannot_read_are_listed_never_open_choices() {
+        let story = story(
+            &passages(
+                ":: Start\nThe gate.\n\
+                 <<if $gold gte 5>>\n[[Pay->Hall]]\n<<else>>\n[[Beg->Yard]]\n<</if>>\n\
+                 <<if $lamp or $torch>>\nIn the light you see a door.\n[[Go dark|Cellar]]\n<</if>>\n\
+                 Later <<if $a or $b>>[[Sneak|Cellar]]<</if>> and (if: $c)[[[Hide|Cellar]]] on.\n\
+                 [[Leave|Yard]]\n\n\
+                 :: Hall\nEnd.\n:: Yard\nEnd.\n:: Cellar\nEnd.\n",
+            )
+            .expect("twee"),
+        )
+        .expect("story");
+        let s = &story.sections[0];
+        let shape: Vec<(String, Vec<String>)> = s
+            .story
+            .choices
+            .iter()
+            .map(|c| {
+                (
+                    c.label.clone(),
+                    c.needs.iter().map(ToString::to_string).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            shape,
+            vec![
+                ("Pay".to_string(), vec!["gold >= 5".to_string()]),
+                ("Beg".to_string(), vec!["gold < 5".to_string()]),
+                ("Leave".to_string(), vec![]),
+            ],
+            "a counter's <<else>> is its opposite; nothing under `or` is a choice"
+        );
+        assert!(
+            !s.prose.contains("door"),
+            "conditional text stays out: {}",
+            s.prose
+        );
+        assert!(
+            s.prose.contains("Later") && s.prose.contains("on."),
+            "{}",
+            s.prose
+        );
+        for listed in [
+            "<<if $lamp or $torch>>",
+            "[[Go dark|Cellar]]",
+            "[[Sneak|Cellar]]",
+            "[[[Hide|Cellar]]]",
+        ] {
+            assert!(
+                story.macros.iter().any(|m| m.text.contains(listed)),
+                "{listed} is listed: {:#?}",
+                story.macros
+            );
+        }
+        assert!(story.macros.iter().all(|m| m.line > 0));
     }
 
     #[test]
