@@ -159,11 +159,10 @@ fn counted(n: usize, seed: u64) -> Vec<(String, Vec<u8>)> {
         if i.is_multiple_of(13) {
             arrive.push(format!("gold: +{}", 1 + rng.below(6)));
         }
-        if i % 17 == 5 {
-            arrive.push("stamina: -2".to_string());
-        }
         if i % 97 == 40 {
             arrive.push("stamina: =20".to_string());
+        } else if i % 17 == 5 {
+            arrive.push("stamina: -2".to_string());
         }
         if i % 11 == 3 {
             arrive.push("renown: +1".to_string());
@@ -187,6 +186,10 @@ fn counted(n: usize, seed: u64) -> Vec<(String, Vec<u8>)> {
                 // The first choice of each section stays open; others may be gated.
                 if k > 1 && !gated {
                     let gate = match rng.below(40) {
+                        _ if i % 1000 == 600 => Some(
+                            "    needs: [\"fame >= 100\"]\n    condition: \"If your fame goes before you\""
+                                .to_string(),
+                        ),
                         0..=2 => Some(format!(
                             "    change: {{gold: -{}}}\n    condition: \"If you can pay\"",
                             2 + rng.below(5)
@@ -199,8 +202,8 @@ fn counted(n: usize, seed: u64) -> Vec<(String, Vec<u8>)> {
                             "    needs: [\"renown >= {}\"]\n    condition: \"If you are known here\"",
                             (i / 11).saturating_sub(30 + rng.below(20))
                         )),
-                        5 if i % 1000 == 600 => Some(
-                            "    needs: [\"fame >= 100\"]\n    condition: \"If your fame goes before you\""
+                        5 if rng.below(2) == 0 => Some(
+                            "    needs: [\"stamina == 20\"]\n    condition: \"If you are fully rested\""
                                 .to_string(),
                         ),
                         _ => None,
