@@ -565,9 +565,9 @@ fn act(ctx: &Ctx, ws: &Session, to: &Request<'_>, action: Action) -> Result<Stri
         }
         Action::Playtest(p) => {
             let mut argv: Vec<String> = vec!["--format".into(), "json".into(), "playtest".into()];
-            if let Some(r) = p.runs {
-                argv.push(format!("--random={r}"));
-            }
+            // The protocol's playtest is the random one (its schema says so), whatever
+            // the command's own default.
+            argv.push(format!("--random={}", p.runs.unwrap_or(100)));
             if let Some(seed) = p.seed {
                 argv.push(format!("--seed={seed}"));
             }

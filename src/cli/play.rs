@@ -31,14 +31,22 @@ pub struct PlayArgs {
     pub save: Option<PathBuf>,
 }
 
+/// Random runs when `--random` is not given.
+const DEFAULT_RUNS: usize = 100;
+
+/// The most states the default walk visits before it gives way to random runs.
+const DEFAULT_EXHAUSTIVE_BOUND: usize = 200_000;
+
 /// Arguments of `playtest` (its `--format` is human, json or html).
 #[derive(Debug, Args)]
 pub struct PlaytestArgs {
     /// The snapshot tag to play.
     pub tag: String,
-    /// How many playthroughs.
-    #[arg(long = "random", value_name = "N", default_value_t = 100)]
-    pub runs: usize,
+    /// Random playthroughs, this many. Without `--random` or `--exhaustive`, a book
+    /// whose every reader state fits in 200,000 is walked exhaustively, a larger one
+    /// gets 100 random runs.
+    #[arg(long = "random", value_name = "N")]
+    pub runs: Option<usize>,
     /// The seed (the same seed gives the same runs).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -380,7 +388,7 @@ pub(super) fn playtest(ctx: &Ctx, args: PlaytestArgs) -> Result<Output, Error> {
             "`--format {format}`: the playtest report is human, json or html"
         )));
     }
-    if args.runs == 0 {
+    if args.runs == Some(0) {
         return Err(Error::Usage("`--random` needs at least one run".into()));
     }
     if args.exhaustive && format == "html" {
@@ -390,22 +398,36 @@ pub(super) fn playtest(ctx: &Ctx, args: PlaytestArgs) -> Result<Output, Error> {
     }
     let ws = ctx.session()?;
     let book = app::play::playable(ws, &args.tag)?;
-    if args.exhaustive {
-        let r = crate::play::quicktest::run(&book, args.bound);
-        let text = match format {
-            "json" => serde_json::to_string_pretty(&r).unwrap_or_default() + "\n",
-            _ => crate::play::quicktest::human(&r),
+    // Nothing asked for: the exhaustive walk when the book is small enough to finish
+    // it, random runs otherwise (and the report they have is the random one's).
+    let chosen = args.runs.is_none() && !args.record && !args.prefer_new && format != "html";
+    let mut note = String::new();
+    if args.exhaustive || chosen {
+        let bound = if args.exhaustive {
+            args.bound
+        } else {
+            DEFAULT_EXHAUSTIVE_BOUND
         };
-        return Ok(Output {
-            stdout: super::emit(ctx, args.out.as_deref(), text)?,
-            stderr: String::new(),
-            code: 0,
-        });
+        let r = crate::play::quicktest::run(&book, bound);
+        if r.complete || args.exhaustive {
+            let text = match format {
+                "json" => serde_json::to_string_pretty(&r).unwrap_or_default() + "\n",
+                _ => crate::play::quicktest::human(&r),
+            };
+            return Ok(Output {
+                stdout: super::emit(ctx, args.out.as_deref(), text)?,
+                stderr: String::new(),
+                code: 0,
+            });
+        }
+        note = format!(
+            "note: more than {bound} reader states, too many to walk by default: {DEFAULT_RUNS} random runs instead (`--exhaustive --bound N` walks further)\n"
+        );
     }
     let r = playtest::run(
         &book,
         &playtest::Options {
-            runs: args.runs,
+            runs: args.runs.unwrap_or(DEFAULT_RUNS),
             seed: args.seed,
             max_steps: args.max_steps,
             prefer_new: args.prefer_new,
@@ -417,6 +439,13 @@ pub(super) fn playtest(ctx: &Ctx, args: PlaytestArgs) -> Result<Output, Error> {
         _ => playtest::human(&r),
     };
     let mut stdout = super::emit(ctx, args.out.as_deref(), text)?;
+    if !note.is_empty() {
+        return Ok(Output {
+            stdout,
+            stderr: note,
+            code: 0,
+        });
+    }
     if args.record {
         let (id, commit) = crate::app::playtest::record(ws, &r, args.tu.as_deref())?;
         // JSON and HTML stay one document on stdout; the record goes to stderr there.

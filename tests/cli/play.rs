@@ -545,3 +545,20 @@ fn random_runs_that_prefer_untaken_choices_cover_more() {
     let r = sr(&s, &["playtest", &tag, "--exhaustive", "--prefer-new"]);
     assert_eq!(r.code, 2, "{r:?}");
 }
+
+/// Without `--random` or `--exhaustive`, a book small enough is walked exhaustively
+/// (the sample), and the protocol's playtest stays the random one its schema names.
+#[test]
+fn playtest_walks_a_small_book_exhaustively_by_default() {
+    let (s, tag) = sample();
+    let v = ok(sr(&s, &["--format", "json", "playtest", &tag])).json();
+    assert_eq!(v["complete"], true, "{v:#}");
+    assert_eq!(v["sections_reached"], v["sections"]);
+    assert_eq!(v["tested_counters"], 1);
+    let random = ok(sr(
+        &s,
+        &["--format", "json", "playtest", &tag, "--random", "5"],
+    ))
+    .json();
+    assert_eq!(random["runs"], 5, "{random:#}");
+}
