@@ -45,7 +45,15 @@ pub fn twee(
         line: e.line,
         message: e.message,
     };
-    let story = twee::story(&twee::passages(text).map_err(bad)?).map_err(bad)?;
+    // Twee 3, or a Twine 2 story published or archived as HTML.
+    let html =
+        file.ends_with(".html") || file.ends_with(".htm") || text.trim_start().starts_with('<');
+    let passages = if html || crate::import::twine_html::is_twine_html(text) {
+        crate::import::twine_html::passages(text)
+    } else {
+        twee::passages(text)
+    };
+    let story = twee::story(&passages.map_err(bad)?).map_err(bad)?;
     if story.sections.is_empty() {
         return Err(SetupError::NothingToImport {
             file: file.to_string(),

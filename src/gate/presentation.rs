@@ -53,8 +53,8 @@ pub const SCAFFOLDING: [&str; 1] = ["replace this paragraph with your opening sc
 /// Literals that start story-format code: a text with none of them has none ([`story_code`]
 /// then finds each construct exactly). Harlowe macros are found by their common names; a
 /// text with any trigger is scanned for every macro.
-const CODE_TRIGGERS: [&str; 10] = [
-    "<<", "[[", "{", "$", "->", "==", "~", "(if:", "(set:", "(link",
+const CODE_TRIGGERS: [&str; 11] = [
+    "<<", "[[", "{", "$", "->", "==", "~", "(if:", "(set:", "(link", "<%",
 ];
 const HARLOWE_TRIGGERS: [&str; 40] = [
     "put",
@@ -110,7 +110,7 @@ pub enum Syntax {
     TwineLink,
     /// `$name`.
     Variable,
-    /// `{{name}}` or `${name}`.
+    /// `{{name}}`, `${name}`, or a template's `<% code %>` / `<%= value %>` (Snowman).
     Placeholder,
     /// `{insert}` (Chapbook) or `{cond: a|b}` (ink).
     Braces,
@@ -217,6 +217,10 @@ pub fn story_code(text: &str) -> Vec<(usize, usize, Syntax)> {
                     .flatten()
             }
             b'[' if next == b'[' => closing(text, i + 2, "]]", 400).map(|e| (e, Syntax::TwineLink)),
+            // Snowman's (and any EJS-style template's) `<% code %>` and `<%= value %>`.
+            b'<' if next == b'%' => {
+                closing(text, i + 2, "%>", 400).map(|e| (e, Syntax::Placeholder))
+            }
             b'{' if next == b'{' => {
                 closing(text, i + 2, "}}", 200).map(|e| (e, Syntax::Placeholder))
             }

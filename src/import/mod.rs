@@ -4,6 +4,7 @@
 
 pub mod numbers;
 pub mod twee;
+pub mod twine_html;
 
 /// `counters.yaml` for the counters an import read.
 pub fn counters_yaml(counters: &[crate::story::counters::Counter]) -> String {

@@ -731,6 +731,22 @@ fn gated_link(line: &str) -> Option<(String, Gate, Option<String>)> {
     Some((inner.to_string(), gate, closed))
 }
 
+/// The braces a line's template code (`<% … %>`, Snowman's JavaScript) opens, less those
+/// it closes: a line that opens a block gives more than 0.
+fn template_braces(line: &str) -> i64 {
+    let mut depth = 0i64;
+    let mut rest = line;
+    while let Some(i) = rest.find("<%") {
+        let Some(len) = rest[i..].find("%>") else {
+            break;
+        };
+        let code = &rest[i + 2..i + len];
+        depth += code.matches('{').count() as i64 - code.matches('}').count() as i64;
+        rest = &rest[i + len + 2..];
+    }
+    depth
+}
+
 /// A line that is only `<<if COND>>` or `<<unless COND>>`: `Some(gate)` when the
 /// condition is a plain codeword test (`<<unless>>` of one codeword), `Some(None)` for
 /// another block, `None` for anything else.
@@ -1046,6 +1062,8 @@ pub fn story(passages: &[Passage]) -> Result<Story, TweeError> {
         // Open `<<if>>`/`<<unless>>` blocks on lines of their own: the gate each puts on
         // the links inside, `None` when it is kept as a macro instead.
         let mut blocks: Vec<Option<Gate>> = Vec::new();
+        // How deep in a template's (Snowman's) `{ … }` blocks the line is.
+        let mut template_depth: i64 = 0;
         let mut first_line = true;
         for (k, raw) in lines.iter().enumerate() {
             let at = p.line + 1 + k;
@@ -1081,6 +1099,24 @@ pub fn story(passages: &[Passage]) -> Result<Story, TweeError> {
                     text: text.to_string(),
                 })
             };
+            // Snowman's `<% if (…) { %>` … `<% } %>`: JavaScript blocks, kept out whole
+            // with their links.
+            let braces = template_braces(&t);
+            if template_depth > 0 || braces > 0 {
+                let opening = template_depth == 0;
+                template_depth = (template_depth + braces).max(0);
+                if !t.is_empty() {
+                    unread(
+                        if opening {
+                            "a template condition showrunner cannot read: what it governs is left out of the prose, and its links are not made choices"
+                        } else {
+                            "inside a template condition showrunner cannot read, left out"
+                        },
+                        &t,
+                    );
+                }
+                continue;
+            }
             if let Some(open) = block_open(&t) {
                 let gate = open.filter(|g| block_convertible(g, &lines[k + 1..]));
                 let converted = gate.is_some();

@@ -743,7 +743,7 @@ fn the_html_view_is_valid_html5_by_the_nu_validator() {
 }
 
 /// Where `.ci/run` installs the Node tools the tests use (extwee).
-fn node_modules() -> std::path::PathBuf {
+pub(crate) fn node_modules() -> std::path::PathBuf {
     std::env::var_os("SHOWRUNNER_NODE_MODULES")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| {
