@@ -2,6 +2,7 @@
 //! model's sections (written through `story::write`), and the record of what was kept
 //! but not mapped. Writing them into a studio inside a TU is `app::import`'s.
 
+pub mod formats;
 pub mod numbers;
 pub mod twee;
 pub mod twine_html;

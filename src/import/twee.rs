@@ -19,7 +19,7 @@ use crate::artifact::yaml::quote;
 use crate::story::counters::{Change, Counter, Delta, Need, Op};
 use crate::story::{self, Mention};
 
-use super::numbers;
+use super::{formats, numbers};
 
 /// A passage as read.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -1065,9 +1065,30 @@ pub fn story(passages: &[Passage]) -> Result<Story, TweeError> {
         // How deep in a template's (Snowman's) `{ … }` blocks the line is.
         let mut template_depth: i64 = 0;
         let mut first_line = true;
+        // A Chapbook vars section: its lines are `<<set>>`s (or kept out), `--` ends it.
+        let vars = formats::chapbook_vars_section(&lines).unwrap_or(0);
         for (k, raw) in lines.iter().enumerate() {
             let at = p.line + 1 + k;
-            let mut line = raw.to_string();
+            let mut line = if k < vars {
+                match formats::chapbook_var(raw) {
+                    Some(set) => set,
+                    None if raw.trim().is_empty() => continue,
+                    None => {
+                        macros.push(Kept {
+                            passage: p.name.clone(),
+                            line: at,
+                            what: "a Chapbook variable showrunner cannot read, left out".into(),
+                            text: raw.trim().to_string(),
+                        });
+                        continue;
+                    }
+                }
+            } else if vars > 0 && k == vars {
+                // The `--` closing the vars section.
+                continue;
+            } else {
+                formats::chapbook_inserts(&formats::harlowe(&formats::sugarcube_links(raw)))
+            };
             if blocks.is_empty() {
                 let (rest, got, moved) = take_sets(&line);
                 if !got.is_empty() || !moved.is_empty() {
@@ -1685,6 +1706,76 @@ mod tests {
             );
         }
         assert!(story.macros.iter().all(|m| m.line > 0));
+    }
+
+    #[test]
+    fn sugarcube_links_harlowe_and_chapbook_map_to_choices_gates_and_counters() {
+        let story = story(
+            &passages(
+                ":: Vault\nCrystals everywhere.\n\
+                 <<link \"Take a crystal\" \"Ending Rich\">><<set $gold += 10>><</link>>\n\
+                 <<link \"Leave\">><<goto \"Ending Poor\">><</link>>\n\n\
+                 :: Toll\n(set: $gold to it - 1)(set: $met to true)The keeper nods.\n\
+                 (if: $gold >= 5)[[[Pay the toll->Crystal Hall]]](else:)[You cannot pay.]\n\
+                 (link-goto: \"Turn back\", \"Vault\")\n\n\
+                 :: Crystal Hall\nstamina: 3\nseen: true\nluck (seen): 2\n--\n\
+                 The hall. {link to: 'Vault', label: 'Go down'}\n\n\
+                 :: Ending Rich\nRich.\n:: Ending Poor\nPoor.\n",
+            )
+            .expect("twee"),
+        )
+        .expect("story");
+        let by = |id: &str| {
+            story
+                .sections
+                .iter()
+                .find(|s| s.story.id == id)
+                .map(|s| &s.story)
+                .expect(id)
+        };
+        let vault = by("vault");
+        let labels: Vec<(&str, &str)> = vault
+            .choices
+            .iter()
+            .map(|c| (c.label.as_str(), c.to.as_str()))
+            .collect();
+        assert_eq!(
+            labels,
+            vec![("Take a crystal", "ending-rich"), ("Leave", "ending-poor")]
+        );
+        assert_eq!(vault.choices[0].change[0].written(), "+10");
+        let toll = by("toll");
+        assert_eq!(toll.sets, vec![Mention::made("met")]);
+        assert_eq!(toll.change[0].written(), "-1");
+        assert_eq!(toll.choices[0].needs[0].to_string(), "gold >= 5");
+        assert_eq!(
+            toll.choices[0].condition.as_deref(),
+            Some("You cannot pay.")
+        );
+        assert_eq!(
+            (toll.choices[1].label.as_str(), toll.choices[1].to.as_str()),
+            ("Turn back", "vault")
+        );
+        let hall = by("crystal-hall");
+        assert_eq!(hall.sets, vec![Mention::made("seen")]);
+        assert_eq!(hall.change[0].written(), "=3");
+        assert_eq!(
+            (hall.choices[0].label.as_str(), hall.choices[0].to.as_str()),
+            ("Go down", "vault")
+        );
+        let prose = &story.sections[2].prose;
+        assert!(
+            !prose.contains("stamina") && !prose.contains("--"),
+            "{prose}"
+        );
+        assert!(
+            story
+                .macros
+                .iter()
+                .any(|m| m.text == "luck (seen): 2" && m.line == 14),
+            "{:#?}",
+            story.macros
+        );
     }
 
     #[test]
