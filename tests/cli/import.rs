@@ -177,7 +177,8 @@ fn planted_defects_in_a_twee_story_are_reported_exactly() {
         vec![(
             "integrity/dangling-choice".to_string(),
             "sections/marsh-edge.md".to_string(),
-            6
+            // Below `change: {steps: "=0"}`, Harlowe's `(set: $steps to 0)`.
+            7
         )],
         "the link to the missing `Fog Bank` passage, and nothing else"
     );
