@@ -293,6 +293,24 @@ pub fn render(book: &Book) -> String {
             verbatim(&e.title),
             prose(book, &e.body)
         ));
+        // Related entries as links on a line of their own (the import reads the line
+        // back as `see_also`).
+        let see: Vec<String> = e
+            .see_also
+            .iter()
+            .filter_map(|id| book.codex.iter().find(|x| &x.id == id))
+            .map(|x| {
+                format!(
+                    "[[{}|codex-{}]]",
+                    x.title.replace(['[', ']', '|'], ""),
+                    x.id
+                )
+            })
+            .collect();
+        if !see.is_empty() {
+            o.truncate(o.trim_end().len());
+            o.push_str(&format!("\n\nSee also: {}.\n\n", see.join(", ")));
+        }
     }
     o
 }

@@ -168,6 +168,9 @@ pub struct Entry {
     /// The body (Markdown; not in the import's JSON: it is in the file).
     #[serde(skip)]
     pub body: String,
+    /// Related entries (the view's closing `See also: [[…|codex-…]]` line).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub see_also: Vec<String>,
 }
 
 impl Entry {
@@ -178,7 +181,11 @@ impl Entry {
 
     /// The entry file.
     pub fn render(&self) -> String {
-        let mut o = format!("---\nid: {}\ntitle: {}\n---\n", self.id, quote(&self.title));
+        let mut o = format!("---\nid: {}\ntitle: {}\n", self.id, quote(&self.title));
+        if !self.see_also.is_empty() {
+            o.push_str(&format!("see_also: [{}]\n", self.see_also.join(", ")));
+        }
+        o.push_str("---\n");
         if !self.body.is_empty() {
             o.push_str(&self.body);
             o.push('\n');
@@ -821,6 +828,8 @@ const NOT_STORY_TAGS: [&str; 4] = ["script", "stylesheet", "widget", "Twine.priv
 #[derive(Default)]
 struct Counters {
     declared: BTreeMap<String, Counter>,
+    /// Declared ids in the order `StoryInit` declares them.
+    declared_order: Vec<String>,
     starts: BTreeMap<String, i64>,
     /// Per counter: smallest and largest literal, and the sum of every gain.
     seen: BTreeMap<String, (i64, i64, i64)>,
@@ -867,6 +876,9 @@ impl Counters {
             }
             if let Some(mut c) = declared {
                 c.start = self.starts.get(&c.id).copied().unwrap_or(c.min);
+                if !self.declared_order.contains(&c.id) {
+                    self.declared_order.push(c.id.clone());
+                }
                 self.declared.insert(c.id.clone(), c);
             }
             if !left.trim().is_empty() {
@@ -919,7 +931,7 @@ impl Counters {
     fn finish(self) -> (Vec<Counter>, Vec<String>) {
         let mut out = Vec::new();
         let mut inferred = Vec::new();
-        let mut ids: Vec<&String> = self.declared.keys().collect();
+        let mut ids: Vec<&String> = self.declared_order.iter().collect();
         ids.extend(
             self.order
                 .iter()
@@ -1290,7 +1302,15 @@ pub fn story(passages: &[Passage]) -> Result<Story, TweeError> {
             }
             prose.push(markdown_of(&text));
         }
-        let prose = prose.join("\n").trim().to_string();
+        let mut prose = prose.join("\n").trim().to_string();
+        // showrunner's own view ends a `terminal` passage with `//The end.//` (written
+        // as `*The end.*` by now): its marker, not the author's prose.
+        if p.tags.iter().any(|t| t == "terminal")
+            && choices.is_empty()
+            && let Some(rest) = prose.strip_suffix("*The end.*")
+        {
+            prose = rest.trim_end().to_string();
+        }
         let mut flags = Vec::new();
         let mut other_tags = Vec::new();
         for t in &p.tags {
@@ -1327,6 +1347,7 @@ pub fn story(passages: &[Passage]) -> Result<Story, TweeError> {
     for p in &codex_passages {
         let mut title = p.name.strip_prefix("codex-").unwrap_or(&p.name).to_string();
         let mut body: Vec<String> = Vec::new();
+        let mut see_also = Vec::new();
         for (k, raw) in p.text.lines().enumerate() {
             let t = raw.trim();
             if body.is_empty()
@@ -1334,6 +1355,25 @@ pub fn story(passages: &[Passage]) -> Result<Story, TweeError> {
             {
                 title = h.trim().trim_matches('"').to_string();
                 continue;
+            }
+            // `See also: [[A|codex-a]], [[B|codex-b]].` — every link to an entry.
+            if let Some(list) = t.strip_prefix("See also: ") {
+                let found = links_in(list);
+                let ids: Vec<String> = found
+                    .iter()
+                    .filter_map(|(_, _, inner)| codex.get(link(inner).0.target.as_str()).cloned())
+                    .collect();
+                let mut rest = list.to_string();
+                for (s, e, _) in found.iter().rev() {
+                    rest.replace_range(*s..*e, "");
+                }
+                if !ids.is_empty()
+                    && ids.len() == found.len()
+                    && rest.chars().all(|c| matches!(c, ',' | '.' | ' '))
+                {
+                    see_also = ids;
+                    continue;
+                }
             }
             let mut text = raw.to_string();
             for (s, e, inner) in links_in(raw).iter().rev() {
@@ -1366,6 +1406,7 @@ pub fn story(passages: &[Passage]) -> Result<Story, TweeError> {
             passage: p.name.clone(),
             title,
             body: body.join("\n").trim().to_string(),
+            see_also,
         });
     }
     let start_name = data

@@ -25,6 +25,7 @@ mod questions;
 mod reach;
 mod report;
 mod roles;
+mod roundtrip;
 mod schemas;
 mod snapshot;
 mod sources;
