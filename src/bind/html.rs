@@ -80,7 +80,9 @@ pub fn render(book: &Book, templates: &Templates) -> Result<String, Error> {
     Ok(String::from_utf8_lossy(&out).into_owned())
 }
 
-/// The `book.html` template's context: `book`, `sections`, `codex` and `tool`.
+/// The `book.html` template's context: `book` (with its IFID and snapshot commit, which
+/// key and stamp the play mode's saves), `sections`, `codex`, `counters`, `codewords`
+/// (token and reader-facing phrase) and `tool`.
 fn context(book: &Book) -> tera::Context {
     use tera::Value;
     // Codewords travel as opaque tokens (c1, c2, …): the page never carries their ids.
@@ -148,6 +150,24 @@ fn context(book: &Book) -> tera::Context {
             ])
         })
         .collect();
+    // The reader-facing phrase of each codeword the page carries, by token, for the
+    // play mode to say what the reader gained (in token order, so the page is stable).
+    let mut codewords: Vec<(usize, Value)> = tokens
+        .iter()
+        .filter_map(|(id, token)| {
+            let phrase = book.phrases.get(*id)?;
+            let n = token[1..].parse().unwrap_or(usize::MAX);
+            Some((
+                n,
+                map([
+                    ("token", Value::from(token.as_str())),
+                    ("phrase", Value::from(phrase.as_str())),
+                ]),
+            ))
+        })
+        .collect();
+    codewords.sort_by_key(|(n, _)| *n);
+    let codewords: Vec<Value> = codewords.into_iter().map(|(_, v)| v).collect();
     let strings = |xs: &[String]| Value::from(xs.iter().map(String::as_str).collect::<Vec<_>>());
     // Pictures by section, looked up once each.
     let mut pictures: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
@@ -234,11 +254,13 @@ fn context(book: &Book) -> tera::Context {
         &json!({
             "title": book.title, "author": book.author, "language": book.language, "license": book.license,
             "start": book.start, "tag": book.tag, "date": book.date, "content_notes": book.content_notes,
+            "ifid": book.ifid, "commit": book.commit,
         }),
     );
     cx.insert_value("sections", Value::from(sections));
     cx.insert_value("codex", Value::from(codex));
     cx.insert_value("counters", Value::from(counters));
+    cx.insert_value("codewords", Value::from(codewords));
     cx.insert("tool", crate::TOOL);
     cx
 }
