@@ -1,7 +1,9 @@
 //! The HTML view: one self-contained file (CSS and images inline), landmarks, a skip
 //! link, every section an anchor, gated choices shown with their reader-facing condition,
 //! the codex as a linked glossary, and an optional play mode (progressive enhancement,
-//! no network) that tracks codewords and counters under opaque tokens — never their ids.
+//! no network) that tracks codewords and counters under opaque tokens — never their ids —
+//! and keeps the game in the browser's history and in `localStorage` (keyed by the IFID,
+//! stamped with the snapshot's tag and commit, both given to the template here).
 //!
 //! Prose is rendered from Markdown and sanitised with ammonia; everything else goes
 //! through the template with autoescaping on.

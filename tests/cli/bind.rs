@@ -1160,7 +1160,10 @@ fn the_html_play_mode_autosaves_continues_keeps_save_slots_and_restarts() {
     assert_eq!(at("loaded"), "nell-ferry", "{v:#}");
     assert_eq!(v["loaded"]["carried"], "coins in your purse: 3", "{v:#}");
     assert_eq!(v["asked"]["asking"], true, "restart asks first");
-    assert_eq!(v["asked"]["focus"]["id"], "restart-yes");
+    assert_eq!(
+        v["asked"]["focus"]["id"], "restart-no",
+        "the question opens on the safe answer"
+    );
     assert_eq!(
         at("kept_playing"),
         "nell-ferry",
