@@ -181,7 +181,12 @@ def history():
     steps.append(dict(here(), did="Leave her to her pipe"))
     driver.back()
     steps.append(dict(here(), did="back"))
-    return {"steps": steps}
+    # Back past the first passage: the page as it was before Play, the whole book.
+    for _ in range(3):
+        driver.back()
+    start = here()
+    driver.back()
+    return {"steps": steps, "start": start, "before_play": here()}
 
 
 def saves():

@@ -1081,6 +1081,18 @@ fn the_browser_s_back_and_forward_step_through_the_html_play_mode_with_its_state
         "{v:#}"
     );
     assert_eq!(steps[6]["state"]["route"].as_array().map(Vec::len), Some(3));
+    assert_eq!(v["start"]["section"], "dusk-bell", "{v:#}");
+    assert_eq!(
+        v["before_play"]["playing"], false,
+        "Back from the first passage is the page before Play: {v:#}"
+    );
+    assert!(
+        v["before_play"]["visible_sections"]
+            .as_u64()
+            .is_some_and(|n| n > 30),
+        "the whole book again: {v:#}"
+    );
+    assert_eq!(v["before_play"]["hash"], "");
 }
 
 /// Autosave and Continue, a reload of a play address, save slots with the passage and
