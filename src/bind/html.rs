@@ -1,7 +1,9 @@
 //! The HTML view: one self-contained file (CSS and images inline), landmarks, a skip
 //! link, every section an anchor, gated choices shown with their reader-facing condition,
 //! the codex as a linked glossary, and an optional play mode (progressive enhancement,
-//! no network) that tracks codewords and counters under opaque tokens — never their ids.
+//! no network) that tracks codewords and counters under opaque tokens — never their ids —
+//! and keeps the game in the browser's history and in `localStorage` (keyed by the IFID,
+//! stamped with the snapshot's tag and commit, both given to the template here).
 //!
 //! Prose is rendered from Markdown and sanitised with ammonia; everything else goes
 //! through the template with autoescaping on.
@@ -80,7 +82,9 @@ pub fn render(book: &Book, templates: &Templates) -> Result<String, Error> {
     Ok(String::from_utf8_lossy(&out).into_owned())
 }
 
-/// The `book.html` template's context: `book`, `sections`, `codex` and `tool`.
+/// The `book.html` template's context: `book` (with its IFID and snapshot commit, which
+/// key and stamp the play mode's saves), `sections`, `codex`, `counters`, `codewords`
+/// (token and reader-facing phrase) and `tool`.
 fn context(book: &Book) -> tera::Context {
     use tera::Value;
     // Codewords travel as opaque tokens (c1, c2, …): the page never carries their ids.
@@ -148,6 +152,24 @@ fn context(book: &Book) -> tera::Context {
             ])
         })
         .collect();
+    // The reader-facing phrase of each codeword the page carries, by token, for the
+    // play mode to say what the reader gained (in token order, so the page is stable).
+    let mut codewords: Vec<(usize, Value)> = tokens
+        .iter()
+        .filter_map(|(id, token)| {
+            let phrase = book.phrases.get(*id)?;
+            let n = token[1..].parse().unwrap_or(usize::MAX);
+            Some((
+                n,
+                map([
+                    ("token", Value::from(token.as_str())),
+                    ("phrase", Value::from(phrase.as_str())),
+                ]),
+            ))
+        })
+        .collect();
+    codewords.sort_by_key(|(n, _)| *n);
+    let codewords: Vec<Value> = codewords.into_iter().map(|(_, v)| v).collect();
     let strings = |xs: &[String]| Value::from(xs.iter().map(String::as_str).collect::<Vec<_>>());
     // Pictures by section, looked up once each.
     let mut pictures: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
@@ -234,11 +256,13 @@ fn context(book: &Book) -> tera::Context {
         &json!({
             "title": book.title, "author": book.author, "language": book.language, "license": book.license,
             "start": book.start, "tag": book.tag, "date": book.date, "content_notes": book.content_notes,
+            "ifid": book.ifid, "commit": book.commit,
         }),
     );
     cx.insert_value("sections", Value::from(sections));
     cx.insert_value("codex", Value::from(codex));
     cx.insert_value("counters", Value::from(counters));
+    cx.insert_value("codewords", Value::from(codewords));
     cx.insert("tool", crate::TOOL);
     cx
 }
