@@ -328,7 +328,8 @@ mod tests {
         );
         assert_eq!(
             harlowe("(if: $met is not true)[[[Hide->Cellar]]]"),
-            "<<if $met neq true>>[[Hide->Cellar]]<</if>>"
+            "<<if $met neq true>>[[Hide->Cellar]]<</if>>",
+            "which the reader takes as forbidding `met`"
         );
         // `or` is not mapped: left as written.
         let or = "(if: $a or $b)[[[Go->Hall]]]";

@@ -655,6 +655,8 @@ fn gate_of(cond: &str) -> Option<Gate> {
             [] => true,
             ["is" | "==" | "===" | "eq", "true"] => true,
             ["is" | "==" | "===" | "eq", "false"] => false,
+            ["neq" | "isnot" | "!=" | "!==", "true"] => false,
+            ["neq" | "isnot" | "!=" | "!==", "false"] => true,
             _ => return None,
         };
         let id = codeword_of(var)?;

@@ -543,3 +543,78 @@ fn the_stories_shipped_with_extwee_import_from_twee_and_twine_2_html() {
     }
     assert_eq!(shapes[0], shapes[1], "the Twee and its HTML read the same");
 }
+
+/// Two stories of our own, 150 passages or more, one in SugarCube and one in Harlowe,
+/// written with every construct the import maps (number variables and codewords,
+/// block and inline gates with their `<<else>>` text, `<<link>>` with setters and
+/// `<<goto>>`, link setters, `<<unless>>`; Harlowe's `(set:)` with `it`,
+/// `(link-goto:)`, whole-line `(if:)[[[…]]](else:)[…]`) and a few things it must keep
+/// out: each imports to a studio the gate passes, with its counters, and lists only
+/// what it deliberately keeps out.
+#[test]
+fn long_sugarcube_and_harlowe_stories_import_to_studios_that_pass_the_gate() {
+    for (file, format) in [
+        ("long-sugarcube.twee", "SugarCube"),
+        ("long-harlowe.twee", "Harlowe"),
+    ] {
+        let s = Sandbox::new();
+        let v = ok(s.run(&[
+            "--format",
+            "json",
+            "import",
+            "twee",
+            &twee(file),
+            "--into",
+            "story",
+        ]))
+        .json();
+        assert!(
+            v["format"].as_str().is_some_and(|f| f.starts_with(format)),
+            "{file}: {}",
+            v["format"]
+        );
+        let sections = v["sections"].as_array().expect("sections");
+        assert!(sections.len() >= 150, "{file}: {} sections", sections.len());
+        let gated = sections
+            .iter()
+            .flat_map(|x| x["choices"].as_array().expect("choices"))
+            .filter(|c| {
+                c.get("requires").is_some()
+                    || c.get("forbids").is_some()
+                    || c.get("needs").is_some()
+            })
+            .count();
+        let moves = sections
+            .iter()
+            .flat_map(|x| x["choices"].as_array().expect("choices"))
+            .filter(|c| c.get("change").is_some())
+            .count()
+            + sections
+                .iter()
+                .filter(|x| x.get("change").is_some())
+                .count();
+        assert!(
+            gated >= 5 && moves >= 5,
+            "{file}: {gated} gated, {moves} counter changes"
+        );
+        assert!(
+            std::fs::read_to_string(s.join("story/counters.yaml"))
+                .is_ok_and(|c| c.contains("counters:")),
+            "{file}: counters.yaml"
+        );
+        let kept = v["macros"].as_array().expect("macros");
+        assert!(
+            !kept.is_empty() && kept.len() <= 12,
+            "{file}: only the deliberate keep-outs are listed: {kept:#?}"
+        );
+        let r = s.run_in("story", &["--format", "json", "gate", "check"]);
+        let g = r.json();
+        let errors: Vec<&serde_json::Value> = g["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["severity"] == "error")
+            .collect();
+        assert!(errors.is_empty(), "{file}: {errors:#?}");
+    }
+}
