@@ -616,6 +616,13 @@ impl Gate {
         self.requires.len() + self.forbids.len() + self.needs.len() == 1
     }
 
+    /// Both gates at once.
+    fn extend(&mut self, other: Gate) {
+        self.requires.extend(other.requires);
+        self.forbids.extend(other.forbids);
+        self.needs.extend(other.needs);
+    }
+
     /// The opposite of a [`single`](Gate::single) gate: a codeword required becomes
     /// forbidden (and the other way), `gold >= 5` becomes `gold < 5`.
     fn negate(&mut self) {
@@ -783,14 +790,29 @@ fn block_open(line: &str) -> Option<Option<Gate>> {
 /// closes, has no `<<elseif>>`, and has an `<<else>>` only when it tests one codeword
 /// (the `<<else>>` branch then forbids what the block requires, or the other way).
 fn block_convertible(gate: &Gate, rest: &[&str]) -> bool {
-    let single = gate.single();
+    // The test of the branch in force: an `<<elseif>>` or `<<else>>` must be able to
+    // say it was not taken, so it must be a single test.
+    let mut current = gate.clone();
     let mut level = 1usize;
     for line in rest {
         let t = line.trim();
-        if t.contains("<<elseif") || t.contains("<<else if") {
-            return false;
+        if level == 1
+            && let Some(next) = branch(t)
+        {
+            if !current.single() {
+                return false;
+            }
+            match next {
+                Some(g) => current = g,
+                None if t == "<<else>>" => current = Gate::default(),
+                None => return false,
+            }
+            continue;
         }
-        if level == 1 && t == "<<else>>" && !single {
+        if t.contains("<<elseif")
+            || t.contains("<<else if")
+            || (level == 1 && t.contains("<<else>>"))
+        {
             return false;
         }
         level += t.matches("<<if ").count() + t.matches("<<unless ").count();
@@ -802,6 +824,23 @@ fn block_convertible(gate: &Gate, rest: &[&str]) -> bool {
         level -= closes;
     }
     false
+}
+
+/// A line that is only `<<else>>` (`Some(None)`), or only `<<elseif COND>>` /
+/// `<<else if COND>>` (`Some(Some(gate))` when the condition is a test the reader maps,
+/// `Some(None)` when it is not); `None` for any other line.
+fn branch(line: &str) -> Option<Option<Gate>> {
+    if line == "<<else>>" {
+        return Some(None);
+    }
+    let cond = line
+        .strip_prefix("<<elseif ")
+        .or_else(|| line.strip_prefix("<<else if "))?
+        .strip_suffix(">>")?;
+    if cond.contains(">>") {
+        return None;
+    }
+    Some(gate_of(cond))
 }
 
 const SPECIAL: [&str; 15] = [
@@ -1075,7 +1114,8 @@ pub fn story(passages: &[Passage]) -> Result<Story, TweeError> {
         let mut prose: Vec<String> = Vec::new();
         // Open `<<if>>`/`<<unless>>` blocks on lines of their own: the gate each puts on
         // the links inside, `None` when it is kept as a macro instead.
-        let mut blocks: Vec<Option<Gate>> = Vec::new();
+        // Each as (the negations of the branches before this one, this branch's test).
+        let mut blocks: Vec<Option<(Gate, Gate)>> = Vec::new();
         // How deep in a template's (Snowman's) `{ … }` blocks the line is.
         let mut template_depth: i64 = 0;
         let mut first_line = true;
@@ -1155,7 +1195,7 @@ pub fn story(passages: &[Passage]) -> Result<Story, TweeError> {
             if let Some(open) = block_open(&t) {
                 let gate = open.filter(|g| block_convertible(g, &lines[k + 1..]));
                 let converted = gate.is_some();
-                blocks.push(gate);
+                blocks.push(gate.map(|g| (Gate::default(), g)));
                 if !converted {
                     unread(
                         "a condition showrunner cannot read: what it governs is left out of the prose, and its links are not made choices",
@@ -1163,9 +1203,14 @@ pub fn story(passages: &[Passage]) -> Result<Story, TweeError> {
                     );
                 }
                 continue;
-            } else if t == "<<else>>" {
-                if let Some(Some(g)) = blocks.last_mut() {
-                    g.negate();
+            } else if let Some(next) = branch(&t) {
+                // `<<elseif …>>` / `<<else>>`: the branches before are not taken (each a
+                // single test, as `block_convertible` made sure), this one's test is.
+                if let Some(Some((before, now))) = blocks.last_mut() {
+                    let mut not = std::mem::take(now);
+                    not.negate();
+                    before.extend(not);
+                    *now = next.unwrap_or_default();
                     continue;
                 }
             } else if t == "<</if>>" || t == "<</unless>>" {
@@ -1186,10 +1231,9 @@ pub fn story(passages: &[Passage]) -> Result<Story, TweeError> {
             }
             // The gate every enclosing block puts on a link here.
             let around: Option<Gate> = blocks.iter().try_fold(Gate::default(), |mut all, b| {
-                let b = b.as_ref()?;
-                all.requires.extend(b.requires.iter().cloned());
-                all.forbids.extend(b.forbids.iter().cloned());
-                all.needs.extend(b.needs.iter().cloned());
+                let (before, now) = b.as_ref()?;
+                all.extend(before.clone());
+                all.extend(now.clone());
                 Some(all)
             });
             let mut choice = |inner: &str, gate: Gate, condition: Option<String>| {
@@ -1818,6 +1862,63 @@ mod tests {
                 .any(|m| m.text == "luck (seen): 2" && m.line == 14),
             "{:#?}",
             story.macros
+        );
+    }
+
+    #[test]
+    fn elseif_branches_are_gated_by_their_test_and_the_tests_before_not_taken() {
+        let s = one(":: Toll\nThe keeper waits.\n\
+             <<if $gold gte 10>>\n[[Pay for the boat->Boat]]\n\
+             <<elseif $hasPass>>\n[[Show the pass->Boat]]\n\
+             <<else if $gold gte 2>>\n[[Pay for the stair->Stair]]\n\
+             <<else>>\n[[Beg->Stair]]\n<</if>>\n\
+             <<if $a and $b>>\n[[Both->Boat]]\n<<elseif $c>>\n[[C->Boat]]\n<</if>>\n\
+             [[Leave->Stair]]\n\n:: Boat\nEnd.\n:: Stair\nEnd.\n");
+        let shape: Vec<(String, Vec<String>, Vec<String>, Vec<String>)> = s
+            .story
+            .choices
+            .iter()
+            .map(|c| {
+                let ids = |ms: &[Mention]| ms.iter().map(|m| m.id.clone()).collect::<Vec<_>>();
+                (
+                    c.label.clone(),
+                    ids(&c.requires),
+                    ids(&c.forbids),
+                    c.needs.iter().map(ToString::to_string).collect(),
+                )
+            })
+            .collect();
+        let v = |x: &[&str]| x.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            shape,
+            vec![
+                (
+                    "Pay for the boat".into(),
+                    v(&[]),
+                    v(&[]),
+                    v(&["gold >= 10"])
+                ),
+                (
+                    "Show the pass".into(),
+                    v(&["has-pass"]),
+                    v(&[]),
+                    v(&["gold < 10"])
+                ),
+                (
+                    "Pay for the stair".into(),
+                    v(&[]),
+                    v(&["has-pass"]),
+                    v(&["gold < 10", "gold >= 2"])
+                ),
+                (
+                    "Beg".into(),
+                    v(&[]),
+                    v(&["has-pass"]),
+                    v(&["gold < 10", "gold < 2"])
+                ),
+                // `$a and $b` cannot say it was not taken: the block is kept out whole.
+                ("Leave".into(), v(&[]), v(&[]), v(&[])),
+            ]
         );
     }
 
