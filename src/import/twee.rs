@@ -809,10 +809,7 @@ fn block_convertible(gate: &Gate, rest: &[&str]) -> bool {
             }
             continue;
         }
-        if t.contains("<<elseif")
-            || t.contains("<<else if")
-            || (level == 1 && t.contains("<<else>>"))
-        {
+        if t.contains("<<elseif") || t.contains("<<else if") {
             return false;
         }
         level += t.matches("<<if ").count() + t.matches("<<unless ").count();
@@ -1874,7 +1871,8 @@ mod tests {
              <<else>>\n[[Beg->Stair]]\n<</if>>\n\
              <<if $a and $b>>\n[[Both->Boat]]\n<<elseif $c>>\n[[C->Boat]]\n<</if>>\n\
              [[Leave->Stair]]\n\n:: Boat\nEnd.\n:: Stair\nEnd.\n");
-        let shape: Vec<(String, Vec<String>, Vec<String>, Vec<String>)> = s
+        type Shape = (String, Vec<String>, Vec<String>, Vec<String>);
+        let shape: Vec<Shape> = s
             .story
             .choices
             .iter()
