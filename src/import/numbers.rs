@@ -16,6 +16,12 @@ pub fn counter_of(var: &str) -> Option<String> {
         Some(rest) if rest.starts_with("cw_") || rest.starts_with("n_") => rest,
         _ => name,
     };
+    slug_of_name(name)
+}
+
+/// A story variable's name as a slug id: `lampsLit` / `lamps_lit` → `lamps-lit`; `None`
+/// for a name that is not letters, digits and underscores.
+pub fn slug_of_name(name: &str) -> Option<String> {
     if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
         return None;
     }

@@ -576,29 +576,7 @@ fn markdown_of(line: &str) -> String {
 /// → `ferry-token`, `$hasKey` → `has-key`. `None` for what is not a plain variable.
 fn codeword_of(var: &str) -> Option<String> {
     let name = var.trim().strip_prefix('$')?;
-    let name = name.strip_prefix("cw_").unwrap_or(name);
-    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-        return None;
-    }
-    let mut out = String::new();
-    let mut prev_lower = false;
-    for c in name.chars() {
-        if c == '_' {
-            out.push('-');
-            prev_lower = false;
-        } else if c.is_ascii_uppercase() {
-            if prev_lower {
-                out.push('-');
-            }
-            out.push(c.to_ascii_lowercase());
-            prev_lower = false;
-        } else {
-            out.push(c);
-            prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        }
-    }
-    let out = out.trim_matches('-').to_string();
-    (!out.is_empty() && !out.contains("--")).then_some(out)
+    numbers::slug_of_name(name.strip_prefix("cw_").unwrap_or(name))
 }
 
 /// A gate as SugarCube tests it: codewords required and forbidden, counters compared.

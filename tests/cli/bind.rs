@@ -670,6 +670,15 @@ fn the_html_play_mode_keeps_counters_and_closes_a_cost_the_reader_cannot_pay() {
     assert_eq!(steps[4]["section"], "marsh-channel");
     assert_eq!(steps[4]["carried"], "coins in your purse: 0", "{v:#}");
     // With two coins to start, the fare is closed.
+    two_coin_snapshot(&s);
+    let v = walk(&s, &s.join("two/book.html"), &route);
+    assert_eq!(v["refused"], "Pay her fare across the marsh", "{v:#}");
+    assert_eq!(v["steps"][3]["carried"], "coins in your purse: 2", "{v:#}");
+}
+
+/// Another snapshot of the sample, `cold-two-coins`, whose reader starts with two
+/// coins (one short of Nell's fare), bound to HTML at `two/book.html`.
+fn two_coin_snapshot(s: &Sandbox) {
     let counters = std::fs::read_to_string(s.join("book/counters.yaml"))
         .expect("counters")
         .replace("start: 3", "start: 2");
@@ -693,18 +702,11 @@ fn the_html_play_mode_keeps_counters_and_closes_a_cost_the_reader_cannot_pay() {
             "hot",
         ],
     );
-    let tag = ok(sr(
-        &s,
-        &["--format", "json", "snapshot", "--name", "cold-two-coins"],
-    ))
-    .json()["tag"]
-        .as_str()
-        .expect("tag")
-        .to_string();
-    ok(sr(&s, &["bind", &tag, "--format", "html", "-o", "../two"]));
-    let v = walk(&s, &s.join("two/book.html"), &route);
-    assert_eq!(v["refused"], "Pay her fare across the marsh", "{v:#}");
-    assert_eq!(v["steps"][3]["carried"], "coins in your purse: 2", "{v:#}");
+    ok(sr(s, &["snapshot", "--name", "cold-two-coins"]));
+    ok(sr(
+        s,
+        &["bind", "cold-two-coins", "--format", "html", "-o", "../two"],
+    ));
 }
 
 fn nu_check(dir: &std::path::Path) -> (bool, String) {
@@ -1103,34 +1105,7 @@ fn the_browser_s_back_and_forward_step_through_the_html_play_mode_with_its_state
 fn the_html_play_mode_autosaves_continues_keeps_save_slots_and_restarts() {
     let s = bound_sample();
     // Another snapshot of the same book: two coins to start.
-    let counters = std::fs::read_to_string(s.join("book/counters.yaml"))
-        .expect("counters")
-        .replace("start: 3", "start: 2");
-    std::fs::write(s.join("book/counters.yaml"), counters).expect("w");
-    s.git(
-        "book",
-        &[
-            "commit",
-            "-qam",
-            "two coins\n\nTU: TU-2026-11-01-SR01",
-            "--no-verify",
-        ],
-    );
-    s.git(
-        "book",
-        &[
-            "-c",
-            "core.hooksPath=/dev/null",
-            "update-ref",
-            "refs/heads/cold",
-            "hot",
-        ],
-    );
-    ok(sr(&s, &["snapshot", "--name", "cold-two-coins"]));
-    ok(sr(
-        &s,
-        &["bind", "cold-two-coins", "--format", "html", "-o", "../two"],
-    ));
+    two_coin_snapshot(&s);
     let v = player(
         &s,
         "saves",
