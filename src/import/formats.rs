@@ -217,6 +217,50 @@ pub fn harlowe(line: &str) -> String {
     s
 }
 
+/// Rewrites a passage's Harlowe hooks written across lines — `(if: COND)[` on a line of
+/// its own, then the hook's lines, `](else-if: COND)[`, `](else:)[` and a closing `]` —
+/// into SugarCube's block (`<<if>>`, `<<elseif>>`, `<<else>>`, `<</if>>`), line for
+/// line, so the block reader gates the links inside (or keeps the block out, listed,
+/// when a condition is one it cannot map). Lines keep their numbers.
+pub fn harlowe_blocks(lines: &[&str]) -> Vec<String> {
+    let mut out = Vec::with_capacity(lines.len());
+    // The open hooks this rewrote: `true` for `(unless:)`.
+    let mut open: Vec<bool> = Vec::new();
+    let cond = |c: &str| harlowe_condition(c).unwrap_or_else(|| c.trim().to_string());
+    for line in lines {
+        let t = line.trim();
+        let rewritten = if let Some(c) = t.strip_prefix("(if:").and_then(|r| r.strip_suffix(")[")) {
+            open.push(false);
+            Some(format!("<<if {}>>", cond(c)))
+        } else if let Some(c) = t
+            .strip_prefix("(unless:")
+            .and_then(|r| r.strip_suffix(")["))
+        {
+            open.push(true);
+            Some(format!("<<unless {}>>", cond(c)))
+        } else if open.is_empty() {
+            None
+        } else if t == "]" {
+            Some(if open.pop() == Some(true) {
+                "<</unless>>".to_string()
+            } else {
+                "<</if>>".to_string()
+            })
+        } else if t == "](else:)[" {
+            Some("<<else>>".to_string())
+        } else if let Some(c) = t
+            .strip_prefix("](else-if:")
+            .and_then(|r| r.strip_suffix(")["))
+        {
+            Some(format!("<<elseif {}>>", cond(c)))
+        } else {
+            None
+        };
+        out.push(rewritten.unwrap_or_else(|| line.to_string()));
+    }
+    out
+}
+
 /// Rewrites Chapbook's `{link to: 'Passage', label: 'Label'}` inserts as links.
 pub fn chapbook_inserts(line: &str) -> String {
     let mut s = line.to_string();
@@ -334,6 +378,39 @@ mod tests {
         // `or` is not mapped: left as written.
         let or = "(if: $a or $b)[[[Go->Hall]]]";
         assert_eq!(harlowe(or), or);
+    }
+
+    #[test]
+    fn harlowe_hooks_across_lines_become_a_block_line_for_line() {
+        let lines = [
+            "(if: $coins >= 4)[",
+            "[[Bribe->Gate]]",
+            "](else-if: $metRiva)[",
+            "[[Ask Riva->Stall]]",
+            "](else:)[",
+            "The guard looks through you.",
+            "]",
+            "(unless: $seen)[",
+            "[[Look->Yard]]",
+            "]",
+            "]",
+        ];
+        assert_eq!(
+            harlowe_blocks(&lines),
+            vec![
+                "<<if $coins >= 4>>",
+                "[[Bribe->Gate]]",
+                "<<elseif $metRiva>>",
+                "[[Ask Riva->Stall]]",
+                "<<else>>",
+                "The guard looks through you.",
+                "<</if>>",
+                "<<unless $seen>>",
+                "[[Look->Yard]]",
+                "<</unless>>",
+                "]",
+            ]
+        );
     }
 
     #[test]

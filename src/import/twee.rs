@@ -1081,7 +1081,9 @@ pub fn story(passages: &[Passage]) -> Result<Story, TweeError> {
     let mut macros = Vec::new();
     let mut sections = Vec::new();
     for p in &story_passages {
-        let lines: Vec<&str> = p.text.lines().collect();
+        // Harlowe hooks across lines read as SugarCube blocks, line for line.
+        let rewritten = formats::harlowe_blocks(&p.text.lines().collect::<Vec<_>>());
+        let lines: Vec<&str> = rewritten.iter().map(String::as_str).collect();
         let mut title_text = p.name.clone();
         let mut sets: Vec<String> = Vec::new();
         let mut change: Vec<Change> = Vec::new();
@@ -1319,6 +1321,19 @@ pub fn story(passages: &[Passage]) -> Result<Story, TweeError> {
                 });
             }
             if text.trim().is_empty() && !line.trim().is_empty() {
+                continue;
+            }
+            if !blocks.is_empty() {
+                // Text inside a block whose links became gated choices shows only under
+                // its condition: the book has no such text, so it goes out, listed.
+                if !text.trim().is_empty() {
+                    macros.push(Kept {
+                        passage: p.name.clone(),
+                        line: at,
+                        what: CONDITIONAL.into(),
+                        text: t.clone(),
+                    });
+                }
                 continue;
             }
             prose.push(markdown_of(&text));
@@ -1896,6 +1911,38 @@ mod tests {
                 ("Leave".into(), v(&[]), v(&[]), v(&[])),
             ]
         );
+    }
+
+    #[test]
+    fn harlowe_hooks_across_lines_gate_their_links() {
+        let s = one(
+            ":: Gate\nThe guard waits.\n(if: $coins >= 4)[\n[[Bribe the guard->Inner]]\n\
+             ](else-if: $metRiva)[\n[[Call for Riva->Inner]]\n](else:)[\n\
+             The guard looks straight through you.\n[[Go home->Home]]\n]\n\
+             (if: $a or $b)[\n[[Sneak->Inner]]\n]\n\n:: Inner\nEnd.\n:: Home\nEnd.\n",
+        );
+        let shape: Vec<(String, String)> = s
+            .story
+            .choices
+            .iter()
+            .map(|c| {
+                let mut gate: Vec<String> = c.requires.iter().map(|m| m.id.clone()).collect();
+                gate.extend(c.forbids.iter().map(|m| format!("not {}", m.id)));
+                gate.extend(c.needs.iter().map(ToString::to_string));
+                (c.label.clone(), gate.join(", "))
+            })
+            .collect();
+        let v = |a: &str, b: &str| (a.to_string(), b.to_string());
+        assert_eq!(
+            shape,
+            vec![
+                v("Bribe the guard", "coins >= 4"),
+                v("Call for Riva", "met-riva, coins < 4"),
+                v("Go home", "not met-riva, coins < 4"),
+            ],
+            "`or` keeps its hook out: no Sneak"
+        );
+        assert!(s.prose.contains("guard waits") && !s.prose.contains("straight through"));
     }
 
     #[test]
