@@ -248,13 +248,10 @@ pub fn harlowe_blocks(lines: &[&str]) -> Vec<String> {
             })
         } else if t == "](else:)[" {
             Some("<<else>>".to_string())
-        } else if let Some(c) = t
-            .strip_prefix("](else-if:")
-            .and_then(|r| r.strip_suffix(")["))
-        {
-            Some(format!("<<elseif {}>>", cond(c)))
         } else {
-            None
+            t.strip_prefix("](else-if:")
+                .and_then(|r| r.strip_suffix(")["))
+                .map(|c| format!("<<elseif {}>>", cond(c)))
         };
         out.push(rewritten.unwrap_or_else(|| line.to_string()));
     }
