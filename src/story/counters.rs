@@ -161,14 +161,20 @@ impl Need {
 
     /// Whether any value in the counter's range passes.
     pub fn satisfiable(&self, c: &Counter) -> bool {
-        match self.op {
-            Op::Ge => c.max >= self.value,
-            Op::Gt => c.max > self.value,
-            Op::Le => c.min <= self.value,
-            Op::Lt => c.min < self.value,
-            Op::Eq => (c.min..=c.max).contains(&self.value),
-            Op::Ne => c.min != c.max || c.min != self.value,
-        }
+        self.passes_between(c.min, c.max)
+    }
+
+    /// Whether any value from `lo` to `hi` (inclusive) passes.
+    pub fn passes_between(&self, lo: i64, hi: i64) -> bool {
+        lo <= hi
+            && match self.op {
+                Op::Ge => hi >= self.value,
+                Op::Gt => hi > self.value,
+                Op::Le => lo <= self.value,
+                Op::Lt => lo < self.value,
+                Op::Eq => (lo..=hi).contains(&self.value),
+                Op::Ne => lo != hi || lo != self.value,
+            }
     }
 }
 

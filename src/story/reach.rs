@@ -233,6 +233,47 @@ struct CounterGate {
     change: Vec<(usize, Change)>,
     /// The gate tests a counter that is not followed.
     unproven: bool,
+    /// The gate tests a counter that is not followed, and no value it can ever hold
+    /// passes: closed on every route, proven without following it.
+    never: bool,
+    /// Per need: no value its counter (not followed) can ever hold passes it.
+    impossible: Vec<bool>,
+}
+
+/// The values each counter can ever hold, whatever the route: its start, every value
+/// assigned, and up to its bounds in the direction some change moves it (every change
+/// in the book counted, reached or not — a sound over-approximation). One pass over the
+/// changes.
+fn bounds(story: &Story) -> Vec<(i64, i64)> {
+    let index: HashMap<&str, usize> = story
+        .counters
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.as_str(), i))
+        .collect();
+    let mut out: Vec<(i64, i64)> = story.counters.iter().map(|c| (c.start, c.start)).collect();
+    let changes = story.sections.iter().flat_map(|s| {
+        s.change
+            .iter()
+            .chain(s.choices.iter().flat_map(|ch| ch.change.iter()))
+    });
+    for ch in changes {
+        let Some(&i) = index.get(ch.counter.as_str()) else {
+            continue;
+        };
+        let (c, (lo, hi)) = (&story.counters[i], &mut out[i]);
+        match ch.delta {
+            super::counters::Delta::Set(n) => {
+                let n = n.clamp(c.min, c.max);
+                *lo = (*lo).min(n);
+                *hi = (*hi).max(n);
+            }
+            super::counters::Delta::Add(n) if n > 0 => *hi = c.max,
+            super::counters::Delta::Add(n) if n < 0 => *lo = c.min,
+            super::counters::Delta::Add(_) => {}
+        }
+    }
+    out
 }
 
 /// Runs the gated search from the start section.
@@ -341,21 +382,45 @@ pub fn search_with_budget(story: &Story, budget: usize) -> Reach {
     // section's arrival changes by slot.
     let tracks = Tracks::new(story);
     let m = tracks.counters.len();
+    let spans = bounds(story);
     let mut counter_gates: Vec<CounterGate> = Vec::with_capacity(gate_span.len());
     let mut arrivals: Vec<Vec<(usize, Change)>> = Vec::with_capacity(n);
     for s in &story.sections {
         for c in &s.choices {
             let mut g = CounterGate::default();
+            // A counter not followed: its gate is unproven, unless no value the
+            // counter can ever hold passes it.
+            let span = |id: &str| story.counter(id).map(|i| (&story.counters[i], spans[i]));
             for need in &c.needs {
                 let slot = tracks.of(story, &need.counter);
-                g.unproven |= slot.is_none();
+                let mut impossible = false;
+                if slot.is_none() {
+                    match span(&need.counter) {
+                        Some((_, (lo, hi))) if !need.passes_between(lo, hi) => impossible = true,
+                        _ => g.unproven = true,
+                    }
+                }
+                g.never |= impossible;
+                g.impossible.push(impossible);
                 g.needs.push(slot.map(|t| (t, need.op, need.value)));
             }
             for ch in &c.change {
                 match tracks.of(story, &ch.counter) {
                     Some(t) => g.change.push((t, ch.clone())),
-                    None => g.unproven |= ch.cost().is_some(),
+                    None => {
+                        if let Some(cost) = ch.cost() {
+                            match span(&ch.counter) {
+                                Some((k, (_, hi))) if hi.saturating_sub(cost) < k.min => {
+                                    g.never = true
+                                }
+                                _ => g.unproven = true,
+                            }
+                        }
+                    }
                 }
+            }
+            if g.never {
+                g.unproven = false;
             }
             counter_gates.push(g);
         }
@@ -520,6 +585,9 @@ pub fn search_with_budget(story: &Story, budget: usize) -> Reach {
                 open = false;
             }
             let g = &counter_gates[choice_at[section] + ci];
+            if g.never {
+                open = false;
+            }
             for (ni, need) in g.needs.iter().enumerate() {
                 match need {
                     Some((t, op, value)) => {
@@ -529,8 +597,9 @@ pub fn search_with_budget(story: &Story, budget: usize) -> Reach {
                             open = false;
                         }
                     }
-                    // Not followed: taken as passed (and the gate as unproven).
-                    None => reach.met[section][ci][ni] = true,
+                    // Not followed: taken as passed (and the gate as unproven), unless
+                    // no value it can hold passes.
+                    None => reach.met[section][ci][ni] = !g.impossible[ni],
                 }
             }
             let mut next_vals = vals.clone();

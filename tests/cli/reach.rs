@@ -296,6 +296,29 @@ fn brute_counted(spec: &CSpec, follow_wide: bool) -> Found {
             vals[c] = change(c, set, v).arrive(&decl[c], vals[c]);
         }
     };
+    // The wide counter is not followed: its gates pass unless no value it can ever
+    // hold (its start, values assigned, and its bounds in each direction some change
+    // moves it) passes them.
+    let (mut lo, mut hi) = (decl[2].start, decl[2].start);
+    for (_, arrive, choices) in spec {
+        let moves = arrive.iter().chain(choices.iter().flat_map(|c| c.3.iter()));
+        for &(c, set, v) in moves.filter(|m| m.0 == 2) {
+            match (set, v) {
+                (true, v) => {
+                    lo = lo.min(v.clamp(decl[2].min, decl[2].max));
+                    hi = hi.max(v.clamp(decl[2].min, decl[2].max));
+                }
+                (false, v) if v > 0 => hi = decl[2].max,
+                (false, v) if v < 0 => lo = decl[2].min,
+                _ => {}
+            }
+            let _ = c;
+        }
+    }
+    let wide_passes = |op: usize, v: i64| {
+        (lo..=hi.min(lo + 200)).any(|x| OPS[op].holds(x, v))
+            || (hi > lo + 200 && OPS[op].holds(hi, v))
+    };
     let mut start_vals: Vec<i64> = decl.iter().map(|c| c.start).collect();
     arrive(0, &mut start_vals);
     let start: BTreeSet<usize> = spec[0].0.iter().copied().collect();
@@ -309,7 +332,12 @@ fn brute_counted(spec: &CSpec, follow_wide: bool) -> Found {
         for (ci, (t, req, needs, costs)) in spec[s].2.iter().enumerate() {
             let mut open = req.iter().all(|r| have.contains(r));
             for (ni, &(c, op, v)) in needs.iter().enumerate() {
-                if (c == 2 && !follow_wide) || OPS[op].holds(vals[c], v) {
+                let passes = if c == 2 && !follow_wide {
+                    wide_passes(op, v)
+                } else {
+                    OPS[op].holds(vals[c], v)
+                };
+                if passes {
                     met[s][ci][ni] = true;
                 } else {
                     open = false;
@@ -319,7 +347,12 @@ fn brute_counted(spec: &CSpec, follow_wide: bool) -> Found {
             for &(c, set, v) in costs {
                 match change(c, set, v).take(&decl[c], next_vals[c]) {
                     Some(x) => next_vals[c] = x,
-                    None if c == 2 && !follow_wide => {}
+                    // Not followed: payable unless even its most could not pay.
+                    None if c == 2 && !follow_wide => {
+                        if set || hi + v < decl[2].min {
+                            open = false;
+                        }
+                    }
                     None => open = false,
                 }
             }
