@@ -8,20 +8,12 @@ Needs Debian's chromium and chromium-driver, and the PyPI package selenium.
 import json
 import sys
 
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
+from chrome import chromium
+
 page, scratch = sys.argv[1], sys.argv[2]
-opts = Options()
-opts.binary_location = "/usr/bin/chromium"
-for arg in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--user-data-dir=" + scratch]:
-    opts.add_argument(arg)
-opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
+driver = chromium(scratch)
 try:
     driver.get("file://" + page)
     missing = driver.execute_script(

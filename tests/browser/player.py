@@ -14,31 +14,22 @@ import json
 import os
 import sys
 
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+
+from chrome import chromium
 
 scenario, page, scratch = sys.argv[1], sys.argv[2], sys.argv[3]
 other = sys.argv[4] if len(sys.argv) > 4 else None
 URL = "file://" + page
 
 
-def chromium():
-    opts = Options()
-    opts.binary_location = "/usr/bin/chromium"
-    for arg in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--window-size=1024,768",
-                "--user-data-dir=" + scratch]:
-        opts.add_argument(arg)
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
+def browser():
+    return chromium(scratch, ["--window-size=1024,768"])
 
 
-driver = chromium()
+driver = browser()
 
 
 def js(script, *args):

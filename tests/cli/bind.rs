@@ -463,22 +463,35 @@ pub(crate) fn epubcheck(s: &Sandbox, epub: &std::path::Path) -> serde_json::Valu
     json
 }
 
-/// Opens `html` in headless Chromium and plays it (tests/browser/play.py); its findings.
-pub(crate) fn play(s: &Sandbox, html: &std::path::Path) -> serde_json::Value {
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/play.py");
-    std::fs::create_dir_all(s.join("chromium")).expect("mkdir");
+/// Runs `tests/browser/<script>` with `args` in headless Chromium; the JSON it prints.
+fn browser_script(script: &str, args: &[&std::ffi::OsStr], needs: &str) -> serde_json::Value {
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/browser")
+        .join(script);
     let out = std::process::Command::new("python3")
         .arg(&script)
-        .arg(html)
-        .arg(s.join("chromium"))
+        .args(args)
         .output()
         .expect("python3");
     assert!(
         out.status.success(),
-        "the browser test needs chromium, chromium-driver and selenium (.ci/run installs them): {}",
+        "the browser test needs {needs} (.ci/run installs them): {}",
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).expect("json from the browser script")
+}
+
+const SELENIUM: &str = "chromium, chromium-driver and selenium";
+
+/// Opens `html` in headless Chromium and plays it (tests/browser/play.py); its findings.
+pub(crate) fn play(s: &Sandbox, html: &std::path::Path) -> serde_json::Value {
+    let profile = s.join("chromium");
+    std::fs::create_dir_all(&profile).expect("mkdir");
+    browser_script(
+        "play.py",
+        &[html.as_os_str(), profile.as_os_str()],
+        SELENIUM,
+    )
 }
 
 #[test]
@@ -611,21 +624,11 @@ fn the_html_view_plays_to_an_ending_in_headless_chromium() {
 /// Opens `html` in headless Chromium, presses Play and takes the choices labelled
 /// (tests/browser/route.py); what the reader saw at each step.
 fn walk(s: &Sandbox, html: &std::path::Path, labels: &[&str]) -> serde_json::Value {
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/route.py");
-    std::fs::create_dir_all(s.join("chromium")).expect("mkdir");
-    let out = std::process::Command::new("python3")
-        .arg(&script)
-        .arg(html)
-        .arg(s.join("chromium"))
-        .args(labels)
-        .output()
-        .expect("python3");
-    assert!(
-        out.status.success(),
-        "the browser test needs chromium, chromium-driver and selenium (.ci/run installs them): {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("json from the browser script")
+    let profile = s.join("chromium");
+    std::fs::create_dir_all(&profile).expect("mkdir");
+    let mut args = vec![html.as_os_str(), profile.as_os_str()];
+    args.extend(labels.iter().map(std::ffi::OsStr::new));
+    browser_script("route.py", &args, SELENIUM)
 }
 
 /// The HTML play mode keeps the sample's counter: the reader is shown their coins,
@@ -936,24 +939,19 @@ fn player(
     html: &std::path::Path,
     other: Option<&std::path::Path>,
 ) -> serde_json::Value {
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/player.py");
     let profile = s.join(&format!("chromium-{scenario}"));
     std::fs::create_dir_all(&profile).expect("mkdir");
-    let out = std::process::Command::new("python3")
-        .arg(&script)
-        .arg(scenario)
-        .arg(html)
-        .arg(&profile)
-        .args(other)
-        .output()
-        .expect("python3");
-    assert!(
-        out.status.success(),
-        "the browser test needs chromium, chromium-driver, selenium and selenium-axe-python (.ci/run installs them): {}",
-        String::from_utf8_lossy(&out.stderr)
+    let mut args = vec![
+        std::ffi::OsStr::new(scenario),
+        html.as_os_str(),
+        profile.as_os_str(),
+    ];
+    args.extend(other.map(std::path::Path::as_os_str));
+    let v = browser_script(
+        "player.py",
+        &args,
+        "chromium, chromium-driver, selenium and selenium-axe-python",
     );
-    let v: serde_json::Value =
-        serde_json::from_slice(&out.stdout).expect("json from the browser script");
     assert_eq!(
         v["console"],
         serde_json::json!([]),
