@@ -209,6 +209,13 @@ pub fn bind(ws: &Session, tag: &str, opts: &Options, out_dir: &Path) -> Result<B
         date: &date,
     };
     let book = Book::build(&studio, story, stamp, opts.codex, &assets, opts.art);
+    // The PDF's paper and numbers, from `[print]`: a bad setting stops the bind before
+    // anything is written.
+    let print = if opts.views.contains(&bind::View::Pdf) {
+        Some(bind::pdf::Print::from_config(&studio.config.print, &book)?)
+    } else {
+        None
+    };
     // The book holds what the views need: the parsed studio can go (a large one is most
     // of the memory), freed beside the rendering.
     super::release(studio);
@@ -251,11 +258,21 @@ pub fn bind(ws: &Session, tag: &str, opts: &Options, out_dir: &Path) -> Result<B
                 time,
                 cover.as_ref().map(|(p, b)| (p.as_str(), b.as_slice())),
                 &templates,
+                print.as_ref(),
                 out,
             )
         })?);
     }
-    let log = bind::view_log(&snap, &date, &book.title, opts, decision, &outputs);
+    let numbers = print.as_ref().map(|p| p.numbers(&book)).unwrap_or_default();
+    let log = bind::view_log(
+        &snap,
+        &date,
+        &book.title,
+        opts,
+        decision,
+        &outputs,
+        &numbers,
+    );
     outputs.push(write(out_dir, "view-log.yaml", log.as_bytes())?);
     // The views bound from a snapshot are noted beside history (the report counts them).
     let who = repo.identity();

@@ -8,6 +8,8 @@ pub mod book;
 pub mod epub;
 pub mod html;
 pub mod markdown;
+pub mod numbering;
+pub mod pdf;
 pub mod templates;
 pub mod twee;
 pub mod xhtml;
@@ -54,10 +56,12 @@ pub enum View {
     Twee,
     /// One Markdown file.
     Md,
+    /// A numbered paper gamebook (tagged PDF).
+    Pdf,
 }
 
 impl View {
-    /// Parses `html,epub,twee,md`.
+    /// Parses `html,epub,twee,md,pdf`.
     pub fn parse_list(s: &str) -> Result<Vec<View>, Error> {
         let mut out = Vec::new();
         for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
@@ -66,6 +70,7 @@ impl View {
                 "epub" => View::Epub,
                 "twee" => View::Twee,
                 "md" | "markdown" => View::Md,
+                "pdf" => View::Pdf,
                 other => {
                     return Err(BindError::UnknownView {
                         name: other.to_string(),
@@ -91,6 +96,7 @@ impl View {
             View::Epub => "epub",
             View::Twee => "twee",
             View::Md => "md",
+            View::Pdf => "pdf",
         }
     }
 
@@ -101,6 +107,7 @@ impl View {
             View::Epub => "book.epub",
             View::Twee => "book.twee",
             View::Md => "book.md",
+            View::Pdf => "book.pdf",
         }
     }
 }
@@ -151,20 +158,21 @@ pub(crate) fn mime(path: &str) -> &'static str {
 }
 
 /// One view written into `out` (the EPUB and the HTML as they are made, the others
-/// whole).
+/// whole); `print` is the PDF's paper and numbers (A5 and seed 0 when not given).
 pub fn render_view_into(
     book: &Book,
     view: View,
     time: i64,
     cover: Option<(&str, &[u8])>,
     templates: &templates::Templates,
+    print: Option<&pdf::Print>,
     out: &mut dyn std::io::Write,
 ) -> Result<(), Error> {
     match view {
         View::Epub => epub::render_into(book, time, cover, templates, out),
         View::Html => html::render_into(book, templates, out),
         other => {
-            let bytes = render_view(book, other, time, cover, templates)?;
+            let bytes = render_view(book, other, time, cover, templates, print)?;
             out.write_all(&bytes).map_err(|e| Error::Io {
                 path: other.file().into(),
                 source: e,
@@ -173,19 +181,29 @@ pub fn render_view_into(
     }
 }
 
-/// One view's bytes.
+/// One view's bytes; `print` as for [`render_view_into`].
 pub fn render_view(
     book: &Book,
     view: View,
     time: i64,
     cover: Option<(&str, &[u8])>,
     templates: &templates::Templates,
+    print: Option<&pdf::Print>,
 ) -> Result<Vec<u8>, Error> {
     Ok(match view {
         View::Md => markdown::render(book).into_bytes(),
         View::Html => html::render(book, templates)?.into_bytes(),
         View::Twee => twee::render(book).into_bytes(),
         View::Epub => epub::render(book, time, cover, templates)?,
+        View::Pdf => match print {
+            Some(print) => pdf::render(book, print, time, cover)?,
+            None => pdf::render(
+                book,
+                &pdf::Print::new(pdf::Paper::default(), 0, book),
+                time,
+                cover,
+            )?,
+        },
     })
 }
 
@@ -206,7 +224,9 @@ struct ViewLog<'a> {
 }
 
 /// The view log: the snapshot, the options, the gate's decision on the snapshot's
-/// tree, the TUs since the previous snapshot and every output with its SHA-256.
+/// tree, the TUs since the previous snapshot and every output with its SHA-256; when a
+/// PDF was bound, `print_numbers`, each print number with its section's file (so "a
+/// mistake in 212" leads to the file).
 pub fn view_log(
     snap: &Snapshot,
     date: &str,
@@ -214,6 +234,7 @@ pub fn view_log(
     opts: &Options,
     decision: Decision,
     outputs: &[Output],
+    print_numbers: &[(u32, String)],
 ) -> String {
     let mut include = Vec::new();
     if opts.art {
@@ -238,5 +259,11 @@ pub fn view_log(
     // Strings, numbers and enums only: nothing here can fail to serialise.
     let mut text = String::from("# View log, written by `showrunner bind`.\n");
     text.push_str(&crate::artifact::yaml::to_string(&log).unwrap_or_default());
+    if !print_numbers.is_empty() {
+        text.push_str("print_numbers:\n");
+        for (n, file) in print_numbers {
+            text.push_str(&format!("  {n}: {}\n", crate::artifact::yaml::quote(file)));
+        }
+    }
     text
 }

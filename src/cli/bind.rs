@@ -8,7 +8,7 @@ use super::{Ctx, Output};
 use crate::bind::{self, View};
 use crate::error::Error;
 
-/// Arguments of `bind` (its `--format` is the list of views: html, epub, twee, md).
+/// Arguments of `bind` (its `--format` is the list of views: html, epub, twee, md, pdf).
 #[derive(Debug, Args)]
 pub struct BindArgs {
     /// The snapshot tag to bind.

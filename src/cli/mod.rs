@@ -54,7 +54,7 @@ pub struct Cli {
     #[arg(short = 'C', global = true, value_name = "DIR", id = "chdir")]
     pub chdir: Option<PathBuf>,
     /// Output format where the output is data: human, json or github. `bind` takes export
-    /// formats (html, epub, twee, md, comma-separated), `graph` mermaid, dot or svg, and
+    /// formats (html, epub, twee, md, pdf, comma-separated), `graph` mermaid, dot or svg, and
     /// `report` and `playtest` human, json or html.
     #[arg(long, global = true, value_name = "FORMAT")]
     pub format: Option<String>,
@@ -129,7 +129,7 @@ pub enum Command {
     Report(report::ReportArgs),
     /// Tag cold as a snapshot with a verifiable manifest; list and show snapshots.
     Snapshot(snapshot::SnapshotArgs),
-    /// Render a snapshot to reader views (`--format html,epub,twee,md`) with a view log.
+    /// Render a snapshot to reader views (`--format html,epub,twee,md,pdf`) with a view log.
     Bind(bind::BindArgs),
     /// The story map: sections, choices and gates (`--format mermaid|dot|svg`).
     Graph(graph::GraphArgs),

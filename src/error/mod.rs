@@ -384,6 +384,15 @@ impl Error {
             Self::Playtest(PlaytestError::TuClosed { .. }) => {
                 text("`showrunner loop run narration_dry_run` opens a dry-run TU")
             }
+            Self::Bind(BindError::Paper { .. }) => text(
+                "write `paper = \"a5\"`, \"a4\", \"letter\" or a size like \"150x230mm\" under [print], merge it to cold and snapshot again",
+            ),
+            Self::Bind(BindError::Seed { .. }) => text(
+                "write a whole number, like `seed = 7`, under [print], merge it to cold and snapshot again",
+            ),
+            Self::Bind(BindError::Art { .. }) => text(
+                "fix or replace the asset (SVG, PNG, JPEG, GIF or WebP), or set its art plan's status back from done",
+            ),
             _ => None,
         }
     }

@@ -5,17 +5,57 @@
 #[derive(Debug, thiserror::Error)]
 pub enum BindError {
     /// A view name the binder does not have.
-    #[error("`{name}` is not a view (html, epub, twee, md)")]
+    #[error("`{name}` is not a view (html, epub, twee, md, pdf)")]
     UnknownView {
         /// The name as given.
         name: String,
     },
     /// `--format` with no view.
-    #[error("name at least one view: --format html,epub,twee,md")]
+    #[error("name at least one view: --format html,epub,twee,md,pdf")]
     NoView,
     /// The EPUB builder failed (a bug or a resource limit, not the book).
     #[error("internal: building the EPUB failed: {0}")]
     Epub(#[source] epub_builder::Error),
+    /// `[print] paper` in `studio.toml` is not a paper size.
+    #[error("{path}:{line}: `[print] paper = {value}` is not a paper size: {why}")]
+    Paper {
+        /// The file (`studio.toml`).
+        path: String,
+        /// Its line.
+        line: u32,
+        /// The value as written.
+        value: String,
+        /// What is wrong with it.
+        why: String,
+    },
+    /// `[print] seed` in `studio.toml` is not a whole number.
+    #[error("{path}:{line}: `[print] seed` must be a whole number")]
+    Seed {
+        /// The file (`studio.toml`).
+        path: String,
+        /// Its line.
+        line: u32,
+    },
+    /// A picture the PDF view cannot draw.
+    #[error("the picture `{asset}` cannot be drawn in the PDF: {why}")]
+    Art {
+        /// Its path in the snapshot.
+        asset: String,
+        /// What is wrong with it.
+        why: String,
+    },
+    /// A face of the embedded type is missing (a build without its fonts).
+    #[error("internal: the embedded font {name} is missing")]
+    Font {
+        /// Its PostScript name.
+        name: &'static str,
+    },
+    /// Writing the PDF failed (a bug, not the book's fault).
+    #[error("internal: writing the PDF failed: {message}")]
+    Pdf {
+        /// What krilla said.
+        message: String,
+    },
 }
 
 /// A book or a save the player cannot play.

@@ -42,6 +42,52 @@ pub struct Config {
     pub questions_max_open: u32,
     /// `[policy] max_waiver_days`, default 30: the furthest ahead a waiver may expire.
     pub max_waiver_days: u32,
+    /// `[print]`: the PDF view's settings as written, read when a PDF is bound.
+    pub print: PrintTable,
+}
+
+/// A setting as written: its value (`None` when it is not of the type asked for) and
+/// the line it is on, so a bad one can be pointed at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Written<T> {
+    /// The value, when it is of the right type.
+    pub value: Option<T>,
+    /// Its line in `studio.toml`.
+    pub line: u32,
+}
+
+/// `[print]`: the paper and the numbering seed of the PDF view. Checked when a PDF is
+/// bound (the schema bar reports a bad value too), so a studio that never prints is not
+/// held up by it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PrintTable {
+    /// `paper`: `a5` (default), `a4`, `letter` or `<W>x<H>mm`.
+    pub paper: Option<Written<String>>,
+    /// `seed`: the section-number shuffle's seed (default 0).
+    pub seed: Option<Written<i64>>,
+}
+
+impl PrintTable {
+    /// Reads the `[print]` table of a parsed `studio.toml`.
+    fn from_node(node: &Node) -> PrintTable {
+        let Some(table) = node.get("print") else {
+            return PrintTable::default();
+        };
+        let written = |key: &str| table.get(key).map(|n| (n, n.line));
+        PrintTable {
+            paper: written("paper").map(|(n, line)| Written {
+                value: n.as_str().map(str::to_string),
+                line,
+            }),
+            seed: written("seed").map(|(n, line)| Written {
+                value: match &n.value {
+                    crate::artifact::node::Value::Int(i) => Some(*i),
+                    _ => None,
+                },
+                line,
+            }),
+        }
+    }
 }
 
 impl Default for Config {
@@ -59,6 +105,7 @@ impl Default for Config {
             allow_conditional: false,
             questions_max_open: 5,
             max_waiver_days: 30,
+            print: PrintTable::default(),
         }
     }
 }
@@ -184,6 +231,7 @@ impl Config {
                 .policy
                 .max_waiver_days
                 .unwrap_or(defaults.max_waiver_days),
+            print: PrintTable::from_node(node),
         }
     }
 }
@@ -221,6 +269,29 @@ mod tests {
         assert!(!c.allow_conditional);
         assert_eq!(c.questions_max_open, 5);
         assert_eq!(read("studio = 1\n"), Config::default());
+    }
+
+    #[test]
+    fn the_print_table_keeps_what_is_written_and_where() {
+        let c = read("[studio]\ntitle = \"T\"\n\n[print]\npaper = \"a4\"\nseed = 12\n");
+        assert_eq!(
+            c.print.paper,
+            Some(Written {
+                value: Some("a4".into()),
+                line: 5
+            })
+        );
+        assert_eq!(
+            c.print.seed,
+            Some(Written {
+                value: Some(12),
+                line: 6
+            })
+        );
+        let wrong = read("[print]\npaper = 5\nseed = \"x\"\n");
+        assert_eq!(wrong.print.paper.and_then(|p| p.value), None);
+        assert_eq!(wrong.print.seed.map(|s| (s.value, s.line)), Some((None, 3)));
+        assert_eq!(read("[studio]\n").print, PrintTable::default());
     }
 
     #[test]
