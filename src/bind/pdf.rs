@@ -635,7 +635,16 @@ fn compose(
             continue;
         };
         flow.space(size * 1.6);
-        flow.need(number_heading.size * layout::LEADING + size * layout::LEADING * 2.0);
+        // The number stays with the first picture and caption, or two lines of prose.
+        let pictures_here = by_section.get(s.story.id.as_str());
+        let first_picture = pictures_here
+            .and_then(|ps| ps.first())
+            .map(|(i, _)| {
+                let (w, h) = pictures[*i].size();
+                flow.picture_height(w, h) + size * layout::LEADING * 3.0
+            })
+            .unwrap_or(size * layout::LEADING * 2.0);
+        flow.need(number_heading.size * layout::LEADING + first_picture);
         flow.destination(section_dest(number));
         flow.note_section(number);
         section_marks.push(Bookmark {
@@ -663,7 +672,7 @@ fn compose(
                 small.centred(),
             );
         }
-        for (i, p) in by_section.get(s.story.id.as_str()).into_iter().flatten() {
+        for (i, p) in pictures_here.into_iter().flatten() {
             let (w, h) = pictures[*i].size();
             let caption = fonts::clean(&p.caption);
             let below = if caption.trim().is_empty() {
@@ -742,7 +751,7 @@ fn compose(
                     ),
                 ];
                 flow.open(Kind::LI);
-                flow.hang_label("\u{25b8}".into(), Style::Regular, size);
+                flow.hang_label("\u{2023}".into(), Style::Regular, size);
                 flow.open(Kind::LBody);
                 flow.open(Kind::P);
                 flow.paragraph(

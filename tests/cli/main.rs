@@ -21,6 +21,7 @@ mod loops;
 mod mcp;
 mod output;
 mod play;
+mod print;
 mod questions;
 mod reach;
 mod report;

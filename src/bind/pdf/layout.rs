@@ -824,9 +824,7 @@ impl<'f> Flow<'f> {
     /// caption are kept on the same page.
     pub(crate) fn picture(&mut self, picture: usize, w: f32, h: f32, alt: &str, below: f32) {
         let max_w = self.geo.measure();
-        let max_h = (self.geo.bottom - self.geo.top) * 0.5;
-        let scale = (max_w / w).min(max_h / h).min(1.0);
-        let (w, h) = (w * scale, h * scale);
+        let (w, h) = self.fit(w, h);
         self.space(self.geo.size * 0.4);
         self.need(h + below);
         let x = self.geo.left + (max_w - w) / 2.0;
@@ -851,6 +849,19 @@ impl<'f> Flow<'f> {
         });
         self.y += h + self.geo.size * 0.5;
         self.fresh = false;
+    }
+
+    /// A picture's size once scaled down to the type area's width and half its height.
+    fn fit(&self, w: f32, h: f32) -> (f32, f32) {
+        let max_w = self.geo.measure();
+        let max_h = (self.geo.bottom - self.geo.top) * 0.5;
+        let scale = (max_w / w).min(max_h / h).min(1.0);
+        (w * scale, h * scale)
+    }
+
+    /// The height a picture of `w` × `h` points takes on the page, with its spacing.
+    pub(crate) fn picture_height(&self, w: f32, h: f32) -> f32 {
+        self.fit(w, h).1 + self.geo.size * 0.9
     }
 
     /// Places a picture filling the type area (a cover), as a figure.
