@@ -301,7 +301,7 @@ fn only_snapshots_on_cold_are_bound_and_refusals_write_nothing() {
             "bind",
             "cold-2026-11-26",
             "--format",
-            "md,pdf",
+            "md,docx",
             "-o",
             "../out",
         ],
