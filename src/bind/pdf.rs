@@ -149,13 +149,13 @@ fn drawable(
                     for face in fonts.data() {
                         d.load_font_source(usvg::fontdb::Source::Binary(Arc::new(face)));
                     }
-                    for family in ["Libertinus Serif"] {
-                        d.set_serif_family(family);
-                        d.set_sans_serif_family(family);
-                        d.set_monospace_family(family);
-                        d.set_cursive_family(family);
-                        d.set_fantasy_family(family);
-                    }
+                    // Every generic family is the one face the book has.
+                    let family = "Libertinus Serif";
+                    d.set_serif_family(family);
+                    d.set_sans_serif_family(family);
+                    d.set_monospace_family(family);
+                    d.set_cursive_family(family);
+                    d.set_fantasy_family(family);
                     Arc::new(d)
                 })
                 .clone();
@@ -170,7 +170,7 @@ fn drawable(
                 ..usvg::Options::default()
             };
             usvg::Tree::from_data(bytes, &options)
-                .map(Drawable::Svg)
+                .map(|t| Drawable::Svg(Box::new(t)))
                 .map_err(|e| art(format!("it is not an SVG that can be read ({e})")))
         }
         "image/png" => krilla::image::Image::from_png(data(), false)
@@ -737,10 +737,10 @@ fn compose(
                     .collect();
                 clauses.push(format!("turn to {n}"));
                 let mut instruction = and_list(&clauses);
-                if c.gated() {
-                    if let Some(cond) = paper_condition(book, c) {
-                        instruction = format!("{cond}, {instruction}");
-                    }
+                if c.gated()
+                    && let Some(cond) = paper_condition(book, c)
+                {
+                    instruction = format!("{cond}, {instruction}");
                 }
                 let spans = vec![
                     Span::link(fonts::clean(c.label.trim()), Style::Regular, &target),

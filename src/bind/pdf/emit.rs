@@ -30,7 +30,7 @@ use crate::error::{BindError, Error};
 /// A picture ready to draw.
 pub(crate) enum Drawable {
     /// An SVG, parsed.
-    Svg(usvg::Tree),
+    Svg(Box<usvg::Tree>),
     /// A PNG, JPEG, GIF or WebP image.
     Raster(krilla::image::Image),
 }

@@ -773,10 +773,11 @@ impl<'f> Flow<'f> {
             }
         }
         // Lines of a paragraph are joined by a space in the text behind them.
-        if !last && !line.breaks {
-            if let Some(r) = segments.last_mut().and_then(|s| s.1.last_mut()) {
-                r.text.push(' ');
-            }
+        if !last
+            && !line.breaks
+            && let Some(r) = segments.last_mut().and_then(|s| s.1.last_mut())
+        {
+            r.text.push(' ');
         }
         for (link, runs, sx, sw) in segments {
             let target = links.get(link).cloned().flatten();

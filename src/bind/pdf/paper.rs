@@ -104,7 +104,7 @@ mod tests {
         }
         assert!(
             Paper::parse("10x200mm")
-                .unwrap_err()
+                .expect_err("too narrow")
                 .contains("between 70 and 1000 mm")
         );
     }

@@ -61,14 +61,14 @@ impl Reader<'_> {
     }
 
     fn end_inline(&mut self) {
-        if let Some((level, spans)) = self.inline.take() {
-            if spans.iter().any(|s| !s.text.trim().is_empty()) {
-                self.push(if level == 0 {
-                    Block::Para(spans)
-                } else {
-                    Block::Heading(level, spans)
-                });
-            }
+        if let Some((level, spans)) = self.inline.take()
+            && spans.iter().any(|s| !s.text.trim().is_empty())
+        {
+            self.push(if level == 0 {
+                Block::Para(spans)
+            } else {
+                Block::Heading(level, spans)
+            });
         }
     }
 
@@ -173,11 +173,11 @@ impl Reader<'_> {
         match tag {
             TagEnd::Paragraph | TagEnd::Heading(_) => self.end_inline(),
             TagEnd::CodeBlock => {
-                if let Some((_, spans)) = &mut self.inline {
-                    if let Some(last) = spans.last_mut() {
-                        let trimmed = last.text.trim_end_matches('\n').len();
-                        last.text.truncate(trimmed);
-                    }
+                if let Some((_, spans)) = &mut self.inline
+                    && let Some(last) = spans.last_mut()
+                {
+                    let trimmed = last.text.trim_end_matches('\n').len();
+                    last.text.truncate(trimmed);
                 }
                 self.end_inline();
                 self.code = false;
@@ -196,25 +196,25 @@ impl Reader<'_> {
             }
             TagEnd::Item => {
                 self.end_inline();
-                if let Some(Open::Item(blocks)) = self.open.pop() {
-                    if let Some(Open::List(_, items)) = self.open.last_mut() {
-                        items.push(blocks);
-                    }
+                if let Some(Open::Item(blocks)) = self.open.pop()
+                    && let Some(Open::List(_, items)) = self.open.last_mut()
+                {
+                    items.push(blocks);
                 }
             }
             TagEnd::Emphasis => self.italic = self.italic.saturating_sub(1),
             TagEnd::Strong => self.bold = self.bold.saturating_sub(1),
             TagEnd::Link => {
-                if let Some((target, after)) = self.link.take() {
-                    if !after.is_empty() {
-                        let style = self.style();
-                        let (_, spans) = self.inline.get_or_insert_with(|| (0, Vec::new()));
-                        spans.push(Span {
-                            text: after,
-                            style,
-                            link: target,
-                        });
-                    }
+                if let Some((target, after)) = self.link.take()
+                    && !after.is_empty()
+                {
+                    let style = self.style();
+                    let (_, spans) = self.inline.get_or_insert_with(|| (0, Vec::new()));
+                    spans.push(Span {
+                        text: after,
+                        style,
+                        link: target,
+                    });
                 }
             }
             _ => {}
