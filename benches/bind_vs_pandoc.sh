@@ -29,5 +29,6 @@ echo "studio: $n sections; pandoc $("$pandoc" --version | head -1 | cut -d' ' -f
 measure "showrunner bind --format epub,html" "$sr" -C "$work/studio" bind bench --format epub,html -o "$work/out"
 measure "showrunner bind --format epub" "$sr" -C "$work/studio" bind bench --format epub -o "$work/out-e"
 measure "showrunner bind --format html" "$sr" -C "$work/studio" bind bench --format html -o "$work/out-h"
+measure "showrunner bind --format pdf" "$sr" -C "$work/studio" bind bench --format pdf -o "$work/out-p"
 measure "pandoc book.md -o book.html --standalone" "$pandoc" "$work/md/book.md" --standalone -o "$work/pandoc.html"
 measure "pandoc book.md -o book.epub" "$pandoc" "$work/md/book.md" -o "$work/pandoc.epub"

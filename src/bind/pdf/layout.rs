@@ -1103,6 +1103,32 @@ mod tests {
     }
 
     #[test]
+    fn a_picture_with_alt_text_is_a_figure_and_one_without_is_decoration() {
+        let fonts = Fonts::load().expect("fonts");
+        let mut f = flow(&fonts);
+        f.picture(0, 300.0, 200.0, "A lamp on a sea wall", 0.0);
+        f.picture(1, 300.0, 200.0, "  ", 0.0);
+        let (pages, _, tree) = f.finish(0);
+        assert_eq!(tree.len(), 1, "{tree:?}");
+        let Node::Group(Kind::Figure(alt), children) = &tree[0] else {
+            panic!("{tree:?}")
+        };
+        assert_eq!(alt, "A lamp on a sea wall");
+        let Node::Content(leaf) = children[0] else {
+            panic!("{children:?}")
+        };
+        let marks: Vec<(usize, Mark)> = pages[0]
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Picture { mark, picture, .. } => Some((*picture, *mark)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(marks, [(0, Mark::Leaf(leaf)), (1, Mark::Decoration)]);
+    }
+
+    #[test]
     fn a_link_becomes_a_link_element_with_its_annotation_first() {
         let fonts = Fonts::load().expect("fonts");
         let mut f = flow(&fonts);
