@@ -5,6 +5,7 @@
 //! objects (never the work tree, never hot) and writing the files is `app::bind`'s.
 
 pub mod book;
+pub mod edition;
 pub mod epub;
 pub mod html;
 pub mod markdown;
@@ -114,6 +115,9 @@ pub struct Options {
     pub art: bool,
     /// Include the codex as a glossary.
     pub codex: bool,
+    /// The language edition to bind (`all`: the source and every edition), instead of
+    /// the source.
+    pub edition: Option<String>,
 }
 
 /// One written file.
@@ -201,8 +205,18 @@ struct ViewLog<'a> {
     gate: Decision,
     previous: Option<&'a str>,
     tus_since_previous: Flow<Vec<&'a str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    edition: Option<EditionLog<'a>>,
     tool: &'a str,
     outputs: Vec<Flow<&'a Output>>,
+}
+
+/// What the view log says of a language edition.
+#[derive(serde::Serialize)]
+struct EditionLog<'a> {
+    language: &'a str,
+    untranslated: &'a [String],
+    stale: &'a [String],
 }
 
 /// The view log: the snapshot, the options, the gate's decision on the snapshot's
@@ -214,6 +228,7 @@ pub fn view_log(
     opts: &Options,
     decision: Decision,
     outputs: &[Output],
+    edition: Option<(&str, &edition::Coverage)>,
 ) -> String {
     let mut include = Vec::new();
     if opts.art {
@@ -232,6 +247,11 @@ pub fn view_log(
         gate: decision,
         previous: snap.previous.as_deref(),
         tus_since_previous: Flow(snap.tus.iter().map(|(id, _)| id.as_str()).collect()),
+        edition: edition.map(|(language, cov)| EditionLog {
+            language,
+            untranslated: &cov.untranslated,
+            stale: &cov.stale,
+        }),
         tool: crate::TOOL,
         outputs: outputs.iter().map(Flow).collect(),
     };
