@@ -247,6 +247,11 @@ pub fn bind(ws: &Session, tag: &str, opts: &Options, out_dir: &Path) -> Result<B
         commit: &snap.commit,
         date: &date,
     };
+    // Translations that no longer keep their source's story show the source instead.
+    let broken: Vec<String> = crate::gate::editions::mismatches(&studio, &story)
+        .into_iter()
+        .map(|f| f.path)
+        .collect();
     let book = Book::build(&studio, story, stamp, opts.codex, &assets, opts.art);
     // Which books: the source's, one edition's, or the source's and every edition's
     // (each in a folder named by its language).
@@ -288,6 +293,8 @@ pub fn bind(ws: &Session, tag: &str, opts: &Options, out_dir: &Path) -> Result<B
     let templates = Templates::load(&overrides)?;
     let cover = cover.as_ref().map(|(p, b)| (p.as_str(), b.as_slice()));
     let mut outputs = Vec::new();
+    let mut bound_editions = Vec::new();
+    let source_language = book.language.clone();
     let mut noted = String::new();
     let who = repo.identity();
     let last = books.len() - 1;
@@ -297,8 +304,12 @@ pub fn bind(ws: &Session, tag: &str, opts: &Options, out_dir: &Path) -> Result<B
         let Some(mut this) = (if i == last { book.take() } else { book.clone() }) else {
             break;
         };
-        let coverage =
-            edition.map(|e| (e.language.as_str(), bind::edition::translate(&mut this, e)));
+        let coverage = edition.map(|e| {
+            (
+                e.language.as_str(),
+                bind::edition::translate(&mut this, e, &broken),
+            )
+        });
         let prefix = match opts.edition.as_deref() {
             Some("all") => format!("{}/", this.language),
             _ => String::new(),
@@ -323,6 +334,9 @@ pub fn bind(ws: &Session, tag: &str, opts: &Options, out_dir: &Path) -> Result<B
                 o.sha256
             ));
         }
+        if let Some((lang, cov)) = coverage {
+            bound_editions.push((lang.to_string(), source_language.clone(), cov));
+        }
         outputs.extend(written.into_iter().map(|o| Output {
             file: format!("{prefix}{}", o.file),
             ..o
@@ -334,5 +348,6 @@ pub fn bind(ws: &Session, tag: &str, opts: &Options, out_dir: &Path) -> Result<B
         tag: tag.to_string(),
         commit: snap.commit,
         outputs,
+        editions: bound_editions,
     })
 }

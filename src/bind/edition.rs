@@ -17,11 +17,18 @@ pub struct Coverage {
     pub stale: Vec<String>,
 }
 
-/// Lays `edition` over `book` (the source's book, in the source's language).
-pub fn translate(book: &mut Book, edition: &Edition) -> Coverage {
+/// Lays `edition` over `book` (the source's book, in the source's language). Files in
+/// `broken` (translations that no longer keep their source's story: stale ones the
+/// source has moved away from) are left out, and their source's text shown.
+pub fn translate(book: &mut Book, edition: &Edition, broken: &[String]) -> Coverage {
+    let translation_of = |source: &str| {
+        edition
+            .translation_of(source)
+            .filter(|a| !broken.contains(&a.path))
+    };
     let source_language = std::mem::replace(&mut book.language, edition.language.clone());
     let mut cov = Coverage {
-        stale: edition.stale.iter().map(|s| s.source.clone()).collect(),
+        stale: edition.stale.iter().map(|s| s.path.clone()).collect(),
         ..Coverage::default()
     };
     book.ifid = uuid_for(&format!(
@@ -32,7 +39,7 @@ pub fn translate(book: &mut Book, edition: &Edition) -> Coverage {
         book.title = title.to_string();
     }
     for s in &mut book.sections {
-        let Some(a) = edition.translation_of(&s.story.path) else {
+        let Some(a) = translation_of(&s.story.path) else {
             s.language = Some(source_language.clone());
             cov.untranslated.push(s.story.path.clone());
             continue;
@@ -62,7 +69,7 @@ pub fn translate(book: &mut Book, edition: &Edition) -> Coverage {
     }
     for e in &mut book.codex {
         let path = format!("codex/{}.md", e.id);
-        let Some(a) = edition.translation_of(&path) else {
+        let Some(a) = translation_of(&path) else {
             e.language = Some(source_language.clone());
             cov.untranslated.push(path);
             continue;
@@ -82,7 +89,7 @@ pub fn translate(book: &mut Book, edition: &Edition) -> Coverage {
         edition
             .artifacts
             .iter()
-            .filter(|a| a.kind == kind)
+            .filter(|a| a.kind == kind && !broken.contains(&a.path))
             .flat_map(|a| {
                 a.data
                     .get(key)
@@ -117,7 +124,7 @@ pub fn translate(book: &mut Book, edition: &Edition) -> Coverage {
     }
     for p in &mut book.pictures {
         let path = format!("art/{}.yaml", p.id);
-        let Some(a) = edition.translation_of(&path) else {
+        let Some(a) = translation_of(&path) else {
             cov.untranslated.push(path);
             continue;
         };

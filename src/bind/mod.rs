@@ -140,6 +140,9 @@ pub struct Bound {
     pub commit: CommitId,
     /// The view files, then the view log.
     pub outputs: Vec<Output>,
+    /// Each language edition bound: its language, the source's language, and what it
+    /// left to the source or translates behind it.
+    pub editions: Vec<(String, String, edition::Coverage)>,
 }
 
 /// The media type of an asset, by file extension.

@@ -58,9 +58,23 @@ pub(super) fn run(ctx: &Ctx, args: BindArgs) -> Result<Output, Error> {
             o.file, o.size, o.sha256
         ));
     }
+    let mut stderr = String::new();
+    for (lang, source, cov) in &bound.editions {
+        if cov.untranslated.is_empty() && cov.stale.is_empty() {
+            continue;
+        }
+        stderr.push_str(&format!(
+            "note: edition {lang}: {} not translated yet (shown in {source}), {} stale; the view log lists them\n",
+            match cov.untranslated.len() {
+                1 => "1 file".to_string(),
+                n => format!("{n} files"),
+            },
+            cov.stale.len()
+        ));
+    }
     Ok(Output {
         stdout,
-        stderr: String::new(),
+        stderr,
         code: 0,
     })
 }

@@ -48,7 +48,7 @@ codes! {
     "schema/unknown-file", W, "a file in an artifact folder is not an artifact",
         "It will be ignored by every command. Rename it to the kind's convention or move it out of the folder.";
     "integrity/edition-structure", E, "a translation differs from its source in more than its words",
-        "A language edition (`editions/<lang>/`) is locked to its source's story: ids, flags, codewords set, choices in order with their targets, gates, counter tests and costs, codex see-also links, art and audio plans' assets, codeword and counter entries. Only what readers see is translated (titles, prose, choice labels and conditions, phrases, counter names, captions, alt text). Copy the structure from the source file; if the source changed after the translation, bring the translation up to date.";
+        "A language edition (`editions/<lang>/`) is locked to its source's story: ids, flags, codewords set, choices in order with their targets, gates, counter tests and costs, codex see-also links, art and audio plans' assets, codeword and counter entries. Only what readers see is translated (titles, prose, choice labels and conditions, phrases, counter names, captions, alt text). Copy the structure from the source file. (A translation whose source changed after it is stale rather than broken: the gate lists it among the edition's stale entries and binding shows the source's text until it is brought up to date.)";
     "integrity/edition-orphan", E, "a translation of a file that does not exist",
         "An edition's files keep their sources' paths (`editions/fr/sections/harbour.md` translates `sections/harbour.md`). The source was renamed or removed, or the translation is misnamed: move or delete it.";
     "integrity/edition-language", E, "an edition folder that names no other language",
@@ -119,8 +119,6 @@ codes! {
         "The plan names an asset (or is done) but the file is not in the tree. Commit it under assets/ or fix the path.";
     "determinism/hash-mismatch", E, "an asset does not match its recorded hash",
         "The file changed since the plan recorded its SHA-256. Re-record the hash if the change is intended.";
-    "presentation/edition-stale", W, "a translation is older than a change to its source",
-        "The source file changed in history after its translation last did, so the edition may say what the book no longer says. Found from git: compare the source's change (the fix shows the command) and bring the translation up to date; committing the translation clears it.";
     "presentation/codeword-leak", E, "a codeword id appears on a player-facing surface",
         "Readers never see codeword ids; the binder shows `condition` or the phrase from codewords.yaml. Reword the text.";
     "presentation/internal-id-leak", E, "an internal id (TU-, HK-, GK-, Q-) appears on a player-facing surface",

@@ -39,19 +39,39 @@ fn is_language_tag(tag: &str) -> bool {
 }
 
 /// The integrity bar's part: each edition's language, and each file against its source.
+/// A translation whose source changed after it (a stale one) is not held to the lock:
+/// the writer moved on, and it is listed as stale instead, to be caught up with.
 pub fn structure(cx: &Context<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     for e in &cx.studio.editions {
         language(cx.studio, e, &mut out);
+    }
+    out.extend(mismatches(cx.studio, &cx.story).into_iter().filter(|f| {
+        let e = cx
+            .studio
+            .editions
+            .iter()
+            .find(|e| f.path.starts_with(&e.folder()));
+        let source = artifact::edition_source(&f.path).map(|(_, s)| s);
+        !matches!((e, source), (Some(e), Some(s)) if e.stale_entry(s).is_some())
+    }));
+    out
+}
+
+/// Every edition file that breaks the lock with its source, stale or not (binding shows
+/// such a file's source instead).
+pub fn mismatches(studio: &Studio, story: &Story) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for e in &studio.editions {
         for a in &e.artifacts {
             let Some(source) = Edition::source_of(a) else {
                 continue;
             };
             match a.kind {
-                Kind::Section => section(&cx.story, a, source, &mut out),
-                Kind::Codewords => keyed(cx.studio, a, source, "codewords", &[], &mut out),
-                Kind::Counters => keyed(cx.studio, a, source, "counters", &["name"], &mut out),
-                _ => whole(cx.studio, a, source, &mut out),
+                Kind::Section => section(story, a, source, &mut out),
+                Kind::Codewords => keyed(studio, a, source, "codewords", &[], &mut out),
+                Kind::Counters => keyed(studio, a, source, "counters", &["name"], &mut out),
+                _ => whole(studio, a, source, &mut out),
             }
         }
     }
@@ -88,16 +108,14 @@ fn language(studio: &Studio, e: &Edition, out: &mut Vec<Finding>) {
     }
 }
 
-fn orphan(a: &Artifact, source: &str, what: &str, out: &mut Vec<Finding>) {
+fn orphan(a: &Artifact, source: &str, out: &mut Vec<Finding>) {
     out.push(finding(
         "integrity/edition-orphan",
         &a.path,
         0,
         "translator",
-        format!("a translation of `{source}`, which does not exist{what}"),
-        format!(
-            "translations keep their source's path: move it to the path of the file it translates, or delete it"
-        ),
+        format!("a translation of `{source}`, which does not exist"),
+        "translations keep their source's path: move it to the path of the file it translates, or delete it".to_string(),
     ));
 }
 
@@ -131,7 +149,7 @@ fn needs(ns: &[story::counters::Need]) -> Vec<(&str, story::counters::Op, i64)> 
 fn section(story: &Story, a: &Artifact, source: &str, out: &mut Vec<Finding>) {
     let id = artifact::stem(source);
     let Some(src) = story.get(id) else {
-        return orphan(a, source, "", out);
+        return orphan(a, source, out);
     };
     let t = story::section(a, 0);
     let mut flags = t.flag_names.clone();
@@ -265,7 +283,7 @@ fn source_artifact<'s>(studio: &'s Studio, source: &str) -> Option<&'s Artifact>
 /// A codex entry, art or audio plan: equal to its source but for its translated fields.
 fn whole(studio: &Studio, a: &Artifact, source: &str, out: &mut Vec<Finding>) {
     let Some(src) = source_artifact(studio, source) else {
-        return orphan(a, source, "", out);
+        return orphan(a, source, out);
     };
     let fields = translated_fields(a.kind);
     if let Some(at) = first_difference(&kept(&a.data, fields), &kept(&src.data, fields), "") {
@@ -302,7 +320,7 @@ fn keyed(
     out: &mut Vec<Finding>,
 ) {
     let Some(src) = source_artifact(studio, source) else {
-        return orphan(a, source, "", out);
+        return orphan(a, source, out);
     };
     let entries = |n: &Node| -> Vec<(String, u32, Json)> {
         n.get(key)
@@ -340,35 +358,6 @@ fn keyed(
     }
 }
 
-/// The presentation bar's part: translations behind their sources.
-pub fn stale(cx: &Context<'_>) -> Vec<Finding> {
-    let mut out = Vec::new();
-    for e in &cx.studio.editions {
-        for s in &e.stale {
-            let when = match &s.changed_in {
-                Some(c) => format!("in {}", crate::ids::short(c)),
-                None => "in the work tree, not yet committed".to_string(),
-            };
-            out.push(finding(
-                "presentation/edition-stale",
-                &s.path,
-                0,
-                "translator",
-                format!(
-                    "`{}` changed {when}, after this translation last did",
-                    s.source
-                ),
-                format!(
-                    "bring the translation up to date with the source (`git diff {} -- {}` shows what changed)",
-                    s.changed_in.as_deref().map_or("HEAD".to_string(), |c| format!("{}^!", crate::ids::short(c))),
-                    s.source
-                ),
-            ));
-        }
-    }
-    out
-}
-
 /// How far one edition has got.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Progress {
@@ -381,7 +370,18 @@ pub struct Progress {
     /// Source files with reader-facing text that the edition does not translate yet.
     pub untranslated: Vec<String>,
     /// Translations behind their sources.
-    pub stale: Vec<String>,
+    pub stale: Vec<StaleOut>,
+}
+
+/// A translation behind its source, as reported.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct StaleOut {
+    /// The edition's file.
+    pub path: String,
+    /// The source it translates.
+    pub source: String,
+    /// The commit that changed the source since (`null`: the work tree).
+    pub changed_in: Option<String>,
 }
 
 /// Each edition's progress, from the studio's sections (the story graph's, whole) and
@@ -417,7 +417,15 @@ pub fn progress(studio: &Studio, story: &Story) -> Vec<Progress> {
                 sections: (count("sections/"), story.sections.len()),
                 codex: (count("codex/"), codex_total),
                 untranslated: sources.iter().filter(|p| !has(p)).cloned().collect(),
-                stale: e.stale.iter().map(|s| s.path.clone()).collect(),
+                stale: e
+                    .stale
+                    .iter()
+                    .map(|s| StaleOut {
+                        path: s.path.clone(),
+                        source: s.source.clone(),
+                        changed_in: s.changed_in.clone(),
+                    })
+                    .collect(),
             }
         })
         .collect()

@@ -426,7 +426,7 @@ pub fn words(studio: &crate::studio::Studio, story: &crate::story::Story) -> Wor
 
 /// Runs the bar.
 pub fn run(cx: &Context<'_>) -> Vec<Finding> {
-    let mut out = super::editions::stale(cx);
+    let mut out = Vec::new();
     let w = &cx.words.presentation;
     for (n, s) in cx.surfaces.iter().enumerate() {
         surface(s, cx.hits(List::Presentation, n), w, &mut out);

@@ -177,10 +177,21 @@ pub fn human(report: &Report, lines: &dyn Lines, what: &str, color: bool) -> Str
             ));
         }
         if !e.stale.is_empty() {
-            line.push_str(&format!("; {} stale", e.stale.len()));
+            line.push_str(&format!("; {} stale:", e.stale.len()));
         }
         out.push_str(&visible(&line));
-        out.push_str("\n\n");
+        out.push('\n');
+        for s in &e.stale {
+            let when = match &s.changed_in {
+                Some(c) => format!("changed in {}", crate::ids::short(c)),
+                None => "edited in the work tree".to_string(),
+            };
+            out.push_str(&visible(&format!(
+                "  {} — its source {} {when}, after the translation last did\n",
+                s.path, s.source
+            )));
+        }
+        out.push('\n');
     }
     let groups = report.remediation();
     if groups.len() > 1 || (groups.len() == 1 && report.findings.len() > 1) {
