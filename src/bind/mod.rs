@@ -11,6 +11,7 @@ pub mod html;
 pub mod markdown;
 pub mod templates;
 pub mod twee;
+pub mod words;
 pub mod xhtml;
 
 /// HTML comments in prose, as a writer uses them: notes to themselves that no reader
