@@ -11,7 +11,7 @@ use crate::bind::book::{Book, Stamp};
 use crate::bind::templates::Templates;
 use crate::bind::{self, Bound, Options, Output};
 use crate::date;
-use crate::error::{Error, InputError, SnapshotError};
+use crate::error::{BindError, Error, InputError, SnapshotError};
 use crate::git::Repo;
 use crate::story::Story;
 use crate::studio::{Studio, player_facing, sha256_hex};
@@ -172,13 +172,54 @@ pub fn views_of(repo: &Repo, commit: &str) -> Result<Vec<(String, String)>, Erro
         .collect())
 }
 
+/// Writes one book's views and its view log (made by `log` from the views' outputs)
+/// into `out_dir`: the old log goes first and the new one last, so a bind cut short
+/// leaves no log that disagrees with the files beside it.
+#[allow(clippy::too_many_arguments)]
+fn write_book(
+    book: &Book,
+    out_dir: &Path,
+    time: i64,
+    cover: Option<(&str, &[u8])>,
+    templates: &Templates,
+    opts: &Options,
+    print: Option<&bind::pdf::Print>,
+    log: impl FnOnce(&[Output]) -> String,
+) -> Result<Vec<Output>, Error> {
+    std::fs::create_dir_all(out_dir).map_err(|e| Error::Io {
+        path: out_dir.to_path_buf(),
+        source: e,
+    })?;
+    let log_path = out_dir.join("view-log.yaml");
+    match std::fs::remove_file(&log_path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => {
+            return Err(Error::Io {
+                path: log_path,
+                source: e,
+            });
+        }
+    }
+    // One view at a time, written as it is made (the EPUB straight into its file).
+    let mut outputs = Vec::new();
+    for v in &opts.views {
+        outputs.push(write_with(out_dir, v.file(), |out| {
+            bind::render_view_into(book, *v, time, cover, templates, print, out)
+        })?);
+    }
+    let text = log(&outputs);
+    outputs.push(write(out_dir, "view-log.yaml", text.as_bytes())?);
+    Ok(outputs)
+}
+
 /// Binds a snapshot.
 pub fn bind(ws: &Session, tag: &str, opts: &Options, out_dir: &Path) -> Result<Bound, Error> {
     let repo = &ws.repo;
     let snap = snapshot_on_cold(ws, tag)?;
     // The snapshot's tree is parsed once: the gate decision is about all of it, the
     // book reads its player-facing kinds, and both use the one story graph.
-    let studio = Studio::load(&crate::studio::Tree::new(repo, &snap.commit)?)?;
+    let mut studio = Studio::load(&crate::studio::Tree::new(repo, &snap.commit)?)?;
     let assets: BTreeMap<String, Vec<u8>> = repo
         .tree_files(&snap.commit, &|p| p.starts_with("assets/"))?
         .into_iter()
@@ -208,14 +249,43 @@ pub fn bind(ws: &Session, tag: &str, opts: &Options, out_dir: &Path) -> Result<B
         commit: &snap.commit,
         date: &date,
     };
+    // Translations that no longer keep their source's story show the source instead.
+    let broken: Vec<String> = crate::gate::editions::mismatches(&studio, &story)
+        .into_iter()
+        .map(|f| f.path)
+        .collect();
     let book = Book::build(&studio, story, stamp, opts.codex, &assets, opts.art);
-    // The PDF's paper and numbers, from `[print]`: a bad setting stops the bind before
-    // anything is written.
+    // The PDF's paper and seed, from `[print]`: a bad setting stops the bind before
+    // anything is written (each book's numbers follow from them).
     let print = if opts.views.contains(&bind::View::Pdf) {
-        Some(bind::pdf::Print::from_config(&studio.config.print, &book)?)
+        Some(bind::pdf::Print::settings(&studio.config.print)?)
     } else {
         None
     };
+    // Which books: the source's, one edition's, or the source's and every edition's
+    // (each in a folder named by its language).
+    let editions = std::mem::take(&mut studio.editions);
+    let mut books: Vec<(PathBuf, Option<&crate::studio::Edition>)> = Vec::new();
+    match opts.edition.as_deref() {
+        None => books.push((out_dir.to_path_buf(), None)),
+        Some("all") => {
+            books.push((out_dir.join(&book.language), None));
+            for e in &editions {
+                books.push((out_dir.join(&e.language), Some(e)));
+            }
+        }
+        Some(lang) => match editions.iter().find(|e| e.language == lang) {
+            Some(e) => books.push((out_dir.to_path_buf(), Some(e))),
+            None => {
+                return Err(BindError::UnknownEdition {
+                    tag: tag.to_string(),
+                    name: lang.to_string(),
+                    known: editions.iter().map(|e| e.language.clone()).collect(),
+                }
+                .into());
+            }
+        },
+    }
     // The book holds what the views need: the parsed studio can go (a large one is most
     // of the memory), freed beside the rendering.
     super::release(studio);
@@ -230,66 +300,81 @@ pub fn bind(ws: &Session, tag: &str, opts: &Options, out_dir: &Path) -> Result<B
         overrides.insert(path.trim_start_matches("templates/bind/").to_string(), text);
     }
     let templates = Templates::load(&overrides)?;
-    std::fs::create_dir_all(out_dir).map_err(|e| Error::Io {
-        path: out_dir.to_path_buf(),
-        source: e,
-    })?;
-    // The view log is what says a folder holds a finished bind: the old one goes first
-    // and the new one is written last, so a bind cut short leaves no log that disagrees
-    // with the files beside it.
-    let log_path = out_dir.join("view-log.yaml");
-    match std::fs::remove_file(&log_path) {
-        Ok(()) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => {
-            return Err(Error::Io {
-                path: log_path,
-                source: e,
-            });
-        }
-    }
-    // One view at a time, written as it is made (the EPUB straight into its file).
+    let cover = cover.as_ref().map(|(p, b)| (p.as_str(), b.as_slice()));
     let mut outputs = Vec::new();
-    for v in &opts.views {
-        outputs.push(write_with(out_dir, v.file(), |out| {
-            bind::render_view_into(
-                &book,
-                *v,
-                time,
-                cover.as_ref().map(|(p, b)| (p.as_str(), b.as_slice())),
-                &templates,
-                print.as_ref(),
-                out,
-            )
-        })?);
-    }
-    let numbers = print.as_ref().map(|p| p.numbers(&book)).unwrap_or_default();
-    let log = bind::view_log(
-        &snap,
-        &date,
-        &book.title,
-        opts,
-        decision,
-        &outputs,
-        &numbers,
-    );
-    outputs.push(write(out_dir, "view-log.yaml", log.as_bytes())?);
-    // The views bound from a snapshot are noted beside history (the report counts them).
-    let who = repo.identity();
+    let mut bound_editions = Vec::new();
+    let source_language = book.language.clone();
     let mut noted = String::new();
-    for (o, v) in outputs.iter().zip(&opts.views) {
-        noted.push_str(&format!(
-            "view {} {} {} {}\n",
-            date::ymd(who.time, who.offset),
-            v.name(),
-            o.file,
-            o.sha256
-        ));
+    let who = repo.identity();
+    let last = books.len() - 1;
+    let mut book = Some(book);
+    for (i, (dir, edition)) in books.into_iter().enumerate() {
+        // The last book takes the source's; the others a copy.
+        let Some(mut this) = (if i == last { book.take() } else { book.clone() }) else {
+            break;
+        };
+        let coverage = edition.map(|e| {
+            (
+                e.language.as_str(),
+                bind::edition::translate(&mut this, e, &broken),
+            )
+        });
+        let prefix = match opts.edition.as_deref() {
+            Some("all") => format!("{}/", this.language),
+            _ => String::new(),
+        };
+        // Each book's print numbers (an edition keeps its source's story, so the same).
+        let book_print = print
+            .as_ref()
+            .map(|(paper, seed)| bind::pdf::Print::new(paper.clone(), *seed, &this));
+        let numbers = book_print
+            .as_ref()
+            .map(|p| p.numbers(&this))
+            .unwrap_or_default();
+        let written = write_book(
+            &this,
+            &dir,
+            time,
+            cover,
+            &templates,
+            opts,
+            book_print.as_ref(),
+            |outputs| {
+                bind::view_log(
+                    &snap,
+                    &date,
+                    &this.title,
+                    opts,
+                    decision,
+                    outputs,
+                    coverage.as_ref().map(|(l, c)| (*l, c)),
+                    &numbers,
+                )
+            },
+        )?;
+        for (o, v) in written.iter().zip(&opts.views) {
+            noted.push_str(&format!(
+                "view {} {} {prefix}{} {}\n",
+                date::ymd(who.time, who.offset),
+                v.name(),
+                o.file,
+                o.sha256
+            ));
+        }
+        if let Some((lang, cov)) = coverage {
+            bound_editions.push((lang.to_string(), source_language.clone(), cov));
+        }
+        outputs.extend(written.into_iter().map(|o| Output {
+            file: format!("{prefix}{}", o.file),
+            ..o
+        }));
     }
+    // The views bound from a snapshot are noted beside history (the report counts them).
     repo.append_note(VIEWS_NOTES, &snap.commit, &noted, &who)?;
     Ok(Bound {
         tag: tag.to_string(),
         commit: snap.commit,
         outputs,
+        editions: bound_editions,
     })
 }

@@ -178,7 +178,7 @@ pub fn judge(repo: &Repo, base: Option<&str>, new: &str, opts: &Options) -> Resu
     }
     let run = run_bars(&studio, None, &[], opts);
     let findings = run.findings.clone();
-    let report = verdict(&studio, opts, run.findings, run.witnesses);
+    let report = verdict(&studio, opts, run.findings, run.witnesses, run.editions);
     let whole = opts.bars == BARS && !opts.explain;
     let sections_parsed = !studio.rejected.iter().any(|r| r.kind == Kind::Section);
     if whole
@@ -259,6 +259,7 @@ fn incremental(
         return Ok(None);
     }
     let mut thin = Studio::from_files(files);
+    thin.date_editions(&Tree::new(repo, new)?)?;
     if thin.rejected.iter().any(|r| r.kind == Kind::Section) {
         return Ok(None);
     }
@@ -385,6 +386,7 @@ fn incremental(
     ids.extend(section_ids(&thin));
     let mut assets = memo.assets;
     assets.extend(thin.assets.iter().map(|(k, v)| (k.clone(), v.clone())));
+    let editions = run.editions;
     if let (Some(story), Ok(json)) = (run.story, serde_json::to_string(&findings)) {
         store(
             repo,
@@ -402,6 +404,6 @@ fn incremental(
             },
         );
     }
-    let report = verdict(&thin, opts, findings, None);
+    let report = verdict(&thin, opts, findings, None, editions);
     Ok(Some((report, thin)))
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use super::roster;
 use crate::app::{OpenRequest, Opened, Session};
-use crate::artifact::{self, Kind, Place};
+use crate::artifact::{self, Kind};
 use crate::error::{Error, LoopError};
 use crate::ids::CommitId;
 use crate::studio::playbook::{Deliverable, Playbook, Step};
@@ -326,15 +326,7 @@ pub fn status(ws: &Session, tu: Option<&str>) -> Result<Status, Error> {
         .deliverables
         .iter()
         .map(|del| {
-            let files: Vec<String> = d
-                .files
-                .iter()
-                .filter(|f| match artifact::classify(f) {
-                    Place::Artifact(k) => k.name() == del.kind,
-                    _ => false,
-                })
-                .cloned()
-                .collect();
+            let files: Vec<String> = d.files.iter().filter(|f| del.counts(f)).cloned().collect();
             (del.clone(), files)
         })
         .collect::<Vec<_>>();
@@ -478,10 +470,7 @@ pub fn exit_findings(
         if !counted || min <= 0 {
             continue;
         }
-        let have = files
-            .iter()
-            .filter(|f| matches!(artifact::classify(f), Place::Artifact(k) if k.name() == d.kind))
-            .count() as i64;
+        let have = files.iter().filter(|f| d.counts(f)).count() as i64;
         if have < min {
             out.push(crate::gate::context::finding(
                 "traceability/deliverable-missing",

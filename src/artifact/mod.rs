@@ -52,6 +52,8 @@ pub enum Kind {
     Playbook,
     /// `playtests/<PT-ID>.yaml`: a playtest's notes for the Narration Dry-Run
     PlaytestNotes,
+    /// `editions/<lang>/edition.yaml`: a language edition's own title and translators
+    Edition,
 }
 
 /// How a kind's file is written.
@@ -67,7 +69,7 @@ pub enum Format {
 
 impl Kind {
     /// All kinds, in a fixed order.
-    pub const ALL: [Kind; 17] = [
+    pub const ALL: [Kind; 18] = [
         Kind::Section,
         Kind::Codex,
         Kind::Canon,
@@ -85,6 +87,7 @@ impl Kind {
         Kind::Studio,
         Kind::Playbook,
         Kind::PlaytestNotes,
+        Kind::Edition,
     ];
 
     /// The kind's name, which is also its schema's file stem (`section.schema.json`).
@@ -107,6 +110,7 @@ impl Kind {
             Kind::Studio => "studio",
             Kind::Playbook => "playbook",
             Kind::PlaytestNotes => "playtest_notes",
+            Kind::Edition => "edition",
         }
     }
 
@@ -165,11 +169,27 @@ impl Kind {
             Kind::Style => "style_lead",
             Kind::Codewords | Kind::Counters => "plotwright",
             Kind::PlaytestNotes => "player_narrator",
+            Kind::Edition => "translator",
         }
     }
 
     /// Whether readers ever see this kind (it may reach an export).
     pub fn player_facing(self) -> bool {
+        matches!(
+            self,
+            Kind::Section
+                | Kind::Codex
+                | Kind::Art
+                | Kind::Audio
+                | Kind::Codewords
+                | Kind::Counters
+                | Kind::Edition
+        )
+    }
+
+    /// Whether a language edition holds its own file of this kind
+    /// (`editions/<lang>/sections/<id>.md`, …): the kinds with reader-facing text.
+    pub fn translatable(self) -> bool {
         matches!(
             self,
             Kind::Section
@@ -203,6 +223,9 @@ pub enum Place {
     Artifact(Kind),
     /// A studio override of an embedded schema (`schemas/<kind>.schema.json`).
     SchemaOverride(Kind),
+    /// A file of a language edition (`editions/<lang>/…`): the edition's language and
+    /// the kind of the source file it translates (or [`Kind::Edition`]).
+    Edition(String, Kind),
     /// A file in an artifact folder that is not an artifact; the string says why.
     Unknown(String),
     /// Something showrunner does not manage (README, assets, templates, dotfiles…).
@@ -256,6 +279,9 @@ pub fn classify(path: &str) -> Place {
     if dir == "style" {
         return Place::Unknown("the style folder holds only `style/style.yaml`".into());
     }
+    if dir == "editions" {
+        return edition_place(file);
+    }
     let Some(kind) = Kind::ALL.into_iter().find(|k| k.folder() == Some(dir)) else {
         return Place::Ignored;
     };
@@ -275,6 +301,38 @@ pub fn classify(path: &str) -> Place {
             kind.name()
         )),
     }
+}
+
+/// Where a file under `editions/` is (`rest` is the path after `editions/`): each
+/// language's folder mirrors the studio's layout for the kinds with reader-facing text,
+/// plus its `edition.yaml`.
+fn edition_place(rest: &str) -> Place {
+    let Some((lang, inner)) = rest.split_once('/') else {
+        return Place::Unknown(
+            "`editions/` holds one folder per language (`editions/fr/…`), not files".into(),
+        );
+    };
+    if inner.rsplit('/').next().is_some_and(|n| n.starts_with('.')) {
+        return Place::Ignored;
+    }
+    if inner == "edition.yaml" {
+        return Place::Edition(lang.to_string(), Kind::Edition);
+    }
+    match classify(inner) {
+        Place::Artifact(kind) if kind.translatable() => Place::Edition(lang.to_string(), kind),
+        Place::Unknown(why) => Place::Unknown(why),
+        _ => Place::Unknown(format!(
+            "an edition holds translations of sections, codex entries, art and audio plans, \
+             `codewords.yaml` and `counters.yaml`, and its `edition.yaml`; \
+             `editions/{lang}/{inner}` is none of these"
+        )),
+    }
+}
+
+/// The language and source path of an edition file (`editions/fr/sections/a.md` →
+/// `("fr", "sections/a.md")`).
+pub fn edition_source(path: &str) -> Option<(&str, &str)> {
+    path.strip_prefix("editions/")?.split_once('/')
 }
 
 /// The stem of a path's file name (`sections/harbour.md` → `harbour`).
@@ -438,6 +496,32 @@ mod tests {
         assert!(matches!(classify("sections/notes.txt"), Place::Unknown(_)));
         assert!(matches!(classify("hooks/HK-1.yml"), Place::Unknown(_)));
         assert!(matches!(classify("sections/act1/a.md"), Place::Unknown(_)));
+        assert_eq!(
+            classify("editions/fr/sections/harbour.md"),
+            Place::Edition("fr".into(), Kind::Section)
+        );
+        assert_eq!(
+            classify("editions/pt-BR/codewords.yaml"),
+            Place::Edition("pt-BR".into(), Kind::Codewords)
+        );
+        assert_eq!(
+            classify("editions/fr/edition.yaml"),
+            Place::Edition("fr".into(), Kind::Edition)
+        );
+        assert!(matches!(
+            classify("editions/fr/canon/x.md"),
+            Place::Unknown(_)
+        ));
+        assert!(matches!(
+            classify("editions/fr/studio.toml"),
+            Place::Unknown(_)
+        ));
+        assert!(matches!(classify("editions/notes.md"), Place::Unknown(_)));
+        assert!(matches!(
+            classify("editions/fr/sections/a/b.md"),
+            Place::Unknown(_)
+        ));
+        assert_eq!(classify("editions/fr/.gitkeep"), Place::Ignored);
     }
 
     #[test]

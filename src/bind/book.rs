@@ -21,6 +21,9 @@ pub struct Section {
     pub story: story::Section,
     /// Prose (Markdown).
     pub prose: String,
+    /// The language of its text when it is not the book's (a section an edition does
+    /// not translate yet, shown in the source's language).
+    pub language: Option<String>,
 }
 
 /// A glossary entry.
@@ -34,6 +37,8 @@ pub struct Entry {
     pub body: String,
     /// Related entries.
     pub see_also: Vec<String>,
+    /// The language of its text when it is not the book's.
+    pub language: Option<String>,
 }
 
 /// A picture with its plan.
@@ -223,6 +228,7 @@ fn reading_order(studio: &Studio, story: Story, start: &str) -> Vec<Section> {
         .into_iter()
         .filter_map(|i| sections[i].take())
         .map(|s| Section {
+            language: None,
             prose: studio
                 .artifacts
                 .get(s.artifact)
@@ -293,6 +299,7 @@ fn codex_of(studio: &Studio) -> Vec<Entry> {
                     .map(|b| b.text.trim().to_string())
                     .unwrap_or_default(),
                 see_also: front.see_also,
+                language: None,
             }
         })
         .collect();

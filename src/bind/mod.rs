@@ -5,6 +5,7 @@
 //! objects (never the work tree, never hot) and writing the files is `app::bind`'s.
 
 pub mod book;
+pub mod edition;
 pub mod epub;
 pub mod html;
 pub mod markdown;
@@ -12,6 +13,7 @@ pub mod numbering;
 pub mod pdf;
 pub mod templates;
 pub mod twee;
+pub mod words;
 pub mod xhtml;
 
 /// HTML comments in prose, as a writer uses them: notes to themselves that no reader
@@ -121,6 +123,9 @@ pub struct Options {
     pub art: bool,
     /// Include the codex as a glossary.
     pub codex: bool,
+    /// The language edition to bind (`all`: the source and every edition), instead of
+    /// the source.
+    pub edition: Option<String>,
 }
 
 /// One written file.
@@ -143,6 +148,9 @@ pub struct Bound {
     pub commit: CommitId,
     /// The view files, then the view log.
     pub outputs: Vec<Output>,
+    /// Each language edition bound: its language, the source's language, and what it
+    /// left to the source or translates behind it.
+    pub editions: Vec<(String, String, edition::Coverage)>,
 }
 
 /// The media type of an asset, by file extension.
@@ -219,8 +227,18 @@ struct ViewLog<'a> {
     gate: Decision,
     previous: Option<&'a str>,
     tus_since_previous: Flow<Vec<&'a str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    edition: Option<EditionLog<'a>>,
     tool: &'a str,
     outputs: Vec<Flow<&'a Output>>,
+}
+
+/// What the view log says of a language edition.
+#[derive(serde::Serialize)]
+struct EditionLog<'a> {
+    language: &'a str,
+    untranslated: &'a [String],
+    stale: &'a [String],
 }
 
 /// The view log: the snapshot, the options, the gate's decision on the snapshot's
@@ -234,6 +252,7 @@ pub fn view_log(
     opts: &Options,
     decision: Decision,
     outputs: &[Output],
+    edition: Option<(&str, &edition::Coverage)>,
     print_numbers: &[(u32, String)],
 ) -> String {
     let mut include = Vec::new();
@@ -253,6 +272,11 @@ pub fn view_log(
         gate: decision,
         previous: snap.previous.as_deref(),
         tus_since_previous: Flow(snap.tus.iter().map(|(id, _)| id.as_str()).collect()),
+        edition: edition.map(|(language, cov)| EditionLog {
+            language,
+            untranslated: &cov.untranslated,
+            stale: &cov.stale,
+        }),
         tool: crate::TOOL,
         outputs: outputs.iter().map(Flow).collect(),
     };

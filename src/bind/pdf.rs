@@ -48,6 +48,14 @@ impl Print {
     /// that is not a size, or a seed that is not a whole number, is an error naming the
     /// line.
     pub fn from_config(table: &PrintTable, book: &Book) -> Result<Print, Error> {
+        let (paper, seed) = Print::settings(table)?;
+        Ok(Print::new(paper, seed, book))
+    }
+
+    /// The paper and seed `studio.toml`'s `[print]` table asks for (A5 and 0 where it is
+    /// silent); a paper that is not a size, or a seed that is not a whole number, is an
+    /// error naming the line.
+    pub fn settings(table: &PrintTable) -> Result<(Paper, u64), Error> {
         let paper = match &table.paper {
             None => Paper::default(),
             Some(w) => match &w.value {
@@ -82,7 +90,7 @@ impl Print {
                 }
             },
         };
-        Ok(Print::new(paper, seed, book))
+        Ok((paper, seed))
     }
 
     /// Settings with a paper and a seed.

@@ -19,6 +19,10 @@ pub struct BindArgs {
     /// Extras to include, comma-separated: art, codex (default: both).
     #[arg(long, value_delimiter = ',')]
     pub include: Option<Vec<String>>,
+    /// Bind a language edition (`editions/<lang>/`) instead of the source; `all` binds
+    /// the source and every edition, each into a folder named by its language.
+    #[arg(long, value_name = "LANG")]
+    pub edition: Option<String>,
 }
 
 pub(super) fn run(ctx: &Ctx, args: BindArgs) -> Result<Output, Error> {
@@ -37,6 +41,7 @@ pub(super) fn run(ctx: &Ctx, args: BindArgs) -> Result<Output, Error> {
         views,
         art: include.iter().any(|i| i == "art"),
         codex: include.iter().any(|i| i == "codex"),
+        edition: args.edition,
     };
     let ws = ctx.session()?;
     let out = ctx.base.join(&args.out);
@@ -53,9 +58,23 @@ pub(super) fn run(ctx: &Ctx, args: BindArgs) -> Result<Output, Error> {
             o.file, o.size, o.sha256
         ));
     }
+    let mut stderr = String::new();
+    for (lang, source, cov) in &bound.editions {
+        if cov.untranslated.is_empty() && cov.stale.is_empty() {
+            continue;
+        }
+        stderr.push_str(&format!(
+            "note: edition {lang}: {} not translated yet (shown in {source}), {} stale; the view log lists them\n",
+            match cov.untranslated.len() {
+                1 => "1 file".to_string(),
+                n => format!("{n} files"),
+            },
+            cov.stale.len()
+        ));
+    }
     Ok(Output {
         stdout,
-        stderr: String::new(),
+        stderr,
         code: 0,
     })
 }

@@ -13,6 +13,16 @@ pub enum BindError {
     /// `--format` with no view.
     #[error("name at least one view: --format html,epub,twee,md,pdf")]
     NoView,
+    /// `--edition` naming a language the snapshot has no edition in.
+    #[error("{tag} has no edition in `{name}`{}", if known.is_empty() { " (it has no editions: they live in editions/<lang>/)".to_string() } else { format!(" (its editions: {}, or `all`)", known.join(", ")) })]
+    UnknownEdition {
+        /// The snapshot.
+        tag: String,
+        /// The language as given.
+        name: String,
+        /// The editions it has.
+        known: Vec<String>,
+    },
     /// The EPUB builder failed (a bug or a resource limit, not the book).
     #[error("internal: building the EPUB failed: {0}")]
     Epub(#[source] epub_builder::Error),

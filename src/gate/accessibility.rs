@@ -193,7 +193,7 @@ fn prose_findings(cx: &Context<'_>, out: &mut Vec<Finding>) {
         .surfaces
         .iter()
         .enumerate()
-        .filter(|(_, s)| s.field == super::context::Field::Prose)
+        .filter(|(_, s)| s.field == super::context::Field::Prose && !s.edition)
         .filter_map(|(n, s)| {
             Some((
                 s.path,

@@ -47,6 +47,12 @@ codes! {
         "showrunner reads regular files only, from git's objects or the work tree alike; a link or submodule under an artifact folder would be skipped and its content silently missing. Commit the file itself.";
     "schema/unknown-file", W, "a file in an artifact folder is not an artifact",
         "It will be ignored by every command. Rename it to the kind's convention or move it out of the folder.";
+    "integrity/edition-structure", E, "a translation differs from its source in more than its words",
+        "A language edition (`editions/<lang>/`) is locked to its source's story: ids, flags, codewords set, choices in order with their targets, gates, counter tests and costs, codex see-also links, art and audio plans' assets, codeword and counter entries. Only what readers see is translated (titles, prose, choice labels and conditions, phrases, counter names, captions, alt text). Copy the structure from the source file. (A translation whose source changed after it is stale rather than broken: the gate lists it among the edition's stale entries and binding shows the source's text until it is brought up to date.)";
+    "integrity/edition-orphan", E, "a translation of a file that does not exist",
+        "An edition's files keep their sources' paths (`editions/fr/sections/harbour.md` translates `sections/harbour.md`). The source was renamed or removed, or the translation is misnamed: move or delete it.";
+    "integrity/edition-language", E, "an edition folder that names no other language",
+        "`editions/<lang>/` is named by the BCP 47 tag of the language it translates into (`fr`, `de`, `pt-BR`), which is not the studio's own language.";
     "integrity/dangling-choice", E, "a choice leads to a section that does not exist",
         "The reader would follow a link to nowhere. Point `to:` at an existing section id, or write the missing section.";
     "integrity/dangling-link", E, "a link in the prose points at no section or codex entry",

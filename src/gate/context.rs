@@ -72,6 +72,9 @@ pub struct Surface<'a> {
     pub owner: &'static str,
     /// The whole file, for locating text that YAML folded or indented.
     pub source: &'a str,
+    /// Text of a language edition (`editions/<lang>/`): the presentation bar reads it
+    /// too; the style and accessibility bars' word lists are the source language's.
+    pub edition: bool,
 }
 
 impl Surface<'_> {
@@ -159,7 +162,10 @@ impl<'a> Context<'a> {
                 let components = graph::components(&story);
                 let mut surfaces = Vec::new();
                 for a in &studio.artifacts {
-                    surfaces_of(a, &mut surfaces);
+                    surfaces_of(a, false, &mut surfaces);
+                }
+                for a in studio.editions.iter().flat_map(|e| &e.artifacts) {
+                    surfaces_of(a, true, &mut surfaces);
                 }
                 let bodies: Vec<(&'a str, &'a str)> = studio
                     .artifacts
@@ -352,8 +358,12 @@ pub fn stem_ids(studio: &Studio, kind: Kind) -> BTreeSet<&str> {
     parsed.chain(rejected).map(crate::artifact::stem).collect()
 }
 
-fn surfaces_of<'a>(a: &'a Artifact, out: &mut Vec<Surface<'a>>) {
-    let owner = a.kind.owner();
+fn surfaces_of<'a>(a: &'a Artifact, edition: bool, out: &mut Vec<Surface<'a>>) {
+    let owner = if edition {
+        "translator"
+    } else {
+        a.kind.owner()
+    };
     let mut push = |text: &'a str, line: u32, field: Field| {
         out.push(Surface {
             path: &a.path,
@@ -362,6 +372,7 @@ fn surfaces_of<'a>(a: &'a Artifact, out: &mut Vec<Surface<'a>>) {
             text,
             field,
             owner,
+            edition,
         });
     };
     let d = &a.data;

@@ -12,7 +12,7 @@ use crate::studio::playbook;
 
 /// Runs the bar.
 pub fn run(cx: &Context<'_>) -> Vec<Finding> {
-    let mut out = Vec::new();
+    let mut out = super::editions::structure(cx);
     let story = &cx.story;
     let start = &cx.studio.config.start;
     let start_is_text = cx

@@ -9,6 +9,7 @@ pub mod accessibility;
 pub mod codes;
 pub mod context;
 pub mod determinism;
+pub mod editions;
 pub mod gateways;
 pub mod integrity;
 pub mod nonlinearity;
@@ -159,6 +160,9 @@ pub struct Report {
     /// Witness routes to the keystones (with `--explain`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub witnesses: Option<Vec<WitnessOut>>,
+    /// How far each language edition has got (what it translates, what not yet).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub editions: Vec<editions::Progress>,
 }
 
 /// A verdict inside another command's JSON (`gate submit`, `merge`): the decision, the
@@ -235,6 +239,7 @@ impl Report {
             findings,
             waived: Vec::new(),
             witnesses: None,
+            editions: Vec::new(),
         }
     }
 
@@ -355,7 +360,7 @@ pub fn check(studio: &Studio) -> Report {
 /// another; then waivers, then the verdict.
 pub fn check_with(studio: &Studio, opts: &Options) -> Report {
     let run = run_bars(studio, None, &[], opts);
-    verdict(studio, opts, run.findings, run.witnesses)
+    verdict(studio, opts, run.findings, run.witnesses, run.editions)
 }
 
 /// What the bars found, before waivers, and the model they found it in.
@@ -368,6 +373,8 @@ pub(crate) struct Run {
     pub story: Option<Story>,
     /// Every codeword id the studio mentions (empty when no bar needed the model).
     pub codewords: BTreeSet<String>,
+    /// How far each language edition has got (when the model was built).
+    pub editions: Vec<editions::Progress>,
 }
 
 /// Runs the bars. `story`, when given, is the whole story graph for a `studio` that holds
@@ -434,19 +441,21 @@ pub(crate) fn run_bars(
                 });
                 let codewords = cx.codewords();
                 let context::Context { story, .. } = cx;
-                (out, witnesses, story, codewords)
+                let progress = editions::progress(studio, &story);
+                (out, witnesses, story, codewords, progress)
             })
         },
     );
     let mut findings = schema_findings;
     match rest {
-        Some((model, witnesses, story, codewords)) => {
+        Some((model, witnesses, story, codewords, editions)) => {
             findings.extend(model);
             Run {
                 findings,
                 witnesses,
                 story: Some(story),
                 codewords,
+                editions,
             }
         }
         None => Run {
@@ -454,6 +463,7 @@ pub(crate) fn run_bars(
             witnesses: None,
             story: None,
             codewords: BTreeSet::new(),
+            editions: Vec::new(),
         },
     }
 }
@@ -464,6 +474,7 @@ pub(crate) fn verdict(
     opts: &Options,
     findings: Vec<Finding>,
     witnesses: Option<Vec<WitnessOut>>,
+    editions: Vec<editions::Progress>,
 ) -> Report {
     let wants = |b: Bar| opts.bars.contains(&b);
     let (kept, waived) = waivers::apply(studio, &opts.today, findings);
@@ -481,5 +492,6 @@ pub(crate) fn verdict(
     });
     report.waived = waived;
     report.witnesses = witnesses;
+    report.editions = editions;
     report
 }

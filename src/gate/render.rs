@@ -156,6 +156,43 @@ pub fn human(report: &Report, lines: &dyn Lines, what: &str, color: bool) -> Str
         }
         out.push('\n');
     }
+    for e in &report.editions {
+        let mut line = format!(
+            "edition {}: {} of {} sections and {} of {} codex entries translated",
+            e.language, e.sections.0, e.sections.1, e.codex.0, e.codex.1
+        );
+        if !e.untranslated.is_empty() {
+            let shown: Vec<&str> = e.untranslated.iter().take(3).map(String::as_str).collect();
+            let more = e.untranslated.len() - shown.len();
+            line.push_str(&format!(
+                "; {} file{} not yet: {}{}",
+                e.untranslated.len(),
+                if e.untranslated.len() == 1 { "" } else { "s" },
+                shown.join(", "),
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                }
+            ));
+        }
+        if !e.stale.is_empty() {
+            line.push_str(&format!("; {} stale:", e.stale.len()));
+        }
+        out.push_str(&visible(&line));
+        out.push('\n');
+        for s in &e.stale {
+            let when = match &s.changed_in {
+                Some(c) => format!("changed in {}", crate::ids::short(c)),
+                None => "edited in the work tree".to_string(),
+            };
+            out.push_str(&visible(&format!(
+                "  {} — its source {} {when}, after the translation last did\n",
+                s.path, s.source
+            )));
+        }
+        out.push('\n');
+    }
     let groups = report.remediation();
     if groups.len() > 1 || (groups.len() == 1 && report.findings.len() > 1) {
         out.push_str("remediation by owner:\n");

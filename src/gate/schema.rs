@@ -100,6 +100,12 @@ pub fn run_with(studio: &Studio, others: &[IdEntry<'_>]) -> Vec<Finding> {
     let per_artifact: Vec<Vec<Finding>> = studio
         .artifacts
         .par_iter()
+        .chain(
+            studio
+                .editions
+                .par_iter()
+                .flat_map(|e| e.artifacts.par_iter()),
+        )
         .map(|a| {
             let mut out = Vec::new();
             artifact_findings(&schemas, a, &mut out);

@@ -71,7 +71,7 @@ pub fn run(cx: &Context<'_>) -> Vec<Finding> {
         banned, max_words, ..
     } = &cx.words.style;
     let max_words = *max_words;
-    for (n, s) in cx.surfaces.iter().enumerate() {
+    for (n, s) in cx.surfaces.iter().enumerate().filter(|(_, s)| !s.edition) {
         for hit in cx.hits(List::Style, n) {
             let (term, prefer) = &banned[hit.pattern];
             out.push(finding(

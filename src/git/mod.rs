@@ -21,6 +21,13 @@ pub use history::{CommitInfo, Meeting, ReflogEntry};
 pub use read::{Branch, Tag, TreeChange, When};
 pub use write::parse_git_date;
 
+/// The id git gives a blob of these bytes (what a tree would record for the file).
+pub fn blob_id(bytes: &[u8]) -> String {
+    git2::Oid::hash_object(git2::ObjectType::Blob, bytes)
+        .map(|o| o.to_string())
+        .unwrap_or_default()
+}
+
 /// What can go wrong talking to git.
 #[derive(Debug, thiserror::Error)]
 pub enum GitError {

@@ -292,6 +292,72 @@ impl Repo {
         }
     }
 
+    /// Walks the first-parent chain from `commit`, newest first, telling `visit` each
+    /// commit and which of `paths` (indices) it changed against its first parent (a
+    /// commit without parents changes every path it holds). A commit that leaves every
+    /// top-level entry the paths live under as it was is passed over without looking
+    /// further. The walk ends when `visit` returns `false` or the chain does.
+    pub fn first_parent_changes(
+        &self,
+        commit: &str,
+        paths: &[String],
+        visit: &mut dyn FnMut(&str, &[usize]) -> bool,
+    ) -> Result<()> {
+        let tops: Vec<&str> = paths
+            .iter()
+            .map(|p| p.split('/').next().unwrap_or(p))
+            .collect();
+        let entry = |tree: &git2::Tree<'_>, path: &str| -> Result<Option<Oid>> {
+            match tree.get_path(Path::new(path)) {
+                Ok(e) => Ok(Some(e.id())),
+                Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
+                Err(e) => Err(e.into()),
+            }
+        };
+        let mut current = Some(self.inner.find_commit(Oid::from_str(commit)?)?);
+        let mut changed = Vec::new();
+        while let Some(c) = current {
+            let tree = c.tree()?;
+            let parent = match c.parent_count() {
+                0 => None,
+                _ => Some(c.parent(0)?),
+            };
+            let parent_tree = parent.as_ref().map(git2::Commit::tree).transpose()?;
+            changed.clear();
+            let mut top_changed: Vec<(&str, bool)> = Vec::new();
+            for (i, path) in paths.iter().enumerate() {
+                let top = tops[i];
+                let moved = match top_changed.iter().find(|(t, _)| *t == top) {
+                    Some((_, m)) => *m,
+                    None => {
+                        let m = match &parent_tree {
+                            Some(pt) => entry(&tree, top)? != entry(pt, top)?,
+                            None => true,
+                        };
+                        top_changed.push((top, m));
+                        m
+                    }
+                };
+                if !moved {
+                    continue;
+                }
+                let now = entry(&tree, path)?;
+                let before = match &parent_tree {
+                    Some(pt) => entry(pt, path)?,
+                    None => None,
+                };
+                if now != before {
+                    changed.push(i);
+                }
+            }
+            if !visit(&c.id().to_string(), &changed) {
+                break;
+            }
+            current = parent;
+        }
+        Ok(())
+    }
+
     /// The files that differ between two commits' trees, sorted by path. No rename
     /// detection: a rename is a deletion and an addition.
     pub fn tree_changes(&self, old: &str, new: &str) -> Result<Vec<TreeChange>> {

@@ -32,6 +32,7 @@ pub fn embedded_source(kind: Kind) -> &'static str {
         Kind::Studio => include_str!("../../schemas/studio.schema.json"),
         Kind::Playbook => include_str!("../../schemas/playbook.schema.json"),
         Kind::PlaytestNotes => include_str!("../../schemas/playtest_notes.schema.json"),
+        Kind::Edition => include_str!("../../schemas/edition.schema.json"),
     }
 }
 

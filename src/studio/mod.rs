@@ -5,6 +5,7 @@
 //! [`Rejected`] files; judging any of it is the Gatekeeper's job, not this module's.
 
 pub mod config;
+pub mod edition;
 pub mod plan;
 pub mod playbook;
 pub mod rules;
@@ -17,6 +18,7 @@ use crate::error::Error;
 use crate::git::Repo;
 use crate::ids::CommitId;
 pub use config::{Config, RequireTu};
+pub use edition::{Edition, Stale};
 
 /// Where a studio's files come from.
 pub trait Source {
@@ -40,6 +42,13 @@ pub trait Source {
     /// files: symbolic links, submodules. They are never read, and never silently.
     fn not_files(&self) -> Result<Vec<String>, Error> {
         Ok(Vec::new())
+    }
+    /// Which translations are stale: for each `(edition file, source file)` pair, the
+    /// change to the source that the translation has not caught up with, found from the
+    /// source's history. `None` when the source has no history to read (files in memory).
+    fn stale(&self, pairs: &[(String, String)]) -> Result<Option<Vec<Option<Stale>>>, Error> {
+        let _ = pairs;
+        Ok(None)
     }
 }
 
@@ -99,6 +108,13 @@ impl Source for Tree<'_> {
     }
     fn read(&self, path: &str) -> Result<Option<Vec<u8>>, Error> {
         Ok(self.repo.blob_at(&self.commit, path)?)
+    }
+    fn stale(&self, pairs: &[(String, String)]) -> Result<Option<Vec<Option<Stale>>>, Error> {
+        Ok(Some(edition::stale_in_history(
+            self.repo,
+            &self.commit,
+            pairs,
+        )?))
     }
     fn describe(&self) -> String {
         format!(
@@ -201,6 +217,52 @@ impl Source for WorkDir {
     fn describe(&self) -> String {
         "work tree".to_string()
     }
+    fn stale(&self, pairs: &[(String, String)]) -> Result<Option<Vec<Option<Stale>>>, Error> {
+        // A work tree outside git, or one without a commit yet, has no history to read.
+        let Ok(repo) = Repo::discover(&self.root) else {
+            return Ok(None);
+        };
+        let Some(head) = repo.head_commit()? else {
+            return Ok(None);
+        };
+        // Paths are the studio's; the repository may hold it in a subfolder.
+        let prefix = match (repo.workdir(), self.root.canonicalize()) {
+            (Some(top), Ok(root)) => match top
+                .canonicalize()
+                .map(|t| root.strip_prefix(t).map(Path::to_path_buf))
+            {
+                Ok(Ok(rel)) => rel.to_string_lossy().replace('\\', "/"),
+                _ => return Ok(None),
+            },
+            _ => return Ok(None),
+        };
+        let full = |p: &str| match prefix.as_str() {
+            "" => p.to_string(),
+            pre => format!("{pre}/{p}"),
+        };
+        let in_repo: Vec<(String, String)> =
+            pairs.iter().map(|(e, s)| (full(e), full(s))).collect();
+        let mut found = edition::stale_in_history(&repo, &head, &in_repo)?;
+        // What is not committed yet is newest of all: a translation being edited is
+        // being caught up; a source edited since the last commit is ahead of it.
+        let edited = |p: &str| -> Result<bool, Error> {
+            let now = std::fs::read(self.root.join(p)).ok();
+            let then = repo.entry_id(&head, &full(p))?;
+            Ok(now.map(|b| crate::git::blob_id(&b)) != then)
+        };
+        for ((e, src), out) in pairs.iter().zip(found.iter_mut()) {
+            if edited(e)? {
+                *out = None;
+            } else if edited(src)? {
+                *out = Some(Stale {
+                    path: e.clone(),
+                    source: src.clone(),
+                    changed_in: None,
+                });
+            }
+        }
+        Ok(Some(found))
+    }
 }
 
 /// A loaded studio: every artifact parsed once, plus what could not be.
@@ -226,6 +288,11 @@ pub struct Studio {
     pub not_files: Vec<String>,
     /// The base's rules this studio is judged under ([`Studio::under`]), if not its own.
     pub rules: Option<std::sync::Arc<rules::Rules>>,
+    /// Language editions (`editions/<lang>/`), by language.
+    pub editions: Vec<Edition>,
+    /// Whether the editions' staleness was read from history (`false` for files in
+    /// memory, which have none).
+    pub editions_dated: bool,
 }
 
 impl Studio {
@@ -262,6 +329,7 @@ impl Studio {
         studio.waive_roles = rules::waive_roles(authority.as_deref());
         studio.take_parsed(parsed);
         studio.not_files = source.not_files()?;
+        studio.date_editions(source)?;
         for path in studio.asset_refs() {
             let hash = match safe_asset_path(&path) {
                 true => source.read(&path)?.map(|bytes| sha256_hex(&bytes)),
@@ -270,6 +338,32 @@ impl Studio {
             studio.assets.insert(path, hash);
         }
         Ok(studio)
+    }
+
+    /// Reads from the source's history which of the editions' translations are stale
+    /// (nothing to read without editions, or from a source without history).
+    pub fn date_editions(&mut self, source: &dyn Source) -> Result<(), Error> {
+        if self.editions.is_empty() {
+            return Ok(());
+        }
+        let pairs: Vec<(String, String)> = self.editions.iter().flat_map(|e| e.pairs()).collect();
+        let Some(stale) = source.stale(&pairs)? else {
+            return Ok(());
+        };
+        self.editions_dated = true;
+        for e in &mut self.editions {
+            e.stale.clear();
+        }
+        for s in stale.into_iter().flatten() {
+            if let Some(e) = self
+                .editions
+                .iter_mut()
+                .find(|e| s.path.starts_with(&e.folder()))
+            {
+                e.stale.push(s);
+            }
+        }
+        Ok(())
     }
 
     /// Asset paths named by plans (`asset`), `[studio] cover`, and images in prose.
@@ -312,7 +406,9 @@ impl Studio {
         );
         for (path, bytes) in files {
             match artifact::classify(&path) {
-                Place::Artifact(kind) => to_parse.push((kind, path, bytes)),
+                Place::Artifact(kind) | Place::Edition(_, kind) => {
+                    to_parse.push((kind, path, bytes))
+                }
                 Place::SchemaOverride(kind) => studio.schema_overrides.push((kind, path, bytes)),
                 Place::Unknown(why) => studio.unknown.push((path, why)),
                 Place::Ignored => {}
@@ -327,9 +423,22 @@ impl Studio {
         let studio = self;
         for parsed in parsed {
             match parsed {
-                Ok(a) => studio.artifacts.push(a),
+                Ok(a) => match artifact::edition_source(&a.path) {
+                    Some((lang, _)) => {
+                        let lang = lang.to_string();
+                        match studio.editions.iter_mut().find(|e| e.language == lang) {
+                            Some(e) => e.artifacts.push(a),
+                            None => studio.editions.push(Edition::new(lang, vec![a])),
+                        }
+                    }
+                    None => studio.artifacts.push(a),
+                },
                 Err(r) => studio.rejected.push(r),
             }
+        }
+        studio.editions.sort_by(|a, b| a.language.cmp(&b.language));
+        for e in &mut studio.editions {
+            e.artifacts.sort_by(|a, b| a.path.cmp(&b.path));
         }
         studio.artifacts.sort_by(|a, b| a.path.cmp(&b.path));
         studio.rejected.sort_by(|a, b| a.path.cmp(&b.path));
@@ -350,6 +459,7 @@ impl Studio {
     pub fn text_of(&self, path: &str) -> Option<&str> {
         self.artifacts
             .iter()
+            .chain(self.editions.iter().flat_map(|e| e.artifacts.iter()))
             .find(|a| a.path == path)
             .map(|a| a.text.as_str())
             .or_else(|| {
@@ -371,6 +481,7 @@ pub fn player_facing(path: &str) -> bool {
     matches!(path, "studio.toml" | "codewords.yaml" | "counters.yaml")
         || path.starts_with("assets/")
         || matches!(artifact::classify(path), artifact::Place::Artifact(k) if matches!(k, artifact::Kind::Section | artifact::Kind::Codex | artifact::Kind::Art | artifact::Kind::Audio))
+        || matches!(artifact::classify(path), artifact::Place::Edition(..))
 }
 
 /// Lowercase hex SHA-256.
@@ -402,7 +513,9 @@ pub fn load_file(path: String, bytes: &[u8]) -> Loaded {
         return Loaded::Authority(bytes.to_vec());
     }
     match artifact::classify(&path) {
-        Place::Artifact(kind) => Loaded::Parsed(artifact::parse(kind, &path, bytes)),
+        Place::Artifact(kind) | Place::Edition(_, kind) => {
+            Loaded::Parsed(artifact::parse(kind, &path, bytes))
+        }
         Place::SchemaOverride(kind) => Loaded::Override(kind, path, bytes.to_vec()),
         Place::Unknown(why) => Loaded::Unknown(path, why),
         Place::Ignored => Loaded::Ignored,

@@ -56,6 +56,25 @@ pub struct Deliverable {
     /// What it is.
     #[serde(default, deserialize_with = "de::lenient")]
     pub description: Option<String>,
+    /// Files of the kind in a language edition (`editions/<lang>/…`) rather than the
+    /// studio's own.
+    #[serde(
+        default,
+        deserialize_with = "de::lenient",
+        skip_serializing_if = "std::ops::Not::not"
+    )]
+    pub edition: bool,
+}
+
+impl Deliverable {
+    /// Whether a file at `path` is one of these deliverables.
+    pub fn counts(&self, path: &str) -> bool {
+        match crate::artifact::classify(path) {
+            crate::artifact::Place::Artifact(k) => !self.edition && k.name() == self.kind,
+            crate::artifact::Place::Edition(_, k) => self.edition && k.name() == self.kind,
+            _ => false,
+        }
+    }
 }
 
 /// One step of a loop.

@@ -10,6 +10,7 @@ mod defects;
 mod demo;
 mod dispatch;
 mod docs;
+mod editions;
 mod fuzz;
 mod gate;
 mod http;

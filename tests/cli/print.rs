@@ -333,3 +333,39 @@ fn qpdf_finds_the_pdf_clean_and_poppler_reads_a_tagged_a5_gamebook() {
         assert!(!text.contains(id), "the id {id} is in the PDF's text");
     }
 }
+
+#[test]
+fn every_language_edition_binds_its_own_pdf_with_the_same_numbers() {
+    let s = sample_with("");
+    ok(sr(
+        &s,
+        &[
+            "bind",
+            "cold-2026-11-26",
+            "--edition",
+            "all",
+            "--format",
+            "pdf",
+            "-o",
+            "../out",
+        ],
+    ));
+    let numbers = |lang: &str| {
+        std::fs::read_to_string(s.join(&format!("out/{lang}/view-log.yaml")))
+            .expect("log")
+            .split("print_numbers:\n")
+            .nth(1)
+            .expect("a number map")
+            .to_string()
+    };
+    assert_eq!(
+        numbers("en"),
+        numbers("fr"),
+        "an edition keeps the story, so the numbers"
+    );
+    assert_ne!(
+        std::fs::read(s.join("out/en/book.pdf")).expect("en"),
+        std::fs::read(s.join("out/fr/book.pdf")).expect("fr"),
+        "the French book is its own"
+    );
+}

@@ -133,7 +133,7 @@ fn a_tampered_manifest_fails_verification_and_a_failing_cold_cannot_be_snapshott
         .split_once("\n\n")
         .map(|(_, b)| b.to_string())
         .expect("tag body");
-    let forged = body.replacen("sections/dusk-bell.md", "sections/dusk-bel.md", 1);
+    let forged = body.replacen(" sections/dusk-bell.md", " sections/dusk-bel.md", 1);
     std::fs::write(s.join("forged.txt"), forged).expect("w");
     s.git(
         "book",
