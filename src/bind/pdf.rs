@@ -126,11 +126,11 @@ fn codex_dest(id: &str) -> String {
     format!("codex-{id}")
 }
 
-/// A link to a numbered section.
-fn turn_to(number: u32) -> Target {
+/// A link to a numbered section; `word` is the book's "Turn to".
+fn turn_to(number: u32, word: &str) -> Target {
     Target {
         dest: section_dest(number),
-        alt: format!("Turn to {number}"),
+        alt: format!("{word} {number}"),
     }
 }
 
@@ -199,17 +199,8 @@ fn drawable(
     }
 }
 
-/// A sentence's first letter in lower case, when the word is one that starts a clause
-/// ("If", "You") rather than a name.
-fn lower_first(text: &str) -> String {
-    let first = text.split_whitespace().next().unwrap_or("");
-    let clause = matches!(
-        first,
-        "If" | "Unless" | "Only" | "When" | "While" | "As" | "You" | "Your" | "Once" | "After"
-    );
-    if !clause {
-        return text.to_string();
-    }
+/// The first letter in lower case ("Turn to" → "turn to").
+fn decap(text: &str) -> String {
     let mut c = text.chars();
     match c.next() {
         Some(f) => f.to_lowercase().chain(c).collect(),
@@ -217,19 +208,28 @@ fn lower_first(text: &str) -> String {
     }
 }
 
-/// A reader-facing condition as a clause: "if you carry the key".
-fn as_if(text: &str) -> String {
+/// A reader-facing condition as a clause after a dash, opened by the book's word for
+/// "if" ("if you carry the key", "si Nell vous doit…"): a condition that already opens
+/// with it (or, in English, with "unless", "when" …) keeps its own opening in lower case;
+/// an English one that opens with "You" reads "if you …"; any other is kept as written
+/// after the word (a name stays capitalised).
+fn as_if(text: &str, if_word: &str) -> String {
     let t = text.trim().trim_end_matches(['.', ',', ';', ':']).trim();
-    let lower = lower_first(t);
-    let starts = |w: &str| {
-        lower
-            .get(..w.len())
-            .is_some_and(|p| p.eq_ignore_ascii_case(w))
-    };
-    if starts("if ") || starts("unless ") || starts("only if ") || starts("when ") {
-        lower
+    let if_word = decap(if_word);
+    let first = t.split_whitespace().next().unwrap_or("").to_lowercase();
+    let english = if_word == "if";
+    let opens = first == if_word
+        || (english
+            && matches!(
+                first.as_str(),
+                "unless" | "only" | "when" | "once" | "while"
+            ));
+    if opens {
+        decap(t)
+    } else if english && matches!(first.as_str(), "you" | "your") {
+        format!("{if_word} {}", decap(t))
     } else {
-        format!("if {lower}")
+        format!("{if_word} {t}")
     }
 }
 
@@ -247,31 +247,60 @@ fn need_clause(book: &Book, n: &Need) -> Option<String> {
     })
 }
 
-/// The condition of a gated choice, for paper: its `condition` (through
-/// [`Book::condition_of`]), else its codewords' phrases, counter tests and cost in
-/// readers' words; never an id.
-fn paper_condition(book: &Book, c: &Choice) -> Option<String> {
+/// The condition of a gated choice, for paper, as spans: its `condition` (through
+/// [`Book::condition_of`]) in the book's words, else its codewords' phrases, counter
+/// tests and cost in readers' words; never an id. `if_word` is the book's "if";
+/// `words_own` whether the view's words are not in the book's language.
+fn paper_condition(book: &Book, c: &Choice, if_word: &str, words_own: bool) -> Vec<Span> {
     if c.condition.as_ref().is_some_and(|t| !t.trim().is_empty()) {
-        return book.condition_of(c).map(|t| as_if(&t));
+        return book
+            .condition_of(c)
+            .map(|t| vec![Span::new(fonts::clean(&as_if(&t, if_word)), Style::Regular)])
+            .unwrap_or_default();
     }
-    let mut parts: Vec<String> = c
+    let mut parts: Vec<Span> = c
         .requires
         .iter()
         .filter_map(|w| book.phrases.get(&w.id))
         .map(|p| {
-            let t = as_if(p);
-            t.strip_prefix("if ").map(str::to_string).unwrap_or(t)
+            let clause = as_if(p, if_word);
+            let bare = clause
+                .strip_prefix(&format!("{} ", decap(if_word)))
+                .map(str::to_string)
+                .unwrap_or(clause);
+            Span::new(fonts::clean(&bare), Style::Regular)
         })
         .collect();
-    parts.extend(c.needs.iter().filter_map(|n| need_clause(book, n)));
+    parts.extend(
+        c.needs
+            .iter()
+            .filter_map(|n| need_clause(book, n))
+            .map(|t| Span::own(fonts::clean(&t), Style::Regular)),
+    );
     for ch in &c.change {
         if let (Some(cost), Some(k)) =
             (ch.cost(), book.counters.iter().find(|k| k.id == ch.counter))
         {
-            parts.push(format!("you can pay {cost} {}", k.name));
+            parts.push(Span::own(
+                fonts::clean(&format!("you can pay {cost} {}", k.name)),
+                Style::Regular,
+            ));
         }
     }
-    (!parts.is_empty()).then(|| format!("if {}", parts.join(" and ")))
+    if parts.is_empty() {
+        return parts;
+    }
+    let mut out = vec![Span {
+        own: words_own,
+        ..Span::new(format!("{} ", decap(if_word)), Style::Regular)
+    }];
+    for (i, p) in parts.into_iter().enumerate() {
+        if i > 0 {
+            out.push(Span::own(" and ", Style::Regular));
+        }
+        out.push(p);
+    }
+    out
 }
 
 /// What a change does, in the reader's words ("lose 3 coins", "add 1 to renown");
@@ -283,6 +312,17 @@ fn change_text(book: &Book, ch: &Change) -> Option<String> {
         Delta::Add(n) => format!("add {n} to {}", k.name),
         Delta::Set(n) => format!("set {} to {n}", k.name),
     })
+}
+
+/// Whether two BCP 47 tags share their primary language.
+fn same_language(a: &str, b: &str) -> bool {
+    let primary = |t: &str| {
+        t.split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase()
+    };
+    primary(a) == primary(b)
 }
 
 /// The first letter in upper case.
@@ -332,6 +372,7 @@ pub fn render(
             book.tag, book.date
         ),
         time: (time != 0).then_some(time),
+        own_language: (!same_language("en", &book.language)).then_some("en"),
         id: super::book::uuid_for(&format!(
             "showrunner-pdf:{}\u{1f}{}\u{1f}{}\u{1f}{}",
             book.commit, book.tag, print.seed, print.paper.name
@@ -385,6 +426,16 @@ fn compose(
     let codex_ids: std::collections::HashSet<&str> =
         book.codex.iter().map(|e| e.id.as_str()).collect();
 
+    // The view's words: "The end.", "turn to", "if" in the book's language when the
+    // words table has it; the rest of the view's phrasing is English, marked as such.
+    let words = super::words::for_language(&book.language);
+    let words_own = !same_language(words.lang, &book.language);
+    let the_end = Span {
+        own: words_own,
+        ..Span::new(words.the_end, Style::Italic)
+    };
+    let turn_to_word = decap(words.turn_to);
+
     let mut flow = Flow::new(fonts, geo);
     let mut outline: Vec<Bookmark> = Vec::new();
     let body = Setting::body(size);
@@ -426,37 +477,50 @@ fn compose(
         },
     );
     flow.close();
-    for (text, style, set) in [
-        (
-            format!("by {}", book.author),
-            Style::Italic,
+    let mut lines: Vec<(Vec<Span>, Setting)> = Vec::new();
+    if !book.author.trim().is_empty() {
+        lines.push((
+            vec![
+                Span::own("by ", Style::Italic),
+                Span::new(fonts::clean(&book.author), Style::Italic),
+            ],
             Setting {
                 size: size * 1.25,
                 after: size * 3.0,
                 ..body.centred()
             },
-        ),
-        (
+        ));
+    }
+    lines.push((
+        vec![Span::own(
             format!("A gamebook in {} numbered sections", book.sections.len()),
             Style::Regular,
-            body.centred(),
-        ),
-        (
-            format!("Snapshot {} ({})", book.tag, book.date),
+        )],
+        body.centred(),
+    ));
+    lines.push((
+        vec![Span::own(
+            if book.date.is_empty() {
+                format!("Snapshot {}", book.tag)
+            } else {
+                format!("Snapshot {} ({})", book.tag, book.date)
+            },
             Style::Regular,
+        )],
+        small.centred(),
+    ));
+    if !book.license.trim().is_empty() {
+        lines.push((
+            vec![
+                Span::own("Licence: ", Style::Regular),
+                Span::new(fonts::clean(&book.license), Style::Regular),
+            ],
             small.centred(),
-        ),
-        (
-            format!("Licence: {}", book.license),
-            Style::Regular,
-            small.centred(),
-        ),
-    ] {
-        if text.trim().is_empty() || text.ends_with(": ") || text.ends_with("()") {
-            continue;
-        }
+        ));
+    }
+    for (spans, set) in lines {
         flow.open(Kind::P);
-        flow.paragraph(&[Span::new(fonts::clean(&text), style)], set);
+        flow.paragraph(&spans, set);
         flow.close();
     }
 
@@ -485,7 +549,7 @@ fn compose(
     };
     let heading = |flow: &mut Flow<'_>, level: u16, text: &str, set: Setting| {
         flow.open(Kind::H(level, text.to_string()));
-        flow.paragraph(&[Span::new(text, Style::Bold)], set);
+        flow.paragraph(&[Span::own(text, Style::Bold)], set);
         flow.close();
     };
     let para = |flow: &mut Flow<'_>, spans: Vec<Span>, set: Setting| {
@@ -497,17 +561,17 @@ fn compose(
     para(
         &mut flow,
         vec![
-            Span::new(
+            Span::own(
                 "This book is a game, and you choose what happens. Do not read it from front to back: ",
                 Style::Regular,
             ),
-            Span::link("begin at section 1", Style::Bold, &turn_to(1)),
-            Span::new(
+            Span::own("begin at section 1", Style::Bold).to(&turn_to(1, words.turn_to)),
+            Span::own(
                 ". Each section ends with choices, and each choice tells you which numbered section to turn to next. A section that ends with ",
                 Style::Regular,
             ),
-            Span::new("The end.", Style::Italic),
-            Span::new(
+            the_end.clone(),
+            Span::own(
                 " is an ending; you may start again at 1 whenever you like.",
                 Style::Regular,
             ),
@@ -533,7 +597,7 @@ fn compose(
     if !book.counters.is_empty() || !ticks.is_empty() {
         para(
             &mut flow,
-            vec![Span::new(
+            vec![Span::own(
                 "Keep a pencil by you. Some sections tell you to tick a box or change a number on your sheet below, and some choices are open only if your sheet says so.",
                 Style::Regular,
             )],
@@ -552,7 +616,7 @@ fn compose(
             flow.paragraph(
                 &[
                     Span::new(capital(&fonts::clean(&k.name)), Style::Bold),
-                    Span::new(
+                    Span::own(
                         format!(
                             ": you start with {}; it can be from {} to {}.",
                             k.start, k.min, k.max
@@ -574,7 +638,7 @@ fn compose(
         heading(&mut flow, 3, "Codewords", h3);
         para(
             &mut flow,
-            vec![Span::new(
+            vec![Span::own(
                 "Tick a box when a section tells you to; a choice may ask whether it is ticked.",
                 Style::Regular,
             )],
@@ -608,13 +672,11 @@ fn compose(
         heading(&mut flow, 3, "Content notes", h3);
         para(
             &mut flow,
-            vec![Span::new(
-                format!(
-                    "This book touches on: {}.",
-                    fonts::clean(&book.content_notes.join(", "))
-                ),
-                Style::Regular,
-            )],
+            vec![
+                Span::own("This book touches on: ", Style::Regular),
+                Span::new(fonts::clean(&book.content_notes.join(", ")), Style::Regular),
+                Span::own(".", Style::Regular),
+            ],
             body,
         );
     }
@@ -625,7 +687,7 @@ fn compose(
     let section_links = |dest: &str| -> Linked {
         match dest.trim().strip_prefix('#') {
             Some(id) if book.is_section(id) => match numbers.get(id) {
-                Some(&n) => Linked::To(turn_to(n), format!(" (turn to {n})")),
+                Some(&n) => Linked::To(turn_to(n, words.turn_to), format!(" ({turn_to_word} {n})")),
                 None => Linked::Plain,
             },
             _ => Linked::Plain,
@@ -670,13 +732,14 @@ fn compose(
         if !s.story.content_notes.is_empty() {
             para(
                 &mut flow,
-                vec![Span::new(
-                    format!(
-                        "Content note: {}.",
-                        fonts::clean(&s.story.content_notes.join(", "))
+                vec![
+                    Span::own("Content note: ", Style::Italic),
+                    Span::new(
+                        fonts::clean(&s.story.content_notes.join(", ")),
+                        Style::Italic,
                     ),
-                    Style::Italic,
-                )],
+                    Span::own(".", Style::Italic),
+                ],
                 small.centred(),
             );
         }
@@ -708,15 +771,18 @@ fn compose(
         for m in &s.story.sets {
             if let Some(label) = ticks.get(&m.id) {
                 happens.push(vec![
-                    Span::new("Tick on your sheet: ", Style::Italic),
+                    Span::own("Tick on your sheet: ", Style::Italic),
                     Span::new(label.clone(), Style::Regular),
-                    Span::new(".", Style::Regular),
+                    Span::own(".", Style::Regular),
                 ]);
             }
         }
         for ch in &s.story.change {
             if let Some(t) = change_text(book, ch) {
-                happens.push(vec![Span::new(format!("{}.", capital(&t)), Style::Italic)]);
+                happens.push(vec![Span::own(
+                    fonts::clean(&format!("{}.", capital(&t))),
+                    Style::Italic,
+                )]);
             }
         }
         for spans in happens {
@@ -725,7 +791,7 @@ fn compose(
         if s.story.choices.is_empty() {
             para(
                 &mut flow,
-                vec![Span::new("The end.", Style::Italic)],
+                vec![the_end.clone()],
                 Setting {
                     before: size * 0.4,
                     ..body.centred()
@@ -737,27 +803,35 @@ fn compose(
                 let Some(&n) = numbers.get(c.to.as_str()) else {
                     continue;
                 };
-                let target = turn_to(n);
-                let mut clauses: Vec<String> = c
+                let target = turn_to(n, words.turn_to);
+                // "Label — if <condition>, lose 3 coins and turn to 12."
+                let mut spans = vec![
+                    Span::new(fonts::clean(c.label.trim()), Style::Regular),
+                    Span::own(" \u{2014} ", Style::Regular),
+                ];
+                if c.gated() {
+                    let cond = paper_condition(book, c, words.if_, words_own);
+                    if !cond.is_empty() {
+                        spans.extend(cond);
+                        spans.push(Span::own(", ", Style::Regular));
+                    }
+                }
+                let changes: Vec<String> = c
                     .change
                     .iter()
                     .filter_map(|ch| change_text(book, ch))
                     .collect();
-                clauses.push(format!("turn to {n}"));
-                let mut instruction = and_list(&clauses);
-                if c.gated()
-                    && let Some(cond) = paper_condition(book, c)
-                {
-                    instruction = format!("{cond}, {instruction}");
-                }
-                let spans = vec![
-                    Span::link(fonts::clean(c.label.trim()), Style::Regular, &target),
-                    Span::link(
-                        format!(" \u{2014} {}.", fonts::clean(&instruction)),
+                if !changes.is_empty() {
+                    spans.push(Span::own(
+                        fonts::clean(&format!("{} and ", and_list(&changes))),
                         Style::Regular,
-                        &target,
-                    ),
-                ];
+                    ));
+                }
+                spans.push(Span {
+                    own: words_own,
+                    ..Span::new(format!("{turn_to_word} {n}."), Style::Regular)
+                });
+                let spans: Vec<Span> = spans.into_iter().map(|sp| sp.to(&target)).collect();
                 flow.open(Kind::LI);
                 flow.hang_label("\u{2023}".into(), Style::Regular, size);
                 flow.open(Kind::LBody);
@@ -792,7 +866,7 @@ fn compose(
         heading(&mut flow, 2, "Appendix: the codex", h2);
         para(
             &mut flow,
-            vec![Span::new(
+            vec![Span::own(
                 "Words and names of the book, to look up at any time.",
                 Style::Italic,
             )],
@@ -821,12 +895,13 @@ fn compose(
                 children: Vec::new(),
             });
             flow.open(Kind::Sect);
-            heading(
-                &mut flow,
-                3,
-                &fonts::clean(&e.title),
+            let title = fonts::clean(&e.title);
+            flow.open(Kind::H(3, title.clone()));
+            flow.paragraph(
+                &[Span::new(title, Style::Bold)],
                 Setting { before: 0.0, ..h3 },
             );
+            flow.close();
             let blocks = prose::blocks(&e.body, &codex_links);
             prose::set_blocks(&mut flow, &blocks, body, 3);
             let see: Vec<&super::book::Entry> = e
@@ -835,7 +910,7 @@ fn compose(
                 .filter_map(|id| book.codex.iter().find(|x| &x.id == id))
                 .collect();
             if !see.is_empty() {
-                let mut spans = vec![Span::new("See also: ", Style::Italic)];
+                let mut spans = vec![Span::own("See also: ", Style::Italic)];
                 for (i, x) in see.iter().enumerate() {
                     if i > 0 {
                         spans.push(Span::new(", ", Style::Regular));

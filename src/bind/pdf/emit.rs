@@ -73,6 +73,8 @@ pub(crate) struct Meta<'a> {
     pub time: Option<i64>,
     /// A stable identifier of this edition.
     pub id: String,
+    /// The language of the view's own words, when it is not the book's.
+    pub own_language: Option<&'a str>,
 }
 
 /// What krilla said, for the error.
@@ -148,7 +150,7 @@ pub(crate) fn emit(
         {
             let mut s = p.surface();
             for item in &page.items {
-                draw(&mut s, fonts, item, pictures, &mut ids);
+                draw(&mut s, fonts, item, pictures, meta.own_language, &mut ids);
             }
             s.finish();
         }
@@ -277,17 +279,23 @@ fn draw(
     fonts: &Fonts,
     item: &Item,
     pictures: &[Drawable],
+    own_language: Option<&str>,
     ids: &mut BTreeMap<usize, Identifier>,
 ) {
     let artifact = |kind| ContentTag::Artifact(Artifact::with_kind(kind));
     match item {
         Item::Text {
             mark,
+            own,
             baseline,
             runs,
         } => {
             let tag = match mark {
-                Mark::Leaf(_) => ContentTag::Span(SpanTag::empty()),
+                Mark::Leaf(_) => ContentTag::Span(SpanTag::empty().with_lang(if *own {
+                    own_language
+                } else {
+                    None
+                })),
                 Mark::Header => artifact(ArtifactType::Header),
                 Mark::Footer => artifact(ArtifactType::Footer),
                 Mark::Decoration => artifact(ArtifactType::Layout),

@@ -20,25 +20,41 @@ pub(crate) struct Span {
     pub style: Style,
     /// Where it leads, when it is a link.
     pub link: Option<Target>,
+    /// The view's own words (in English, the language of the view's phrasing) rather
+    /// than the book's.
+    pub own: bool,
 }
 
 impl Span {
-    /// Plain text in a face.
+    /// The book's text in a face.
     pub(crate) fn new(text: impl Into<String>, style: Style) -> Span {
         Span {
             text: text.into(),
             style,
             link: None,
+            own: false,
         }
     }
 
-    /// Text that leads to a destination.
-    pub(crate) fn link(text: impl Into<String>, style: Style, target: &Target) -> Span {
+    /// The view's own words in a face.
+    pub(crate) fn own(text: impl Into<String>, style: Style) -> Span {
         Span {
-            text: text.into(),
-            style,
-            link: Some(target.clone()),
+            own: true,
+            ..Span::new(text, style)
         }
+    }
+
+    /// The same text, leading to a destination.
+    pub(crate) fn to(self, target: &Target) -> Span {
+        Span {
+            link: Some(target.clone()),
+            ..self
+        }
+    }
+
+    /// The book's text that leads to a destination.
+    pub(crate) fn link(text: impl Into<String>, style: Style, target: &Target) -> Span {
+        Span::new(text, style).to(target)
     }
 }
 
@@ -187,6 +203,8 @@ pub(crate) enum Item {
     Text {
         /// What it is.
         mark: Mark,
+        /// The view's own words (see [`Span::own`]).
+        own: bool,
         /// Baseline.
         baseline: f32,
         /// The runs, left to right.
@@ -478,7 +496,7 @@ impl<'f> Flow<'f> {
                     links.len() - 1
                 }
             };
-            let face = link * 4
+            let face = (link * 2 + usize::from(span.own)) * 4
                 + match span.style {
                     Style::Regular => 0,
                     Style::Italic => 1,
@@ -715,6 +733,7 @@ impl<'f> Flow<'f> {
             }
             self.page().items.push(Item::Text {
                 mark: Mark::Leaf(leaf),
+                own: false,
                 baseline,
                 runs: vec![Run {
                     style,
@@ -724,13 +743,13 @@ impl<'f> Flow<'f> {
                 }],
             });
         }
-        // Segments: runs sharing a link.
-        let mut segments: Vec<(usize, Vec<Run>, f32, f32)> = Vec::new(); // link, runs, x, w
+        // Segments: runs sharing a link and a language (key: link × 2 + own).
+        let mut segments: Vec<(usize, Vec<Run>, f32, f32)> = Vec::new(); // key, runs, x, w
         let mut x = x0;
         for (k, wi) in line.words.clone().enumerate() {
             let word = &words[wi];
             for (j, (face, text)) in word.pieces.iter().enumerate() {
-                let link = face / 4;
+                let key = face / 4;
                 let style = style_of(*face);
                 let mut text = text.clone();
                 // The space before this word belongs to the run before it.
@@ -745,7 +764,7 @@ impl<'f> Flow<'f> {
                 }
                 let tw = self.fonts.width(style, set.size, &text);
                 match segments.last_mut() {
-                    Some((l, runs, _, w)) if *l == link => {
+                    Some((l, runs, _, w)) if *l == key => {
                         match runs.last_mut() {
                             Some(r) if r.style == style => r.text.push_str(&text),
                             _ => runs.push(Run {
@@ -758,7 +777,7 @@ impl<'f> Flow<'f> {
                         *w += tw;
                     }
                     _ => segments.push((
-                        link,
+                        key,
                         vec![Run {
                             style,
                             size: set.size,
@@ -779,7 +798,8 @@ impl<'f> Flow<'f> {
         {
             r.text.push(' ');
         }
-        for (link, runs, sx, sw) in segments {
+        for (key, runs, sx, sw) in segments {
+            let (link, own) = (key / 2, key % 2 == 1);
             let target = links.get(link).cloned().flatten();
             match target {
                 Some(target) => {
@@ -792,6 +812,7 @@ impl<'f> Flow<'f> {
                     self.push_node(Node::Content(leaf));
                     self.page().items.push(Item::Text {
                         mark: Mark::Leaf(leaf),
+                        own,
                         baseline,
                         runs,
                     });
@@ -810,6 +831,7 @@ impl<'f> Flow<'f> {
                     self.push_node(Node::Content(leaf));
                     self.page().items.push(Item::Text {
                         mark: Mark::Leaf(leaf),
+                        own,
                         baseline,
                         runs,
                     });
@@ -954,6 +976,7 @@ impl<'f> Flow<'f> {
             let w = self.fonts.width(Style::Regular, size, &folio);
             page.items.push(Item::Text {
                 mark: Mark::Footer,
+                own: false,
                 baseline: self.geo.bottom + (self.geo.height - self.geo.bottom) * 0.5,
                 runs: vec![Run {
                     style: Style::Regular,
@@ -977,6 +1000,7 @@ impl<'f> Flow<'f> {
                 };
                 page.items.push(Item::Text {
                     mark: Mark::Header,
+                    own: false,
                     baseline: self.geo.top * 0.6,
                     runs: vec![Run {
                         style: Style::Bold,
@@ -991,7 +1015,7 @@ impl<'f> Flow<'f> {
     }
 }
 
-/// The face of a piece (pieces are numbered link × 4 + face).
+/// The face of a piece (pieces are numbered (link × 2 + own) × 4 + face).
 fn style_of(face: usize) -> Style {
     match face % 4 {
         0 => Style::Regular,

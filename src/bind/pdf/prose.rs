@@ -85,7 +85,12 @@ impl Reader<'_> {
             clean(text)
         };
         let (_, spans) = self.inline.get_or_insert_with(|| (0, Vec::new()));
-        spans.push(Span { text, style, link });
+        spans.push(Span {
+            text,
+            style,
+            link,
+            own: false,
+        });
     }
 
     fn raw(&mut self, text: &str) {
@@ -214,6 +219,7 @@ impl Reader<'_> {
                         text: after,
                         style,
                         link: target,
+                        own: false,
                     });
                 }
             }

@@ -275,19 +275,70 @@ fn a_bad_paper_or_seed_names_studio_toml_and_its_line() {
 #[test]
 fn conditions_read_as_clauses_for_paper() {
     assert_eq!(
-        as_if("If Mother Greaves gave you a jar of her oil"),
+        as_if("If Mother Greaves gave you a jar of her oil", "If"),
         "if Mother Greaves gave you a jar of her oil"
     );
     assert_eq!(
-        as_if("You carry the green book of names."),
+        as_if("You carry the green book of names.", "If"),
         "if you carry the green book of names"
     );
     assert_eq!(
-        as_if("Nell Quarry owes you one crossing"),
+        as_if("Nell Quarry owes you one crossing", "If"),
         "if Nell Quarry owes you one crossing"
+    );
+    assert_eq!(
+        as_if("Si Nell vous doit une traversée", "Si"),
+        "si Nell vous doit une traversée"
     );
     assert_eq!(
         and_list(&["a".into(), "b".into(), "c".into()]),
         "a, b and c"
     );
+}
+
+#[test]
+fn a_french_edition_turns_to_in_french_and_marks_the_view_s_english_words() {
+    let studio = sample_studio();
+    let mut book = book_of(&studio);
+    let fr = studio
+        .editions
+        .iter()
+        .find(|e| e.language == "fr")
+        .expect("the sample's French edition");
+    crate::bind::edition::translate(&mut book, fr, &[]);
+    assert_eq!(book.language, "fr");
+    let fonts = Fonts::load().expect("fonts");
+    let print = Print::new(Paper::default(), 0, &book);
+    let c = compose(&book, &print, None, &fonts).expect("laid out");
+    let all = page_texts(&c).join("\n");
+    assert!(all.contains("rendez-vous au "), "the book's own 'turn to'");
+    assert!(all.contains("Fin."), "the book's own 'The end.'");
+    assert!(
+        !all.contains("\u{2014} turn to ") && !all.contains(", turn to "),
+        "no choice says 'turn to' in English"
+    );
+    // The view's English phrasing is marked as the view's own words (tagged `en`), the
+    // book's text is not.
+    let own_of = |needle: &str| {
+        c.pages
+            .iter()
+            .flat_map(|p| &p.items)
+            .find_map(|i| match i {
+                Item::Text {
+                    mark: Mark::Leaf(_),
+                    own,
+                    runs,
+                    ..
+                } if runs.iter().any(|r| r.text.contains(needle)) => Some(*own),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("{needle:?} is on a page"))
+    };
+    assert!(own_of("How to play"));
+    assert!(own_of("Tick on your sheet"));
+    assert!(!own_of("Fin."));
+    assert!(!own_of("rendez-vous au"));
+    // Same story, same numbers as the source.
+    assert_eq!(print.numbering, Numbering::for_book(&sample_book(), 0));
+    render(&book, &print, 0, None).expect("the French book passes PDF/UA-1 validation");
 }
