@@ -347,8 +347,10 @@ pub fn bind(ws: &Session, tag: &str, opts: &Options, out_dir: &Path) -> Result<B
                     opts,
                     decision,
                     outputs,
-                    coverage.as_ref().map(|(l, c)| (*l, c)),
-                    &numbers,
+                    bind::LogBook {
+                        edition: coverage.as_ref().map(|(l, c)| (*l, c)),
+                        print_numbers: &numbers,
+                    },
                 )
             },
         )?;

@@ -241,6 +241,16 @@ struct EditionLog<'a> {
     stale: &'a [String],
 }
 
+/// What a view log says of one book beyond the run: which edition it is, and its print
+/// numbers when a PDF was bound.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LogBook<'a> {
+    /// The language edition bound, with what it left to the source.
+    pub edition: Option<(&'a str, &'a edition::Coverage)>,
+    /// Each print number with its section's file (empty when no PDF was bound).
+    pub print_numbers: &'a [(u32, String)],
+}
+
 /// The view log: the snapshot, the options, the gate's decision on the snapshot's
 /// tree, the TUs since the previous snapshot and every output with its SHA-256; when a
 /// PDF was bound, `print_numbers`, each print number with its section's file (so "a
@@ -252,9 +262,12 @@ pub fn view_log(
     opts: &Options,
     decision: Decision,
     outputs: &[Output],
-    edition: Option<(&str, &edition::Coverage)>,
-    print_numbers: &[(u32, String)],
+    book: LogBook<'_>,
 ) -> String {
+    let LogBook {
+        edition,
+        print_numbers,
+    } = book;
     let mut include = Vec::new();
     if opts.art {
         include.push("art");
