@@ -208,7 +208,10 @@ pub fn bind(ws: &Session, tag: &str, opts: &Options, out_dir: &Path) -> Result<B
         commit: &snap.commit,
         date: &date,
     };
-    let book = Book::build(&studio, story, stamp, opts.codex, &assets, opts.art);
+    let mut book = Book::build(&studio, story, stamp, opts.codex, &assets, opts.art);
+    if opts.audio {
+        book = book.with_sounds(&studio, &assets);
+    }
     // The book holds what the views need: the parsed studio can go (a large one is most
     // of the memory), freed beside the rendering.
     super::release(studio);

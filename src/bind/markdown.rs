@@ -1,5 +1,6 @@
 //! The Markdown view: one file, readable on a forge. Raw HTML in prose is escaped;
-//! a writer's HTML comments are left out.
+//! a writer's HTML comments are left out; a sound cue is its transcript, on a line of
+//! its own.
 
 use pulldown_cmark::{Event, Parser};
 
@@ -158,6 +159,10 @@ pub fn render(book: &Book) -> String {
                 p.asset,
                 text(&p.caption)
             ));
+        }
+        // A sound is given as its transcript: the Markdown view cannot play it.
+        for x in book.sounds_in(&s.story.id) {
+            o.push_str(&format!("*Sound: {}*\n\n", text(&x.caption)));
         }
         if !s.prose.is_empty() {
             o.push_str(&escape_html(&s.prose));

@@ -112,6 +112,9 @@ pub struct Options {
     pub views: Vec<View>,
     /// Include finished art.
     pub art: bool,
+    /// Include finished audio cues (the sound where a view can play it, the transcript
+    /// in every view).
+    pub audio: bool,
     /// Include the codex as a glossary.
     pub codex: bool,
 }
@@ -138,14 +141,25 @@ pub struct Bound {
     pub outputs: Vec<Output>,
 }
 
-/// The media type of an asset, by file extension.
+/// The media type of an asset, by file extension (pictures and sound).
 pub(crate) fn mime(path: &str) -> &'static str {
-    match path.rsplit('.').next().unwrap_or("") {
+    match path
+        .rsplit('.')
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase()
+        .as_str()
+    {
         "png" => "image/png",
         "jpg" | "jpeg" => "image/jpeg",
         "gif" => "image/gif",
         "webp" => "image/webp",
         "svg" => "image/svg+xml",
+        "mp3" => "audio/mpeg",
+        "m4a" | "mp4" => "audio/mp4",
+        "ogg" | "oga" | "opus" => "audio/ogg",
+        "wav" => "audio/wav",
+        "flac" => "audio/flac",
         _ => "application/octet-stream",
     }
 }
@@ -218,6 +232,9 @@ pub fn view_log(
     let mut include = Vec::new();
     if opts.art {
         include.push("art");
+    }
+    if opts.audio {
+        include.push("audio");
     }
     if opts.codex {
         include.push("codex");
