@@ -428,3 +428,41 @@ fn with_package_lang(opf: &str, lang: &str) -> String {
         _ => opf.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_package_document_gets_the_book_s_language_once() {
+        let opf = "<?xml version=\"1.0\"?>\n<package version=\"3.0\" unique-identifier=\"x\">\n<metadata/>";
+        let done = with_package_lang(opf, "pt-BR");
+        assert!(
+            done.contains("<package xml:lang=\"pt-BR\" version=\"3.0\""),
+            "{done}"
+        );
+        assert_eq!(with_package_lang(&done, "en"), done, "never twice");
+        assert_eq!(
+            with_package_lang("<package version=\"3.0\">", "a\"b"),
+            "<package xml:lang=\"a&quot;b\" version=\"3.0\">"
+        );
+    }
+
+    #[test]
+    fn only_epub_core_audio_types_are_played_in_the_epub() {
+        assert_eq!(core_audio("assets/a/bell.mp3"), Some("audio/mpeg"));
+        assert_eq!(core_audio("assets/bell.M4A"), Some("audio/mp4"));
+        assert_eq!(
+            core_audio("assets/bell.opus"),
+            Some("audio/ogg; codecs=opus")
+        );
+        for other in [
+            "assets/bell.wav",
+            "assets/bell.flac",
+            "assets/bell.ogg",
+            "assets/bell",
+        ] {
+            assert_eq!(core_audio(other), None, "{other}");
+        }
+    }
+}

@@ -257,3 +257,24 @@ pub fn view_log(
     text.push_str(&crate::artifact::yaml::to_string(&log).unwrap_or_default());
     text
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sound_files_have_their_media_types() {
+        for (path, media_type) in [
+            ("assets/audio/bell.mp3", "audio/mpeg"),
+            ("assets/audio/bell.m4a", "audio/mp4"),
+            ("assets/audio/bell.mp4", "audio/mp4"),
+            ("assets/audio/bell.ogg", "audio/ogg"),
+            ("assets/audio/bell.opus", "audio/ogg"),
+            ("assets/audio/bell.wav", "audio/wav"),
+            ("assets/audio/bell.flac", "audio/flac"),
+            ("assets/audio/BELL.MP3", "audio/mpeg"),
+            ("assets/map.png", "image/png"),
+            ("assets/notes.txt", "application/octet-stream"),
+        ] {
+            assert_eq!(super::mime(path), media_type, "{path}");
+        }
+    }
+}
