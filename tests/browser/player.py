@@ -317,6 +317,24 @@ def axe():
 
     def check(name):
         js(axe_js)
+        # axe-core waits for every player's metadata before it judges media (and warns
+        # when a player with preload="none" never loads any): load it as a reader's
+        # press on the player would, then put the page's preload back as it was.
+        driver.execute_async_script("""
+            var done = arguments[arguments.length - 1];
+            var waiting = Array.from(document.querySelectorAll('audio, video')).filter(function (m) {
+              return m.readyState === 0;
+            }).map(function (m) {
+              return new Promise(function (ok) {
+                var was = m.getAttribute('preload');
+                var back = function () { if (was === null) { m.removeAttribute('preload'); } else { m.setAttribute('preload', was); } ok(); };
+                m.addEventListener('loadedmetadata', back, {once: true});
+                m.addEventListener('error', back, {once: true});
+                m.preload = 'metadata';
+                m.load();
+              });
+            });
+            Promise.all(waiting).then(function () { done(); });""")
         result = driver.execute_async_script(
             "var done = arguments[arguments.length - 1];"
             "axe.run(document).then(function (r) { done({version: axe.version,"

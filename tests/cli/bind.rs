@@ -1582,14 +1582,22 @@ fn ace(s: &Sandbox, epub: &std::path::Path, name: &str) -> serde_json::Value {
         "DAISY Ace is not installed at {} (.ci/run installs it: PUPPETEER_SKIP_DOWNLOAD=1 npm install --prefix ~/.cache/showrunner-test-tools @daisy/ace-cli@1.4.6)",
         cli.display()
     );
-    let chromium = std::env::var_os("PUPPETEER_EXECUTABLE_PATH")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| {
+    // Debian's Chromium through tests/browser/chromium-headless, unless the caller
+    // names another.
+    let chromium = match std::env::var_os("PUPPETEER_EXECUTABLE_PATH") {
+        Some(path) => std::path::PathBuf::from(path),
+        None => {
+            assert!(
+                std::path::Path::new("/usr/bin/chromium").is_file(),
+                "DAISY Ace needs Chromium: Debian's chromium is not installed (.ci/run installs it)"
+            );
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/chromium-headless")
-        });
+        }
+    };
     assert!(
-        std::path::Path::new("/usr/bin/chromium").is_file() || chromium.is_file(),
-        "DAISY Ace needs Chromium (Debian's chromium; .ci/run installs it)"
+        chromium.is_file(),
+        "DAISY Ace needs Chromium: nothing at PUPPETEER_EXECUTABLE_PATH={}",
+        chromium.display()
     );
     let outdir = s.join(&format!("ace-{name}"));
     let tmp = s.join(&format!("ace-{name}-tmp"));
@@ -1642,7 +1650,8 @@ fn ace_violations(report: &serde_json::Value) -> Vec<String> {
 }
 
 /// DAISY Ace finds nothing, of any impact, in the sample's EPUB (with its cover, its
-/// picture, its sound and its glossary) nor in a generated studio's of 200 sections.
+/// picture, its sound and its glossary) nor in a generated studio's of 200 sections;
+/// and it does find what a studio's own templates leave out (a language, a role).
 #[test]
 #[ignore = "second tier: needs DAISY Ace (Node.js, npm @daisy/ace-cli 1.4.6) and Chromium (.ci/run installs them and runs `cargo test -- --ignored`)"]
 fn daisy_ace_finds_nothing_in_the_sample_s_epub_or_a_generated_one() {
@@ -1693,6 +1702,73 @@ fn daisy_ace_finds_nothing_in_the_sample_s_epub_or_a_generated_one() {
             assert_eq!(audios.len(), 1, "Ace found the sound: {audios:?}");
             assert_eq!(audios[0]["controls"], true, "{audios:?}");
         }
+    }
+
+    // Ace really looks: a studio's own navigation template without a language, and
+    // section pages whose `chapter` has no role, are found.
+    let s = Sandbox::new();
+    ok(s.run(&["init", "book", "--from-sample"]));
+    std::fs::create_dir_all(s.join("book/templates/bind")).expect("mkdir");
+    for (name, from) in [
+        (
+            "epub-nav.xhtml",
+            " xml:lang=\"{{ lang }}\" lang=\"{{ lang }}\"",
+        ),
+        ("epub-section.xhtml", " role=\"doc-chapter\""),
+    ] {
+        let text = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("templates/bind")
+                .join(name),
+        )
+        .expect("template");
+        assert!(text.contains(from), "{name}");
+        std::fs::write(
+            s.join("book/templates/bind").join(name),
+            text.replace(from, ""),
+        )
+        .expect("w");
+    }
+    s.git("book", &["add", "-A"]);
+    s.git(
+        "book",
+        &[
+            "commit",
+            "-q",
+            "--no-verify",
+            "-m",
+            "house style\n\nTU: TU-2026-11-01-SR01",
+        ],
+    );
+    s.git(
+        "book",
+        &[
+            "-c",
+            "core.hooksPath=/dev/null",
+            "update-ref",
+            "refs/heads/cold",
+            "hot",
+        ],
+    );
+    ok(sr(&s, &["snapshot"]));
+    ok(sr(
+        &s,
+        &[
+            "bind",
+            "cold-2026-11-26",
+            "--format",
+            "epub",
+            "-o",
+            "../canary",
+        ],
+    ));
+    let report = ace(&s, &s.join("canary/book.epub"), "canary");
+    let found = ace_violations(&report);
+    for rule in ["html-has-lang", "epub-type-has-matching-role"] {
+        assert!(
+            found.iter().any(|f| f.contains(&format!(" {rule} in "))),
+            "Ace finds {rule} in the canary: {found:#?}"
+        );
     }
 }
 
