@@ -252,7 +252,10 @@ pub fn bind(ws: &Session, tag: &str, opts: &Options, out_dir: &Path) -> Result<B
         .into_iter()
         .map(|f| f.path)
         .collect();
-    let book = Book::build(&studio, story, stamp, opts.codex, &assets, opts.art);
+    let mut book = Book::build(&studio, story, stamp, opts.codex, &assets, opts.art);
+    if opts.audio {
+        book = book.with_sounds(&studio, &assets);
+    }
     // Which books: the source's, one edition's, or the source's and every edition's
     // (each in a folder named by its language).
     let editions = std::mem::take(&mut studio.editions);
