@@ -335,8 +335,6 @@ pub fn render_into(
     finish(&built, lang, &nav, out)
 }
 
-/// The navigation document's heading (and the NCX's title).
-
 /// The builder's EPUB, finished into `out`: the package document with the book's
 /// language, the binder's navigation document in place of the builder's, every other
 /// entry copied as it was compressed.
