@@ -57,7 +57,7 @@ fn core_audio(asset: &str) -> Option<&'static str> {
 
 /// An entry of the navigation document: where it goes and what it is called.
 #[derive(serde::Serialize)]
-struct Entry {
+struct NavEntry {
     href: String,
     title: String,
     /// Its landmark (`epub:type`), for the documents listed as landmarks.
@@ -84,7 +84,9 @@ pub fn render(
     Ok(out)
 }
 
-/// [`render`] written into `out` as it is made (a large book's EPUB is not held twice).
+/// [`render`] written into `out`. The builder holds the zip it makes in memory; it is
+/// finished (see above) into a second buffer, written whole: at the end the EPUB is
+/// held twice, briefly.
 pub fn render_into(
     book: &Book,
     time: i64,
@@ -179,7 +181,7 @@ pub fn render_into(
     b.set_toc_name(TOC_TITLE);
     b.stylesheet(CSS.as_bytes()).map_err(err)?;
     // What the navigation document lists, in reading order, as the builder is given it.
-    let mut nav: Vec<Entry> = Vec::new();
+    let mut nav: Vec<NavEntry> = Vec::new();
     let mut base = tera::Context::new();
     base.insert("lang", lang);
     base.insert(
@@ -202,7 +204,7 @@ pub fn render_into(
                 .reftype(ReferenceType::Cover),
         )
         .map_err(err)?;
-        nav.push(Entry {
+        nav.push(NavEntry {
             href: "cover.xhtml".into(),
             title: "Cover".into(),
             landmark: Some("cover"),
@@ -239,7 +241,7 @@ pub fn render_into(
             .reftype(ReferenceType::TitlePage),
     )
     .map_err(err)?;
-    nav.push(Entry {
+    nav.push(NavEntry {
         href: "title.xhtml".into(),
         title: "Title page".into(),
         landmark: Some("titlepage"),
@@ -289,7 +291,7 @@ pub fn render_into(
             content = content.reftype(ReferenceType::Text);
         }
         b.add_content(content).map_err(err)?;
-        nav.push(Entry {
+        nav.push(NavEntry {
             href: file_of(&s.story.id),
             title: s.story.title.clone(),
             landmark: (i == 0).then_some("bodymatter"),
@@ -310,7 +312,7 @@ pub fn render_into(
                 .reftype(ReferenceType::Glossary),
         )
         .map_err(err)?;
-        nav.push(Entry {
+        nav.push(NavEntry {
             href: "glossary.xhtml".into(),
             title: "Glossary".into(),
             landmark: Some("glossary"),
