@@ -57,7 +57,7 @@ fn core_audio(asset: &str) -> Option<&'static str> {
 
 /// An entry of the navigation document: where it goes and what it is called.
 #[derive(serde::Serialize)]
-struct Entry {
+struct NavEntry {
     href: String,
     title: String,
     /// Its landmark (`epub:type`), for the documents listed as landmarks.
@@ -84,7 +84,9 @@ pub fn render(
     Ok(out)
 }
 
-/// [`render`] written into `out` as it is made (a large book's EPUB is not held twice).
+/// [`render`] written into `out`. The builder holds the zip it makes in memory; it is
+/// finished (see above) into a second buffer, written whole: at the end the EPUB is
+/// held twice, briefly.
 pub fn render_into(
     book: &Book,
     time: i64,
@@ -180,7 +182,7 @@ pub fn render_into(
     b.set_toc_name(words.contents);
     b.stylesheet(CSS.as_bytes()).map_err(err)?;
     // What the navigation document lists, in reading order, as the builder is given it.
-    let mut nav: Vec<Entry> = Vec::new();
+    let mut nav: Vec<NavEntry> = Vec::new();
     let mut base = tera::Context::new();
     base.insert("lang", lang);
     base.insert("words", words);
@@ -204,7 +206,7 @@ pub fn render_into(
                 .reftype(ReferenceType::Cover),
         )
         .map_err(err)?;
-        nav.push(Entry {
+        nav.push(NavEntry {
             href: "cover.xhtml".into(),
             title: words.cover.into(),
             landmark: Some("cover"),
@@ -241,7 +243,7 @@ pub fn render_into(
             .reftype(ReferenceType::TitlePage),
     )
     .map_err(err)?;
-    nav.push(Entry {
+    nav.push(NavEntry {
         href: "title.xhtml".into(),
         title: words.title_page.into(),
         landmark: Some("titlepage"),
@@ -292,7 +294,7 @@ pub fn render_into(
             content = content.reftype(ReferenceType::Text);
         }
         b.add_content(content).map_err(err)?;
-        nav.push(Entry {
+        nav.push(NavEntry {
             href: file_of(&s.story.id),
             title: s.story.title.clone(),
             landmark: (i == 0).then_some("bodymatter"),
@@ -313,7 +315,7 @@ pub fn render_into(
                 .reftype(ReferenceType::Glossary),
         )
         .map_err(err)?;
-        nav.push(Entry {
+        nav.push(NavEntry {
             href: "glossary.xhtml".into(),
             title: words.glossary.into(),
             landmark: Some("glossary"),

@@ -1808,3 +1808,76 @@ fn the_html_sound_cue_plays_only_when_asked_and_stops_when_the_reader_moves_on()
     assert_eq!(left["section"], "warden-office", "{v:#}");
     assert_eq!(left["sounds"][0]["paused"], true, "the bell stopped: {v:#}");
 }
+
+/// A sound the EPUB cannot carry without a fallback (WAV is no EPUB 3 core media type)
+/// is given there as its transcript alone, never listed in the manifest; the HTML page,
+/// which any browser plays it in, still has its player.
+#[test]
+fn a_sound_the_epub_cannot_carry_is_its_transcript_there_and_a_player_in_html() {
+    let s = Sandbox::new();
+    ok(s.run(&["init", "book", "--from-sample"]));
+    std::fs::write(
+        s.join("book/assets/audio/wave.wav"),
+        b"RIFF\x24\0\0\0WAVEfmt ",
+    )
+    .expect("w");
+    std::fs::write(
+        s.join("book/audio/wave.yaml"),
+        "id: wave\nsection: guild-yard\nstatus: done\ncaption: \"[A wave breaks on the yard wall]\"\nasset: assets/audio/wave.wav\n",
+    )
+    .expect("w");
+    s.git("book", &["add", "-A"]);
+    s.git(
+        "book",
+        &[
+            "commit",
+            "-q",
+            "--no-verify",
+            "-m",
+            "a wave\n\nTU: TU-2026-11-01-SR01",
+        ],
+    );
+    s.git(
+        "book",
+        &[
+            "-c",
+            "core.hooksPath=/dev/null",
+            "update-ref",
+            "refs/heads/cold",
+            "hot",
+        ],
+    );
+    ok(sr(&s, &["snapshot"]));
+    ok(sr(
+        &s,
+        &[
+            "bind",
+            "cold-2026-11-26",
+            "--format",
+            "html,epub",
+            "-o",
+            "../out",
+        ],
+    ));
+    let epub = s.join("out/book.epub");
+    let page = String::from_utf8(zip_entry(&epub, "OEBPS/s-guild-yard.xhtml")).expect("utf8");
+    assert!(
+        page.contains("<figure class=\"sound\">\n<figcaption>Sound: [A wave breaks on the yard wall]</figcaption>\n</figure>"),
+        "{page}"
+    );
+    assert!(!page.contains("<audio"), "{page}");
+    let text = unzip_text(&epub);
+    assert!(!text.contains("wave.wav") && !text.contains("audio/wav"));
+    assert_eq!(text.matches("<audio ").count(), 1, "the bell alone plays");
+    let html = std::fs::read_to_string(s.join("out/book.html")).expect("html");
+    let passage = between(
+        &html,
+        "<section class=\"passage\" id=\"guild-yard\"",
+        "</section>",
+    );
+    assert!(
+        passage.contains("<source src=\"data:audio/wav;base64,UklGR")
+            && passage.contains("type=\"audio/wav\">"),
+        "{passage}"
+    );
+}
