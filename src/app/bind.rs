@@ -254,7 +254,10 @@ pub fn bind(ws: &Session, tag: &str, opts: &Options, out_dir: &Path) -> Result<B
         .into_iter()
         .map(|f| f.path)
         .collect();
-    let book = Book::build(&studio, story, stamp, opts.codex, &assets, opts.art);
+    let mut book = Book::build(&studio, story, stamp, opts.codex, &assets, opts.art);
+    if opts.audio {
+        book = book.with_sounds(&studio, &assets);
+    }
     // The PDF's paper and seed, from `[print]`: a bad setting stops the bind before
     // anything is written (each book's numbers follow from them).
     let print = if opts.views.contains(&bind::View::Pdf) {

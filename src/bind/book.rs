@@ -1,5 +1,6 @@
 //! The book as readers get it: a snapshot's story graph in reading order, each section
-//! with its prose, plus what is the book's own (codex, pictures, codeword phrases).
+//! with its prose, plus what is the book's own (codex, pictures, sounds, codeword
+//! phrases).
 //! Sections and choices are `story`'s values, not read again from front matter; every
 //! renderer works from this one model.
 
@@ -58,6 +59,24 @@ pub struct Picture {
     pub bytes: Vec<u8>,
 }
 
+/// A finished audio cue with its plan: the sound where a view can play it, and its
+/// transcript (the plan's caption, the text equivalent) wherever the book is read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sound {
+    /// Plan id.
+    pub id: String,
+    /// The section it belongs to.
+    pub section: String,
+    /// Transcript: the reader-facing text equivalent of the sound.
+    pub caption: String,
+    /// Asset path in the tree.
+    pub asset: String,
+    /// The file.
+    pub bytes: Vec<u8>,
+    /// Its media type, by extension (`audio/mpeg`, …).
+    pub media_type: &'static str,
+}
+
 /// Which snapshot a book is bound from.
 #[derive(Clone, Copy, Debug)]
 pub struct Stamp<'a> {
@@ -98,6 +117,8 @@ pub struct Book {
     pub counters: Vec<Counter>,
     /// Finished pictures (when art is included).
     pub pictures: Vec<Picture>,
+    /// Finished audio cues (when audio is included: [`Book::with_sounds`]).
+    pub sounds: Vec<Sound>,
     /// Every content note declared, sorted.
     pub content_notes: Vec<String>,
     /// Stable identifier of the work (UUID v5 of title and author).
@@ -166,8 +187,21 @@ impl Book {
             phrases,
             counters,
             pictures,
+            sounds: Vec::new(),
             content_notes: content_notes.into_iter().collect(),
         }
+    }
+
+    /// The book with the finished audio cues of `studio` (the snapshot it was built
+    /// from), their sound files from `assets` (path → bytes), in plan-id order.
+    pub fn with_sounds(mut self, studio: &Studio, assets: &BTreeMap<String, Vec<u8>>) -> Book {
+        self.sounds = sounds_of(studio, assets);
+        self
+    }
+
+    /// The finished audio cues of one section, in plan-id order.
+    pub fn sounds_in<'a>(&'a self, section: &'a str) -> impl Iterator<Item = &'a Sound> + 'a {
+        self.sounds.iter().filter(move |x| x.section == section)
     }
 
     /// Whether an anchor names a section.
@@ -282,6 +316,20 @@ struct ArtFront {
     alt: String,
 }
 
+/// An audio plan, as the book reads it.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct AudioFront {
+    #[serde(deserialize_with = "de::lenient")]
+    status: Option<String>,
+    #[serde(deserialize_with = "de::lenient")]
+    asset: Option<String>,
+    #[serde(deserialize_with = "de::lenient")]
+    section: String,
+    #[serde(deserialize_with = "de::lenient")]
+    caption: String,
+}
+
 /// The codex entries, by title.
 fn codex_of(studio: &Studio) -> Vec<Entry> {
     let mut codex: Vec<Entry> = studio
@@ -344,4 +392,31 @@ fn pictures_of(studio: &Studio, assets: &BTreeMap<String, Vec<u8>>) -> Vec<Pictu
             })
         })
         .collect()
+}
+
+/// Finished audio cues with their files, in plan-id order. A cue whose file is not in
+/// the tree, or that has no transcript, is left out (the gate reports both).
+fn sounds_of(studio: &Studio, assets: &BTreeMap<String, Vec<u8>>) -> Vec<Sound> {
+    let mut sounds: Vec<Sound> = studio
+        .artifacts
+        .iter()
+        .filter(|a| a.kind == Kind::Audio)
+        .filter_map(|a| {
+            let plan: AudioFront = de::from_node(&a.data).unwrap_or_default();
+            if plan.status.as_deref() != Some("done") || plan.caption.trim().is_empty() {
+                return None;
+            }
+            let asset = plan.asset?;
+            Some(Sound {
+                id: artifact::stem(&a.path).to_string(),
+                section: plan.section,
+                caption: plan.caption.trim().to_string(),
+                bytes: assets.get(&asset)?.clone(),
+                media_type: super::mime(&asset),
+                asset,
+            })
+        })
+        .collect();
+    sounds.sort_by(|a, b| a.id.cmp(&b.id));
+    sounds
 }

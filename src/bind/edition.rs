@@ -135,6 +135,16 @@ pub fn translate(book: &mut Book, edition: &Edition, broken: &[String]) -> Cover
             p.alt = alt.to_string();
         }
     }
+    for snd in &mut book.sounds {
+        let path = format!("audio/{}.yaml", snd.id);
+        let Some(a) = translation_of(&path) else {
+            cov.untranslated.push(path);
+            continue;
+        };
+        if let Some(c) = a.data.str_at("caption") {
+            snd.caption = c.to_string();
+        }
+    }
     cov.untranslated.sort();
     cov
 }

@@ -1,4 +1,4 @@
-//! The HTML view: one self-contained file (CSS and images inline), landmarks, a skip
+//! The HTML view: one self-contained file (CSS, images and sound inline), landmarks, a skip
 //! link, every section an anchor, gated choices shown with their reader-facing condition,
 //! the codex as a linked glossary, and an optional play mode (progressive enhancement,
 //! no network) that tracks codewords and counters under opaque tokens — never their ids —
@@ -187,6 +187,24 @@ fn context(book: &Book) -> tera::Context {
             ("caption", Value::from(p.caption.as_str())),
         ]));
     }
+    // Sounds by section: a player for what a browser can play (the file inline, as
+    // the pictures are), and the transcript always.
+    let mut sounds: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
+    for x in &book.sounds {
+        let src = x.media_type.starts_with("audio/").then(|| {
+            format!(
+                "data:{};base64,{}",
+                x.media_type,
+                base64::engine::general_purpose::STANDARD.encode(&x.bytes)
+            )
+        });
+        sounds.entry(x.section.as_str()).or_default().push(map([
+            ("id", Value::from(x.id.as_str())),
+            ("src", Value::from(src)),
+            ("type", Value::from(x.media_type)),
+            ("caption", Value::from(x.caption.as_str())),
+        ]));
+    }
     let sections: Vec<Value> = book
         .sections
         .iter()
@@ -223,7 +241,12 @@ fn context(book: &Book) -> tera::Context {
                     "pictures",
                     Value::from(pictures.remove(s.story.id.as_str()).unwrap_or_default()),
                 ),
+                (
+                    "sounds",
+                    Value::from(sounds.remove(s.story.id.as_str()).unwrap_or_default()),
+                ),
                 ("choices", Value::from(choices)),
+                ("lang", Value::from(s.language.as_deref())),
             ])
         })
         .collect();
@@ -247,6 +270,7 @@ fn context(book: &Book) -> tera::Context {
                 ("title", Value::from(e.title.as_str())),
                 ("body", Value::from(prose(&e.body))),
                 ("see_also", Value::from(see_also)),
+                ("lang", Value::from(e.language.as_deref())),
             ])
         })
         .collect();
@@ -264,6 +288,7 @@ fn context(book: &Book) -> tera::Context {
     cx.insert_value("counters", Value::from(counters));
     cx.insert_value("codewords", Value::from(codewords));
     cx.insert("tool", crate::TOOL);
+    cx.insert("words", super::words::for_language(&book.language));
     cx
 }
 

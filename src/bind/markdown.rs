@@ -1,5 +1,6 @@
 //! The Markdown view: one file, readable on a forge. Raw HTML in prose is escaped;
-//! a writer's HTML comments are left out.
+//! a writer's HTML comments are left out; a sound cue is its transcript, on a line of
+//! its own.
 
 use pulldown_cmark::{Event, Parser};
 
@@ -114,8 +115,9 @@ fn text(s: &str) -> String {
 
 /// Renders the book.
 pub fn render(book: &Book) -> String {
+    let w = super::words::for_language(&book.language);
     let mut o = format!("# {}\n\n", text(&book.title));
-    let mut meta = vec![format!("by {}", text(&book.author))];
+    let mut meta = vec![format!("{} {}", w.by, text(&book.author))];
     if !book.license.is_empty() {
         meta.push(text(&book.license));
     }
@@ -123,7 +125,8 @@ pub fn render(book: &Book) -> String {
     o.push_str(&format!("*{}*\n\n", meta.join(" · ")));
     if !book.content_notes.is_empty() {
         o.push_str(&format!(
-            "> Content notes: {}\n\n",
+            "> {}: {}\n\n",
+            w.content_notes,
             text(&book.content_notes.join(", "))
         ));
     }
@@ -147,7 +150,8 @@ pub fn render(book: &Book) -> String {
         ));
         if !s.story.content_notes.is_empty() {
             o.push_str(&format!(
-                "> Content notes: {}\n\n",
+                "> {}: {}\n\n",
+                w.content_notes,
                 text(&s.story.content_notes.join(", "))
             ));
         }
@@ -159,12 +163,16 @@ pub fn render(book: &Book) -> String {
                 text(&p.caption)
             ));
         }
+        // A sound is given as its transcript: the Markdown view cannot play it.
+        for x in book.sounds_in(&s.story.id) {
+            o.push_str(&format!("*{}: {}*\n\n", w.sound, text(&x.caption)));
+        }
         if !s.prose.is_empty() {
             o.push_str(&escape_html(&s.prose));
             o.push_str("\n\n");
         }
         if s.story.choices.is_empty() {
-            o.push_str("*The end.*\n\n");
+            o.push_str(&format!("*{}*\n\n", w.the_end));
         }
         for c in &s.story.choices {
             match book
@@ -185,7 +193,7 @@ pub fn render(book: &Book) -> String {
         }
     }
     if !book.codex.is_empty() {
-        o.push_str("---\n\n## Glossary\n\n");
+        o.push_str(&format!("---\n\n## {}\n\n", w.glossary));
         for e in &book.codex {
             o.push_str(&format!(
                 "<a id=\"{}\"></a>\n\n### {}\n\n{}\n\n",
@@ -201,7 +209,7 @@ pub fn render(book: &Book) -> String {
                     .map(|x| format!("[{}](#{})", text(&x.title), x.id))
                     .collect();
                 if !links.is_empty() {
-                    o.push_str(&format!("See also: {}.\n\n", links.join(", ")));
+                    o.push_str(&format!("{}: {}.\n\n", w.see_also, links.join(", ")));
                 }
             }
         }

@@ -121,6 +121,9 @@ pub struct Options {
     pub views: Vec<View>,
     /// Include finished art.
     pub art: bool,
+    /// Include finished audio cues (the sound where a view can play it, the transcript
+    /// in every view).
+    pub audio: bool,
     /// Include the codex as a glossary.
     pub codex: bool,
     /// The language edition to bind (`all`: the source and every edition), instead of
@@ -153,14 +156,25 @@ pub struct Bound {
     pub editions: Vec<(String, String, edition::Coverage)>,
 }
 
-/// The media type of an asset, by file extension.
+/// The media type of an asset, by file extension (pictures and sound).
 pub(crate) fn mime(path: &str) -> &'static str {
-    match path.rsplit('.').next().unwrap_or("") {
+    match path
+        .rsplit('.')
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase()
+        .as_str()
+    {
         "png" => "image/png",
         "jpg" | "jpeg" => "image/jpeg",
         "gif" => "image/gif",
         "webp" => "image/webp",
         "svg" => "image/svg+xml",
+        "mp3" => "audio/mpeg",
+        "m4a" | "mp4" => "audio/mp4",
+        "ogg" | "oga" | "opus" => "audio/ogg",
+        "wav" => "audio/wav",
+        "flac" => "audio/flac",
         _ => "application/octet-stream",
     }
 }
@@ -272,6 +286,9 @@ pub fn view_log(
     if opts.art {
         include.push("art");
     }
+    if opts.audio {
+        include.push("audio");
+    }
     if opts.codex {
         include.push("codex");
     }
@@ -303,4 +320,25 @@ pub fn view_log(
         }
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sound_files_have_their_media_types() {
+        for (path, media_type) in [
+            ("assets/audio/bell.mp3", "audio/mpeg"),
+            ("assets/audio/bell.m4a", "audio/mp4"),
+            ("assets/audio/bell.mp4", "audio/mp4"),
+            ("assets/audio/bell.ogg", "audio/ogg"),
+            ("assets/audio/bell.opus", "audio/ogg"),
+            ("assets/audio/bell.wav", "audio/wav"),
+            ("assets/audio/bell.flac", "audio/flac"),
+            ("assets/audio/BELL.MP3", "audio/mpeg"),
+            ("assets/map.png", "image/png"),
+            ("assets/notes.txt", "application/octet-stream"),
+        ] {
+            assert_eq!(super::mime(path), media_type, "{path}");
+        }
+    }
 }

@@ -669,7 +669,15 @@ fn compose(
         flow.close();
     }
     if !book.content_notes.is_empty() {
-        heading(&mut flow, 3, "Content notes", h3);
+        flow.open(Kind::H(3, words.content_notes.to_string()));
+        flow.paragraph(
+            &[Span {
+                own: words_own,
+                ..Span::new(words.content_notes, Style::Bold)
+            }],
+            h3,
+        );
+        flow.close();
         para(
             &mut flow,
             vec![
@@ -733,7 +741,10 @@ fn compose(
             para(
                 &mut flow,
                 vec![
-                    Span::own("Content note: ", Style::Italic),
+                    Span {
+                        own: words_own,
+                        ..Span::new(format!("{}: ", words.content_notes), Style::Italic)
+                    },
                     Span::new(
                         fonts::clean(&s.story.content_notes.join(", ")),
                         Style::Italic,
@@ -763,6 +774,20 @@ fn compose(
                 );
                 flow.close();
             }
+        }
+        // A sound cue is given as its transcript: paper cannot play it.
+        for x in book.sounds_in(&s.story.id) {
+            para(
+                &mut flow,
+                vec![
+                    Span {
+                        own: words_own,
+                        ..Span::new(format!("{}: ", words.sound), Style::Italic)
+                    },
+                    Span::new(fonts::clean(&x.caption), Style::Italic),
+                ],
+                body,
+            );
         }
         let blocks = prose::blocks(&s.prose, &section_links);
         prose::set_blocks(&mut flow, &blocks, body, 2);

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use crate::error::Error;
 
 /// The embedded templates by name.
-pub const EMBEDDED: [(&str, &str); 5] = [
+pub const EMBEDDED: [(&str, &str); 6] = [
     ("book.html", include_str!("../../templates/bind/book.html")),
     (
         "epub-section.xhtml",
@@ -25,6 +25,10 @@ pub const EMBEDDED: [(&str, &str); 5] = [
     (
         "epub-glossary.xhtml",
         include_str!("../../templates/bind/epub-glossary.xhtml"),
+    ),
+    (
+        "epub-nav.xhtml",
+        include_str!("../../templates/bind/epub-nav.xhtml"),
     ),
 ];
 

@@ -245,6 +245,14 @@ pub fn render(book: &Book) -> String {
             o.push('\n');
         }
         o.push_str(&format!("!! {}\n\n", verbatim(&s.story.title)));
+        // A sound is given as its transcript (the story carries no media), in
+        // SugarCube's styled-text markup with the class `sound`.
+        for x in book.sounds_in(&s.story.id) {
+            o.push_str(&format!(
+                "@@.sound;//Sound: {}//@@\n\n",
+                verbatim(&x.caption.replace("@@", "@ @"))
+            ));
+        }
         if !s.prose.is_empty() {
             o.push_str(&prose(book, &s.prose));
             o.push_str("\n\n");

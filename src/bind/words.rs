@@ -52,10 +52,19 @@ pub struct Words {
     pub turn_to: &'static str,
     /// A paper gamebook's gate ("If {condition}, turn to N"): the word before the condition.
     pub if_: &'static str,
+    /// Before the author's name.
+    pub by: &'static str,
+    /// Before a codex entry's related entries.
+    pub see_also: &'static str,
+    /// The EPUB's title page, as its navigation names it.
+    pub title_page: &'static str,
 }
 
 const EN: Words = Words {
     lang: "en",
+    title_page: "Title page",
+    by: "by",
+    see_also: "See also",
     the_end: "The end.",
     contents: "Contents",
     glossary: "Glossary",
@@ -81,6 +90,9 @@ const EN: Words = Words {
 
 const FR: Words = Words {
     lang: "fr",
+    title_page: "Page de titre",
+    by: "par",
+    see_also: "Voir aussi",
     the_end: "Fin.",
     contents: "Sommaire",
     glossary: "Glossaire",
@@ -106,6 +118,9 @@ const FR: Words = Words {
 
 const DE: Words = Words {
     lang: "de",
+    title_page: "Titelseite",
+    by: "von",
+    see_also: "Siehe auch",
     the_end: "Ende.",
     contents: "Inhalt",
     glossary: "Glossar",
@@ -131,6 +146,9 @@ const DE: Words = Words {
 
 const ES: Words = Words {
     lang: "es",
+    title_page: "Portadilla",
+    by: "por",
+    see_also: "Véase también",
     the_end: "Fin.",
     contents: "Índice",
     glossary: "Glosario",

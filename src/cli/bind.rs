@@ -16,7 +16,9 @@ pub struct BindArgs {
     /// Where to write the views and the view log.
     #[arg(short = 'o', long = "out")]
     pub out: PathBuf,
-    /// Extras to include, comma-separated: art, codex (default: both).
+    /// Extras to include, comma-separated: art, audio, codex (default: all three).
+    /// Audio is each finished sound cue: playable in the HTML and EPUB views, its
+    /// transcript in every view.
     #[arg(long, value_delimiter = ',')]
     pub include: Option<Vec<String>>,
     /// Bind a language edition (`editions/<lang>/`) instead of the source; `all` binds
@@ -29,17 +31,18 @@ pub(super) fn run(ctx: &Ctx, args: BindArgs) -> Result<Output, Error> {
     let views = View::parse_list(ctx.exports.as_deref().unwrap_or("html,epub,twee,md"))?;
     let include = args
         .include
-        .unwrap_or_else(|| vec!["art".into(), "codex".into()]);
+        .unwrap_or_else(|| vec!["art".into(), "audio".into(), "codex".into()]);
     for i in &include {
-        if !matches!(i.as_str(), "art" | "codex") {
+        if !matches!(i.as_str(), "art" | "audio" | "codex") {
             return Err(Error::Usage(format!(
-                "`--include {i}`: the extras are art and codex"
+                "`--include {i}`: the extras are art, audio and codex"
             )));
         }
     }
     let opts = bind::Options {
         views,
         art: include.iter().any(|i| i == "art"),
+        audio: include.iter().any(|i| i == "audio"),
         codex: include.iter().any(|i| i == "codex"),
         edition: args.edition,
     };

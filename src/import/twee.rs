@@ -1151,6 +1151,15 @@ pub fn story(passages: &[Passage]) -> Result<Story, TweeError> {
                     text: text.to_string(),
                 })
             };
+            // Our own Twee view gives a sound cue as its transcript on a line of its own
+            // (`@@.sound;//Sound: …//@@`): the cue is an audio plan, not prose.
+            if t.starts_with("@@.sound;") && t.ends_with("@@") {
+                unread(
+                    "a sound cue's transcript from showrunner's Twee view: the sound's audio plan is not in the story, so it is left out of the prose",
+                    &t,
+                );
+                continue;
+            }
             // Snowman's `<% if (…) { %>` … `<% } %>`: JavaScript blocks, kept out whole
             // with their links.
             let braces = template_braces(&t);

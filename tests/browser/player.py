@@ -4,7 +4,7 @@ under axe-core's accessibility rules.
 
 Usage: python3 tests/browser/player.py <scenario> <book.html> <scratch-dir> [<other-book.html>]
 Scenarios: keyboard, history, saves (the other book is another snapshot of the same
-book, whose saves must be refused), codex, axe.
+book, whose saves must be refused), codex, sound, axe.
 Prints one JSON object: what the reader was shown at each step of the scenario, and
 every console warning or error. The Rust tests (tests/cli/bind.rs) judge it.
 Needs Debian's chromium and chromium-driver, and the PyPI packages selenium and
@@ -26,7 +26,7 @@ URL = "file://" + page
 
 
 def browser():
-    return chromium(scratch, ["--window-size=1024,768"])
+    return chromium(scratch, ["--window-size=1024,768", "--mute-audio"])
 
 
 driver = browser()
@@ -270,6 +270,45 @@ def codex():
     return out
 
 
+def sound():
+    """Every sound cue: how its player is set up and shown, that nothing plays on its
+    own, that the file decodes, and that in play mode a sound the reader started stops
+    when they leave its passage."""
+    def cues():
+        return js("""
+            return Array.from(document.querySelectorAll('audio')).map(function (a) {
+              var figure = a.closest('figure'), caption = figure && figure.querySelector('figcaption');
+              var source = a.querySelector('source'), section = a.closest('section.passage');
+              return {section: section && section.id, autoplay: a.autoplay, paused: a.paused,
+                      preload: a.getAttribute('preload'), controls: a.controls,
+                      type: source && source.type, can_play: source ? a.canPlayType(source.type) : '',
+                      caption: caption && caption.textContent,
+                      caption_shown: !!caption && caption.checkVisibility(),
+                      current_time: a.currentTime};
+            });""")
+    driver.set_script_timeout(30)
+    driver.get(URL)
+    out = {"opened": cues()}
+    driver.execute_async_script("setTimeout(arguments[arguments.length - 1], 1500);")
+    out["a_moment_later"] = cues()
+    out["metadata"] = driver.execute_async_script("""
+        var done = arguments[arguments.length - 1], a = document.querySelector('audio');
+        a.addEventListener('loadedmetadata', function () { done({duration: a.duration, error: null}); });
+        a.addEventListener('error', function () { done({duration: null, error: a.error ? a.error.code : -1}); });
+        a.preload = 'metadata';
+        a.load();""")
+    driver.find_element(By.ID, "play").click()
+    out["started"] = driver.execute_async_script("""
+        var done = arguments[arguments.length - 1];
+        var a = document.querySelector('section.passage.current audio');
+        if (!a) { done({error: 'no sound in the current passage'}); return; }
+        a.play().then(function () { done({section: a.closest('section').id, paused: a.paused, error: null}); },
+                      function (e) { done({error: String(e)}); });""")
+    click_choice("Report to the Warden")
+    out["after_leaving"] = dict(here(), sounds=cues())
+    return out
+
+
 def axe():
     source = os.path.join(os.path.dirname(__import__("selenium_axe_python").__file__),
                           "axe-core", "axe.min.js")
@@ -278,6 +317,24 @@ def axe():
 
     def check(name):
         js(axe_js)
+        # axe-core waits for every player's metadata before it judges media (and warns
+        # when a player with preload="none" never loads any): load it as a reader's
+        # press on the player would, then put the page's preload back as it was.
+        driver.execute_async_script("""
+            var done = arguments[arguments.length - 1];
+            var waiting = Array.from(document.querySelectorAll('audio, video')).filter(function (m) {
+              return m.readyState === 0;
+            }).map(function (m) {
+              return new Promise(function (ok) {
+                var was = m.getAttribute('preload');
+                var back = function () { if (was === null) { m.removeAttribute('preload'); } else { m.setAttribute('preload', was); } ok(); };
+                m.addEventListener('loadedmetadata', back, {once: true});
+                m.addEventListener('error', back, {once: true});
+                m.preload = 'metadata';
+                m.load();
+              });
+            });
+            Promise.all(waiting).then(function () { done(); });""")
         result = driver.execute_async_script(
             "var done = arguments[arguments.length - 1];"
             "axe.run(document).then(function (r) { done({version: axe.version,"
@@ -292,6 +349,7 @@ def axe():
     driver.get(URL)
     runs = [check("reading")]
     driver.find_element(By.ID, "play").click()
+    runs.append(check("playing, at a passage with a sound"))
     click_choice("Open Odile's locker first")
     click_choice("Go down into the yard")
     runs.append(check("playing"))
@@ -311,7 +369,7 @@ def axe():
 
 try:
     result = {"keyboard": keyboard, "history": history, "saves": saves, "codex": codex,
-              "axe": axe}[scenario]()
+              "sound": sound, "axe": axe}[scenario]()
     result["console"] = [e for e in driver.get_log("browser")
                          if e.get("level") in ("SEVERE", "WARNING")]
     print(json.dumps(result))

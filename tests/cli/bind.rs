@@ -1247,16 +1247,17 @@ fn a_codex_link_in_the_html_play_mode_opens_the_entry_and_returns_to_the_passage
     );
 }
 
-/// axe-core finds no violations in the HTML view: reading, playing, with a codex entry
-/// open, with the saved games and the restart question open; and it does find a
-/// picture without a text alternative planted in the page.
+/// axe-core finds no violations in the HTML view: reading, playing (at the start, whose
+/// passage has a sound cue, and further on), with a codex entry open, with the saved
+/// games and the restart question open; and it does find a picture without a text
+/// alternative planted in the page.
 #[test]
 #[ignore = "second tier: needs Chromium, chromedriver, selenium and selenium-axe-python (.ci/run installs them and runs `cargo test -- --ignored`)"]
 fn the_html_view_has_no_axe_core_violations_reading_or_playing() {
     let s = bound_sample();
     let v = player(&s, "axe", &s.join("out/book.html"), None);
     let runs = v["runs"].as_array().expect("runs");
-    assert_eq!(runs.len(), 4, "{v:#}");
+    assert_eq!(runs.len(), 5, "{v:#}");
     for run in runs {
         assert_eq!(run["error"], serde_json::Value::Null, "{run:#}");
         assert!(
@@ -1279,5 +1280,621 @@ fn the_html_view_has_no_axe_core_violations_reading_or_playing() {
             .iter()
             .any(|x| x["id"] == "image-alt"),
         "axe finds a planted picture without alt text: {v:#}"
+    );
+}
+
+/// One entry of a zip (an EPUB), as bytes.
+fn zip_entry(path: &std::path::Path, name: &str) -> Vec<u8> {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path).expect("the EPUB");
+    let mut zip = zip::ZipArchive::new(file).expect("a zip");
+    let mut entry = zip
+        .by_name(name)
+        .unwrap_or_else(|e| panic!("{name} in the EPUB: {e}"));
+    let mut bytes = Vec::new();
+    entry.read_to_end(&mut bytes).expect("read an entry");
+    bytes
+}
+
+/// The part of a view between `from` and the first `to` after it.
+fn between<'a>(text: &'a str, from: &str, to: &str) -> &'a str {
+    let at = text
+        .find(from)
+        .unwrap_or_else(|| panic!("{from} in the view"));
+    let rest = &text[at..];
+    &rest[..rest.find(to).unwrap_or(rest.len())]
+}
+
+/// The sample's one sound cue, as its plan has it.
+const BELL_CAPTION: &str = "[The dusk bell tolls once from Tidewatch tower: a deep bronze note that hums on and slowly fades]";
+
+/// The sample's finished audio cue (the dusk bell) reaches every view: in the HTML page
+/// a player with controls and the file inline, in the EPUB a player for the file it
+/// lists in its manifest as `audio/mpeg`, each with the transcript beside it and
+/// nothing that plays on its own; in Markdown and Twee the transcript alone, never
+/// the asset's path.
+#[test]
+fn the_sample_s_sound_cue_reaches_every_view_with_controls_and_its_transcript() {
+    use base64::Engine as _;
+    let s = Sandbox::new();
+    ok(s.run(&["init", "book", "--from-sample"]));
+    ok(sr(&s, &["snapshot"]));
+    ok(sr(
+        &s,
+        &[
+            "bind",
+            "cold-2026-11-26",
+            "--format",
+            "html,epub,md,twee",
+            "-o",
+            "../out",
+        ],
+    ));
+    let mp3 = std::fs::read(
+        std::path::Path::new(crate::harness::FIXTURES).join("sample/assets/audio/dusk-bell.mp3"),
+    )
+    .expect("the sample's bell");
+    assert!(
+        mp3.len() < 16 * 1024 && (mp3.starts_with(b"ID3") || mp3[0] == 0xff),
+        "a small MP3"
+    );
+
+    let html = std::fs::read_to_string(s.join("out/book.html")).expect("html");
+    let passage = between(
+        &html,
+        "<section class=\"passage\" id=\"dusk-bell\"",
+        "</section>",
+    );
+    let figure = between(passage, "<figure class=\"sound\">", "</figure>");
+    assert!(
+        figure.starts_with(&format!(
+            "<figure class=\"sound\"><audio controls preload=\"none\"><source src=\"data:audio/mpeg;base64,{}\" type=\"audio/mpeg\">",
+            base64::engine::general_purpose::STANDARD.encode(&mp3)
+        )),
+        "{}",
+        &figure[..figure.len().min(300)]
+    );
+    assert!(
+        figure.contains(&format!(
+            "</audio><figcaption>Sound: {}</figcaption>",
+            BELL_CAPTION.replace('\'', "&#x27;")
+        )),
+        "the transcript is shown beside the player: {}",
+        &figure[figure.len().saturating_sub(300)..]
+    );
+    assert_eq!(html.matches("<audio").count(), 1, "one cue, in its section");
+    assert!(!html.contains("autoplay"), "nothing plays on its own");
+    assert!(
+        !html.contains("assets/audio"),
+        "the page needs no file beside it"
+    );
+
+    let epub = s.join("out/book.epub");
+    assert_eq!(
+        zip_entry(&epub, "OEBPS/audio/audio-dusk-bell.mp3"),
+        mp3,
+        "the sound travels in the EPUB as it was committed"
+    );
+    let opf = String::from_utf8(zip_entry(&epub, "OEBPS/content.opf")).expect("utf8");
+    assert!(
+        opf.contains(
+            "<item media-type=\"audio/mpeg\" id=\"id_audio_audio-dusk-bell.mp3\" href=\"audio/audio-dusk-bell.mp3\"/>"
+        ),
+        "{opf}"
+    );
+    for meta in [
+        "<meta property=\"schema:accessMode\">auditory</meta>",
+        "<meta property=\"schema:accessibilityFeature\">transcript</meta>",
+        "Every sound has a written transcript beside it.",
+    ] {
+        assert!(opf.contains(meta), "{meta} in {opf}");
+    }
+    let section = String::from_utf8(zip_entry(&epub, "OEBPS/s-dusk-bell.xhtml")).expect("utf8");
+    let figure = between(&section, "<figure class=\"sound\">", "</figure>");
+    assert!(
+        figure.contains(
+            "<audio controls=\"controls\" preload=\"none\" src=\"audio/audio-dusk-bell.mp3\">\n<p>"
+        ) && figure.contains("</p>\n</audio>\n<figcaption>Sound: "),
+        "a player with a text fallback inside and the transcript beside it: {figure}"
+    );
+    assert!(
+        figure.contains(BELL_CAPTION.trim_start_matches('[').trim_end_matches(']')),
+        "{figure}"
+    );
+    assert!(!unzip_text(&epub).contains("autoplay"));
+
+    let md = std::fs::read_to_string(s.join("out/book.md")).expect("md");
+    let part = between(&md, "<a id=\"dusk-bell\"></a>", "---");
+    assert!(
+        part.contains(&format!(
+            "*Sound: \\[{}\\]*\n\n",
+            BELL_CAPTION.trim_start_matches('[').trim_end_matches(']')
+        )),
+        "{part}"
+    );
+    let twee = std::fs::read_to_string(s.join("out/book.twee")).expect("twee");
+    let passage = between(&twee, ":: dusk-bell ", "\n:: ");
+    assert!(
+        passage.contains(&format!("@@.sound;//Sound: {BELL_CAPTION}//@@\n")),
+        "{passage}"
+    );
+    for (view, text) in [("md", &md), ("twee", &twee)] {
+        assert!(
+            !text.contains("dusk-bell.mp3") && !text.contains("assets/audio"),
+            "{view} names no file its reader cannot play"
+        );
+        assert_eq!(text.matches("Sound: ").count(), 1, "{view}");
+    }
+}
+
+/// `--include art,codex` binds without the sound: no player, no transcript, no audio
+/// file in the EPUB, and the view log says what was included; an unknown extra is
+/// refused with the list.
+#[test]
+fn binding_without_audio_leaves_every_sound_out_and_says_so() {
+    let s = Sandbox::new();
+    ok(s.run(&["init", "book", "--from-sample"]));
+    ok(sr(&s, &["snapshot"]));
+    ok(sr(
+        &s,
+        &[
+            "bind",
+            "cold-2026-11-26",
+            "--format",
+            "html,epub,md,twee",
+            "--include",
+            "art,codex",
+            "-o",
+            "../out",
+        ],
+    ));
+    let html = std::fs::read_to_string(s.join("out/book.html")).expect("html");
+    let epub = unzip_text(&s.join("out/book.epub"));
+    let md = std::fs::read_to_string(s.join("out/book.md")).expect("md");
+    let twee = std::fs::read_to_string(s.join("out/book.twee")).expect("twee");
+    for (view, text) in [
+        ("html", &html),
+        ("epub", &epub),
+        ("md", &md),
+        ("twee", &twee),
+    ] {
+        assert!(
+            !text.contains("<audio")
+                && !text.contains("Sound: ")
+                && !text.contains("dusk-bell.mp3"),
+            "{view} has no sound"
+        );
+    }
+    assert!(
+        !epub.contains("auditory") && !epub.contains(">transcript<"),
+        "the EPUB's metadata claims no sound"
+    );
+    assert!(html.contains("<figure><img"), "the art is still there");
+    let log = std::fs::read_to_string(s.join("out/view-log.yaml")).expect("log");
+    assert!(log.contains("include: [art, codex]\n"), "{log}");
+    ok(sr(
+        &s,
+        &["bind", "cold-2026-11-26", "--format", "md", "-o", "../all"],
+    ));
+    let log = std::fs::read_to_string(s.join("all/view-log.yaml")).expect("log");
+    assert!(
+        log.contains("include: [art, audio, codex]\n"),
+        "audio is included by default: {log}"
+    );
+    let r = sr(
+        &s,
+        &[
+            "bind",
+            "cold-2026-11-26",
+            "--include",
+            "sound",
+            "-o",
+            "../none",
+        ],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("the extras are art, audio and codex"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// The EPUB says what its documents are to assistive technology, as DAISY Ace asks: the
+/// package document names its language, the navigation document (the binder's own)
+/// has a language, `doc-toc` and named landmarks, every section is a `doc-chapter` and
+/// the glossary a `doc-glossary`; and the package stays a valid OCF zip (the
+/// `mimetype` first and stored, every entry at the same fixed time).
+#[test]
+fn the_epub_gives_its_language_and_roles_to_assistive_technology() {
+    let s = Sandbox::new();
+    ok(s.run(&["init", "book", "--from-sample"]));
+    ok(sr(&s, &["snapshot"]));
+    ok(sr(
+        &s,
+        &[
+            "bind",
+            "cold-2026-11-26",
+            "--format",
+            "epub",
+            "-o",
+            "../out",
+        ],
+    ));
+    let epub = s.join("out/book.epub");
+    let opf = String::from_utf8(zip_entry(&epub, "OEBPS/content.opf")).expect("utf8");
+    assert!(
+        opf.contains("<package xml:lang=\"en\" version=\"3.0\""),
+        "{}",
+        &opf[..200]
+    );
+    assert_eq!(opf.matches("xml:lang=").count(), 1, "{opf}");
+    let nav = String::from_utf8(zip_entry(&epub, "OEBPS/nav.xhtml")).expect("utf8");
+    for needle in [
+        "xml:lang=\"en\" lang=\"en\"",
+        "<nav epub:type=\"toc\" id=\"toc\" role=\"doc-toc\" aria-labelledby=\"toc-title\">",
+        "<h1 id=\"toc-title\">Contents</h1>",
+        "<nav epub:type=\"landmarks\" id=\"landmarks\" aria-labelledby=\"landmarks-title\" hidden=\"hidden\">",
+        "<li><a href=\"cover.xhtml\">Cover</a></li>\n<li><a href=\"title.xhtml\">Title page</a></li>\n<li><a href=\"s-dusk-bell.xhtml\">The Dusk Bell</a></li>\n",
+        "<li><a epub:type=\"bodymatter\" href=\"s-dusk-bell.xhtml\">The Dusk Bell</a></li>",
+        "<li><a epub:type=\"glossary\" href=\"glossary.xhtml\">Glossary</a></li>",
+    ] {
+        assert!(nav.contains(needle), "{needle} in {nav}");
+    }
+    assert_eq!(
+        nav.matches("<li><a href=\"s-").count(),
+        45,
+        "every section in the contents"
+    );
+    let ncx = String::from_utf8(zip_entry(&epub, "OEBPS/toc.ncx")).expect("utf8");
+    assert!(ncx.contains("<text>Contents</text>"), "{ncx}");
+    let glossary = String::from_utf8(zip_entry(&epub, "OEBPS/glossary.xhtml")).expect("utf8");
+    assert!(glossary.contains("<section epub:type=\"glossary\" role=\"doc-glossary\""));
+    let section = String::from_utf8(zip_entry(&epub, "OEBPS/s-sea-gate.xhtml")).expect("utf8");
+    assert!(section.contains("epub:type=\"chapter\" role=\"doc-chapter\""));
+
+    let file = std::fs::File::open(&epub).expect("the EPUB");
+    let mut zip = zip::ZipArchive::new(file).expect("a zip");
+    let first = zip.by_index(0).expect("an entry");
+    assert_eq!(first.name(), "mimetype");
+    assert_eq!(first.compression(), zip::CompressionMethod::Stored);
+    drop(first);
+    let mut times = std::collections::BTreeSet::new();
+    for i in 0..zip.len() {
+        let entry = zip.by_index(i).expect("an entry");
+        times.insert(
+            entry
+                .last_modified()
+                .map(|t| (t.year(), t.month(), t.day(), t.hour(), t.minute()))
+                .expect("a time"),
+        );
+    }
+    assert_eq!(times.len(), 1, "one fixed time on every entry: {times:?}");
+}
+
+/// Runs DAISY Ace (npm `@daisy/ace-cli`, under the test tools `.ci/run` installs) on
+/// `epub` in headless Chromium; its JSON report. Fails, naming what is missing, when
+/// Node, Ace or Chromium is.
+fn ace(s: &Sandbox, epub: &std::path::Path, name: &str) -> serde_json::Value {
+    let cli = node_modules().join("@daisy/ace-cli/bin/ace.js");
+    assert!(
+        cli.is_file(),
+        "DAISY Ace is not installed at {} (.ci/run installs it: PUPPETEER_SKIP_DOWNLOAD=1 npm install --prefix ~/.cache/showrunner-test-tools @daisy/ace-cli@1.4.6)",
+        cli.display()
+    );
+    // Debian's Chromium through tests/browser/chromium-headless, unless the caller
+    // names another.
+    let chromium = match std::env::var_os("PUPPETEER_EXECUTABLE_PATH") {
+        Some(path) => std::path::PathBuf::from(path),
+        None => {
+            assert!(
+                std::path::Path::new("/usr/bin/chromium").is_file(),
+                "DAISY Ace needs Chromium: Debian's chromium is not installed (.ci/run installs it)"
+            );
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/chromium-headless")
+        }
+    };
+    assert!(
+        chromium.is_file(),
+        "DAISY Ace needs Chromium: nothing at PUPPETEER_EXECUTABLE_PATH={}",
+        chromium.display()
+    );
+    let outdir = s.join(&format!("ace-{name}"));
+    let tmp = s.join(&format!("ace-{name}-tmp"));
+    std::fs::create_dir_all(&tmp).expect("mkdir");
+    let out = std::process::Command::new("node")
+        .arg(&cli)
+        .args(["--silent", "--force", "--outdir"])
+        .arg(&outdir)
+        .arg("--tempdir")
+        .arg(&tmp)
+        .arg(epub)
+        .env("PUPPETEER_EXECUTABLE_PATH", &chromium)
+        .env("HOME", s.join("."))
+        .output()
+        .expect("node runs DAISY Ace");
+    let report = outdir.join("report.json");
+    assert!(
+        out.status.success() && report.is_file(),
+        "DAISY Ace did not finish ({}): {}{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).expect("report")).expect("json");
+    assert_eq!(
+        json["earl:assertedBy"]["doap:release"]["doap:revision"], "1.4.6",
+        "DAISY Ace 1.4.6"
+    );
+    json
+}
+
+/// Every violation in an Ace report, of any impact: `impact rule in document:
+/// description — the element`.
+fn ace_violations(report: &serde_json::Value) -> Vec<String> {
+    let mut out = Vec::new();
+    for doc in report["assertions"].as_array().expect("assertions") {
+        let url = doc["earl:testSubject"]["url"].as_str().unwrap_or("?");
+        for a in doc["assertions"].as_array().into_iter().flatten() {
+            out.push(format!(
+                "{} {} in {url}: {} — {}",
+                a["earl:test"]["earl:impact"].as_str().unwrap_or("?"),
+                a["earl:test"]["dct:title"].as_str().unwrap_or("?"),
+                a["earl:result"]["dct:description"].as_str().unwrap_or(""),
+                a["earl:result"]["html"].as_str().unwrap_or("")
+            ));
+        }
+    }
+    out
+}
+
+/// DAISY Ace finds nothing, of any impact, in the sample's EPUB (with its cover, its
+/// picture, its sound and its glossary) nor in a generated studio's of 200 sections;
+/// and it does find what a studio's own templates leave out (a language, a role).
+#[test]
+#[ignore = "second tier: needs DAISY Ace (Node.js, npm @daisy/ace-cli 1.4.6) and Chromium (.ci/run installs them and runs `cargo test -- --ignored`)"]
+fn daisy_ace_finds_nothing_in_the_sample_s_epub_or_a_generated_one() {
+    let s = Sandbox::new();
+    ok(s.run(&["init", "book", "--from-sample"]));
+    ok(sr(&s, &["snapshot"]));
+    ok(sr(
+        &s,
+        &[
+            "bind",
+            "cold-2026-11-26",
+            "--format",
+            "epub",
+            "-o",
+            "../sample",
+        ],
+    ));
+    // The sample's French edition: its own language, and English where it is not
+    // translated yet.
+    ok(sr(
+        &s,
+        &[
+            "bind",
+            "cold-2026-11-26",
+            "--format",
+            "epub",
+            "--edition",
+            "fr",
+            "-o",
+            "../french",
+        ],
+    ));
+    epubcheck(&s, &s.join("french/book.epub"));
+    crate::roundtrip::synth::write_repo(&s.join("synth"), 200, 1);
+    ok(s.run_in("synth", &["snapshot"]));
+    let tag = s.git("synth", &["tag", "--list", "cold-*"]);
+    ok(s.run_in(
+        "synth",
+        &["bind", tag.trim(), "--format", "epub", "-o", "../generated"],
+    ));
+    for (name, epub) in [
+        ("sample", s.join("sample/book.epub")),
+        ("french", s.join("french/book.epub")),
+        ("generated", s.join("generated/book.epub")),
+    ] {
+        let report = ace(&s, &epub, name);
+        let found = ace_violations(&report);
+        assert!(
+            found.is_empty(),
+            "DAISY Ace on the {name} EPUB: {} violation(s):\n{}",
+            found.len(),
+            found.join("\n")
+        );
+        assert_eq!(report["earl:result"]["earl:outcome"], "pass", "{name}");
+        let documents = report["assertions"].as_array().map_or(0, Vec::len);
+        assert!(
+            documents > 45,
+            "Ace read every document of {name}: {documents}"
+        );
+        if name != "generated" {
+            let audios = report["data"]["audios"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            assert_eq!(audios.len(), 1, "Ace found the sound: {audios:?}");
+            assert_eq!(audios[0]["controls"], true, "{audios:?}");
+        }
+    }
+
+    // Ace really looks: a studio's own navigation template without a language, and
+    // section pages whose `chapter` has no role, are found.
+    let s = Sandbox::new();
+    ok(s.run(&["init", "book", "--from-sample"]));
+    std::fs::create_dir_all(s.join("book/templates/bind")).expect("mkdir");
+    for (name, from) in [
+        (
+            "epub-nav.xhtml",
+            " xml:lang=\"{{ lang }}\" lang=\"{{ lang }}\"",
+        ),
+        ("epub-section.xhtml", " role=\"doc-chapter\""),
+    ] {
+        let text = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("templates/bind")
+                .join(name),
+        )
+        .expect("template");
+        assert!(text.contains(from), "{name}");
+        std::fs::write(
+            s.join("book/templates/bind").join(name),
+            text.replace(from, ""),
+        )
+        .expect("w");
+    }
+    s.git("book", &["add", "-A"]);
+    s.git(
+        "book",
+        &[
+            "commit",
+            "-q",
+            "--no-verify",
+            "-m",
+            "house style\n\nTU: TU-2026-11-01-SR01",
+        ],
+    );
+    s.git(
+        "book",
+        &[
+            "-c",
+            "core.hooksPath=/dev/null",
+            "update-ref",
+            "refs/heads/cold",
+            "hot",
+        ],
+    );
+    ok(sr(&s, &["snapshot"]));
+    ok(sr(
+        &s,
+        &[
+            "bind",
+            "cold-2026-11-26",
+            "--format",
+            "epub",
+            "-o",
+            "../canary",
+        ],
+    ));
+    let report = ace(&s, &s.join("canary/book.epub"), "canary");
+    let found = ace_violations(&report);
+    for rule in ["html-has-lang", "epub-type-has-matching-role"] {
+        assert!(
+            found.iter().any(|f| f.contains(&format!(" {rule} in "))),
+            "Ace finds {rule} in the canary: {found:#?}"
+        );
+    }
+}
+
+/// The HTML view's sound cue in a browser: nothing plays on its own (no autoplay, still
+/// at the start a moment after opening), the file decodes (its length is the bell's two
+/// and a half seconds), the transcript is shown, and in play mode a sound the reader
+/// started stops when they choose their way out of its passage.
+#[test]
+#[ignore = "second tier: needs Chromium, chromedriver and selenium (.ci/run installs it and runs `cargo test -- --ignored`)"]
+fn the_html_sound_cue_plays_only_when_asked_and_stops_when_the_reader_moves_on() {
+    let s = bound_sample();
+    let v = player(&s, "sound", &s.join("out/book.html"), None);
+    for when in ["opened", "a_moment_later"] {
+        let cues = v[when].as_array().expect("cues");
+        assert_eq!(cues.len(), 1, "{v:#}");
+        let c = &cues[0];
+        assert_eq!(c["section"], "dusk-bell", "{v:#}");
+        assert_eq!(c["autoplay"], false, "{v:#}");
+        assert_eq!(c["paused"], true, "{when}: {v:#}");
+        assert_eq!(c["current_time"], 0.0, "{when}: {v:#}");
+        assert_eq!(c["controls"], true, "{v:#}");
+        assert_eq!(c["preload"], "none", "{v:#}");
+        assert_eq!(c["type"], "audio/mpeg", "{v:#}");
+        assert_ne!(c["can_play"], "", "Chromium plays MP3: {v:#}");
+        assert_eq!(c["caption"], format!("Sound: {BELL_CAPTION}"), "{v:#}");
+        assert_eq!(c["caption_shown"], true, "{v:#}");
+    }
+    let duration = v["metadata"]["duration"].as_f64().unwrap_or_default();
+    assert!(
+        (2.0..3.5).contains(&duration),
+        "the file decodes to the bell's length: {v:#}"
+    );
+    assert_eq!(v["started"]["error"], serde_json::Value::Null, "{v:#}");
+    assert_eq!(v["started"]["section"], "dusk-bell", "{v:#}");
+    assert_eq!(v["started"]["paused"], false, "{v:#}");
+    let left = &v["after_leaving"];
+    assert_eq!(left["section"], "warden-office", "{v:#}");
+    assert_eq!(left["sounds"][0]["paused"], true, "the bell stopped: {v:#}");
+}
+
+/// A sound the EPUB cannot carry without a fallback (WAV is no EPUB 3 core media type)
+/// is given there as its transcript alone, never listed in the manifest; the HTML page,
+/// which any browser plays it in, still has its player.
+#[test]
+fn a_sound_the_epub_cannot_carry_is_its_transcript_there_and_a_player_in_html() {
+    let s = Sandbox::new();
+    ok(s.run(&["init", "book", "--from-sample"]));
+    std::fs::write(
+        s.join("book/assets/audio/wave.wav"),
+        b"RIFF\x24\0\0\0WAVEfmt ",
+    )
+    .expect("w");
+    std::fs::write(
+        s.join("book/audio/wave.yaml"),
+        "id: wave\nsection: guild-yard\nstatus: done\ncaption: \"[A wave breaks on the yard wall]\"\nasset: assets/audio/wave.wav\n",
+    )
+    .expect("w");
+    s.git("book", &["add", "-A"]);
+    s.git(
+        "book",
+        &[
+            "commit",
+            "-q",
+            "--no-verify",
+            "-m",
+            "a wave\n\nTU: TU-2026-11-01-SR01",
+        ],
+    );
+    s.git(
+        "book",
+        &[
+            "-c",
+            "core.hooksPath=/dev/null",
+            "update-ref",
+            "refs/heads/cold",
+            "hot",
+        ],
+    );
+    ok(sr(&s, &["snapshot"]));
+    ok(sr(
+        &s,
+        &[
+            "bind",
+            "cold-2026-11-26",
+            "--format",
+            "html,epub",
+            "-o",
+            "../out",
+        ],
+    ));
+    let epub = s.join("out/book.epub");
+    let page = String::from_utf8(zip_entry(&epub, "OEBPS/s-guild-yard.xhtml")).expect("utf8");
+    assert!(
+        page.contains("<figure class=\"sound\">\n<figcaption>Sound: [A wave breaks on the yard wall]</figcaption>\n</figure>"),
+        "{page}"
+    );
+    assert!(!page.contains("<audio"), "{page}");
+    let text = unzip_text(&epub);
+    assert!(!text.contains("wave.wav") && !text.contains("audio/wav"));
+    assert_eq!(text.matches("<audio ").count(), 1, "the bell alone plays");
+    let html = std::fs::read_to_string(s.join("out/book.html")).expect("html");
+    let passage = between(
+        &html,
+        "<section class=\"passage\" id=\"guild-yard\"",
+        "</section>",
+    );
+    assert!(
+        passage.contains("<source src=\"data:audio/wav;base64,UklGR")
+            && passage.contains("type=\"audio/wav\">"),
+        "{passage}"
     );
 }

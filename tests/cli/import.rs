@@ -468,6 +468,12 @@ fn the_samples_twee_view_round_trips_with_its_codex_and_markup() {
         })
     };
     assert_eq!(title(&hush), title(&original));
+    // The sound cue's transcript line is the view's, not the author's prose.
+    let bell = std::fs::read_to_string(s.join("again/sections/dusk-bell.md")).expect("section");
+    assert!(
+        twee.contains("@@.sound;//Sound: ") && !bell.contains("Sound:") && !bell.contains("@@"),
+        "{bell}"
+    );
 }
 
 /// The stories shipped in npm's extwee package (the Twee file, its published Twine 2

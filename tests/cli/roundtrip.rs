@@ -12,7 +12,7 @@ use showrunner::story::Story;
 use showrunner::studio::Studio;
 
 #[path = "../../benches/synth.rs"]
-mod synth;
+pub(crate) mod synth;
 
 /// A book as a reader and a gatecheck see it, in comparable form.
 fn said(book: &Book) -> Vec<String> {

@@ -35,6 +35,7 @@ fn book_of(studio: &Studio) -> Book {
         &sample_assets(),
         true,
     )
+    .with_sounds(studio, &sample_assets())
 }
 
 fn sample_book() -> Book {
@@ -122,6 +123,9 @@ fn the_sample_reads_as_a_numbered_gamebook_with_no_codeword_or_counter_id() {
         "Appendix: the codex",
         "See also: ",
         "the Wicklights",
+        "Sound: ",
+        "Content notes",
+        "Content notes: ",
     ] {
         assert!(all.contains(needle), "{needle:?} in the pages");
     }
