@@ -300,10 +300,10 @@ struct Codeword {
     phrase: Option<String>,
 }
 
-/// An art plan, as the book reads it.
+/// An art or audio plan, as the book reads it (audio has no alt text).
 #[derive(Default, Deserialize)]
 #[serde(default)]
-struct ArtFront {
+struct PlanFront {
     #[serde(deserialize_with = "de::lenient")]
     status: Option<String>,
     #[serde(deserialize_with = "de::lenient")]
@@ -314,20 +314,6 @@ struct ArtFront {
     caption: String,
     #[serde(deserialize_with = "de::lenient")]
     alt: String,
-}
-
-/// An audio plan, as the book reads it.
-#[derive(Default, Deserialize)]
-#[serde(default)]
-struct AudioFront {
-    #[serde(deserialize_with = "de::lenient")]
-    status: Option<String>,
-    #[serde(deserialize_with = "de::lenient")]
-    asset: Option<String>,
-    #[serde(deserialize_with = "de::lenient")]
-    section: String,
-    #[serde(deserialize_with = "de::lenient")]
-    caption: String,
 }
 
 /// The codex entries, by title.
@@ -377,7 +363,7 @@ fn pictures_of(studio: &Studio, assets: &BTreeMap<String, Vec<u8>>) -> Vec<Pictu
         .iter()
         .filter(|a| a.kind == Kind::Art)
         .filter_map(|a| {
-            let art: ArtFront = de::from_node(&a.data).unwrap_or_default();
+            let art: PlanFront = de::from_node(&a.data).unwrap_or_default();
             if art.status.as_deref() != Some("done") {
                 return None;
             }
@@ -402,7 +388,7 @@ fn sounds_of(studio: &Studio, assets: &BTreeMap<String, Vec<u8>>) -> Vec<Sound> 
         .iter()
         .filter(|a| a.kind == Kind::Audio)
         .filter_map(|a| {
-            let plan: AudioFront = de::from_node(&a.data).unwrap_or_default();
+            let plan: PlanFront = de::from_node(&a.data).unwrap_or_default();
             if plan.status.as_deref() != Some("done") || plan.caption.trim().is_empty() {
                 return None;
             }
