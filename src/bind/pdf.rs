@@ -437,6 +437,8 @@ fn compose(
     let turn_to_word = decap(words.turn_to);
 
     let mut flow = Flow::new(fonts, geo);
+    // In an English book the view's words need no language of their own.
+    flow.split_own(!same_language("en", &book.language));
     let mut outline: Vec<Bookmark> = Vec::new();
     let body = Setting::body(size);
     let small = Setting::body(size * 0.88);

@@ -356,6 +356,9 @@ pub(crate) struct Flow<'f> {
     dests: Vec<Dest>,
     /// A list label waiting for its item's first line.
     label: Option<(String, Style, f32)>,
+    /// Whether the view's own words are kept apart from the book's (they are in
+    /// another language); when not, a line is one piece of marked content per link.
+    split_own: bool,
 }
 
 impl<'f> Flow<'f> {
@@ -372,7 +375,14 @@ impl<'f> Flow<'f> {
             stack: Vec::new(),
             dests: Vec::new(),
             label: None,
+            split_own: true,
         }
+    }
+
+    /// Keeps the view's own words apart from the book's (the default), or not, when
+    /// they are in the same language and need no marking of their own.
+    pub(crate) fn split_own(&mut self, split: bool) {
+        self.split_own = split;
     }
 
     /// Opens a structure element.
@@ -496,7 +506,8 @@ impl<'f> Flow<'f> {
                     links.len() - 1
                 }
             };
-            let face = (link * 2 + usize::from(span.own)) * 4
+            let own = span.own && self.split_own;
+            let face = (link * 2 + usize::from(own)) * 4
                 + match span.style {
                     Style::Regular => 0,
                     Style::Italic => 1,
