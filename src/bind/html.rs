@@ -288,7 +288,13 @@ fn context(book: &Book) -> tera::Context {
     cx.insert_value("counters", Value::from(counters));
     cx.insert_value("codewords", Value::from(codewords));
     cx.insert("tool", crate::TOOL);
-    cx.insert("words", super::words::for_language(&book.language));
+    let words = super::words::for_language(&book.language);
+    cx.insert("words", words);
+    // The player's messages, as a JavaScript object (our own words: JSON is JavaScript).
+    cx.insert(
+        "player",
+        &serde_json::to_string(&words.player).unwrap_or_else(|_| "{}".to_string()),
+    );
     cx
 }
 
