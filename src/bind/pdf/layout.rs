@@ -1037,7 +1037,7 @@ fn style_of(face: usize) -> Style {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     fn flow(fonts: &Fonts) -> Flow<'_> {
@@ -1045,7 +1045,8 @@ mod tests {
         Flow::new(fonts, Geometry::for_page(419.53, 595.28))
     }
 
-    fn texts(pages: &[Page]) -> Vec<Vec<String>> {
+    /// Every line of content text, page by page (the PDF's tests read pages too).
+    pub(in crate::bind::pdf) fn texts(pages: &[Page]) -> Vec<Vec<String>> {
         pages
             .iter()
             .map(|p| {

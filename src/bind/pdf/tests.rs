@@ -48,24 +48,11 @@ fn cover() -> Vec<u8> {
         .expect("the sample's cover")
 }
 
-/// Every line of content text, page by page.
+/// Every page's content text, as one string per page.
 fn page_texts(c: &Composed) -> Vec<String> {
-    c.pages
-        .iter()
-        .map(|p| {
-            p.items
-                .iter()
-                .filter_map(|i| match i {
-                    Item::Text {
-                        mark: Mark::Leaf(_),
-                        runs,
-                        ..
-                    } => Some(runs.iter().map(|r| r.text.as_str()).collect::<String>()),
-                    _ => None,
-                })
-                .collect::<Vec<_>>()
-                .join("")
-        })
+    super::layout::tests::texts(&c.pages)
+        .into_iter()
+        .map(|lines| lines.concat())
         .collect()
 }
 
