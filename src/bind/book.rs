@@ -14,6 +14,8 @@ use crate::story::counters::Counter;
 use crate::story::{self, Story};
 use crate::studio::Studio;
 
+use super::words::fill;
+
 /// A section as printed: the story's section (id, title, flags, codewords, content
 /// notes, choices) with its prose.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -216,6 +218,7 @@ impl Book {
         if let Some(t) = c.condition.as_ref().filter(|t| !t.trim().is_empty()) {
             return Some(t.trim().to_string());
         }
+        let clauses = &super::words::for_language(&self.language).clauses;
         let mut phrases: Vec<String> = c
             .requires
             .iter()
@@ -223,14 +226,17 @@ impl Book {
             .collect();
         for n in &c.needs {
             if let Some(k) = self.counters.iter().find(|k| k.id == n.counter) {
-                phrases.push(k.need_text(n));
+                phrases.push(fill(
+                    clauses.need.of(n.op),
+                    &[("n", &n.value), ("name", &k.name)],
+                ));
             }
         }
         for ch in &c.change {
             if let (Some(cost), Some(k)) =
                 (ch.cost(), self.counters.iter().find(|k| k.id == ch.counter))
             {
-                phrases.push(format!("it costs {cost} {}", k.name));
+                phrases.push(fill(clauses.costs, &[("n", &cost), ("name", &k.name)]));
             }
         }
         (!phrases.is_empty()).then(|| phrases.join("; "))

@@ -147,11 +147,10 @@ pub fn render_into(
     b.set_uuid(uuid::Uuid::parse_str(&id).unwrap_or_default());
     let has_images = !book.pictures.is_empty() || cover.is_some();
     let has_sound = book.sounds.iter().any(|x| sound(x).is_some());
-    let mut summary = String::from(
-        "An interactive gamebook: each section ends with links to the sections a reader may choose next; choices that depend on earlier events say so in words. Every image has a text alternative.",
-    );
+    let words = super::words::for_language(&book.language);
+    let mut summary = String::from(words.accessibility_summary);
     if !book.sounds.is_empty() {
-        summary.push_str(" Every sound has a written transcript beside it.");
+        summary.push_str(words.sound_summary);
     }
     let mut access = vec![
         ("schema:accessMode", "textual".to_string()),
@@ -178,7 +177,6 @@ pub fn render_into(
     for (k, v) in access {
         b.add_metadata_opf(Box::new(MetadataOpfV3::new(k.to_string(), v)));
     }
-    let words = super::words::for_language(&book.language);
     b.set_toc_name(words.contents);
     b.stylesheet(CSS.as_bytes()).map_err(err)?;
     // What the navigation document lists, in reading order, as the builder is given it.

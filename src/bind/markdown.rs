@@ -5,6 +5,7 @@
 use pulldown_cmark::{Event, Parser};
 
 use super::book::Book;
+use super::words::fill;
 
 /// A link a reader may follow from the Markdown view: an in-book anchor, the web, mail.
 fn safe_link(dest: &str) -> bool {
@@ -121,17 +122,22 @@ pub fn render(book: &Book) -> String {
     if !book.license.is_empty() {
         meta.push(text(&book.license));
     }
-    meta.push(format!("snapshot {} ({})", book.tag, book.date));
+    meta.push(fill(
+        w.paper.snapshot_dated,
+        &[("tag", &book.tag), ("date", &book.date)],
+    ));
     o.push_str(&format!("*{}*\n\n", meta.join(" · ")));
     if !book.content_notes.is_empty() {
         o.push_str(&format!(
-            "> {}: {}\n\n",
+            "> {}{}{}\n\n",
             w.content_notes,
+            w.colon,
             text(&book.content_notes.join(", "))
         ));
     }
     o.push_str(&format!(
-        "Begin at [{}](#{}).\n\n",
+        "{} [{}](#{}).\n\n",
+        w.begin_at,
         text(
             &book
                 .sections
@@ -150,8 +156,9 @@ pub fn render(book: &Book) -> String {
         ));
         if !s.story.content_notes.is_empty() {
             o.push_str(&format!(
-                "> {}: {}\n\n",
+                "> {}{}{}\n\n",
                 w.content_notes,
+                w.colon,
                 text(&s.story.content_notes.join(", "))
             ));
         }
@@ -165,7 +172,7 @@ pub fn render(book: &Book) -> String {
         }
         // A sound is given as its transcript: the Markdown view cannot play it.
         for x in book.sounds_in(&s.story.id) {
-            o.push_str(&format!("*{}: {}*\n\n", w.sound, text(&x.caption)));
+            o.push_str(&format!("*{}{}{}*\n\n", w.sound, w.colon, text(&x.caption)));
         }
         if !s.prose.is_empty() {
             o.push_str(&escape_html(&s.prose));

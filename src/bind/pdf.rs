@@ -21,13 +21,14 @@ use std::sync::Arc;
 
 use self::emit::{Bookmark, Drawable, Meta};
 use self::fonts::{Fonts, Style};
-use self::layout::{Flow, Geometry, Kind, Setting, Span, Target};
+use self::layout::{Flow, Geometry, Kind, Languages, Setting, Span, Target};
 use self::prose::Linked;
 use super::book::Book;
 use super::numbering::Numbering;
+use super::words::{Clauses, Words, fill};
 use crate::error::{BindError, Error};
 use crate::story::Choice;
-use crate::story::counters::{Change, Delta, Need, Op};
+use crate::story::counters::{Change, Delta, Need};
 use crate::studio::config::PrintTable;
 
 pub use self::paper::Paper;
@@ -234,28 +235,29 @@ fn as_if(text: &str, if_word: &str) -> String {
 }
 
 /// A counter test in the reader's words, as a clause.
-fn need_clause(book: &Book, n: &Need) -> Option<String> {
+fn need_clause(book: &Book, n: &Need, clauses: &Clauses) -> Option<String> {
     let k = book.counters.iter().find(|k| k.id == n.counter)?;
-    let (v, name) = (n.value, &k.name);
-    Some(match n.op {
-        Op::Ge => format!("you have at least {v} {name}"),
-        Op::Gt => format!("you have more than {v} {name}"),
-        Op::Le => format!("you have at most {v} {name}"),
-        Op::Lt => format!("you have fewer than {v} {name}"),
-        Op::Eq => format!("you have exactly {v} {name}"),
-        Op::Ne => format!("your {name} are not {v}"),
-    })
+    Some(fill(
+        clauses.have.of(n.op),
+        &[("n", &n.value), ("name", &k.name)],
+    ))
 }
 
 /// The condition of a gated choice, for paper, as spans: its `condition` (through
 /// [`Book::condition_of`]) in the book's words, else its codewords' phrases, counter
-/// tests and cost in readers' words; never an id. `if_word` is the book's "if";
-/// `words_own` whether the view's words are not in the book's language.
-fn paper_condition(book: &Book, c: &Choice, if_word: &str, words_own: bool) -> Vec<Span> {
+/// tests and cost in readers' words; never an id. `content_if` is "if" in the
+/// language of the section the choice is in (an untranslated one's is the source's).
+fn paper_condition(book: &Book, c: &Choice, words: &Words, content_if: &str) -> Vec<Span> {
+    let if_word = words.if_;
     if c.condition.as_ref().is_some_and(|t| !t.trim().is_empty()) {
         return book
             .condition_of(c)
-            .map(|t| vec![Span::new(fonts::clean(&as_if(&t, if_word)), Style::Regular)])
+            .map(|t| {
+                vec![Span::new(
+                    fonts::clean(&as_if(&t, content_if)),
+                    Style::Regular,
+                )]
+            })
             .unwrap_or_default();
     }
     let mut parts: Vec<Span> = c
@@ -268,13 +270,13 @@ fn paper_condition(book: &Book, c: &Choice, if_word: &str, words_own: bool) -> V
                 .strip_prefix(&format!("{} ", decap(if_word)))
                 .map(str::to_string)
                 .unwrap_or(clause);
-            Span::new(fonts::clean(&bare), Style::Regular)
+            Span::book(fonts::clean(&bare), Style::Regular)
         })
         .collect();
     parts.extend(
         c.needs
             .iter()
-            .filter_map(|n| need_clause(book, n))
+            .filter_map(|n| need_clause(book, n, &words.clauses))
             .map(|t| Span::own(fonts::clean(&t), Style::Regular)),
     );
     for ch in &c.change {
@@ -282,7 +284,10 @@ fn paper_condition(book: &Book, c: &Choice, if_word: &str, words_own: bool) -> V
             (ch.cost(), book.counters.iter().find(|k| k.id == ch.counter))
         {
             parts.push(Span::own(
-                fonts::clean(&format!("you can pay {cost} {}", k.name)),
+                fonts::clean(&fill(
+                    words.clauses.can_pay,
+                    &[("n", &cost), ("name", &k.name)],
+                )),
                 Style::Regular,
             ));
         }
@@ -290,13 +295,13 @@ fn paper_condition(book: &Book, c: &Choice, if_word: &str, words_own: bool) -> V
     if parts.is_empty() {
         return parts;
     }
-    let mut out = vec![Span {
-        own: words_own,
-        ..Span::new(format!("{} ", decap(if_word)), Style::Regular)
-    }];
+    let mut out = vec![Span::own(format!("{} ", decap(if_word)), Style::Regular)];
     for (i, p) in parts.into_iter().enumerate() {
         if i > 0 {
-            out.push(Span::own(" and ", Style::Regular));
+            out.push(Span::own(
+                format!(" {} ", words.clauses.and),
+                Style::Regular,
+            ));
         }
         out.push(p);
     }
@@ -305,24 +310,14 @@ fn paper_condition(book: &Book, c: &Choice, if_word: &str, words_own: bool) -> V
 
 /// What a change does, in the reader's words ("lose 3 coins", "add 1 to renown");
 /// `None` for a counter the book does not declare.
-fn change_text(book: &Book, ch: &Change) -> Option<String> {
+fn change_text(book: &Book, ch: &Change, clauses: &Clauses) -> Option<String> {
     let k = book.counters.iter().find(|k| k.id == ch.counter)?;
+    let name: &dyn std::fmt::Display = &k.name;
     Some(match ch.delta {
-        Delta::Add(n) if n < 0 => format!("lose {} {}", n.unsigned_abs(), k.name),
-        Delta::Add(n) => format!("add {n} to {}", k.name),
-        Delta::Set(n) => format!("set {} to {n}", k.name),
+        Delta::Add(n) if n < 0 => fill(clauses.lose, &[("n", &n.unsigned_abs()), ("name", name)]),
+        Delta::Add(n) => fill(clauses.add, &[("n", &n), ("name", name)]),
+        Delta::Set(n) => fill(clauses.set, &[("n", &n), ("name", name)]),
     })
-}
-
-/// Whether two BCP 47 tags share their primary language.
-fn same_language(a: &str, b: &str) -> bool {
-    let primary = |t: &str| {
-        t.split(['-', '_'])
-            .next()
-            .unwrap_or("")
-            .to_ascii_lowercase()
-    };
-    primary(a) == primary(b)
 }
 
 /// The first letter in upper case.
@@ -334,12 +329,12 @@ fn capital(text: &str) -> String {
     }
 }
 
-/// Joins clauses: "a", "a and b", "a, b and c".
-fn and_list(items: &[String]) -> String {
+/// Joins clauses with the book's "and": "a", "a and b", "a, b and c".
+fn and_list(items: &[String], and: &str) -> String {
     match items {
         [] => String::new(),
         [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        [rest @ .., last] => format!("{} {and} {last}", rest.join(", ")),
     }
 }
 
@@ -363,16 +358,16 @@ pub fn render(
 ) -> Result<Vec<u8>, Error> {
     let fonts = Fonts::load()?;
     let c = compose(book, print, cover, &fonts)?;
+    let words = super::words::for_language(&book.language);
     let meta = Meta {
         title: &book.title,
         author: &book.author,
         language: &book.language,
-        description: format!(
-            "A numbered gamebook bound from snapshot {} ({})",
-            book.tag, book.date
+        description: fill(
+            words.paper.description,
+            &[("tag", &book.tag), ("date", &book.date)],
         ),
         time: (time != 0).then_some(time),
-        own_language: (!same_language("en", &book.language)).then_some("en"),
         id: super::book::uuid_for(&format!(
             "showrunner-pdf:{}\u{1f}{}\u{1f}{}\u{1f}{}",
             book.commit, book.tag, print.seed, print.paper.name
@@ -426,19 +421,18 @@ fn compose(
     let codex_ids: std::collections::HashSet<&str> =
         book.codex.iter().map(|e| e.id.as_str()).collect();
 
-    // The view's words: "The end.", "turn to", "if" in the book's language when the
-    // words table has it; the rest of the view's phrasing is English, marked as such.
+    // The view's own words, in the book's language when the words table has it, else
+    // in English, marked as such.
     let words = super::words::for_language(&book.language);
-    let words_own = !same_language(words.lang, &book.language);
-    let the_end = Span {
-        own: words_own,
-        ..Span::new(words.the_end, Style::Italic)
-    };
+    let paper = &words.paper;
+    let the_end = Span::own(words.the_end, Style::Italic);
     let turn_to_word = decap(words.turn_to);
 
     let mut flow = Flow::new(fonts, geo);
-    // In an English book the view's words need no language of their own.
-    flow.split_own(!same_language("en", &book.language));
+    flow.languages(Languages {
+        view: words.lang.to_string(),
+        book: book.language.clone(),
+    });
     let mut outline: Vec<Bookmark> = Vec::new();
     let body = Setting::body(size);
     let small = Setting::body(size * 0.88);
@@ -447,14 +441,17 @@ fn compose(
     if let Some(i) = cover_picture {
         let (w, h) = pictures[i].size();
         flow.destination("cover".into());
-        flow.full_page_picture(
-            i,
-            w,
-            h,
-            &format!("Cover of {} by {}", book.title, book.author),
-        );
+        let alt = if book.author.trim().is_empty() {
+            fill(paper.cover_of_untitled, &[("title", &book.title)])
+        } else {
+            fill(
+                paper.cover_of,
+                &[("title", &book.title), ("author", &book.author)],
+            )
+        };
+        flow.full_page_picture(i, w, h, &alt);
         outline.push(Bookmark {
-            title: "Cover".into(),
+            title: words.cover.into(),
             dest: "cover".into(),
             children: Vec::new(),
         });
@@ -483,7 +480,7 @@ fn compose(
     if !book.author.trim().is_empty() {
         lines.push((
             vec![
-                Span::own("by ", Style::Italic),
+                Span::own(format!("{} ", words.by), Style::Italic),
                 Span::new(fonts::clean(&book.author), Style::Italic),
             ],
             Setting {
@@ -495,7 +492,7 @@ fn compose(
     }
     lines.push((
         vec![Span::own(
-            format!("A gamebook in {} numbered sections", book.sections.len()),
+            fill(paper.gamebook_in, &[("n", &book.sections.len())]),
             Style::Regular,
         )],
         body.centred(),
@@ -503,9 +500,12 @@ fn compose(
     lines.push((
         vec![Span::own(
             if book.date.is_empty() {
-                format!("Snapshot {}", book.tag)
+                fill(paper.snapshot, &[("tag", &book.tag)])
             } else {
-                format!("Snapshot {} ({})", book.tag, book.date)
+                fill(
+                    paper.snapshot_dated,
+                    &[("tag", &book.tag), ("date", &book.date)],
+                )
             },
             Style::Regular,
         )],
@@ -514,7 +514,7 @@ fn compose(
     if !book.license.trim().is_empty() {
         lines.push((
             vec![
-                Span::own("Licence: ", Style::Regular),
+                Span::own(paper.licence, Style::Regular),
                 Span::new(fonts::clean(&book.license), Style::Regular),
             ],
             small.centred(),
@@ -531,7 +531,7 @@ fn compose(
     let first_folio = flow.page_index();
     flow.destination("how-to-play".into());
     outline.push(Bookmark {
-        title: "How to play".into(),
+        title: paper.how_to_play.into(),
         dest: "how-to-play".into(),
         children: Vec::new(),
     });
@@ -559,24 +559,15 @@ fn compose(
         flow.paragraph(&spans, set);
         flow.close();
     };
-    heading(&mut flow, 2, "How to play", h2);
+    heading(&mut flow, 2, paper.how_to_play, h2);
     para(
         &mut flow,
         vec![
-            Span::own(
-                "This book is a game, and you choose what happens. Do not read it from front to back: ",
-                Style::Regular,
-            ),
-            Span::own("begin at section 1", Style::Bold).to(&turn_to(1, words.turn_to)),
-            Span::own(
-                ". Each section ends with choices, and each choice tells you which numbered section to turn to next. A section that ends with ",
-                Style::Regular,
-            ),
+            Span::own(paper.rules_open, Style::Regular),
+            Span::own(paper.rules_begin, Style::Bold).to(&turn_to(1, words.turn_to)),
+            Span::own(paper.rules_choices, Style::Regular),
             the_end.clone(),
-            Span::own(
-                " is an ending; you may start again at 1 whenever you like.",
-                Style::Regular,
-            ),
+            Span::own(paper.rules_ending, Style::Regular),
         ],
         body,
     );
@@ -594,20 +585,17 @@ fn compose(
     unphrased.sort_unstable();
     unphrased.dedup();
     for (k, id) in unphrased.iter().enumerate() {
-        ticks.insert((*id).to_string(), format!("Mark {}", k + 1));
+        ticks.insert((*id).to_string(), fill(paper.mark, &[("n", &(k + 1))]));
     }
     if !book.counters.is_empty() || !ticks.is_empty() {
         para(
             &mut flow,
-            vec![Span::own(
-                "Keep a pencil by you. Some sections tell you to tick a box or change a number on your sheet below, and some choices are open only if your sheet says so.",
-                Style::Regular,
-            )],
+            vec![Span::own(paper.pencil, Style::Regular)],
             body,
         );
     }
     if !book.counters.is_empty() {
-        heading(&mut flow, 3, "Your sheet", h3);
+        heading(&mut flow, 3, paper.your_sheet, h3);
         let box_w = geo.measure() * 0.34;
         let leading = size * layout::LEADING;
         for k in &book.counters {
@@ -619,9 +607,9 @@ fn compose(
                 &[
                     Span::new(capital(&fonts::clean(&k.name)), Style::Bold),
                     Span::own(
-                        format!(
-                            ": you start with {}; it can be from {} to {}.",
-                            k.start, k.min, k.max
+                        fill(
+                            paper.counter_range,
+                            &[("start", &k.start), ("min", &k.min), ("max", &k.max)],
                         ),
                         Style::Regular,
                     ),
@@ -637,13 +625,10 @@ fn compose(
         }
     }
     if !ticks.is_empty() {
-        heading(&mut flow, 3, "Codewords", h3);
+        heading(&mut flow, 3, paper.codewords, h3);
         para(
             &mut flow,
-            vec![Span::own(
-                "Tick a box when a section tells you to; a choice may ask whether it is ticked.",
-                Style::Regular,
-            )],
+            vec![Span::own(paper.tick_help, Style::Regular)],
             body,
         );
         let mut listed: Vec<&String> = ticks.values().collect();
@@ -672,18 +657,12 @@ fn compose(
     }
     if !book.content_notes.is_empty() {
         flow.open(Kind::H(3, words.content_notes.to_string()));
-        flow.paragraph(
-            &[Span {
-                own: words_own,
-                ..Span::new(words.content_notes, Style::Bold)
-            }],
-            h3,
-        );
+        flow.paragraph(&[Span::own(words.content_notes, Style::Bold)], h3);
         flow.close();
         para(
             &mut flow,
             vec![
-                Span::own("This book touches on: ", Style::Regular),
+                Span::own(paper.touches_on, Style::Regular),
                 Span::new(fonts::clean(&book.content_notes.join(", ")), Style::Regular),
                 Span::own(".", Style::Regular),
             ],
@@ -714,6 +693,9 @@ fn compose(
         let Some(s) = book.sections.get(pos) else {
             continue;
         };
+        // An untranslated section's own conditions open with its language's "if".
+        let content_if =
+            super::words::for_language(s.language.as_deref().unwrap_or(&book.language)).if_;
         flow.space(size * 1.6);
         // The number stays with the first picture and caption, or two lines of prose.
         let pictures_here = by_section.get(s.story.id.as_str());
@@ -732,7 +714,7 @@ fn compose(
             dest: section_dest(number),
             children: Vec::new(),
         });
-        flow.open(Kind::Sect);
+        flow.open(Kind::Sect(s.language.clone()));
         flow.open(Kind::H(2, number.to_string()));
         flow.paragraph(
             &[Span::new(number.to_string(), Style::Bold)],
@@ -743,10 +725,10 @@ fn compose(
             para(
                 &mut flow,
                 vec![
-                    Span {
-                        own: words_own,
-                        ..Span::new(format!("{}: ", words.content_notes), Style::Italic)
-                    },
+                    Span::own(
+                        format!("{}{}", words.content_notes, words.colon),
+                        Style::Italic,
+                    ),
                     Span::new(
                         fonts::clean(&s.story.content_notes.join(", ")),
                         Style::Italic,
@@ -782,10 +764,7 @@ fn compose(
             para(
                 &mut flow,
                 vec![
-                    Span {
-                        own: words_own,
-                        ..Span::new(format!("{}: ", words.sound), Style::Italic)
-                    },
+                    Span::own(format!("{}{}", words.sound, words.colon), Style::Italic),
                     Span::new(fonts::clean(&x.caption), Style::Italic),
                 ],
                 body,
@@ -798,14 +777,14 @@ fn compose(
         for m in &s.story.sets {
             if let Some(label) = ticks.get(&m.id) {
                 happens.push(vec![
-                    Span::own("Tick on your sheet: ", Style::Italic),
-                    Span::new(label.clone(), Style::Regular),
+                    Span::own(paper.tick_on_sheet, Style::Italic),
+                    Span::book(label.clone(), Style::Regular),
                     Span::own(".", Style::Regular),
                 ]);
             }
         }
         for ch in &s.story.change {
-            if let Some(t) = change_text(book, ch) {
+            if let Some(t) = change_text(book, ch, &words.clauses) {
                 happens.push(vec![Span::own(
                     fonts::clean(&format!("{}.", capital(&t))),
                     Style::Italic,
@@ -837,7 +816,7 @@ fn compose(
                     Span::own(" \u{2014} ", Style::Regular),
                 ];
                 if c.gated() {
-                    let cond = paper_condition(book, c, words.if_, words_own);
+                    let cond = paper_condition(book, c, words, content_if);
                     if !cond.is_empty() {
                         spans.extend(cond);
                         spans.push(Span::own(", ", Style::Regular));
@@ -846,18 +825,19 @@ fn compose(
                 let changes: Vec<String> = c
                     .change
                     .iter()
-                    .filter_map(|ch| change_text(book, ch))
+                    .filter_map(|ch| change_text(book, ch, &words.clauses))
                     .collect();
                 if !changes.is_empty() {
                     spans.push(Span::own(
-                        fonts::clean(&format!("{} and ", and_list(&changes))),
+                        fonts::clean(&format!(
+                            "{} {} ",
+                            and_list(&changes, words.clauses.and),
+                            words.clauses.and
+                        )),
                         Style::Regular,
                     ));
                 }
-                spans.push(Span {
-                    own: words_own,
-                    ..Span::new(format!("{turn_to_word} {n}."), Style::Regular)
-                });
+                spans.push(Span::own(format!("{turn_to_word} {n}."), Style::Regular));
                 let spans: Vec<Span> = spans.into_iter().map(|sp| sp.to(&target)).collect();
                 flow.open(Kind::LI);
                 flow.hang_label("\u{2023}".into(), Style::Regular, size);
@@ -880,7 +860,7 @@ fn compose(
     }
     if let Some(first) = section_marks.first().map(|b| b.dest.clone()) {
         outline.push(Bookmark {
-            title: "Sections".into(),
+            title: paper.sections.into(),
             dest: first,
             children: section_marks,
         });
@@ -890,13 +870,10 @@ fn compose(
     if !book.codex.is_empty() {
         flow.blank_page();
         flow.destination("codex".into());
-        heading(&mut flow, 2, "Appendix: the codex", h2);
+        heading(&mut flow, 2, paper.codex, h2);
         para(
             &mut flow,
-            vec![Span::own(
-                "Words and names of the book, to look up at any time.",
-                Style::Italic,
-            )],
+            vec![Span::own(paper.codex_intro, Style::Italic)],
             body,
         );
         let codex_links = |dest: &str| -> Linked {
@@ -904,7 +881,7 @@ fn compose(
                 Some(id) if codex_ids.contains(id) => Linked::To(
                     Target {
                         dest: codex_dest(id),
-                        alt: "Codex entry".into(),
+                        alt: paper.codex_entry.into(),
                     },
                     String::new(),
                 ),
@@ -921,7 +898,7 @@ fn compose(
                 dest: codex_dest(&e.id),
                 children: Vec::new(),
             });
-            flow.open(Kind::Sect);
+            flow.open(Kind::Sect(e.language.clone()));
             let title = fonts::clean(&e.title);
             flow.open(Kind::H(3, title.clone()));
             flow.paragraph(
@@ -937,7 +914,10 @@ fn compose(
                 .filter_map(|id| book.codex.iter().find(|x| &x.id == id))
                 .collect();
             if !see.is_empty() {
-                let mut spans = vec![Span::own("See also: ", Style::Italic)];
+                let mut spans = vec![Span::own(
+                    format!("{}{}", words.see_also, words.colon),
+                    Style::Italic,
+                )];
                 for (i, x) in see.iter().enumerate() {
                     if i > 0 {
                         spans.push(Span::new(", ", Style::Regular));
@@ -947,7 +927,7 @@ fn compose(
                         Style::Regular,
                         &Target {
                             dest: codex_dest(&x.id),
-                            alt: format!("Codex entry: {}", x.title),
+                            alt: fill(paper.codex_entry_named, &[("title", &x.title)]),
                         },
                     ));
                 }
@@ -957,7 +937,7 @@ fn compose(
             flow.close();
         }
         outline.push(Bookmark {
-            title: "Appendix: the codex".into(),
+            title: paper.codex.into(),
             dest: "codex".into(),
             children: entries,
         });

@@ -46,19 +46,6 @@ impl Counter {
     pub fn show(&self, value: i64) -> String {
         format!("{}: {value}", self.name)
     }
-
-    /// A test on it in the reader's words: "at least 5 gold coins".
-    pub fn need_text(&self, n: &Need) -> String {
-        let (v, name) = (n.value, &self.name);
-        match n.op {
-            Op::Ge => format!("at least {v} {name}"),
-            Op::Gt => format!("more than {v} {name}"),
-            Op::Le => format!("at most {v} {name}"),
-            Op::Lt => format!("fewer than {v} {name}"),
-            Op::Eq => format!("exactly {v} {name}"),
-            Op::Ne => format!("{name} other than {v}"),
-        }
-    }
 }
 
 /// A comparison.

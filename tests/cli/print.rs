@@ -332,6 +332,52 @@ fn qpdf_finds_the_pdf_clean_and_poppler_reads_a_tagged_a5_gamebook() {
     for id in ids.iter().filter(|id| id.contains('-')) {
         assert!(!text.contains(id), "the id {id} is in the PDF's text");
     }
+
+    // The French edition's PDF gives its rules, sheet and appendix in French.
+    ok(sr(
+        &s,
+        &[
+            "bind",
+            "cold-2026-11-26",
+            "--edition",
+            "fr",
+            "--format",
+            "pdf",
+            "-o",
+            "../out-fr",
+        ],
+    ));
+    let pdf = s.join("out-fr/book.pdf");
+    let check = tool("qpdf", &["--check".as_ref(), pdf.as_os_str()]);
+    assert!(
+        check.status.success(),
+        "qpdf --check on the French PDF: {check:?}"
+    );
+    let text = tool("pdftotext", &[pdf.as_os_str(), "-".as_ref()]);
+    assert!(text.status.success(), "{text:?}");
+    let words = String::from_utf8_lossy(&text.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for needle in [
+        "Comment jouer",
+        "Votre feuille d’aventure",
+        "Mots de code",
+        "Cochez sur votre feuille :",
+        "rendez-vous au",
+        "Annexe : le codex",
+    ] {
+        assert!(words.contains(needle), "{needle:?} in the French text");
+    }
+    for english in [
+        "How to play",
+        "Your sheet",
+        "Tick on your sheet",
+        "Appendix: the codex",
+        "Keep a pencil",
+    ] {
+        assert!(!words.contains(english), "{english:?} in the French text");
+    }
 }
 
 #[test]

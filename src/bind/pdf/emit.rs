@@ -73,8 +73,6 @@ pub(crate) struct Meta<'a> {
     pub time: Option<i64>,
     /// A stable identifier of this edition.
     pub id: String,
-    /// The language of the view's own words, when it is not the book's.
-    pub own_language: Option<&'a str>,
 }
 
 /// What krilla said, for the error.
@@ -150,7 +148,7 @@ pub(crate) fn emit(
         {
             let mut s = p.surface();
             for item in &page.items {
-                draw(&mut s, fonts, item, pictures, meta.own_language, &mut ids);
+                draw(&mut s, fonts, item, pictures, &mut ids);
             }
             s.finish();
         }
@@ -237,7 +235,7 @@ fn bookmark(b: &Bookmark, named: &BTreeMap<&str, XyzDestination>) -> Option<Outl
 
 fn tag_of(kind: Kind) -> TagKind {
     match kind {
-        Kind::Sect => Tag::Section.into(),
+        Kind::Sect(lang) => TagKind::from(Tag::Section).with_lang(lang),
         Kind::H(level, title) => Tag::Hn(
             NonZeroU16::new(level.max(1)).unwrap_or(NonZeroU16::MIN),
             Some(title),
@@ -279,23 +277,18 @@ fn draw(
     fonts: &Fonts,
     item: &Item,
     pictures: &[Drawable],
-    own_language: Option<&str>,
     ids: &mut BTreeMap<usize, Identifier>,
 ) {
     let artifact = |kind| ContentTag::Artifact(Artifact::with_kind(kind));
     match item {
         Item::Text {
             mark,
-            own,
+            lang,
             baseline,
             runs,
         } => {
             let tag = match mark {
-                Mark::Leaf(_) => ContentTag::Span(SpanTag::empty().with_lang(if *own {
-                    own_language
-                } else {
-                    None
-                })),
+                Mark::Leaf(_) => ContentTag::Span(SpanTag::empty().with_lang(lang.as_deref())),
                 Mark::Header => artifact(ArtifactType::Header),
                 Mark::Footer => artifact(ArtifactType::Footer),
                 Mark::Decoration => artifact(ArtifactType::Layout),

@@ -20,9 +20,22 @@ pub(crate) struct Span {
     pub style: Style,
     /// Where it leads, when it is a link.
     pub link: Option<Target>,
-    /// The view's own words (in English, the language of the view's phrasing) rather
-    /// than the book's.
-    pub own: bool,
+    /// Whose words these are, and so in which language.
+    pub voice: Voice,
+}
+
+/// Whose words a span holds; each voice has its language, and a span is tagged with its
+/// own where that is not its scope's (the book's, or an untranslated section's).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum Voice {
+    /// The text of the scope it is in: the book's, or an untranslated section's.
+    #[default]
+    Content,
+    /// The view's own words ("turn to", "How to play"), in the words table's language.
+    View,
+    /// The book's text wherever it stands (a codeword's phrase in an untranslated
+    /// section).
+    Book,
 }
 
 impl Span {
@@ -32,14 +45,23 @@ impl Span {
             text: text.into(),
             style,
             link: None,
-            own: false,
+            voice: Voice::Content,
         }
     }
 
     /// The view's own words in a face.
     pub(crate) fn own(text: impl Into<String>, style: Style) -> Span {
         Span {
-            own: true,
+            voice: Voice::View,
+            ..Span::new(text, style)
+        }
+    }
+
+    /// The book's text in a face, in the book's language even inside a section in
+    /// another.
+    pub(crate) fn book(text: impl Into<String>, style: Style) -> Span {
+        Span {
+            voice: Voice::Book,
             ..Span::new(text, style)
         }
     }
@@ -135,8 +157,9 @@ impl Setting {
 /// A structure element of the tagged PDF.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Kind {
-    /// A section of the book.
-    Sect,
+    /// A section of the book, with its language when it is not the book's (an
+    /// untranslated section of an edition).
+    Sect(Option<String>),
     /// A heading of a level, with its text as its title.
     H(u16, String),
     /// A paragraph.
@@ -203,8 +226,8 @@ pub(crate) enum Item {
     Text {
         /// What it is.
         mark: Mark,
-        /// The view's own words (see [`Span::own`]).
-        own: bool,
+        /// Its language, when it is not its scope's (see [`Voice`]).
+        lang: Option<String>,
         /// Baseline.
         baseline: f32,
         /// The runs, left to right.
@@ -356,9 +379,19 @@ pub(crate) struct Flow<'f> {
     dests: Vec<Dest>,
     /// A list label waiting for its item's first line.
     label: Option<(String, Style, f32)>,
-    /// Whether the view's own words are kept apart from the book's (they are in
-    /// another language); when not, a line is one piece of marked content per link.
-    split_own: bool,
+    /// The languages of the view's words and of the book.
+    languages: Languages,
+    /// The languages of the untranslated sections open now, innermost last.
+    scopes: Vec<String>,
+}
+
+/// The languages of a document's voices.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Languages {
+    /// The view's own words' (a words table's language).
+    pub view: String,
+    /// The book's.
+    pub book: String,
 }
 
 impl<'f> Flow<'f> {
@@ -375,24 +408,46 @@ impl<'f> Flow<'f> {
             stack: Vec::new(),
             dests: Vec::new(),
             label: None,
-            split_own: true,
+            languages: Languages::default(),
+            scopes: Vec::new(),
         }
     }
 
-    /// Keeps the view's own words apart from the book's (the default), or not, when
-    /// they are in the same language and need no marking of their own.
-    pub(crate) fn split_own(&mut self, split: bool) {
-        self.split_own = split;
+    /// The languages of the view's words and of the book: a span whose voice's language
+    /// is not its scope's is tagged with its own. Until this is said, every voice is in
+    /// one language and nothing is tagged.
+    pub(crate) fn languages(&mut self, languages: Languages) {
+        self.languages = languages;
+    }
+
+    /// A voice's language, where it is not the scope's.
+    fn lang_apart(&self, voice: Voice) -> Option<&str> {
+        let scope = self
+            .scopes
+            .last()
+            .map_or(self.languages.book.as_str(), String::as_str);
+        let lang = match voice {
+            Voice::Content => return None,
+            Voice::View => self.languages.view.as_str(),
+            Voice::Book => self.languages.book.as_str(),
+        };
+        (!same_language(lang, scope)).then_some(lang)
     }
 
     /// Opens a structure element.
     pub(crate) fn open(&mut self, kind: Kind) {
+        if let Kind::Sect(Some(lang)) = &kind {
+            self.scopes.push(lang.clone());
+        }
         self.stack.push((kind, Vec::new()));
     }
 
     /// Closes the innermost element.
     pub(crate) fn close(&mut self) {
         if let Some((kind, mut children)) = self.stack.pop() {
+            if let Kind::Sect(Some(_)) = &kind {
+                self.scopes.pop();
+            }
             if kind == Kind::Link {
                 // Annotations first, then the text they cover.
                 children.sort_by_key(|c| !matches!(c, Node::Annot(_)));
@@ -506,8 +561,12 @@ impl<'f> Flow<'f> {
                     links.len() - 1
                 }
             };
-            let own = span.own && self.split_own;
-            let face = (link * 2 + usize::from(own)) * 4
+            let voice = match self.lang_apart(span.voice) {
+                None => 0,
+                Some(_) if span.voice == Voice::View => 1,
+                Some(_) => 2,
+            };
+            let face = (link * 3 + voice) * 4
                 + match span.style {
                     Style::Regular => 0,
                     Style::Italic => 1,
@@ -744,7 +803,7 @@ impl<'f> Flow<'f> {
             }
             self.page().items.push(Item::Text {
                 mark: Mark::Leaf(leaf),
-                own: false,
+                lang: None,
                 baseline,
                 runs: vec![Run {
                     style,
@@ -754,7 +813,7 @@ impl<'f> Flow<'f> {
                 }],
             });
         }
-        // Segments: runs sharing a link and a language (key: link × 2 + own).
+        // Segments: runs sharing a link and a language (key: link × 3 + voice apart).
         let mut segments: Vec<(usize, Vec<Run>, f32, f32)> = Vec::new(); // key, runs, x, w
         let mut x = x0;
         for (k, wi) in line.words.clone().enumerate() {
@@ -810,7 +869,15 @@ impl<'f> Flow<'f> {
             r.text.push(' ');
         }
         for (key, runs, sx, sw) in segments {
-            let (link, own) = (key / 2, key % 2 == 1);
+            let (link, lang) = (
+                key / 3,
+                match key % 3 {
+                    1 => self.lang_apart(Voice::View),
+                    2 => self.lang_apart(Voice::Book),
+                    _ => None,
+                }
+                .map(str::to_string),
+            );
             let target = links.get(link).cloned().flatten();
             match target {
                 Some(target) => {
@@ -823,7 +890,7 @@ impl<'f> Flow<'f> {
                     self.push_node(Node::Content(leaf));
                     self.page().items.push(Item::Text {
                         mark: Mark::Leaf(leaf),
-                        own,
+                        lang,
                         baseline,
                         runs,
                     });
@@ -842,7 +909,7 @@ impl<'f> Flow<'f> {
                     self.push_node(Node::Content(leaf));
                     self.page().items.push(Item::Text {
                         mark: Mark::Leaf(leaf),
-                        own,
+                        lang,
                         baseline,
                         runs,
                     });
@@ -987,7 +1054,7 @@ impl<'f> Flow<'f> {
             let w = self.fonts.width(Style::Regular, size, &folio);
             page.items.push(Item::Text {
                 mark: Mark::Footer,
-                own: false,
+                lang: None,
                 baseline: self.geo.bottom + (self.geo.height - self.geo.bottom) * 0.5,
                 runs: vec![Run {
                     style: Style::Regular,
@@ -1011,7 +1078,7 @@ impl<'f> Flow<'f> {
                 };
                 page.items.push(Item::Text {
                     mark: Mark::Header,
-                    own: false,
+                    lang: None,
                     baseline: self.geo.top * 0.6,
                     runs: vec![Run {
                         style: Style::Bold,
@@ -1026,7 +1093,18 @@ impl<'f> Flow<'f> {
     }
 }
 
-/// The face of a piece (pieces are numbered (link × 2 + own) × 4 + face).
+/// Whether two BCP 47 tags share their primary language.
+pub(crate) fn same_language(a: &str, b: &str) -> bool {
+    let primary = |t: &str| {
+        t.split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase()
+    };
+    primary(a) == primary(b)
+}
+
+/// The face of a piece (pieces are numbered (link × 3 + voice apart) × 4 + face).
 fn style_of(face: usize) -> Style {
     match face % 4 {
         0 => Style::Regular,

@@ -7,7 +7,7 @@
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
 use super::fonts::{Style, clean};
-use super::layout::{Flow, Kind, Setting, Span, Target};
+use super::layout::{Flow, Kind, Setting, Span, Target, Voice};
 
 /// A block of prose.
 #[derive(Clone, Debug, PartialEq)]
@@ -89,7 +89,7 @@ impl Reader<'_> {
             text,
             style,
             link,
-            own: false,
+            voice: Voice::Content,
         });
     }
 
@@ -219,7 +219,7 @@ impl Reader<'_> {
                         text: after,
                         style,
                         link: target,
-                        own: false,
+                        voice: Voice::Content,
                     });
                 }
             }

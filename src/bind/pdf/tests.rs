@@ -282,13 +282,56 @@ fn conditions_read_as_clauses_for_paper() {
         "si Nell vous doit une traversée"
     );
     assert_eq!(
-        and_list(&["a".into(), "b".into(), "c".into()]),
+        and_list(&["a".into(), "b".into(), "c".into()], "and"),
         "a, b and c"
     );
 }
 
-#[test]
-fn a_french_edition_turns_to_in_french_and_marks_the_view_s_english_words() {
+/// The language the first leaf on a page holding `needle` is tagged with, when it is
+/// not its scope's.
+fn lang_of(c: &Composed, needle: &str) -> Option<String> {
+    c.pages
+        .iter()
+        .flat_map(|p| &p.items)
+        .find_map(|i| match i {
+            Item::Text {
+                mark: Mark::Leaf(_),
+                lang,
+                runs,
+                ..
+            } if runs.iter().any(|r| r.text.contains(needle)) => Some(lang.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("{needle:?} is on a page"))
+}
+
+/// The fixed parts (between `{slot}`s) of the print view's English words, long enough
+/// not to occur by chance in other text.
+fn english_fragments() -> Vec<String> {
+    let en = crate::bind::words::for_language("en");
+    let mut texts = Vec::new();
+    fn walk(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::String(s) => out.push(s.clone()),
+            serde_json::Value::Object(m) => m.values().for_each(|x| walk(x, out)),
+            _ => {}
+        }
+    }
+    walk(&serde_json::to_value(en.paper).expect("words"), &mut texts);
+    walk(
+        &serde_json::to_value(en.clauses).expect("words"),
+        &mut texts,
+    );
+    texts
+        .iter()
+        .flat_map(|t| t.split(['{', '}']).step_by(2).map(str::trim))
+        .filter(|f| f.len() > 6)
+        .map(str::to_string)
+        .collect()
+}
+
+/// The sample's French edition as a book.
+fn french_book() -> Book {
     let studio = sample_studio();
     let mut book = book_of(&studio);
     let fr = studio
@@ -298,38 +341,110 @@ fn a_french_edition_turns_to_in_french_and_marks_the_view_s_english_words() {
         .expect("the sample's French edition");
     crate::bind::edition::translate(&mut book, fr, &[]);
     assert_eq!(book.language, "fr");
+    book
+}
+
+#[test]
+fn a_french_edition_s_pdf_is_in_french_throughout() {
+    let mut book = french_book();
+    // Only what is translated: every word left is the edition's or the view's.
+    book.sections.retain(|s| s.language.is_none());
+    book.codex.retain(|e| e.language.is_none());
     let fonts = Fonts::load().expect("fonts");
     let print = Print::new(Paper::default(), 0, &book);
     let c = compose(&book, &print, None, &fonts).expect("laid out");
     let all = page_texts(&c).join("\n");
-    assert!(all.contains("rendez-vous au "), "the book's own 'turn to'");
-    assert!(all.contains("Fin."), "the book's own 'The end.'");
+    for needle in [
+        "Comment jouer",
+        "commencez au paragraphe 1",
+        "Votre feuille d’aventure",
+        "Pièces dans votre bourse : vous commencez avec 3 ; de 0 à 12.",
+        "Mots de code",
+        "Cochez sur votre feuille : ",
+        "rendez-vous au ",
+        "Fin.",
+        "Annexe : le codex",
+        "Voir aussi : ",
+    ] {
+        assert!(all.contains(needle), "{needle:?} in:\n{all}");
+    }
+    for english in english_fragments() {
+        assert!(!all.contains(&english), "{english:?} is English in:\n{all}");
+    }
+    // Every word is in the book's language: nothing is tagged apart.
     assert!(
-        !all.contains("\u{2014} turn to ") && !all.contains(", turn to "),
-        "no choice says 'turn to' in English"
-    );
-    // The view's English phrasing is marked as the view's own words (tagged `en`), the
-    // book's text is not.
-    let own_of = |needle: &str| {
         c.pages
             .iter()
             .flat_map(|p| &p.items)
-            .find_map(|i| match i {
-                Item::Text {
-                    mark: Mark::Leaf(_),
-                    own,
-                    runs,
-                    ..
-                } if runs.iter().any(|r| r.text.contains(needle)) => Some(*own),
-                _ => None,
-            })
-            .unwrap_or_else(|| panic!("{needle:?} is on a page"))
-    };
-    assert!(own_of("How to play"));
-    assert!(own_of("Tick on your sheet"));
-    assert!(!own_of("Fin."));
-    assert!(!own_of("rendez-vous au"));
+            .all(|i| !matches!(i, Item::Text { lang: Some(_), .. }))
+    );
+}
+
+#[test]
+fn a_french_edition_s_untranslated_sections_are_english_and_its_view_words_french() {
+    let book = french_book();
+    let fonts = Fonts::load().expect("fonts");
+    let print = Print::new(Paper::default(), 0, &book);
+    let c = compose(&book, &print, None, &fonts).expect("laid out");
+    let all = page_texts(&c).join("\n");
+    assert_eq!(lang_of(&c, "Comment jouer"), None);
+    // An untranslated section is a section in English ...
+    fn sects(nodes: &[Node], out: &mut Vec<Option<String>>) {
+        for n in nodes {
+            if let Node::Group(k, children) = n {
+                if let Kind::Sect(lang) = k {
+                    out.push(lang.clone());
+                }
+                sects(children, out);
+            }
+        }
+    }
+    let mut langs = Vec::new();
+    sects(&c.tree, &mut langs);
+    assert!(langs.contains(&Some("en".to_string())), "{langs:?}");
+    assert!(langs.contains(&None), "{langs:?}");
+    // ... whose own words need no tag, whose conditions open with its own "if" ...
+    assert_eq!(lang_of(&c, "Read on through the silent hour"), None);
+    assert!(
+        all.contains("if you wedged the hammer of the tide clock"),
+        "{all}"
+    );
+    assert!(!all.contains("si If"), "{all}");
+    // ... and where the view's French words are tagged French.
+    let tagged: Vec<&str> = c
+        .pages
+        .iter()
+        .flat_map(|p| &p.items)
+        .filter_map(|i| match i {
+            Item::Text {
+                lang: Some(l),
+                runs,
+                ..
+            } if l == "fr" => Some(runs.iter().map(|r| r.text.as_str())),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    assert!(
+        tagged.iter().any(|t| t.contains("rendez-vous au")),
+        "{tagged:?}"
+    );
+    assert!(tagged.iter().all(|t| !t.contains("Read on")), "{tagged:?}");
     // Same story, same numbers as the source.
     assert_eq!(print.numbering, Numbering::for_book(&sample_book(), 0));
     render(&book, &print, 0, None).expect("the French book passes PDF/UA-1 validation");
+}
+
+#[test]
+fn a_book_in_a_language_without_words_tags_the_view_s_english_ones() {
+    let mut book = sample_book();
+    book.language = "pt".into();
+    let fonts = Fonts::load().expect("fonts");
+    let print = Print::new(Paper::default(), 0, &book);
+    let c = compose(&book, &print, None, &fonts).expect("laid out");
+    assert_eq!(lang_of(&c, "How to play").as_deref(), Some("en"));
+    assert_eq!(lang_of(&c, "Tick on your sheet").as_deref(), Some("en"));
+    assert_eq!(lang_of(&c, "The end.").as_deref(), Some("en"));
+    assert_eq!(lang_of(&c, "The Ninth Lamp"), None);
+    render(&book, &print, 0, None).expect("passes PDF/UA-1 validation with two languages");
 }
