@@ -16,6 +16,7 @@ pub mod gate;
 pub mod git;
 pub mod ids;
 pub mod import;
+pub mod lsp;
 pub mod orchestra;
 pub mod play;
 pub mod progress;

@@ -32,13 +32,21 @@ const KEEP: usize = 8;
 /// More changed sections than this and a full gatecheck is as quick.
 const MAX_CHANGED: usize = 512;
 
-/// What a gatecheck of one tree leaves for judging the next one.
+/// What a gatecheck of one tree leaves for judging the next one, on disk.
 #[derive(Serialize, Deserialize)]
 struct Memo {
     /// The build that judged it (bars change with the build).
     build: String,
     /// The tree judged.
     tree: TreeId,
+    /// What was judged.
+    model: Model,
+}
+
+/// What a gatecheck of a studio leaves for judging the next state of it: a tree in git
+/// (kept as a [`Memo`]), or an editor's buffers (kept in memory by the language server).
+#[derive(Clone, Serialize, Deserialize)]
+pub(crate) struct Model {
     /// Every finding of every bar before waivers, as JSON (findings leave absent fields
     /// out, which a compact encoding could not read back).
     findings: String,
@@ -57,6 +65,58 @@ struct Memo {
     context: String,
     /// Asset hashes by path.
     assets: BTreeMap<String, Option<String>>,
+}
+
+impl Model {
+    /// The whole story graph of the studio judged.
+    pub(crate) fn story(&self) -> &Story {
+        &self.story
+    }
+
+    /// Whether the studio judged had a section at `path`.
+    pub(crate) fn has_section(&self, path: &str) -> bool {
+        self.story.sections.iter().any(|s| s.path == path)
+    }
+}
+
+/// A full gatecheck of a loaded studio, and the model for judging its next state
+/// incrementally (`None` when the run cannot serve as one: some bars only, an
+/// explanation, a section that did not parse).
+pub(crate) fn whole(studio: &Studio, opts: &Options) -> (Report, Option<Model>) {
+    let run = run_bars(studio, None, &[], opts);
+    let findings = run.findings.clone();
+    let report = verdict(studio, opts, run.findings, run.witnesses, run.editions);
+    let eligible = opts.bars == BARS && !opts.explain;
+    let sections_parsed = !studio.rejected.iter().any(|r| r.kind == Kind::Section);
+    let model = match (eligible && sections_parsed, run.story) {
+        (true, Some(story)) => serde_json::to_string(&findings).ok().map(|findings| Model {
+            findings,
+            story,
+            codewords: run.codewords,
+            section_ids: section_ids(studio),
+            tus: stems(studio, Kind::Tu),
+            codex: stems(studio, Kind::Codex),
+            context: context_digest(studio),
+            assets: studio.assets.clone(),
+        }),
+        _ => None,
+    };
+    (report, model)
+}
+
+/// The next state of a judged studio, as an incremental step reads it.
+pub(crate) struct Next<'a> {
+    /// The sections that changed or were added, with their new bytes, by path.
+    pub changed: BTreeMap<String, Vec<u8>>,
+    /// Whether any of them is new.
+    pub added: bool,
+    /// Every file of the new state outside `sections/` (studio files only), with its
+    /// bytes.
+    pub outside: Vec<(String, Vec<u8>)>,
+    /// Where the new state lives: for editions' staleness.
+    pub source: &'a dyn crate::studio::Source,
+    /// An asset's hash in the new state (`None` when it is not there).
+    pub asset: &'a dyn Fn(&str) -> Result<Option<String>, Error>,
 }
 
 /// Codes whose findings the bars derive from the whole story graph or from every id,
@@ -176,29 +236,14 @@ pub fn judge(repo: &Repo, base: Option<&str>, new: &str, opts: &Options) -> Resu
     if let Some(rules) = &opts.rules {
         studio.under(rules.clone());
     }
-    let run = run_bars(&studio, None, &[], opts);
-    let findings = run.findings.clone();
-    let report = verdict(&studio, opts, run.findings, run.witnesses, run.editions);
-    let whole = opts.bars == BARS && !opts.explain;
-    let sections_parsed = !studio.rejected.iter().any(|r| r.kind == Kind::Section);
-    if whole
-        && sections_parsed
-        && let Some(story) = run.story
-        && let Ok(findings) = serde_json::to_string(&findings)
-    {
+    let (report, model) = whole(&studio, opts);
+    if let Some(model) = model {
         store(
             repo,
             &Memo {
                 build: BUILD_ID.to_string(),
                 tree: repo.tree_id(new)?,
-                findings,
-                story,
-                codewords: run.codewords,
-                section_ids: section_ids(&studio),
-                tus: stems(&studio, Kind::Tu),
-                codex: stems(&studio, Kind::Codex),
-                context: context_digest(&studio),
-                assets: studio.assets.clone(),
+                model,
             },
         );
     }
@@ -209,10 +254,8 @@ pub fn judge(repo: &Repo, base: Option<&str>, new: &str, opts: &Options) -> Resu
     })
 }
 
-/// The incremental judgement, or `None` when the change needs a full one.
-///
-/// Long by design (one of the few): a sequence of guards, each of which may fall back
-/// to a full check, read top to bottom in the order the memo's inputs are compared.
+/// The incremental judgement of a tree in git, or `None` when the change needs a full
+/// one.
 fn incremental(
     repo: &Repo,
     base: &str,
@@ -226,7 +269,7 @@ fn incremental(
         return Ok(None);
     };
     // Which sections changed; anything else under sections/ or assets/ needs a full check.
-    let mut changed: BTreeMap<String, String> = BTreeMap::new();
+    let mut ids: Vec<(String, String)> = Vec::new();
     let mut added = false;
     for c in repo.tree_changes(base, new)? {
         let Some(path) = c.path.filter(|_| c.regular) else {
@@ -237,7 +280,7 @@ fn incremental(
         match (section, c.old, c.new) {
             (true, old, Some(id)) => {
                 added |= old.is_none();
-                changed.insert(path, id);
+                ids.push((path, id));
             }
             // (Also the folders themselves, should one become a file or a link.)
             _ if section || path.starts_with("sections") || path.starts_with("assets") => {
@@ -246,20 +289,71 @@ fn incremental(
             _ => {}
         }
     }
-    if changed.len() > MAX_CHANGED {
+    if ids.len() > MAX_CHANGED {
         return Ok(None);
     }
-    let wanted = |p: &str| crate::studio::wanted(p);
-    let mut files = repo.tree_files_outside(new, &wanted, &["sections"])?;
-    for (path, id) in &changed {
-        files.push((path.clone(), repo.blob(id)?));
+    let mut changed: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    for (path, id) in ids {
+        changed.insert(path, repo.blob(&id)?);
     }
+    let wanted = |p: &str| crate::studio::wanted(p);
+    let outside = repo.tree_files_outside(new, &wanted, &["sections"])?;
+    let tree = Tree::new(repo, new)?;
+    let asset = |r: &str| -> Result<Option<String>, Error> {
+        Ok(repo.blob_at(new, r)?.map(|bytes| sha256_hex(&bytes)))
+    };
+    let next = Next {
+        changed,
+        added,
+        outside,
+        source: &tree,
+        asset: &asset,
+    };
+    let Some((report, thin, model)) = advance(memo.model, next, opts)? else {
+        return Ok(None);
+    };
+    store(
+        repo,
+        &Memo {
+            build: BUILD_ID.to_string(),
+            tree: repo.tree_id(new)?,
+            model,
+        },
+    );
+    Ok(Some((report, thin)))
+}
+
+/// Judges the next state of a judged studio from the model of the last: the changed
+/// sections and every file outside `sections/` read again, the story graph patched and
+/// run whole, the unchanged sections' own findings kept. `None` when the change needs a
+/// full gatecheck (the guards below, in the order the model's inputs are compared).
+///
+/// Long by design (one of the few): a sequence of guards, each of which may fall back
+/// to a full check, read top to bottom.
+pub(crate) fn advance(
+    memo: Model,
+    next: Next<'_>,
+    opts: &Options,
+) -> Result<Option<(Report, Studio, Model)>, Error> {
+    if opts.bars != BARS || opts.explain || next.changed.len() > MAX_CHANGED {
+        return Ok(None);
+    }
+    let Next {
+        changed,
+        added,
+        outside,
+        source,
+        asset,
+    } = next;
+    let changed_paths: BTreeSet<String> = changed.keys().cloned().collect();
+    let mut files = outside;
+    files.extend(changed);
     files.sort_by(|a, b| a.0.cmp(&b.0));
     if !files.iter().any(|(p, _)| p == "studio.toml") {
         return Ok(None);
     }
     let mut thin = Studio::from_files(files);
-    thin.date_editions(&Tree::new(repo, new)?)?;
+    thin.date_editions(source)?;
     if thin.rejected.iter().any(|r| r.kind == Kind::Section) {
         return Ok(None);
     }
@@ -270,7 +364,7 @@ fn incremental(
     if context_digest(&thin) != memo.context {
         return Ok(None);
     }
-    let unchanged_section = |p: &str| p.starts_with("sections/") && !changed.contains_key(p);
+    let unchanged_section = |p: &str| p.starts_with("sections/") && !changed_paths.contains(p);
     let memo_findings: Vec<Finding> = match serde_json::from_str(&memo.findings) {
         Ok(f) => f,
         Err(_) => return Ok(None),
@@ -295,9 +389,7 @@ fn incremental(
     for r in thin.asset_refs() {
         let hash = match memo.assets.get(&r) {
             Some(h) => h.clone(),
-            None if crate::studio::safe_asset_path(&r) => {
-                repo.blob_at(new, &r)?.map(|bytes| sha256_hex(&bytes))
-            }
+            None if crate::studio::safe_asset_path(&r) => asset(&r)?,
             None => None,
         };
         thin.assets.insert(r, hash);
@@ -322,7 +414,7 @@ fn incremental(
             None => fresh.push(section),
         }
     }
-    if replaced.len() + fresh.len() != changed.len() {
+    if replaced.len() + fresh.len() != changed_paths.len() {
         return Ok(None);
     }
     // A new section goes where its path sorts; every index after it moves up one.
@@ -362,7 +454,7 @@ fn incremental(
     let others: Vec<schema::IdEntry<'_>> = memo
         .section_ids
         .iter()
-        .filter(|(p, _)| !changed.contains_key(p.as_str()))
+        .filter(|(p, _)| !changed_paths.contains(p.as_str()))
         .map(|(p, (id, line))| (Kind::Section, p.as_str(), id.as_str(), *line))
         .collect();
     let run = run_bars(&thin, Some(story), &others, opts);
@@ -380,30 +472,26 @@ fn incremental(
             .filter(|f| !from_whole(&f.code) && unchanged_section(&f.path)),
     );
     let mut ids = memo.section_ids;
-    for path in changed.keys() {
+    for path in &changed_paths {
         ids.remove(path);
     }
     ids.extend(section_ids(&thin));
     let mut assets = memo.assets;
     assets.extend(thin.assets.iter().map(|(k, v)| (k.clone(), v.clone())));
     let editions = run.editions;
-    if let (Some(story), Ok(json)) = (run.story, serde_json::to_string(&findings)) {
-        store(
-            repo,
-            &Memo {
-                build: BUILD_ID.to_string(),
-                tree: repo.tree_id(new)?,
-                findings: json,
-                story,
-                codewords: run.codewords,
-                section_ids: ids,
-                tus,
-                codex,
-                context: memo.context,
-                assets,
-            },
-        );
-    }
+    let (Some(story), Ok(json)) = (run.story, serde_json::to_string(&findings)) else {
+        return Ok(None);
+    };
+    let model = Model {
+        findings: json,
+        story,
+        codewords: run.codewords,
+        section_ids: ids,
+        tus,
+        codex,
+        context: memo.context,
+        assets,
+    };
     let report = verdict(&thin, opts, findings, None, editions);
-    Ok(Some((report, thin)))
+    Ok(Some((report, thin, model)))
 }

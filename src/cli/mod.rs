@@ -17,6 +17,7 @@ mod import;
 mod init;
 mod intent;
 mod loops;
+mod lsp;
 mod mcp;
 mod merge;
 mod play;
@@ -123,6 +124,8 @@ pub enum Command {
     Intent(intent::IntentArgs),
     /// A Model Context Protocol server on stdio: the protocol's actions as tools, the studio as resources.
     Mcp(mcp::McpArgs),
+    /// A Language Server Protocol server on stdio: the gatecheck's findings as you type, navigation, completion, hover, quick fixes, rename.
+    Lsp(lsp::LspArgs),
     /// Record the customer's satisfaction (1–5) with the newest snapshot.
     Feedback(feedback::FeedbackArgs),
     /// Metrics from history: TU throughput, cycle time, gates, roles, feedback (`--format human|json|html`).
@@ -270,7 +273,7 @@ fn execute(cli: Cli, term: Terminal, console: Option<Box<dyn Console>>) -> Resul
         && format == Format::Human
         && !matches!(
             cli.command,
-            Command::Intent(_) | Command::Play(_) | Command::Mcp(_)
+            Command::Intent(_) | Command::Play(_) | Command::Mcp(_) | Command::Lsp(_)
         )
         && !matches!(&cli.command, Command::Hook(h) if h.hook.is_git_hook())
     {
@@ -412,6 +415,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<Output, Error> {
         Command::Hooks(args) => hooks::install(ctx, args),
         Command::Standup(args) => standup::run(ctx, args),
         Command::Mcp(args) => mcp::run(ctx, args),
+        Command::Lsp(args) => lsp::run(ctx, args),
         Command::Hook(args) => hooks::run(ctx, args),
         Command::Demo(args) => demo::run(ctx, args),
         Command::Completions(args) => docs::completions(ctx, args),
