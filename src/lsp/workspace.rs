@@ -118,9 +118,16 @@ impl Workspace {
     }
 
     /// Sets a file's content (an edit in a buffer, a save, a file made on disk), or
-    /// removes it (`None`). A path that is not a studio file is ignored.
+    /// removes it (`None`). A path that is neither a studio file nor an asset is
+    /// ignored.
     pub fn set(&mut self, path: &str, bytes: Option<Vec<u8>>) {
         if !crate::studio::wanted(path) {
+            // An asset is read from disk when judged, and its hash is remembered: a
+            // change to one is judged in full.
+            if path.starts_with("assets/") {
+                self.full = true;
+                self.pending.insert(path.to_string());
+            }
             return;
         }
         match bytes {

@@ -733,3 +733,78 @@ fn common_changes_are_judged_incrementally_and_alike() {
         &|f| f.waived.len() == 1,
     ));
 }
+
+/// Every file under `root` but git's, by path.
+fn studio_files(root: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("dir").flatten() {
+            let p = e.path();
+            if p.file_name().is_some_and(|n| n == ".git") {
+                continue;
+            }
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p
+                    .strip_prefix(root)
+                    .expect("under")
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                out.insert(rel, std::fs::read(&p).expect("read"));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_language_server_s_judgements_match_full_ones_over_random_edits() {
+    use showrunner::lsp::workspace::{Judgement, Workspace};
+    let s = Sandbox::new();
+    s.copy_fixture("sample", "book");
+    s.commit_all("book");
+    let root = s.join("book");
+    let mut ws = Workspace::open(&root).expect("open");
+    assert_eq!(ws.last, Judgement::Full);
+    let (mut fast, mut slow) = (0, 0);
+    for seed in 0..4u64 {
+        let mut d = Dice(100 + seed);
+        let mut repair: Vec<(String, String)> = Vec::new();
+        for step in 0..40 {
+            let before = studio_files(&root);
+            for (rel, text) in repair.drain(..) {
+                std::fs::write(root.join(rel), text).expect("repair");
+            }
+            for _ in 0..[1, 1, 1, 2, 3][d.below(5)] {
+                repair.extend(edit(&mut d, &root));
+            }
+            // What an editor tells the server: each file changed, made or deleted.
+            let after = studio_files(&root);
+            for path in before.keys().chain(after.keys()) {
+                if before.get(path) != after.get(path) {
+                    ws.reload(path).expect("reload");
+                }
+            }
+            let report = ws.judge().expect("judge").clone();
+            let full = gate::check_with(
+                &Studio::load(&showrunner::studio::WorkDir::new(&root)).expect("load"),
+                &Options::default(),
+            );
+            assert_eq!(
+                serde_json::to_string_pretty(&report).expect("json"),
+                serde_json::to_string_pretty(&full).expect("json"),
+                "seed {seed}, step {step}: judged {:?}",
+                ws.last
+            );
+            match ws.last {
+                Judgement::Incremental => fast += 1,
+                Judgement::Full => slow += 1,
+                Judgement::Unchanged => {}
+            }
+        }
+    }
+    eprintln!("{fast} judged incrementally, {slow} in full");
+    assert!(fast > slow && slow > 0, "{fast} incremental, {slow} full");
+}

@@ -19,6 +19,7 @@ mod incremental;
 mod init;
 mod intent;
 mod loops;
+mod lsp;
 mod mcp;
 mod output;
 mod play;
