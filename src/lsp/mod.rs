@@ -299,9 +299,17 @@ impl Server<'_> {
             DidChangeTextDocument::METHOD => {
                 if let Ok(p) = serde_json::from_value::<lsp_types::DidChangeTextDocumentParams>(p)
                     && let Some(path) = self.path(&p.text_document.uri)
-                    && let Some(last) = p.content_changes.into_iter().last()
                 {
-                    self.ws.set(&path, Some(last.text.into_bytes()));
+                    // The server asks for whole texts; a ranged change is applied all
+                    // the same, in order.
+                    let mut text = self.ws.text(&path).unwrap_or("").to_string();
+                    for c in p.content_changes {
+                        text = match c.range {
+                            Some(r) => text::splice(&text, r, &c.text),
+                            None => c.text,
+                        };
+                    }
+                    self.ws.set(&path, Some(text.into_bytes()));
                     self.edited();
                 }
             }

@@ -67,6 +67,13 @@ pub fn studio_path(root: &Path, uri: &Uri) -> Option<String> {
             canon.strip_prefix(&root).ok()?.to_path_buf()
         }
     };
+    // Only plain names below the root: no `..`, no root, no prefix.
+    if !rel
+        .components()
+        .all(|c| matches!(c, std::path::Component::Normal(_)))
+    {
+        return None;
+    }
     let rel = rel.to_str()?.replace('\\', "/");
     (!rel.is_empty()).then_some(rel)
 }
@@ -115,6 +122,24 @@ pub fn line_range(text: &str, line_no: u32) -> Range {
     range(text, line_no, start, l.trim_end().len().max(start))
 }
 
+/// `text` with `range` replaced by `new` (a client's incremental change).
+pub fn splice(text: &str, range: Range, new: &str) -> String {
+    let offset = |p: Position| -> usize {
+        let mut start = 0usize;
+        for (n, l) in text.split('\n').enumerate() {
+            if n as u32 == p.line {
+                let l = l.strip_suffix('\r').unwrap_or(l);
+                return start + byte_col(l, p.character);
+            }
+            start += l.len() + 1;
+        }
+        text.len()
+    };
+    let (a, b) = (offset(range.start), offset(range.end));
+    let (a, b) = (a.min(b), a.max(b));
+    format!("{}{new}{}", &text[..a], &text[b..])
+}
+
 /// Whether a character belongs to an id (sections, codewords, codex entries, roles).
 pub fn id_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '-' || c == '_'
@@ -160,6 +185,18 @@ mod tests {
         assert_eq!(studio_path(root, &uri).as_deref(), Some("sections/café.md"));
         let outside = Uri::from_str("file:///elsewhere/x.md").expect("uri");
         assert_eq!(studio_path(root, &outside), None);
+        let climbing =
+            Uri::from_str("file:///tmp/my%20studio/assets/../../../etc/passwd").expect("uri");
+        assert_eq!(studio_path(root, &climbing), None);
+    }
+
+    #[test]
+    fn a_ranged_change_replaces_its_range() {
+        let t = "ab\nc𝄞d\n";
+        let r = Range::new(Position::new(1, 1), Position::new(1, 3));
+        assert_eq!(splice(t, r, "X"), "ab\ncXd\n");
+        let all = Range::new(Position::new(0, 0), Position::new(9, 0));
+        assert_eq!(splice(t, all, ""), "");
     }
 
     #[test]
