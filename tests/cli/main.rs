@@ -19,6 +19,7 @@ mod incremental;
 mod init;
 mod intent;
 mod loops;
+mod lsp_client;
 mod mcp;
 mod output;
 mod play;
