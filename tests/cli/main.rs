@@ -20,6 +20,7 @@ mod init;
 mod intent;
 mod loops;
 mod lsp;
+mod lsp_client;
 mod mcp;
 mod output;
 mod play;
