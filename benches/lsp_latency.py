@@ -18,7 +18,7 @@ import time
 
 
 def main():
-    binary, studio = sys.argv[1], os.path.realpath(sys.argv[2])
+    binary, studio = os.path.abspath(sys.argv[1]), os.path.realpath(sys.argv[2])
     n = int(sys.argv[3]) if len(sys.argv) > 3 else 100
     section = sys.argv[4] if len(sys.argv) > 4 else "sections/s05000.md"
     p = subprocess.Popen([binary, "lsp"], cwd=studio, stdin=subprocess.PIPE, stdout=subprocess.PIPE)

@@ -135,6 +135,28 @@ fn client_root(params: &InitializeParams, fallback: &Path) -> PathBuf {
     path.unwrap_or_else(|| fallback.to_path_buf())
 }
 
+/// The studio folder at or above `asked`, as the client names it: symbolic links are
+/// not resolved, so every URI the server sends is under the root the editor opened.
+fn studio_root(asked: &Path) -> Result<PathBuf, Error> {
+    let abs = match asked.is_absolute() {
+        true => asked.to_path_buf(),
+        false => std::env::current_dir()
+            .map_err(|e| Error::Io {
+                path: asked.to_path_buf(),
+                source: e,
+            })?
+            .join(asked),
+    };
+    let mut dir = Some(abs.as_path());
+    while let Some(d) = dir {
+        if d.join("studio.toml").is_file() {
+            return Ok(d.to_path_buf());
+        }
+        dir = d.parent();
+    }
+    crate::studio::find_root(asked)
+}
+
 /// Runs the server on standard input and output until the client says `exit`.
 pub fn serve(fallback_root: &Path) -> Result<(), Error> {
     let (conn, io) = Connection::stdio();
@@ -153,7 +175,7 @@ pub fn serve_on(conn: &Connection, fallback_root: &Path) -> Result<(), Error> {
     let (id, params) = conn.initialize_start().map_err(protocol)?;
     let params: InitializeParams = serde_json::from_value(params).unwrap_or_default();
     let asked = client_root(&params, fallback_root);
-    let root = match crate::studio::find_root(&asked) {
+    let root = match studio_root(&asked) {
         Ok(r) => r,
         Err(e) => {
             let _ = conn.sender.send(Message::Response(Response::new_err(
@@ -172,6 +194,29 @@ pub fn serve_on(conn: &Connection, fallback_root: &Path) -> Result<(), Error> {
         },
     });
     conn.initialize_finish(id, result).map_err(protocol)?;
+    // Files made, moved or deleted outside the editor's buffers (a checkout, a rename,
+    // another program) are told to the server only when it asks to be told.
+    let watch = params
+        .capabilities
+        .workspace
+        .as_ref()
+        .and_then(|w| w.did_change_watched_files.as_ref())
+        .and_then(|d| d.dynamic_registration)
+        .unwrap_or(false);
+    if watch {
+        let _ = conn.sender.send(Message::Request(Request::new(
+            RequestId::from("showrunner/watch".to_string()),
+            "client/registerCapability".into(),
+            serde_json::json!({"registrations": [{
+                "id": "showrunner-files",
+                "method": DidChangeWatchedFiles::METHOD,
+                "registerOptions": {"watchers": [
+                    {"globPattern": "**/*.{md,yaml,yml,toml,json}"},
+                    {"globPattern": "**/assets/**"},
+                ]},
+            }]}),
+        )));
+    }
     let mut server = Server {
         conn,
         ws: Workspace::open(&root)?,

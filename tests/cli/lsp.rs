@@ -27,6 +27,11 @@ impl Client {
     /// Starts the server in the sandbox folder `cwd` and initializes it with `root` (a
     /// sandbox folder) as the client's root.
     fn start(s: &Sandbox, cwd: &str, root: &str) -> (Client, Value) {
+        Client::start_with(s, cwd, root, json!({}))
+    }
+
+    /// [`Client::start`] with the client's capabilities.
+    fn start_with(s: &Sandbox, cwd: &str, root: &str, capabilities: Value) -> (Client, Value) {
         let mut child = s.spawn_in(cwd, &["lsp"]);
         let stdin = child.stdin.take().expect("stdin");
         let stdout = child.stdout.take().expect("stdout");
@@ -58,7 +63,8 @@ impl Client {
                 }
             }
         });
-        let root = s.join(root).canonicalize().expect("root");
+        // As the editor names it: a link stays a link.
+        let root = s.join(root);
         let mut c = Client {
             child,
             stdin,
@@ -72,7 +78,7 @@ impl Client {
             json!({
                 "processId": null,
                 "rootUri": format!("file://{}", c.root.display()),
-                "capabilities": {},
+                "capabilities": capabilities,
             }),
         );
         c.notify("initialized", json!({}));
@@ -641,5 +647,64 @@ fn a_folder_that_is_no_studio_is_refused_at_initialize_and_bad_requests_are_answ
     );
     let syms = c.result("workspace/symbol", json!({"query": "elsewhere"}));
     assert_eq!(syms, json!([]));
+    assert!(c.stop().success());
+}
+
+#[test]
+fn files_changed_outside_the_editor_are_watched_under_the_root_as_the_editor_names_it() {
+    let s = sample();
+    std::os::unix::fs::symlink(s.join("book"), s.join("linked")).expect("symlink");
+    let (mut c, _) = Client::start_with(
+        &s,
+        "book",
+        "linked",
+        json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}),
+    );
+    // The server asks to be told of studio files changed on disk; the client agrees.
+    let until = Instant::now() + PATIENCE;
+    let ask = loop {
+        let m = c.receive(until).expect("a registration request");
+        if m["method"] == "client/registerCapability" {
+            break m;
+        }
+        c.held.push(m);
+    };
+    let reg = &ask["params"]["registrations"][0];
+    assert_eq!(reg["method"], "workspace/didChangeWatchedFiles", "{ask}");
+    assert!(
+        reg["registerOptions"]["watchers"][0]["globPattern"]
+            .as_str()
+            .is_some_and(|g| g.contains("md"))
+    );
+    c.send(json!({"jsonrpc": "2.0", "id": ask["id"], "result": null}));
+    // A section made by another program, its choice leading nowhere.
+    std::fs::write(
+        s.join("book/sections/side-room.md"),
+        "---\nid: side-room\ntitle: \"A side room\"\ncontent_notes: []\nchoices:\n  - label: \"Back\"\n    to: nowhere-at-all\n---\nA side room.\n",
+    )
+    .expect("write");
+    let uri = c.uri("sections/side-room.md");
+    assert!(uri.contains("/linked/"), "{uri}");
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri, "type": 1}]}),
+    );
+    let d = c.diagnostics("sections/side-room.md", |d| !d.is_empty());
+    let codes: Vec<&str> = d.iter().filter_map(|x| x["code"].as_str()).collect();
+    assert!(codes.contains(&"integrity/dangling-choice"), "{codes:?}");
+    // The answers name files under the root as given, not where the link leads.
+    let text = std::fs::read_to_string(s.join("book/sections/mudbank.md")).expect("file");
+    let def = c.result(
+        "textDocument/definition",
+        c.at("sections/mudbank.md", &text, "to: pip-lesson", 6),
+    );
+    assert_eq!(def[0]["uri"], c.uri("sections/pip-lesson.md"), "{def}");
+    // Deleted on disk: its diagnostics go with it.
+    std::fs::remove_file(s.join("book/sections/side-room.md")).expect("remove");
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": c.uri("sections/side-room.md"), "type": 3}]}),
+    );
+    c.diagnostics("sections/side-room.md", |d| d.is_empty());
     assert!(c.stop().success());
 }
