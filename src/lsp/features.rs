@@ -1014,3 +1014,102 @@ pub fn rename(ws: &Workspace, site: &Site, new: &str) -> Option<WorkspaceEdit> {
         ..WorkspaceEdit::default()
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The sample studio in a folder of its own, with `extra` files written over it.
+    fn sample(extra: &[(&str, &str)]) -> (tempfile::TempDir, Workspace) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let from = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sample");
+        for e in walkdir::WalkDir::new(&from).into_iter().flatten() {
+            let rel = e.path().strip_prefix(&from).expect("under");
+            let to = dir.path().join(rel);
+            if e.file_type().is_dir() {
+                std::fs::create_dir_all(&to).expect("dir");
+            } else {
+                std::fs::copy(e.path(), &to).expect("copy");
+            }
+        }
+        for (p, t) in extra {
+            std::fs::write(dir.path().join(p), t).expect("write");
+        }
+        let ws = Workspace::open(dir.path()).expect("open");
+        (dir, ws)
+    }
+
+    /// The position of the first `needle` in `path`, `offset` characters into it.
+    fn at(ws: &Workspace, path: &str, needle: &str, offset: u32) -> Position {
+        let t = ws.text(path).expect("text");
+        let (n, l) = t
+            .split('\n')
+            .enumerate()
+            .find(|(_, l)| l.contains(needle))
+            .expect("needle");
+        let col = text::utf16_col(l, l.find(needle).expect("needle"));
+        Position::new(n as u32, col + offset)
+    }
+
+    #[test]
+    fn keys_are_read_from_the_line_or_the_list_above_and_never_in_a_body() {
+        let t = "---\nid: a\nchoices:\n  - label: \"x\"\n    to: b\n    requires:\n      - c\n      - d\nsets: [e]\n---\nto: f (#g)\n";
+        assert_eq!(key_of(t, 1).as_deref(), Some("id"));
+        assert_eq!(key_of(t, 3).as_deref(), Some("label"));
+        assert_eq!(key_of(t, 4).as_deref(), Some("to"));
+        assert_eq!(key_of(t, 6).as_deref(), Some("requires"));
+        assert_eq!(key_of(t, 7).as_deref(), Some("requires"));
+        assert_eq!(key_of(t, 8).as_deref(), Some("sets"));
+        assert_eq!(key_of(t, 10), None);
+        assert_eq!(source_path("editions/fr/sections/x.md"), "sections/x.md");
+        assert_eq!(source_path("sections/x.md"), "sections/x.md");
+    }
+
+    #[test]
+    fn a_hook_s_tu_leads_to_the_brief_and_roles_loops_and_flags_complete() {
+        let hook = "id: HK-20261201-01\ntitle: A hook\nstatus: proposed\ntype: narrative\nraised_by: lore_weaver\nsummary: x\nbars: [integrity]\nblocking: false\nnext_loop: lore_deepening\ntu: TU-2026-11-01-SR01\n";
+        let (_dir, ws) = sample(&[("hooks/HK-20261201-01.yaml", hook)]);
+        let path = "hooks/HK-20261201-01.yaml";
+        let (site, _) = site_at(&ws, path, at(&ws, path, "TU-2026", 3)).expect("a site");
+        assert_eq!(site, Site::Tu("TU-2026-11-01-SR01".into()));
+        let def = definition(&ws, &site);
+        assert!(
+            def[0]
+                .uri
+                .as_str()
+                .ends_with("/tus/TU-2026-11-01-SR01.yaml"),
+            "{def:?}"
+        );
+        let labels = |items: Vec<CompletionItem>| -> Vec<String> {
+            items.into_iter().map(|i| i.label).collect()
+        };
+        let roles = labels(completion(&ws, path, at(&ws, path, "lore_weaver", 0)));
+        assert!(roles.contains(&"plotwright".to_string()), "{roles:?}");
+        let loops = labels(completion(&ws, path, at(&ws, path, "lore_deepening", 0)));
+        assert!(loops.contains(&"lore_deepening".to_string()), "{loops:?}");
+        let s = "sections/mudbank.md";
+        let (_dir2, ws2) = sample(&[(
+            s,
+            "---\nid: mudbank\ntitle: The Mudbank\nflags: [h]\nchoices:\n  - label: \"Go\"\n    to: pip-pole\n---\nBody.\n",
+        )]);
+        let flags = labels(completion(&ws2, s, at(&ws2, s, "[h]", 2)));
+        assert_eq!(flags, vec!["hub", "loop", "keystone", "terminal"]);
+        // Nothing is offered in prose, nor on a key itself.
+        assert!(completion(&ws2, s, at(&ws2, s, "Body", 2)).is_empty());
+        assert!(completion(&ws2, s, at(&ws2, s, "title:", 2)).is_empty());
+    }
+
+    #[test]
+    fn a_rename_is_refused_onto_a_taken_or_malformed_name() {
+        let (_dir, ws) = sample(&[]);
+        let lesson = Site::Section("pip-lesson".into());
+        assert!(refuse_name(&ws, &lesson, "mudbank").is_some());
+        assert!(refuse_name(&ws, &lesson, "Pip").is_some());
+        assert!(refuse_name(&ws, &lesson, "a/b").is_some());
+        assert!(refuse_name(&ws, &lesson, "-x").is_some());
+        assert_eq!(refuse_name(&ws, &lesson, "pip-teaching"), None);
+        let cw = Site::Codeword("pip-tune".into());
+        assert!(refuse_name(&ws, &cw, "records-map").is_some());
+        assert!(refuse_name(&ws, &Site::Tu("TU-1".into()), "tu-2").is_some());
+    }
+}
