@@ -209,6 +209,19 @@ fn store(repo: &Repo, memo: &Memo) {
     crate::app::verdicts::prune(&d, "bin", KEEP);
 }
 
+/// Keeps the model of commit `new`'s tree as its memo.
+fn remember(repo: &Repo, new: &str, model: Model) -> Result<(), Error> {
+    store(
+        repo,
+        &Memo {
+            build: BUILD_ID.to_string(),
+            tree: repo.tree_id(new)?,
+            model,
+        },
+    );
+    Ok(())
+}
+
 /// A tree's judgement.
 pub struct Judged {
     /// The gatecheck's report, exactly as a full gatecheck of the tree gives it.
@@ -238,14 +251,7 @@ pub fn judge(repo: &Repo, base: Option<&str>, new: &str, opts: &Options) -> Resu
     }
     let (report, model) = whole(&studio, opts);
     if let Some(model) = model {
-        store(
-            repo,
-            &Memo {
-                build: BUILD_ID.to_string(),
-                tree: repo.tree_id(new)?,
-                model,
-            },
-        );
+        remember(repo, new, model)?;
     }
     Ok(Judged {
         report,
@@ -312,14 +318,7 @@ fn incremental(
     let Some((report, thin, model)) = advance(memo.model, next, opts)? else {
         return Ok(None);
     };
-    store(
-        repo,
-        &Memo {
-            build: BUILD_ID.to_string(),
-            tree: repo.tree_id(new)?,
-            model,
-        },
-    );
+    remember(repo, new, model)?;
     Ok(Some((report, thin)))
 }
 

@@ -598,6 +598,26 @@ fn hover_section(ws: &mut Workspace, i: usize) -> String {
     md
 }
 
+/// A file's top-level `title:` (empty when it has none).
+fn title_of(text: &str) -> String {
+    text.split('\n')
+        .find_map(|l| l.strip_prefix("title:"))
+        .map(|v| v.trim().trim_matches('"').to_string())
+        .unwrap_or_default()
+}
+
+/// The first id a finding's message quotes (in backticks, a link's `#` dropped) that
+/// stands as a whole word on `line`, with its byte column.
+pub fn quoted_on<'m>(message: &'m str, line: &str) -> Option<(&'m str, usize)> {
+    message
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(|w| w.trim_start_matches('#'))
+        .filter(|w| !w.is_empty())
+        .find_map(|w| whole_words(line, w).next().map(|c| (w, c)))
+}
+
 /// What a site is, in Markdown.
 pub fn hover(ws: &mut Workspace, site: &Site, r: Range) -> Option<Hover> {
     let md = match site {
@@ -636,21 +656,13 @@ pub fn hover(ws: &mut Workspace, site: &Site, r: Range) -> Option<Hover> {
         Site::Codex(id) => {
             let p = file_for(ws, "codex", id)?;
             let t = ws.text(&p)?;
-            let title = t
-                .split('\n')
-                .find_map(|l| l.strip_prefix("title:"))
-                .map(|v| v.trim().trim_matches('"').to_string())
-                .unwrap_or_default();
+            let title = title_of(t);
             format!("codex entry **{title}** · `{id}` · {p}\n")
         }
         Site::Tu(id) => {
             let p = file_for(ws, "tus", id)?;
             let t = ws.text(&p)?;
-            let title = t
-                .split('\n')
-                .find_map(|l| l.strip_prefix("title:"))
-                .map(|v| v.trim().trim_matches('"').to_string())
-                .unwrap_or_default();
+            let title = title_of(t);
             format!("TU `{id}`: {title} · {p}\n")
         }
         Site::Role(id) => match crate::roles::ROLES.iter().find(|(r, _, _)| r == id) {
@@ -827,13 +839,7 @@ pub fn code_actions(ws: &Workspace, path: &str, want: Range) -> Vec<CodeAction> 
         let near = near.trim_start_matches('#');
         let l = line(text, l0);
         // The wrong word: the first id quoted in the message that stands on the line.
-        let wrong = f
-            .message
-            .split('`')
-            .skip(1)
-            .step_by(2)
-            .map(|w| w.trim_start_matches('#'))
-            .find_map(|w| whole_words(l, w).next().map(|c| (w, c)));
+        let wrong = quoted_on(&f.message, l);
         let Some((w, c)) = wrong.filter(|(w, _)| *w != near) else {
             continue;
         };

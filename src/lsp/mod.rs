@@ -48,14 +48,7 @@ pub const DEBOUNCE: Duration = Duration::from_millis(20);
 pub fn diagnostic(text: &str, f: &Finding) -> Diagnostic {
     let l0 = f.line.saturating_sub(1);
     let l = text::line(text, l0);
-    let quoted = f
-        .message
-        .split('`')
-        .skip(1)
-        .step_by(2)
-        .map(|w| w.trim_start_matches('#'))
-        .filter(|w| !w.is_empty())
-        .find_map(|w| text::whole_words(l, w).next().map(|c| (c, c + w.len())));
+    let quoted = features::quoted_on(&f.message, l).map(|(w, c)| (c, c + w.len()));
     let range = match (f.line, quoted) {
         (0, _) => text::line_range(text, 0),
         (_, Some((a, b))) => text::range(text, l0, a, b),

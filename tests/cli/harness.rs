@@ -294,3 +294,54 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Every file under `root` but git's, by path with `/`.
+pub fn files_under(root: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(root)
+        .into_iter()
+        .filter_entry(|e| e.file_name() != ".git")
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(root).expect("under");
+            (
+                rel.to_string_lossy().replace('\\', "/"),
+                std::fs::read(e.path()).expect("read"),
+            )
+        })
+        .collect()
+}
+
+/// Runs a client script of the second tier (`tests/<script>`) on the sample studio made
+/// by `init --from-sample`, as `python3 <script> <showrunner> <studio>`, and returns what
+/// it printed; the test fails loudly when Python or the package (`module`, installed by
+/// `pip`) is missing, and when the script fails.
+pub fn python_client(script: &str, modules: &[&str], pip: &str) -> String {
+    let s = Sandbox::new();
+    ok(s.run(&["init", "book", "--from-sample"]));
+    let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join(script);
+    let out = Command::new("python3")
+        .arg(&script)
+        .arg(BIN)
+        .arg(s.join("book"))
+        .env("HOME", s.join("home"))
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("python3 ({e}): this test needs Python 3 with `{pip}`; .ci/run installs it")
+        });
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for m in modules {
+        assert!(
+            !text.contains(&format!("No module named '{m}'")),
+            "{m} is not installed ({pip}; .ci/run installs it):\n{text}"
+        );
+    }
+    assert!(out.status.success(), "{text}");
+    text
+}

@@ -734,31 +734,6 @@ fn common_changes_are_judged_incrementally_and_alike() {
     ));
 }
 
-/// Every file under `root` but git's, by path.
-fn studio_files(root: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
-    let mut out = std::collections::BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).expect("dir").flatten() {
-            let p = e.path();
-            if p.file_name().is_some_and(|n| n == ".git") {
-                continue;
-            }
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p
-                    .strip_prefix(root)
-                    .expect("under")
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                out.insert(rel, std::fs::read(&p).expect("read"));
-            }
-        }
-    }
-    out
-}
-
 #[test]
 fn the_language_server_s_judgements_match_full_ones_over_random_edits() {
     use showrunner::lsp::workspace::{Judgement, Workspace};
@@ -773,7 +748,7 @@ fn the_language_server_s_judgements_match_full_ones_over_random_edits() {
         let mut d = Dice(100 + seed);
         let mut repair: Vec<(String, String)> = Vec::new();
         for step in 0..40 {
-            let before = studio_files(&root);
+            let before = crate::harness::files_under(&root);
             for (rel, text) in repair.drain(..) {
                 std::fs::write(root.join(rel), text).expect("repair");
             }
@@ -781,7 +756,7 @@ fn the_language_server_s_judgements_match_full_ones_over_random_edits() {
                 repair.extend(edit(&mut d, &root));
             }
             // What an editor tells the server: each file changed, made or deleted.
-            let after = studio_files(&root);
+            let after = crate::harness::files_under(&root);
             for path in before.keys().chain(after.keys()) {
                 if before.get(path) != after.get(path) {
                     ws.reload(path).expect("reload");

@@ -229,6 +229,13 @@ fn sample() -> Sandbox {
     s
 }
 
+/// The `key` of each object in an array.
+fn strings<'a>(v: &'a Value, key: &str) -> Vec<&'a str> {
+    v.as_array()
+        .map(|a| a.iter().filter_map(|x| x[key].as_str()).collect())
+        .unwrap_or_default()
+}
+
 /// The first line of `text` holding `needle`, 0-based.
 fn line_of(text: &str, needle: &str) -> u64 {
     text.lines()
@@ -325,12 +332,7 @@ fn definition_references_symbols_completion_and_hover_follow_the_story() {
         "textDocument/definition",
         c.at("sections/marsh-channel.md", &marsh, "records-map", 2),
     );
-    let set_in: Vec<&str> = def
-        .as_array()
-        .expect("locations")
-        .iter()
-        .filter_map(|l| l["uri"].as_str())
-        .collect();
+    let set_in = strings(&def, "uri");
     assert!(!set_in.is_empty(), "{def}");
     for uri in &set_in {
         let path = uri.rsplit_once("/book/").expect("in the studio").1;
@@ -359,12 +361,7 @@ fn definition_references_symbols_completion_and_hover_follow_the_story() {
             "context": {"includeDeclaration": true},
         }),
     );
-    let uris: Vec<&str> = refs
-        .as_array()
-        .expect("refs")
-        .iter()
-        .filter_map(|l| l["uri"].as_str())
-        .collect();
+    let uris = strings(&refs, "uri");
     assert!(
         uris.contains(&c.uri("sections/mudbank.md").as_str()),
         "{refs}"
@@ -395,12 +392,7 @@ fn definition_references_symbols_completion_and_hover_follow_the_story() {
         "{syms}"
     );
     let ws = c.result("workspace/symbol", json!({"query": "pip"}));
-    let names: Vec<&str> = ws
-        .as_array()
-        .expect("symbols")
-        .iter()
-        .filter_map(|x| x["name"].as_str())
-        .collect();
+    let names = strings(&ws, "name");
     assert!(
         names.contains(&"pip-lesson") && names.contains(&"pip-tune"),
         "{names:?}"
@@ -580,7 +572,8 @@ fn quick_fixes_and_renames_leave_a_studio_check_passes() {
         "{}",
         after.stdout
     );
-    for (p, t) in walk(&s.join("book")) {
+    for (p, bytes) in files_under(&s.join("book")) {
+        let t = String::from_utf8_lossy(&bytes);
         assert!(
             !t.contains("to: pip-lesson") && !t.contains("(#pip-lesson)"),
             "{p} still leads to pip-lesson"
@@ -591,31 +584,6 @@ fn quick_fixes_and_renames_leave_a_studio_check_passes() {
     }
     assert!(s.join("book/sections/pip-teaching.md").is_file());
     assert!(!s.join("book/sections/pip-lesson.md").exists());
-}
-
-/// Every text file of a studio, by studio path.
-fn walk(root: &std::path::Path) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).expect("dir").flatten() {
-            let p = e.path();
-            if p.file_name().is_some_and(|n| n == ".git") {
-                continue;
-            }
-            if p.is_dir() {
-                stack.push(p);
-            } else if let Ok(t) = std::fs::read_to_string(&p) {
-                let rel = p
-                    .strip_prefix(root)
-                    .expect("under")
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                out.push((rel, t));
-            }
-        }
-    }
-    out
 }
 
 #[test]

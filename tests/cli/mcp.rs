@@ -1,7 +1,7 @@
 //! `mcp`: the Model Context Protocol server, spoken to as JSON-RPC lines (this tier) and
 //! through the official MCP Python SDK's stdio client (the second tier).
 
-use crate::harness::{BIN, Sandbox, ok};
+use crate::harness::{Sandbox, ok};
 
 /// Sends JSON-RPC lines to `showrunner mcp --as SR`; returns the reply lines.
 fn rpc(s: &Sandbox, lines: &[String]) -> Vec<serde_json::Value> {
@@ -156,27 +156,6 @@ fn the_mcp_server_lists_tools_with_schemas_calls_them_under_authority_and_reads_
 #[test]
 #[ignore = "second tier: needs the official MCP Python SDK (pip install mcp) (.ci/run installs it and runs `cargo test -- --ignored`)"]
 fn an_agent_runs_the_studio_through_the_official_mcp_python_sdk() {
-    let s = Sandbox::new();
-    ok(s.run(&["init", "book", "--from-sample"]));
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mcp/client.py");
-    let out = std::process::Command::new("python3")
-        .arg(&script)
-        .arg(BIN)
-        .arg(s.join("book"))
-        .env("HOME", s.join("home"))
-        .output()
-        .expect(
-            "python3 (the MCP SDK test needs Python 3 with `pip install mcp`; .ci/run installs it)",
-        );
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        !text.contains("No module named 'mcp'"),
-        "the MCP Python SDK is not installed (pip install mcp==2.3.0; .ci/run installs it):\n{text}"
-    );
-    assert!(out.status.success(), "{text}");
+    let text = crate::harness::python_client("mcp/client.py", &["mcp"], "pip install mcp==2.3.0");
     assert!(text.contains("mcp session ok"), "{text}");
 }
