@@ -1100,6 +1100,34 @@ mod tests {
         )]);
         let flags = labels(completion(&ws2, s, at(&ws2, s, "[h]", 2)));
         assert_eq!(flags, vec!["hub", "loop", "keystone", "terminal"]);
+        // A body link offers sections and codex entries, and leads to either.
+        let (_dir3, ws3) = sample(&[(
+            s,
+            "---\nid: mudbank\ntitle: The Mudbank\nchoices:\n  - label: \"Go\"\n    to: pip-pole\n---\nSee [Pip](#pip-lesson) and [the Guild](#wick-guild).\n",
+        )]);
+        let offered = labels(completion(&ws3, s, at(&ws3, s, "pip-lesson)", 3)));
+        assert!(
+            offered.contains(&"pip-lesson".to_string())
+                && offered.contains(&"wick-guild".to_string()),
+            "{offered:?}"
+        );
+        let (site, _) = site_at(&ws3, s, at(&ws3, s, "pip-lesson)", 2)).expect("a link");
+        assert_eq!(site, Site::Section("pip-lesson".into()));
+        assert!(
+            definition(&ws3, &site)[0]
+                .uri
+                .as_str()
+                .ends_with("/sections/pip-lesson.md")
+        );
+        let (site, _) = site_at(&ws3, s, at(&ws3, s, "wick-guild)", 2)).expect("a link");
+        assert_eq!(site, Site::Codex("wick-guild".into()));
+        let refs = references(&ws3, &Site::Section("pip-lesson".into()), false);
+        assert!(
+            refs.iter().any(
+                |l| l.uri.as_str().ends_with("/sections/mudbank.md") && l.range.start.line == 7
+            ),
+            "{refs:?}"
+        );
         // Nothing is offered in prose, nor on a key itself.
         assert!(completion(&ws2, s, at(&ws2, s, "Body", 2)).is_empty());
         assert!(completion(&ws2, s, at(&ws2, s, "title:", 2)).is_empty());
