@@ -107,24 +107,7 @@ fn remembered(
     Ok(report)
 }
 
-/// Keeps the `keep` newest files with extension `ext` in `d` (best effort).
-pub(crate) fn prune(d: &std::path::Path, ext: &str, keep: usize) {
-    let Ok(entries) = std::fs::read_dir(d) else {
-        return;
-    };
-    let mut files: Vec<(std::time::SystemTime, PathBuf)> = entries
-        .flatten()
-        .filter(|e| e.path().extension().is_some_and(|x| x == ext))
-        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
-        .collect();
-    if files.len() <= keep {
-        return;
-    }
-    files.sort();
-    for (_, p) in &files[..files.len() - keep] {
-        let _ = std::fs::remove_file(p);
-    }
-}
+pub(crate) use crate::git::prune_oldest as prune;
 
 #[cfg(test)]
 mod tests {

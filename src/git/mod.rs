@@ -234,3 +234,22 @@ impl Repo {
         self.inner.is_bare()
     }
 }
+
+/// Keeps the `keep` newest files with extension `ext` in `d` (best effort).
+pub fn prune_oldest(d: &std::path::Path, ext: &str, keep: usize) {
+    let Ok(entries) = std::fs::read_dir(d) else {
+        return;
+    };
+    let mut files: Vec<(std::time::SystemTime, PathBuf)> = entries
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == ext))
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .collect();
+    if files.len() <= keep {
+        return;
+    }
+    files.sort();
+    for (_, p) in &files[..files.len() - keep] {
+        let _ = std::fs::remove_file(p);
+    }
+}

@@ -22,7 +22,7 @@ pub struct Edition {
 }
 
 /// A translation behind its source.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Stale {
     /// The edition's file.
     pub path: String,
@@ -90,16 +90,37 @@ impl Edition {
     }
 }
 
+/// How many commits' staleness answers a repository keeps (the oldest go first).
+const KEEP_ANSWERS: usize = 16;
+
 /// Which translations are stale in the history of `commit`: walking its first-parent
 /// chain newest first, a pair is decided at the first commit that changed either file —
 /// fresh when that commit changed the translation (alone or with its source), stale
 /// when it changed only the source. The walk stops once every pair is decided, so it
 /// reads only as far back as the oldest translation still current.
+///
+/// A walk that reaches a commit whose answer is remembered (under
+/// `.git/showrunner/stale/`, from an earlier walk) takes that answer for the pairs it
+/// holds and stops there: after the first walk over a long history, the next one reads
+/// only the commits made since (see BENCHMARKS.md).
 pub fn stale_in_history(
     repo: &Repo,
     commit: &str,
     pairs: &[(String, String)],
 ) -> Result<Vec<Option<Stale>>, Error> {
+    let dir = repo.git_dir().join("showrunner").join("stale");
+    let remembered: std::collections::BTreeSet<String> = std::fs::read_dir(&dir)
+        .map(|d| {
+            d.flatten()
+                .filter_map(|e| {
+                    e.file_name()
+                        .to_str()
+                        .and_then(|n| n.strip_suffix(".json"))
+                        .map(str::to_string)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let mut paths: Vec<String> = Vec::new();
     let index = |p: &str, paths: &mut Vec<String>| match paths.iter().position(|q| q == p) {
         Some(i) => i,
@@ -115,6 +136,20 @@ pub fn stale_in_history(
     let mut out: Vec<Option<Stale>> = vec![None; pairs.len()];
     let mut pending: Vec<usize> = (0..pairs.len()).collect();
     repo.first_parent_changes(commit, &paths, &mut |id, changed| {
+        if remembered.contains(id)
+            && let Some(known) = recall(&dir, id)
+        {
+            pending.retain(|&k| match known.get(&pairs[k]) {
+                Some(answer) => {
+                    out[k] = answer.clone();
+                    false
+                }
+                None => true,
+            });
+            if pending.is_empty() {
+                return false;
+            }
+        }
         pending.retain(|&k| {
             let (e, s) = ids[k];
             if changed.contains(&e) {
@@ -132,5 +167,43 @@ pub fn stale_in_history(
         });
         !pending.is_empty()
     })?;
+    remember(&dir, commit, pairs, &out);
     Ok(out)
+}
+
+/// A remembered answer: each pair's staleness at a commit.
+type Answer = Vec<((String, String), Option<Stale>)>;
+
+fn recall(
+    dir: &std::path::Path,
+    commit: &str,
+) -> Option<std::collections::BTreeMap<(String, String), Option<Stale>>> {
+    let bytes = std::fs::read(dir.join(format!("{commit}.json"))).ok()?;
+    let answer: Answer = serde_json::from_slice(&bytes).ok()?;
+    Some(answer.into_iter().collect())
+}
+
+/// Keeps the answer for `commit` (best effort: one that cannot be written only makes
+/// the next walk longer).
+fn remember(
+    dir: &std::path::Path,
+    commit: &str,
+    pairs: &[(String, String)],
+    out: &[Option<Stale>],
+) {
+    let answer: Answer = pairs.iter().cloned().zip(out.iter().cloned()).collect();
+    let Ok(bytes) = serde_json::to_vec(&answer) else {
+        return;
+    };
+    if std::fs::create_dir_all(dir).is_err() {
+        return;
+    }
+    let tmp = dir.join(format!(".{commit}.{}.tmp", std::process::id()));
+    if std::fs::write(&tmp, bytes).is_err()
+        || std::fs::rename(&tmp, dir.join(format!("{commit}.json"))).is_err()
+    {
+        let _ = std::fs::remove_file(&tmp);
+        return;
+    }
+    crate::git::prune_oldest(dir, "json", KEEP_ANSWERS);
 }

@@ -286,3 +286,78 @@ fn a_translation_request_opens_a_translation_pass_into_that_language() {
         r.stdout
     );
 }
+
+#[test]
+fn a_remembered_staleness_answer_is_the_answer_a_whole_walk_gives() {
+    use showrunner::studio::edition::stale_in_history;
+    let s = Sandbox::new();
+    ok(s.run(&["init", "book", "--from-sample"]));
+    let repo = showrunner::git::Repo::discover(&s.join("book")).expect("repo");
+    let cache = s.join("book/.git/showrunner/stale");
+    let pairs: Vec<(String, String)> = [
+        "sections/dusk-bell.md",
+        "sections/guild-yard.md",
+        "codewords.yaml",
+        "codex/wick-guild.md",
+    ]
+    .iter()
+    .map(|p| (format!("editions/fr/{p}"), p.to_string()))
+    .collect();
+    // Answers at each commit, remembered (walks that stop at an earlier answer) and
+    // not (whole walks), must agree.
+    let agree = |head: &str, what: &str| {
+        let remembered = stale_in_history(&repo, head, &pairs).expect("walk");
+        let _ = std::fs::remove_dir_all(&cache);
+        let whole = stale_in_history(&repo, head, &pairs).expect("walk");
+        assert_eq!(remembered, whole, "{what}");
+        whole
+    };
+    let mut heads = vec![s.git("book", &["rev-parse", "HEAD"])];
+    agree(&heads[0], "the sample");
+    // The source moves on: stale at that commit.
+    edit(
+        &s,
+        "sections/dusk-bell.md",
+        "The dusk bell",
+        "The evening bell",
+    );
+    heads.push(commit(&s, "Source moves"));
+    let a = agree(heads.last().expect("head"), "source moved");
+    assert_eq!(
+        a[0].as_ref().and_then(|x| x.changed_in.as_deref()),
+        heads.last().map(String::as_str)
+    );
+    // Unrelated commits on top: the walk stops at the remembered answer.
+    stale_in_history(&repo, heads.last().expect("head"), &pairs).expect("remember");
+    edit(&s, "sections/mudbank.md", "The mudlark", "The mud-lark");
+    heads.push(commit(&s, "Unrelated"));
+    let b = agree(heads.last().expect("head"), "unrelated");
+    assert_eq!(a, b);
+    // The translation catches up; then the codewords' source moves.
+    stale_in_history(&repo, heads.last().expect("head"), &pairs).expect("remember");
+    let t =
+        std::fs::read_to_string(s.join("book/editions/fr/sections/dusk-bell.md")).expect("read");
+    std::fs::write(
+        s.join("book/editions/fr/sections/dusk-bell.md"),
+        format!("{t}\n"),
+    )
+    .expect("write");
+    heads.push(commit(&s, "Caught up"));
+    let c = agree(heads.last().expect("head"), "caught up");
+    assert_eq!(c[0], None);
+    stale_in_history(&repo, heads.last().expect("head"), &pairs).expect("remember");
+    let cw = std::fs::read_to_string(s.join("book/codewords.yaml")).expect("read");
+    std::fs::write(s.join("book/codewords.yaml"), format!("{cw}\n")).expect("write");
+    heads.push(commit(&s, "Codewords move"));
+    let d = agree(heads.last().expect("head"), "codewords moved");
+    assert!(d[2].is_some() && d[0].is_none(), "{d:?}");
+    // A pair the remembered answer does not hold is walked for, past it.
+    stale_in_history(&repo, heads.last().expect("head"), &pairs[..2]).expect("remember two");
+    agree(heads.last().expect("head"), "more pairs than remembered");
+    // A damaged answer is not read.
+    stale_in_history(&repo, heads.last().expect("head"), &pairs).expect("remember");
+    for e in std::fs::read_dir(&cache).expect("cache").flatten() {
+        std::fs::write(e.path(), b"not json").expect("damage");
+    }
+    agree(heads.last().expect("head"), "damaged");
+}
