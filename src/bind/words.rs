@@ -699,6 +699,21 @@ pub fn fill(template: &str, slots: &[(&str, &dyn std::fmt::Display)]) -> String 
     out
 }
 
+/// Every text of a table of words (or part of one), in field order (for tests).
+#[cfg(test)]
+pub(crate) fn strings(words: &impl Serialize) -> Vec<String> {
+    fn walk(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::String(s) => out.push(s.clone()),
+            serde_json::Value::Object(m) => m.values().for_each(|x| walk(x, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(&serde_json::to_value(words).unwrap_or_default(), &mut out);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -733,23 +748,7 @@ mod tests {
             v.sort();
             v
         };
-        let all = |w: &Words| -> Vec<Vec<String>> {
-            let v = serde_json::to_value(w).expect("words serialise");
-            let mut out = Vec::new();
-            fn walk(v: &serde_json::Value, out: &mut Vec<String>) {
-                match v {
-                    serde_json::Value::String(s) => out.push(s.clone()),
-                    serde_json::Value::Object(m) => m.values().for_each(|x| walk(x, out)),
-                    _ => {}
-                }
-            }
-            let mut texts = Vec::new();
-            walk(&v, &mut texts);
-            for t in texts {
-                out.push(slots(&t));
-            }
-            out
-        };
+        let all = |w: &Words| -> Vec<Vec<String>> { strings(w).iter().map(|t| slots(t)).collect() };
         for w in [&FR, &DE, &ES] {
             assert_eq!(all(w), all(&EN), "{}", w.lang);
         }

@@ -23,7 +23,8 @@ pub struct Workspace {
     /// Whether a change since the last judgement needs a full one (a section gone).
     full: bool,
     model: Option<Model>,
-    /// The story graph of the last judgement (the whole studio's).
+    /// The story graph of the last judgement when it left no model (a section that did
+    /// not parse); else the model's is the story.
     story: Story,
     report: Report,
     /// The gated search of the last judgement's story, made when first asked for.
@@ -200,7 +201,7 @@ impl Workspace {
                 asset: &asset,
             };
             if let Some((report, _thin, model)) = incremental::advance(model, next, &opts)? {
-                self.story = model.story().clone();
+                self.story = Story::default();
                 self.model = Some(model);
                 self.report = report;
                 self.settle(Judgement::Incremental);
@@ -213,7 +214,7 @@ impl Workspace {
         })?;
         let (report, model) = incremental::whole(&studio, &opts);
         self.story = match &model {
-            Some(m) => m.story().clone(),
+            Some(_) => Story::default(),
             None => Story::build(&studio),
         };
         self.model = model;
@@ -247,12 +248,12 @@ impl Workspace {
 
     /// The whole story graph of the last judgement.
     pub fn story(&self) -> &Story {
-        &self.story
+        self.model.as_ref().map_or(&self.story, Model::story)
     }
 
     /// The gated search over the last judgement's story (made once per judgement).
     pub fn reach(&mut self) -> &Reach {
-        let story = &self.story;
+        let story = self.model.as_ref().map_or(&self.story, Model::story);
         self.reach.get_or_insert_with(|| reach::search(story))
     }
 }

@@ -309,19 +309,8 @@ fn lang_of(c: &Composed, needle: &str) -> Option<String> {
 /// not to occur by chance in other text.
 fn english_fragments() -> Vec<String> {
     let en = crate::bind::words::for_language("en");
-    let mut texts = Vec::new();
-    fn walk(v: &serde_json::Value, out: &mut Vec<String>) {
-        match v {
-            serde_json::Value::String(s) => out.push(s.clone()),
-            serde_json::Value::Object(m) => m.values().for_each(|x| walk(x, out)),
-            _ => {}
-        }
-    }
-    walk(&serde_json::to_value(en.paper).expect("words"), &mut texts);
-    walk(
-        &serde_json::to_value(en.clauses).expect("words"),
-        &mut texts,
-    );
+    let mut texts = crate::bind::words::strings(&en.paper);
+    texts.extend(crate::bind::words::strings(&en.clauses));
     texts
         .iter()
         .flat_map(|t| t.split(['{', '}']).step_by(2).map(str::trim))
@@ -389,18 +378,15 @@ fn a_french_edition_s_untranslated_sections_are_english_and_its_view_words_frenc
     let all = page_texts(&c).join("\n");
     assert_eq!(lang_of(&c, "Comment jouer"), None);
     // An untranslated section is a section in English ...
-    fn sects(nodes: &[Node], out: &mut Vec<Option<String>>) {
-        for n in nodes {
-            if let Node::Group(k, children) = n {
-                if let Kind::Sect(lang) = k {
-                    out.push(lang.clone());
-                }
-                sects(children, out);
-            }
-        }
-    }
-    let mut langs = Vec::new();
-    sects(&c.tree, &mut langs);
+    let mut kinds = Vec::new();
+    walk(&c.tree, &mut kinds);
+    let langs: Vec<Option<String>> = kinds
+        .into_iter()
+        .filter_map(|k| match k {
+            Kind::Sect(lang) => Some(lang.clone()),
+            _ => None,
+        })
+        .collect();
     assert!(langs.contains(&Some("en".to_string())), "{langs:?}");
     assert!(langs.contains(&None), "{langs:?}");
     // ... whose own words need no tag, whose conditions open with its own "if" ...
