@@ -154,16 +154,7 @@ fn nothing_but_the_snapshot_s_player_facing_text_reaches_a_view() {
             "canaries\n\nTU: TU-2026-11-01-SR01",
         ],
     );
-    s.git(
-        "book",
-        &[
-            "-c",
-            "core.hooksPath=/dev/null",
-            "update-ref",
-            "refs/heads/cold",
-            "hot",
-        ],
-    );
+    s.move_cold("book", "hot");
     ok(sr(&s, &["snapshot"]));
     let bell = s.join("book/sections/dusk-bell.md");
     std::fs::write(
@@ -227,16 +218,7 @@ fn xss_snapshot() -> Sandbox {
             "xss\n\nTU: TU-2026-11-01-SR01",
         ],
     );
-    s.git(
-        "book",
-        &[
-            "-c",
-            "core.hooksPath=/dev/null",
-            "update-ref",
-            "refs/heads/cold",
-            "hot",
-        ],
-    );
+    s.move_cold("book", "hot");
     ok(sr(&s, &["snapshot"]));
     s
 }
@@ -556,16 +538,7 @@ fn a_studio_can_restyle_the_html_view_with_its_own_template_and_it_still_autoesc
             "house style\n\nTU: TU-2026-11-01-SR01",
         ],
     );
-    s.git(
-        "book",
-        &[
-            "-c",
-            "core.hooksPath=/dev/null",
-            "update-ref",
-            "refs/heads/cold",
-            "hot",
-        ],
-    );
+    s.move_cold("book", "hot");
     ok(sr(&s, &["snapshot"]));
     ok(sr(
         &s,
@@ -695,16 +668,7 @@ fn two_coin_snapshot(s: &Sandbox) {
             "--no-verify",
         ],
     );
-    s.git(
-        "book",
-        &[
-            "-c",
-            "core.hooksPath=/dev/null",
-            "update-ref",
-            "refs/heads/cold",
-            "hot",
-        ],
-    );
+    s.move_cold("book", "hot");
     ok(sr(s, &["snapshot", "--name", "cold-two-coins"]));
     ok(sr(
         s,
@@ -1757,16 +1721,7 @@ fn daisy_ace_finds_nothing_in_the_sample_s_epub_or_a_generated_one() {
             "house style\n\nTU: TU-2026-11-01-SR01",
         ],
     );
-    s.git(
-        "book",
-        &[
-            "-c",
-            "core.hooksPath=/dev/null",
-            "update-ref",
-            "refs/heads/cold",
-            "hot",
-        ],
-    );
+    s.move_cold("book", "hot");
     ok(sr(&s, &["snapshot"]));
     ok(sr(
         &s,
@@ -1854,16 +1809,7 @@ fn a_sound_the_epub_cannot_carry_is_its_transcript_there_and_a_player_in_html() 
             "a wave\n\nTU: TU-2026-11-01-SR01",
         ],
     );
-    s.git(
-        "book",
-        &[
-            "-c",
-            "core.hooksPath=/dev/null",
-            "update-ref",
-            "refs/heads/cold",
-            "hot",
-        ],
-    );
+    s.move_cold("book", "hot");
     ok(sr(&s, &["snapshot"]));
     ok(sr(
         &s,

@@ -571,18 +571,7 @@ fn a_merge_killed_at_any_point_never_leaves_cold_at_an_unchecked_commit() {
             .expect("spawn")
     };
     // Moving cold back between rounds is exactly what the hooks forbid: bypass them here.
-    let reset = || {
-        s.git(
-            "book",
-            &[
-                "-c",
-                "core.hooksPath=/dev/null",
-                "update-ref",
-                "refs/heads/cold",
-                &start,
-            ],
-        )
-    };
+    let reset = || s.move_cold("book", &start);
     let timer = std::time::Instant::now();
     let first = sr(&s, &["merge"]);
     assert_eq!(first.code, 0, "{first:?}");

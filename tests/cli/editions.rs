@@ -133,16 +133,7 @@ fn an_edition_is_locked_to_its_source_and_goes_stale_when_the_source_moves_on() 
     assert_eq!(edition(&json)["stale"][0]["changed_in"], moved.as_str());
 
     // Binding shows that section in the source's words until it is caught up.
-    s.git(
-        "book",
-        &[
-            "-c",
-            "core.hooksPath=/dev/null",
-            "update-ref",
-            "refs/heads/cold",
-            "HEAD",
-        ],
-    );
+    s.move_cold("book", "HEAD");
     ok(s.run_in("book", &["snapshot", "--name", "v2"]));
     ok(s.run_in(
         "book",

@@ -141,6 +141,21 @@ impl Sandbox {
         }
     }
 
+    /// Moves `cold` of the studio at `rel` to `to` with plain git, its hooks bypassed
+    /// (a test's set-up, not the guarded move).
+    pub fn move_cold(&self, rel: &str, to: &str) {
+        self.git(
+            rel,
+            &[
+                "-c",
+                "core.hooksPath=/dev/null",
+                "update-ref",
+                "refs/heads/cold",
+                to,
+            ],
+        );
+    }
+
     /// Runs showrunner in `cwd` (relative to the sandbox).
     pub fn run_in(&self, cwd: &str, args: &[&str]) -> Run {
         self.exec(BIN, cwd, &[], args)

@@ -28,16 +28,7 @@ fn sample_with(extra: &str) -> Sandbox {
                 "print settings\n\nTU: TU-2026-11-01-SR01",
             ],
         );
-        s.git(
-            "book",
-            &[
-                "-c",
-                "core.hooksPath=/dev/null",
-                "update-ref",
-                "refs/heads/cold",
-                "hot",
-            ],
-        );
+        s.move_cold("book", "hot");
     }
     ok(sr(&s, &["snapshot"]));
     s

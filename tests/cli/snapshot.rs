@@ -153,16 +153,7 @@ fn a_tampered_manifest_fails_verification_and_a_failing_cold_cannot_be_snapshott
     )
     .expect("w");
     s.git("book", &["commit", "-q", "-am", "broken"]);
-    s.git(
-        "book",
-        &[
-            "-c",
-            "core.hooksPath=/dev/null",
-            "update-ref",
-            "refs/heads/cold",
-            "hot",
-        ],
-    );
+    s.move_cold("book", "hot");
     let r = sr(&s, &["snapshot"]);
     assert_eq!(r.code, 1, "{r:?}");
     assert!(
